@@ -1,0 +1,48 @@
+//! The node's RPC methods beyond Substrate's built-in ones (`system_*`, `chain_*`, `state_*`,
+//! `author_*`, which `sc-service` adds itself).
+
+use std::sync::Arc;
+
+use daollm_primitives::{opaque::Block, AccountId, Balance, Nonce};
+use jsonrpsee::RpcModule;
+use sc_transaction_pool_api::TransactionPool;
+use sp_api::ProvideRuntimeApi;
+use sp_block_builder::BlockBuilder;
+use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
+
+/// What the RPC methods need from the node.
+pub struct FullDeps<C, P> {
+	/// The client.
+	pub client: Arc<C>,
+	/// The transaction pool.
+	pub pool: Arc<P>,
+}
+
+/// The RPC methods of a full node: account nonces (`system_accountNextIndex`, `system_dryRun`)
+/// and fee queries (`payment_queryInfo`, `payment_queryFeeDetails`).
+pub fn create_full<C, P>(
+	deps: FullDeps<C, P>,
+) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
+where
+	C: ProvideRuntimeApi<Block>
+		+ HeaderBackend<Block>
+		+ HeaderMetadata<Block, Error = BlockChainError>
+		+ Send
+		+ Sync
+		+ 'static,
+	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
+		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
+		+ BlockBuilder<Block>,
+	P: TransactionPool + 'static,
+{
+	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
+	use substrate_frame_rpc_system::{System, SystemApiServer};
+
+	let mut module = RpcModule::new(());
+	let FullDeps { client, pool } = deps;
+
+	module.merge(System::new(client.clone(), pool).into_rpc())?;
+	module.merge(TransactionPayment::new(client).into_rpc())?;
+
+	Ok(module)
+}

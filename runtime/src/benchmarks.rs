@@ -1,0 +1,15 @@
+//! The pallets whose benchmarks `daollm-node benchmark pallet` runs.
+
+frame_benchmarking::define_benchmarks!(
+	[frame_benchmarking, BaselineBench::<Runtime>]
+	[frame_system, SystemBench::<Runtime>]
+	[pallet_balances, Balances]
+	[pallet_timestamp, Timestamp]
+	[pallet_sudo, Sudo]
+);
+
+pub use frame_benchmarking::baseline::Pallet as BaselineBench;
+pub use frame_system_benchmarking::Pallet as SystemBench;
+
+impl frame_benchmarking::baseline::Config for crate::Runtime {}
+impl frame_system_benchmarking::Config for crate::Runtime {}

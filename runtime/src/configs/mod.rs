@@ -1,0 +1,12 @@
+//! Each pallet's `Config`, one module per pallet, with the reason for every constant.
+
+mod aura;
+mod balances;
+mod grandpa;
+mod sudo;
+mod system;
+mod timestamp;
+mod transaction_payment;
+
+pub use system::{RuntimeBlockLength, RuntimeBlockWeights};
+pub use transaction_payment::{TransactionByteFee, TreasuryAccount};

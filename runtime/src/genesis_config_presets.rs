@@ -1,0 +1,97 @@
+//! Genesis presets: the initial state from which the node builds its chain specifications.
+//!
+//! - `development`: one validator (Alice), sudo Alice, the well-known dev accounts endowed.
+//! - `local_testnet`: four validators (Alice, Bob, Charlie, Dave), sudo Alice, the same accounts.
+//!
+//! The public testnet template lives in `chain-spec/` as a JSON patch with no sudo key.
+
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+use crate::{
+	configs::TreasuryAccount, AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig,
+	EXISTENTIAL_DEPOSIT, UNIT,
+};
+
+/// What each endowed development account starts with: one million PROPOSAL.
+pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
+
+/// The genesis state for the given validators, sudo key and endowed accounts.
+///
+/// The treasury account starts with the existential deposit so that the first fee paid into it
+/// is never below it (a fee smaller than the deposit into a dead account would be burnt).
+pub fn genesis(
+	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	root: Option<AccountId>,
+	endowed_accounts: Vec<AccountId>,
+) -> Value {
+	let mut balances: Vec<(AccountId, crate::Balance)> =
+		endowed_accounts.into_iter().map(|k| (k, ENDOWMENT)).collect();
+	balances.push((TreasuryAccount::get(), EXISTENTIAL_DEPOSIT));
+
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig { balances },
+		aura: pallet_aura::GenesisConfig {
+			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+		},
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: root },
+	})
+}
+
+/// The Aura and GRANDPA keys of a well-known development validator.
+pub fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
+	(sr.public().into(), ed.public().into())
+}
+
+/// The `development` preset: Alice validates alone.
+pub fn development_config_genesis() -> Value {
+	genesis(
+		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		Some(Sr25519Keyring::Alice.to_account_id()),
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+	)
+}
+
+/// The `local_testnet` preset: Alice, Bob, Charlie and Dave validate.
+pub fn local_config_genesis() -> Value {
+	genesis(
+		vec![
+			authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			authority_keys(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			authority_keys(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			authority_keys(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+		],
+		Some(Sr25519Keyring::Alice.to_account_id()),
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+	)
+}
+
+/// The preset with the given id, as JSON, or `None` for an unknown id.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialization to json is expected to work. qed.")
+			.into_bytes(),
+	)
+}
+
+/// The ids of the presets this runtime offers.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}

@@ -1,0 +1,164 @@
+//! # DAOLLM runtime
+//!
+//! The state transition function of the DAOLLM chain: FRAME pallets composed into one runtime,
+//! compiled to Wasm (the on-chain code every validator executes) and natively (for tests and
+//! tooling).
+//!
+//! - `configs/` holds one module per pallet's `Config`, with the reason for each constant.
+//! - `apis.rs` implements the runtime APIs the node and clients call.
+//! - `genesis_config_presets.rs` holds the `development` and `local_testnet` genesis presets
+//!   from which the node builds its chain specifications.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+// `#[frame_support::runtime]` expands to code that needs a large recursion limit.
+#![recursion_limit = "256"]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+extern crate alloc;
+
+pub mod apis;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarks;
+pub mod configs;
+pub mod genesis_config_presets;
+#[cfg(test)]
+mod tests;
+
+use alloc::borrow::Cow;
+use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256, MultiAddress};
+#[cfg(feature = "std")]
+use sp_version::NativeVersion;
+use sp_version::RuntimeVersion;
+
+pub use daollm_primitives::{
+	currency::*, opaque, time::*, AccountId, Balance, BlockNumber, Hash, Nonce, Signature,
+};
+pub use frame_system::Call as SystemCall;
+pub use pallet_balances::Call as BalancesCall;
+pub use pallet_timestamp::Call as TimestampCall;
+#[cfg(any(feature = "std", test))]
+pub use sp_runtime::BuildStorage;
+
+impl_opaque_keys! {
+	/// The keys a validator registers: Aura for block authorship, GRANDPA for finality.
+	pub struct SessionKeys {
+		pub aura: Aura,
+		pub grandpa: Grandpa,
+	}
+}
+
+/// The runtime's version. Bump `spec_version` with every change of the state transition function,
+/// and `transaction_version` whenever call indices or the transaction format change.
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: Cow::Borrowed("daollm"),
+	impl_name: Cow::Borrowed("daollm-node"),
+	authoring_version: 1,
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The version of the runtime compiled natively.
+#[cfg(feature = "std")]
+pub fn native_version() -> NativeVersion {
+	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
+}
+
+/// How many recent block hashes are kept (`frame_system::BlockHash`): bounds transaction
+/// mortality to about four hours at six-second blocks.
+pub const BLOCK_HASH_COUNT: BlockNumber = 2400;
+
+/// The existential deposit: an account holding less than this is removed. One milli-PROPOSAL
+/// keeps dust accounts out of state while staying far below any fee or deposit a user pays.
+pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_UNIT;
+
+/// The address format of extrinsics.
+pub type Address = MultiAddress<AccountId, ()>;
+
+/// Block header.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+
+/// Block.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+
+/// The transaction extensions every signed transaction carries, in order.
+pub type TxExtension = (
+	frame_system::AuthorizeCall<Runtime>,
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
+);
+
+/// An extrinsic as the runtime decodes it.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+
+/// The payload a signer signs.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Migrations run on a runtime upgrade, beside the pallets' own.
+#[allow(unused_parens)]
+type Migrations = ();
+
+/// Dispatches blocks and extrinsics to the pallets.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+
+	#[runtime::pallet_index(2)]
+	pub type Aura = pallet_aura;
+
+	#[runtime::pallet_index(3)]
+	pub type Grandpa = pallet_grandpa;
+
+	#[runtime::pallet_index(4)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(5)]
+	pub type TransactionPayment = pallet_transaction_payment;
+
+	/// Only dev and local chain specs name a sudo key; on public specs the key is absent and
+	/// every privileged call goes through governance.
+	#[runtime::pallet_index(6)]
+	pub type Sudo = pallet_sudo;
+}
