@@ -1,0 +1,59 @@
+// Starts a real `daollm-node --dev` on free loopback ports for a test, and stops it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The node binary: `DAOLLM_NODE`, set by scripts/test.sh to the one cargo just built. */
+export const NODE_BINARY = process.env.DAOLLM_NODE;
+
+/** A TCP port nobody listens on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `daollm-node --dev`; resolves to `{ wsUrl, stop }`. */
+export async function startDevNode() {
+  if (!NODE_BINARY) throw new Error('set DAOLLM_NODE to the daollm-node binary');
+  const base = mkdtempSync(join(tmpdir(), 'daollm-js-'));
+  const [rpcPort, p2pPort, promPort] = [await freePort(), await freePort(), await freePort()];
+  const child = spawn(NODE_BINARY, [
+    '--dev', '--no-telemetry', '--no-mdns', '--base-path', base,
+    '--rpc-port', String(rpcPort), '--prometheus-port', String(promPort),
+    '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (chunk) => { log = (log + chunk).slice(-20000); });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+
+  const stop = async () => {
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+    await exited;
+    clearTimeout(timer);
+    rmSync(base, { recursive: true, force: true });
+  };
+
+  // Wait until the RPC port accepts connections.
+  const deadline = Date.now() + 120000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`daollm-node exited early:\n${log}`);
+    const ok = await fetch(`http://127.0.0.1:${rpcPort}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'system_health', params: [] }),
+    }).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) { await stop(); throw new Error(`RPC did not come up:\n${log}`); }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { wsUrl: `ws://127.0.0.1:${rpcPort}`, stop, log: () => log };
+}

@@ -1,0 +1,64 @@
+// The real polkadot.js client against the real node: what polkadot.js apps users do.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { startDevNode } from './node.mjs';
+
+let node;
+let api;
+
+before(async () => {
+  node = await startDevNode();
+  await cryptoWaitReady();
+  api = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
+});
+
+after(async () => {
+  await api?.disconnect();
+  await node?.stop();
+});
+
+test('metadata and properties describe the PROPOSAL token', async () => {
+  assert.ok(api.runtimeMetadata.version >= 14, 'metadata v14 or later');
+  assert.equal(api.runtimeVersion.specName.toString(), 'daollm');
+  assert.deepEqual(api.registry.chainTokens, ['PROPOSAL']);
+  assert.deepEqual(api.registry.chainDecimals, [12]);
+  assert.equal(api.registry.chainSS58, 42);
+  assert.ok(api.tx.balances.transferKeepAlive, 'balances.transferKeepAlive is in the metadata');
+  const docs = api.tx.balances.transferKeepAlive.meta.docs.map((d) => d.toString()).join(' ');
+  assert.ok(docs.length > 0, 'calls carry their documentation');
+});
+
+test('a transfer signed by //Alice is finalized and moves the balance', async () => {
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const alice = keyring.addFromUri('//Alice');
+  const recipient = keyring.addFromUri('//DaollmJsTestRecipient');
+  const amount = 5n * 10n ** 12n; // 5 PROPOSAL
+
+  const aliceBefore = (await api.query.system.account(alice.address)).data.free.toBigInt();
+  const recipientBefore = (await api.query.system.account(recipient.address)).data.free.toBigInt();
+  assert.equal(recipientBefore, 0n);
+
+  const { blockHash, fee } = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('not finalized within 120 s')), 120000);
+    api.tx.balances.transferKeepAlive(recipient.address, amount)
+      .signAndSend(alice, ({ status, events, dispatchError }) => {
+        if (dispatchError) { clearTimeout(timer); reject(new Error(dispatchError.toString())); }
+        if (status.isFinalized) {
+          clearTimeout(timer);
+          const paid = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
+          resolve({ blockHash: status.asFinalized, fee: paid.event.data.actualFee.toBigInt() });
+        }
+      })
+      .catch((e) => { clearTimeout(timer); reject(e); });
+  });
+
+  const at = await api.at(blockHash);
+  const aliceAfter = (await at.query.system.account(alice.address)).data.free.toBigInt();
+  const recipientAfter = (await at.query.system.account(recipient.address)).data.free.toBigInt();
+  assert.equal(recipientAfter, amount);
+  assert.ok(fee > 0n, 'the transfer paid a fee');
+  assert.equal(aliceAfter, aliceBefore - amount - fee);
+});

@@ -1,0 +1,203 @@
+//! Runtime tests on the native runtime: genesis presets, issuance, fees, and rejected extrinsics.
+
+use codec::Encode;
+use frame_support::traits::fungible::Inspect;
+use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{
+	generic::Era,
+	traits::Header as _,
+	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+	BuildStorage, MultiAddress, MultiSignature,
+};
+
+use crate::{
+	configs::TreasuryAccount, genesis_config_presets::ENDOWMENT, AccountId, Balance, Balances,
+	BalancesCall, Executive, Header, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig,
+	SignedPayload, System, TxExtension, UncheckedExtrinsic, EXISTENTIAL_DEPOSIT, UNIT,
+};
+
+/// Applies `patch` on top of `base`, as the node does with a preset.
+fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+			for (k, v) in patch {
+				merge(base.entry(k).or_insert(serde_json::Value::Null), v);
+			},
+		(base, patch) => *base = patch,
+	}
+}
+
+/// The state a chain built from preset `id` starts with.
+fn preset_ext(id: &str) -> sp_io::TestExternalities {
+	let patch = crate::genesis_config_presets::get_preset(&id.into()).expect("preset exists");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	merge(&mut config, serde_json::from_slice(&patch).unwrap());
+	let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("preset is valid");
+	let mut ext = sp_io::TestExternalities::new(config.build_storage().expect("genesis builds"));
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+fn account(k: Sr25519Keyring) -> AccountId {
+	k.to_account_id()
+}
+
+fn free(who: &AccountId) -> Balance {
+	Balances::balance(who)
+}
+
+fn tx_extension(nonce: Nonce) -> TxExtension {
+	(
+		frame_system::AuthorizeCall::<Runtime>::new(),
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	)
+}
+
+/// `call` signed by `signer` with the given nonce, as a wallet would sign it.
+fn signed(call: RuntimeCall, signer: Sr25519Keyring, nonce: Nonce) -> UncheckedExtrinsic {
+	let extension = tx_extension(nonce);
+	let payload = SignedPayload::new(call.clone(), extension.clone()).expect("payload builds");
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+	UncheckedExtrinsic::new_signed(
+		call,
+		MultiAddress::Id(account(signer)),
+		MultiSignature::Sr25519(signature),
+		extension,
+	)
+}
+
+fn transfer(to: Sr25519Keyring, amount: Balance) -> RuntimeCall {
+	RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+		dest: MultiAddress::Id(account(to)),
+		value: amount,
+	})
+}
+
+fn start_block() {
+	let parent = System::block_hash(0);
+	Executive::initialize_block(&Header::new(
+		1,
+		Default::default(),
+		Default::default(),
+		parent,
+		Default::default(),
+	));
+}
+
+#[test]
+fn presets_build_with_their_validators() {
+	for (id, validators) in [(DEV_RUNTIME_PRESET, 1), (LOCAL_TESTNET_RUNTIME_PRESET, 4)] {
+		preset_ext(id).execute_with(|| {
+			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), validators, "{id}");
+			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), validators);
+			assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(account(Sr25519Keyring::Alice)));
+		});
+	}
+	assert_eq!(
+		crate::genesis_config_presets::preset_names(),
+		vec![DEV_RUNTIME_PRESET.into(), LOCAL_TESTNET_RUNTIME_PRESET.into()]
+	);
+	assert!(crate::genesis_config_presets::get_preset(&"no-such-preset".into()).is_none());
+}
+
+#[test]
+fn total_issuance_matches_the_preset() {
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		let endowed = Sr25519Keyring::well_known().count() as Balance;
+		assert_eq!(Balances::total_issuance(), endowed * ENDOWMENT + EXISTENTIAL_DEPOSIT);
+		assert_eq!(free(&account(Sr25519Keyring::Bob)), ENDOWMENT);
+		assert_eq!(free(&TreasuryAccount::get()), EXISTENTIAL_DEPOSIT);
+	});
+}
+
+#[test]
+fn a_transfer_moves_the_amount_and_pays_its_fee_into_the_treasury() {
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		let (alice, bob) = (account(Sr25519Keyring::Alice), account(Sr25519Keyring::Bob));
+		let treasury = TreasuryAccount::get();
+		let issuance = Balances::total_issuance();
+		start_block();
+
+		let amount = 10 * UNIT;
+		let xt = signed(transfer(Sr25519Keyring::Bob, amount), Sr25519Keyring::Alice, 0);
+		assert_eq!(Executive::apply_extrinsic(xt), Ok(Ok(())));
+
+		let fee = ENDOWMENT - amount - free(&alice);
+		assert!(fee > 0, "a transfer pays a fee");
+		assert!(fee < UNIT / 100, "a transfer costs less than 0.01 PROPOSAL, paid {fee}");
+		assert_eq!(free(&bob), ENDOWMENT + amount);
+		assert_eq!(free(&treasury), EXISTENTIAL_DEPOSIT + fee);
+		assert_eq!(Balances::total_issuance(), issuance, "fees are not burnt");
+		assert_eq!(System::account_nonce(&alice), 1);
+	});
+}
+
+#[test]
+fn an_unsigned_transfer_is_rejected_and_changes_nothing() {
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		let alice = account(Sr25519Keyring::Alice);
+		start_block();
+		let bare = UncheckedExtrinsic::new_bare(transfer(Sr25519Keyring::Bob, UNIT));
+		let parent = System::block_hash(0);
+		assert!(Executive::validate_transaction(TransactionSource::External, bare.clone(), parent)
+			.is_err());
+		assert!(Executive::apply_extrinsic(bare).is_err());
+		assert_eq!(free(&alice), ENDOWMENT);
+	});
+}
+
+#[test]
+fn a_badly_signed_transfer_is_rejected_and_changes_nothing() {
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		let alice = account(Sr25519Keyring::Alice);
+		start_block();
+		// Signed by Bob's key but claiming to come from Alice.
+		let genuine = signed(transfer(Sr25519Keyring::Charlie, UNIT), Sr25519Keyring::Bob, 0);
+		let forged = UncheckedExtrinsic::new_signed(
+			transfer(Sr25519Keyring::Charlie, UNIT),
+			MultiAddress::Id(alice.clone()),
+			match genuine.preamble {
+				sp_runtime::generic::Preamble::Signed(_, signature, _) => signature,
+				_ => unreachable!("built signed"),
+			},
+			tx_extension(0),
+		);
+		assert_eq!(
+			Executive::apply_extrinsic(forged),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
+		);
+		assert_eq!(free(&alice), ENDOWMENT);
+		assert_eq!(System::account_nonce(&alice), 0);
+	});
+}
+
+#[test]
+fn a_transfer_with_a_stale_nonce_is_rejected() {
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		start_block();
+		let first = signed(transfer(Sr25519Keyring::Bob, UNIT), Sr25519Keyring::Alice, 0);
+		assert_eq!(Executive::apply_extrinsic(first.clone()), Ok(Ok(())));
+		assert_eq!(
+			Executive::apply_extrinsic(first),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
+		);
+	});
+}
+
+#[test]
+fn the_runtime_version_names_the_chain() {
+	assert_eq!(crate::VERSION.spec_name, "daollm");
+	// The metadata is what polkadot.js reads: it must encode and list the token pallet.
+	let metadata = Runtime::metadata().encode();
+	assert!(metadata.windows(8).any(|w| w == b"Balances"));
+}

@@ -1,0 +1,30 @@
+# Sourced by the other scripts: where the build lives and what the toolchain needs.
+#
+# The cargo target directory lives outside the clone (~/.cache/daollm/target unless
+# CARGO_TARGET_DIR says otherwise), so a fresh clone — CI's, or a second checkout — reuses the
+# last build instead of compiling a Substrate node from scratch again.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/daollm/target}"
+export DAOLLM_NODE="$CARGO_TARGET_DIR/release/daollm-node"
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+
+# Installs what building and testing needs. Idempotent: a second run only checks.
+setup() {
+	if ! rustup target list --installed | grep -qx wasm32v1-none; then
+		log "installing the wasm32v1-none target (the runtime's Wasm)"
+		rustup target add wasm32v1-none
+	fi
+	if [ ! -d "$ROOT/node/tests/polkadot-js/node_modules/@polkadot/api" ]; then
+		log "installing the polkadot.js client for the client tests (npm ci)"
+		(cd "$ROOT/node/tests/polkadot-js" && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+}
+
+build_node() {
+	log "building daollm-node (release; target dir $CARGO_TARGET_DIR)"
+	cargo build --release --locked -p daollm-node --manifest-path "$ROOT/Cargo.toml"
+}
