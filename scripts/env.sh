@@ -9,11 +9,27 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/daollm/target}"
 export DAOLLM_NODE="$CARGO_TARGET_DIR/release/daollm-node"
+# The runtime's Wasm build looks for Cargo.lock above the target directory; with the target
+# directory outside the clone it must be told where the workspace is, or it resolves its own,
+# unpinned, dependency versions.
+export WASM_BUILD_WORKSPACE_HINT="$ROOT"
 
 log() { printf '\n==> %s\n' "$*" >&2; }
 
+# Installs a Debian package, as root or through sudo.
+apt_install() {
+	local sudo=""
+	[ "$(id -u)" = 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"
+}
+
 # Installs what building and testing needs. Idempotent: a second run only checks.
 setup() {
+	if ! command -v protoc >/dev/null 2>&1; then
+		log "installing protoc (Debian protobuf-compiler): litep2p's build compiles protobuf"
+		apt_install protobuf-compiler
+	fi
 	if ! rustup target list --installed | grep -qx wasm32v1-none; then
 		log "installing the wasm32v1-none target (the runtime's Wasm)"
 		rustup target add wasm32v1-none

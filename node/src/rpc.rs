@@ -3,12 +3,13 @@
 
 use std::sync::Arc;
 
-use daollm_primitives::{opaque::Block, AccountId, Balance, Nonce};
+use daollm_primitives::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
 use jsonrpsee::RpcModule;
 use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
+use sp_runtime::traits::Block as BlockT;
 
 /// What the RPC methods need from the node.
 pub struct FullDeps<C, P> {
@@ -18,8 +19,9 @@ pub struct FullDeps<C, P> {
 	pub pool: Arc<P>,
 }
 
-/// The RPC methods of a full node: account nonces (`system_accountNextIndex`, `system_dryRun`)
-/// and fee queries (`payment_queryInfo`, `payment_queryFeeDetails`).
+/// The RPC methods of a full node: account nonces (`system_accountNextIndex`, `system_dryRun`),
+/// fee queries (`payment_queryInfo`, `payment_queryFeeDetails`) and proposals (`proposals_get`,
+/// `proposals_trainingSet`, `proposals_contributions`).
 pub fn create_full<C, P>(
 	deps: FullDeps<C, P>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
@@ -32,9 +34,11 @@ where
 		+ 'static,
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
+		+ pallet_proposals_rpc::ProposalsRuntimeApi<Block, AccountId, Balance, BlockNumber>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {
+	use pallet_proposals_rpc::{Proposals, ProposalsApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
@@ -42,7 +46,12 @@ where
 	let FullDeps { client, pool } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(
+		ProposalsApiServer::<<Block as BlockT>::Hash, AccountId, BlockNumber>::into_rpc(
+			Proposals::<_, Block, Balance>::new(client),
+		),
+	)?;
 
 	Ok(module)
 }

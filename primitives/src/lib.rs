@@ -1,13 +1,17 @@
 //! # DAOLLM primitives
 //!
 //! The vocabulary that the runtime, its pallets and the node agree on: the chain's core types
-//! (accounts, balances, blocks), the PROPOSAL token's denominations, and the opaque block type the
-//! node handles without knowing the runtime's calls.
+//! (accounts, balances, blocks), the PROPOSAL token's denominations, the opaque block type the
+//! node handles without knowing the runtime's calls, how proposal bodies are content-addressed
+//! ([`content`]), and the small traits that join the pallets ([`traits`]).
 //!
 //! Keeping these here, rather than in the runtime, lets the node and every pallet name them
 //! without depending on the runtime crate (the way `sp-staking` serves the staking pallets).
 
 #![cfg_attr(not(feature = "std"), no_std)]
+
+pub mod content;
+pub mod traits;
 
 use sp_runtime::{
 	generic,
@@ -32,6 +36,15 @@ pub type BlockNumber = u32;
 
 /// A hash of some data: blocks, extrinsics, proposal bodies.
 pub type Hash = sp_core::H256;
+
+/// Identifies a proposal: sequential from zero.
+pub type ProposalId = u32;
+
+/// A label of the analysis model's label set, by index (`protocol-upgrade` is 0, …).
+pub type LabelIndex = u8;
+
+/// The largest label set any model may have; bounds per-label tallies in storage.
+pub const MAX_LABELS: u32 = 16;
 
 /// The PROPOSAL token's denominations.
 ///

@@ -17,9 +17,13 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
+	Proposals, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
+	VERSION,
 };
+
+/// The most training examples one `training_set` call returns.
+const MAX_TRAINING_PAGE: u32 = 1024;
 
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
@@ -98,8 +102,11 @@ impl_runtime_apis! {
 	}
 
 	impl sp_session::SessionKeys<Block> for Runtime {
-		fn generate_session_keys(seed: Option<Vec<u8>>) -> Vec<u8> {
-			SessionKeys::generate(seed)
+		fn generate_session_keys(
+			owner: Vec<u8>,
+			seed: Option<Vec<u8>>,
+		) -> sp_session::OpaqueGeneratedSessionKeys {
+			SessionKeys::generate(&owner, seed).into()
 		}
 
 		fn decode_session_keys(encoded: Vec<u8>) -> Option<Vec<(Vec<u8>, KeyTypeId)>> {
@@ -182,6 +189,25 @@ impl_runtime_apis! {
 		}
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl pallet_proposals_runtime_api::ProposalsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn proposal(
+			id: daollm_primitives::ProposalId,
+		) -> Option<pallet_proposals::ProposalDetails<AccountId, Balance, BlockNumber>> {
+			Proposals::proposal(id).map(|p| p.details(id))
+		}
+
+		fn training_set(
+			start_after: Option<daollm_primitives::ProposalId>,
+			limit: u32,
+		) -> Vec<pallet_proposals::TrainingExample> {
+			Proposals::training_set(start_after, limit.min(MAX_TRAINING_PAGE))
+		}
+
+		fn contributions(who: AccountId) -> pallet_proposals::Contributions {
+			Proposals::contributions(&who)
 		}
 	}
 

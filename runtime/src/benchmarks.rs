@@ -6,6 +6,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_balances, Balances]
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
+	[pallet_proposals, Proposals]
 );
 
 pub use frame_benchmarking::baseline::Pallet as BaselineBench;

@@ -26,10 +26,8 @@ pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
 
-use alloc::borrow::Cow;
+use alloc::{borrow::Cow, vec::Vec};
 use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256, MultiAddress};
-#[cfg(feature = "std")]
-use sp_version::NativeVersion;
 use sp_version::RuntimeVersion;
 
 pub use daollm_primitives::{
@@ -62,12 +60,6 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	transaction_version: 1,
 	system_version: 1,
 };
-
-/// The version of the runtime compiled natively.
-#[cfg(feature = "std")]
-pub fn native_version() -> NativeVersion {
-	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
-}
 
 /// How many recent block hashes are kept (`frame_system::BlockHash`): bounds transaction
 /// mortality to about four hours at six-second blocks.
@@ -161,4 +153,8 @@ mod runtime {
 	/// every privileged call goes through governance.
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	/// Proposals, their content addresses and their annotations (training data).
+	#[runtime::pallet_index(10)]
+	pub type Proposals = pallet_proposals;
 }

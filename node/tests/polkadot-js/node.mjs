@@ -20,15 +20,15 @@ export function freePort() {
   });
 }
 
-/** Starts `daollm-node --dev`; resolves to `{ wsUrl, stop }`. */
-export async function startDevNode() {
+/** Starts `daollm-node --dev` with `extraArgs`; resolves to `{ wsUrl, rpc, stop, log }`. */
+export async function startDevNode(extraArgs = []) {
   if (!NODE_BINARY) throw new Error('set DAOLLM_NODE to the daollm-node binary');
   const base = mkdtempSync(join(tmpdir(), 'daollm-js-'));
   const [rpcPort, p2pPort, promPort] = [await freePort(), await freePort(), await freePort()];
   const child = spawn(NODE_BINARY, [
     '--dev', '--no-telemetry', '--no-mdns', '--base-path', base,
     '--rpc-port', String(rpcPort), '--prometheus-port', String(promPort),
-    '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
+    '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`, ...extraArgs,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (chunk) => { log = (log + chunk).slice(-20000); });
@@ -56,4 +56,24 @@ export async function startDevNode() {
     await new Promise((r) => setTimeout(r, 250));
   }
   return { wsUrl: `ws://127.0.0.1:${rpcPort}`, stop, log: () => log };
+}
+
+/** Signs and sends `tx` with `signer`; resolves to its finalized block hash and events. */
+export function sendAndFinalize(api, tx, signer, timeoutMs = 120000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not finalized within ${timeoutMs} ms`)), timeoutMs);
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (dispatchError) {
+        clearTimeout(timer);
+        const detail = dispatchError.isModule
+          ? (({ section, name }) => `${section}.${name}`)(api.registry.findMetaError(dispatchError.asModule))
+          : dispatchError.toString();
+        reject(new Error(detail));
+      }
+      if (status.isFinalized) {
+        clearTimeout(timer);
+        resolve({ blockHash: status.asFinalized, events });
+      }
+    }).catch((e) => { clearTimeout(timer); reject(e); });
+  });
 }

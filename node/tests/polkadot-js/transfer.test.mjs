@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { startDevNode } from './node.mjs';
+import { sendAndFinalize, startDevNode } from './node.mjs';
 
 let node;
 let api;
@@ -41,19 +41,10 @@ test('a transfer signed by //Alice is finalized and moves the balance', async ()
   const recipientBefore = (await api.query.system.account(recipient.address)).data.free.toBigInt();
   assert.equal(recipientBefore, 0n);
 
-  const { blockHash, fee } = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('not finalized within 120 s')), 120000);
-    api.tx.balances.transferKeepAlive(recipient.address, amount)
-      .signAndSend(alice, ({ status, events, dispatchError }) => {
-        if (dispatchError) { clearTimeout(timer); reject(new Error(dispatchError.toString())); }
-        if (status.isFinalized) {
-          clearTimeout(timer);
-          const paid = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
-          resolve({ blockHash: status.asFinalized, fee: paid.event.data.actualFee.toBigInt() });
-        }
-      })
-      .catch((e) => { clearTimeout(timer); reject(e); });
-  });
+  const { blockHash, events } = await sendAndFinalize(
+    api, api.tx.balances.transferKeepAlive(recipient.address, amount), alice);
+  const paid = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
+  const fee = paid.event.data.actualFee.toBigInt();
 
   const at = await api.at(blockHash);
   const aliceAfter = (await at.query.system.account(alice.address)).data.free.toBigInt();

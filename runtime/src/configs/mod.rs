@@ -3,6 +3,7 @@
 mod aura;
 mod balances;
 mod grandpa;
+mod proposals;
 mod sudo;
 mod system;
 mod timestamp;

@@ -1,7 +1,9 @@
 //! `frame_system`: accounts, blocks, weights and events.
 
 use frame_support::{
-	derive_impl, parameter_types,
+	derive_impl,
+	dispatch::DispatchClass,
+	parameter_types,
 	traits::ConstU32,
 	weights::{
 		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
@@ -29,11 +31,12 @@ parameter_types! {
 		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
 		NORMAL_DISPATCH_RATIO,
 	);
-	/// Five MiB per block: room for many 64 KiB proposal bodies.
-	pub RuntimeBlockLength: BlockLength = BlockLength::max_with_normal_ratio(
-		5 * 1024 * 1024,
-		NORMAL_DISPATCH_RATIO,
-	);
+	/// Five MiB per block, three quarters of it for ordinary extrinsics: room for many 64 KiB
+	/// proposal bodies.
+	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+		.max_length(5 * 1024 * 1024)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
+		.build();
 	/// Generic Substrate prefix; see `daollm_primitives::SS58_PREFIX`.
 	pub const SS58Prefix: u16 = daollm_primitives::SS58_PREFIX;
 }

@@ -1,0 +1,223 @@
+//! JSON-RPC methods of the proposals pallet: what a dApp needs in one call.
+//!
+//! - `proposals_get(id, at?)`: a proposal with its analysis, verified label, CID (text form, the
+//!   one `bitswap_v1_get` takes) and content hash; `null` if it does not exist.
+//! - `proposals_trainingSet(startAfter?, limit?, at?)`: a page of the verified training set.
+//! - `proposals_contributions(account, at?)`: an account's contributions.
+
+use std::{marker::PhantomData, sync::Arc};
+
+use codec::Codec;
+use daollm_primitives::{content::cid_to_string, LabelIndex, ProposalId};
+use jsonrpsee::{
+	core::RpcResult,
+	proc_macros::rpc,
+	types::error::{ErrorObject, ErrorObjectOwned},
+};
+use pallet_proposals_runtime_api::{AnalysisStatus, ProposalDetails};
+pub use pallet_proposals_runtime_api::ProposalsApi as ProposalsRuntimeApi;
+use serde::Serialize;
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
+use sp_core::H256;
+use sp_runtime::traits::Block as BlockT;
+
+/// The largest page `proposals_trainingSet` returns.
+pub const MAX_PAGE: u32 = 256;
+
+/// A proposal, as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProposalJson<AccountId, BlockNumber> {
+	/// The proposal's id.
+	pub id: ProposalId,
+	/// Its author.
+	pub author: AccountId,
+	/// The block it was submitted in.
+	pub submitted_at: BlockNumber,
+	/// Its title, as UTF-8 (invalid bytes replaced).
+	pub title: String,
+	/// The body's length in bytes.
+	pub body_len: u32,
+	/// blake2b-256 of the body.
+	pub content_hash: H256,
+	/// The body's CIDv1, base32: what `bitswap_v1_get` takes.
+	pub cid: String,
+	/// The deposit still held, in planck, as a decimal string.
+	pub deposit: String,
+	/// `pending` or `analysed`.
+	pub analysis: &'static str,
+	/// The inference network's label, once analysed.
+	pub analysed_label: Option<LabelIndex>,
+	/// The annotators' verified label, if any.
+	pub verified_label: Option<LabelIndex>,
+	/// Annotations per label.
+	pub tally: Vec<u32>,
+}
+
+impl<AccountId, Balance: ToString, BlockNumber> From<ProposalDetails<AccountId, Balance, BlockNumber>>
+	for ProposalJson<AccountId, BlockNumber>
+{
+	fn from(p: ProposalDetails<AccountId, Balance, BlockNumber>) -> Self {
+		let (analysis, analysed_label) = match p.analysis {
+			AnalysisStatus::Pending => ("pending", None),
+			AnalysisStatus::Analysed { label } => ("analysed", Some(label)),
+		};
+		ProposalJson {
+			id: p.id,
+			author: p.author,
+			submitted_at: p.submitted_at,
+			title: String::from_utf8_lossy(&p.title).into_owned(),
+			body_len: p.body_len,
+			content_hash: p.content_hash,
+			cid: cid_to_string(&p.cid),
+			deposit: p.deposit.to_string(),
+			analysis,
+			analysed_label,
+			verified_label: p.verified_label,
+			tally: p.tally,
+		}
+	}
+}
+
+/// A verified training example, as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrainingExampleJson {
+	/// The proposal.
+	pub proposal: ProposalId,
+	/// blake2b-256 of its body.
+	pub content_hash: H256,
+	/// The body's CIDv1, base32.
+	pub cid: String,
+	/// The verified label.
+	pub label: LabelIndex,
+}
+
+/// An account's contributions, as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContributionsJson {
+	/// Proposals submitted.
+	pub proposals: u32,
+	/// Annotations made.
+	pub annotations: u32,
+	/// Annotations that matched the verified label.
+	pub agreed: u32,
+	/// Annotations that did not.
+	pub disagreed: u32,
+}
+
+/// The `proposals_*` methods.
+#[rpc(server)]
+pub trait ProposalsApi<BlockHash, AccountId, BlockNumber> {
+	/// Proposal `id` at block `at` (best block if omitted), or `null`.
+	#[method(name = "proposals_get")]
+	fn proposal(
+		&self,
+		id: ProposalId,
+		at: Option<BlockHash>,
+	) -> RpcResult<Option<ProposalJson<AccountId, BlockNumber>>>;
+
+	/// Up to `limit` (default and at most 256) verified training examples after `start_after`.
+	#[method(name = "proposals_trainingSet")]
+	fn training_set(
+		&self,
+		start_after: Option<ProposalId>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<TrainingExampleJson>>;
+
+	/// What `who` has contributed.
+	#[method(name = "proposals_contributions")]
+	fn contributions(&self, who: AccountId, at: Option<BlockHash>)
+		-> RpcResult<ContributionsJson>;
+}
+
+/// Serves the `proposals_*` methods from a client's runtime API.
+pub struct Proposals<C, Block, Balance> {
+	client: Arc<C>,
+	_marker: PhantomData<(Block, Balance)>,
+}
+
+impl<C, Block, Balance> Proposals<C, Block, Balance> {
+	/// Serves from `client`.
+	pub fn new(client: Arc<C>) -> Self {
+		Self { client, _marker: PhantomData }
+	}
+}
+
+/// Error code of a failed runtime-API call.
+const RUNTIME_ERROR: i32 = 1;
+/// Error code of an invalid parameter.
+const INVALID_PARAMS: i32 = -32602;
+
+fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
+	ErrorObject::owned(RUNTIME_ERROR, "runtime API call failed", Some(e.to_string()))
+}
+
+impl<C, Block, AccountId, Balance, BlockNumber>
+	ProposalsApiServer<<Block as BlockT>::Hash, AccountId, BlockNumber> for Proposals<C, Block, Balance>
+where
+	Block: BlockT,
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: ProposalsRuntimeApi<Block, AccountId, Balance, BlockNumber>,
+	AccountId: Codec + Clone + Send + Sync + Serialize + for<'de> serde::Deserialize<'de> + 'static,
+	Balance: Codec + ToString + Send + Sync + 'static,
+	BlockNumber: Codec + Send + Sync + Serialize + 'static,
+{
+	fn proposal(
+		&self,
+		id: ProposalId,
+		at: Option<Block::Hash>,
+	) -> RpcResult<Option<ProposalJson<AccountId, BlockNumber>>> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let details = self.client.runtime_api().proposal(at, id).map_err(runtime_error)?;
+		Ok(details.map(Into::into))
+	}
+
+	fn training_set(
+		&self,
+		start_after: Option<ProposalId>,
+		limit: Option<u32>,
+		at: Option<Block::Hash>,
+	) -> RpcResult<Vec<TrainingExampleJson>> {
+		let limit = limit.unwrap_or(MAX_PAGE);
+		if limit == 0 || limit > MAX_PAGE {
+			return Err(ErrorObject::owned(
+				INVALID_PARAMS,
+				format!("limit must be between 1 and {MAX_PAGE}"),
+				None::<()>,
+			))
+		}
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let examples =
+			self.client.runtime_api().training_set(at, start_after, limit).map_err(runtime_error)?;
+		Ok(examples
+			.into_iter()
+			.map(|e| TrainingExampleJson {
+				proposal: e.proposal,
+				content_hash: e.content_hash,
+				cid: cid_to_string(&daollm_primitives::content::cid_v1_raw_blake2b_256(
+					&e.content_hash.0,
+				)),
+				label: e.label,
+			})
+			.collect())
+	}
+
+	fn contributions(
+		&self,
+		who: AccountId,
+		at: Option<Block::Hash>,
+	) -> RpcResult<ContributionsJson> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let c = self.client.runtime_api().contributions(at, who).map_err(runtime_error)?;
+		Ok(ContributionsJson {
+			proposals: c.proposals,
+			annotations: c.annotations,
+			agreed: c.agreed,
+			disagreed: c.disagreed,
+		})
+	}
+}

@@ -1,0 +1,128 @@
+//! Benchmarks of every call, at their worst case: the longest title and body, the most
+//! annotations a proposal takes.
+
+use super::*;
+use alloc::vec;
+use frame_benchmarking::v2::*;
+use frame_support::traits::fungible::Mutate;
+use frame_system::RawOrigin;
+
+/// An account with enough to pay the deposit of the largest proposal many times over.
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	let amount = Pallet::<T>::deposit_for(T::MaxBodyLen::get()).saturating_mul(1_000u32.into());
+	T::Currency::set_balance(&who, amount);
+	who
+}
+
+/// Proposal 0, by a funded author, with a body of `body_len` bytes.
+fn proposal<T: Config>(body_len: u32) -> T::AccountId {
+	let author = funded::<T>("author", 0);
+	let title = vec![b't'; T::MaxTitleLen::get() as usize];
+	let body = vec![b'b'; body_len.max(1) as usize];
+	Pallet::<T>::submit_proposal(RawOrigin::Signed(author.clone()).into(), title, body)
+		.expect("a funded author submits");
+	author
+}
+
+/// Stores `count` annotations on proposal `id` directly, labelled by `label_of`, without
+/// verification: the state just before the annotation being measured.
+fn annotations<T: Config>(id: ProposalId, count: u32, label_of: impl Fn(u32) -> LabelIndex) {
+	let mut record = Proposals::<T>::get(id).expect("proposal exists");
+	for i in 0..count {
+		let who: T::AccountId = account("annotator", i, 0);
+		let label = label_of(i);
+		Annotations::<T>::insert(
+			id,
+			&who,
+			Annotation { label, note_hash: Some(H256::zero()), annotated_at: Zero::zero() },
+		);
+		if let Some(n) = record.tally.get_mut(label as usize) {
+			n.saturating_inc();
+		}
+	}
+	Proposals::<T>::insert(id, record);
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn submit_proposal(
+		t: Linear<1, { T::MaxTitleLen::get() }>,
+		b: Linear<1, { T::MaxBodyLen::get() }>,
+	) {
+		let author = funded::<T>("author", 0);
+		let title = vec![b't'; t as usize];
+		let body = vec![b'b'; b as usize];
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(author.clone()), title, body);
+
+		assert_eq!(Proposals::<T>::get(0).map(|p| p.author), Some(author));
+	}
+
+	#[benchmark]
+	fn withdraw_proposal(a: Linear<0, { T::MaxAnnotations::get() }>) {
+		let author = proposal::<T>(T::MaxBodyLen::get());
+		let labels = T::LabelCount::get() as u32;
+		annotations::<T>(0, a, |i| (i % labels) as LabelIndex);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(author), 0);
+
+		assert!(Proposals::<T>::get(0).is_none());
+	}
+
+	#[benchmark]
+	fn annotate() {
+		proposal::<T>(1);
+		let annotator = funded::<T>("annotator", u32::MAX);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(annotator.clone()), 0, 0, Some(H256::zero()));
+
+		assert!(Annotations::<T>::contains_key(0, annotator));
+	}
+
+	#[benchmark]
+	fn annotate_and_verify(a: Linear<{ T::AnnotationQuorum::get() }, { T::MaxAnnotations::get() }>) {
+		proposal::<T>(1);
+		annotations::<T>(0, a - 1, |_| 0);
+		let annotator = funded::<T>("annotator", u32::MAX);
+
+		#[extrinsic_call]
+		annotate(RawOrigin::Signed(annotator), 0, 0, None);
+
+		assert_eq!(Proposals::<T>::get(0).and_then(|p| p.verified_label), Some(0));
+	}
+
+	#[benchmark]
+	fn mark_spam(a: Linear<0, { T::MaxAnnotations::get() }>) -> Result<(), BenchmarkError> {
+		proposal::<T>(T::MaxBodyLen::get());
+		annotations::<T>(0, a, |_| 0);
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 0);
+
+		assert!(Proposals::<T>::get(0).is_none());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn on_analysed() {
+		proposal::<T>(1);
+
+		#[block]
+		{
+			<Pallet<T> as ProposalAnalysed>::on_analysed(0, 0);
+		}
+
+		assert!(Proposals::<T>::get(0).is_some_and(|p| p.deposit.is_zero()));
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder::build(), crate::mock::Test);
+}

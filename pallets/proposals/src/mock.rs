@@ -1,0 +1,175 @@
+//! The smallest runtime that exercises the pallet: System, Balances and Proposals, with recording
+//! stand-ins for the inference network and the rewards pallet.
+
+use crate as pallet_proposals;
+use daollm_primitives::{
+	traits::{Contribution, InferenceTasks, RewardPoints},
+	ProposalId,
+};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU8},
+};
+use frame_system::EnsureRoot;
+use sp_core::H256;
+use sp_runtime::{BuildStorage, DispatchError, Perbill};
+
+pub type AccountId = u64;
+pub type Balance = u64;
+type Block = frame_system::mocking::MockBlock<Test>;
+
+pub const ALICE: AccountId = 1;
+pub const BOB: AccountId = 2;
+pub const CHARLIE: AccountId = 3;
+pub const DAVE: AccountId = 4;
+pub const EVE: AccountId = 5;
+pub const POOR: AccountId = 6;
+/// Where slashed deposits go.
+pub const SPAM_POT: AccountId = 99;
+pub const INITIAL_BALANCE: Balance = 1_000_000;
+
+pub const DEPOSIT_BASE: Balance = 100;
+pub const DEPOSIT_PER_BYTE: Balance = 1;
+pub const MAX_TITLE_LEN: u32 = 64;
+pub const MAX_BODY_LEN: u32 = 64 * 1024;
+pub const LABELS: u8 = 5;
+pub const QUORUM: u32 = 3;
+pub const MAX_ANNOTATIONS: u32 = 5;
+pub const POINTS: u32 = 10;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type Proposals = pallet_proposals;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+parameter_types! {
+	pub const DepositBase: Balance = DEPOSIT_BASE;
+	pub const DepositPerByte: Balance = DEPOSIT_PER_BYTE;
+	pub const SpamPot: AccountId = SPAM_POT;
+	pub const TwoThirds: Perbill = Perbill::from_rational(2u32, 3u32);
+	/// Reward points credited, in order: (account, contribution, points).
+	pub static Rewarded: Vec<(AccountId, Contribution, u32)> = vec![];
+	/// Analysis tasks opened, in order.
+	pub static OpenedTasks: Vec<(ProposalId, H256)> = vec![];
+	/// Analysis tasks cancelled, in order.
+	pub static CancelledTasks: Vec<ProposalId> = vec![];
+	/// Makes the next `open_task` fail, as an inference pallet with no nodes might.
+	pub static RefuseTasks: bool = false;
+}
+
+/// Records rewards so that tests can see who earned what.
+pub struct RecordRewards;
+impl RewardPoints<AccountId> for RecordRewards {
+	fn reward(who: &AccountId, contribution: Contribution, points: u32) {
+		Rewarded::mutate(|r| r.push((*who, contribution, points)));
+	}
+}
+
+/// Records task openings and cancellations.
+pub struct RecordTasks;
+impl InferenceTasks for RecordTasks {
+	fn open_task(proposal: ProposalId, content_hash: H256) -> Result<(), DispatchError> {
+		if RefuseTasks::get() {
+			return Err(DispatchError::Other("no inference nodes"))
+		}
+		OpenedTasks::mutate(|t| t.push((proposal, content_hash)));
+		Ok(())
+	}
+	fn cancel_task(proposal: ProposalId) {
+		CancelledTasks::mutate(|t| t.push(proposal));
+	}
+}
+
+impl pallet_proposals::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type DepositBase = DepositBase;
+	type DepositPerByte = DepositPerByte;
+	type MaxTitleLen = ConstU32<MAX_TITLE_LEN>;
+	type MaxBodyLen = ConstU32<MAX_BODY_LEN>;
+	type LabelCount = ConstU8<LABELS>;
+	type AnnotationQuorum = ConstU32<QUORUM>;
+	type AgreementThreshold = TwoThirds;
+	type MaxAnnotations = ConstU32<MAX_ANNOTATIONS>;
+	type AnnotationPoints = ConstU32<POINTS>;
+	type Slash = ResolveTo<SpamPot, Balances>;
+	type InferenceTasks = RecordTasks;
+	type RewardPoints = RecordRewards;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type WeightInfo = ();
+}
+
+/// Builds test externalities with funded accounts; runs the pallet's invariants after each test.
+pub struct ExtBuilder;
+
+impl ExtBuilder {
+	pub fn build() -> sp_io::TestExternalities {
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		pallet_balances::GenesisConfig::<Test> {
+			balances: vec![
+				(ALICE, INITIAL_BALANCE),
+				(BOB, INITIAL_BALANCE),
+				(CHARLIE, INITIAL_BALANCE),
+				(DAVE, INITIAL_BALANCE),
+				(EVE, INITIAL_BALANCE),
+				(POOR, 50),
+				(SPAM_POT, 1),
+			],
+			..Default::default()
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.execute_with(|| {
+			System::set_block_number(1);
+			Rewarded::take();
+			OpenedTasks::take();
+			CancelledTasks::take();
+			RefuseTasks::set(false);
+		});
+		ext
+	}
+
+	/// Runs `test`, then checks the pallet's invariants.
+	pub fn build_and_execute(test: impl FnOnce()) {
+		Self::build().execute_with(|| {
+			test();
+			Proposals::do_try_state().expect("invariants hold after the test");
+		});
+	}
+}

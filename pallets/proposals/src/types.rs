@@ -1,0 +1,194 @@
+//! The pallet's data: proposals, annotations, contributions and training examples.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use daollm_primitives::{content::Cid, LabelIndex, ProposalId, MAX_LABELS};
+use frame_support::{pallet_prelude::ConstU32, traits::Get, BoundedVec};
+use scale_info::TypeInfo;
+use sp_core::H256;
+use sp_runtime::Perbill;
+
+/// Where a proposal stands in its analysis by the inference network.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum AnalysisStatus {
+	/// Submitted; the inference network has not answered yet. The author may still withdraw.
+	Pending,
+	/// The inference network's consensus labelled it.
+	Analysed {
+		/// The label the network agreed on.
+		label: LabelIndex,
+	},
+}
+
+/// How many annotations each label has received, indexed by label.
+pub type Tally = BoundedVec<u32, ConstU32<MAX_LABELS>>;
+
+/// A submitted proposal. The body itself is not stored in state: its digest and CID are, and the
+/// body lives in the offchain index and the node's transaction index (Bitswap).
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(MaxTitleLen))]
+pub struct Proposal<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>> {
+	/// Who submitted it and holds its deposit.
+	pub author: AccountId,
+	/// The block it was submitted in.
+	pub submitted_at: BlockNumber,
+	/// Its title (UTF-8 by convention; not checked on chain).
+	pub title: BoundedVec<u8, MaxTitleLen>,
+	/// The body's length in bytes.
+	pub body_len: u32,
+	/// blake2b-256 of the body.
+	pub content_hash: H256,
+	/// The body's CIDv1 (raw codec, blake2b-256), under which Bitswap serves it.
+	pub cid: Cid,
+	/// The deposit still held from the author; zero once released.
+	pub deposit: Balance,
+	/// The inference network's analysis.
+	pub analysis: AnalysisStatus,
+	/// The label the annotators agreed on, once they have: the proposal is then training data.
+	pub verified_label: Option<LabelIndex>,
+	/// Annotations per label.
+	pub tally: Tally,
+}
+
+impl<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>>
+	Proposal<AccountId, Balance, BlockNumber, MaxTitleLen>
+{
+	/// How many annotations the proposal has.
+	pub fn annotation_count(&self) -> u32 {
+		self.tally.iter().fold(0u32, |sum, n| sum.saturating_add(*n))
+	}
+
+	/// The label at least `threshold` of at least `quorum` annotations agree on, if any.
+	pub fn agreed_label(&self, quorum: u32, threshold: Perbill) -> Option<LabelIndex> {
+		agreed_label(&self.tally, quorum, threshold)
+	}
+}
+
+/// The label that at least `threshold` of the annotations in `tally` agree on, once there are at
+/// least `quorum` of them. A tie for the most annotations agrees on nothing.
+pub fn agreed_label(tally: &[u32], quorum: u32, threshold: Perbill) -> Option<LabelIndex> {
+	let total = tally.iter().fold(0u32, |sum, n| sum.saturating_add(*n));
+	if total == 0 || total < quorum {
+		return None
+	}
+	let top = *tally.iter().max()?;
+	if tally.iter().filter(|n| **n == top).count() > 1 {
+		return None
+	}
+	let label = tally.iter().position(|n| *n == top)?;
+	(Perbill::from_rational(top, total) >= threshold)
+		.then(|| LabelIndex::try_from(label).ok())
+		.flatten()
+}
+
+/// One account's label for one proposal.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]
+pub struct Annotation<BlockNumber> {
+	/// The label the annotator chose.
+	pub label: LabelIndex,
+	/// Hash of a longer note kept off chain, if any.
+	pub note_hash: Option<H256>,
+	/// The block the annotation was made in.
+	pub annotated_at: BlockNumber,
+}
+
+/// What an account has contributed, as running totals.
+#[derive(
+	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct Contributions {
+	/// Proposals submitted.
+	pub proposals: u32,
+	/// Annotations made.
+	pub annotations: u32,
+	/// Annotations that matched the verified label.
+	pub agreed: u32,
+	/// Annotations that did not match the verified label.
+	pub disagreed: u32,
+}
+
+/// A proposal as the runtime API returns it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo)]
+pub struct ProposalDetails<AccountId, Balance, BlockNumber> {
+	/// The proposal's id.
+	pub id: ProposalId,
+	/// Who submitted it.
+	pub author: AccountId,
+	/// The block it was submitted in.
+	pub submitted_at: BlockNumber,
+	/// Its title.
+	pub title: alloc::vec::Vec<u8>,
+	/// The body's length in bytes.
+	pub body_len: u32,
+	/// blake2b-256 of the body.
+	pub content_hash: H256,
+	/// The body's binary CIDv1.
+	pub cid: alloc::vec::Vec<u8>,
+	/// The deposit still held.
+	pub deposit: Balance,
+	/// The inference network's analysis.
+	pub analysis: AnalysisStatus,
+	/// The annotators' verified label, if any.
+	pub verified_label: Option<LabelIndex>,
+	/// Annotations per label.
+	pub tally: alloc::vec::Vec<u32>,
+}
+
+impl<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>>
+	Proposal<AccountId, Balance, BlockNumber, MaxTitleLen>
+{
+	/// The runtime API's view of proposal `id`.
+	pub fn details(self, id: ProposalId) -> ProposalDetails<AccountId, Balance, BlockNumber> {
+		ProposalDetails {
+			id,
+			author: self.author,
+			submitted_at: self.submitted_at,
+			title: self.title.into_inner(),
+			body_len: self.body_len,
+			content_hash: self.content_hash,
+			cid: self.cid.to_vec(),
+			deposit: self.deposit,
+			analysis: self.analysis,
+			verified_label: self.verified_label,
+			tally: self.tally.into_inner(),
+		}
+	}
+}
+
+/// A verified proposal as training data: which body, which label.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]
+pub struct TrainingExample {
+	/// The proposal.
+	pub proposal: ProposalId,
+	/// blake2b-256 of its body.
+	pub content_hash: H256,
+	/// The label its annotators agreed on.
+	pub label: LabelIndex,
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn agreement_needs_quorum_threshold_and_a_single_leader() {
+		let two_thirds = Perbill::from_rational(2u32, 3);
+		assert_eq!(agreed_label(&[3, 0, 0], 3, two_thirds), Some(0));
+		assert_eq!(agreed_label(&[2, 0, 0], 3, two_thirds), None, "below quorum");
+		assert_eq!(agreed_label(&[2, 1, 0], 3, two_thirds), Some(0), "exactly two thirds");
+		assert_eq!(agreed_label(&[1, 1, 1], 3, two_thirds), None, "no majority");
+		assert_eq!(agreed_label(&[0, 4, 3], 3, two_thirds), None, "4/7 is below 2/3");
+		assert_eq!(agreed_label(&[2, 2], 1, Perbill::zero()), None, "a tie agrees on nothing");
+		assert_eq!(agreed_label(&[], 0, Perbill::zero()), None);
+	}
+}

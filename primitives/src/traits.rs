@@ -1,0 +1,65 @@
+//! The small traits that join the pallets: each is implemented by the pallet that provides the
+//! service, wired in the runtime, and implemented by `()` for pallets tested without it.
+
+use crate::{LabelIndex, ProposalId};
+use sp_core::H256;
+use sp_runtime::DispatchResult;
+
+/// The kinds of useful work that earn reward points.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+)]
+pub enum Contribution {
+	/// Labelling proposals in agreement with the other annotators (training data).
+	Annotation,
+	/// Answering inference tasks in agreement with the committee's consensus.
+	Inference,
+	/// Contributing model updates that the aggregate kept.
+	Training,
+}
+
+/// Records reward points for useful work; the rewards pallet pays them out per epoch.
+pub trait RewardPoints<AccountId> {
+	/// Credits `points` for `contribution` to `who` in the current epoch.
+	fn reward(who: &AccountId, contribution: Contribution, points: u32);
+}
+
+impl<AccountId> RewardPoints<AccountId> for () {
+	fn reward(_: &AccountId, _: Contribution, _: u32) {}
+}
+
+/// Opens and cancels analysis tasks: implemented by the inference pallet, called by the proposals
+/// pallet.
+pub trait InferenceTasks {
+	/// Opens an analysis task for proposal `proposal`, whose body has digest `content_hash`.
+	fn open_task(proposal: ProposalId, content_hash: H256) -> DispatchResult;
+	/// Cancels the analysis of `proposal` (withdrawn or spam), if it is still running.
+	fn cancel_task(proposal: ProposalId);
+}
+
+impl InferenceTasks for () {
+	fn open_task(_: ProposalId, _: H256) -> DispatchResult {
+		Ok(())
+	}
+	fn cancel_task(_: ProposalId) {}
+}
+
+/// Told when a proposal's analysis has finished: implemented by the proposals pallet, called by
+/// the inference pallet.
+pub trait ProposalAnalysed {
+	/// The network's consensus labelled `proposal` with `label`.
+	fn on_analysed(proposal: ProposalId, label: LabelIndex);
+}
+
+impl ProposalAnalysed for () {
+	fn on_analysed(_: ProposalId, _: LabelIndex) {}
+}

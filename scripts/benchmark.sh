@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Regenerates the weights of DAOLLM's own pallets from their benchmarks.
+#
+#   scripts/benchmark.sh                 # every pallet below
+#   scripts/benchmark.sh pallet_proposals
+#
+# Builds daollm-node with the `runtime-benchmarks` feature (the benchmark subcommand and the
+# benchmarks in the runtime), runs each pallet's benchmarks in the Wasm runtime, and writes
+# `pallets/<name>/src/weights.rs` through `.maintain/frame-weight-template.hbs`.
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+STEPS="${STEPS:-50}"
+REPEAT="${REPEAT:-20}"
+PALLETS=("$@")
+[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_proposals)
+
+setup
+log "building daollm-node with runtime-benchmarks"
+cargo build --release --locked -p daollm-node --features runtime-benchmarks \
+	--manifest-path "$ROOT/Cargo.toml"
+
+for pallet in "${PALLETS[@]}"; do
+	dir="$ROOT/pallets/${pallet#pallet_}"
+	log "benchmarking $pallet ($STEPS steps, $REPEAT repeats) into ${dir#$ROOT/}/src/weights.rs"
+	"$DAOLLM_NODE" benchmark pallet \
+		--chain dev \
+		--pallet "$pallet" \
+		--extrinsic '*' \
+		--steps "$STEPS" \
+		--repeat "$REPEAT" \
+		--wasm-execution compiled \
+		--heap-pages 4096 \
+		--template "$ROOT/.maintain/frame-weight-template.hbs" \
+		--output "$dir/src/weights.rs"
+done
