@@ -86,8 +86,7 @@ pub fn from_json_file(path: std::path::PathBuf) -> Result<ChainSpec, String> {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use sc_chain_spec::ChainSpec as _;
-	use sp_core::twox_128;
+	use sp_io::hashing::twox_128;
 	use sp_runtime::BuildStorage;
 
 	fn storage_key(pallet: &str, item: &str) -> Vec<u8> {

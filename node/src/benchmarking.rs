@@ -13,8 +13,9 @@ use daollm_primitives::opaque::Block;
 pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 	let runner = cli.create_runner(cmd)?;
 	runner.sync_run(|config| match cmd {
-		BenchmarkCmd::Pallet(cmd) =>
-			cmd.run_with_spec::<HashingFor<Block>, ()>(Some(config.chain_spec)),
+		BenchmarkCmd::Pallet(cmd) => {
+			cmd.run_with_spec::<HashingFor<Block>, ()>(Some(config.chain_spec))
+		},
 		BenchmarkCmd::Block(cmd) => {
 			let PartialComponents { client, .. } = service::new_partial(&config)?;
 			cmd.run(client)
@@ -27,10 +28,10 @@ pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 			cmd.run(config, client, db, storage, shared_trie_cache)
 		},
 		BenchmarkCmd::Machine(cmd) => cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone()),
-		BenchmarkCmd::Overhead(_) | BenchmarkCmd::Extrinsic(_) => Err(
-			"`benchmark overhead` and `benchmark extrinsic` are not wired into this node; \
+		BenchmarkCmd::Overhead(_) | BenchmarkCmd::Extrinsic(_) => {
+			Err("`benchmark overhead` and `benchmark extrinsic` are not wired into this node; \
 			 use `benchmark pallet`"
-				.into(),
-		),
+				.into())
+		},
 	})
 }

@@ -113,14 +113,23 @@ pub fn run() -> sc_cli::Result<()> {
 				// Proposal bodies reach offchain workers through the offchain index, so every
 				// node indexes, whatever `--enable-offchain-indexing` says.
 				config.offchain_worker.indexing_enabled = true;
+				// A taken RPC port is an operator's mistake: fail with the address in the error
+				// rather than serve on a random port nobody knows about (sc-cli's default).
+				for endpoint in config.rpc.addr.iter_mut().flatten() {
+					endpoint.retry_random_port = false;
+				}
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
-						sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>,
+						sc_network::NetworkWorker<
+							Block,
+							<Block as sp_runtime::traits::Block>::Hash,
+						>,
 					>(config)
 					.map_err(sc_cli::Error::Service),
-					sc_network::config::NetworkBackendType::Litep2p =>
+					sc_network::config::NetworkBackendType::Litep2p => {
 						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
-							.map_err(sc_cli::Error::Service),
+							.map_err(sc_cli::Error::Service)
+					},
 				}
 			})
 		},

@@ -31,8 +31,11 @@ pub struct Node {
 impl Node {
 	/// Starts `daollm-node --dev` on free loopback ports.
 	pub fn dev() -> Node {
-		let base = std::env::temp_dir()
-			.join(format!("daollm-node-test-{}-{}", std::process::id(), free_port()));
+		let base = std::env::temp_dir().join(format!(
+			"daollm-node-test-{}-{}",
+			std::process::id(),
+			free_port()
+		));
 		let (rpc_port, p2p_port, prometheus_port) = (free_port(), free_port(), free_port());
 		let child = Command::new(NODE)
 			.args(["--dev", "--no-telemetry", "--no-mdns", "--rpc-cors", "all"])
@@ -92,9 +95,12 @@ impl Node {
 		loop {
 			let heights = self.heights();
 			if heights.1 >= n {
-				return heights
+				return heights;
 			}
-			assert!(start.elapsed() < timeout, "block {n} not finalized in {timeout:?}: {heights:?}");
+			assert!(
+				start.elapsed() < timeout,
+				"block {n} not finalized in {timeout:?}: {heights:?}"
+			);
 			std::thread::sleep(Duration::from_millis(500));
 		}
 	}
@@ -127,7 +133,7 @@ fn http(port: u16, method: &str, path: &str, body: &str) -> Result<String, Strin
 	stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
 	let (head, body) = response.split_once("\r\n\r\n").ok_or("malformed HTTP response")?;
 	if !head.starts_with("HTTP/1.1 200") && !head.starts_with("HTTP/1.0 200") {
-		return Err(format!("HTTP error: {head}"))
+		return Err(format!("HTTP error: {head}"));
 	}
 	Ok(body.to_string())
 }

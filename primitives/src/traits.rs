@@ -11,6 +11,8 @@ use sp_runtime::DispatchResult;
 	Copy,
 	PartialEq,
 	Eq,
+	PartialOrd,
+	Ord,
 	Debug,
 	codec::Encode,
 	codec::Decode,

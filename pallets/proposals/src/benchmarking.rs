@@ -87,7 +87,9 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn annotate_and_verify(a: Linear<{ T::AnnotationQuorum::get() }, { T::MaxAnnotations::get() }>) {
+	fn annotate_and_verify(
+		a: Linear<{ T::AnnotationQuorum::get() }, { T::MaxAnnotations::get() }>,
+	) {
 		proposal::<T>(1);
 		annotations::<T>(0, a - 1, |_| 0);
 		let annotator = funded::<T>("annotator", u32::MAX);

@@ -398,7 +398,13 @@ pub mod pallet {
 			ContributionsOf::<T>::mutate(&author, |c| c.proposals.saturating_inc());
 			T::InferenceTasks::open_task(id, content_hash)?;
 
-			Self::deposit_event(Event::ProposalSubmitted { id, author, cid, content_hash, deposit });
+			Self::deposit_event(Event::ProposalSubmitted {
+				id,
+				author,
+				cid,
+				content_hash,
+				deposit,
+			});
 			Ok(())
 		}
 
@@ -410,7 +416,10 @@ pub mod pallet {
 		/// Emits `ProposalWithdrawn`. Weight: O(A) in the proposal's annotations.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::withdraw_proposal(T::MaxAnnotations::get()))]
-		pub fn withdraw_proposal(origin: OriginFor<T>, id: ProposalId) -> DispatchResultWithPostInfo {
+		pub fn withdraw_proposal(
+			origin: OriginFor<T>,
+			id: ProposalId,
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let proposal = Proposals::<T>::get(id).ok_or(Error::<T>::UnknownProposal)?;
 			ensure!(proposal.author == who, Error::<T>::NotAuthor);
@@ -447,10 +456,7 @@ pub mod pallet {
 			ensure!(label < T::LabelCount::get(), Error::<T>::InvalidLabel);
 			ensure!(proposal.author != annotator, Error::<T>::AuthorCannotAnnotate);
 			ensure!(proposal.verified_label.is_none(), Error::<T>::AlreadyVerified);
-			ensure!(
-				!Annotations::<T>::contains_key(id, &annotator),
-				Error::<T>::AlreadyAnnotated
-			);
+			ensure!(!Annotations::<T>::contains_key(id, &annotator), Error::<T>::AlreadyAnnotated);
 			let count = proposal.annotation_count();
 			ensure!(count < T::MaxAnnotations::get(), Error::<T>::TooManyAnnotations);
 			let slot = proposal.tally.get_mut(label as usize).ok_or(Error::<T>::InvalidLabel)?;
@@ -535,24 +541,25 @@ impl<T: Config> Pallet<T> {
 	/// Releases `amount` held from `who` for a proposal deposit; the amount released.
 	fn return_deposit(who: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {
 		if amount.is_zero() {
-			return amount
+			return amount;
 		}
-		T::Currency::release(&HoldReason::ProposalDeposit.into(), who, amount, Precision::BestEffort)
-			.unwrap_or_else(|_| Zero::zero())
+		T::Currency::release(
+			&HoldReason::ProposalDeposit.into(),
+			who,
+			amount,
+			Precision::BestEffort,
+		)
+		.unwrap_or_else(|_| Zero::zero())
 	}
 
 	/// Releases a proposal's deposit once (analysed or verified), emitting `DepositReleased`.
 	fn release_deposit(id: ProposalId, proposal: &mut ProposalOf<T>) {
 		if proposal.deposit.is_zero() {
-			return
+			return;
 		}
 		let amount = Self::return_deposit(&proposal.author, proposal.deposit);
 		proposal.deposit = Zero::zero();
-		Self::deposit_event(Event::DepositReleased {
-			id,
-			author: proposal.author.clone(),
-			amount,
-		});
+		Self::deposit_event(Event::DepositReleased { id, author: proposal.author.clone(), amount });
 	}
 
 	/// Removes a proposal with its annotations and training example; how many annotations it had.
@@ -632,14 +639,18 @@ impl<T: Config> Pallet<T> {
 				"a tally does not have one slot per label"
 			);
 			let stored = Annotations::<T>::iter_prefix(id).count() as u32;
-			ensure!(stored == proposal.annotation_count(), "a tally does not count its annotations");
+			ensure!(
+				stored == proposal.annotation_count(),
+				"a tally does not count its annotations"
+			);
 			ensure!(stored <= T::MaxAnnotations::get(), "a proposal has too many annotations");
 			let entry = held.entry(proposal.author.clone()).or_insert_with(Zero::zero);
 			*entry = entry.saturating_add(proposal.deposit);
 		}
 		ensure!(proposals == Proposals::<T>::count(), "Proposals counter is off");
 		for (author, deposits) in held {
-			let on_hold = T::Currency::balance_on_hold(&HoldReason::ProposalDeposit.into(), &author);
+			let on_hold =
+				T::Currency::balance_on_hold(&HoldReason::ProposalDeposit.into(), &author);
 			ensure!(on_hold == deposits, "held deposits differ from the proposals' deposits");
 		}
 		let mut examples = 0u32;

@@ -81,7 +81,7 @@ parameter_types! {
 	pub const DepositBase: Balance = DEPOSIT_BASE;
 	pub const DepositPerByte: Balance = DEPOSIT_PER_BYTE;
 	pub const SpamPot: AccountId = SPAM_POT;
-	pub const TwoThirds: Perbill = Perbill::from_rational(2u32, 3u32);
+	pub TwoThirds: Perbill = Perbill::from_rational(2u32, 3u32);
 	/// Reward points credited, in order: (account, contribution, points).
 	pub static Rewarded: Vec<(AccountId, Contribution, u32)> = vec![];
 	/// Analysis tasks opened, in order.
@@ -105,7 +105,7 @@ pub struct RecordTasks;
 impl InferenceTasks for RecordTasks {
 	fn open_task(proposal: ProposalId, content_hash: H256) -> Result<(), DispatchError> {
 		if RefuseTasks::get() {
-			return Err(DispatchError::Other("no inference nodes"))
+			return Err(DispatchError::Other("no inference nodes"));
 		}
 		OpenedTasks::mutate(|t| t.push((proposal, content_hash)));
 		Ok(())

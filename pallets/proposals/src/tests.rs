@@ -227,9 +227,8 @@ mod annotate {
 	fn rejects_bad_input_and_changes_nothing() {
 		ExtBuilder::build_and_execute(|| {
 			let id = submit(ALICE, b"body");
-			let annotate = |who, id, label| {
-				Proposals::annotate(RuntimeOrigin::signed(who), id, label, None)
-			};
+			let annotate =
+				|who, id, label| Proposals::annotate(RuntimeOrigin::signed(who), id, label, None);
 			assert_noop!(annotate(BOB, 7, 0), Error::<Test>::UnknownProposal);
 			assert_noop!(annotate(BOB, id, LABELS), Error::<Test>::InvalidLabel);
 			assert_noop!(annotate(ALICE, id, 0), Error::<Test>::AuthorCannotAnnotate);

@@ -79,11 +79,11 @@ impl<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>>
 pub fn agreed_label(tally: &[u32], quorum: u32, threshold: Perbill) -> Option<LabelIndex> {
 	let total = tally.iter().fold(0u32, |sum, n| sum.saturating_add(*n));
 	if total == 0 || total < quorum {
-		return None
+		return None;
 	}
 	let top = *tally.iter().max()?;
 	if tally.iter().filter(|n| **n == top).count() > 1 {
-		return None
+		return None;
 	}
 	let label = tally.iter().position(|n| *n == top)?;
 	(Perbill::from_rational(top, total) >= threshold)
@@ -103,9 +103,7 @@ pub struct Annotation<BlockNumber> {
 }
 
 /// What an account has contributed, as running totals.
-#[derive(
-	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen,
-)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]
 pub struct Contributions {
 	/// Proposals submitted.
 	pub proposals: u32,

@@ -14,8 +14,8 @@ use jsonrpsee::{
 	proc_macros::rpc,
 	types::error::{ErrorObject, ErrorObjectOwned},
 };
-use pallet_proposals_runtime_api::{AnalysisStatus, ProposalDetails};
 pub use pallet_proposals_runtime_api::ProposalsApi as ProposalsRuntimeApi;
+use pallet_proposals_runtime_api::{AnalysisStatus, ProposalDetails};
 use serde::Serialize;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
@@ -55,8 +55,8 @@ pub struct ProposalJson<AccountId, BlockNumber> {
 	pub tally: Vec<u32>,
 }
 
-impl<AccountId, Balance: ToString, BlockNumber> From<ProposalDetails<AccountId, Balance, BlockNumber>>
-	for ProposalJson<AccountId, BlockNumber>
+impl<AccountId, Balance: ToString, BlockNumber>
+	From<ProposalDetails<AccountId, Balance, BlockNumber>> for ProposalJson<AccountId, BlockNumber>
 {
 	fn from(p: ProposalDetails<AccountId, Balance, BlockNumber>) -> Self {
 		let (analysis, analysed_label) = match p.analysis {
@@ -130,8 +130,7 @@ pub trait ProposalsApi<BlockHash, AccountId, BlockNumber> {
 
 	/// What `who` has contributed.
 	#[method(name = "proposals_contributions")]
-	fn contributions(&self, who: AccountId, at: Option<BlockHash>)
-		-> RpcResult<ContributionsJson>;
+	fn contributions(&self, who: AccountId, at: Option<BlockHash>) -> RpcResult<ContributionsJson>;
 }
 
 /// Serves the `proposals_*` methods from a client's runtime API.
@@ -157,7 +156,8 @@ fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
 }
 
 impl<C, Block, AccountId, Balance, BlockNumber>
-	ProposalsApiServer<<Block as BlockT>::Hash, AccountId, BlockNumber> for Proposals<C, Block, Balance>
+	ProposalsApiServer<<Block as BlockT>::Hash, AccountId, BlockNumber>
+	for Proposals<C, Block, Balance>
 where
 	Block: BlockT,
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
@@ -188,11 +188,14 @@ where
 				INVALID_PARAMS,
 				format!("limit must be between 1 and {MAX_PAGE}"),
 				None::<()>,
-			))
+			));
 		}
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let examples =
-			self.client.runtime_api().training_set(at, start_after, limit).map_err(runtime_error)?;
+		let examples = self
+			.client
+			.runtime_api()
+			.training_set(at, start_after, limit)
+			.map_err(runtime_error)?;
 		Ok(examples
 			.into_iter()
 			.map(|e| TrainingExampleJson {
