@@ -11,12 +11,14 @@ import { sendAndFinalize, startDevNode } from './node.mjs';
 
 const UNIT = 10n ** 12n;
 let node;
+let provider;
 let api;
 
 before(async () => {
   node = await startDevNode(['--ipfs-server']);
   await cryptoWaitReady();
-  api = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
+  provider = new WsProvider(node.wsUrl);
+  api = await ApiPromise.create({ provider, noInitWarn: true });
 });
 
 after(async () => {
@@ -61,12 +63,12 @@ test('a 60 KiB proposal is served back over Bitswap under its CID', async () => 
   assert.equal(hold?.amount.toBigInt(), expected);
 
   // The custom RPC names the same CID, in the text form Bitswap takes.
-  const proposal = await api.provider.send('proposals_get', [id.toNumber()]);
+  const proposal = await provider.send('proposals_get', [id.toNumber()]);
   assert.equal(proposal.cid, cidText(cid.toU8a()));
   assert.equal(proposal.bodyLen, body.length);
   assert.equal(proposal.analysis, 'pending');
 
-  const served = await api.provider.send('bitswap_v1_get', [proposal.cid]);
+  const served = await provider.send('bitswap_v1_get', [proposal.cid]);
   assert.equal(served, u8aToHex(body), 'Bitswap serves the exact body');
 });
 
