@@ -11,6 +11,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod content;
+pub mod inference;
 pub mod traits;
 
 use sp_runtime::{

@@ -3,7 +3,7 @@
 
 use crate::{LabelIndex, ProposalId};
 use sp_core::H256;
-use sp_runtime::DispatchResult;
+use sp_runtime::{DispatchError, Weight};
 
 /// The kinds of useful work that earn reward points.
 #[derive(
@@ -42,17 +42,43 @@ impl<AccountId> RewardPoints<AccountId> for () {
 /// Opens and cancels analysis tasks: implemented by the inference pallet, called by the proposals
 /// pallet.
 pub trait InferenceTasks {
-	/// Opens an analysis task for proposal `proposal`, whose body has digest `content_hash`.
-	fn open_task(proposal: ProposalId, content_hash: H256) -> DispatchResult;
+	/// Opens an analysis task for proposal `proposal`, whose body has digest `content_hash`;
+	/// returns the weight it used, at most [`InferenceTasks::open_task_weight`].
+	fn open_task(proposal: ProposalId, content_hash: H256) -> Result<Weight, DispatchError>;
+	/// The most weight [`InferenceTasks::open_task`] uses.
+	fn open_task_weight() -> Weight;
 	/// Cancels the analysis of `proposal` (withdrawn or spam), if it is still running.
-	fn cancel_task(proposal: ProposalId);
+	fn cancel_task(proposal: ProposalId) -> Weight;
+	/// The most weight [`InferenceTasks::cancel_task`] uses.
+	fn cancel_task_weight() -> Weight;
 }
 
 impl InferenceTasks for () {
-	fn open_task(_: ProposalId, _: H256) -> DispatchResult {
-		Ok(())
+	fn open_task(_: ProposalId, _: H256) -> Result<Weight, DispatchError> {
+		Ok(Weight::zero())
 	}
-	fn cancel_task(_: ProposalId) {}
+	fn open_task_weight() -> Weight {
+		Weight::zero()
+	}
+	fn cancel_task(_: ProposalId) -> Weight {
+		Weight::zero()
+	}
+	fn cancel_task_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
+/// The analysis model that inference tasks run: implemented by model governance, read by the
+/// inference pallet when it opens a task.
+pub trait ActiveModel {
+	/// sha256 of the active model's ONNX file, if a model is active.
+	fn active_model() -> Option<H256>;
+}
+
+impl ActiveModel for () {
+	fn active_model() -> Option<H256> {
+		None
+	}
 }
 
 /// Told when a proposal's analysis has finished: implemented by the proposals pallet, called by
@@ -60,8 +86,13 @@ impl InferenceTasks for () {
 pub trait ProposalAnalysed {
 	/// The network's consensus labelled `proposal` with `label`.
 	fn on_analysed(proposal: ProposalId, label: LabelIndex);
+	/// The most weight [`ProposalAnalysed::on_analysed`] uses.
+	fn on_analysed_weight() -> Weight;
 }
 
 impl ProposalAnalysed for () {
 	fn on_analysed(_: ProposalId, _: LabelIndex) {}
+	fn on_analysed_weight() -> Weight {
+		Weight::zero()
+	}
 }

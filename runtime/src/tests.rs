@@ -154,10 +154,7 @@ fn an_unsigned_transfer_is_rejected_and_changes_nothing() {
 		assert!(Executive::validate_transaction(TransactionSource::External, bare.clone(), parent)
 			.is_err());
 		// Were a block author to include it anyway, the call dispatches with no origin and fails.
-		assert_eq!(
-			Executive::apply_extrinsic(bare),
-			Ok(Err(sp_runtime::DispatchError::BadOrigin)),
-		);
+		assert_eq!(Executive::apply_extrinsic(bare), Ok(Err(sp_runtime::DispatchError::BadOrigin)),);
 		assert_eq!(free(&alice), ENDOWMENT);
 	});
 }

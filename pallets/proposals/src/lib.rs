@@ -351,12 +351,12 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::submit_proposal(
 			(title.len() as u32).min(T::MaxTitleLen::get()),
 			(body.len() as u32).min(T::MaxBodyLen::get()),
-		))]
+		).saturating_add(T::InferenceTasks::open_task_weight()))]
 		pub fn submit_proposal(
 			origin: OriginFor<T>,
 			title: Vec<u8>,
 			body: Vec<u8>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let author = ensure_signed(origin)?;
 			ensure!(!title.is_empty(), Error::<T>::EmptyTitle);
 			let title: BoundedVec<u8, T::MaxTitleLen> =
@@ -364,6 +364,7 @@ pub mod pallet {
 			ensure!(!body.is_empty(), Error::<T>::EmptyBody);
 			ensure!(body.len() <= T::MaxBodyLen::get() as usize, Error::<T>::BodyTooLong);
 			let body_len = body.len() as u32;
+			let title_len = title.len() as u32;
 
 			let id = NextProposalId::<T>::get();
 			let next_id = id.checked_add(1).ok_or(Error::<T>::ProposalIdOverflow)?;
@@ -396,7 +397,7 @@ pub mod pallet {
 			);
 			NextProposalId::<T>::put(next_id);
 			ContributionsOf::<T>::mutate(&author, |c| c.proposals.saturating_inc());
-			T::InferenceTasks::open_task(id, content_hash)?;
+			let task_weight = T::InferenceTasks::open_task(id, content_hash)?;
 
 			Self::deposit_event(Event::ProposalSubmitted {
 				id,
@@ -405,7 +406,10 @@ pub mod pallet {
 				content_hash,
 				deposit,
 			});
-			Ok(())
+			Ok(Some(
+				T::WeightInfo::submit_proposal(title_len, body_len).saturating_add(task_weight),
+			)
+			.into())
 		}
 
 		/// Withdraw a proposal that is still pending analysis and has no verified label.
@@ -415,7 +419,8 @@ pub mod pallet {
 		///
 		/// Emits `ProposalWithdrawn`. Weight: O(A) in the proposal's annotations.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::withdraw_proposal(T::MaxAnnotations::get()))]
+		#[pallet::weight(T::WeightInfo::withdraw_proposal(T::MaxAnnotations::get())
+			.saturating_add(T::InferenceTasks::cancel_task_weight()))]
 		pub fn withdraw_proposal(
 			origin: OriginFor<T>,
 			id: ProposalId,
@@ -428,10 +433,11 @@ pub mod pallet {
 
 			let deposit = Self::return_deposit(&proposal.author, proposal.deposit);
 			let annotations = Self::remove_proposal(id, &proposal);
-			T::InferenceTasks::cancel_task(id);
+			let task_weight = T::InferenceTasks::cancel_task(id);
 
 			Self::deposit_event(Event::ProposalWithdrawn { id, deposit });
-			Ok(Some(T::WeightInfo::withdraw_proposal(annotations)).into())
+			Ok(Some(T::WeightInfo::withdraw_proposal(annotations).saturating_add(task_weight))
+				.into())
 		}
 
 		/// Label a proposal with one of the model's labels.
@@ -495,7 +501,8 @@ pub mod pallet {
 		///
 		/// Emits `ProposalMarkedSpam`. Weight: O(A) in the proposal's annotations.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::mark_spam(T::MaxAnnotations::get()))]
+		#[pallet::weight(T::WeightInfo::mark_spam(T::MaxAnnotations::get())
+			.saturating_add(T::InferenceTasks::cancel_task_weight()))]
 		pub fn mark_spam(origin: OriginFor<T>, id: ProposalId) -> DispatchResultWithPostInfo {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			let proposal = Proposals::<T>::get(id).ok_or(Error::<T>::UnknownProposal)?;
@@ -513,10 +520,10 @@ pub mod pallet {
 				slashed
 			};
 			let annotations = Self::remove_proposal(id, &proposal);
-			T::InferenceTasks::cancel_task(id);
+			let task_weight = T::InferenceTasks::cancel_task(id);
 
 			Self::deposit_event(Event::ProposalMarkedSpam { id, slashed });
-			Ok(Some(T::WeightInfo::mark_spam(annotations)).into())
+			Ok(Some(T::WeightInfo::mark_spam(annotations).saturating_add(task_weight)).into())
 		}
 	}
 }
@@ -673,5 +680,9 @@ impl<T: Config> ProposalAnalysed for Pallet<T> {
 				Self::release_deposit(id, proposal);
 			}
 		});
+	}
+
+	fn on_analysed_weight() -> Weight {
+		T::WeightInfo::on_analysed()
 	}
 }

@@ -12,7 +12,7 @@ use frame_support::{
 };
 use frame_system::EnsureRoot;
 use sp_core::H256;
-use sp_runtime::{BuildStorage, DispatchError, Perbill};
+use sp_runtime::{BuildStorage, DispatchError, Perbill, Weight};
 
 pub type AccountId = u64;
 pub type Balance = u64;
@@ -103,15 +103,22 @@ impl RewardPoints<AccountId> for RecordRewards {
 /// Records task openings and cancellations.
 pub struct RecordTasks;
 impl InferenceTasks for RecordTasks {
-	fn open_task(proposal: ProposalId, content_hash: H256) -> Result<(), DispatchError> {
+	fn open_task(proposal: ProposalId, content_hash: H256) -> Result<Weight, DispatchError> {
 		if RefuseTasks::get() {
 			return Err(DispatchError::Other("no inference nodes"));
 		}
 		OpenedTasks::mutate(|t| t.push((proposal, content_hash)));
-		Ok(())
+		Ok(Weight::zero())
 	}
-	fn cancel_task(proposal: ProposalId) {
+	fn open_task_weight() -> Weight {
+		Weight::zero()
+	}
+	fn cancel_task(proposal: ProposalId) -> Weight {
 		CancelledTasks::mutate(|t| t.push(proposal));
+		Weight::zero()
+	}
+	fn cancel_task_weight() -> Weight {
+		Weight::zero()
 	}
 }
 

@@ -1,0 +1,345 @@
+//! JSON-RPC methods of the inference pallet.
+//!
+//! - `inference_task(id, at?)`: a task, open (committee, windows, progress) or judged (label,
+//!   scores, participation); `null` if it does not exist.
+//! - `inference_proposalTask(proposal, at?)`: the same, found by the proposal it analyses.
+//! - `inference_node(operator, at?)`: a node's stake, reputation, record and recent history.
+//! - `inference_leaderboard(limit?, at?)`: nodes by reputation, then stake.
+//!
+//! Balances are decimal strings (JavaScript numbers lose precision above 2^53); shares
+//! (reputation, participation) are parts per billion.
+
+use std::{marker::PhantomData, sync::Arc};
+
+use codec::Codec;
+use daollm_primitives::{LabelIndex, ProposalId};
+use jsonrpsee::{
+	core::RpcResult,
+	proc_macros::rpc,
+	types::error::{ErrorObject, ErrorObjectOwned},
+};
+pub use pallet_inference_runtime_api::InferenceApi as InferenceRuntimeApi;
+use pallet_inference_runtime_api::{
+	MemberOutcome, NodeDetails, NodeStatus, Outcome, TaskDetails, TaskId, TaskStatus,
+};
+use serde::Serialize;
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
+use sp_core::H256;
+use sp_runtime::traits::Block as BlockT;
+
+/// The longest leaderboard `inference_leaderboard` returns.
+pub const MAX_LEADERBOARD: u32 = 100;
+
+/// A committee seat, as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberJson<AccountId> {
+	/// The node's operator.
+	pub node: AccountId,
+	/// Its stake when drawn.
+	pub stake: String,
+}
+
+/// A task, as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskJson<AccountId, BlockNumber> {
+	/// The task.
+	pub id: TaskId,
+	/// The proposal analysed.
+	pub proposal: ProposalId,
+	/// `open` or `judged`.
+	pub status: &'static str,
+	/// sha256 of the model.
+	pub model: H256,
+	/// Open tasks: the block it opened in.
+	pub opened_at: Option<BlockNumber>,
+	/// Open tasks: the last block for commits.
+	pub commit_end: Option<BlockNumber>,
+	/// Open tasks: the last block for reveals.
+	pub reveal_end: Option<BlockNumber>,
+	/// Open tasks: the members.
+	pub committee: Vec<MemberJson<AccountId>>,
+	/// Open tasks: commits so far.
+	pub commits: Option<u32>,
+	/// Open tasks: reveals so far.
+	pub reveals: Option<u32>,
+	/// Judged tasks: `consensus` or `noConsensus`.
+	pub outcome: Option<&'static str>,
+	/// Judged with consensus: the label.
+	pub label: Option<LabelIndex>,
+	/// Judged with consensus: each class's score in basis points.
+	pub scores: Option<Vec<u16>>,
+	/// Judged tasks: the share of the committee's stake that revealed, per billion.
+	pub participation: Option<u32>,
+	/// Judged tasks: the block it was judged in.
+	pub finalized_at: Option<BlockNumber>,
+}
+
+impl<AccountId, Balance: ToString, BlockNumber> From<TaskDetails<AccountId, Balance, BlockNumber>>
+	for TaskJson<AccountId, BlockNumber>
+{
+	fn from(t: TaskDetails<AccountId, Balance, BlockNumber>) -> Self {
+		let mut json = TaskJson {
+			id: t.id,
+			proposal: t.proposal,
+			status: "open",
+			model: H256::zero(),
+			opened_at: None,
+			commit_end: None,
+			reveal_end: None,
+			committee: vec![],
+			commits: None,
+			reveals: None,
+			outcome: None,
+			label: None,
+			scores: None,
+			participation: None,
+			finalized_at: None,
+		};
+		match t.status {
+			TaskStatus::Open {
+				model,
+				opened_at,
+				commit_end,
+				reveal_end,
+				committee,
+				commits,
+				reveals,
+			} => {
+				json.model = model;
+				json.opened_at = Some(opened_at);
+				json.commit_end = Some(commit_end);
+				json.reveal_end = Some(reveal_end);
+				json.committee = committee
+					.into_iter()
+					.map(|m| MemberJson { node: m.node, stake: m.stake.to_string() })
+					.collect();
+				json.commits = Some(commits);
+				json.reveals = Some(reveals);
+			},
+			TaskStatus::Judged(result) => {
+				json.status = "judged";
+				json.model = result.model;
+				json.participation = Some(result.participation.deconstruct());
+				json.finalized_at = Some(result.finalized_at);
+				match result.outcome {
+					Outcome::Consensus { label, scores } => {
+						json.outcome = Some("consensus");
+						json.label = Some(label);
+						json.scores = Some(scores.into_inner());
+					},
+					Outcome::NoConsensus => json.outcome = Some("noConsensus"),
+				}
+			},
+		}
+		json
+	}
+}
+
+/// One entry of a node's history, as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryJson<BlockNumber> {
+	/// The task.
+	pub task: TaskId,
+	/// `agreed`, `disagreed`, `inconclusive` or `missed`.
+	pub outcome: &'static str,
+	/// When it was judged.
+	pub at: BlockNumber,
+}
+
+/// A node, as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeJson<AccountId, BlockNumber> {
+	/// The operator.
+	pub operator: AccountId,
+	/// The account its `infr` key signs as.
+	pub key_account: AccountId,
+	/// Bonded stake.
+	pub stake: String,
+	/// Unbonding stake in total.
+	pub unbonding: String,
+	/// Reputation, per billion.
+	pub reputation: u32,
+	/// `active`, `excluded` or `leaving`.
+	pub status: &'static str,
+	/// The block it (last) registered in.
+	pub registered_at: BlockNumber,
+	/// Tasks judged.
+	pub tasks: u32,
+	/// Answers that agreed with the consensus.
+	pub agreed: u32,
+	/// Answers that did not.
+	pub disagreed: u32,
+	/// Tasks missed.
+	pub missed: u32,
+	/// Stake slashed in total.
+	pub slashed: String,
+	/// Recent outcomes, oldest first.
+	pub history: Vec<HistoryJson<BlockNumber>>,
+}
+
+impl<AccountId, Balance, BlockNumber> From<NodeDetails<AccountId, Balance, BlockNumber>>
+	for NodeJson<AccountId, BlockNumber>
+where
+	Balance: ToString + Copy + std::iter::Sum,
+{
+	fn from(n: NodeDetails<AccountId, Balance, BlockNumber>) -> Self {
+		NodeJson {
+			operator: n.operator,
+			key_account: n.key_account,
+			stake: n.stake.to_string(),
+			unbonding: n.unbonding.iter().map(|c| c.amount).sum::<Balance>().to_string(),
+			reputation: n.reputation.deconstruct(),
+			status: match n.status {
+				NodeStatus::Active => "active",
+				NodeStatus::Excluded => "excluded",
+				NodeStatus::Leaving => "leaving",
+			},
+			registered_at: n.registered_at,
+			tasks: n.stats.tasks,
+			agreed: n.stats.agreed,
+			disagreed: n.stats.disagreed,
+			missed: n.stats.missed,
+			slashed: n.stats.slashed.to_string(),
+			history: n
+				.history
+				.into_iter()
+				.map(|h| HistoryJson {
+					task: h.task,
+					outcome: match h.outcome {
+						MemberOutcome::Agreed => "agreed",
+						MemberOutcome::Disagreed => "disagreed",
+						MemberOutcome::Inconclusive => "inconclusive",
+						MemberOutcome::Missed => "missed",
+					},
+					at: h.at,
+				})
+				.collect(),
+		}
+	}
+}
+
+/// The `inference_*` methods.
+#[rpc(server)]
+pub trait InferenceApi<BlockHash, AccountId, BlockNumber> {
+	/// Task `id` at block `at` (best block if omitted), or `null`.
+	#[method(name = "inference_task")]
+	fn task(
+		&self,
+		id: TaskId,
+		at: Option<BlockHash>,
+	) -> RpcResult<Option<TaskJson<AccountId, BlockNumber>>>;
+
+	/// The task of proposal `proposal`, or `null`.
+	#[method(name = "inference_proposalTask")]
+	fn proposal_task(
+		&self,
+		proposal: ProposalId,
+		at: Option<BlockHash>,
+	) -> RpcResult<Option<TaskJson<AccountId, BlockNumber>>>;
+
+	/// The node `operator` runs, or `null`.
+	#[method(name = "inference_node")]
+	fn node(
+		&self,
+		operator: AccountId,
+		at: Option<BlockHash>,
+	) -> RpcResult<Option<NodeJson<AccountId, BlockNumber>>>;
+
+	/// Up to `limit` (default and at most 100) nodes by reputation, then stake.
+	#[method(name = "inference_leaderboard")]
+	fn leaderboard(
+		&self,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<NodeJson<AccountId, BlockNumber>>>;
+}
+
+/// Serves the `inference_*` methods from a client's runtime API.
+pub struct Inference<C, Block, Balance> {
+	client: Arc<C>,
+	_marker: PhantomData<(Block, Balance)>,
+}
+
+impl<C, Block, Balance> Inference<C, Block, Balance> {
+	/// Serves from `client`.
+	pub fn new(client: Arc<C>) -> Self {
+		Self { client, _marker: PhantomData }
+	}
+}
+
+/// Error code of a failed runtime-API call.
+const RUNTIME_ERROR: i32 = 1;
+/// Error code of an invalid parameter.
+const INVALID_PARAMS: i32 = -32602;
+
+fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
+	ErrorObject::owned(RUNTIME_ERROR, "runtime API call failed", Some(e.to_string()))
+}
+
+impl<C, Block, AccountId, Balance, BlockNumber>
+	InferenceApiServer<<Block as BlockT>::Hash, AccountId, BlockNumber>
+	for Inference<C, Block, Balance>
+where
+	Block: BlockT,
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: InferenceRuntimeApi<Block, AccountId, Balance, BlockNumber>,
+	AccountId: Codec + Clone + Send + Sync + Serialize + for<'de> serde::Deserialize<'de> + 'static,
+	Balance: Codec + ToString + Copy + std::iter::Sum + Send + Sync + 'static,
+	BlockNumber: Codec + Send + Sync + Serialize + 'static,
+{
+	fn task(
+		&self,
+		id: TaskId,
+		at: Option<Block::Hash>,
+	) -> RpcResult<Option<TaskJson<AccountId, BlockNumber>>> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let task = self.client.runtime_api().task(at, id).map_err(runtime_error)?;
+		Ok(task.map(Into::into))
+	}
+
+	fn proposal_task(
+		&self,
+		proposal: ProposalId,
+		at: Option<Block::Hash>,
+	) -> RpcResult<Option<TaskJson<AccountId, BlockNumber>>> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let api = self.client.runtime_api();
+		let Some(id) = api.task_of_proposal(at, proposal).map_err(runtime_error)? else {
+			return Ok(None);
+		};
+		Ok(api.task(at, id).map_err(runtime_error)?.map(Into::into))
+	}
+
+	fn node(
+		&self,
+		operator: AccountId,
+		at: Option<Block::Hash>,
+	) -> RpcResult<Option<NodeJson<AccountId, BlockNumber>>> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let node = self.client.runtime_api().node(at, operator).map_err(runtime_error)?;
+		Ok(node.map(Into::into))
+	}
+
+	fn leaderboard(
+		&self,
+		limit: Option<u32>,
+		at: Option<Block::Hash>,
+	) -> RpcResult<Vec<NodeJson<AccountId, BlockNumber>>> {
+		let limit = limit.unwrap_or(MAX_LEADERBOARD);
+		if limit == 0 || limit > MAX_LEADERBOARD {
+			return Err(ErrorObject::owned(
+				INVALID_PARAMS,
+				format!("limit must be between 1 and {MAX_LEADERBOARD}"),
+				None::<()>,
+			));
+		}
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let nodes = self.client.runtime_api().leaderboard(at, limit).map_err(runtime_error)?;
+		Ok(nodes.into_iter().map(Into::into).collect())
+	}
+}

@@ -1,0 +1,35 @@
+//! Runtime API of the inference pallet, which the node's `inference_*` RPC methods call.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use codec::Codec;
+use daollm_primitives::ProposalId;
+pub use pallet_inference::{
+	HistoryEntry, MemberOutcome, NodeDetails, NodeStatus, Outcome, Seat, TaskDetails, TaskId,
+	TaskStatus,
+};
+
+sp_api::decl_runtime_apis! {
+	/// Reads tasks with their results, nodes with their history, and the leaderboard.
+	pub trait InferenceApi<AccountId, Balance, BlockNumber>
+	where
+		AccountId: Codec,
+		Balance: Codec,
+		BlockNumber: Codec,
+	{
+		/// Task `id`, open or judged, if it exists.
+		fn task(id: TaskId) -> Option<TaskDetails<AccountId, Balance, BlockNumber>>;
+
+		/// The task analysing (or that analysed) `proposal`.
+		fn task_of_proposal(proposal: ProposalId) -> Option<TaskId>;
+
+		/// The node `operator` runs, with its recent history.
+		fn node(operator: AccountId) -> Option<NodeDetails<AccountId, Balance, BlockNumber>>;
+
+		/// Up to `limit` nodes by reputation, then stake, highest first.
+		fn leaderboard(limit: u32) -> Vec<NodeDetails<AccountId, Balance, BlockNumber>>;
+	}
+}

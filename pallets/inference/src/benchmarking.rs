@@ -1,0 +1,253 @@
+//! Benchmarks of every call and of the hooks' work (opening, cancelling and judging a task), at
+//! their worst case: the most registered nodes, the largest committee, slashes in judgement.
+
+use super::*;
+use alloc::vec;
+use daollm_primitives::inference::BASIS_POINTS;
+use frame_benchmarking::v2::*;
+use frame_support::traits::fungible::Mutate;
+use frame_system::RawOrigin;
+
+/// What the benchmarks need from the runtime that the pallet cannot make itself.
+pub trait BenchmarkHelper<Key> {
+	/// A distinct inference key for each `seed`.
+	fn key(seed: u32) -> Key;
+	/// Makes [`Config::ActiveModel`] return a model, so that tasks open.
+	fn activate_model();
+}
+
+/// An operator with a node registered at several times the minimum stake.
+fn node<T: Config>(index: u32) -> T::AccountId {
+	let who: T::AccountId = account("node", index, 0);
+	let stake = Params::<T>::get().min_node_stake.saturating_mul(4u32.into());
+	T::Currency::set_balance(&who, stake.saturating_mul(4u32.into()));
+	Pallet::<T>::do_register(&who, stake, T::BenchmarkHelper::key(index))
+		.expect("a funded operator registers");
+	who
+}
+
+fn nodes<T: Config>(count: u32) -> Vec<T::AccountId> {
+	(0..count).map(node::<T>).collect()
+}
+
+/// The account operator `who`'s key signs as.
+fn signer<T: Config>(who: &T::AccountId) -> T::AccountId {
+	Nodes::<T>::get(who).expect("registered").key_account
+}
+
+fn committee_size<T: Config>(size: u32) {
+	Params::<T>::mutate(|p| p.committee_size = size);
+}
+
+/// Opens a task for proposal 0 with a committee of `size` drawn from `size` nodes.
+fn task<T: Config>(size: u32) -> (TaskId, Vec<T::AccountId>) {
+	T::BenchmarkHelper::activate_model();
+	committee_size::<T>(size);
+	let members = nodes::<T>(size);
+	let (task, _) = Pallet::<T>::open(0, H256::repeat_byte(1))
+		.expect("ids left")
+		.expect("nodes and a model exist");
+	(task, members)
+}
+
+fn answer<T: Config>(label: LabelIndex) -> InferenceResult {
+	let labels = T::LabelCount::get();
+	let scores: Vec<u16> = (0..labels).map(|l| if l == label { BASIS_POINTS } else { 0 }).collect();
+	InferenceResult {
+		label,
+		scores: scores.try_into().expect("LabelCount ≤ MAX_LABELS"),
+		model: T::ActiveModel::active_model().unwrap_or_default(),
+	}
+}
+
+fn commit_as<T: Config>(task: TaskId, who: &T::AccountId, result: &InferenceResult) {
+	Pallet::<T>::commit(
+		RawOrigin::Signed(signer::<T>(who)).into(),
+		task,
+		commitment(result, &[0; 32], who),
+	)
+	.expect("a member commits");
+}
+
+fn reveal_as<T: Config>(task: TaskId, who: &T::AccountId, result: &InferenceResult) {
+	Pallet::<T>::reveal(RawOrigin::Signed(signer::<T>(who)).into(), task, result.clone(), [0; 32])
+		.expect("a member reveals");
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_node() {
+		nodes::<T>(T::MaxNodes::get() - 1);
+		let who: T::AccountId = whitelisted_caller();
+		let stake = Params::<T>::get().min_node_stake;
+		T::Currency::set_balance(&who, stake.saturating_mul(2u32.into()));
+		let key = T::BenchmarkHelper::key(u32::MAX);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), stake, key);
+
+		assert!(Nodes::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn add_stake() {
+		let all = nodes::<T>(T::MaxNodes::get());
+		let who = all[all.len() - 1].clone();
+		let amount = Params::<T>::get().min_node_stake;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), amount);
+
+		assert_eq!(
+			Nodes::<T>::get(&who).map(|n| n.stake),
+			Some(amount.saturating_mul(5u32.into()))
+		);
+	}
+
+	#[benchmark]
+	fn unbond() {
+		let all = nodes::<T>(T::MaxNodes::get());
+		let who = all[all.len() - 1].clone();
+		let stake = Nodes::<T>::get(&who).expect("registered").stake;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), stake);
+
+		assert_eq!(Nodes::<T>::get(&who).map(|n| n.status), Some(NodeStatus::Leaving));
+	}
+
+	#[benchmark]
+	fn withdraw_unbonded() {
+		let all = nodes::<T>(T::MaxNodes::get());
+		let who = all[all.len() - 1].clone();
+		let stake = Nodes::<T>::get(&who).expect("registered").stake;
+		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into(), stake).expect("unbonds");
+		let later = frame_system::Pallet::<T>::block_number()
+			.saturating_add(Params::<T>::get().unbonding_period);
+		frame_system::Pallet::<T>::set_block_number(later);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+
+		assert!(!Nodes::<T>::contains_key(&who), "the node is gone");
+	}
+
+	#[benchmark]
+	fn commit() {
+		let (task, members) = task::<T>(T::MaxCommitteeSize::get());
+		let last = members[members.len() - 1].clone();
+		let signer = signer::<T>(&last);
+		let c = commitment(&answer::<T>(0), &[0; 32], &last);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(signer), task, c);
+
+		assert!(Commitments::<T>::contains_key(task, &last));
+	}
+
+	/// The last reveal, which moves the task's judgement to the next block.
+	#[benchmark]
+	fn reveal() {
+		let (task, members) = task::<T>(T::MaxCommitteeSize::get());
+		let result = answer::<T>(0);
+		for m in &members {
+			commit_as::<T>(task, m, &result);
+		}
+		let (last, others) = members.split_last().expect("a committee");
+		for m in others {
+			reveal_as::<T>(task, m, &result);
+		}
+		let signer = signer::<T>(last);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(signer), task, result.clone(), [0; 32]);
+
+		let now = frame_system::Pallet::<T>::block_number();
+		assert!(DueAt::<T>::get(now.saturating_add(One::one())).contains(&task));
+	}
+
+	#[benchmark]
+	fn set_parameters(n: Linear<0, { T::MaxNodes::get() }>) -> Result<(), BenchmarkError> {
+		nodes::<T>(n);
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let mut params = Params::<T>::get();
+		params.inference_points = params.inference_points.saturating_add(1);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, params.clone());
+
+		assert_eq!(Params::<T>::get(), params);
+		Ok(())
+	}
+
+	/// Drawing a committee of `c` from `n` candidates.
+	#[benchmark]
+	fn open_task(
+		n: Linear<1, { T::MaxNodes::get() }>,
+		c: Linear<1, { T::MaxCommitteeSize::get() }>,
+	) {
+		T::BenchmarkHelper::activate_model();
+		nodes::<T>(n);
+		committee_size::<T>(c);
+
+		#[block]
+		{
+			<Pallet<T> as InferenceTasks>::open_task(0, H256::repeat_byte(1))
+				.expect("opens or reports unavailable");
+		}
+
+		assert!(TaskOfProposal::<T>::contains_key(0));
+	}
+
+	/// Cancelling a task whose `c` members all committed and revealed.
+	#[benchmark]
+	fn cancel_task(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
+		let (task, members) = task::<T>(c);
+		let result = answer::<T>(0);
+		for m in &members {
+			commit_as::<T>(task, m, &result);
+		}
+		for m in &members {
+			reveal_as::<T>(task, m, &result);
+		}
+
+		#[block]
+		{
+			<Pallet<T> as InferenceTasks>::cancel_task(0);
+		}
+
+		assert!(!Tasks::<T>::contains_key(task));
+	}
+
+	/// Judging a task of `c` members: two thirds (rounded up) agree, the rest never answered
+	/// and are slashed, the costliest outcome per member.
+	#[benchmark]
+	fn finalize_task(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
+		let (task, members) = task::<T>(c);
+		let result = answer::<T>(0);
+		let honest = (members.len() * 2).div_ceil(3);
+		for m in &members[..honest] {
+			commit_as::<T>(task, m, &result);
+		}
+		frame_system::Pallet::<T>::set_block_number(
+			Tasks::<T>::get(task).expect("open").commit_end.saturating_add(One::one()),
+		);
+		for m in &members[..honest] {
+			reveal_as::<T>(task, m, &result);
+		}
+		let now = frame_system::Pallet::<T>::block_number();
+
+		#[block]
+		{
+			Pallet::<T>::finalize(task, now);
+		}
+
+		assert!(Results::<T>::contains_key(task));
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder::empty().build(), crate::mock::Test);
+}

@@ -1,0 +1,274 @@
+//! The smallest runtime that exercises the pallet: System, Balances and Inference, with
+//! recording stand-ins for model governance, the proposals pallet and the rewards pallet.
+
+use crate as pallet_inference;
+use crate::{CreditOf, Parameters};
+use daollm_primitives::{
+	traits::{ActiveModel, Contribution, ProposalAnalysed, RewardPoints},
+	LabelIndex, ProposalId,
+};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU8, Hooks, Imbalance, OnUnbalanced, Randomness},
+};
+use frame_system::EnsureRoot;
+use sp_core::H256;
+use sp_runtime::{testing::UintAuthorityId, traits::Convert, BuildStorage, Perbill, Weight};
+
+pub type AccountId = u64;
+pub type Balance = u64;
+type Block = frame_system::mocking::MockBlock<Test>;
+
+/// Node operators; each signs with the key `UintAuthorityId(operator + KEY_OFFSET)`.
+pub const ALICE: AccountId = 1;
+pub const BOB: AccountId = 2;
+pub const CHARLIE: AccountId = 3;
+pub const DAVE: AccountId = 4;
+pub const EVE: AccountId = 5;
+pub const FERDIE: AccountId = 6;
+/// An account with little money.
+pub const POOR: AccountId = 9;
+pub const KEY_OFFSET: u64 = 100;
+pub const INITIAL_BALANCE: Balance = 1_000_000;
+pub const MIN_STAKE: Balance = 1_000;
+pub const LABELS: LabelIndex = 5;
+pub const MAX_NODES: u32 = 8;
+pub const MAX_TASKS_PER_BLOCK: u32 = 2;
+
+/// The model the mock's governance has activated.
+pub fn model() -> H256 {
+	H256::repeat_byte(0xAA)
+}
+
+/// The key operator `who` binds.
+pub fn key_of(who: AccountId) -> UintAuthorityId {
+	UintAuthorityId(who + KEY_OFFSET)
+}
+
+/// The account operator `who`'s key signs as.
+pub fn signer_of(who: AccountId) -> AccountId {
+	who + KEY_OFFSET
+}
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type Inference = pallet_inference;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+parameter_types! {
+	/// The active model; `None` to test a chain without one.
+	pub static Model: Option<H256> = Some(model());
+	/// Mixed into every random seed, so tests can vary committees.
+	pub static Entropy: u64 = 0;
+	/// Proposals reported analysed, in order.
+	pub static Analysed: Vec<(ProposalId, LabelIndex)> = vec![];
+	/// Reward points credited, in order.
+	pub static Rewarded: Vec<(AccountId, Contribution, u32)> = vec![];
+	/// Stake slashed (and burnt) so far.
+	pub static Slashed: Balance = 0;
+	pub DefaultParameters: Parameters<Balance, u64> = default_parameters();
+}
+
+/// The mock's parameters: committees of three, two-block windows.
+pub fn default_parameters() -> Parameters<Balance, u64> {
+	Parameters {
+		min_node_stake: MIN_STAKE,
+		committee_size: 3,
+		commit_window: 2,
+		reveal_window: 2,
+		consensus_threshold: Perbill::from_rational(2u32, 3u32),
+		slash_fraction: Perbill::from_percent(10),
+		reputation_step: Perbill::from_percent(20),
+		initial_reputation: Perbill::from_percent(50),
+		min_reputation: Perbill::from_percent(20),
+		unbonding_period: 20,
+		inference_points: 5,
+	}
+}
+
+pub struct MockModel;
+impl ActiveModel for MockModel {
+	fn active_model() -> Option<H256> {
+		Model::get()
+	}
+}
+
+/// blake2(subject ‖ entropy ‖ block): deterministic for a block, as the runtime's source is.
+pub struct MockRandomness;
+impl Randomness<H256, u64> for MockRandomness {
+	fn random(subject: &[u8]) -> (H256, u64) {
+		let block = System::block_number();
+		let seed =
+			sp_io::hashing::blake2_256(&codec::Encode::encode(&(subject, Entropy::get(), block)));
+		(H256(seed), block)
+	}
+}
+
+pub struct RecordAnalysed;
+impl ProposalAnalysed for RecordAnalysed {
+	fn on_analysed(proposal: ProposalId, label: LabelIndex) {
+		Analysed::mutate(|a| a.push((proposal, label)));
+	}
+	fn on_analysed_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
+pub struct RecordRewards;
+impl RewardPoints<AccountId> for RecordRewards {
+	fn reward(who: &AccountId, contribution: Contribution, points: u32) {
+		Rewarded::mutate(|r| r.push((*who, contribution, points)));
+	}
+}
+
+/// Burns slashed stake, counting it: total issuance falls by exactly what was slashed.
+pub struct BurnSlashes;
+impl OnUnbalanced<CreditOf<Test>> for BurnSlashes {
+	fn on_nonzero_unbalanced(credit: CreditOf<Test>) {
+		Slashed::mutate(|s| *s += credit.peek());
+	}
+}
+
+pub struct KeyAccount;
+impl Convert<UintAuthorityId, AccountId> for KeyAccount {
+	fn convert(key: UintAuthorityId) -> AccountId {
+		key.0
+	}
+}
+
+impl pallet_inference::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type InferenceKey = UintAuthorityId;
+	type KeyAccount = KeyAccount;
+	type Randomness = MockRandomness;
+	type ActiveModel = MockModel;
+	type OnAnalysed = RecordAnalysed;
+	type RewardPoints = RecordRewards;
+	type Slash = BurnSlashes;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type LabelCount = ConstU8<LABELS>;
+	type MaxNodes = ConstU32<MAX_NODES>;
+	type MaxCommitteeSize = ConstU32<8>;
+	type MaxTasksPerBlock = ConstU32<MAX_TASKS_PER_BLOCK>;
+	type MaxTaskDuration = sp_core::ConstU64<20>;
+	type MaxUnbondingChunks = ConstU32<3>;
+	type MaxHistory = ConstU32<4>;
+	type DefaultParameters = DefaultParameters;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockBenchmarkHelper;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::benchmarking::BenchmarkHelper<UintAuthorityId> for MockBenchmarkHelper {
+	fn key(seed: u32) -> UintAuthorityId {
+		UintAuthorityId(1_000_000 + seed as u64)
+	}
+	fn activate_model() {
+		Model::set(Some(model()));
+	}
+}
+
+/// Builds test externalities with funded accounts and no nodes.
+pub struct ExtBuilder {
+	nodes: Vec<(AccountId, Balance)>,
+}
+
+impl ExtBuilder {
+	/// No nodes registered.
+	pub fn empty() -> Self {
+		Self { nodes: vec![] }
+	}
+
+	/// Alice, Bob, Charlie and Dave registered at genesis with `MIN_STAKE` each.
+	pub fn four_nodes() -> Self {
+		Self { nodes: [ALICE, BOB, CHARLIE, DAVE].map(|n| (n, MIN_STAKE)).to_vec() }
+	}
+
+	/// The given operators registered at genesis with the given stakes.
+	pub fn nodes(nodes: Vec<(AccountId, Balance)>) -> Self {
+		Self { nodes }
+	}
+
+	pub fn build(self) -> sp_io::TestExternalities {
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		let mut balances: Vec<(AccountId, Balance)> =
+			(ALICE..=FERDIE).map(|who| (who, INITIAL_BALANCE)).collect();
+		balances.push((POOR, 500));
+		pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		pallet_inference::GenesisConfig::<Test> {
+			parameters: None,
+			nodes: self.nodes.iter().map(|(who, stake)| (*who, *stake, key_of(*who))).collect(),
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.execute_with(|| {
+			System::set_block_number(1);
+			Model::set(Some(model()));
+			Entropy::set(0);
+			Analysed::take();
+			Rewarded::take();
+			Slashed::set(0);
+		});
+		ext
+	}
+
+	/// Runs `test`, then checks the pallet's invariants.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			Inference::do_try_state(System::block_number()).expect("invariants hold");
+		});
+	}
+}
+
+/// Advances to block `n`, running the pallet's `on_initialize` and checking invariants in each.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Inference::on_initialize(next);
+		Inference::do_try_state(next).expect("invariants hold in every block");
+	}
+}

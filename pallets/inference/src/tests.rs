@@ -1,0 +1,782 @@
+//! Unit tests of every call and error path, the task lifecycle and its economics, and property
+//! tests of consensus on the pallet as a whole.
+
+use crate::{mock::*, *};
+use daollm_primitives::{
+	inference::{commitment, InferenceResult, Salt},
+	traits::{Contribution, InferenceTasks},
+};
+use frame_support::{
+	assert_noop, assert_ok,
+	dispatch::{Pays, PostDispatchInfo},
+	traits::fungible::{Inspect, InspectHold},
+};
+use sp_runtime::{DispatchError, Perbill};
+
+fn events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Inference(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+fn held(who: AccountId) -> Balance {
+	Balances::balance_on_hold(&HoldReason::NodeStake.into(), &who)
+}
+
+/// An answer for `label`, scoring it 9 000 basis points and the rest evenly.
+fn answer(label: LabelIndex) -> InferenceResult {
+	let scores: Vec<u16> = (0..LABELS).map(|l| if l == label { 9_000 } else { 250 }).collect();
+	InferenceResult { label, scores: scores.try_into().unwrap(), model: model() }
+}
+
+fn salt(who: AccountId) -> Salt {
+	[who as u8; 32]
+}
+
+/// Opens a task for `proposal`; its id.
+fn open(proposal: ProposalId) -> TaskId {
+	assert_ok!(<Inference as InferenceTasks>::open_task(proposal, H256::repeat_byte(1)));
+	TaskOfProposal::<Test>::get(proposal).expect("a task opened")
+}
+
+fn committee(task: TaskId) -> Vec<AccountId> {
+	Tasks::<Test>::get(task).unwrap().committee.iter().map(|m| m.node).collect()
+}
+
+fn commit(who: AccountId, task: TaskId, result: &InferenceResult) -> DispatchResultWithPostInfo {
+	Inference::commit(
+		RuntimeOrigin::signed(signer_of(who)),
+		task,
+		commitment(result, &salt(who), &who),
+	)
+}
+
+fn reveal(who: AccountId, task: TaskId, result: &InferenceResult) -> DispatchResultWithPostInfo {
+	Inference::reveal(RuntimeOrigin::signed(signer_of(who)), task, result.clone(), salt(who))
+}
+
+fn free_of_charge() -> PostDispatchInfo {
+	PostDispatchInfo { actual_weight: None, pays_fee: Pays::No }
+}
+
+mod registration {
+	use super::*;
+
+	#[test]
+	fn a_node_registers_with_stake_and_key() {
+		ExtBuilder::empty().build_and_execute(|| {
+			assert_ok!(Inference::register_node(
+				RuntimeOrigin::signed(ALICE),
+				2_000,
+				key_of(ALICE)
+			));
+			assert_eq!(held(ALICE), 2_000);
+			let node = Nodes::<Test>::get(ALICE).unwrap();
+			assert_eq!(node.stake, 2_000);
+			assert_eq!(node.status, NodeStatus::Active);
+			assert_eq!(node.reputation, Perbill::from_percent(50));
+			assert_eq!(KeyOwner::<Test>::get(signer_of(ALICE)), Some(ALICE));
+			assert_eq!(Candidates::<Test>::get().into_inner(), vec![(ALICE, 1_000)]);
+			assert_eq!(
+				events(),
+				vec![Event::NodeRegistered { node: ALICE, key: key_of(ALICE), stake: 2_000 }]
+			);
+		});
+	}
+
+	#[test]
+	fn registration_errors_change_nothing() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let origin = |who| RuntimeOrigin::signed(who);
+			assert_noop!(
+				Inference::register_node(origin(EVE), MIN_STAKE - 1, key_of(EVE)),
+				Error::<Test>::StakeTooLow
+			);
+			assert_noop!(
+				Inference::register_node(origin(POOR), MIN_STAKE, key_of(POOR)),
+				Error::<Test>::InsufficientBalance
+			);
+			assert_noop!(
+				Inference::register_node(origin(ALICE), MIN_STAKE, key_of(EVE)),
+				Error::<Test>::AlreadyRegistered
+			);
+			assert_noop!(
+				Inference::register_node(origin(EVE), MIN_STAKE, key_of(ALICE)),
+				Error::<Test>::KeyInUse
+			);
+			assert_noop!(
+				Inference::register_node(RuntimeOrigin::none(), MIN_STAKE, key_of(EVE)),
+				DispatchError::BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn registrations_stop_at_max_nodes() {
+		let nodes = (10..10 + MAX_NODES as u64).map(|who| (who, MIN_STAKE)).collect::<Vec<_>>();
+		let mut ext = ExtBuilder::nodes(vec![]).build();
+		ext.execute_with(|| {
+			for (who, stake) in &nodes {
+				let _ = <Balances as frame_support::traits::fungible::Mutate<_>>::mint_into(
+					who,
+					INITIAL_BALANCE,
+				);
+				assert_ok!(Inference::register_node(
+					RuntimeOrigin::signed(*who),
+					*stake,
+					key_of(*who)
+				));
+			}
+			assert_noop!(
+				Inference::register_node(RuntimeOrigin::signed(EVE), MIN_STAKE, key_of(EVE)),
+				Error::<Test>::TooManyNodes
+			);
+			Inference::do_try_state(1).unwrap();
+		});
+	}
+
+	#[test]
+	fn stake_is_added() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			assert_ok!(Inference::add_stake(RuntimeOrigin::signed(ALICE), 500));
+			assert_eq!(held(ALICE), MIN_STAKE + 500);
+			assert_eq!(Nodes::<Test>::get(ALICE).unwrap().stake, MIN_STAKE + 500);
+			assert_noop!(
+				Inference::add_stake(RuntimeOrigin::signed(ALICE), 0),
+				Error::<Test>::ZeroAmount
+			);
+			assert_noop!(
+				Inference::add_stake(RuntimeOrigin::signed(EVE), 500),
+				Error::<Test>::NotRegistered
+			);
+			assert_noop!(
+				Inference::add_stake(RuntimeOrigin::signed(ALICE), INITIAL_BALANCE),
+				Error::<Test>::InsufficientBalance
+			);
+		});
+	}
+
+	#[test]
+	fn unbonding_keeps_stake_held_until_the_period_ends() {
+		ExtBuilder::nodes(vec![(ALICE, 3_000)]).build_and_execute(|| {
+			assert_ok!(Inference::unbond(RuntimeOrigin::signed(ALICE), 1_000));
+			let node = Nodes::<Test>::get(ALICE).unwrap();
+			assert_eq!(node.stake, 2_000);
+			assert_eq!(
+				node.unbonding.to_vec(),
+				vec![UnbondingChunk { amount: 1_000, unlocks_at: 21 }]
+			);
+			assert_eq!(held(ALICE), 3_000, "unbonding stake stays held");
+			assert_noop!(
+				Inference::withdraw_unbonded(RuntimeOrigin::signed(ALICE)),
+				Error::<Test>::NothingToWithdraw
+			);
+			run_to_block(21);
+			assert_ok!(Inference::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+			assert_eq!(held(ALICE), 2_000);
+			assert_eq!(Balances::balance(&ALICE), INITIAL_BALANCE - 2_000);
+			assert!(events().contains(&Event::Withdrawn { node: ALICE, amount: 1_000 }));
+		});
+	}
+
+	#[test]
+	fn unbonding_everything_leaves_and_withdrawing_it_removes_the_node() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			assert_ok!(Inference::unbond(RuntimeOrigin::signed(ALICE), MIN_STAKE));
+			assert_eq!(Nodes::<Test>::get(ALICE).unwrap().status, NodeStatus::Leaving);
+			assert!(!Candidates::<Test>::get().iter().any(|(who, _)| *who == ALICE));
+			run_to_block(21);
+			assert_ok!(Inference::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+			assert!(Nodes::<Test>::get(ALICE).is_none());
+			assert!(KeyOwner::<Test>::get(signer_of(ALICE)).is_none());
+			assert_eq!(held(ALICE), 0);
+			assert!(events().contains(&Event::NodeRemoved { node: ALICE }));
+			// The key is free for someone else now.
+			assert_ok!(Inference::register_node(
+				RuntimeOrigin::signed(EVE),
+				MIN_STAKE,
+				key_of(ALICE)
+			));
+		});
+	}
+
+	#[test]
+	fn unbonding_errors_change_nothing() {
+		ExtBuilder::nodes(vec![(ALICE, 2_000)]).build_and_execute(|| {
+			let alice = || RuntimeOrigin::signed(ALICE);
+			assert_noop!(Inference::unbond(alice(), 0), Error::<Test>::ZeroAmount);
+			assert_noop!(Inference::unbond(alice(), 2_001), Error::<Test>::NotEnoughStake);
+			assert_noop!(Inference::unbond(alice(), 1_500), Error::<Test>::StakeTooLow);
+			assert_noop!(
+				Inference::unbond(RuntimeOrigin::signed(EVE), 1),
+				Error::<Test>::NotRegistered
+			);
+			assert_noop!(
+				Inference::withdraw_unbonded(RuntimeOrigin::signed(EVE)),
+				Error::<Test>::NotRegistered
+			);
+			for _ in 0..3 {
+				assert_ok!(Inference::unbond(alice(), 100));
+			}
+			assert_noop!(Inference::unbond(alice(), 100), Error::<Test>::TooManyUnbondingChunks);
+		});
+	}
+}
+
+mod tasks {
+	use super::*;
+
+	#[test]
+	fn a_task_draws_a_deterministic_committee() {
+		let draw = || {
+			let mut committee = vec![];
+			ExtBuilder::four_nodes().build_and_execute(|| {
+				let task = open(7);
+				committee = committee_of(task);
+				let record = Tasks::<Test>::get(task).unwrap();
+				assert_eq!(record.proposal, 7);
+				assert_eq!(record.model, model());
+				assert_eq!((record.commit_end, record.reveal_end), (3, 5));
+				assert_eq!(DueAt::<Test>::get(6).into_inner(), vec![task]);
+				assert!(events().contains(&Event::TaskOpened {
+					task,
+					proposal: 7,
+					model: model(),
+					committee: committee.clone(),
+					commit_end: 3,
+					reveal_end: 5,
+				}));
+			});
+			committee
+		};
+		let first = draw();
+		assert_eq!(first.len(), 3);
+		assert_eq!(first, draw(), "the same block draws the same committee");
+	}
+
+	fn committee_of(task: TaskId) -> Vec<AccountId> {
+		committee(task)
+	}
+
+	#[test]
+	fn without_a_model_or_nodes_no_task_opens() {
+		ExtBuilder::empty().build_and_execute(|| {
+			assert_ok!(<Inference as InferenceTasks>::open_task(1, H256::zero()));
+			assert!(TaskOfProposal::<Test>::get(1).is_none());
+			assert_eq!(
+				events(),
+				vec![Event::AnalysisUnavailable { proposal: 1, reason: Unavailable::NoNodes }]
+			);
+		});
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			Model::set(None);
+			assert_ok!(<Inference as InferenceTasks>::open_task(1, H256::zero()));
+			assert_eq!(Tasks::<Test>::count(), 0);
+			assert_eq!(
+				events(),
+				vec![Event::AnalysisUnavailable {
+					proposal: 1,
+					reason: Unavailable::NoActiveModel
+				}]
+			);
+		});
+	}
+
+	#[test]
+	fn a_full_block_defers_judgement_and_then_refuses() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let per_block = MAX_TASKS_PER_BLOCK as usize;
+			let slots = per_block * (MAX_DEFERRAL as usize + 1);
+			for proposal in 0..slots as u32 {
+				open(proposal);
+			}
+			assert_eq!(DueAt::<Test>::get(6).len(), per_block);
+			assert_eq!(DueAt::<Test>::get(6 + MAX_DEFERRAL as u64).len(), per_block);
+			let last = TaskOfProposal::<Test>::get(slots as u32 - 1).unwrap();
+			assert_eq!(Tasks::<Test>::get(last).unwrap().reveal_end, 5 + MAX_DEFERRAL as u64);
+			assert_ok!(<Inference as InferenceTasks>::open_task(999, H256::zero()));
+			assert!(events().contains(&Event::AnalysisUnavailable {
+				proposal: 999,
+				reason: Unavailable::NetworkBusy
+			}));
+		});
+	}
+
+	#[test]
+	fn cancelling_removes_the_task_and_its_commitments() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let task = open(1);
+			let member = committee(task)[0];
+			assert_ok!(commit(member, task, &answer(0)));
+			<Inference as InferenceTasks>::cancel_task(1);
+			assert!(Tasks::<Test>::get(task).is_none());
+			assert!(TaskOfProposal::<Test>::get(1).is_none());
+			assert_eq!(Commitments::<Test>::iter_prefix(task).count(), 0);
+			assert!(DueAt::<Test>::get(6).is_empty());
+			assert!(events().contains(&Event::TaskCancelled { task, proposal: 1 }));
+			// Cancelling again, or a proposal without a task, is harmless.
+			<Inference as InferenceTasks>::cancel_task(1);
+			<Inference as InferenceTasks>::cancel_task(42);
+			run_to_block(10);
+			assert!(Results::<Test>::get(task).is_none());
+		});
+	}
+}
+
+mod commit_reveal {
+	use super::*;
+
+	#[test]
+	fn members_commit_and_reveal_for_free() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let task = open(1);
+			let member = committee(task)[0];
+			assert_eq!(commit(member, task, &answer(2)), Ok(free_of_charge()));
+			assert_eq!(Tasks::<Test>::get(task).unwrap().commits, 1);
+			run_to_block(4);
+			assert_eq!(reveal(member, task, &answer(2)), Ok(free_of_charge()));
+			assert_eq!(Reveals::<Test>::get(task, member), Some(answer(2)));
+			assert!(events().contains(&Event::Revealed { task, node: member, label: 2 }));
+		});
+	}
+
+	#[test]
+	fn commit_errors_change_nothing() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let task = open(1);
+			let members = committee(task);
+			let outsider =
+				[ALICE, BOB, CHARLIE, DAVE].into_iter().find(|n| !members.contains(n)).unwrap();
+			let member = members[0];
+			let c = commitment(&answer(0), &salt(member), &member);
+			assert_noop!(
+				Inference::commit(RuntimeOrigin::signed(member), task, c),
+				Error::<Test>::NotInferenceNode
+			);
+			assert_noop!(commit(member, task + 1, &answer(0)), Error::<Test>::UnknownTask);
+			assert_noop!(commit(outsider, task, &answer(0)), Error::<Test>::NotCommitteeMember);
+			assert_ok!(commit(member, task, &answer(0)));
+			assert_noop!(commit(member, task, &answer(1)), Error::<Test>::AlreadyCommitted);
+			run_to_block(4);
+			assert_noop!(commit(members[1], task, &answer(0)), Error::<Test>::WindowClosed);
+		});
+	}
+
+	#[test]
+	fn reveal_errors_change_nothing() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let task = open(1);
+			let members = committee(task);
+			let (a, b) = (members[0], members[1]);
+			assert_ok!(commit(a, task, &answer(0)));
+			assert_noop!(reveal(a, task, &answer(0)), Error::<Test>::RevealTooEarly);
+			assert_noop!(reveal(b, task, &answer(0)), Error::<Test>::NotCommitted);
+			run_to_block(4);
+			assert_noop!(reveal(a, task, &answer(1)), Error::<Test>::RevealMismatch);
+			let mut altered = answer(0);
+			altered.scores[0] = 9_001;
+			assert_noop!(reveal(a, task, &altered), Error::<Test>::RevealMismatch);
+			assert_noop!(
+				Inference::reveal(RuntimeOrigin::signed(signer_of(a)), task, answer(0), [0; 32]),
+				Error::<Test>::RevealMismatch
+			);
+			assert_ok!(reveal(a, task, &answer(0)));
+			assert_noop!(reveal(a, task, &answer(0)), Error::<Test>::AlreadyRevealed);
+		});
+	}
+
+	#[test]
+	fn malformed_results_and_late_reveals_are_refused() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let task = open(1);
+			let members = committee(task);
+			let mut malformed = answer(0);
+			malformed.label = LABELS;
+			let mut too_sure = answer(0);
+			too_sure.scores[0] = 10_001;
+			assert_ok!(commit(members[0], task, &malformed));
+			assert_ok!(commit(members[1], task, &too_sure));
+			assert_ok!(commit(members[2], task, &answer(0)));
+			// Everyone committed: reveals open before the commit window ends.
+			assert_noop!(reveal(members[0], task, &malformed), Error::<Test>::InvalidResult);
+			assert_noop!(reveal(members[1], task, &too_sure), Error::<Test>::InvalidResult);
+			run_to_block(6);
+			// Judged in block 6: the task is gone.
+			assert_noop!(reveal(members[2], task, &answer(0)), Error::<Test>::UnknownTask);
+		});
+	}
+
+	#[test]
+	fn reveals_close_with_the_window() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let task = open(1);
+			let member = committee(task)[0];
+			assert_ok!(commit(member, task, &answer(0)));
+			// Block 5 is the last reveal block; the check runs before `on_initialize(6)`.
+			System::set_block_number(6);
+			assert_noop!(reveal(member, task, &answer(0)), Error::<Test>::WindowClosed);
+			System::set_block_number(1);
+		});
+	}
+}
+
+mod judgement {
+	use super::*;
+
+	/// Every member of `task` commits and reveals what `answer_of` says; `None` stays silent.
+	fn play(task: TaskId, answer_of: impl Fn(AccountId) -> Option<InferenceResult>) {
+		let members = committee(task);
+		for m in &members {
+			if let Some(a) = answer_of(*m) {
+				assert_ok!(commit(*m, task, &a));
+			}
+		}
+		run_to_block(4);
+		for m in &members {
+			if let Some(a) = answer_of(*m) {
+				assert_ok!(reveal(*m, task, &a));
+			}
+		}
+		run_to_block(6);
+	}
+
+	#[test]
+	fn unanimous_answers_are_final_in_the_block_after_the_last_reveal() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let task = open(1);
+			let members = committee(task);
+			for m in &members {
+				assert_ok!(commit(*m, task, &answer(3)));
+			}
+			for m in &members {
+				assert_ok!(reveal(*m, task, &answer(3)));
+			}
+			assert_eq!(Tasks::<Test>::get(task).unwrap().reveal_end, 1);
+			run_to_block(2);
+			let result = Results::<Test>::get(task).expect("judged in block 2");
+			assert_eq!(result.outcome, Outcome::Consensus { label: 3, scores: answer(3).scores });
+			assert_eq!(result.participation, Perbill::one());
+			assert_eq!(result.finalized_at, 2);
+			assert_eq!(Analysed::get(), vec![(1, 3)]);
+			assert_eq!(Commitments::<Test>::iter_prefix(task).count(), 0);
+			assert_eq!(Reveals::<Test>::iter_prefix(task).count(), 0);
+			for m in &members {
+				let node = Nodes::<Test>::get(m).unwrap();
+				assert_eq!(node.reputation, Perbill::from_percent(60));
+				assert_eq!(node.stats.agreed, 1);
+				assert!(Rewarded::get().contains(&(*m, Contribution::Inference, 5)));
+				assert_eq!(
+					History::<Test>::get(m).into_inner(),
+					vec![HistoryEntry { task, outcome: MemberOutcome::Agreed, at: 2 }]
+				);
+			}
+			assert!(events().contains(&Event::TaskFinalized {
+				task,
+				proposal: 1,
+				label: 3,
+				scores: answer(3).scores.to_vec(),
+				participation: Perbill::one(),
+			}));
+		});
+	}
+
+	#[test]
+	fn the_majority_decides_the_dissenter_loses_reputation_the_silent_one_stake() {
+		ExtBuilder::nodes([ALICE, BOB, CHARLIE, DAVE, EVE].map(|n| (n, MIN_STAKE)).to_vec())
+			.build_and_execute(|| {
+				assert_ok!(Inference::set_parameters(
+					RuntimeOrigin::root(),
+					Parameters { committee_size: 5, ..default_parameters() }
+				));
+				let task = open(1);
+				let members = committee(task);
+				let (dissenter, silent) = (members[3], members[4]);
+				let issuance = Balances::total_issuance();
+				play(task, |m| match m {
+					m if m == silent => None,
+					m if m == dissenter => Some(answer(1)),
+					_ => Some(answer(0)),
+				});
+				let result = Results::<Test>::get(task).unwrap();
+				assert!(matches!(result.outcome, Outcome::Consensus { label: 0, .. }));
+				assert_eq!(result.participation, Perbill::from_percent(80));
+
+				let dissent = Nodes::<Test>::get(dissenter).unwrap();
+				assert_eq!(dissent.reputation, Perbill::from_percent(40));
+				assert_eq!(dissent.stake, MIN_STAKE, "disagreeing is not slashed");
+				let quiet = Nodes::<Test>::get(silent).unwrap();
+				assert_eq!(quiet.reputation, Perbill::from_percent(40));
+				assert_eq!(quiet.stake, MIN_STAKE - 100, "10% slashed");
+				assert_eq!(held(silent), MIN_STAKE - 100);
+				assert_eq!(Slashed::get(), 100);
+				assert_eq!(Balances::total_issuance(), issuance - 100);
+				assert!(events().contains(&Event::NodeSlashed { node: silent, task, amount: 100 }));
+				assert!(!Rewarded::get()
+					.iter()
+					.any(|(who, ..)| *who == dissenter || *who == silent));
+				// Below `min_node_stake` after the slash: out of committees until topped up.
+				assert!(!Candidates::<Test>::get().iter().any(|(who, _)| *who == silent));
+				assert_ok!(Inference::add_stake(RuntimeOrigin::signed(silent), 100));
+				assert!(Candidates::<Test>::get().iter().any(|(who, _)| *who == silent));
+			});
+	}
+
+	#[test]
+	fn a_split_committee_reaches_no_consensus() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let task = open(1);
+			let members = committee(task);
+			play(task, |m| {
+				Some(answer(if m == members[0] {
+					1
+				} else if m == members[1] {
+					2
+				} else {
+					3
+				}))
+			});
+			let result = Results::<Test>::get(task).unwrap();
+			assert_eq!(result.outcome, Outcome::NoConsensus);
+			assert!(Analysed::get().is_empty());
+			for m in &members {
+				assert_eq!(Nodes::<Test>::get(m).unwrap().reputation, Perbill::from_percent(50));
+			}
+			assert!(events().contains(&Event::NoConsensus {
+				task,
+				proposal: 1,
+				participation: Perbill::one()
+			}));
+		});
+	}
+
+	#[test]
+	fn answers_from_another_model_disagree() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let task = open(1);
+			let members = committee(task);
+			let stale = InferenceResult { model: H256::repeat_byte(0xBB), ..answer(0) };
+			play(task, |m| Some(if m == members[2] { stale.clone() } else { answer(0) }));
+			// Two of three stake-equal members on the task's model: exactly two thirds.
+			assert!(matches!(
+				Results::<Test>::get(task).unwrap().outcome,
+				Outcome::Consensus { label: 0, .. }
+			));
+			assert_eq!(Nodes::<Test>::get(members[2]).unwrap().stats.disagreed, 1);
+		});
+	}
+
+	#[test]
+	fn silence_drives_a_node_out_until_it_registers_again() {
+		ExtBuilder::nodes(vec![(ALICE, 100 * MIN_STAKE)]).build_and_execute(|| {
+			assert_ok!(Inference::set_parameters(
+				RuntimeOrigin::root(),
+				Parameters { committee_size: 1, ..default_parameters() }
+			));
+			// 50% → 40% → 32% → 25.6% → 20.48% → 16.4%: excluded on the fifth miss.
+			for proposal in 0..5 {
+				let task = open(proposal);
+				let now = System::block_number();
+				run_to_block(now + 5);
+				assert!(Results::<Test>::get(task).is_some());
+			}
+			let node = Nodes::<Test>::get(ALICE).unwrap();
+			assert_eq!(node.status, NodeStatus::Excluded);
+			assert_eq!(node.stats.missed, 5);
+			assert_eq!(History::<Test>::get(ALICE).len(), 4, "history keeps MaxHistory entries");
+			assert!(Candidates::<Test>::get().is_empty());
+			assert!(events().iter().any(|e| matches!(e, Event::NodeExcluded { node: ALICE, .. })));
+			assert_ok!(<Inference as InferenceTasks>::open_task(9, H256::zero()));
+			assert!(events().contains(&Event::AnalysisUnavailable {
+				proposal: 9,
+				reason: Unavailable::NoNodes
+			}));
+
+			let held_before = held(ALICE);
+			assert_ok!(Inference::register_node(RuntimeOrigin::signed(ALICE), 0, key_of(ALICE)));
+			let node = Nodes::<Test>::get(ALICE).unwrap();
+			assert_eq!(node.status, NodeStatus::Active);
+			assert_eq!(node.reputation, Perbill::from_percent(50));
+			assert_eq!(held(ALICE), held_before);
+		});
+	}
+
+	#[test]
+	fn nobody_answering_slashes_the_whole_committee() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let task = open(1);
+			let members = committee(task);
+			run_to_block(6);
+			assert_eq!(Results::<Test>::get(task).unwrap().outcome, Outcome::NoConsensus);
+			assert_eq!(Results::<Test>::get(task).unwrap().participation, Perbill::zero());
+			assert_eq!(Slashed::get(), 3 * 100);
+			for m in members {
+				assert_eq!(Nodes::<Test>::get(m).unwrap().stats.missed, 1);
+			}
+		});
+	}
+
+	#[test]
+	fn unbonding_stake_is_slashed_too() {
+		ExtBuilder::nodes(vec![(ALICE, 3_000)]).build_and_execute(|| {
+			assert_ok!(Inference::set_parameters(
+				RuntimeOrigin::root(),
+				Parameters { committee_size: 1, ..default_parameters() }
+			));
+			let task = open(1);
+			assert_ok!(Inference::unbond(RuntimeOrigin::signed(ALICE), 2_000));
+			run_to_block(6);
+			assert!(Results::<Test>::get(task).is_some());
+			// 10% of the 3 000 held: all from the bonded 1 000 first.
+			let node = Nodes::<Test>::get(ALICE).unwrap();
+			assert_eq!((node.stake, node.total_held()), (700, 2_700));
+			assert_eq!(held(ALICE), 2_700);
+		});
+	}
+}
+
+mod governance {
+	use super::*;
+
+	#[test]
+	fn governance_sets_parameters_within_bounds() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let new =
+				Parameters { committee_size: 4, min_node_stake: 2_000, ..default_parameters() };
+			assert_ok!(Inference::set_parameters(RuntimeOrigin::root(), new.clone()));
+			assert_eq!(Params::<Test>::get(), new);
+			// Nobody holds 2 000 any more: no candidates.
+			assert!(Candidates::<Test>::get().is_empty());
+			assert!(events().contains(&Event::ParametersSet { parameters: new }));
+			assert_ok!(Inference::set_parameters(RuntimeOrigin::root(), default_parameters()));
+			assert_eq!(Candidates::<Test>::get().len(), 4);
+		});
+	}
+
+	#[test]
+	fn invalid_parameters_are_refused() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let set = |p| Inference::set_parameters(RuntimeOrigin::root(), p);
+			let d = default_parameters;
+			assert_noop!(
+				Inference::set_parameters(RuntimeOrigin::signed(ALICE), d()),
+				DispatchError::BadOrigin
+			);
+			let cases = [
+				(Parameters { committee_size: 0, ..d() }, Error::<Test>::InvalidCommitteeSize),
+				(Parameters { committee_size: 9, ..d() }, Error::<Test>::InvalidCommitteeSize),
+				(Parameters { commit_window: 0, ..d() }, Error::<Test>::InvalidWindow),
+				(Parameters { reveal_window: 0, ..d() }, Error::<Test>::InvalidWindow),
+				(Parameters { commit_window: 19, ..d() }, Error::<Test>::InvalidWindow),
+				(
+					Parameters { consensus_threshold: Perbill::from_percent(50), ..d() },
+					Error::<Test>::InvalidThreshold,
+				),
+				(
+					Parameters { reputation_step: Perbill::zero(), ..d() },
+					Error::<Test>::InvalidReputation,
+				),
+				(
+					Parameters { min_reputation: Perbill::from_percent(50), ..d() },
+					Error::<Test>::InvalidReputation,
+				),
+				(Parameters { min_node_stake: 0, ..d() }, Error::<Test>::InvalidMinStake),
+				(Parameters { unbonding_period: 11, ..d() }, Error::<Test>::InvalidUnbondingPeriod),
+			];
+			for (params, error) in cases {
+				assert_noop!(set(params), error);
+			}
+		});
+	}
+}
+
+mod properties {
+	use super::*;
+	use proptest::prelude::*;
+
+	/// What a dishonest or careless member does.
+	#[derive(Clone, Debug)]
+	enum Behaviour {
+		Silent,
+		CommitOnly,
+		Lie(LabelIndex),
+		OtherModel,
+	}
+
+	fn behaviour() -> impl Strategy<Value = Behaviour> {
+		prop_oneof![
+			Just(Behaviour::Silent),
+			Just(Behaviour::CommitOnly),
+			(0..LABELS).prop_map(Behaviour::Lie),
+			Just(Behaviour::OtherModel),
+		]
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig::with_cases(64))]
+
+		/// Five nodes all on the committee; the honest ones hold more than two thirds of the
+		/// stake. Whatever the others do, the honest label wins, and total issuance falls by
+		/// exactly the stake slashed.
+		#[test]
+		fn honest_stake_above_the_threshold_decides_and_only_slashes_move_issuance(
+			stakes in proptest::collection::vec(MIN_STAKE..10 * MIN_STAKE, 5),
+			honest in proptest::collection::vec(any::<bool>(), 5),
+			behaviours in proptest::collection::vec(behaviour(), 5),
+			label in 0..LABELS,
+			entropy in any::<u64>(),
+		) {
+			let operators = [ALICE, BOB, CHARLIE, DAVE, EVE];
+			let honest_stake: Balance =
+				stakes.iter().zip(&honest).filter(|(_, h)| **h).map(|(s, _)| s).sum();
+			let total: Balance = stakes.iter().sum();
+			prop_assume!(honest_stake > Perbill::from_rational(2u32, 3u32).mul_ceil(total));
+
+			let nodes = operators.iter().copied().zip(stakes.iter().copied()).collect();
+			ExtBuilder::nodes(nodes).build_and_execute(|| {
+				Entropy::set(entropy);
+				Inference::set_parameters(
+					RuntimeOrigin::root(),
+					Parameters { committee_size: 5, ..default_parameters() },
+				)
+				.unwrap();
+				let issuance = Balances::total_issuance();
+				let task = open(1);
+				let plan = |who: AccountId| {
+					let i = operators.iter().position(|o| *o == who).unwrap();
+					if honest[i] { Some(answer(label)) } else {
+						match behaviours[i] {
+							Behaviour::Silent => None,
+							Behaviour::CommitOnly => Some(answer(label)),
+							Behaviour::Lie(l) => Some(answer(l)),
+							Behaviour::OtherModel =>
+								Some(InferenceResult { model: H256::repeat_byte(1), ..answer(label) }),
+						}
+					}
+				};
+				for who in operators {
+					if let Some(a) = plan(who) {
+						commit(who, task, &a).unwrap();
+					}
+				}
+				run_to_block(4);
+				for (i, who) in operators.iter().enumerate() {
+					let commit_only = !honest[i] && matches!(behaviours[i], Behaviour::CommitOnly);
+					if let (Some(a), false) = (plan(*who), commit_only) {
+						reveal(*who, task, &a).unwrap();
+					}
+				}
+				run_to_block(6);
+				let result = Results::<Test>::get(task).unwrap();
+				assert!(
+					matches!(result.outcome, Outcome::Consensus { label: l, .. } if l == label),
+					"honest label {label} lost: {:?}", result.outcome
+				);
+				assert_eq!(issuance - Balances::total_issuance(), Slashed::get());
+			});
+		}
+	}
+}
