@@ -21,7 +21,8 @@ pub struct FullDeps<C, P> {
 
 /// The RPC methods of a full node: account nonces (`system_accountNextIndex`, `system_dryRun`),
 /// fee queries (`payment_queryInfo`, `payment_queryFeeDetails`) and proposals (`proposals_get`,
-/// `proposals_trainingSet`, `proposals_contributions`).
+/// `proposals_trainingSet`, `proposals_contributions`) and inference (`inference_task`,
+/// `inference_proposalTask`, `inference_node`, `inference_leaderboard`).
 pub fn create_full<C, P>(
 	deps: FullDeps<C, P>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
@@ -35,9 +36,11 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
 		+ pallet_proposals_rpc::ProposalsRuntimeApi<Block, AccountId, Balance, BlockNumber>
+		+ pallet_inference_rpc::InferenceRuntimeApi<Block, AccountId, Balance, BlockNumber>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {
+	use pallet_inference_rpc::{Inference, InferenceApiServer};
 	use pallet_proposals_rpc::{Proposals, ProposalsApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
@@ -49,7 +52,12 @@ where
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(
 		ProposalsApiServer::<<Block as BlockT>::Hash, AccountId, BlockNumber>::into_rpc(
-			Proposals::<_, Block, Balance>::new(client),
+			Proposals::<_, Block, Balance>::new(client.clone()),
+		),
+	)?;
+	module.merge(
+		InferenceApiServer::<<Block as BlockT>::Hash, AccountId, BlockNumber>::into_rpc(
+			Inference::<_, Block, Balance>::new(client),
 		),
 	)?;
 

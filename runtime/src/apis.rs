@@ -17,13 +17,16 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
-	Proposals, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
-	VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, Inference, InherentDataExt,
+	Nonce, Proposals, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
+	TransactionPayment, VERSION,
 };
 
 /// The most training examples one `training_set` call returns.
 const MAX_TRAINING_PAGE: u32 = 1024;
+
+/// The most nodes one `leaderboard` call returns.
+const MAX_LEADERBOARD: u32 = 128;
 
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
@@ -208,6 +211,30 @@ impl_runtime_apis! {
 
 		fn contributions(who: AccountId) -> pallet_proposals::Contributions {
 			Proposals::contributions(&who)
+		}
+	}
+
+	impl pallet_inference_runtime_api::InferenceApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn task(
+			id: pallet_inference::TaskId,
+		) -> Option<pallet_inference::TaskDetails<AccountId, Balance, BlockNumber>> {
+			Inference::task_details(id)
+		}
+
+		fn task_of_proposal(proposal: daollm_primitives::ProposalId) -> Option<pallet_inference::TaskId> {
+			pallet_inference::TaskOfProposal::<Runtime>::get(proposal)
+		}
+
+		fn node(
+			operator: AccountId,
+		) -> Option<pallet_inference::NodeDetails<AccountId, Balance, BlockNumber>> {
+			Inference::node_details(operator)
+		}
+
+		fn leaderboard(
+			limit: u32,
+		) -> Vec<pallet_inference::NodeDetails<AccountId, Balance, BlockNumber>> {
+			Inference::leaderboard(limit.min(MAX_LEADERBOARD))
 		}
 	}
 

@@ -7,6 +7,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
 	[pallet_proposals, Proposals]
+	[pallet_inference, Inference]
 );
 
 pub use frame_benchmarking::baseline::Pallet as BaselineBench;

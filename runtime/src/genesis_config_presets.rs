@@ -1,7 +1,9 @@
 //! Genesis presets: the initial state from which the node builds its chain specifications.
 //!
-//! - `development`: one validator (Alice), sudo Alice, the well-known dev accounts endowed.
-//! - `local_testnet`: four validators (Alice, Bob, Charlie, Dave), sudo Alice, the same accounts.
+//! - `development`: one validator and inference node (Alice), sudo Alice, the well-known dev
+//!   accounts endowed.
+//! - `local_testnet`: four validators and inference nodes (Alice, Bob, Charlie, Dave), sudo
+//!   Alice, the same accounts.
 //!
 //! The public testnet template lives in `chain-spec/` as a JSON patch with no sudo key.
 
@@ -14,12 +16,16 @@ use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
-	configs::TreasuryAccount, AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig,
-	EXISTENTIAL_DEPOSIT, UNIT,
+	configs::TreasuryAccount, AccountId, BalancesConfig, InferenceConfig, RuntimeGenesisConfig,
+	SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
 };
+use daollm_primitives::inference::InferenceKey;
 
 /// What each endowed development account starts with: one million PROPOSAL.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
+
+/// What each development validator stakes as an inference node: ten thousand PROPOSAL.
+pub const NODE_STAKE: crate::Balance = 10_000 * UNIT;
 
 /// The genesis state for the given validators, sudo key and endowed accounts.
 ///
@@ -27,6 +33,7 @@ pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
 /// is never below it (a fee smaller than the deposit into a dead account would be burnt).
 pub fn genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	inference_nodes: Vec<(AccountId, InferenceKey)>,
 	root: Option<AccountId>,
 	endowed_accounts: Vec<AccountId>,
 ) -> Value {
@@ -43,6 +50,12 @@ pub fn genesis(
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: root },
+		inference: InferenceConfig {
+			nodes: inference_nodes
+				.into_iter()
+				.map(|(operator, key)| (operator, NODE_STAKE, key))
+				.collect::<Vec<_>>(),
+		},
 	})
 }
 
@@ -51,16 +64,23 @@ pub fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, Grandp
 	(sr.public().into(), ed.public().into())
 }
 
-/// The `development` preset: Alice validates alone.
+/// A well-known development validator as an inference node: its account operates the node,
+/// and the same seed's sr25519 key, under key type `infr`, signs its answers.
+pub fn inference_node(sr: Sr25519Keyring) -> (AccountId, InferenceKey) {
+	(sr.to_account_id(), sr.public().into())
+}
+
+/// The `development` preset: Alice validates alone and is the inference network.
 pub fn development_config_genesis() -> Value {
 	genesis(
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		vec![inference_node(Sr25519Keyring::Alice)],
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 	)
 }
 
-/// The `local_testnet` preset: Alice, Bob, Charlie and Dave validate.
+/// The `local_testnet` preset: Alice, Bob, Charlie and Dave validate and run inference.
 pub fn local_config_genesis() -> Value {
 	genesis(
 		vec![
@@ -69,6 +89,10 @@ pub fn local_config_genesis() -> Value {
 			authority_keys(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
 			authority_keys(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
+		[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
+			.into_iter()
+			.map(inference_node)
+			.collect(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 	)

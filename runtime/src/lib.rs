@@ -157,4 +157,8 @@ mod runtime {
 	/// Proposals, their content addresses and their annotations (training data).
 	#[runtime::pallet_index(10)]
 	pub type Proposals = pallet_proposals;
+
+	/// Inference nodes, committees, commit–reveal and stake-weighted consensus.
+	#[runtime::pallet_index(11)]
+	pub type Inference = pallet_inference;
 }

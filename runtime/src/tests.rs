@@ -12,7 +12,8 @@ use sp_runtime::{
 };
 
 use crate::{
-	configs::TreasuryAccount, genesis_config_presets::ENDOWMENT, AccountId, Balance, Balances,
+	configs::TreasuryAccount,
+	genesis_config_presets::{ENDOWMENT, NODE_STAKE}, AccountId, Balance, Balances,
 	BalancesCall, Executive, Header, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig,
 	SignedPayload, System, TxExtension, UncheckedExtrinsic, EXISTENTIAL_DEPOSIT, UNIT,
 };
@@ -100,6 +101,13 @@ fn presets_build_with_their_validators() {
 			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), validators, "{id}");
 			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), validators);
 			assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(account(Sr25519Keyring::Alice)));
+			// Every validator is an inference node, staked and eligible for committees.
+			assert_eq!(pallet_inference::Nodes::<Runtime>::count() as usize, validators);
+			assert_eq!(pallet_inference::Candidates::<Runtime>::get().len(), validators);
+			let alice = pallet_inference::Nodes::<Runtime>::get(account(Sr25519Keyring::Alice))
+				.expect("Alice runs an inference node");
+			assert_eq!(alice.stake, NODE_STAKE);
+			assert_eq!(alice.key_account, account(Sr25519Keyring::Alice));
 		});
 	}
 	assert_eq!(
@@ -134,7 +142,7 @@ fn a_transfer_moves_the_amount_and_pays_its_fee_into_the_treasury() {
 		let xt = signed(transfer(Sr25519Keyring::Bob, amount), Sr25519Keyring::Alice, 0);
 		assert_eq!(Executive::apply_extrinsic(xt), Ok(Ok(())));
 
-		let fee = ENDOWMENT - amount - free(&alice);
+		let fee = ENDOWMENT - NODE_STAKE - amount - free(&alice);
 		assert!(fee > 0, "a transfer pays a fee");
 		assert!(fee < UNIT / 100, "a transfer costs less than 0.01 PROPOSAL, paid {fee}");
 		assert_eq!(free(&bob), ENDOWMENT + amount);
@@ -155,7 +163,7 @@ fn an_unsigned_transfer_is_rejected_and_changes_nothing() {
 			.is_err());
 		// Were a block author to include it anyway, the call dispatches with no origin and fails.
 		assert_eq!(Executive::apply_extrinsic(bare), Ok(Err(sp_runtime::DispatchError::BadOrigin)),);
-		assert_eq!(free(&alice), ENDOWMENT);
+		assert_eq!(free(&alice), ENDOWMENT - NODE_STAKE, "Alice holds her inference stake");
 	});
 }
 
@@ -179,7 +187,7 @@ fn a_badly_signed_transfer_is_rejected_and_changes_nothing() {
 			Executive::apply_extrinsic(forged),
 			Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
 		);
-		assert_eq!(free(&alice), ENDOWMENT);
+		assert_eq!(free(&alice), ENDOWMENT - NODE_STAKE, "Alice holds her inference stake");
 		assert_eq!(System::account_nonce(&alice), 0);
 	});
 }

@@ -3,11 +3,13 @@
 mod aura;
 mod balances;
 mod grandpa;
+mod inference;
 mod proposals;
 mod sudo;
 mod system;
 mod timestamp;
 mod transaction_payment;
 
+pub use inference::ActiveModelHash;
 pub use system::{RuntimeBlockLength, RuntimeBlockWeights};
 pub use transaction_payment::{TransactionByteFee, TreasuryAccount};

@@ -8,8 +8,8 @@ use frame_system::EnsureRoot;
 use sp_runtime::Perbill;
 
 use crate::{
-	configs::TreasuryAccount, AccountId, Balance, Balances, Runtime, RuntimeHoldReason, MICRO_UNIT,
-	UNIT,
+	configs::TreasuryAccount, AccountId, Balance, Balances, Inference, Runtime, RuntimeHoldReason,
+	MICRO_UNIT, UNIT,
 };
 
 parameter_types! {
@@ -22,6 +22,10 @@ parameter_types! {
 	pub AgreementThreshold: Perbill = Perbill::from_rational(2u32, 3u32);
 }
 
+/// The analysis model's five labels: protocol-upgrade, standard-interface, parameter-change,
+/// process-meta, treasury-funding. Annotations and inference results share them.
+pub type LabelCount = ConstU8<5>;
+
 impl pallet_proposals::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -32,9 +36,7 @@ impl pallet_proposals::Config for Runtime {
 	/// 64 KiB: longer than every proposal in the training data (truncated at 8,000 characters)
 	/// and well within a block (5 MiB).
 	type MaxBodyLen = ConstU32<{ 64 * 1024 }>;
-	/// The analysis model's five labels: protocol-upgrade, standard-interface,
-	/// parameter-change, process-meta, treasury-funding.
-	type LabelCount = ConstU8<5>;
+	type LabelCount = LabelCount;
 	/// Three annotators before a label can be verified.
 	type AnnotationQuorum = ConstU32<3>;
 	type AgreementThreshold = AgreementThreshold;
@@ -43,8 +45,8 @@ impl pallet_proposals::Config for Runtime {
 	type AnnotationPoints = ConstU32<10>;
 	/// Spam deposits go to the treasury, like fees: slashing moves funds, it does not burn them.
 	type Slash = ResolveTo<TreasuryAccount, Balances>;
-	/// No inference pallet yet: tasks are opened by nobody.
-	type InferenceTasks = ();
+	/// Every proposal opens an analysis task on the inference network.
+	type InferenceTasks = Inference;
 	/// No rewards pallet yet: points are not recorded.
 	type RewardPoints = ();
 	/// Root (sudo on dev and local chains) until governance exists.
