@@ -15,6 +15,10 @@ PALLETS=("$@")
 [ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_proposals)
 
 setup
+# frame-benchmarking-cli pulls in a test runtime for `benchmark storage`, whose Wasm build cannot
+# find itself in this workspace's metadata (it is an optional dependency). Pallet benchmarks do
+# not use it.
+export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
 log "building daollm-node with runtime-benchmarks"
 cargo build --release --locked -p daollm-node --features runtime-benchmarks \
 	--manifest-path "$ROOT/Cargo.toml"

@@ -246,7 +246,11 @@ impl_runtime_apis! {
 		) {
 			use frame_benchmarking::BenchmarkList;
 			use frame_support::traits::StorageInfoTrait;
-			use super::benchmarks::*;
+			// The names `define_benchmarks!` lists, in scope for the macros it made.
+			use super::{
+				benchmarks::{BaselineBench, SystemBench},
+				Balances, Sudo, Timestamp,
+			};
 
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
@@ -261,7 +265,11 @@ impl_runtime_apis! {
 			use frame_benchmarking::BenchmarkBatch;
 			use frame_support::traits::WhitelistedStorageKeys;
 			use sp_storage::TrackedStorageKey;
-			use super::benchmarks::*;
+			// The names `define_benchmarks!` lists, in scope for the macros it made.
+			use super::{
+				benchmarks::{BaselineBench, SystemBench},
+				Balances, Sudo, Timestamp,
+			};
 
 			let whitelist: Vec<TrackedStorageKey> =
 				super::AllPalletsWithSystem::whitelisted_storage_keys();

@@ -18,9 +18,12 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
-pub mod apis;
+// Declared first: `define_benchmarks!` makes the `list_benchmarks!` and `add_benchmarks!` macros
+// that `apis` uses, and macros are visible only after their module.
 #[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
 mod benchmarks;
+pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]

@@ -13,9 +13,10 @@ use sp_runtime::{
 
 use crate::{
 	configs::TreasuryAccount,
-	genesis_config_presets::{ENDOWMENT, NODE_STAKE}, AccountId, Balance, Balances,
-	BalancesCall, Executive, Header, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig,
-	SignedPayload, System, TxExtension, UncheckedExtrinsic, EXISTENTIAL_DEPOSIT, UNIT,
+	genesis_config_presets::{ENDOWMENT, NODE_STAKE},
+	AccountId, Balance, Balances, BalancesCall, Executive, Header, Nonce, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, SignedPayload, System, TxExtension, UncheckedExtrinsic,
+	EXISTENTIAL_DEPOSIT, UNIT,
 };
 
 /// Applies `patch` on top of `base`, as the node does with a preset.

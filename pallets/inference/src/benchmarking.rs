@@ -26,8 +26,14 @@ fn node<T: Config>(index: u32) -> T::AccountId {
 	who
 }
 
+/// Registers nodes until `count` exist (genesis may have registered some); all of them.
 fn nodes<T: Config>(count: u32) -> Vec<T::AccountId> {
-	(0..count).map(node::<T>).collect()
+	let mut index = 0;
+	while Nodes::<T>::count() < count {
+		node::<T>(index);
+		index += 1;
+	}
+	Nodes::<T>::iter_keys().collect()
 }
 
 /// The account operator `who`'s key signs as.
@@ -39,15 +45,17 @@ fn committee_size<T: Config>(size: u32) {
 	Params::<T>::mutate(|p| p.committee_size = size);
 }
 
-/// Opens a task for proposal 0 with a committee of `size` drawn from `size` nodes.
+/// Opens a task for proposal 0 with a committee of `size` (from at least `size` nodes); the
+/// task and its members.
 fn task<T: Config>(size: u32) -> (TaskId, Vec<T::AccountId>) {
 	T::BenchmarkHelper::activate_model();
 	committee_size::<T>(size);
-	let members = nodes::<T>(size);
+	nodes::<T>(size);
 	let (task, _) = Pallet::<T>::open(0, H256::repeat_byte(1))
 		.expect("ids left")
 		.expect("nodes and a model exist");
-	(task, members)
+	let members = Tasks::<T>::get(task).expect("open").committee.into_iter().map(|m| m.node);
+	(task, members.collect())
 }
 
 fn answer<T: Config>(label: LabelIndex) -> InferenceResult {
@@ -94,8 +102,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn add_stake() {
-		let all = nodes::<T>(T::MaxNodes::get());
-		let who = all[all.len() - 1].clone();
+		nodes::<T>(T::MaxNodes::get());
+		let who: T::AccountId = account("node", 0, 0);
 		let amount = Params::<T>::get().min_node_stake;
 
 		#[extrinsic_call]
@@ -109,8 +117,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn unbond() {
-		let all = nodes::<T>(T::MaxNodes::get());
-		let who = all[all.len() - 1].clone();
+		nodes::<T>(T::MaxNodes::get());
+		let who: T::AccountId = account("node", 0, 0);
 		let stake = Nodes::<T>::get(&who).expect("registered").stake;
 
 		#[extrinsic_call]
@@ -121,8 +129,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn withdraw_unbonded() {
-		let all = nodes::<T>(T::MaxNodes::get());
-		let who = all[all.len() - 1].clone();
+		nodes::<T>(T::MaxNodes::get());
+		let who: T::AccountId = account("node", 0, 0);
 		let stake = Nodes::<T>::get(&who).expect("registered").stake;
 		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into(), stake).expect("unbonds");
 		let later = frame_system::Pallet::<T>::block_number()

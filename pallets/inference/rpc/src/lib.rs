@@ -13,11 +13,8 @@ use std::{marker::PhantomData, sync::Arc};
 
 use codec::Codec;
 use daollm_primitives::{LabelIndex, ProposalId};
-use jsonrpsee::{
-	core::RpcResult,
-	proc_macros::rpc,
-	types::error::{ErrorObject, ErrorObjectOwned},
-};
+use daollm_rpc_primitives::{block_or_best, page_limit, runtime_error};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 pub use pallet_inference_runtime_api::InferenceApi as InferenceRuntimeApi;
 use pallet_inference_runtime_api::{
 	MemberOutcome, NodeDetails, NodeStatus, Outcome, TaskDetails, TaskId, TaskStatus,
@@ -272,15 +269,6 @@ impl<C, Block, Balance> Inference<C, Block, Balance> {
 	}
 }
 
-/// Error code of a failed runtime-API call.
-const RUNTIME_ERROR: i32 = 1;
-/// Error code of an invalid parameter.
-const INVALID_PARAMS: i32 = -32602;
-
-fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObject::owned(RUNTIME_ERROR, "runtime API call failed", Some(e.to_string()))
-}
-
 impl<C, Block, AccountId, Balance, BlockNumber>
 	InferenceApiServer<<Block as BlockT>::Hash, AccountId, BlockNumber>
 	for Inference<C, Block, Balance>
@@ -297,7 +285,7 @@ where
 		id: TaskId,
 		at: Option<Block::Hash>,
 	) -> RpcResult<Option<TaskJson<AccountId, BlockNumber>>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = block_or_best(&*self.client, at);
 		let task = self.client.runtime_api().task(at, id).map_err(runtime_error)?;
 		Ok(task.map(Into::into))
 	}
@@ -307,7 +295,7 @@ where
 		proposal: ProposalId,
 		at: Option<Block::Hash>,
 	) -> RpcResult<Option<TaskJson<AccountId, BlockNumber>>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = block_or_best(&*self.client, at);
 		let api = self.client.runtime_api();
 		let Some(id) = api.task_of_proposal(at, proposal).map_err(runtime_error)? else {
 			return Ok(None);
@@ -320,7 +308,7 @@ where
 		operator: AccountId,
 		at: Option<Block::Hash>,
 	) -> RpcResult<Option<NodeJson<AccountId, BlockNumber>>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = block_or_best(&*self.client, at);
 		let node = self.client.runtime_api().node(at, operator).map_err(runtime_error)?;
 		Ok(node.map(Into::into))
 	}
@@ -330,15 +318,8 @@ where
 		limit: Option<u32>,
 		at: Option<Block::Hash>,
 	) -> RpcResult<Vec<NodeJson<AccountId, BlockNumber>>> {
-		let limit = limit.unwrap_or(MAX_LEADERBOARD);
-		if limit == 0 || limit > MAX_LEADERBOARD {
-			return Err(ErrorObject::owned(
-				INVALID_PARAMS,
-				format!("limit must be between 1 and {MAX_LEADERBOARD}"),
-				None::<()>,
-			));
-		}
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let limit = page_limit(limit, MAX_LEADERBOARD)?;
+		let at = block_or_best(&*self.client, at);
 		let nodes = self.client.runtime_api().leaderboard(at, limit).map_err(runtime_error)?;
 		Ok(nodes.into_iter().map(Into::into).collect())
 	}

@@ -9,11 +9,8 @@ use std::{marker::PhantomData, sync::Arc};
 
 use codec::Codec;
 use daollm_primitives::{content::cid_to_string, LabelIndex, ProposalId};
-use jsonrpsee::{
-	core::RpcResult,
-	proc_macros::rpc,
-	types::error::{ErrorObject, ErrorObjectOwned},
-};
+use daollm_rpc_primitives::{block_or_best, page_limit, runtime_error};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 pub use pallet_proposals_runtime_api::ProposalsApi as ProposalsRuntimeApi;
 use pallet_proposals_runtime_api::{AnalysisStatus, ProposalDetails};
 use serde::Serialize;
@@ -146,15 +143,6 @@ impl<C, Block, Balance> Proposals<C, Block, Balance> {
 	}
 }
 
-/// Error code of a failed runtime-API call.
-const RUNTIME_ERROR: i32 = 1;
-/// Error code of an invalid parameter.
-const INVALID_PARAMS: i32 = -32602;
-
-fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObject::owned(RUNTIME_ERROR, "runtime API call failed", Some(e.to_string()))
-}
-
 impl<C, Block, AccountId, Balance, BlockNumber>
 	ProposalsApiServer<<Block as BlockT>::Hash, AccountId, BlockNumber>
 	for Proposals<C, Block, Balance>
@@ -171,7 +159,7 @@ where
 		id: ProposalId,
 		at: Option<Block::Hash>,
 	) -> RpcResult<Option<ProposalJson<AccountId, BlockNumber>>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = block_or_best(&*self.client, at);
 		let details = self.client.runtime_api().proposal(at, id).map_err(runtime_error)?;
 		Ok(details.map(Into::into))
 	}
@@ -182,15 +170,8 @@ where
 		limit: Option<u32>,
 		at: Option<Block::Hash>,
 	) -> RpcResult<Vec<TrainingExampleJson>> {
-		let limit = limit.unwrap_or(MAX_PAGE);
-		if limit == 0 || limit > MAX_PAGE {
-			return Err(ErrorObject::owned(
-				INVALID_PARAMS,
-				format!("limit must be between 1 and {MAX_PAGE}"),
-				None::<()>,
-			));
-		}
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let limit = page_limit(limit, MAX_PAGE)?;
+		let at = block_or_best(&*self.client, at);
 		let examples = self
 			.client
 			.runtime_api()
@@ -214,7 +195,7 @@ where
 		who: AccountId,
 		at: Option<Block::Hash>,
 	) -> RpcResult<ContributionsJson> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let at = block_or_best(&*self.client, at);
 		let c = self.client.runtime_api().contributions(at, who).map_err(runtime_error)?;
 		Ok(ContributionsJson {
 			proposals: c.proposals,
