@@ -876,12 +876,17 @@ impl<T: Config> Pallet<T> {
 			})
 	}
 
+	/// The block an open task is judged in: the one after its reveal window (`open` sets the
+	/// window to end just before the judgement slot it found).
+	fn due_block(record: &TaskOf<T>) -> BlockNumberFor<T> {
+		record.reveal_end.saturating_add(One::one())
+	}
+
 	/// Moves a task whose members have all revealed to be judged in the next block, if there is
 	/// room there; the reveal window closes now.
 	fn judge_early(task: TaskId, record: &mut TaskOf<T>, now: BlockNumberFor<T>) {
+		let scheduled = Self::due_block(record);
 		let next = now.saturating_add(One::one());
-		let scheduled = Self::find_due(task, record.reveal_end);
-		let Some(scheduled) = scheduled else { return };
 		if scheduled <= next {
 			return;
 		}
@@ -890,13 +895,6 @@ impl<T: Config> Pallet<T> {
 			DueAt::<T>::mutate(scheduled, |due| due.retain(|t| *t != task));
 			record.reveal_end = now;
 		}
-	}
-
-	/// The block task `task`, whose reveal window ends at `reveal_end`, is due in.
-	fn find_due(task: TaskId, reveal_end: BlockNumberFor<T>) -> Option<BlockNumberFor<T>> {
-		(1..=MAX_DEFERRAL.saturating_add(1))
-			.map(|offset| reveal_end.saturating_add(offset.into()))
-			.find(|at| DueAt::<T>::get(at).contains(&task))
 	}
 
 	/// Opens a task for `proposal`, drawing its committee: the task and its committee's size,
@@ -1144,9 +1142,7 @@ impl<T: Config> Pallet<T> {
 		let size = record.committee.len() as u32;
 		let _ = Commitments::<T>::clear_prefix(task, size, None);
 		let _ = Reveals::<T>::clear_prefix(task, size, None);
-		if let Some(at) = Self::find_due(task, record.reveal_end) {
-			DueAt::<T>::mutate(at, |due| due.retain(|t| *t != task));
-		}
+		DueAt::<T>::mutate(Self::due_block(&record), |due| due.retain(|t| *t != task));
 		TaskOfProposal::<T>::remove(proposal);
 		Self::deposit_event(Event::TaskCancelled { task, proposal });
 		true
@@ -1228,6 +1224,7 @@ impl<T: Config> Pallet<T> {
 	pub fn do_try_state(now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 		use frame_support::traits::fungible::InspectHold;
 		let params = Params::<T>::get();
+		let candidates = Candidates::<T>::get();
 		let mut count = 0u32;
 		for (operator, node) in Nodes::<T>::iter() {
 			count += 1;
@@ -1238,9 +1235,9 @@ impl<T: Config> Pallet<T> {
 				"a node's key is not bound to it"
 			);
 			let weight = Self::draw_weight(&node, params.min_node_stake);
-			let listed = Candidates::<T>::get().into_iter().find(|(who, _)| *who == operator);
+			let listed = candidates.iter().find(|(who, _)| *who == operator);
 			match listed {
-				Some((_, w)) => ensure!(w == weight && !w.is_zero(), "a candidate weight is off"),
+				Some((_, w)) => ensure!(*w == weight && !w.is_zero(), "a candidate weight is off"),
 				None => ensure!(weight.is_zero(), "an eligible node is not a candidate"),
 			}
 		}
@@ -1254,6 +1251,10 @@ impl<T: Config> Pallet<T> {
 			ensure!(task.reveal_end >= now, "an open task is past its judgement block");
 			let due = DueAt::<T>::iter().filter(|(_, tasks)| tasks.contains(&id)).count();
 			ensure!(due == 1, "an open task is not due in exactly one block");
+			ensure!(
+				DueAt::<T>::get(Self::due_block(&task)).contains(&id),
+				"an open task is not due right after its reveal window"
+			);
 			ensure!(
 				Commitments::<T>::iter_prefix(id).count() as u32 == task.commits,
 				"a task's commit count is off"

@@ -236,7 +236,7 @@ mod tasks {
 			let mut committee = vec![];
 			ExtBuilder::four_nodes().build_and_execute(|| {
 				let task = open(7);
-				committee = committee_of(task);
+				committee = super::committee(task);
 				let record = Tasks::<Test>::get(task).unwrap();
 				assert_eq!(record.proposal, 7);
 				assert_eq!(record.model, model());
@@ -256,10 +256,6 @@ mod tasks {
 		let first = draw();
 		assert_eq!(first.len(), 3);
 		assert_eq!(first, draw(), "the same block draws the same committee");
-	}
-
-	fn committee_of(task: TaskId) -> Vec<AccountId> {
-		committee(task)
 	}
 
 	#[test]
