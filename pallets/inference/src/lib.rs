@@ -60,6 +60,7 @@ pub mod benchmarking;
 pub mod consensus;
 #[cfg(test)]
 mod mock;
+pub mod offchain;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -90,6 +91,12 @@ use sp_runtime::{
 	traits::{Convert, One, Saturating, UniqueSaturatedInto, Zero},
 	PerThing, Perbill,
 };
+
+/// The key validators generate for their inference node with `author_rotateKeys` (and
+/// `--alice` etc. insert), as part of the runtime's session keys.
+impl<T: Config> sp_runtime::BoundToRuntimeAppPublic for Pallet<T> {
+	type Public = T::InferenceKey;
+}
 
 /// How many blocks past its reveal window a task's judgement may move when the blocks in
 /// between already judge `MaxTasksPerBlock` tasks each.
@@ -143,7 +150,9 @@ pub mod pallet {
 	}
 
 	#[pallet::config]
-	pub trait Config: frame_system::Config {
+	pub trait Config:
+		frame_system::Config + frame_system::offchain::CreateSignedTransaction<Call<Self>>
+	{
 		/// The currency stake is held in.
 		type Currency: fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
 			+ fungible::BalancedHold<Self::AccountId>
@@ -153,7 +162,16 @@ pub mod pallet {
 		type RuntimeHoldReason: From<HoldReason>;
 
 		/// The public key nodes sign commits and reveals with (sr25519, key type `infr`).
-		type InferenceKey: Member + Parameter + MaxEncodedLen + Ord + MaybeSerializeDeserialize;
+		type InferenceKey: Member
+			+ Parameter
+			+ MaxEncodedLen
+			+ Ord
+			+ MaybeSerializeDeserialize
+			+ sp_runtime::RuntimeAppPublic;
+
+		/// How the offchain worker signs with a local `InferenceKey`: the same key, as the
+		/// runtime's signing types. Its accounts must be those `KeyAccount` gives.
+		type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
 
 		/// The account a node's key signs as.
 		type KeyAccount: Convert<Self::InferenceKey, Self::AccountId>;
@@ -512,6 +530,12 @@ pub mod pallet {
 				weight.saturating_accrue(Self::finalize(task, now));
 			}
 			weight
+		}
+
+		/// Serves the open tasks that this node's `infr` keys are committee members of: runs the
+		/// model, commits, reveals (see [`offchain`]).
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			Self::run_offchain_worker(now);
 		}
 
 		fn integrity_test() {

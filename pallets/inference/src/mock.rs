@@ -13,7 +13,14 @@ use frame_support::{
 };
 use frame_system::EnsureRoot;
 use sp_core::H256;
-use sp_runtime::{testing::UintAuthorityId, traits::Convert, BuildStorage, Perbill, Weight};
+use frame_system::offchain::{
+	AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
+};
+use sp_runtime::{
+	testing::{TestSignature, TestXt, UintAuthorityId},
+	traits::Convert,
+	BuildStorage, Perbill, Weight,
+};
 
 pub type AccountId = u64;
 pub type Balance = u64;
@@ -164,6 +171,44 @@ impl OnUnbalanced<CreditOf<Test>> for BurnSlashes {
 	}
 }
 
+/// What the offchain worker submits: the call and the account that signed it.
+pub type Extrinsic = TestXt<RuntimeCall, ()>;
+
+impl SigningTypes for Test {
+	type Public = UintAuthorityId;
+	type Signature = TestSignature;
+}
+
+impl<LocalCall> CreateTransactionBase<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = Extrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> CreateSignedTransaction<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_signed_transaction<C: AppCrypto<Self::Public, Self::Signature>>(
+		call: RuntimeCall,
+		_public: UintAuthorityId,
+		account: AccountId,
+		_nonce: u32,
+	) -> Option<Extrinsic> {
+		Some(Extrinsic::new_signed(call, account, (), ()))
+	}
+}
+
+/// Test keys sign as themselves: `UintAuthorityId(n)` is account `n`.
+pub struct TestAuthorityId;
+impl AppCrypto<UintAuthorityId, TestSignature> for TestAuthorityId {
+	type RuntimeAppPublic = UintAuthorityId;
+	type GenericPublic = UintAuthorityId;
+	type GenericSignature = TestSignature;
+}
+
 pub struct KeyAccount;
 impl Convert<UintAuthorityId, AccountId> for KeyAccount {
 	fn convert(key: UintAuthorityId) -> AccountId {
@@ -175,6 +220,7 @@ impl pallet_inference::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type InferenceKey = UintAuthorityId;
+	type AuthorityId = TestAuthorityId;
 	type KeyAccount = KeyAccount;
 	type Randomness = MockRandomness;
 	type ActiveModel = MockModel;

@@ -776,3 +776,232 @@ mod properties {
 		}
 	}
 }
+
+mod offchain_worker {
+	//! The offchain worker against the pallet: a stand-in classifier (the real engine is tested in
+	//! `offchain-workers/` and end to end on the node) answers from the body's first byte.
+	use super::*;
+	use crate::offchain::{answer_key, Answer, RESEND_AFTER};
+	use codec::Decode;
+	use daollm_inference_interface::{Classification, Classifier, ClassifierExt, InferenceError};
+	use daollm_primitives::content::offchain_body_key;
+	use sp_core::offchain::{
+		testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
+		OffchainDbExt, OffchainWorkerExt, StorageKind, TransactionPoolExt,
+	};
+	use sp_runtime::testing::UintAuthorityId;
+	use std::sync::{Arc, Mutex};
+
+	const BODY: &[u8] = b"\x02 a proposal body the stand-in labels 2";
+
+	/// Label = first byte of the body, for the model `model()` only; counts its calls.
+	struct StandIn {
+		calls: Mutex<u32>,
+	}
+	impl Classifier for StandIn {
+		fn classify(&self, m: &[u8; 32], text: &[u8]) -> Result<Classification, InferenceError> {
+			*self.calls.lock().unwrap() += 1;
+			if *m != model().0 {
+				return Err(InferenceError::ModelNotFound);
+			}
+			let label = *text.first().ok_or(InferenceError::EmptyInput)?;
+			let scores = (0..LABELS).map(|l| if l == label { 9_000 } else { 250 }).collect();
+			Ok(Classification { label, scores })
+		}
+	}
+
+	struct Node {
+		ext: sp_io::TestExternalities,
+		pool: Arc<parking_lot::RwLock<PoolState>>,
+		classifier: Arc<StandIn>,
+	}
+
+	/// Four registered nodes; this node holds the keys of `local`; the body is indexed when
+	/// `indexed`; the engine is present when `engine`.
+	fn node(local: &[AccountId], indexed: bool, engine: bool) -> Node {
+		let mut ext = ExtBuilder::four_nodes().build();
+		let (offchain, _) = TestOffchainExt::new();
+		let (pool, pool_state) = TestTransactionPoolExt::new();
+		ext.register_extension(OffchainDbExt::new(offchain.clone()));
+		ext.register_extension(OffchainWorkerExt::new(offchain));
+		ext.register_extension(TransactionPoolExt::new(pool));
+		let classifier = Arc::new(StandIn { calls: Mutex::new(0) });
+		if engine {
+			ext.register_extension(ClassifierExt(classifier.clone()));
+		}
+		UintAuthorityId::set_all_keys(local.iter().map(|who| signer_of(*who)).collect::<Vec<_>>());
+		if indexed {
+			ext.execute_with(|| {
+				let digest = sp_io::hashing::blake2_256(BODY);
+				sp_io::offchain::local_storage_set(
+					StorageKind::PERSISTENT,
+					&offchain_body_key(&digest),
+					BODY,
+				);
+			});
+		}
+		Node { ext, pool: pool_state, classifier }
+	}
+
+	fn open_task() -> TaskId {
+		let digest = H256(sp_io::hashing::blake2_256(BODY));
+		assert_ok!(<Inference as InferenceTasks>::open_task(7, digest));
+		TaskOfProposal::<Test>::get(7).unwrap()
+	}
+
+	/// Takes the pool's transactions, as (signer, call).
+	fn drain(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(AccountId, Call<Test>)> {
+		std::mem::take(&mut pool.write().transactions)
+			.into_iter()
+			.map(|bytes| {
+				let xt = Extrinsic::decode(&mut &bytes[..]).expect("a mock extrinsic");
+				let signer = match xt.preamble {
+					sp_runtime::generic::Preamble::Signed(who, ..) => who,
+					_ => panic!("the worker sends signed transactions"),
+				};
+				match xt.function {
+					RuntimeCall::Inference(call) => (signer, call),
+					other => panic!("unexpected call {other:?}"),
+				}
+			})
+			.collect()
+	}
+
+	/// Dispatches what the worker sent, as the block author would.
+	fn include(sent: Vec<(AccountId, Call<Test>)>) {
+		for (signer, call) in sent {
+			assert_ok!(RuntimeCall::Inference(call).dispatch(RuntimeOrigin::signed(signer)));
+		}
+	}
+
+	fn kept(task: TaskId, node: AccountId) -> Option<Answer<u64>> {
+		sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &answer_key(task, &node))
+			.map(|bytes| Answer::decode(&mut &bytes[..]).unwrap())
+	}
+
+	fn to_block(n: u64) {
+		run_to_block(n);
+		Inference::offchain_worker(n);
+	}
+
+	use frame_support::traits::Hooks;
+	use sp_runtime::traits::Dispatchable;
+
+	#[test]
+	fn committee_members_commit_reveal_and_the_task_is_judged_with_the_models_label() {
+		let all = [ALICE, BOB, CHARLIE, DAVE];
+		let Node { mut ext, pool, classifier } = node(&all, true, true);
+		ext.execute_with(|| {
+			let task = open_task();
+			let members = committee(task);
+			Inference::offchain_worker(1);
+			let sent = drain(&pool);
+			assert_eq!(sent.len(), members.len(), "one commit per member");
+			for (signer, call) in &sent {
+				let node = *signer - KEY_OFFSET;
+				let Call::commit { task: t, commitment: c } = call else { panic!("{call:?}") };
+				let answer = kept(task, node).expect("kept before sending");
+				assert_eq!((*t, *c), (task, commitment(&answer.result, &answer.salt, &node)));
+				assert_eq!(answer.result.label, 2);
+				assert_eq!(answer.result.model, model());
+			}
+			assert_eq!(*classifier.calls.lock().unwrap(), members.len() as u32);
+			include(sent);
+
+			// Every member committed: the reveal window is open from the next block.
+			to_block(2);
+			let sent = drain(&pool);
+			assert_eq!(sent.len(), members.len(), "one reveal per member");
+			assert!(sent.iter().all(|(_, c)| matches!(c, Call::reveal { .. })));
+			include(sent);
+
+			to_block(3);
+			assert!(drain(&pool).is_empty(), "nothing left to do");
+			let result = Results::<Test>::get(task).expect("judged");
+			assert!(matches!(result.outcome, Outcome::Consensus { label: 2, .. }));
+			assert_eq!(Analysed::get(), vec![(7, 2)]);
+		});
+	}
+
+	#[test]
+	fn the_worker_never_commits_twice_and_resends_the_same_commitment_later() {
+		let Node { mut ext, pool, classifier } = node(&[ALICE, BOB, CHARLIE, DAVE], true, true);
+		ext.execute_with(|| {
+			// Long windows, so that resending fits in the commit window.
+			let mut params = default_parameters();
+			params.commit_window = 10;
+			assert_ok!(Inference::set_parameters(RuntimeOrigin::root(), params));
+			let task = open_task();
+			let member = committee(task)[0];
+			Inference::offchain_worker(1);
+			let first: Vec<_> = drain(&pool).into_iter().filter(|(s, _)| *s == signer_of(member)).collect();
+			assert_eq!(first.len(), 1);
+			let calls = *classifier.calls.lock().unwrap();
+
+			// The same block again, and the blocks before the resend delay: nothing is sent.
+			Inference::offchain_worker(1);
+			for n in 2..(1 + RESEND_AFTER as u64) {
+				to_block(n);
+			}
+			assert!(drain(&pool).is_empty());
+
+			// The commit never landed: it is sent again, with the same commitment, and the model
+			// is not run again.
+			to_block(1 + RESEND_AFTER as u64);
+			let again: Vec<_> = drain(&pool).into_iter().filter(|(s, _)| *s == signer_of(member)).collect();
+			assert_eq!(again, first);
+			assert_eq!(*classifier.calls.lock().unwrap(), calls);
+		});
+	}
+
+	#[test]
+	fn a_node_without_a_members_key_does_nothing() {
+		let Node { mut ext, pool, classifier } = node(&[], true, true);
+		ext.execute_with(|| {
+			let task = open_task();
+			Inference::offchain_worker(1);
+			assert!(drain(&pool).is_empty());
+			assert_eq!(*classifier.calls.lock().unwrap(), 0);
+			assert!(committee(task).iter().all(|m| kept(task, *m).is_none()));
+		});
+	}
+
+	#[test]
+	fn a_node_without_the_engine_or_the_body_does_nothing() {
+		for (indexed, engine) in [(true, false), (false, true)] {
+			let Node { mut ext, pool, classifier } = node(&[ALICE, BOB, CHARLIE, DAVE], indexed, engine);
+			ext.execute_with(|| {
+				let task = open_task();
+				Inference::offchain_worker(1);
+				assert!(drain(&pool).is_empty());
+				assert!(committee(task).iter().all(|m| kept(task, *m).is_none()));
+				assert_eq!(*classifier.calls.lock().unwrap(), 0);
+			});
+		}
+	}
+
+	#[test]
+	fn a_node_without_the_tasks_model_does_nothing() {
+		let Node { mut ext, pool, classifier } = node(&[ALICE, BOB, CHARLIE, DAVE], true, true);
+		ext.execute_with(|| {
+			Model::set(Some(H256::repeat_byte(0xBB)));
+			let task = open_task();
+			Inference::offchain_worker(1);
+			assert!(drain(&pool).is_empty());
+			assert!(*classifier.calls.lock().unwrap() > 0, "the engine was asked");
+			assert!(committee(task).iter().all(|m| kept(task, *m).is_none()));
+		});
+	}
+
+	#[test]
+	fn the_worker_sends_nothing_once_the_commit_window_has_passed() {
+		let Node { mut ext, pool, classifier } = node(&[ALICE, BOB, CHARLIE, DAVE], true, true);
+		ext.execute_with(|| {
+			let task = open_task();
+			let commit_end = Tasks::<Test>::get(task).unwrap().commit_end;
+			to_block(commit_end);
+			assert!(drain(&pool).is_empty(), "a commit sent now would land too late");
+			assert_eq!(*classifier.calls.lock().unwrap(), 0);
+		});
+	}
+}

@@ -1,0 +1,285 @@
+//! # The inference offchain worker
+//!
+//! Runs in every node after each imported block (never in block execution). For each open task
+//! in which one of the node's local `infr` keys serves a committee member, it:
+//!
+//! 1. reads the proposal body from the offchain index (the proposals pallet put it there under
+//!    [`offchain_body_key`]), runs the task's model on it through the node's native engine
+//!    ([`inference::classify`], a host function the node provides to offchain workers only), draws
+//!    a salt, **keeps answer and salt in the node's persistent offchain storage**, and submits a
+//!    signed [`Call::commit`];
+//! 2. once the reveal window opens, submits [`Call::reveal`] with the kept answer and salt.
+//!
+//! It is idempotent across blocks and restarts: the chain's `Commitments` and `Reveals` say what
+//! is done, the kept answer is never recomputed once committed (a new salt would not match the
+//! commitment), and a transaction sent is not sent again for [`RESEND_AFTER`] blocks. A node
+//! without a registered key, or without the task's model, does nothing and logs why.
+//!
+//! Several transactions from one key in one block get consecutive nonces; the next nonce is
+//! kept in offchain storage for [`RESEND_AFTER`] blocks, after which the chain's nonce rules
+//! again (a dropped transaction must not block the key's later ones forever).
+
+use crate::{Call, Commitments, Config, KeyOwner, Pallet, Reveals, TaskId, TaskOf, Tasks};
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+use daollm_inference_interface::{inference, InferenceError};
+use daollm_primitives::{
+	content::offchain_body_key,
+	inference::{commitment, InferenceResult, Salt},
+};
+use frame_support::traits::Get;
+use frame_system::{
+	offchain::{Account, Signer, SubmitTransaction},
+	pallet_prelude::BlockNumberFor,
+};
+use sp_runtime::{
+	offchain::storage::{MutateStorageError, StorageRetrievalError, StorageValueRef},
+	traits::{One, Saturating},
+};
+
+const LOG_TARGET: &str = "runtime::inference::ocw";
+
+/// Blocks a sent transaction is given to land before the worker sends it again.
+pub const RESEND_AFTER: u32 = 3;
+
+/// The offchain storage prefix of this worker's records.
+const STORE_PREFIX: &[u8] = b"daollm/inference-ocw/";
+
+/// What the worker keeps about one member's work on one task.
+#[derive(Encode, Decode, Clone, PartialEq, Debug)]
+pub struct Answer<BlockNumber> {
+	/// The model's answer.
+	pub result: InferenceResult,
+	/// The salt of the commitment.
+	pub salt: Salt,
+	/// When the commit was last sent.
+	pub commit_sent: Option<BlockNumber>,
+	/// When the reveal was last sent.
+	pub reveal_sent: Option<BlockNumber>,
+}
+
+/// Where the worker keeps `node`'s answer to `task`.
+pub fn answer_key<AccountId: Encode>(task: TaskId, node: &AccountId) -> Vec<u8> {
+	[STORE_PREFIX, b"answer/", &(task, node).encode()[..]].concat()
+}
+
+fn nonce_key<AccountId: Encode>(account: &AccountId) -> Vec<u8> {
+	[STORE_PREFIX, b"nonce/", &account.encode()[..]].concat()
+}
+
+/// A step the worker takes for one member of one task.
+enum Step {
+	Commit,
+	Reveal,
+}
+
+impl<T: Config> Pallet<T> {
+	/// The offchain worker's entry point: serve every open task a local key is a member of.
+	pub(crate) fn run_offchain_worker(now: BlockNumberFor<T>) {
+		let tasks = Tasks::<T>::count();
+		if tasks == 0 {
+			return;
+		}
+		let members: Vec<(Account<T>, T::AccountId)> =
+			Signer::<T, T::AuthorityId>::keystore_accounts()
+				.filter_map(|account| KeyOwner::<T>::get(&account.id).map(|node| (account, node)))
+				.collect();
+		if members.is_empty() {
+			log::debug!(
+				target: LOG_TARGET,
+				"{tasks} open task(s), but no local `infr` key belongs to a registered node"
+			);
+			return;
+		}
+		for (task_id, task) in Tasks::<T>::iter() {
+			for (account, node) in &members {
+				if task.member(node).is_some() {
+					Self::serve(now, task_id, &task, account, node);
+				}
+			}
+		}
+	}
+
+	/// Takes the next step, if any, for `node`'s seat in `task`.
+	fn serve(
+		now: BlockNumberFor<T>,
+		task_id: TaskId,
+		task: &TaskOf<T>,
+		account: &Account<T>,
+		node: &T::AccountId,
+	) {
+		// A transaction sent now lands in the next block at the earliest.
+		let lands = now.saturating_add(One::one());
+		let step = if Reveals::<T>::contains_key(task_id, node) {
+			return;
+		} else if Commitments::<T>::contains_key(task_id, node) {
+			if lands > task.reveal_end || !(lands > task.commit_end || task.all_committed()) {
+				return;
+			}
+			Step::Reveal
+		} else if lands <= task.commit_end {
+			Step::Commit
+		} else {
+			return;
+		};
+
+		let store_key = answer_key(task_id, node);
+		let store = StorageValueRef::persistent(&store_key);
+		let kept = match store.get::<Answer<BlockNumberFor<T>>>() {
+			Ok(kept) => kept,
+			Err(StorageRetrievalError::Undecodable) => {
+				log::error!(target: LOG_TARGET, "task {task_id}: undecodable kept answer");
+				return;
+			},
+		};
+		let previous = kept.clone();
+		let resend = |sent: Option<BlockNumberFor<T>>| {
+			sent.is_none_or(|at| now >= at.saturating_add(RESEND_AFTER.into()))
+		};
+		let (answer, call) = match (step, kept) {
+			(Step::Commit, Some(answer)) if !resend(answer.commit_sent) => return,
+			(Step::Commit, kept) => {
+				let Some(mut answer) = kept.or_else(|| Self::analyse(task_id, task)) else {
+					return;
+				};
+				answer.commit_sent = Some(now);
+				let call = Call::commit {
+					task: task_id,
+					commitment: commitment(&answer.result, &answer.salt, node),
+				};
+				(answer, call)
+			},
+			(Step::Reveal, None) => {
+				log::error!(
+					target: LOG_TARGET,
+					"task {task_id}: committed, but this node's offchain storage lost the answer \
+					 and salt; the reveal cannot be made"
+				);
+				return;
+			},
+			(Step::Reveal, Some(answer)) if !resend(answer.reveal_sent) => return,
+			(Step::Reveal, Some(mut answer)) => {
+				answer.reveal_sent = Some(now);
+				let call = Call::reveal {
+					task: task_id,
+					result: answer.result.clone(),
+					salt: answer.salt,
+				};
+				(answer, call)
+			},
+		};
+
+		// Keep the answer before anything is sent, atomically: a worker for another block that
+		// raced this one to the same step leaves it to the first.
+		let claimed = store.mutate::<_, (), _>(|current| match current {
+			Ok(current) if current == previous => Ok(answer.clone()),
+			_ => Err(()),
+		});
+		if let Err(e) = claimed {
+			if let MutateStorageError::ConcurrentModification(_) = e {
+				log::debug!(target: LOG_TARGET, "task {task_id}: another worker took this step");
+			}
+			return;
+		}
+		Self::send(now, account, call);
+	}
+
+	/// Runs the task's model on the proposal body; `None` (logged) if this node cannot.
+	fn analyse(task_id: TaskId, task: &TaskOf<T>) -> Option<Answer<BlockNumberFor<T>>> {
+		let key = offchain_body_key(&task.content_hash.0);
+		let Some(body) = sp_io::offchain::local_storage_get(
+			sp_core::offchain::StorageKind::PERSISTENT,
+			&key,
+		) else {
+			log::warn!(
+				target: LOG_TARGET,
+				"task {task_id}: proposal {} body not in this node's offchain index (run the node \
+				 with offchain indexing, synced from before the proposal)",
+				task.proposal
+			);
+			return None;
+		};
+		let classification = match inference::classify(&task.model.0, &body) {
+			Ok(classification) => classification,
+			Err(e) => {
+				let why = match e {
+					InferenceError::Unavailable => {
+						"this node runs no inference engine (start it with --inference-model)"
+					},
+					InferenceError::ModelNotFound => {
+						"this node has no model file with the task's sha256 (--inference-model)"
+					},
+					InferenceError::EmptyInput |
+					InferenceError::InputTooLarge |
+					InferenceError::NotUtf8 => "the proposal body is not text the model accepts",
+					InferenceError::ModelFailed => "the model failed (see the node's log)",
+				};
+				log::warn!(target: LOG_TARGET, "task {task_id}: not analysed: {why} ({e:?})");
+				return None;
+			},
+		};
+		let labels = T::LabelCount::get() as usize;
+		let result = InferenceResult {
+			label: classification.label,
+			scores: classification.scores.try_into().unwrap_or_default(),
+			model: task.model,
+		};
+		if result.scores.len() != labels || !result.is_well_formed(T::LabelCount::get()) {
+			log::error!(
+				target: LOG_TARGET,
+				"task {task_id}: the model's output does not fit the chain's {labels} labels"
+			);
+			return None;
+		}
+		log::info!(
+			target: LOG_TARGET,
+			"task {task_id}: proposal {} analysed: label {} (scores {:?})",
+			task.proposal,
+			result.label,
+			result.scores.as_slice()
+		);
+		Some(Answer { result, salt: sp_io::offchain::random_seed(), commit_sent: None, reveal_sent: None })
+	}
+
+	/// Signs `call` with `account`'s key and submits it to the node's transaction pool, with the
+	/// next nonce this worker has not used. (`Signer::send_signed_transaction` would take the
+	/// chain's nonce for each, so a second transaction in one block would replace the first.)
+	fn send(now: BlockNumberFor<T>, account: &Account<T>, call: Call<T>) {
+		let chain_nonce = frame_system::Pallet::<T>::account_nonce(&account.id);
+		let nonce_key = nonce_key(&account.id);
+		let nonce_store = StorageValueRef::persistent(&nonce_key);
+		let nonce = match nonce_store.get::<(T::Nonce, BlockNumberFor<T>)>() {
+			Ok(Some((next, at)))
+				if next > chain_nonce && now < at.saturating_add(RESEND_AFTER.into()) =>
+			{
+				next
+			},
+			_ => chain_nonce,
+		};
+		let name = match &call {
+			Call::commit { task, .. } => ("commit", *task),
+			Call::reveal { task, .. } => ("reveal", *task),
+			_ => ("call", 0),
+		};
+		let sent = T::create_signed_transaction::<T::AuthorityId>(
+			call.into(),
+			account.public.clone(),
+			account.id.clone(),
+			nonce,
+		)
+		.ok_or(())
+		.and_then(SubmitTransaction::<T, Call<T>>::submit_transaction);
+		match sent {
+			Ok(()) => {
+				nonce_store.set(&(nonce.saturating_add(One::one()), now));
+				log::info!(target: LOG_TARGET, "task {}: {} sent (nonce {nonce:?})", name.1, name.0);
+			},
+			Err(()) => log::warn!(
+				target: LOG_TARGET,
+				"task {}: {} could not be signed or was refused by the pool",
+				name.1,
+				name.0
+			),
+		}
+	}
+}
