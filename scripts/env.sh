@@ -13,6 +13,13 @@ export DAOLLM_NODE="$CARGO_TARGET_DIR/release/daollm-node"
 # directory outside the clone it must be told where the workspace is, or it resolves its own,
 # unpinned, dependency versions.
 export WASM_BUILD_WORKSPACE_HINT="$ROOT"
+# ONNX Runtime for the inference engine: the shared library of the PyPI `onnxruntime` wheel,
+# installed (without its Python dependencies) in a virtualenv beside the target directory.
+ORT_VERSION="1.31.1"
+export DAOLLM_VENV="${DAOLLM_VENV:-$HOME/.cache/daollm/venv}"
+export ORT_DYLIB_PATH="${ORT_DYLIB_PATH:-$(ls "$DAOLLM_VENV"/lib/python3*/site-packages/onnxruntime/capi/libonnxruntime.so.$ORT_VERSION 2>/dev/null | head -n1)}"
+# The proposal classifier the runtime ships with (its sha256 is the chain's default model).
+export DAOLLM_MODEL="$ROOT/offchain-workers/model/proposal-classifier.onnx"
 
 log() { printf '\n==> %s\n' "$*" >&2; }
 
@@ -33,6 +40,14 @@ setup() {
 	if ! rustup target list --installed | grep -qx wasm32v1-none; then
 		log "installing the wasm32v1-none target (the runtime's Wasm)"
 		rustup target add wasm32v1-none
+	fi
+	if [ -z "$ORT_DYLIB_PATH" ] || [ ! -f "$ORT_DYLIB_PATH" ]; then
+		log "installing ONNX Runtime $ORT_VERSION (PyPI wheel onnxruntime) into $DAOLLM_VENV"
+		python3 -m venv "$DAOLLM_VENV"
+		"$DAOLLM_VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps \
+			"onnxruntime==$ORT_VERSION"
+		ORT_DYLIB_PATH="$(ls "$DAOLLM_VENV"/lib/python3*/site-packages/onnxruntime/capi/libonnxruntime.so.$ORT_VERSION | head -n1)"
+		export ORT_DYLIB_PATH
 	fi
 	if [ ! -d "$ROOT/node/tests/polkadot-js/node_modules/@polkadot/api" ]; then
 		log "installing the polkadot.js client for the client tests (npm ci)"

@@ -13,9 +13,10 @@ use daollm_primitives::opaque::Block;
 pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 	let runner = cli.create_runner(cmd)?;
 	runner.sync_run(|config| match cmd {
-		BenchmarkCmd::Pallet(cmd) => {
-			cmd.run_with_spec::<HashingFor<Block>, ()>(Some(config.chain_spec))
-		},
+		BenchmarkCmd::Pallet(cmd) => cmd
+			.run_with_spec::<HashingFor<Block>, daollm_inference_interface::inference::HostFunctions>(
+				Some(config.chain_spec),
+			),
 		BenchmarkCmd::Block(cmd) => {
 			let PartialComponents { client, .. } = service::new_partial(&config)?;
 			cmd.run(client)

@@ -54,4 +54,8 @@ pub struct Cli {
 	/// How to run the node.
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// What the offchain worker analyses proposals with.
+	#[clap(flatten)]
+	pub inference: crate::inference::InferenceParams,
 }

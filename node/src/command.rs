@@ -109,6 +109,7 @@ pub fn run() -> sc_cli::Result<()> {
 		},
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			let engine = cli.inference.engine().map_err(sc_cli::Error::Input)?;
 			runner.run_node_until_exit(|mut config| async move {
 				// Proposal bodies reach offchain workers through the offchain index, so every
 				// node indexes, whatever `--enable-offchain-indexing` says.
@@ -124,10 +125,10 @@ pub fn run() -> sc_cli::Result<()> {
 							Block,
 							<Block as sp_runtime::traits::Block>::Hash,
 						>,
-					>(config)
+					>(config, engine)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, engine)
 							.map_err(sc_cli::Error::Service)
 					},
 				}

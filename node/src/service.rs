@@ -14,8 +14,10 @@ use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
 
-/// The host functions the runtime may call: Substrate's own set.
-pub type HostFunctions = sp_io::SubstrateHostFunctions;
+/// The host functions the runtime may call: Substrate's own set and DAOLLM's inference interface
+/// (which answers only in offchain workers, where the engine is registered).
+pub type HostFunctions =
+	(sp_io::SubstrateHostFunctions, daollm_inference_interface::inference::HostFunctions);
 
 /// The full client, executing the runtime's Wasm.
 pub type FullClient =
@@ -136,6 +138,7 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	engine: Option<daollm_inference_engine::Engine>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -192,6 +195,12 @@ pub fn new_full<
 		})?;
 
 	if config.offchain_worker.enabled {
+		let classifier = engine
+			.map(|engine| {
+				crate::inference::MeteredEngine::new(engine, config.prometheus_registry())
+			})
+			.transpose()
+			.map_err(|e| ServiceError::Other(format!("inference metrics: {e}")))?;
 		let offchain_workers =
 			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
 				runtime_api_provider: client.clone(),
@@ -204,7 +213,16 @@ pub fn new_full<
 				network_provider: Arc::new(network.clone()),
 				// Inference needs no HTTP: models are local files, proposals come from the index.
 				enable_http_requests: false,
-				custom_extensions: |_| vec![],
+				// The engine, for offchain workers only: block import never sees it.
+				custom_extensions: move |_| match &classifier {
+					Some(classifier) => {
+						vec![
+							Box::new(daollm_inference_interface::ClassifierExt(classifier.clone()))
+								as Box<_>,
+						]
+					},
+					None => vec![],
+				},
 			})?;
 		task_manager.spawn_handle().spawn(
 			"offchain-workers-runner",

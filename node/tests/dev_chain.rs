@@ -74,3 +74,30 @@ fn an_rpc_port_in_use_is_a_clear_error() {
 	);
 	assert_clear_failure(&output, "Address already in use");
 }
+
+#[test]
+fn a_bad_inference_setup_is_a_clear_error() {
+	let model =
+		concat!(env!("CARGO_MANIFEST_DIR"), "/../offchain-workers/model/proposal-classifier.onnx");
+	let dir = std::env::temp_dir().join(format!("daollm-bad-model-{}", std::process::id()));
+	std::fs::create_dir_all(&dir).unwrap();
+	let corrupt = dir.join("corrupt.onnx");
+	std::fs::write(&corrupt, b"not an onnx file").unwrap();
+	let missing_lib = dir.join("libonnxruntime.so");
+	let port = free_port().to_string();
+	let cases: [(&[&str], &str); 3] = [
+		(&["--inference-model", corrupt.to_str().unwrap()], "is not a usable classifier model"),
+		(&["--inference-model", dir.join("none.onnx").to_str().unwrap()], "cannot read the model"),
+		(
+			&["--inference-model", model, "--onnxruntime", missing_lib.to_str().unwrap()],
+			"cannot load the ONNX Runtime library",
+		),
+	];
+	for (args, expected) in cases {
+		let mut all = vec!["--dev", "--tmp", "--rpc-port", &port];
+		all.extend_from_slice(args);
+		let output = run_to_exit(&all, Duration::from_secs(60));
+		assert_clear_failure(&output, expected);
+	}
+	std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -10,7 +10,7 @@ figures in the manifest) of the governance-proposal dataset, and writes:
 * `proposal-classifier.onnx` — raw (normalised) text in, per-class probabilities out; the graph is
   TF-IDF over word uni- and bigrams (ONNX `Tokenizer` + `TfIdfVectorizer`) and a multinomial
   logistic regression (`LinearClassifier`). It has no locale-dependent operator: lower-casing is
-  done by `normalise` below, which the node's engine reproduces byte for byte
+  done by `preprocess.normalise`, which the node's engine reproduces byte for byte
   (`offchain-workers/src/input.rs`, tested against `fixtures.json`).
 * `manifest.json` — label names, input format, sha256 of the model file, dev-set accuracy and
   macro-F1 (and the TF-IDF + logistic-regression floor's for comparison), per-class F1.
@@ -24,7 +24,6 @@ identical files.
 import argparse
 import hashlib
 import json
-import math
 import os
 import sys
 
@@ -39,6 +38,8 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 
+from preprocess import MAX_CHARS, normalise, quantise
+
 SEED = 20261125
 # Labels in the order of the model's outputs and of the chain's label indices.
 LABELS = [
@@ -48,31 +49,9 @@ LABELS = [
     "process-meta",
     "treasury-funding",
 ]
-# The dataset truncates documents to 8000 characters; the model sees at most that many.
-MAX_CHARS = 8000
-# Scores are quantised to basis points: floor(p * 10000 + 0.5), in f64 from the f32 output.
-BASIS_POINTS = 10_000
 MODEL_FILE = "proposal-classifier.onnx"
 INPUT_NAME = "text"
 OUTPUT_NAME = "probabilities"
-
-
-def normalise(text: str) -> str:
-    """The model's input: the first MAX_CHARS code points, ASCII letters lower-cased, every
-    non-ASCII code point replaced by a space.
-
-    The result is pure ASCII, so the tokeniser's word pattern means the same in Python's `re` (which
-    fitted the vocabulary) and in ONNX Runtime's RE2, and no locale is involved (the engine does the
-    same on the same prefix)."""
-    return "".join(ch.lower() if "A" <= ch <= "Z" else ch if ch < "\x80" else " "
-                   for ch in text[:MAX_CHARS])
-
-
-def quantise(probabilities):
-    """Per-class basis points and the label (first maximum), exactly as the engine computes them."""
-    scores = [int(math.floor(float(p) * BASIS_POINTS + 0.5)) for p in probabilities]
-    label = max(range(len(scores)), key=lambda i: (scores[i], -i))
-    return label, scores
 
 
 def load(path):

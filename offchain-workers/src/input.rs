@@ -1,6 +1,6 @@
 //! The model's input: what a proposal body becomes before the ONNX graph sees it.
 //!
-//! Training (`offchain-workers/model/train.py`, `normalise`) and this module must agree byte for
+//! Training (`offchain-workers/model/preprocess.py`, `normalise`) and this module must agree byte for
 //! byte; `fixtures.json`, written by training, holds cases both are tested against.
 
 use crate::InferenceError;

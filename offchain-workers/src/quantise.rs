@@ -2,7 +2,7 @@
 //!
 //! Floating-point results may differ in the last bits between machines; rounding each probability
 //! to basis points makes honest nodes submit the same result. Training computes the same function
-//! for its fixtures (`train.py`, `quantise`).
+//! for its fixtures (`model/preprocess.py`, `quantise`).
 
 use crate::{Classification, InferenceError};
 use daollm_inference_interface::MAX_LABELS;

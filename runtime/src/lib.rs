@@ -43,10 +43,12 @@ pub use pallet_timestamp::Call as TimestampCall;
 pub use sp_runtime::BuildStorage;
 
 impl_opaque_keys! {
-	/// The keys a validator registers: Aura for block authorship, GRANDPA for finality.
+	/// The keys a validator registers: Aura for block authorship, GRANDPA for finality, and the
+	/// `infr` key its inference node signs commits and reveals with.
 	pub struct SessionKeys {
 		pub aura: Aura,
 		pub grandpa: Grandpa,
+		pub inference: Inference,
 	}
 }
 

@@ -12,11 +12,10 @@ use sp_runtime::{
 };
 
 use crate::{
-	configs::TreasuryAccount,
+	configs::{tx_extension, TreasuryAccount},
 	genesis_config_presets::{ENDOWMENT, NODE_STAKE},
 	AccountId, Balance, Balances, BalancesCall, Executive, Header, Nonce, Runtime, RuntimeCall,
-	RuntimeGenesisConfig, SignedPayload, System, TxExtension, UncheckedExtrinsic,
-	EXISTENTIAL_DEPOSIT, UNIT,
+	RuntimeGenesisConfig, SignedPayload, System, UncheckedExtrinsic, EXISTENTIAL_DEPOSIT, UNIT,
 };
 
 /// Applies `patch` on top of `base`, as the node does with a preset.
@@ -48,25 +47,9 @@ fn free(who: &AccountId) -> Balance {
 	Balances::balance(who)
 }
 
-fn tx_extension(nonce: Nonce) -> TxExtension {
-	(
-		frame_system::AuthorizeCall::<Runtime>::new(),
-		frame_system::CheckNonZeroSender::<Runtime>::new(),
-		frame_system::CheckSpecVersion::<Runtime>::new(),
-		frame_system::CheckTxVersion::<Runtime>::new(),
-		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
-		frame_system::CheckNonce::<Runtime>::from(nonce),
-		frame_system::CheckWeight::<Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
-		frame_system::WeightReclaim::<Runtime>::new(),
-	)
-}
-
 /// `call` signed by `signer` with the given nonce, as a wallet would sign it.
 fn signed(call: RuntimeCall, signer: Sr25519Keyring, nonce: Nonce) -> UncheckedExtrinsic {
-	let extension = tx_extension(nonce);
+	let extension = tx_extension(nonce, Era::Immortal);
 	let payload = SignedPayload::new(call.clone(), extension.clone()).expect("payload builds");
 	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
 	UncheckedExtrinsic::new_signed(
@@ -182,7 +165,7 @@ fn a_badly_signed_transfer_is_rejected_and_changes_nothing() {
 				sp_runtime::generic::Preamble::Signed(_, signature, _) => signature,
 				_ => unreachable!("built signed"),
 			},
-			tx_extension(0),
+			tx_extension(0, Era::Immortal),
 		);
 		assert_eq!(
 			Executive::apply_extrinsic(forged),
@@ -212,4 +195,36 @@ fn the_runtime_version_names_the_chain() {
 	// The metadata is what polkadot.js reads: it must encode and list the token pallet.
 	let metadata = Runtime::metadata().encode();
 	assert!(metadata.windows(8).any(|w| w == b"Balances"));
+}
+
+#[test]
+fn the_shipped_model_is_the_committed_file_and_its_manifest() {
+	let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../offchain-workers/model");
+	let file = std::fs::read(dir.join("proposal-classifier.onnx")).expect("committed model");
+	assert_eq!(sp_io::hashing::sha2_256(&file), crate::configs::SHIPPED_MODEL_SHA256.0);
+	let manifest: serde_json::Value =
+		serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+	let labels = manifest["labels"].as_array().expect("labels").len();
+	assert_eq!(
+		manifest["sha256"].as_str(),
+		Some(format!("{:x}", crate::configs::SHIPPED_MODEL_SHA256).as_str())
+	);
+	assert_eq!(
+		labels,
+		<crate::configs::LabelCount as frame_support::traits::Get<u8>>::get() as usize
+	);
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(
+			<<Runtime as pallet_inference::Config>::ActiveModel as daollm_primitives::traits::ActiveModel>::active_model(),
+			Some(crate::configs::SHIPPED_MODEL_SHA256)
+		);
+	});
+}
+
+#[test]
+fn every_proposal_body_fits_the_inference_engine() {
+	let max_body =
+		<<Runtime as pallet_proposals::Config>::MaxBodyLen as frame_support::traits::Get<u32>>::get(
+		) as usize;
+	assert!(max_body <= daollm_inference_interface::MAX_INPUT_BYTES);
 }

@@ -1,11 +1,11 @@
 // The inference network on the real node, through the real client: the dev validator is an
-// inference node from genesis; a proposal opens a task with a committee; a committee that does not
-// answer is judged, slashed and reported by the `inference_*` RPC methods.
-//
-// The dev node has no model and no offchain worker answering yet, so this proves the pallet's
-// on-chain side end to end: what the offchain worker will feed.
+// inference node from genesis; its offchain worker runs the shipped ONNX model (ONNX Runtime from
+// the PyPI wheel, `ORT_DYLIB_PATH`) on a submitted proposal, commits and reveals, and the task is
+// finalised with the model's label; without a model no task opens; a committee that cannot answer
+// is judged, slashed and reported by the `inference_*` RPC methods.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
@@ -13,13 +13,18 @@ import { cryptoWaitReady, xxhashAsHex } from '@polkadot/util-crypto';
 import { sendAndFinalize, startDevNode } from './node.mjs';
 
 const UNIT = 10n ** 12n;
+const MODEL_KEY = xxhashAsHex(':ActiveModelHash:', 128);
 let node;
 let provider;
 let api;
 let alice;
 
+const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
+const MANIFEST = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR)));
+const FIXTURES = JSON.parse(readFileSync(new URL('fixtures.json', MODEL_DIR)));
+
 before(async () => {
-  node = await startDevNode();
+  node = await startDevNode(['--inference-model', new URL(MANIFEST.file, MODEL_DIR).pathname]);
   await cryptoWaitReady();
   provider = new WsProvider(node.wsUrl);
   api = await ApiPromise.create({ provider, noInitWarn: true });
@@ -57,7 +62,44 @@ test('the dev validator is an inference node from genesis', async () => {
   assert.ok(holds.some((h) => h.id.toString().includes('NodeStake')), 'the stake is a NodeStake hold');
 });
 
+test('the dev validator\'s offchain worker analyses a proposal with the shipped model', async () => {
+  // A treasury-funding proposal from the dev set, with the label and scores Python's
+  // onnxruntime gave it when the model was trained.
+  const label = MANIFEST.labels.indexOf('treasury-funding');
+  const example = FIXTURES.dev.find((f) => f.label === label);
+  assert.ok(example, 'the fixtures hold a treasury-funding proposal');
+  const { blockHash, events } = await sendAndFinalize(api, api.tx.proposals.submitProposal(
+    'Budget request', u8aToHex(new TextEncoder().encode(example.text))), alice);
+  const submittedAt = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
+  const opened = events.find(({ event }) => api.events.inference.TaskOpened.is(event));
+  assert.ok(opened, 'TaskOpened was emitted');
+  const { task, committee, model } = opened.event.data;
+  assert.equal(model.toHex(), `0x${MANIFEST.sha256}`, 'the task runs the shipped model');
+  assert.deepEqual(committee.map((a) => a.toString()), [alice.address]);
+
+  const finalized = await waitForEvent((e) => api.events.inference.TaskFinalized.is(e)
+    && e.data.task.eq(task), 20);
+  const judgedAt = (await api.rpc.chain.getHeader()).number.toNumber();
+  assert.equal(finalized.data.label.toNumber(), label);
+  assert.deepEqual(finalized.data.scores.map((s) => s.toNumber()), example.scores,
+    'the chain holds the bytes Python onnxruntime gave');
+  assert.equal(finalized.data.participation.toNumber(), 1_000_000_000);
+  console.log(`# blocks from submission (#${submittedAt}) to finalised result (#${judgedAt}): ${judgedAt - submittedAt}`);
+
+  const judged = await provider.send('inference_task', [task.toNumber()]);
+  assert.equal(judged.status, 'judged');
+  assert.equal(judged.outcome, 'consensus');
+  const record = await provider.send('inference_node', [alice.address]);
+  assert.equal(record.missed, 0);
+  assert.deepEqual(record.history.map((h) => h.outcome), ['agreed']);
+  const proposal = await api.query.proposals.proposals(opened.event.data.proposal);
+  assert.deepEqual(proposal.unwrap().analysis.toJSON(), { analysed: { label } },
+    'the proposals pallet records the analysis');
+});
+
 test('without an active model a proposal gets no task and says why', async () => {
+  // Root clears the model: `None` (SCALE 0x00) in `:ActiveModelHash:`.
+  await sendAndFinalize(api, api.tx.sudo.sudo(api.tx.system.setStorage([[MODEL_KEY, '0x00']])), alice);
   const { events } = await sendAndFinalize(
     api, api.tx.proposals.submitProposal('No model yet', u8aToHex(new TextEncoder().encode('body'))), alice);
   const unavailable = events.find(({ event }) => api.events.inference.AnalysisUnavailable.is(event));
@@ -65,13 +107,12 @@ test('without an active model a proposal gets no task and says why', async () =>
   assert.equal(unavailable.event.data.reason.toString(), 'NoActiveModel');
 });
 
-test('a task draws its committee, and silence is judged and slashed', async () => {
-  // Root activates a model and shortens the windows to one block each.
-  const modelKey = xxhashAsHex(':ActiveModelHash:', 128);
+test('a committee without the task\'s model is judged and slashed', async () => {
+  // Root activates a model no node has and shortens the windows to one block each.
   const model = `0x${'ab'.repeat(32)}`;
   const params = (await api.query.inference.params()).toJSON();
   await sendAndFinalize(
-    api, api.tx.sudo.sudo(api.tx.system.setStorage([[modelKey, `0x01${model.slice(2)}`]])), alice);
+    api, api.tx.sudo.sudo(api.tx.system.setStorage([[MODEL_KEY, `0x01${model.slice(2)}`]])), alice);
   await sendAndFinalize(api, api.tx.sudo.sudo(api.tx.inference.setParameters({
     ...params, commitWindow: 1, revealWindow: 1,
   })), alice);
@@ -89,7 +130,7 @@ test('a task draws its committee, and silence is judged and slashed', async () =
   assert.equal(open.id, task.toNumber());
   assert.deepEqual(open.committee.map((m) => m.node), [alice.address]);
 
-  // Nobody commits: the task is judged after its reveal window, and Alice is slashed 5%.
+  // Alice's worker has no file with that hash, so nobody commits: the task is judged after its reveal window, and Alice is slashed 5%.
   const slashed = await waitForEvent((e) => api.events.inference.NodeSlashed.is(e));
   assert.equal(slashed.data.amount.toBigInt(), 500n * UNIT);
   const judged = await provider.send('inference_task', [task.toNumber()]);
@@ -99,5 +140,5 @@ test('a task draws its committee, and silence is judged and slashed', async () =
   const after = await provider.send('inference_node', [alice.address]);
   assert.equal(after.missed, 1);
   assert.equal(BigInt(after.slashed), 500n * UNIT);
-  assert.deepEqual(after.history.map((h) => h.outcome), ['missed']);
+  assert.deepEqual(after.history.map((h) => h.outcome), ['agreed', 'missed'], 'oldest first');
 });

@@ -11,11 +11,11 @@ use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU8, Hooks, Imbalance, OnUnbalanced, Randomness},
 };
-use frame_system::EnsureRoot;
-use sp_core::H256;
 use frame_system::offchain::{
 	AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
 };
+use frame_system::EnsureRoot;
+use sp_core::H256;
 use sp_runtime::{
 	testing::{TestSignature, TestXt, UintAuthorityId},
 	traits::Convert,

@@ -187,10 +187,9 @@ impl<T: Config> Pallet<T> {
 	/// Runs the task's model on the proposal body; `None` (logged) if this node cannot.
 	fn analyse(task_id: TaskId, task: &TaskOf<T>) -> Option<Answer<BlockNumberFor<T>>> {
 		let key = offchain_body_key(&task.content_hash.0);
-		let Some(body) = sp_io::offchain::local_storage_get(
-			sp_core::offchain::StorageKind::PERSISTENT,
-			&key,
-		) else {
+		let Some(body) =
+			sp_io::offchain::local_storage_get(sp_core::offchain::StorageKind::PERSISTENT, &key)
+		else {
 			log::warn!(
 				target: LOG_TARGET,
 				"task {task_id}: proposal {} body not in this node's offchain index (run the node \
@@ -209,9 +208,9 @@ impl<T: Config> Pallet<T> {
 					InferenceError::ModelNotFound => {
 						"this node has no model file with the task's sha256 (--inference-model)"
 					},
-					InferenceError::EmptyInput |
-					InferenceError::InputTooLarge |
-					InferenceError::NotUtf8 => "the proposal body is not text the model accepts",
+					InferenceError::EmptyInput
+					| InferenceError::InputTooLarge
+					| InferenceError::NotUtf8 => "the proposal body is not text the model accepts",
 					InferenceError::ModelFailed => "the model failed (see the node's log)",
 				};
 				log::warn!(target: LOG_TARGET, "task {task_id}: not analysed: {why} ({e:?})");
@@ -238,7 +237,12 @@ impl<T: Config> Pallet<T> {
 			result.label,
 			result.scores.as_slice()
 		);
-		Some(Answer { result, salt: sp_io::offchain::random_seed(), commit_sent: None, reveal_sent: None })
+		Some(Answer {
+			result,
+			salt: sp_io::offchain::random_seed(),
+			commit_sent: None,
+			reveal_sent: None,
+		})
 	}
 
 	/// Signs `call` with `account`'s key and submits it to the node's transaction pool, with the

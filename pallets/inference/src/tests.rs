@@ -934,7 +934,8 @@ mod offchain_worker {
 			let task = open_task();
 			let member = committee(task)[0];
 			Inference::offchain_worker(1);
-			let first: Vec<_> = drain(&pool).into_iter().filter(|(s, _)| *s == signer_of(member)).collect();
+			let first: Vec<_> =
+				drain(&pool).into_iter().filter(|(s, _)| *s == signer_of(member)).collect();
 			assert_eq!(first.len(), 1);
 			let calls = *classifier.calls.lock().unwrap();
 
@@ -948,7 +949,8 @@ mod offchain_worker {
 			// The commit never landed: it is sent again, with the same commitment, and the model
 			// is not run again.
 			to_block(1 + RESEND_AFTER as u64);
-			let again: Vec<_> = drain(&pool).into_iter().filter(|(s, _)| *s == signer_of(member)).collect();
+			let again: Vec<_> =
+				drain(&pool).into_iter().filter(|(s, _)| *s == signer_of(member)).collect();
 			assert_eq!(again, first);
 			assert_eq!(*classifier.calls.lock().unwrap(), calls);
 		});
@@ -969,7 +971,8 @@ mod offchain_worker {
 	#[test]
 	fn a_node_without_the_engine_or_the_body_does_nothing() {
 		for (indexed, engine) in [(true, false), (false, true)] {
-			let Node { mut ext, pool, classifier } = node(&[ALICE, BOB, CHARLIE, DAVE], indexed, engine);
+			let Node { mut ext, pool, classifier } =
+				node(&[ALICE, BOB, CHARLIE, DAVE], indexed, engine);
 			ext.execute_with(|| {
 				let task = open_task();
 				Inference::offchain_worker(1);

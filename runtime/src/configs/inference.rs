@@ -14,7 +14,7 @@ use frame_system::EnsureRoot;
 use sp_core::H256;
 use sp_runtime::{
 	traits::{BlakeTwo256, Convert, Hash},
-	Perbill,
+	MultiSignature, MultiSigner, Perbill,
 };
 
 use crate::{
@@ -22,10 +22,17 @@ use crate::{
 	AccountId, Balance, Balances, BlockNumber, Proposals, Runtime, RuntimeHoldReason, System, UNIT,
 };
 
+/// sha256 of the proposal classifier this runtime ships with
+/// (`offchain-workers/model/proposal-classifier.onnx`; its `manifest.json` records it, and a test
+/// checks that they agree).
+pub const SHIPPED_MODEL_SHA256: H256 =
+	H256(sp_core::hex2array!("deff92639109237b8a7afbbba754b7ea7d11b840e4527e2f075eed00db42e3e4"));
+
 parameter_types! {
-	/// sha256 of the ONNX model tasks run, until model governance takes over: root sets it
-	/// with `system.setStorage` (key `:ActiveModelHash:` hashed as `parameter_types!` does).
-	pub storage ActiveModelHash: Option<H256> = None;
+	/// sha256 of the ONNX model tasks run, until model governance takes over: the shipped model
+	/// unless root stores another (or `None`, SCALE `0x00`) with `system.setStorage` under
+	/// `twox_128(":ActiveModelHash:")`.
+	pub storage ActiveModelHash: Option<H256> = Some(SHIPPED_MODEL_SHA256);
 	/// The parameters at genesis, until governance changes them.
 	pub DefaultInferenceParameters: pallet_inference::Parameters<Balance, BlockNumber> =
 		pallet_inference::Parameters {
@@ -56,6 +63,14 @@ impl Convert<InferenceKey, AccountId> for InferenceKeyAccount {
 	}
 }
 
+/// The offchain worker signs with its `infr` key as the sr25519 account of the same public key.
+pub struct InferenceSigner;
+impl frame_system::offchain::AppCrypto<MultiSigner, MultiSignature> for InferenceSigner {
+	type RuntimeAppPublic = InferenceKey;
+	type GenericPublic = sp_core::sr25519::Public;
+	type GenericSignature = sp_core::sr25519::Signature;
+}
+
 /// The model root stored in [`ActiveModelHash`].
 pub struct StoredActiveModel;
 impl ActiveModel for StoredActiveModel {
@@ -83,6 +98,7 @@ impl pallet_inference::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type InferenceKey = InferenceKey;
+	type AuthorityId = InferenceSigner;
 	type KeyAccount = InferenceKeyAccount;
 	type Randomness = ParentHashRandomness;
 	/// No model governance yet: the model root stored; without one no task opens (proposals

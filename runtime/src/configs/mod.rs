@@ -4,12 +4,15 @@ mod aura;
 mod balances;
 mod grandpa;
 mod inference;
+mod offchain;
 mod proposals;
 mod sudo;
 mod system;
 mod timestamp;
 mod transaction_payment;
 
-pub use inference::ActiveModelHash;
+pub use inference::{ActiveModelHash, SHIPPED_MODEL_SHA256};
+pub use offchain::tx_extension;
+pub use proposals::LabelCount;
 pub use system::{RuntimeBlockLength, RuntimeBlockWeights};
 pub use transaction_payment::{TransactionByteFee, TreasuryAccount};

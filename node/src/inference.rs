@@ -1,0 +1,123 @@
+//! The node's inference engine: which model files and ONNX Runtime library it uses, and the
+//! metrics of its runs. Offchain workers reach it through the `inference` host functions; block
+//! execution never does.
+
+use daollm_inference_engine::{Classification, Classifier, Engine, InferenceError};
+use prometheus_endpoint::{
+	exponential_buckets, register, CounterVec, HistogramOpts, HistogramVec, Opts, PrometheusError,
+	Registry, U64,
+};
+use std::{path::PathBuf, sync::Arc, time::Instant};
+
+/// Options of the inference engine.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InferenceParams {
+	/// An ONNX model file the offchain worker may run (repeat for several). Tasks name their
+	/// model by sha256; the file with that hash is used, and a task whose model this node lacks
+	/// is left alone (and logged). Without any, this node's offchain worker analyses nothing.
+	#[arg(long = "inference-model", value_name = "FILE")]
+	pub models: Vec<PathBuf>,
+
+	/// The ONNX Runtime shared library: `onnxruntime/capi/libonnxruntime.so.*` from the PyPI
+	/// `onnxruntime` wheel (1.31). Defaults to the `ORT_DYLIB_PATH` environment variable.
+	#[arg(long = "onnxruntime", value_name = "FILE")]
+	pub library: Option<PathBuf>,
+
+	/// Threads each inference runs on. Results do not depend on it.
+	#[arg(long = "inference-threads", value_name = "N", default_value_t = 1,
+		value_parser = clap::value_parser!(u16).range(1..=64))]
+	pub threads: u16,
+}
+
+impl InferenceParams {
+	/// Loads ONNX Runtime and every model, or says which one failed and why; `None` when no
+	/// model is configured.
+	pub fn engine(&self) -> Result<Option<Engine>, String> {
+		if self.models.is_empty() {
+			log::info!(
+				target: "inference",
+				"no --inference-model given: this node's offchain worker will not analyse proposals"
+			);
+			return Ok(None);
+		}
+		let mut engine =
+			Engine::new(self.library.as_deref(), self.threads.into()).map_err(|e| e.to_string())?;
+		for path in &self.models {
+			let info = engine.load_model(path, None).map_err(|e| e.to_string())?;
+			log::info!(
+				target: "inference",
+				"🧠 inference model {} loaded: sha256 {}, {} labels, {} threads",
+				path.display(),
+				hex(&info.sha256),
+				info.labels,
+				self.threads
+			);
+		}
+		Ok(Some(engine))
+	}
+}
+
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The engine with Prometheus metrics of every classification: how many, by outcome, and how
+/// long they took.
+pub struct MeteredEngine {
+	engine: Engine,
+	runs: Option<CounterVec<U64>>,
+	seconds: Option<HistogramVec>,
+}
+
+impl MeteredEngine {
+	/// Wraps `engine`, registering its metrics in `registry` if there is one.
+	pub fn new(engine: Engine, registry: Option<&Registry>) -> Result<Arc<Self>, PrometheusError> {
+		let (runs, seconds) = match registry {
+			Some(registry) => (
+				Some(register(
+					CounterVec::new(
+						Opts::new(
+							"daollm_inference_runs_total",
+							"Proposal classifications run for offchain workers, by outcome",
+						),
+						&["outcome"],
+					)?,
+					registry,
+				)?),
+				Some(register(
+					HistogramVec::new(
+						HistogramOpts::new(
+							"daollm_inference_seconds",
+							"Time to classify one proposal (normalise, run, quantise)",
+						)
+						.buckets(exponential_buckets(0.000_25, 2.0, 14)?),
+						&["outcome"],
+					)?,
+					registry,
+				)?),
+			),
+			None => (None, None),
+		};
+		Ok(Arc::new(Self { engine, runs, seconds }))
+	}
+}
+
+impl Classifier for MeteredEngine {
+	fn classify(&self, model: &[u8; 32], text: &[u8]) -> Result<Classification, InferenceError> {
+		let started = Instant::now();
+		let result = self.engine.classify(model, text);
+		let outcome = match &result {
+			Ok(_) => "ok",
+			Err(InferenceError::ModelNotFound) => "model_not_found",
+			Err(InferenceError::ModelFailed) => "model_failed",
+			Err(_) => "bad_input",
+		};
+		if let Some(runs) = &self.runs {
+			runs.with_label_values(&[outcome]).inc();
+		}
+		if let Some(seconds) = &self.seconds {
+			seconds.with_label_values(&[outcome]).observe(started.elapsed().as_secs_f64());
+		}
+		result
+	}
+}
