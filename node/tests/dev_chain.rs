@@ -83,11 +83,12 @@ fn a_bad_inference_setup_is_a_clear_error() {
 	std::fs::create_dir_all(&dir).unwrap();
 	let corrupt = dir.join("corrupt.onnx");
 	std::fs::write(&corrupt, b"not an onnx file").unwrap();
+	let missing_model = dir.join("none.onnx");
 	let missing_lib = dir.join("libonnxruntime.so");
 	let port = free_port().to_string();
 	let cases: [(&[&str], &str); 3] = [
 		(&["--inference-model", corrupt.to_str().unwrap()], "is not a usable classifier model"),
-		(&["--inference-model", dir.join("none.onnx").to_str().unwrap()], "cannot read the model"),
+		(&["--inference-model", missing_model.to_str().unwrap()], "cannot read the model"),
 		(
 			&["--inference-model", model, "--onnxruntime", missing_lib.to_str().unwrap()],
 			"cannot load the ONNX Runtime library",

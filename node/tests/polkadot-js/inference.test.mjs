@@ -95,6 +95,9 @@ test('the dev validator\'s offchain worker analyses a proposal with the shipped 
   const proposal = await api.query.proposals.proposals(opened.event.data.proposal);
   assert.deepEqual(proposal.unwrap().analysis.toJSON(), { analysed: { label } },
     'the proposals pallet records the analysis');
+  const metrics = await (await fetch(node.metricsUrl)).text();
+  assert.match(metrics, /daollm_inference_runs_total\{[^}]*outcome="ok"[^}]*\} 1\b/, 'the run is counted');
+  assert.match(metrics, /daollm_inference_seconds_count\{[^}]*outcome="ok"[^}]*\} 1\b/, 'and timed');
 });
 
 test('without an active model a proposal gets no task and says why', async () => {

@@ -20,7 +20,7 @@ export function freePort() {
   });
 }
 
-/** Starts `daollm-node --dev` with `extraArgs`; resolves to `{ wsUrl, rpc, stop, log }`. */
+/** Starts `daollm-node --dev` with `extraArgs`; resolves to `{ wsUrl, metricsUrl, stop, log }`. */
 export async function startDevNode(extraArgs = []) {
   if (!NODE_BINARY) throw new Error('set DAOLLM_NODE to the daollm-node binary');
   const base = mkdtempSync(join(tmpdir(), 'daollm-js-'));
@@ -55,7 +55,12 @@ export async function startDevNode(extraArgs = []) {
     if (Date.now() > deadline) { await stop(); throw new Error(`RPC did not come up:\n${log}`); }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { wsUrl: `ws://127.0.0.1:${rpcPort}`, stop, log: () => log };
+  return {
+    wsUrl: `ws://127.0.0.1:${rpcPort}`,
+    metricsUrl: `http://127.0.0.1:${promPort}/metrics`,
+    stop,
+    log: () => log,
+  };
 }
 
 /** Signs and sends `tx` with `signer`; resolves to its finalized block hash and events. */

@@ -85,9 +85,11 @@ impl<T: Config> Pallet<T> {
 				.filter_map(|account| KeyOwner::<T>::get(&account.id).map(|node| (account, node)))
 				.collect();
 		if members.is_empty() {
+			// Debug, not info: most full nodes are no inference node, and every block would say so.
 			log::debug!(
 				target: LOG_TARGET,
-				"{tasks} open task(s), but no local `infr` key belongs to a registered node"
+				"{tasks} open task(s), but no local `infr` key belongs to a registered node \
+				 (`key insert --key-type infr`, then `inference.registerNode`)"
 			);
 			return;
 		}
@@ -213,7 +215,11 @@ impl<T: Config> Pallet<T> {
 					| InferenceError::NotUtf8 => "the proposal body is not text the model accepts",
 					InferenceError::ModelFailed => "the model failed (see the node's log)",
 				};
-				log::warn!(target: LOG_TARGET, "task {task_id}: not analysed: {why} ({e:?})");
+				log::warn!(
+					target: LOG_TARGET,
+					"task {task_id}: not analysed: {why} ({e:?}; model sha256 {:?})",
+					task.model
+				);
 				return None;
 			},
 		};
