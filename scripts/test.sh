@@ -4,9 +4,11 @@
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 setup
-build_node
 
-log "cargo test (release profile: shares the node's build)"
+# `cargo test` builds daollm-node too (the node's integration tests run the binary), with the
+# features the test build unifies; the client tests below use that same binary. Building it
+# separately first (`build_node`) would compile and link it twice.
+log "cargo test (release profile; builds daollm-node for the node and client tests)"
 cargo test --release --locked --workspace --manifest-path "$ROOT/Cargo.toml"
 
 log "polkadot.js client tests against daollm-node"
