@@ -5,7 +5,7 @@
 //! | id | who validates | sudo | what for |
 //! |---|---|---|---|
 //! | `dev` | Alice alone | Alice | one-node development chain |
-//! | `local` | Alice, Bob, Charlie, Dave | Alice | four-validator network on one machine (zombienet) |
+//! | `local` | Alice, Bob, Charlie, Dave | none | four-validator network on one machine (zombienet) |
 //! | `testnet-template` | the keys in `testnet-template.json` | none | starting point of a public testnet |
 //!
 //! Every spec carries the same properties (`tokenSymbol` PROPOSAL, `tokenDecimals` 12,
@@ -107,10 +107,10 @@ mod tests {
 	}
 
 	#[test]
-	fn only_dev_and_local_have_a_sudo_key() {
+	fn only_dev_has_a_sudo_key() {
 		let sudo_key = storage_key("Sudo", "Key");
 		for (spec, has_sudo) in
-			[(development(), true), (local_testnet(), true), (testnet_template(), false)]
+			[(development(), true), (local_testnet(), false), (testnet_template(), false)]
 		{
 			let storage = spec.expect("spec builds").build_storage().expect("genesis builds");
 			assert_eq!(storage.top.contains_key(&sudo_key), has_sudo);

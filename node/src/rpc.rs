@@ -21,8 +21,9 @@ pub struct FullDeps<C, P> {
 
 /// The RPC methods of a full node: account nonces (`system_accountNextIndex`, `system_dryRun`),
 /// fee queries (`payment_queryInfo`, `payment_queryFeeDetails`) and proposals (`proposals_get`,
-/// `proposals_trainingSet`, `proposals_contributions`) and inference (`inference_task`,
-/// `inference_proposalTask`, `inference_node`, `inference_leaderboard`).
+/// `proposals_trainingSet`, `proposals_contributions`), inference (`inference_task`,
+/// `inference_proposalTask`, `inference_node`, `inference_leaderboard`) and rewards
+/// (`rewards_pending`).
 pub fn create_full<C, P>(
 	deps: FullDeps<C, P>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
@@ -37,11 +38,13 @@ where
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
 		+ pallet_proposals_rpc::ProposalsRuntimeApi<Block, AccountId, Balance, BlockNumber>
 		+ pallet_inference_rpc::InferenceRuntimeApi<Block, AccountId, Balance, BlockNumber>
+		+ pallet_rewards_rpc::RewardsRuntimeApi<Block, AccountId, Balance>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {
 	use pallet_inference_rpc::{Inference, InferenceApiServer};
 	use pallet_proposals_rpc::{Proposals, ProposalsApiServer};
+	use pallet_rewards_rpc::{Rewards, RewardsApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
@@ -57,9 +60,16 @@ where
 	)?;
 	module.merge(
 		InferenceApiServer::<<Block as BlockT>::Hash, AccountId, BlockNumber>::into_rpc(
-			Inference::<_, Block, Balance>::new(client),
+			Inference::<_, Block, Balance>::new(client.clone()),
 		),
 	)?;
+	module.merge(RewardsApiServer::<<Block as BlockT>::Hash, AccountId>::into_rpc(Rewards::<
+		_,
+		Block,
+		Balance,
+	>::new(
+		client
+	)))?;
 
 	Ok(module)
 }

@@ -238,6 +238,16 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_rewards_runtime_api::RewardsApi<Block, AccountId, Balance> for Runtime {
+		fn current_epoch() -> pallet_rewards::EpochIndex {
+			pallet_rewards::CurrentEpoch::<Runtime>::get()
+		}
+
+		fn pending_rewards(who: AccountId) -> Vec<pallet_rewards::PendingReward<Balance>> {
+			Rewards::pending_rewards(&who)
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (

@@ -8,6 +8,8 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 	[pallet_proposals, Proposals]
 	[pallet_inference, Inference]
+	[pallet_model_governance, ModelGovernance]
+	[pallet_rewards, Rewards]
 );
 
 pub use frame_benchmarking::baseline::Pallet as BaselineBench;

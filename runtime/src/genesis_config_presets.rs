@@ -1,10 +1,11 @@
 //! Genesis presets: the initial state from which the node builds its chain specifications.
 //!
 //! - `development`: one validator and inference node (Alice), sudo Alice, the well-known dev
-//!   accounts endowed.
-//! - `local_testnet`: four validators and inference nodes (Alice, Bob, Charlie, Dave), sudo
-//!   Alice, the same accounts.
+//!   accounts endowed, referenda decided in a minute.
+//! - `local_testnet`: four validators and inference nodes (Alice, Bob, Charlie, Dave), no sudo
+//!   (governance is root), the same accounts, referenda decided in a minute.
 //!
+//! Both register the shipped proposal classifier as version 1 of the analysis model, active.
 //! The public testnet template lives in `chain-spec/` as a JSON patch with no sudo key.
 
 use alloc::{vec, vec::Vec};
@@ -16,16 +17,54 @@ use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
-	configs::TreasuryAccount, AccountId, BalancesConfig, InferenceConfig, RuntimeGenesisConfig,
+	configs::{TreasuryAccount, SHIPPED_MODEL_SHA256},
+	AccountId, BalancesConfig, InferenceConfig, ModelGovernanceConfig, RuntimeGenesisConfig,
 	SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
 };
 use daollm_primitives::inference::InferenceKey;
+use pallet_model_governance::{pallet::GenesisModel, InputSpec};
+use sp_runtime::Perbill;
 
 /// What each endowed development account starts with: one million PROPOSAL.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
 
 /// What each development validator stakes as an inference node: ten thousand PROPOSAL.
 pub const NODE_STAKE: crate::Balance = 10_000 * UNIT;
+
+/// The labels of the shipped classifier, by index (`offchain-workers/model/manifest.json`).
+pub const SHIPPED_MODEL_LABELS: [&str; 5] = [
+	"protocol-upgrade",
+	"standard-interface",
+	"parameter-change",
+	"process-meta",
+	"treasury-funding",
+];
+
+/// The shipped classifier as version 1 of the analysis model, active.
+pub fn shipped_model() -> GenesisModel {
+	GenesisModel {
+		name: "proposal-classifier".into(),
+		sha256: SHIPPED_MODEL_SHA256,
+		uri: "repo:offchain-workers/model/proposal-classifier.onnx".into(),
+		labels: SHIPPED_MODEL_LABELS.iter().map(|l| (*l).into()).collect(),
+		input: InputSpec::NormalisedText { max_chars: 8_000 },
+		active: true,
+	}
+}
+
+/// Governance for development and test networks: a minute (ten blocks) of voting, a two-block
+/// timelock, and a quorum that one endowed account can reach alone.
+pub fn fast_governance() -> pallet_model_governance::Parameters<crate::Balance, crate::BlockNumber>
+{
+	pallet_model_governance::Parameters {
+		voting_period: 10,
+		enactment_delay: 2,
+		quorum: Perbill::from_percent(5),
+		approval: Perbill::from_rational(2u32, 3u32),
+		min_deposit: 10 * UNIT,
+		vote_lock_period: 10,
+	}
+}
 
 /// The genesis state for the given validators, sudo key and endowed accounts.
 ///
@@ -50,6 +89,10 @@ pub fn genesis(
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: root },
+		model_governance: ModelGovernanceConfig {
+			parameters: Some(fast_governance()),
+			models: vec![shipped_model()],
+		},
 		inference: InferenceConfig {
 			nodes: inference_nodes
 				.into_iter()
@@ -80,7 +123,7 @@ pub fn development_config_genesis() -> Value {
 	)
 }
 
-/// The `local_testnet` preset: Alice, Bob, Charlie and Dave validate and run inference.
+/// The `local_testnet` preset: Alice, Bob, Charlie and Dave validate and run inference; no sudo.
 pub fn local_config_genesis() -> Value {
 	genesis(
 		vec![
@@ -93,7 +136,7 @@ pub fn local_config_genesis() -> Value {
 			.into_iter()
 			.map(inference_node)
 			.collect(),
-		Some(Sr25519Keyring::Alice.to_account_id()),
+		None,
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 	)
 }

@@ -154,8 +154,8 @@ mod runtime {
 	#[runtime::pallet_index(5)]
 	pub type TransactionPayment = pallet_transaction_payment;
 
-	/// Only dev and local chain specs name a sudo key; on public specs the key is absent and
-	/// every privileged call goes through governance.
+	/// Only the dev chain spec names a sudo key; on every other spec the key is absent and every
+	/// privileged call goes through governance (`ModelGovernance` referenda).
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
 
@@ -166,4 +166,12 @@ mod runtime {
 	/// Inference nodes, committees, commit–reveal and stake-weighted consensus.
 	#[runtime::pallet_index(11)]
 	pub type Inference = pallet_inference;
+
+	/// The model registry and token-holder referenda: the root of every parameter.
+	#[runtime::pallet_index(12)]
+	pub type ModelGovernance = pallet_model_governance;
+
+	/// Per-epoch emission, split between annotators, inference nodes and trainers.
+	#[runtime::pallet_index(13)]
+	pub type Rewards = pallet_rewards;
 }

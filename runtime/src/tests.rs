@@ -84,7 +84,18 @@ fn presets_build_with_their_validators() {
 		preset_ext(id).execute_with(|| {
 			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), validators, "{id}");
 			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), validators);
-			assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(account(Sr25519Keyring::Alice)));
+			// Only the dev chain has a superuser; elsewhere governance is root.
+			let sudo = (id == DEV_RUNTIME_PRESET).then(|| account(Sr25519Keyring::Alice));
+			assert_eq!(pallet_sudo::Key::<Runtime>::get(), sudo, "{id}");
+			// The shipped classifier is the analysis model's active version 1.
+			let (version, model) =
+				crate::ModelGovernance::active_version(crate::configs::ANALYSIS_MODEL)
+					.expect("an active analysis model");
+			assert_eq!((version, model.sha256), (1, crate::configs::SHIPPED_MODEL_SHA256));
+			assert_eq!(
+				pallet_model_governance::Params::<Runtime>::get(),
+				crate::genesis_config_presets::fast_governance()
+			);
 			// Every validator is an inference node, staked and eligible for committees.
 			assert_eq!(pallet_inference::Nodes::<Runtime>::count() as usize, validators);
 			assert_eq!(pallet_inference::Candidates::<Runtime>::get().len(), validators);
@@ -108,7 +119,9 @@ fn presets_build_with_their_validators() {
 fn total_issuance_matches_the_preset() {
 	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		let endowed = Sr25519Keyring::well_known().count() as Balance;
-		assert_eq!(Balances::total_issuance(), endowed * ENDOWMENT + EXISTENTIAL_DEPOSIT);
+		// The treasury and the rewards pot start with the existential deposit.
+		assert_eq!(Balances::total_issuance(), endowed * ENDOWMENT + 2 * EXISTENTIAL_DEPOSIT);
+		assert_eq!(free(&crate::Rewards::pot()), EXISTENTIAL_DEPOSIT);
 		assert_eq!(free(&account(Sr25519Keyring::Bob)), ENDOWMENT);
 		assert_eq!(free(&TreasuryAccount::get()), EXISTENTIAL_DEPOSIT);
 	});
@@ -204,13 +217,15 @@ fn the_shipped_model_is_the_committed_file_and_its_manifest() {
 	assert_eq!(sp_io::hashing::sha2_256(&file), crate::configs::SHIPPED_MODEL_SHA256.0);
 	let manifest: serde_json::Value =
 		serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
-	let labels = manifest["labels"].as_array().expect("labels").len();
+	let labels: Vec<&str> =
+		manifest["labels"].as_array().expect("labels").iter().filter_map(|l| l.as_str()).collect();
+	assert_eq!(labels, crate::genesis_config_presets::SHIPPED_MODEL_LABELS);
 	assert_eq!(
 		manifest["sha256"].as_str(),
 		Some(format!("{:x}", crate::configs::SHIPPED_MODEL_SHA256).as_str())
 	);
 	assert_eq!(
-		labels,
+		labels.len(),
 		<crate::configs::LabelCount as frame_support::traits::Get<u8>>::get() as usize
 	);
 	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
@@ -227,4 +242,48 @@ fn every_proposal_body_fits_the_inference_engine() {
 		<<Runtime as pallet_proposals::Config>::MaxBodyLen as frame_support::traits::Get<u32>>::get(
 		) as usize;
 	assert!(max_body <= daollm_inference_interface::MAX_INPUT_BYTES);
+}
+
+#[test]
+fn referenda_may_propose_only_whitelisted_calls() {
+	use crate::configs::GovernableCalls;
+	use frame_support::traits::Contains;
+	let allowed = [
+		RuntimeCall::System(frame_system::Call::authorize_upgrade {
+			code_hash: Default::default(),
+		}),
+		RuntimeCall::ModelGovernance(pallet_model_governance::Call::activate_model {
+			model: 0,
+			version: 2,
+		}),
+		RuntimeCall::Rewards(pallet_rewards::Call::set_parameters {
+			parameters: pallet_rewards::Params::<Runtime>::get(),
+		}),
+	];
+	for call in &allowed {
+		assert!(GovernableCalls::contains(call), "{call:?}");
+	}
+	let refused = [
+		transfer(Sr25519Keyring::Bob, UNIT),
+		RuntimeCall::System(frame_system::Call::set_code { code: vec![] }),
+		RuntimeCall::Sudo(pallet_sudo::Call::remove_key {}),
+	];
+	for call in &refused {
+		assert!(!GovernableCalls::contains(call), "{call:?}");
+	}
+}
+
+#[test]
+fn an_epoch_mints_its_emission_into_the_rewards_pot() {
+	use frame_support::traits::{Get, Hooks};
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		let issuance = Balances::total_issuance();
+		let emission = pallet_rewards::Params::<Runtime>::get().emission;
+		let end = <Runtime as pallet_rewards::Config>::EpochLength::get();
+		System::set_block_number(end);
+		crate::Rewards::on_initialize(end);
+		assert_eq!(Balances::total_issuance(), issuance + emission);
+		assert_eq!(free(&crate::Rewards::pot()), EXISTENTIAL_DEPOSIT + emission);
+		assert_eq!(pallet_rewards::CurrentEpoch::<Runtime>::get(), 1);
+	});
 }

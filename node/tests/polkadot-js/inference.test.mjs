@@ -1,19 +1,18 @@
 // The inference network on the real node, through the real client: the dev validator is an
 // inference node from genesis; its offchain worker runs the shipped ONNX model (ONNX Runtime from
 // the PyPI wheel, `ORT_DYLIB_PATH`) on a submitted proposal, commits and reveals, and the task is
-// finalised with the model's label; without a model no task opens; a committee that cannot answer
-// is judged, slashed and reported by the `inference_*` RPC methods.
+// finalised with the model's label; a committee that cannot answer is judged, slashed and reported
+// by the `inference_*` RPC methods.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
-import { cryptoWaitReady, xxhashAsHex } from '@polkadot/util-crypto';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { sendAndFinalize, startDevNode } from './node.mjs';
 
 const UNIT = 10n ** 12n;
-const MODEL_KEY = xxhashAsHex(':ActiveModelHash:', 128);
 let node;
 let provider;
 let api;
@@ -100,22 +99,17 @@ test('the dev validator\'s offchain worker analyses a proposal with the shipped 
   assert.match(metrics, /daollm_inference_seconds_count\{[^}]*outcome="ok"[^}]*\} 1\b/, 'and timed');
 });
 
-test('without an active model a proposal gets no task and says why', async () => {
-  // Root clears the model: `None` (SCALE 0x00) in `:ActiveModelHash:`.
-  await sendAndFinalize(api, api.tx.sudo.sudo(api.tx.system.setStorage([[MODEL_KEY, '0x00']])), alice);
-  const { events } = await sendAndFinalize(
-    api, api.tx.proposals.submitProposal('No model yet', u8aToHex(new TextEncoder().encode('body'))), alice);
-  const unavailable = events.find(({ event }) => api.events.inference.AnalysisUnavailable.is(event));
-  assert.ok(unavailable, 'AnalysisUnavailable was emitted');
-  assert.equal(unavailable.event.data.reason.toString(), 'NoActiveModel');
-});
-
 test('a committee without the task\'s model is judged and slashed', async () => {
-  // Root activates a model no node has and shortens the windows to one block each.
+  // Root (sudo, on the dev chain) registers and activates a model version no node has, and
+  // shortens the windows to one block each.
   const model = `0x${'ab'.repeat(32)}`;
   const params = (await api.query.inference.params()).toJSON();
-  await sendAndFinalize(
-    api, api.tx.sudo.sudo(api.tx.system.setStorage([[MODEL_KEY, `0x01${model.slice(2)}`]])), alice);
+  const { events: registered } = await sendAndFinalize(api, api.tx.sudo.sudo(
+    api.tx.modelGovernance.registerModel('proposal-classifier', model, 'ipfs://nowhere',
+      MANIFEST.labels, { NormalisedText: { maxChars: 8000 } })), alice);
+  const version = registered.find(({ event }) => api.events.modelGovernance.ModelRegistered.is(event))
+    .event.data.version;
+  await sendAndFinalize(api, api.tx.sudo.sudo(api.tx.modelGovernance.activateModel(0, version)), alice);
   await sendAndFinalize(api, api.tx.sudo.sudo(api.tx.inference.setParameters({
     ...params, commitWindow: 1, revealWindow: 1,
   })), alice);

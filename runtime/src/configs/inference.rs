@@ -4,7 +4,6 @@
 use daollm_primitives::{
 	inference::InferenceKey,
 	time::{DAYS, MINUTES},
-	traits::ActiveModel,
 };
 use frame_support::{
 	parameter_types,
@@ -19,7 +18,8 @@ use sp_runtime::{
 
 use crate::{
 	configs::{proposals::LabelCount, TreasuryAccount},
-	AccountId, Balance, Balances, BlockNumber, Proposals, Runtime, RuntimeHoldReason, System, UNIT,
+	AccountId, Balance, Balances, BlockNumber, ModelGovernance, Proposals, Rewards, Runtime,
+	RuntimeHoldReason, System, UNIT,
 };
 
 /// sha256 of the proposal classifier this runtime ships with
@@ -29,10 +29,6 @@ pub const SHIPPED_MODEL_SHA256: H256 =
 	H256(sp_core::hex2array!("deff92639109237b8a7afbbba754b7ea7d11b840e4527e2f075eed00db42e3e4"));
 
 parameter_types! {
-	/// sha256 of the ONNX model tasks run, until model governance takes over: the shipped model
-	/// unless root stores another (or `None`, SCALE `0x00`) with `system.setStorage` under
-	/// `twox_128(":ActiveModelHash:")`.
-	pub storage ActiveModelHash: Option<H256> = Some(SHIPPED_MODEL_SHA256);
 	/// The parameters at genesis, until governance changes them.
 	pub DefaultInferenceParameters: pallet_inference::Parameters<Balance, BlockNumber> =
 		pallet_inference::Parameters {
@@ -71,14 +67,6 @@ impl frame_system::offchain::AppCrypto<MultiSigner, MultiSignature> for Inferenc
 	type GenericSignature = sp_core::sr25519::Signature;
 }
 
-/// The model root stored in [`ActiveModelHash`].
-pub struct StoredActiveModel;
-impl ActiveModel for StoredActiveModel {
-	fn active_model() -> Option<H256> {
-		ActiveModelHash::get()
-	}
-}
-
 /// Committee seeds from the parent block's hash.
 ///
 /// Aura has no VRF, so the chain has no unbiasable randomness: the author of the block before
@@ -101,15 +89,14 @@ impl pallet_inference::Config for Runtime {
 	type AuthorityId = InferenceSigner;
 	type KeyAccount = InferenceKeyAccount;
 	type Randomness = ParentHashRandomness;
-	/// No model governance yet: the model root stored; without one no task opens (proposals
-	/// report `AnalysisUnavailable { NoActiveModel }`).
-	type ActiveModel = StoredActiveModel;
+	/// The active version of the analysis model in the governance registry.
+	type ActiveModel = ModelGovernance;
 	type OnAnalysed = Proposals;
-	/// No rewards pallet yet: points are not recorded.
-	type RewardPoints = ();
+	/// Members that agreed with the consensus earn inference points, paid per epoch.
+	type RewardPoints = Rewards;
 	/// Slashed stake goes to the treasury, like spam deposits.
 	type Slash = ResolveTo<TreasuryAccount, Balances>;
-	/// Root (sudo on dev and local chains) until governance exists.
+	/// Root: what enacted referenda dispatch as (and sudo on the dev chain).
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type LabelCount = LabelCount;
 	type MaxNodes = ConstU32<128>;
@@ -136,6 +123,22 @@ impl pallet_inference::benchmarking::BenchmarkHelper<InferenceKey> for Inference
 		sp_core::sr25519::Public::from_raw(raw).into()
 	}
 	fn activate_model() {
-		ActiveModelHash::set(&Some(H256::repeat_byte(0xAA)));
+		let labels = (0..LabelCount::get()).map(|i| alloc::vec![b'a' + i]).collect();
+		let input = pallet_model_governance::InputSpec::NormalisedText { max_chars: 8_000 };
+		let hash = H256::repeat_byte(0xAA);
+		let version = pallet_model_governance::VersionOfHash::<Runtime>::get(hash)
+			.map(|(_, version)| Ok(version))
+			.unwrap_or_else(|| {
+				ModelGovernance::do_register(
+					b"proposal-classifier".to_vec(),
+					hash,
+					alloc::vec![],
+					labels,
+					input,
+				)
+				.map(|(_, version)| version)
+			})
+			.expect("the benchmark model registers");
+		let _ = ModelGovernance::do_activate(crate::configs::ANALYSIS_MODEL, version);
 	}
 }

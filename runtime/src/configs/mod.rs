@@ -4,14 +4,17 @@ mod aura;
 mod balances;
 mod grandpa;
 mod inference;
+mod model_governance;
 mod offchain;
 mod proposals;
+mod rewards;
 mod sudo;
 mod system;
 mod timestamp;
 mod transaction_payment;
 
-pub use inference::{ActiveModelHash, SHIPPED_MODEL_SHA256};
+pub use inference::SHIPPED_MODEL_SHA256;
+pub use model_governance::{GovernableCalls, ANALYSIS_MODEL};
 pub use offchain::tx_extension;
 pub use proposals::LabelCount;
 pub use system::{RuntimeBlockLength, RuntimeBlockWeights};

@@ -8,8 +8,8 @@ use frame_system::EnsureRoot;
 use sp_runtime::Perbill;
 
 use crate::{
-	configs::TreasuryAccount, AccountId, Balance, Balances, Inference, Runtime, RuntimeHoldReason,
-	MICRO_UNIT, UNIT,
+	configs::TreasuryAccount, AccountId, Balance, Balances, Inference, Rewards, Runtime,
+	RuntimeHoldReason, MICRO_UNIT, UNIT,
 };
 
 parameter_types! {
@@ -47,9 +47,9 @@ impl pallet_proposals::Config for Runtime {
 	type Slash = ResolveTo<TreasuryAccount, Balances>;
 	/// Every proposal opens an analysis task on the inference network.
 	type InferenceTasks = Inference;
-	/// No rewards pallet yet: points are not recorded.
-	type RewardPoints = ();
-	/// Root (sudo on dev and local chains) until governance exists.
+	/// Verified annotators earn annotation points, paid per epoch.
+	type RewardPoints = Rewards;
+	/// Root: what enacted referenda dispatch as (and sudo on the dev chain).
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type WeightInfo = pallet_proposals::weights::SubstrateWeight<Runtime>;
 }

@@ -1,0 +1,137 @@
+//! The smallest runtime that exercises the pallet: System, Balances and Rewards.
+
+use crate as pallet_rewards;
+use crate::{Parameters, RewardSplit};
+use frame_support::{derive_impl, parameter_types, traits::Hooks, PalletId};
+use frame_system::EnsureRoot;
+use sp_runtime::{BuildStorage, Perbill};
+
+pub type AccountId = u64;
+pub type Balance = u64;
+type Block = frame_system::mocking::MockBlock<Test>;
+
+pub const ALICE: AccountId = 1;
+pub const BOB: AccountId = 2;
+pub const CHARLIE: AccountId = 3;
+/// An account that does not exist until it is paid.
+pub const NOBODY: AccountId = 99;
+pub const EPOCH_LENGTH: u64 = 10;
+pub const EMISSION: Balance = 1_000;
+pub const ED: Balance = 1;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type Rewards = pallet_rewards;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type ExistentialDeposit = frame_support::traits::ConstU64<ED>;
+}
+
+parameter_types! {
+	pub const RewardsPalletId: PalletId = PalletId(*b"dl/rewrd");
+	pub DefaultParameters: Parameters<Balance> = Parameters {
+		emission: EMISSION,
+		split: RewardSplit {
+			annotation: Perbill::from_percent(20),
+			inference: Perbill::from_percent(50),
+			training: Perbill::from_percent(30),
+		},
+	};
+}
+
+impl pallet_rewards::Config for Test {
+	type Currency = Balances;
+	type PalletId = RewardsPalletId;
+	type EpochLength = frame_support::traits::ConstU64<EPOCH_LENGTH>;
+	type MaxClaimEpochs = frame_support::traits::ConstU32<4>;
+	type MaxHistory = frame_support::traits::ConstU32<3>;
+	type MaxPendingReport = frame_support::traits::ConstU32<8>;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type DefaultParameters = DefaultParameters;
+	type WeightInfo = ();
+}
+
+/// Builds test externalities with funded accounts and the pot at its existential deposit.
+#[derive(Default)]
+pub struct ExtBuilder {
+	parameters: Option<Parameters<Balance>>,
+}
+
+impl ExtBuilder {
+	/// Genesis parameters other than the defaults.
+	pub fn parameters(parameters: Parameters<Balance>) -> Self {
+		Self { parameters: Some(parameters) }
+	}
+
+	pub fn build(self) -> sp_io::TestExternalities {
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		pallet_balances::GenesisConfig::<Test> {
+			balances: [ALICE, BOB, CHARLIE].map(|who| (who, 100)).to_vec(),
+			..Default::default()
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		pallet_rewards::GenesisConfig::<Test> { parameters: self.parameters }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.execute_with(|| System::set_block_number(1));
+		ext
+	}
+
+	/// Runs `test`, then checks the pallet's invariants.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			Rewards::do_try_state().expect("invariants hold");
+		});
+	}
+}
+
+/// Advances to block `n`, running the pallet's `on_initialize` and checking invariants in each.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Rewards::on_initialize(next);
+		Rewards::do_try_state().expect("invariants hold in every block");
+	}
+}
+
+/// Advances past the end of the current epoch.
+pub fn end_epoch() {
+	let now = System::block_number();
+	run_to_block((now / EPOCH_LENGTH + 1) * EPOCH_LENGTH);
+}

@@ -1,0 +1,37 @@
+//! `pallet_rewards`: per-epoch emission, split between annotators, inference nodes and
+//! trainers, claimed by the earners.
+
+use frame_support::{parameter_types, traits::ConstU32, PalletId};
+use frame_system::EnsureRoot;
+use sp_runtime::Perbill;
+
+use crate::{AccountId, Balance, Balances, Runtime, HOURS, UNIT};
+
+parameter_types! {
+	pub const RewardsPalletId: PalletId = PalletId(*b"daol/rwd");
+	/// An hour per epoch: points turn into claimable rewards within the hour they are earned.
+	pub const EpochLength: crate::BlockNumber = HOURS;
+	/// A thousand PROPOSAL an hour (about 8.8 million a year), half of it for inference.
+	pub DefaultRewardParameters: pallet_rewards::Parameters<Balance> = pallet_rewards::Parameters {
+		emission: 1_000 * UNIT,
+		split: pallet_rewards::RewardSplit {
+			annotation: Perbill::from_percent(30),
+			inference: Perbill::from_percent(50),
+			training: Perbill::from_percent(20),
+		},
+	};
+}
+
+impl pallet_rewards::Config for Runtime {
+	type Currency = Balances;
+	type PalletId = RewardsPalletId;
+	type EpochLength = EpochLength;
+	/// A day of epochs in one claim.
+	type MaxClaimEpochs = ConstU32<24>;
+	type MaxHistory = ConstU32<32>;
+	type MaxPendingReport = ConstU32<256>;
+	/// Root: what enacted referenda dispatch as (and sudo on the dev chain).
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type DefaultParameters = DefaultRewardParameters;
+	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
+}
