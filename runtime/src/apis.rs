@@ -18,7 +18,7 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, Inference, InherentDataExt,
-	Nonce, Proposals, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
+	Nonce, Proposals, Rewards, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
 	TransactionPayment, VERSION,
 };
 

@@ -257,7 +257,7 @@ fn referenda_may_propose_only_whitelisted_calls() {
 			version: 2,
 		}),
 		RuntimeCall::Rewards(pallet_rewards::Call::set_parameters {
-			parameters: pallet_rewards::Params::<Runtime>::get(),
+			parameters: pallet_rewards::Parameters { emission: UNIT, split: Default::default() },
 		}),
 	];
 	for call in &allowed {
@@ -275,7 +275,7 @@ fn referenda_may_propose_only_whitelisted_calls() {
 
 #[test]
 fn an_epoch_mints_its_emission_into_the_rewards_pot() {
-	use frame_support::traits::{Get, Hooks};
+	use frame_support::traits::Hooks;
 	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		let issuance = Balances::total_issuance();
 		let emission = pallet_rewards::Params::<Runtime>::get().emission;

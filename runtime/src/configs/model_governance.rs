@@ -47,7 +47,7 @@ parameter_types! {
 pub struct AnalysisLabels;
 impl Get<u32> for AnalysisLabels {
 	fn get() -> u32 {
-		LabelCount::get().into()
+		u32::from(<LabelCount as Get<u8>>::get())
 	}
 }
 
