@@ -484,3 +484,37 @@ fn governance_sets_its_parameters_within_bounds() {
 		assert_eq!(events().last(), Some(&crate::Event::ParametersSet { parameters: longer }));
 	});
 }
+
+#[test]
+fn a_call_that_no_longer_decodes_fails_at_enactment() {
+	build_and_execute(|| {
+		assert_ok!(propose(ALICE, activate_call(1)));
+		assert_ok!(vote(BOB, 0, true, 500));
+		// As if a runtime upgrade had removed the call: the stored bytes no longer decode.
+		let garbage = vec![0xff, 0xff, 0xff];
+		Referenda::<Test>::mutate(0, |r| {
+			let r = r.as_mut().unwrap();
+			r.call = garbage.clone().try_into().unwrap();
+			r.call_hash = BlakeTwo256::hash(&garbage);
+		});
+		run_to_block(1 + VOTING_PERIOD + ENACTMENT_DELAY);
+		assert_eq!(
+			events().last(),
+			Some(&crate::Event::Failed {
+				index: 0,
+				call_hash: BlakeTwo256::hash(&garbage),
+				error: GovError::CallUndecodable.into()
+			})
+		);
+	});
+}
+
+#[test]
+fn an_approved_referendum_can_no_longer_be_cancelled() {
+	build_and_execute(|| {
+		assert_ok!(propose(ALICE, activate_call(1)));
+		assert_ok!(vote(BOB, 0, true, 500));
+		run_to_block(1 + VOTING_PERIOD);
+		assert_noop!(ModelGovernance::cancel(RuntimeOrigin::signed(ALICE), 0), GovError::NotVoting);
+	});
+}
