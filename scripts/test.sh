@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: runtime, pallets and chain specs in their own test runtimes; the
-# real node (dev chain, bad input); the real polkadot.js client against the real node.
+# real node (dev chain, bad input); the real polkadot.js client against the real node; real
+# four-validator networks under zombienet.
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 setup
@@ -13,3 +14,6 @@ cargo test --release --locked --workspace --manifest-path "$ROOT/Cargo.toml"
 
 log "polkadot.js client tests against daollm-node"
 (cd "$ROOT/node/tests/polkadot-js" && npm test)
+
+log "zombienet: four-validator networks (consensus, inference agreement, a wrong model, an outage, a runtime upgrade)"
+bash "$ROOT/scripts/zombienet.sh"

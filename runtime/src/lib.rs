@@ -52,19 +52,32 @@ impl_opaque_keys! {
 	}
 }
 
-/// The runtime's version. Bump `spec_version` with every change of the state transition function,
-/// and `transaction_version` whenever call indices or the transaction format change.
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: Cow::Borrowed("daollm"),
-	impl_name: Cow::Borrowed("daollm-node"),
-	authoring_version: 1,
-	spec_version: 100,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
-	system_version: 1,
-};
+/// Defines [`VERSION`] with the given `spec_version` (a literal: the `runtime_version` attribute
+/// embeds it in the Wasm's custom section).
+macro_rules! runtime_version {
+	($spec_version:tt) => {
+		/// The runtime's version. Bump `spec_version` with every change of the state transition
+		/// function, and `transaction_version` whenever call indices or the transaction format
+		/// change.
+		#[sp_version::runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: Cow::Borrowed("daollm"),
+			impl_name: Cow::Borrowed("daollm-node"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 1,
+			apis: apis::RUNTIME_API_VERSIONS,
+			transaction_version: 1,
+			system_version: 1,
+		};
+	};
+}
+
+#[cfg(not(feature = "spec-version-bump"))]
+runtime_version!(100);
+// The same runtime one `spec_version` later: what the zombienet upgrade test enacts.
+#[cfg(feature = "spec-version-bump")]
+runtime_version!(101);
 
 /// How many recent block hashes are kept (`frame_system::BlockHash`): bounds transaction
 /// mortality to about four hours at six-second blocks.

@@ -1,0 +1,35 @@
+// After its restart, dave syncs to the tip and has lost nothing: at the block snapshot.js
+// recorded it holds the same proposal count and balances, and its head still does.
+const fs = require('node:fs');
+const lib = require('./lib.js');
+
+async function run(_nodeName, networkInfo) {
+  const snapshot = JSON.parse(fs.readFileSync(lib.stateFile('snapshot.json')));
+  const apis = await lib.connectAll(networkInfo, ['alice', 'dave']);
+  try {
+    const started = Date.now();
+    const tip = await lib.bestNumber(apis.alice);
+    await lib.until(async () => (await lib.bestNumber(apis.dave)) >= tip, 240, `dave reaches #${tip}`);
+    const caughtUp = (Date.now() - started) / 1000;
+    const finalized = await lib.finalizedNumber(apis.alice);
+    await lib.until(async () => (await lib.finalizedNumber(apis.dave)) >= finalized, 240,
+      `dave finalises #${finalized}`);
+    console.log(`dave caught up with the tip (#${tip}) ${caughtUp.toFixed(1)} s after its restart, and finality (#${finalized}) ${((Date.now() - started) / 1000).toFixed(1)} s after`);
+
+    const then = await apis.dave.at(snapshot.hash);
+    lib.assertEqual((await then.query.proposals.nextProposalId()).toNumber(), snapshot.proposals,
+      'dave has the proposal count of the snapshot block');
+    const head = await apis.dave.at(await apis.dave.rpc.chain.getFinalizedHead());
+    lib.assertEqual((await head.query.proposals.nextProposalId()).toNumber(), snapshot.proposals,
+      'no proposal was lost or added');
+    for (const [who, data] of Object.entries(snapshot.balances)) {
+      lib.assertEqual((await then.query.system.account(who)).data.toJSON(), data, `${who} at the snapshot`);
+      lib.assertEqual((await head.query.system.account(who)).data.toJSON(), data, `${who} now`);
+    }
+    return 1;
+  } finally {
+    await lib.disconnectAll(apis);
+  }
+}
+
+module.exports = { run };

@@ -1,0 +1,142 @@
+// What the zombienet test scripts share: connecting to the network's nodes, signing, waiting for
+// events, the shipped model's fixtures, and the state file the outage scripts hand over.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const UNIT = 10n ** 12n;
+const MODEL_DIR = path.join(__dirname, '..', 'offchain-workers', 'model');
+const MANIFEST = JSON.parse(fs.readFileSync(path.join(MODEL_DIR, 'manifest.json')));
+const FIXTURES = JSON.parse(fs.readFileSync(path.join(MODEL_DIR, 'fixtures.json')));
+const NODES = ['alice', 'bob', 'charlie', 'dave'];
+
+const providers = new WeakMap();
+
+/** An API connected to node `name` of the network. */
+async function connect(networkInfo, name) {
+  const provider = new zombie.WsProvider(networkInfo.nodesByName[name].wsUri);
+  const api = await zombie.ApiPromise.create({ provider, noInitWarn: true });
+  providers.set(api, provider);
+  return api;
+}
+
+/** Calls one of the node's custom RPC methods (`inference_*`, `rewards_*`, …). */
+function rpc(api, method, ...params) {
+  return providers.get(api).send(method, params);
+}
+
+/** The node's finalised block number. */
+async function finalizedNumber(api) {
+  const head = await api.rpc.chain.getFinalizedHead();
+  return (await api.rpc.chain.getHeader(head)).number.toNumber();
+}
+
+/** The node's best block number. */
+async function bestNumber(api) {
+  return (await api.rpc.chain.getHeader()).number.toNumber();
+}
+
+/** APIs for every node, by name. */
+async function connectAll(networkInfo, names = NODES) {
+  const apis = {};
+  for (const name of names) apis[name] = await connect(networkInfo, name);
+  return apis;
+}
+
+async function disconnectAll(apis) {
+  await Promise.all(Object.values(apis).map((api) => api.disconnect()));
+}
+
+/** The well-known development key `//Name`. */
+function devKey(name) {
+  return new zombie.Keyring({ type: 'sr25519' }).addFromUri(`//${name[0].toUpperCase()}${name.slice(1)}`);
+}
+
+/** Sends `tx` signed by `signer`; resolves to its block hash and events once in a block. */
+function sendInBlock(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(signer, { nonce: -1 }, ({ status, events, dispatchError }) => {
+      if (dispatchError) {
+        const detail = dispatchError.isModule
+          ? (({ section, name }) => `${section}.${name}`)(api.registry.findMetaError(dispatchError.asModule))
+          : dispatchError.toString();
+        reject(new Error(detail));
+      } else if (status.isInBlock) {
+        resolve({ blockHash: status.asInBlock, events });
+      }
+    }).catch(reject);
+  });
+}
+
+/** Resolves to the first event `predicate` accepts in a new finalised block; fails after `blocks`. */
+function waitForFinalizedEvent(api, predicate, blocks) {
+  return new Promise((resolve, reject) => {
+    let seen = 0;
+    let unsubscribe = () => {};
+    api.rpc.chain.subscribeFinalizedHeads(async (header) => {
+      const events = await (await api.at(header.hash)).query.system.events();
+      const found = events.find(({ event }) => predicate(event));
+      if (found) {
+        unsubscribe();
+        resolve({ event: found.event, number: header.number.toNumber(), hash: header.hash });
+      } else if (++seen > blocks) {
+        unsubscribe();
+        reject(new Error(`no such event in ${blocks} finalised blocks`));
+      }
+    }).then((u) => { unsubscribe = u; });
+  });
+}
+
+/** Resolves once `check()` is true, polling every second; fails after `seconds`. */
+async function until(check, seconds, what) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${seconds} s: ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** A proposal of the dev set whose label the model gets right, with that label and its scores. */
+function example(labelName) {
+  const label = MANIFEST.labels.indexOf(labelName);
+  const row = FIXTURES.dev.find((f) => f.label === label);
+  if (!row) throw new Error(`no fixture labelled ${labelName}`);
+  return { label, text: row.text, scores: row.scores };
+}
+
+/** Submits `text` as a proposal through `api`; resolves to its task, the block number it was
+ * included in, and the committee. */
+async function submitProposal(api, signer, title, text) {
+  const body = `0x${Buffer.from(text, 'utf8').toString('hex')}`;
+  const { blockHash, events } = await sendInBlock(api, api.tx.proposals.submitProposal(title, body), signer);
+  const opened = events.find(({ event }) => api.events.inference.TaskOpened.is(event));
+  if (!opened) throw new Error('the proposal opened no inference task');
+  const number = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
+  return {
+    task: opened.event.data.task.toNumber(),
+    model: opened.event.data.model.toHex(),
+    committee: opened.event.data.committee.map((a) => a.toString()),
+    submittedAt: number,
+  };
+}
+
+/** Where the outage scripts keep what they hand over (ZOMBIE_STATE_DIR, from scripts/zombienet.sh). */
+function stateFile(name) {
+  const dir = process.env.ZOMBIE_STATE_DIR;
+  if (!dir) throw new Error('ZOMBIE_STATE_DIR is not set');
+  return path.join(dir, name);
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(`assertion failed: ${message}`);
+}
+
+function assertEqual(actual, expected, message) {
+  const [a, e] = [JSON.stringify(actual), JSON.stringify(expected)];
+  if (a !== e) throw new Error(`assertion failed: ${message}: ${a} !== ${e}`);
+}
+
+module.exports = {
+  UNIT, MANIFEST, NODES, connect, rpc, finalizedNumber, bestNumber, connectAll, disconnectAll, devKey, sendInBlock,
+  waitForFinalizedEvent, until, example, submitProposal, stateFile, assert, assertEqual,
+};
