@@ -12,7 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 STEPS="${STEPS:-50}"
 REPEAT="${REPEAT:-20}"
 PALLETS=("$@")
-[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_proposals)
+[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_proposals pallet_inference pallet_model_governance pallet_rewards)
 
 setup
 # frame-benchmarking-cli pulls in a test runtime for `benchmark storage`, whose Wasm build cannot
@@ -24,7 +24,8 @@ cargo build --release --locked -p daollm-node --features runtime-benchmarks \
 	--manifest-path "$ROOT/Cargo.toml"
 
 for pallet in "${PALLETS[@]}"; do
-	dir="$ROOT/pallets/${pallet#pallet_}"
+	crate="${pallet#pallet_}"
+	dir="$ROOT/pallets/${crate//_/-}"
 	log "benchmarking $pallet ($STEPS steps, $REPEAT repeats) into ${dir#$ROOT/}/src/weights.rs"
 	"$DAOLLM_NODE" benchmark pallet \
 		--chain dev \

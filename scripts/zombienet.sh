@@ -21,12 +21,12 @@ if [ ! -x "$ZN/node_modules/.bin/zombienet" ]; then
 fi
 
 # The upgrade runtime: the same code with `spec_version` + 1. Its own target directory, so the
-# node's runtime is never rebuilt with the feature; a debug build (only the Wasm matters, and the
-# Wasm builder builds it optimised anyway).
+# node's runtime is never rebuilt with the feature. Only its Wasm matters: the native crate is a
+# quick debug build, the Wasm a release build (compact and compressed, as a real upgrade ships).
 UPGRADE_TARGET="$HOME/.cache/daollm/upgrade-target"
 log "building the upgrade runtime (spec-version-bump) in $UPGRADE_TARGET"
-CARGO_TARGET_DIR="$UPGRADE_TARGET" cargo build --locked -p daollm-runtime --features spec-version-bump \
-	--manifest-path "$ROOT/Cargo.toml"
+CARGO_TARGET_DIR="$UPGRADE_TARGET" WASM_BUILD_TYPE=release cargo build --locked -p daollm-runtime \
+	--features spec-version-bump --manifest-path "$ROOT/Cargo.toml"
 export DAOLLM_UPGRADE_WASM="$UPGRADE_TARGET/debug/wbuild/daollm-runtime/daollm_runtime.compact.compressed.wasm"
 
 STATE="$(mktemp -d "${TMPDIR:-/tmp}/daollm-zombienet.XXXXXX")"

@@ -2,7 +2,6 @@
 //! their worst case: the most registered nodes, the largest committee, slashes in judgement.
 
 use super::*;
-use alloc::vec;
 use daollm_primitives::inference::BASIS_POINTS;
 use frame_benchmarking::v2::*;
 use frame_support::traits::fungible::Mutate;

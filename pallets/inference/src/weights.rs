@@ -4,10 +4,10 @@
 //!
 //! CLI VERSION 64.0.0, DATE 2026-11-25
 //! STEPS `20`, REPEAT `10`, WASM-EXECUTION `Compiled`
-//! HOSTNAME `vm`, CPU `Intel(R) Xeon(R) Processor`
+//! HOSTNAME `vm`, CPU `AMD EPYC`
 
 // Executed command:
-// daollm-node
+// /root/.cache/daollm/target/release/daollm-node
 // benchmark
 // pallet
 // --chain
@@ -25,9 +25,9 @@
 // --heap-pages
 // 4096
 // --template
-// .maintain/frame-weight-template.hbs
+// /work/main/.maintain/frame-weight-template.hbs
 // --output
-// pallets/inference/src/weights.rs
+// /work/main/pallets/inference/src/weights.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -63,13 +63,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::KeyOwner` (r:1 w:1)
 	/// Proof: `Inference::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Candidates` (r:1 w:1)
 	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	fn register_node() -> Weight {
 		// Proof size: measured `8128`, estimated `7631`
-		// Minimum execution time: 89_896_000 picoseconds.
-		Weight::from_parts(98_909_000, 7631)
+		// Minimum execution time: 114_400_000 picoseconds.
+		Weight::from_parts(128_051_000, 7631)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -78,15 +78,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Params` (r:1 w:0)
 	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(56), added: 551, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Candidates` (r:1 w:1)
 	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	fn add_stake() -> Weight {
 		// Proof size: measured `8124`, estimated `7631`
-		// Minimum execution time: 87_748_000 picoseconds.
-		Weight::from_parts(97_150_000, 7631)
+		// Minimum execution time: 108_671_000 picoseconds.
+		Weight::from_parts(126_238_000, 7631)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -98,8 +98,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
 		// Proof size: measured `7082`, estimated `7631`
-		// Minimum execution time: 40_630_000 picoseconds.
-		Weight::from_parts(48_782_000, 7631)
+		// Minimum execution time: 45_988_000 picoseconds.
+		Weight::from_parts(59_047_000, 7631)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -108,7 +108,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Candidates` (r:1 w:1)
 	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::CounterForNodes` (r:1 w:1)
@@ -119,8 +119,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof size: measured `8122`, estimated `7631`
-		// Minimum execution time: 86_085_000 picoseconds.
-		Weight::from_parts(96_450_000, 7631)
+		// Minimum execution time: 100_149_000 picoseconds.
+		Weight::from_parts(112_347_000, 7631)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -132,8 +132,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Commitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	fn commit() -> Weight {
 		// Proof size: measured `1627`, estimated `4334`
-		// Minimum execution time: 27_213_000 picoseconds.
-		Weight::from_parts(31_283_000, 4334)
+		// Minimum execution time: 33_830_000 picoseconds.
+		Weight::from_parts(36_845_000, 4334)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -149,8 +149,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn reveal() -> Weight {
 		// Proof size: measured `2484`, estimated `6094`
-		// Minimum execution time: 47_343_000 picoseconds.
-		Weight::from_parts(53_145_000, 6094)
+		// Minimum execution time: 53_380_000 picoseconds.
+		Weight::from_parts(56_784_000, 6094)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -163,10 +163,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 128]`.
 	fn set_parameters(n: u32, ) -> Weight {
 		// Proof size: measured `512 + n * (183 ±0)`, estimated `4310 + n * (2799 ±1)`
-		// Minimum execution time: 14_049_000 picoseconds.
-		Weight::from_parts(14_676_145, 4310)
-			// Standard error: 4_900
-			.saturating_add(Weight::from_parts(3_806_294, 0).saturating_mul(n.into()))
+		// Minimum execution time: 16_365_000 picoseconds.
+		Weight::from_parts(7_436_982, 4310)
+			// Standard error: 9_664
+			.saturating_add(Weight::from_parts(4_999_444, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -174,8 +174,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Inference::Candidates` (r:1 w:0)
 	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
-	/// Storage: UNKNOWN KEY `0x47a1d403f073031f2ddf865638773437` (r:1 w:0)
-	/// Proof: UNKNOWN KEY `0x47a1d403f073031f2ddf865638773437` (r:1 w:0)
+	/// Storage: `ModelGovernance::Models` (r:1 w:0)
+	/// Proof: `ModelGovernance::Models` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
+	/// Storage: `ModelGovernance::Versions` (r:1 w:0)
+	/// Proof: `ModelGovernance::Versions` (`max_values`: None, `max_size`: Some(1380), added: 3855, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Params` (r:1 w:0)
 	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(56), added: 551, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::NextTaskId` (r:1 w:1)
@@ -195,18 +197,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 128]`.
 	/// The range of component `c` is `[1, 16]`.
 	fn open_task(n: u32, c: u32, ) -> Weight {
-		// Proof size: measured `0 + c * (280 ±0) + n * (71 ±0)`, estimated `7631 + c * (2289 ±82) + n * (76 ±10)`
-		// Minimum execution time: 28_219_000 picoseconds.
-		Weight::from_parts(30_188_000, 7631)
-			// Standard error: 8_996
-			.saturating_add(Weight::from_parts(407_203, 0).saturating_mul(n.into()))
-			// Standard error: 71_547
-			.saturating_add(Weight::from_parts(4_471_248, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Proof size: measured `0 + c * (280 ±0) + n * (71 ±0)`, estimated `7631 + c * (2275 ±104) + n * (28 ±13)`
+		// Minimum execution time: 42_854_000 picoseconds.
+		Weight::from_parts(43_244_000, 7631)
+			// Standard error: 12_916
+			.saturating_add(Weight::from_parts(495_982, 0).saturating_mul(n.into()))
+			// Standard error: 103_485
+			.saturating_add(Weight::from_parts(5_210_935, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(Weight::from_parts(0, 2289).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(0, 76).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2275).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 28).saturating_mul(n.into()))
 	}
 	/// Storage: `Inference::TaskOfProposal` (r:1 w:1)
 	/// Proof: `Inference::TaskOfProposal` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
@@ -223,10 +225,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[1, 16]`.
 	fn cancel_task(c: u32, ) -> Weight {
 		// Proof size: measured `443 + c * (219 ±0)`, estimated `4334 + c * (2601 ±0)`
-		// Minimum execution time: 27_091_000 picoseconds.
-		Weight::from_parts(30_369_714, 4334)
-			// Standard error: 6_410
-			.saturating_add(Weight::from_parts(2_381_333, 0).saturating_mul(c.into()))
+		// Minimum execution time: 29_704_000 picoseconds.
+		Weight::from_parts(31_585_243, 4334)
+			// Standard error: 5_888
+			.saturating_add(Weight::from_parts(2_346_076, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -247,10 +249,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::History` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Nodes` (r:16 w:16)
 	/// Proof: `Inference::Nodes` (`max_values`: None, `max_size`: Some(330), added: 2805, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::CurrentEpoch` (r:1 w:0)
+	/// Proof: `Rewards::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::AccountPoints` (r:11 w:11)
+	/// Proof: `Rewards::AccountPoints` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::CurrentClaimants` (r:1 w:1)
+	/// Proof: `Rewards::CurrentClaimants` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::CurrentPoints` (r:1 w:1)
+	/// Proof: `Rewards::CurrentPoints` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Candidates` (r:1 w:1)
 	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:5 w:5)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:6 w:6)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
@@ -259,15 +269,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Results` (`max_values`: None, `max_size`: Some(95), added: 2570, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 16]`.
 	fn finalize_task(c: u32, ) -> Weight {
-		// Proof size: measured `549 + c * (472 ±0)`, estimated `7631 + c * (2805 ±10)`
-		// Minimum execution time: 39_178_000 picoseconds.
-		Weight::from_parts(20_173_513, 7631)
-			// Standard error: 34_317
-			.saturating_add(Weight::from_parts(26_858_927, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(c.into())))
+		// Proof size: measured `643 + c * (474 ±0)`, estimated `7631 + c * (2805 ±9)`
+		// Minimum execution time: 57_245_000 picoseconds.
+		Weight::from_parts(27_206_359, 7631)
+			// Standard error: 44_983
+			.saturating_add(Weight::from_parts(36_949_138, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2805).saturating_mul(c.into()))
 	}
 }
@@ -275,56 +285,56 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_node() -> Weight {
-		Weight::from_parts(98_909_000, 7631)
+		Weight::from_parts(128_051_000, 7631)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn add_stake() -> Weight {
-		Weight::from_parts(97_150_000, 7631)
+		Weight::from_parts(126_238_000, 7631)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(48_782_000, 7631)
+		Weight::from_parts(59_047_000, 7631)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(96_450_000, 7631)
+		Weight::from_parts(112_347_000, 7631)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn commit() -> Weight {
-		Weight::from_parts(31_283_000, 4334)
+		Weight::from_parts(36_845_000, 4334)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn reveal() -> Weight {
-		Weight::from_parts(53_145_000, 6094)
+		Weight::from_parts(56_784_000, 6094)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_parameters(n: u32, ) -> Weight {
-		Weight::from_parts(14_676_145, 4310)
-			.saturating_add(Weight::from_parts(3_806_294, 0).saturating_mul(n.into()))
+		Weight::from_parts(7_436_982, 4310)
+			.saturating_add(Weight::from_parts(4_999_444, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2799).saturating_mul(n.into()))
 	}
 	fn open_task(n: u32, c: u32, ) -> Weight {
-		Weight::from_parts(30_188_000, 7631)
-			.saturating_add(Weight::from_parts(407_203, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(4_471_248, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(43_244_000, 7631)
+			.saturating_add(Weight::from_parts(495_982, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(5_210_935, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
-			.saturating_add(Weight::from_parts(0, 2289).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(0, 76).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2275).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 28).saturating_mul(n.into()))
 	}
 	fn cancel_task(c: u32, ) -> Weight {
-		Weight::from_parts(30_369_714, 4334)
-			.saturating_add(Weight::from_parts(2_381_333, 0).saturating_mul(c.into()))
+		Weight::from_parts(31_585_243, 4334)
+			.saturating_add(Weight::from_parts(2_346_076, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -332,12 +342,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2601).saturating_mul(c.into()))
 	}
 	fn finalize_task(c: u32, ) -> Weight {
-		Weight::from_parts(20_173_513, 7631)
-			.saturating_add(Weight::from_parts(26_858_927, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(c.into())))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
-			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(c.into())))
+		Weight::from_parts(27_206_359, 7631)
+			.saturating_add(Weight::from_parts(36_949_138, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(c.into())))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
+			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2805).saturating_mul(c.into()))
 	}
 }

@@ -2,7 +2,6 @@
 //! worst case: the longest names and label sets, full vote records, approvals that queue.
 
 use super::*;
-use alloc::vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::fungible::Mutate;
 use frame_system::RawOrigin;
@@ -68,7 +67,7 @@ fn expired_votes<T: Config>(who: &T::AccountId, count: u32) -> Result<(), Benchm
 }
 
 fn bytes(len: u32) -> Vec<u8> {
-	vec![b'a'; len as usize]
+	alloc::vec![b'a'; len as usize]
 }
 
 #[benchmarks]
@@ -80,7 +79,7 @@ mod benchmarks {
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let name = bytes(T::MaxNameLen::get());
-		let labels = vec![bytes(T::MaxLabelLen::get()); T::MaxLabels::get() as usize];
+		let labels = alloc::vec![bytes(T::MaxLabelLen::get()); T::MaxLabels::get() as usize];
 
 		#[extrinsic_call]
 		_(
@@ -103,8 +102,8 @@ mod benchmarks {
 		let (model, version) = Pallet::<T>::do_register(
 			bytes(T::MaxNameLen::get()),
 			H256::repeat_byte(0xBE),
-			vec![],
-			vec![bytes(1); T::MaxLabels::get() as usize],
+			alloc::vec![],
+			alloc::vec![bytes(1); T::MaxLabels::get() as usize],
 			InputSpec::NormalisedText { max_chars: 8_000 },
 		)
 		.map_err(|_| BenchmarkError::Stop("registers"))?;

@@ -4,10 +4,10 @@
 //!
 //! CLI VERSION 64.0.0, DATE 2026-11-25
 //! STEPS `20`, REPEAT `10`, WASM-EXECUTION `Compiled`
-//! HOSTNAME `vm`, CPU `Intel(R) Xeon(R) Processor`
+//! HOSTNAME `vm`, CPU `AMD EPYC`
 
 // Executed command:
-// daollm-node
+// /root/.cache/daollm/target/release/daollm-node
 // benchmark
 // pallet
 // --chain
@@ -25,9 +25,9 @@
 // --heap-pages
 // 4096
 // --template
-// .maintain/frame-weight-template.hbs
+// /work/main/.maintain/frame-weight-template.hbs
 // --output
-// pallets/proposals/src/weights.rs
+// /work/main/pallets/proposals/src/weights.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -55,7 +55,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
 	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(465), added: 2940, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForProposals` (r:1 w:1)
@@ -64,45 +64,69 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Proposals::ContributionsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Candidates` (r:1 w:0)
 	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
-	/// Storage: UNKNOWN KEY `0x47a1d403f073031f2ddf865638773437` (r:1 w:0)
-	/// Proof: UNKNOWN KEY `0x47a1d403f073031f2ddf865638773437` (r:1 w:0)
+	/// Storage: `ModelGovernance::Models` (r:1 w:0)
+	/// Proof: `ModelGovernance::Models` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
+	/// Storage: `ModelGovernance::Versions` (r:1 w:0)
+	/// Proof: `ModelGovernance::Versions` (`max_values`: None, `max_size`: Some(1380), added: 3855, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Params` (r:1 w:0)
+	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(56), added: 551, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::NextTaskId` (r:1 w:1)
+	/// Proof: `Inference::NextTaskId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::DueAt` (r:1 w:1)
+	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Nodes` (r:1 w:0)
+	/// Proof: `Inference::Nodes` (`max_values`: None, `max_size`: Some(330), added: 2805, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Tasks` (r:1 w:1)
+	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(869), added: 3344, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::CounterForTasks` (r:1 w:1)
+	/// Proof: `Inference::CounterForTasks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::TaskOfProposal` (r:0 w:1)
+	/// Proof: `Inference::TaskOfProposal` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// The range of component `t` is `[1, 256]`.
 	/// The range of component `b` is `[1, 65536]`.
 	fn submit_proposal(t: u32, b: u32, ) -> Weight {
-		// Proof size: measured `348`, estimated `7631`
-		// Minimum execution time: 63_948_000 picoseconds.
-		Weight::from_parts(64_028_216, 7631)
-			// Standard error: 469
-			.saturating_add(Weight::from_parts(13_174, 0).saturating_mul(t.into()))
+		// Proof size: measured `929`, estimated `7631`
+		// Minimum execution time: 112_567_000 picoseconds.
+		Weight::from_parts(111_730_099, 7631)
+			// Standard error: 495
+			.saturating_add(Weight::from_parts(16_942, 0).saturating_mul(t.into()))
 			// Standard error: 1
-			.saturating_add(Weight::from_parts(1_124, 0).saturating_mul(b.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(Weight::from_parts(1_277, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
 	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(465), added: 2940, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Annotations` (r:32 w:32)
 	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::TrainingSet` (r:1 w:1)
 	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForProposals` (r:1 w:1)
 	/// Proof: `Proposals::CounterForProposals` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::TaskOfProposal` (r:1 w:0)
+	/// Storage: `Inference::TaskOfProposal` (r:1 w:1)
 	/// Proof: `Inference::TaskOfProposal` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Tasks` (r:1 w:1)
+	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(869), added: 3344, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::CounterForTasks` (r:1 w:1)
+	/// Proof: `Inference::CounterForTasks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::DueAt` (r:1 w:1)
+	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 32]`.
 	fn withdraw_proposal(a: u32, ) -> Weight {
-		// Proof size: measured `904 + a * (86 ±0)`, estimated `3930 + a * (2573 ±0)`
-		// Minimum execution time: 57_812_000 picoseconds.
-		Weight::from_parts(62_611_123, 3930)
-			// Standard error: 2_190
-			.saturating_add(Weight::from_parts(1_306_339, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Proof size: measured `1266 + a * (86 ±0)`, estimated `4334 + a * (2573 ±0)`
+		// Minimum execution time: 94_290_000 picoseconds.
+		Weight::from_parts(98_964_244, 4334)
+			// Standard error: 1_873
+			.saturating_add(Weight::from_parts(1_446_319, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2573).saturating_mul(a.into()))
 	}
@@ -114,8 +138,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Proposals::ContributionsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn annotate() -> Weight {
 		// Proof size: measured `573`, estimated `3930`
-		// Minimum execution time: 21_989_000 picoseconds.
-		Weight::from_parts(24_769_000, 3930)
+		// Minimum execution time: 26_169_000 picoseconds.
+		Weight::from_parts(27_901_000, 3930)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -125,6 +149,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::ContributionsOf` (r:32 w:32)
 	/// Proof: `Proposals::ContributionsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::CurrentEpoch` (r:1 w:0)
+	/// Proof: `Rewards::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::AccountPoints` (r:32 w:32)
+	/// Proof: `Rewards::AccountPoints` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::CurrentClaimants` (r:1 w:1)
+	/// Proof: `Rewards::CurrentClaimants` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::CurrentPoints` (r:1 w:1)
+	/// Proof: `Rewards::CurrentPoints` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::TrainingSet` (r:1 w:1)
 	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForTrainingSet` (r:1 w:1)
@@ -132,24 +164,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[3, 32]`.
 	fn annotate_and_verify(a: u32, ) -> Weight {
-		// Proof size: measured `759 + a * (86 ±0)`, estimated `3930 + a * (2573 ±0)`
-		// Minimum execution time: 89_709_000 picoseconds.
-		Weight::from_parts(78_164_658, 3930)
-			// Standard error: 5_542
-			.saturating_add(Weight::from_parts(6_567_503, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(a.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(a.into())))
+		// Proof size: measured `1094 + a * (86 ±0)`, estimated `3930 + a * (2573 ±0)`
+		// Minimum execution time: 128_751_000 picoseconds.
+		Weight::from_parts(92_463_562, 3930)
+			// Standard error: 5_894
+			.saturating_add(Weight::from_parts(13_141_421, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2573).saturating_mul(a.into()))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
 	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(465), added: 2940, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Annotations` (r:32 w:32)
@@ -158,18 +190,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForProposals` (r:1 w:1)
 	/// Proof: `Proposals::CounterForProposals` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::TaskOfProposal` (r:1 w:0)
+	/// Storage: `Inference::TaskOfProposal` (r:1 w:1)
 	/// Proof: `Inference::TaskOfProposal` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Tasks` (r:1 w:1)
+	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(869), added: 3344, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::CounterForTasks` (r:1 w:1)
+	/// Proof: `Inference::CounterForTasks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::DueAt` (r:1 w:1)
+	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 32]`.
 	fn mark_spam(a: u32, ) -> Weight {
-		// Proof size: measured `1007 + a * (86 ±0)`, estimated `6196 + a * (2573 ±0)`
-		// Minimum execution time: 60_493_000 picoseconds.
-		Weight::from_parts(67_089_393, 6196)
-			// Standard error: 2_815
-			.saturating_add(Weight::from_parts(1_339_485, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Proof size: measured `1369 + a * (86 ±0)`, estimated `6196 + a * (2573 ±0)`
+		// Minimum execution time: 97_215_000 picoseconds.
+		Weight::from_parts(102_348_293, 6196)
+			// Standard error: 1_822
+			.saturating_add(Weight::from_parts(1_465_336, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2573).saturating_mul(a.into()))
 	}
@@ -178,11 +216,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn on_analysed() -> Weight {
 		// Proof size: measured `753`, estimated `3930`
-		// Minimum execution time: 42_783_000 picoseconds.
-		Weight::from_parts(46_867_000, 3930)
+		// Minimum execution time: 52_308_000 picoseconds.
+		Weight::from_parts(54_862_000, 3930)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -191,46 +229,46 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_proposal(t: u32, b: u32, ) -> Weight {
-		Weight::from_parts(64_028_216, 7631)
-			.saturating_add(Weight::from_parts(13_174, 0).saturating_mul(t.into()))
-			.saturating_add(Weight::from_parts(1_124, 0).saturating_mul(b.into()))
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(111_730_099, 7631)
+			.saturating_add(Weight::from_parts(16_942, 0).saturating_mul(t.into()))
+			.saturating_add(Weight::from_parts(1_277, 0).saturating_mul(b.into()))
+			.saturating_add(RocksDbWeight::get().reads(16_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn withdraw_proposal(a: u32, ) -> Weight {
-		Weight::from_parts(62_611_123, 3930)
-			.saturating_add(Weight::from_parts(1_306_339, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(98_964_244, 4334)
+			.saturating_add(Weight::from_parts(1_446_319, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2573).saturating_mul(a.into()))
 	}
 	fn annotate() -> Weight {
-		Weight::from_parts(24_769_000, 3930)
+		Weight::from_parts(27_901_000, 3930)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn annotate_and_verify(a: u32, ) -> Weight {
-		Weight::from_parts(78_164_658, 3930)
-			.saturating_add(Weight::from_parts(6_567_503, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(a.into())))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(a.into())))
+		Weight::from_parts(92_463_562, 3930)
+			.saturating_add(Weight::from_parts(13_141_421, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(a.into())))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2573).saturating_mul(a.into()))
 	}
 	fn mark_spam(a: u32, ) -> Weight {
-		Weight::from_parts(67_089_393, 6196)
-			.saturating_add(Weight::from_parts(1_339_485, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(102_348_293, 6196)
+			.saturating_add(Weight::from_parts(1_465_336, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2573).saturating_mul(a.into()))
 	}
 	fn on_analysed() -> Weight {
-		Weight::from_parts(46_867_000, 3930)
+		Weight::from_parts(54_862_000, 3930)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}

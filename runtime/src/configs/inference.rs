@@ -123,7 +123,8 @@ impl pallet_inference::benchmarking::BenchmarkHelper<InferenceKey> for Inference
 		sp_core::sr25519::Public::from_raw(raw).into()
 	}
 	fn activate_model() {
-		let labels = (0..LabelCount::get()).map(|i| alloc::vec![b'a' + i]).collect();
+		let count = <LabelCount as frame_support::traits::Get<u8>>::get();
+		let labels = (0..count).map(|i| alloc::vec![b'a' + i]).collect();
 		let input = pallet_model_governance::InputSpec::NormalisedText { max_chars: 8_000 };
 		let hash = H256::repeat_byte(0xAA);
 		let version = pallet_model_governance::VersionOfHash::<Runtime>::get(hash)
