@@ -76,12 +76,21 @@ for test in "$ZN"/*.zndsl; do
 	sample_rss "$STATE/rss-$name" &
 	SAMPLER=$!
 	start=$(date +%s)
-	if (cd "$ZN" && node_modules/.bin/zombienet -p native -l text test "$test"); then
+	# zombienet keeps its network directory (chain specs, databases, logs) in TMPDIR: ours, which
+	# the cleanup removes.
+	mkdir -p "$STATE/tmp"
+	if (cd "$ZN" && TMPDIR="$STATE/tmp" node_modules/.bin/zombienet -p native -l text test "$test"); then
 		result=passed
 	else
 		result=FAILED
 		failed=1
+		for node_log in "$STATE"/tmp/zombie-*/logs/*.log; do
+			[ -f "$node_log" ] || continue
+			log "last lines of $(basename "$node_log")"
+			tail -n 40 "$node_log" >&2
+		done
 	fi
+	rm -rf "$STATE/tmp"
 	kill "$SAMPLER" 2>/dev/null || true
 	wait "$SAMPLER" 2>/dev/null || true
 	SAMPLER=""

@@ -8,13 +8,14 @@ async function run(_nodeName, networkInfo) {
   const apis = await lib.connectAll(networkInfo, ['alice', 'dave']);
   try {
     const started = Date.now();
+    const behind = (await lib.bestNumber(apis.alice)) - (await lib.bestNumber(apis.dave));
     const tip = await lib.bestNumber(apis.alice);
     await lib.until(async () => (await lib.bestNumber(apis.dave)) >= tip, 240, `dave reaches #${tip}`);
     const caughtUp = (Date.now() - started) / 1000;
     const finalized = await lib.finalizedNumber(apis.alice);
     await lib.until(async () => (await lib.finalizedNumber(apis.dave)) >= finalized, 240,
       `dave finalises #${finalized}`);
-    console.log(`dave caught up with the tip (#${tip}) ${caughtUp.toFixed(1)} s after its restart, and finality (#${finalized}) ${((Date.now() - started) / 1000).toFixed(1)} s after`);
+    console.log(`dave, ${behind} blocks behind once its RPC answered after the restart, reached the tip (#${tip}) ${caughtUp.toFixed(1)} s later and finality (#${finalized}) ${((Date.now() - started) / 1000).toFixed(1)} s later`);
 
     const then = await apis.dave.at(snapshot.hash);
     lib.assertEqual((await then.query.proposals.nextProposalId()).toNumber(), snapshot.proposals,
