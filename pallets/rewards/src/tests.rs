@@ -19,11 +19,11 @@ fn pot_balance() -> Balance {
 fn last_event() -> crate::Event<Test> {
 	System::events()
 		.into_iter()
-		.filter_map(|r| match r.event {
+		.rev()
+		.find_map(|r| match r.event {
 			RuntimeEvent::Rewards(e) => Some(e),
 			_ => None,
 		})
-		.last()
 		.expect("an event of the pallet")
 }
 
