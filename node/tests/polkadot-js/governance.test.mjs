@@ -13,7 +13,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { sendAndFinalize, startDevNode } from './node.mjs';
+import { sendAndFinalize, sendInBlock, startDevNode, waitForEvent } from './node.mjs';
 
 const UNIT = 10n ** 12n;
 const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
@@ -51,35 +51,6 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Signs and sends `tx`; resolves to its events once it is in a block (fails on an error). */
-function sendInBlock(tx, signer) {
-  return new Promise((resolve, reject) => {
-    tx.signAndSend(signer, { nonce: -1 }, ({ status, events, dispatchError }) => {
-      if (dispatchError) {
-        const detail = dispatchError.isModule
-          ? (({ section, name }) => `${section}.${name}`)(api.registry.findMetaError(dispatchError.asModule))
-          : dispatchError.toString();
-        reject(new Error(detail));
-      } else if (status.isInBlock) {
-        resolve(events);
-      }
-    }).catch(reject);
-  });
-}
-
-/** Resolves to the first event `predicate` accepts in a new block; at most `blocks` blocks. */
-function waitForEvent(predicate, blocks) {
-  return new Promise((resolve, reject) => {
-    let seen = 0;
-    let unsubscribe = () => {};
-    api.query.system.events((events) => {
-      const found = events.find(({ event }) => predicate(event));
-      if (found) { unsubscribe(); resolve(found.event); }
-      else if (++seen > blocks) { unsubscribe(); reject(new Error(`no such event in ${blocks} blocks`)); }
-    }).then((u) => { unsubscribe = u; });
-  });
-}
-
 const index = (events) => events.find(({ event }) => api.events.modelGovernance.Submitted.is(event))
   .event.data.index.toNumber();
 
@@ -97,22 +68,22 @@ test('a referendum activates a new model version and the next task runs it', asy
   const register = api.tx.modelGovernance.registerModel('proposal-classifier', V2_HASH,
     'repo:proposal-classifier-v2.onnx', MANIFEST.labels, { NormalisedText: { maxChars: 8000 } });
   const activate = api.tx.modelGovernance.activateModel(0, 2);
-  const first = index(await sendInBlock(api.tx.modelGovernance.propose(register, deposit), alice));
-  const second = index(await sendInBlock(api.tx.modelGovernance.propose(activate, deposit), alice));
+  const first = index(await sendInBlock(api, api.tx.modelGovernance.propose(register, deposit), alice));
+  const second = index(await sendInBlock(api, api.tx.modelGovernance.propose(activate, deposit), alice));
   // Alice votes 900,000 PROPOSAL with 1× conviction: about 7% of the issuance, over the dev
   // chain's 5% quorum.
   const amount = 900_000n * UNIT;
   for (const ref of [first, second]) {
-    await sendInBlock(api.tx.modelGovernance.vote(ref, true, amount, 'Locked1x'), alice);
+    await sendInBlock(api, api.tx.modelGovernance.vote(ref, true, amount, 'Locked1x'), alice);
   }
   const freezes = await api.query.balances.freezes(alice.address);
   assert.ok(freezes.some((f) => f.id.toString().includes('Vote') && f.amount.toBigInt() === amount),
     'the voted amount is frozen');
-  await assert.rejects(sendInBlock(api.tx.modelGovernance.unlock(), alice),
+  await assert.rejects(sendInBlock(api, api.tx.modelGovernance.unlock(), alice),
     /modelGovernance\.NothingToUnlock/, 'votes stay frozen while their lock runs');
 
   // Ten blocks of voting, two of timelock; the activation is enacted last.
-  const enacted = await waitForEvent((e) => api.events.modelGovernance.Enacted.is(e)
+  const enacted = await waitForEvent(api, (e) => api.events.modelGovernance.Enacted.is(e)
     && e.data.index.toNumber() === second, 20);
   assert.ok(enacted);
   const model = (await api.query.modelGovernance.models(0)).unwrap();
@@ -126,7 +97,7 @@ test('a referendum activates a new model version and the next task runs it', asy
     'Change a parameter', u8aToHex(new TextEncoder().encode(example.text))), alice);
   const opened = events.find(({ event }) => api.events.inference.TaskOpened.is(event));
   assert.equal(opened.event.data.model.toHex(), V2_HASH, 'the task records version 2');
-  const finalized = await waitForEvent((e) => api.events.inference.TaskFinalized.is(e)
+  const finalized = await waitForEvent(api, (e) => api.events.inference.TaskFinalized.is(e)
     && e.data.task.eq(opened.event.data.task), 20);
   assert.equal(finalized.data.label.toNumber(), label);
   assert.deepEqual(finalized.data.scores.map((s) => s.toNumber()), example.scores);

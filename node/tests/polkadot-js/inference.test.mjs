@@ -10,7 +10,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { sendAndFinalize, startDevNode } from './node.mjs';
+import { sendAndFinalize, startDevNode, waitForEvent } from './node.mjs';
 
 const UNIT = 10n ** 12n;
 let node;
@@ -34,19 +34,6 @@ after(async () => {
   await api?.disconnect();
   await node?.stop();
 });
-
-/** Waits until `predicate(events)` holds for the events of a new block; at most `blocks` blocks. */
-function waitForEvent(predicate, blocks = 20) {
-  return new Promise((resolve, reject) => {
-    let seen = 0;
-    let unsubscribe = () => {};
-    api.query.system.events((events) => {
-      const found = events.find(({ event }) => predicate(event));
-      if (found) { unsubscribe(); resolve(found.event); }
-      else if (++seen > blocks) { unsubscribe(); reject(new Error(`no such event in ${blocks} blocks`)); }
-    }).then((u) => { unsubscribe = u; });
-  });
-}
 
 test('the dev validator is an inference node from genesis', async () => {
   const node = await provider.send('inference_node', [alice.address]);
@@ -76,7 +63,7 @@ test('the dev validator\'s offchain worker analyses a proposal with the shipped 
   assert.equal(model.toHex(), `0x${MANIFEST.sha256}`, 'the task runs the shipped model');
   assert.deepEqual(committee.map((a) => a.toString()), [alice.address]);
 
-  const finalized = await waitForEvent((e) => api.events.inference.TaskFinalized.is(e)
+  const finalized = await waitForEvent(api, (e) => api.events.inference.TaskFinalized.is(e)
     && e.data.task.eq(task), 20);
   const judgedAt = (await api.rpc.chain.getHeader()).number.toNumber();
   assert.equal(finalized.data.label.toNumber(), label);
@@ -128,7 +115,7 @@ test('a committee without the task\'s model is judged and slashed', async () => 
   assert.deepEqual(open.committee.map((m) => m.node), [alice.address]);
 
   // Alice's worker has no file with that hash, so nobody commits: the task is judged after its reveal window, and Alice is slashed 5%.
-  const slashed = await waitForEvent((e) => api.events.inference.NodeSlashed.is(e));
+  const slashed = await waitForEvent(api, (e) => api.events.inference.NodeSlashed.is(e));
   assert.equal(slashed.data.amount.toBigInt(), 500n * UNIT);
   const judged = await provider.send('inference_task', [task.toNumber()]);
   assert.equal(judged.status, 'judged');

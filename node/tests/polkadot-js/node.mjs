@@ -63,6 +63,36 @@ export async function startDevNode(extraArgs = []) {
   };
 }
 
+/** `section.Name` of a module error, or the error's text. */
+function describe(api, dispatchError) {
+  if (!dispatchError.isModule) return dispatchError.toString();
+  const { section, name } = api.registry.findMetaError(dispatchError.asModule);
+  return `${section}.${name}`;
+}
+
+/** Signs and sends `tx` with `signer`; resolves to its events once it is in a block. */
+export function sendInBlock(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(signer, { nonce: -1 }, ({ status, events, dispatchError }) => {
+      if (dispatchError) reject(new Error(describe(api, dispatchError)));
+      else if (status.isInBlock) resolve(events);
+    }).catch(reject);
+  });
+}
+
+/** Resolves to the first event `predicate` accepts in a new block; fails after `blocks` blocks. */
+export function waitForEvent(api, predicate, blocks = 20) {
+  return new Promise((resolve, reject) => {
+    let seen = 0;
+    let unsubscribe = () => {};
+    api.query.system.events((events) => {
+      const found = events.find(({ event }) => predicate(event));
+      if (found) { unsubscribe(); resolve(found.event); }
+      else if (++seen > blocks) { unsubscribe(); reject(new Error(`no such event in ${blocks} blocks`)); }
+    }).then((u) => { unsubscribe = u; });
+  });
+}
+
 /** Signs and sends `tx` with `signer`; resolves to its finalized block hash and events. */
 export function sendAndFinalize(api, tx, signer, timeoutMs = 120000) {
   return new Promise((resolve, reject) => {
@@ -70,10 +100,7 @@ export function sendAndFinalize(api, tx, signer, timeoutMs = 120000) {
     tx.signAndSend(signer, ({ status, events, dispatchError }) => {
       if (dispatchError) {
         clearTimeout(timer);
-        const detail = dispatchError.isModule
-          ? (({ section, name }) => `${section}.${name}`)(api.registry.findMetaError(dispatchError.asModule))
-          : dispatchError.toString();
-        reject(new Error(detail));
+        reject(new Error(describe(api, dispatchError)));
       }
       if (status.isFinalized) {
         clearTimeout(timer);
