@@ -77,8 +77,12 @@ fn an_rpc_port_in_use_is_a_clear_error() {
 
 #[test]
 fn a_bad_inference_setup_is_a_clear_error() {
-	let model =
-		concat!(env!("CARGO_MANIFEST_DIR"), "/../offchain-workers/model/proposal-classifier.onnx");
+	// Read at run time, not compile time: the build may be shared by clones at other paths.
+	let model = std::path::PathBuf::from(
+		std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+	)
+	.join("../offchain-workers/model/proposal-classifier.onnx");
+	let model = model.to_str().expect("a UTF-8 path");
 	let dir = std::env::temp_dir().join(format!("daollm-bad-model-{}", std::process::id()));
 	std::fs::create_dir_all(&dir).unwrap();
 	let corrupt = dir.join("corrupt.onnx");

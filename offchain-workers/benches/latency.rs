@@ -23,6 +23,13 @@ struct Latency {
 	samples: usize,
 }
 
+/// This crate's directory, read at run time: the build may be shared by clones at other paths.
+fn crate_dir() -> std::path::PathBuf {
+	std::path::PathBuf::from(
+		std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+	)
+}
+
 fn percentile(sorted: &[f64], q: f64) -> f64 {
 	let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
 	sorted[rank - 1]
@@ -57,7 +64,7 @@ fn python(
 	threads: usize,
 	passes: usize,
 ) -> Result<Latency, String> {
-	let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/latency.py");
+	let script = crate_dir().join("bench/latency.py");
 	let out = Command::new(python)
 		.arg(script)
 		.arg(model)
@@ -81,7 +88,7 @@ fn python(
 fn main() {
 	// `cargo bench` passes `--bench`; `cargo test --benches` runs it too: keep that one quick.
 	let quick = !std::env::args().any(|a| a == "--bench");
-	let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+	let root = crate_dir();
 	let model = root.join("model/proposal-classifier.onnx");
 	let data = std::env::var_os("DAOLLM_DEV_SET")
 		.map(PathBuf::from)

@@ -41,8 +41,10 @@ struct ManifestInput {
 	max_chars: usize,
 }
 
+/// Read at run time, not compile time: the build may be shared by clones at other paths.
 fn model_dir() -> PathBuf {
-	Path::new(env!("CARGO_MANIFEST_DIR")).join("model")
+	PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+		.join("model")
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(name: &str) -> T {

@@ -212,7 +212,11 @@ fn the_runtime_version_names_the_chain() {
 
 #[test]
 fn the_shipped_model_is_the_committed_file_and_its_manifest() {
-	let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../offchain-workers/model");
+	// Read at run time, not compile time: the build may be shared by clones at other paths.
+	let dir = std::path::PathBuf::from(
+		std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+	)
+	.join("../offchain-workers/model");
 	let file = std::fs::read(dir.join("proposal-classifier.onnx")).expect("committed model");
 	assert_eq!(sp_io::hashing::sha2_256(&file), crate::configs::SHIPPED_MODEL_SHA256.0);
 	let manifest: serde_json::Value =
