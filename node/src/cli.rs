@@ -42,6 +42,10 @@ pub enum Subcommand {
 
 	/// Database meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// Score ONNX model files on labelled proposals (accuracy, macro-F1), e.g. a training
+	/// round's candidate against the active version.
+	EvaluateModel(crate::evaluate::EvaluateModelCmd),
 }
 
 /// `daollm-node`'s arguments.

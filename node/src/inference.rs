@@ -2,7 +2,11 @@
 //! metrics of its runs. Offchain workers reach it through the `inference` host functions; block
 //! execution never does.
 
-use daollm_inference_engine::{Classification, Classifier, Engine, InferenceError};
+use daollm_inference_engine::{
+	BuiltModel, Classification, Classifier, Engine, Example, InferenceError, TrainedUpdate,
+	Trainer, TrainingError, TrainingPlan,
+};
+use daollm_primitives::training::RobustRule;
 use prometheus_endpoint::{
 	exponential_buckets, register, CounterVec, HistogramOpts, HistogramVec, Opts, PrometheusError,
 	Registry, U64,
@@ -40,7 +44,7 @@ impl InferenceParams {
 			);
 			return Ok(None);
 		}
-		let mut engine =
+		let engine =
 			Engine::new(self.library.as_deref(), self.threads.into()).map_err(|e| e.to_string())?;
 		for path in &self.models {
 			let info = engine.load_model(path, None).map_err(|e| e.to_string())?;
@@ -61,17 +65,32 @@ fn hex(bytes: &[u8]) -> String {
 	bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The engine with Prometheus metrics of every classification: how many, by outcome, and how
-/// long they took.
+/// The engine with Prometheus metrics of every classification (how many, by outcome, and how
+/// long they took) and of every training step.
 pub struct MeteredEngine {
 	engine: Engine,
 	runs: Option<CounterVec<U64>>,
 	seconds: Option<HistogramVec>,
+	training: Option<CounterVec<U64>>,
 }
 
 impl MeteredEngine {
 	/// Wraps `engine`, registering its metrics in `registry` if there is one.
 	pub fn new(engine: Engine, registry: Option<&Registry>) -> Result<Arc<Self>, PrometheusError> {
+		let training = registry
+			.map(|registry| {
+				register(
+					CounterVec::new(
+						Opts::new(
+							"daollm_training_steps_total",
+							"Training steps run for offchain workers, by step and outcome",
+						),
+						&["step", "outcome"],
+					)?,
+					registry,
+				)
+			})
+			.transpose()?;
 		let (runs, seconds) = match registry {
 			Some(registry) => (
 				Some(register(
@@ -98,7 +117,45 @@ impl MeteredEngine {
 			),
 			None => (None, None),
 		};
-		Ok(Arc::new(Self { engine, runs, seconds }))
+		Ok(Arc::new(Self { engine, runs, seconds, training }))
+	}
+
+	fn count_training<R>(&self, step: &str, result: &Result<R, TrainingError>, started: Instant) {
+		let outcome = if result.is_ok() { "ok" } else { "failed" };
+		if let Some(training) = &self.training {
+			training.with_label_values(&[step, outcome]).inc();
+		}
+		log::info!(
+			target: "training",
+			"{step}: {outcome} in {:.2} s",
+			started.elapsed().as_secs_f64()
+		);
+	}
+}
+
+impl Trainer for MeteredEngine {
+	fn train(
+		&self,
+		base: &[u8; 32],
+		examples: Vec<Example>,
+		plan: TrainingPlan,
+	) -> Result<TrainedUpdate, TrainingError> {
+		let started = Instant::now();
+		let result = self.engine.train(base, &examples, &plan);
+		self.count_training("train", &result, started);
+		result
+	}
+
+	fn aggregate(
+		&self,
+		base: &[u8; 32],
+		rule: RobustRule,
+		updates: Vec<(u32, Vec<u8>)>,
+	) -> Result<BuiltModel, TrainingError> {
+		let started = Instant::now();
+		let result = Trainer::aggregate(&self.engine, base, rule, updates);
+		self.count_training("aggregate", &result, started);
+		result
 	}
 }
 

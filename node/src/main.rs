@@ -9,6 +9,7 @@ mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;
+mod evaluate;
 mod inference;
 mod rpc;
 mod service;

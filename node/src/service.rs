@@ -14,10 +14,13 @@ use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
 
-/// The host functions the runtime may call: Substrate's own set and DAOLLM's inference interface
-/// (which answers only in offchain workers, where the engine is registered).
-pub type HostFunctions =
-	(sp_io::SubstrateHostFunctions, daollm_inference_interface::inference::HostFunctions);
+/// The host functions the runtime may call: Substrate's own set and DAOLLM's inference and
+/// training interfaces (which answer only in offchain workers, where the engine is registered).
+pub type HostFunctions = (
+	sp_io::SubstrateHostFunctions,
+	daollm_inference_interface::inference::HostFunctions,
+	daollm_inference_interface::training::HostFunctions,
+);
 
 /// The full client, executing the runtime's Wasm.
 pub type FullClient =
@@ -138,8 +141,21 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
-	engine: Option<daollm_inference_engine::Engine>,
+	mut engine: Option<daollm_inference_engine::Engine>,
 ) -> Result<TaskManager, ServiceError> {
+	if let Some(engine) = engine.as_mut() {
+		// Models built by training rounds are kept beside the database, by sha256.
+		let store = config.base_path.path().join("models");
+		let built = engine
+			.use_store(&store)
+			.map_err(|e| ServiceError::Other(format!("model store: {e}")))?;
+		log::info!(
+			target: "inference",
+			"🧠 model store {}: {} built model(s) loaded",
+			store.display(),
+			built.len()
+		);
+	}
 	let sc_service::PartialComponents {
 		client,
 		backend,
@@ -195,7 +211,7 @@ pub fn new_full<
 		})?;
 
 	if config.offchain_worker.enabled {
-		let classifier = engine
+		let engine = engine
 			.map(|engine| {
 				crate::inference::MeteredEngine::new(engine, config.prometheus_registry())
 			})
@@ -214,13 +230,12 @@ pub fn new_full<
 				// Inference needs no HTTP: models are local files, proposals come from the index.
 				enable_http_requests: false,
 				// The engine, for offchain workers only: block import never sees it.
-				custom_extensions: move |_| match &classifier {
-					Some(classifier) => {
-						vec![
-							Box::new(daollm_inference_interface::ClassifierExt(classifier.clone()))
-								as Box<_>,
-						]
-					},
+				custom_extensions: move |_| match &engine {
+					Some(engine) => vec![
+						Box::new(daollm_inference_interface::ClassifierExt(engine.clone()))
+							as Box<_>,
+						Box::new(daollm_inference_interface::TrainerExt(engine.clone())) as Box<_>,
+					],
 					None => vec![],
 				},
 			})?;

@@ -36,7 +36,7 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
 }
 
 fn rust(model: &Path, texts: &[String], threads: usize, passes: usize) -> Latency {
-	let mut engine = Engine::new(None, threads).expect("ONNX Runtime loads (ORT_DYLIB_PATH)");
+	let engine = Engine::new(None, threads).expect("ONNX Runtime loads (ORT_DYLIB_PATH)");
 	let hash: ModelHash = engine.load_model(model, None).expect("the model loads").sha256;
 	for text in texts.iter().take(10) {
 		engine.classify(&hash, text.as_bytes()).expect("classifies");

@@ -11,24 +11,35 @@
 //!   the model with a fixed number of threads, and quantises the probabilities to basis points
 //!   ([`quantise`]), so honest nodes submit identical bytes.
 //!
-//! The engine implements [`Classifier`], which the node registers as the offchain workers'
-//! [`ClassifierExt`](daollm_inference_interface::ClassifierExt).
+//! - [`Engine::train`] and [`Engine::aggregate`] do federated training's two native steps (see
+//!   [`training`]): a trainer's SGD on the model's linear layer, and the deterministic build of
+//!   the new model from a round's updates, which the engine keeps (and writes to its model store)
+//!   so that this node runs it once governance activates it.
+//!
+//! The engine implements [`Classifier`] and [`Trainer`], which the node registers as the offchain
+//! workers' [`ClassifierExt`](daollm_inference_interface::ClassifierExt) and
+//! [`TrainerExt`](daollm_inference_interface::TrainerExt).
 
 pub mod error;
 pub mod input;
 mod model;
+pub mod onnx;
 pub mod quantise;
+pub mod training;
 
-pub use daollm_inference_interface::{Classification, Classifier, InferenceError};
+pub use daollm_inference_interface::{
+	BuiltModel, Classification, Classifier, Example, InferenceError, TrainedUpdate, Trainer,
+	TrainingError, TrainingPlan,
+};
 pub use error::EngineError;
-pub use model::{ModelHash, ModelInfo};
+pub use model::{hex, ModelHash, ModelInfo};
 
 use model::Model;
 use ort::environment::Environment;
 use std::{
 	collections::BTreeMap,
 	path::{Path, PathBuf},
-	sync::Mutex,
+	sync::{Arc, Mutex, RwLock},
 };
 
 /// The environment variable naming the ONNX Runtime shared library when no path is given.
@@ -38,7 +49,9 @@ pub const LIBRARY_ENV: &str = "ORT_DYLIB_PATH";
 pub struct Engine {
 	environment: Environment,
 	threads: usize,
-	models: BTreeMap<ModelHash, Model>,
+	models: RwLock<BTreeMap<ModelHash, Arc<Model>>>,
+	/// Where models built from training rounds are written, and read back at start.
+	store: Option<PathBuf>,
 }
 
 impl Engine {
@@ -61,26 +74,68 @@ impl Engine {
 			return Err(EngineError::Library { path: library, reason: "no such file".into() });
 		}
 		let environment = environment(library)?;
-		Ok(Self { environment, threads, models: BTreeMap::new() })
+		Ok(Self { environment, threads, models: RwLock::new(BTreeMap::new()), store: None })
+	}
+
+	/// Keeps the models this engine builds in the directory `dir` (created if missing), and
+	/// loads the ones an earlier run built there (`<sha256>.onnx`, each checked against its
+	/// name). Returns what was loaded.
+	pub fn use_store(&mut self, dir: &Path) -> Result<Vec<ModelInfo>, EngineError> {
+		let unreadable =
+			|source: std::io::Error| EngineError::ModelRead { path: dir.to_owned(), source };
+		std::fs::create_dir_all(dir).map_err(unreadable)?;
+		let mut loaded = Vec::new();
+		let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+			.map_err(unreadable)?
+			.filter_map(|entry| entry.ok().map(|e| e.path()))
+			.filter(|path| path.extension().is_some_and(|e| e == "onnx"))
+			.collect();
+		entries.sort();
+		for path in entries {
+			let expected = path.file_stem().and_then(|s| s.to_str()).and_then(model::unhex);
+			let Some(expected) = expected else {
+				log::warn!(target: "inference", "{}: not a built model's name, skipped", path.display());
+				continue;
+			};
+			loaded.push(self.load_model(&path, Some(expected))?);
+		}
+		self.store = Some(dir.to_owned());
+		Ok(loaded)
 	}
 
 	/// Loads the model in `path`, refusing it if its sha256 is not `expected` (when given) or if
 	/// it does not have the classifier's interface (one string input, a float output of one
 	/// probability per label). Returns what was loaded; loading the same file twice is harmless.
 	pub fn load_model(
-		&mut self,
+		&self,
 		path: &Path,
 		expected: Option<ModelHash>,
 	) -> Result<ModelInfo, EngineError> {
 		let model = Model::load(&self.environment, path, expected, self.threads)?;
+		Ok(self.insert(model))
+	}
+
+	fn insert(&self, model: Model) -> ModelInfo {
 		let info = model.info();
-		self.models.insert(info.sha256, model);
-		Ok(info)
+		self.write_models().insert(info.sha256, Arc::new(model));
+		info
+	}
+
+	fn write_models(&self) -> std::sync::RwLockWriteGuard<'_, BTreeMap<ModelHash, Arc<Model>>> {
+		// A poisoned lock only means another call panicked; the map itself is consistent.
+		self.models.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+	}
+
+	/// The model with sha256 `hash`, if this engine has it.
+	fn model(&self, hash: &ModelHash) -> Option<Arc<Model>> {
+		let models = self.models.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+		models.get(hash).cloned()
 	}
 
 	/// The models this engine can run.
-	pub fn models(&self) -> impl Iterator<Item = ModelInfo> + '_ {
-		self.models.values().map(Model::info)
+	pub fn models(&self) -> Vec<ModelInfo> {
+		let models = self.models.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+		models.values().map(|m| m.info()).collect()
 	}
 
 	/// Intra-op threads each model runs with.
@@ -94,7 +149,7 @@ impl Engine {
 		model: &ModelHash,
 		text: &[u8],
 	) -> Result<Classification, InferenceError> {
-		let model = self.models.get(model).ok_or(InferenceError::ModelNotFound)?;
+		let model = self.model(model).ok_or(InferenceError::ModelNotFound)?;
 		let text = input::validate(text)?;
 		model.classify(&input::normalise(text))
 	}

@@ -9,7 +9,10 @@ use ort::{
 	},
 	value::{Tensor, TensorElementType, ValueType},
 };
-use std::{path::Path, sync::Mutex};
+use std::{
+	path::Path,
+	sync::{Arc, Mutex},
+};
 
 /// The sha256 of a model file: how the chain names a model.
 pub type ModelHash = [u8; 32];
@@ -30,9 +33,10 @@ pub fn hex(hash: &ModelHash) -> String {
 	hash.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A model ready to run: one session, used by one call at a time.
+/// A model ready to run: its file's bytes and one session, used by one call at a time.
 pub(crate) struct Model {
 	info: ModelInfo,
+	bytes: Arc<[u8]>,
 	input: String,
 	output: String,
 	session: Mutex<Session>,
@@ -47,6 +51,17 @@ impl Model {
 	) -> Result<Self, EngineError> {
 		let bytes = std::fs::read(path)
 			.map_err(|source| EngineError::ModelRead { path: path.to_owned(), source })?;
+		Self::from_bytes(environment, path, bytes, expected, threads)
+	}
+
+	/// The model in `bytes` (read from, or to be written to, `path`).
+	pub(crate) fn from_bytes(
+		environment: &Environment,
+		path: &Path,
+		bytes: Vec<u8>,
+		expected: Option<ModelHash>,
+		threads: usize,
+	) -> Result<Self, EngineError> {
 		let sha256 = sp_crypto_hashing::sha2_256(&bytes);
 		if let Some(expected) = expected {
 			if expected != sha256 {
@@ -86,6 +101,7 @@ impl Model {
 		}
 		Ok(Self {
 			info: ModelInfo { sha256, labels: labels as usize, bytes: bytes.len() },
+			bytes: bytes.into(),
 			input: input.name().to_owned(),
 			output: output.name().to_owned(),
 			session: Mutex::new(session),
@@ -94,6 +110,11 @@ impl Model {
 
 	pub(crate) fn info(&self) -> ModelInfo {
 		self.info.clone()
+	}
+
+	/// The model file's bytes.
+	pub(crate) fn bytes(&self) -> &[u8] {
+		&self.bytes
 	}
 
 	/// Runs the model on one normalised text.
@@ -120,7 +141,7 @@ impl Model {
 /// A session builder for deterministic, bounded inference: a fixed number of intra-op threads,
 /// one inter-op thread, sequential execution, deterministic kernels and no busy-waiting threads
 /// (the node has other work).
-fn builder(environment: &Environment, threads: usize) -> ort::Result<SessionBuilder> {
+pub(crate) fn builder(environment: &Environment, threads: usize) -> ort::Result<SessionBuilder> {
 	Ok(Session::builder(environment)?
 		.with_optimization_level(GraphOptimizationLevel::Level1)?
 		.with_intra_threads(threads)?
@@ -128,4 +149,16 @@ fn builder(environment: &Environment, threads: usize) -> ort::Result<SessionBuil
 		.with_parallel_execution(false)?
 		.with_intra_op_spinning(false)?
 		.with_deterministic_compute(true)?)
+}
+
+/// The hash named by 64 hex digits.
+pub(crate) fn unhex(text: &str) -> Option<ModelHash> {
+	if text.len() != 64 {
+		return None;
+	}
+	let mut hash = [0u8; 32];
+	for (i, byte) in hash.iter_mut().enumerate() {
+		*byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+	}
+	Some(hash)
 }

@@ -1,11 +1,16 @@
 //! The engine on the committed model, with the real ONNX Runtime library (`ORT_DYLIB_PATH`, which
 //! `scripts/env.sh` sets after installing the PyPI wheel).
 
+use codec::{DecodeAll, Encode};
 use daollm_inference_engine::{
+	hex,
 	input::{normalise, MAX_CHARS, MAX_INPUT_BYTES},
-	Engine, EngineError, InferenceError, ModelHash,
+	onnx::linear_layer,
+	Engine, EngineError, Example, InferenceError, ModelHash, TrainingError, TrainingPlan,
 };
+use daollm_primitives::training::{from_fixed, ModelUpdate, RobustRule};
 use serde::Deserialize;
+use sp_runtime::Percent;
 use std::path::{Path, PathBuf};
 
 #[derive(Deserialize)]
@@ -65,7 +70,7 @@ fn sha256(manifest: &Manifest) -> ModelHash {
 }
 
 fn engine(threads: usize) -> (Engine, ModelHash) {
-	let mut engine = Engine::new(None, threads).unwrap_or_else(|e| {
+	let engine = Engine::new(None, threads).unwrap_or_else(|e| {
 		panic!("{e} (scripts/env.sh installs the wheel and sets ORT_DYLIB_PATH)")
 	});
 	let manifest = manifest();
@@ -142,7 +147,7 @@ fn refuses_bad_input_with_typed_errors() {
 
 #[test]
 fn refuses_a_model_whose_hash_is_not_the_expected_one() {
-	let (mut engine, model) = engine(1);
+	let (engine, model) = engine(1);
 	let mut wrong = model;
 	wrong[0] ^= 1;
 	let path = model_dir().join(manifest().file);
@@ -156,7 +161,7 @@ fn refuses_a_model_whose_hash_is_not_the_expected_one() {
 
 #[test]
 fn refuses_missing_corrupt_and_foreign_models() {
-	let (mut engine, _) = engine(1);
+	let (engine, _) = engine(1);
 	let dir = std::env::temp_dir().join(format!("daollm-engine-test-{}", std::process::id()));
 	std::fs::create_dir_all(&dir).unwrap();
 
@@ -173,7 +178,7 @@ fn refuses_missing_corrupt_and_foreign_models() {
 	std::fs::write(&garbage, b"not a model at all").unwrap();
 	assert!(matches!(engine.load_model(&garbage, None), Err(EngineError::ModelInvalid { .. })));
 
-	assert_eq!(engine.models().count(), 1, "failed loads leave the engine as it was");
+	assert_eq!(engine.models().len(), 1, "failed loads leave the engine as it was");
 	std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -185,4 +190,136 @@ fn refuses_a_missing_library_and_zero_threads() {
 	assert!(matches!(err, EngineError::Library { .. }), "{err}");
 	assert!(err.to_string().contains("/nonexistent/libonnxruntime.so"));
 	assert!(matches!(Engine::new(None, 0), Err(EngineError::Threads)));
+}
+
+/// The fixtures' dev proposals as training examples.
+fn examples() -> Vec<Example> {
+	let fixtures: Fixtures = read_json("fixtures.json");
+	fixtures
+		.dev
+		.into_iter()
+		.map(|e| Example { label: e.label, text: e.text.into_bytes() })
+		.collect()
+}
+
+fn plan(seed: u8) -> TrainingPlan {
+	TrainingPlan { epochs: 5, learning_rate_ppm: 500_000, seed: [seed; 32] }
+}
+
+/// How many of `examples` the model labels as they are labelled.
+fn correct(engine: &Engine, model: &ModelHash, examples: &[Example]) -> usize {
+	examples
+		.iter()
+		.filter(|e| engine.classify(model, &e.text).expect("classifies").label == e.label)
+		.count()
+}
+
+#[test]
+fn trains_the_linear_layer_and_builds_the_same_model_twice() {
+	let (engine, base) = engine(1);
+	let examples = examples();
+	let trained = engine.train(&base, &examples, &plan(1)).expect("trains");
+	assert_eq!(trained.samples, examples.len() as u32);
+	let update = ModelUpdate::decode_all(&mut &trained.update[..]).expect("an update");
+	assert_eq!((update.base.0, update.labels, update.features), (base, 5, 20_000));
+	assert!(update.is_well_formed());
+	assert!(update.values.iter().any(|v| *v != 0), "SGD moved the layer");
+
+	let updates = vec![(trained.samples, trained.update.clone())];
+	let (built, kept) = engine.aggregate(&base, RobustRule::FedAvg, &updates).expect("builds");
+	assert_eq!(kept, vec![true]);
+	assert_ne!(built.sha256, base);
+	let (again, _) = engine.aggregate(&base, RobustRule::FedAvg, &updates).expect("builds");
+	assert_eq!(again.sha256, built.sha256, "same updates, same file");
+
+	// The new model is the base plus the update, rounded once to f32, and it runs.
+	let base_bytes = std::fs::read(model_dir().join("proposal-classifier.onnx")).expect("model");
+	let base_layer = linear_layer(&base_bytes).expect("a layer");
+	let dir = std::env::temp_dir().join(format!("daollm-built-{}", std::process::id()));
+	let mut stored = Engine::new(None, 1).expect("ONNX Runtime loads");
+	assert!(stored.use_store(&dir).expect("a store").is_empty());
+	stored.load_model(&model_dir().join("proposal-classifier.onnx"), Some(base)).expect("base");
+	let (written, _) = stored.aggregate(&base, RobustRule::FedAvg, &updates).expect("builds");
+	assert_eq!(written.sha256, built.sha256);
+	let file = std::fs::read(dir.join(format!("{}.onnx", hex(&built.sha256)))).expect("written");
+	let layer = linear_layer(&file).expect("a layer");
+	for (i, delta) in update.values[..100_000].iter().enumerate().step_by(997) {
+		let expected = (base_layer.coefficients[i] as f64 + from_fixed(*delta)) as f32;
+		assert_eq!(layer.coefficients[i], expected);
+	}
+	// A restarted node finds it in its store.
+	let mut restarted = Engine::new(None, 1).expect("ONNX Runtime loads");
+	let loaded = restarted.use_store(&dir).expect("the store loads");
+	assert_eq!(loaded.iter().map(|m| m.sha256).collect::<Vec<_>>(), vec![built.sha256]);
+	std::fs::remove_dir_all(&dir).expect("cleaned up");
+
+	// Trained on these examples, the new model labels them at least as well as the base.
+	assert!(correct(&engine, &built.sha256, &examples) >= correct(&engine, &base, &examples));
+}
+
+#[test]
+fn a_poisoned_update_is_trimmed_away_and_cannot_wreck_the_model() {
+	let (engine, base) = engine(1);
+	let examples = examples();
+	let mut updates: Vec<(u32, Vec<u8>)> = (0..4)
+		.map(|i| {
+			let part: Vec<Example> = examples.iter().skip(i).step_by(4).cloned().collect();
+			let trained = engine.train(&base, &part, &plan(i as u8)).expect("trains");
+			(trained.samples, trained.update)
+		})
+		.collect();
+	let mut poison = ModelUpdate::decode_all(&mut &updates[0].1[..]).expect("an update");
+	poison
+		.values
+		.iter_mut()
+		.enumerate()
+		.for_each(|(i, v)| *v = if i % 2 == 0 { 1 << 24 } else { -(1 << 24) });
+	updates.push((5, poison.encode()));
+
+	let rule = RobustRule::TrimmedMean { trim: Percent::from_percent(20) };
+	let (built, kept) = engine.aggregate(&base, rule, &updates).expect("builds");
+	assert_eq!(kept, vec![true, true, true, true, false]);
+	let fedavg = engine.aggregate(&base, RobustRule::FedAvg, &updates).expect("builds").0;
+	let robust = correct(&engine, &built.sha256, &examples);
+	assert!(robust >= correct(&engine, &base, &examples), "the trimmed mean kept the model");
+	assert!(correct(&engine, &fedavg.sha256, &examples) < robust, "FedAvg took the poison");
+}
+
+#[test]
+fn refuses_updates_of_another_model_or_shape() {
+	let (engine, base) = engine(1);
+	let trained = engine.train(&base, &examples()[..2], &plan(3)).expect("trains");
+	let mut update = ModelUpdate::decode_all(&mut &trained.update[..]).expect("an update");
+	update.base.0 = [9; 32];
+	let foreign = vec![(1, update.encode())];
+	let err = engine.aggregate(&base, RobustRule::Median, &foreign).unwrap_err();
+	assert_eq!(err, TrainingError::BadUpdate);
+	let garbage = vec![(1, vec![1, 2, 3])];
+	assert_eq!(
+		engine.aggregate(&base, RobustRule::Median, &garbage).unwrap_err(),
+		TrainingError::BadUpdate
+	);
+	assert_eq!(
+		engine.train(&[7; 32], &examples(), &plan(1)).unwrap_err(),
+		TrainingError::ModelNotFound
+	);
+	let unreadable =
+		vec![Example { label: 0, text: vec![0xff] }, Example { label: 9, text: b"x".to_vec() }];
+	assert_eq!(engine.train(&base, &unreadable, &plan(1)).unwrap_err(), TrainingError::NoExamples);
+}
+
+#[test]
+fn evaluates_accuracy_and_macro_f1() {
+	let (engine, base) = engine(1);
+	let labelled: Vec<(u8, String)> = examples()
+		.into_iter()
+		.map(|e| (e.label, String::from_utf8(e.text).expect("text")))
+		.collect();
+	let scores = engine.evaluate(&base, &labelled).expect("scores");
+	assert_eq!(scores.examples, 20);
+	// The fixtures' labels are the model's own answers: everything agrees.
+	assert_eq!((scores.accuracy, scores.macro_f1), (1.0, 1.0));
+	let flipped: Vec<(u8, String)> =
+		labelled.iter().map(|(l, t)| ((l + 1) % 5, t.clone())).collect();
+	assert_eq!(engine.evaluate(&base, &flipped).expect("scores").accuracy, 0.0);
 }

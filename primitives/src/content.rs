@@ -5,7 +5,6 @@
 //! `raw` codec (0x55) and a blake2b-256 multihash (0xb220), which is exactly what a node started
 //! with `--ipfs-server` serves for an indexed transaction.
 
-extern crate alloc;
 use alloc::{string::String, vec::Vec};
 
 /// Length of a binary CIDv1 (raw, blake2b-256): version, codec, multihash code (3-byte varint),

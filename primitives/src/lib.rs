@@ -10,8 +10,12 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+extern crate alloc;
+
 pub mod content;
 pub mod inference;
+pub mod offchain;
+pub mod training;
 pub mod traits;
 
 use sp_runtime::{
@@ -41,8 +45,34 @@ pub type Hash = sp_core::H256;
 /// Identifies a proposal: sequential from zero.
 pub type ProposalId = u32;
 
+/// Identifies a model in the registry: sequential from zero.
+pub type ModelId = u32;
+
+/// A version of a registered model: sequential from one.
+pub type ModelVersion = u32;
+
 /// A label of the analysis model's label set, by index (`protocol-upgrade` is 0, …).
 pub type LabelIndex = u8;
+
+/// A node's seat on a committee (an inference task's, a training round's trainers or
+/// aggregators): the node's operator account and its stake when drawn, which weighs its answer.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	Debug,
+	scale_info::TypeInfo,
+	codec::MaxEncodedLen,
+)]
+pub struct Seat<AccountId, Balance> {
+	/// The node's operator account.
+	pub node: AccountId,
+	/// Its stake when it was drawn.
+	pub stake: Balance,
+}
 
 /// The largest label set any model may have; bounds per-label tallies in storage.
 pub const MAX_LABELS: u32 = 16;

@@ -1,7 +1,7 @@
 //! The small traits that join the pallets: each is implemented by the pallet that provides the
 //! service, wired in the runtime, and implemented by `()` for pallets tested without it.
 
-use crate::{LabelIndex, ProposalId};
+use crate::{LabelIndex, ModelId, ModelVersion, ProposalId};
 use sp_core::H256;
 use sp_runtime::{DispatchError, Weight};
 
@@ -95,4 +95,40 @@ impl ProposalAnalysed for () {
 	fn on_analysed_weight() -> Weight {
 		Weight::zero()
 	}
+}
+
+/// The staked compute nodes of the network, as other pallets see them: implemented by the
+/// inference pallet (its registered nodes), used by training to seat trainers and aggregators.
+pub trait ComputeNodes<AccountId, Balance> {
+	/// Draws up to `count` distinct nodes, each weighing its stake times its reputation, from
+	/// `seed`: every node computes the same draw for the same seed. With each node's stake.
+	fn draw(seed: &H256, count: u32) -> alloc::vec::Vec<(AccountId, Balance)>;
+	/// The most weight [`ComputeNodes::draw`] uses.
+	fn draw_weight(count: u32) -> Weight;
+	/// The node whose signing key is the account `key`, if one is registered.
+	fn node_of_key(key: &AccountId) -> Option<AccountId>;
+}
+
+/// The model registry, as training sees it: implemented by model governance.
+pub trait ModelVersions {
+	/// sha256 of version `version` of model `model`, if it is registered.
+	fn version_hash(model: ModelId, version: ModelVersion) -> Option<H256>;
+	/// Registers `sha256` as the next version of `model`, found at `uri`, with the labels and
+	/// input of its latest version, without activating it (governance decides that); returns
+	/// the version.
+	fn add_version(
+		model: ModelId,
+		sha256: H256,
+		uri: alloc::vec::Vec<u8>,
+	) -> Result<ModelVersion, DispatchError>;
+	/// The most weight [`ModelVersions::add_version`] uses.
+	fn add_version_weight() -> Weight;
+}
+
+/// The verified training set, as training sees it: implemented by the proposals pallet.
+pub trait TrainingData {
+	/// The verified example of proposal `proposal`: its body's digest and its agreed label.
+	fn example(proposal: ProposalId) -> Option<(H256, LabelIndex)>;
+	/// The weight of one [`TrainingData::example`] look-up.
+	fn example_weight() -> Weight;
 }

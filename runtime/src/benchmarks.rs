@@ -10,6 +10,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_inference, Inference]
 	[pallet_model_governance, ModelGovernance]
 	[pallet_rewards, Rewards]
+	[pallet_training, Training]
 );
 
 pub use frame_benchmarking::baseline::Pallet as BaselineBench;

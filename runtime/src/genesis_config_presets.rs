@@ -5,7 +5,8 @@
 //! - `local_testnet`: four validators and inference nodes (Alice, Bob, Charlie, Dave), no sudo
 //!   (governance is root), the same accounts, referenda decided in a minute.
 //!
-//! Both register the shipped proposal classifier as version 1 of the analysis model, active.
+//! Both register the shipped proposal classifier as version 1 of the analysis model, active, and
+//! run training rounds with short aggregation windows.
 //! The public testnet template lives in `chain-spec/` as a JSON patch with no sudo key.
 
 use alloc::{vec, vec::Vec};
@@ -19,7 +20,7 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use crate::{
 	configs::{TreasuryAccount, SHIPPED_MODEL_SHA256},
 	AccountId, BalancesConfig, InferenceConfig, ModelGovernanceConfig, RuntimeGenesisConfig,
-	SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
+	SudoConfig, TrainingConfig, EXISTENTIAL_DEPOSIT, UNIT,
 };
 use daollm_primitives::inference::InferenceKey;
 use pallet_model_governance::{pallet::GenesisModel, InputSpec};
@@ -66,6 +67,19 @@ pub fn fast_governance() -> pallet_model_governance::Parameters<crate::Balance, 
 	}
 }
 
+/// Training for development and test networks: four trainers and three aggregators (as many as
+/// there are nodes, on a smaller network), three-block aggregation windows, and a trimmed mean
+/// that drops a quarter of the updates at each end.
+pub fn fast_training() -> pallet_training::Parameters<crate::BlockNumber> {
+	pallet_training::Parameters {
+		trainers: 4,
+		aggregators: 3,
+		commit_window: 3,
+		reveal_window: 3,
+		..crate::configs::DefaultTrainingParameters::get()
+	}
+}
+
 /// The genesis state for the given validators, sudo key and endowed accounts.
 ///
 /// The treasury account starts with the existential deposit so that the first fee paid into it
@@ -99,6 +113,7 @@ pub fn genesis(
 				.map(|(operator, key)| (operator, NODE_STAKE, key))
 				.collect::<Vec<_>>(),
 		},
+		training: TrainingConfig { parameters: Some(fast_training()) },
 	})
 }
 

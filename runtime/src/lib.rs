@@ -187,4 +187,8 @@ mod runtime {
 	/// Per-epoch emission, split between annotators, inference nodes and trainers.
 	#[runtime::pallet_index(13)]
 	pub type Rewards = pallet_rewards;
+
+	/// Federated training rounds: trainers' updates, robust aggregation, candidate models.
+	#[runtime::pallet_index(14)]
+	pub type Training = pallet_training;
 }

@@ -263,6 +263,13 @@ fn referenda_may_propose_only_whitelisted_calls() {
 		RuntimeCall::Rewards(pallet_rewards::Call::set_parameters {
 			parameters: pallet_rewards::Parameters { emission: UNIT, split: Default::default() },
 		}),
+		RuntimeCall::Training(pallet_training::Call::open_round {
+			model: 0,
+			base_version: 1,
+			dataset: pallet_training::DatasetSelector::Range { from: 0, to: 100 },
+			deadline: 100,
+			reward: 1_000,
+		}),
 	];
 	for call in &allowed {
 		assert!(GovernableCalls::contains(call), "{call:?}");
@@ -271,6 +278,10 @@ fn referenda_may_propose_only_whitelisted_calls() {
 		transfer(Sr25519Keyring::Bob, UNIT),
 		RuntimeCall::System(frame_system::Call::set_code { code: vec![] }),
 		RuntimeCall::Sudo(pallet_sudo::Call::remove_key {}),
+		RuntimeCall::Training(pallet_training::Call::commit_aggregate {
+			round: 0,
+			commitment: Default::default(),
+		}),
 	];
 	for call in &refused {
 		assert!(!GovernableCalls::contains(call), "{call:?}");

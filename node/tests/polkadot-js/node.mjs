@@ -20,7 +20,10 @@ export function freePort() {
   });
 }
 
-/** Starts `daollm-node --dev` with `extraArgs`; resolves to `{ wsUrl, metricsUrl, stop, log }`. */
+/**
+ * Starts `daollm-node --dev` with `extraArgs`; resolves to `{ wsUrl, metricsUrl, base, stop, log }`
+ * (`base`: the node's base path, removed when it stops).
+ */
 export async function startDevNode(extraArgs = []) {
   if (!NODE_BINARY) throw new Error('set DAOLLM_NODE to the daollm-node binary');
   const base = mkdtempSync(join(tmpdir(), 'daollm-js-'));
@@ -58,6 +61,7 @@ export async function startDevNode(extraArgs = []) {
   return {
     wsUrl: `ws://127.0.0.1:${rpcPort}`,
     metricsUrl: `http://127.0.0.1:${promPort}/metrics`,
+    base,
     stop,
     log: () => log,
   };

@@ -1,16 +1,23 @@
-//! # Inference host interface
+//! # Inference and training host interface
 //!
-//! The runtime's offchain worker analyses a proposal by calling [`inference::classify`], a host
-//! function: the Wasm runtime cannot run ONNX Runtime, so the node runs the model natively and
-//! hands back the quantised answer.
+//! The runtime's offchain workers reach the node's native engine through host functions: the Wasm
+//! runtime cannot run ONNX Runtime, so the node runs the model natively and hands back the answer.
 //!
-//! The node provides the model through an externalities extension, [`ClassifierExt`], which it
-//! registers **only** for offchain-worker calls. Block import, block authoring and runtime API
-//! calls run without it, and there `classify` answers [`InferenceError::Unavailable`]: consensus
-//! never depends on a model, only on the results nodes submitted.
+//! - [`inference::classify`] analyses a proposal and returns the quantised answer;
+//! - [`training::train`] trains the trainable layer of a base model on a trainer's partition of
+//!   the verified annotations and returns its update ([`daollm_primitives::training::ModelUpdate`],
+//!   SCALE-encoded);
+//! - [`training::aggregate`] combines a round's updates deterministically into a new model file,
+//!   which the node keeps and can run from then on, and returns the file's sha256.
 //!
-//! The node's executor must list [`inference::HostFunctions`] beside `sp_io`'s; a runtime that
-//! imports a host function its executor lacks fails to instantiate.
+//! The node provides the engine through externalities extensions, [`ClassifierExt`] and
+//! [`TrainerExt`], which it registers **only** for offchain-worker calls. Block import, block
+//! authoring and runtime API calls run without them, and there every host function answers
+//! `Unavailable`: consensus never depends on a model, only on what nodes submitted.
+//!
+//! The node's executor must list [`inference::HostFunctions`] and [`training::HostFunctions`]
+//! beside `sp_io`'s; a runtime that imports a host function its executor lacks fails to
+//! instantiate.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -18,9 +25,13 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};
+use daollm_primitives::training::{AggregationError, RobustRule};
 use scale_info::TypeInfo;
 use sp_runtime_interface::{
-	pass_by::{AllocateAndReturnByCodec, PassFatPointerAndRead, PassPointerAndRead},
+	pass_by::{
+		AllocateAndReturnByCodec, PassFatPointerAndDecode, PassFatPointerAndRead,
+		PassPointerAndRead,
+	},
 	runtime_interface,
 };
 
@@ -91,6 +102,125 @@ pub trait Inference {
 	}
 }
 
+/// One verified example a trainer trains on.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo)]
+pub struct Example {
+	/// The label the annotators agreed on.
+	pub label: u8,
+	/// The proposal body (UTF-8).
+	pub text: Vec<u8>,
+}
+
+/// How a trainer trains: plain SGD on the softmax cross-entropy of the model's linear layer.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, Debug, TypeInfo)]
+pub struct TrainingPlan {
+	/// Passes over the trainer's examples.
+	pub epochs: u8,
+	/// The step size, in millionths.
+	pub learning_rate_ppm: u32,
+	/// Seeds the order the examples are visited in.
+	pub seed: [u8; 32],
+}
+
+/// A trainer's update and how many examples it trained on.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo)]
+pub struct TrainedUpdate {
+	/// The SCALE-encoded [`daollm_primitives::training::ModelUpdate`].
+	pub update: Vec<u8>,
+	/// The examples it trained on (those whose text the model accepts).
+	pub samples: u32,
+}
+
+/// A model built from a round's updates.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo)]
+pub struct BuiltModel {
+	/// sha256 of the new model file.
+	pub sha256: [u8; 32],
+	/// Per update, in the order given: whether the robust rule kept it.
+	pub kept: Vec<bool>,
+}
+
+/// Why training or aggregation could not be done.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, Debug, TypeInfo)]
+pub enum TrainingError {
+	/// No engine runs in this context: block execution, or a node started without
+	/// `--inference-model`.
+	Unavailable,
+	/// The node has no model file with the base model's sha256.
+	ModelNotFound,
+	/// The base model has no trainable linear layer this engine understands.
+	NotTrainable,
+	/// There is nothing to train on.
+	NoExamples,
+	/// An update does not decode, names another base model or has the wrong shape.
+	BadUpdate,
+	/// The updates could not be aggregated.
+	Aggregation(AggregationError),
+	/// ONNX Runtime failed, or the new model could not be written (see the node's log).
+	Failed,
+}
+
+/// What the node plugs in to answer the [`training`] host functions.
+#[cfg(feature = "std")]
+pub trait Trainer: Send + Sync {
+	/// Trains the linear layer of model `base` on `examples`.
+	fn train(
+		&self,
+		base: &[u8; 32],
+		examples: Vec<Example>,
+		plan: TrainingPlan,
+	) -> Result<TrainedUpdate, TrainingError>;
+
+	/// Applies the aggregate of `updates` (sample count, SCALE-encoded update) under `rule` to
+	/// model `base`, keeps the new model and returns what was built.
+	fn aggregate(
+		&self,
+		base: &[u8; 32],
+		rule: RobustRule,
+		updates: Vec<(u32, Vec<u8>)>,
+	) -> Result<BuiltModel, TrainingError>;
+}
+
+#[cfg(feature = "std")]
+sp_externalities::decl_extension! {
+	/// The node's trainer, registered for offchain-worker calls only.
+	pub struct TrainerExt(std::sync::Arc<dyn Trainer>);
+}
+
+/// Host functions for federated training in the offchain worker.
+#[runtime_interface]
+pub trait Training {
+	/// Train the linear layer of the model whose ONNX file has sha256 `base` on `examples`.
+	///
+	/// Answers [`TrainingError::Unavailable`] outside offchain workers.
+	fn train(
+		&mut self,
+		base: PassPointerAndRead<&[u8; 32], 32>,
+		examples: PassFatPointerAndDecode<Vec<Example>>,
+		plan: PassFatPointerAndDecode<TrainingPlan>,
+	) -> AllocateAndReturnByCodec<Result<TrainedUpdate, TrainingError>> {
+		match self.extension::<TrainerExt>() {
+			Some(ext) => ext.0.train(base, examples, plan),
+			None => Err(TrainingError::Unavailable),
+		}
+	}
+
+	/// Build the model that the aggregate of `updates` under `rule` makes of model `base`.
+	///
+	/// Answers [`TrainingError::Unavailable`] outside offchain workers.
+	fn aggregate(
+		&mut self,
+		base: PassPointerAndRead<&[u8; 32], 32>,
+		rule: PassFatPointerAndDecode<RobustRule>,
+		updates: PassFatPointerAndDecode<Vec<(u32, Vec<u8>)>>,
+	) -> AllocateAndReturnByCodec<Result<BuiltModel, TrainingError>> {
+		match self.extension::<TrainerExt>() {
+			Some(ext) => ext.0.aggregate(base, rule, updates),
+			None => Err(TrainingError::Unavailable),
+		}
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -108,10 +238,19 @@ mod tests {
 	}
 
 	#[test]
-	fn without_the_extension_classify_is_unavailable() {
+	fn without_the_extensions_the_engine_is_unavailable() {
 		let mut ext = sp_io::TestExternalities::default();
 		ext.execute_with(|| {
 			assert_eq!(inference::classify(&[0; 32], b"text"), Err(InferenceError::Unavailable));
+			let plan = TrainingPlan { epochs: 1, learning_rate_ppm: 1, seed: [0; 32] };
+			assert_eq!(
+				training::train(&[0; 32], Vec::new(), plan),
+				Err(TrainingError::Unavailable)
+			);
+			assert_eq!(
+				training::aggregate(&[0; 32], RobustRule::Median, Vec::new()),
+				Err(TrainingError::Unavailable)
+			);
 		});
 	}
 

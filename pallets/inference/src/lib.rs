@@ -74,7 +74,9 @@ use alloc::vec::Vec;
 use consensus::Verdict;
 use daollm_primitives::{
 	inference::{commitment, InferenceResult, Salt},
-	traits::{ActiveModel, Contribution, InferenceTasks, ProposalAnalysed, RewardPoints},
+	traits::{
+		ActiveModel, ComputeNodes, Contribution, InferenceTasks, ProposalAnalysed, RewardPoints,
+	},
 	LabelIndex, ProposalId,
 };
 use frame_support::{
@@ -1290,6 +1292,30 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(open == Tasks::<T>::count(), "Tasks counter is off");
 		Ok(())
+	}
+}
+
+impl<T: Config> ComputeNodes<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn draw(seed: &H256, count: u32) -> Vec<(T::AccountId, BalanceOf<T>)> {
+		let candidates = Candidates::<T>::get();
+		let weights: Vec<u128> =
+			candidates.iter().map(|(_, w)| (*w).unique_saturated_into()).collect();
+		consensus::draw_committee(&weights, count, seed)
+			.into_iter()
+			.filter_map(|index| candidates.get(index))
+			.map(|(node, _)| {
+				let stake = Nodes::<T>::get(node).map_or_else(Zero::zero, |n| n.stake);
+				(node.clone(), stake)
+			})
+			.collect()
+	}
+
+	fn draw_weight(count: u32) -> Weight {
+		T::DbWeight::get().reads(1u64.saturating_add(count.into()))
+	}
+
+	fn node_of_key(key: &T::AccountId) -> Option<T::AccountId> {
+		KeyOwner::<T>::get(key)
 	}
 }
 

@@ -15,9 +15,8 @@
 //! commitment), and a transaction sent is not sent again for [`RESEND_AFTER`] blocks. A node
 //! without a registered key, or without the task's model, does nothing and logs why.
 //!
-//! Several transactions from one key in one block get consecutive nonces; the next nonce is
-//! kept in offchain storage for [`RESEND_AFTER`] blocks, after which the chain's nonce rules
-//! again (a dropped transaction must not block the key's later ones forever).
+//! Several transactions from one key in one block (this worker's and the training worker's) get
+//! consecutive nonces: see [`daollm_primitives::offchain`].
 
 use crate::{Call, Commitments, Config, KeyOwner, Pallet, Reveals, TaskId, TaskOf, Tasks};
 use alloc::vec::Vec;
@@ -26,10 +25,11 @@ use daollm_inference_interface::{inference, InferenceError};
 use daollm_primitives::{
 	content::offchain_body_key,
 	inference::{commitment, InferenceResult, Salt},
+	offchain::submit_signed,
 };
 use frame_support::traits::Get;
 use frame_system::{
-	offchain::{Account, Signer, SubmitTransaction},
+	offchain::{Account, Signer},
 	pallet_prelude::BlockNumberFor,
 };
 use sp_runtime::{
@@ -61,10 +61,6 @@ pub struct Answer<BlockNumber> {
 /// Where the worker keeps `node`'s answer to `task`.
 pub fn answer_key<AccountId: Encode>(task: TaskId, node: &AccountId) -> Vec<u8> {
 	[STORE_PREFIX, b"answer/", &(task, node).encode()[..]].concat()
-}
-
-fn nonce_key<AccountId: Encode>(account: &AccountId) -> Vec<u8> {
-	[STORE_PREFIX, b"nonce/", &account.encode()[..]].concat()
 }
 
 /// A step the worker takes for one member of one task.
@@ -252,44 +248,23 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Signs `call` with `account`'s key and submits it to the node's transaction pool, with the
-	/// next nonce this worker has not used. (`Signer::send_signed_transaction` would take the
-	/// chain's nonce for each, so a second transaction in one block would replace the first.)
+	/// next nonce this node's workers have not used
+	/// ([`daollm_primitives::offchain::submit_signed`]).
 	fn send(now: BlockNumberFor<T>, account: &Account<T>, call: Call<T>) {
-		let chain_nonce = frame_system::Pallet::<T>::account_nonce(&account.id);
-		let nonce_key = nonce_key(&account.id);
-		let nonce_store = StorageValueRef::persistent(&nonce_key);
-		let nonce = match nonce_store.get::<(T::Nonce, BlockNumberFor<T>)>() {
-			Ok(Some((next, at)))
-				if next > chain_nonce && now < at.saturating_add(RESEND_AFTER.into()) =>
-			{
-				next
-			},
-			_ => chain_nonce,
-		};
 		let name = match &call {
 			Call::commit { task, .. } => ("commit", *task),
 			Call::reveal { task, .. } => ("reveal", *task),
 			_ => ("call", 0),
 		};
-		let sent = T::create_signed_transaction::<T::AuthorityId>(
-			call.into(),
-			account.public.clone(),
-			account.id.clone(),
-			nonce,
-		)
-		.ok_or(())
-		.and_then(SubmitTransaction::<T, Call<T>>::submit_transaction);
-		match sent {
-			Ok(()) => {
-				nonce_store.set(&(nonce.saturating_add(One::one()), now));
-				log::info!(target: LOG_TARGET, "task {}: {} sent (nonce {nonce:?})", name.1, name.0);
-			},
-			Err(()) => log::warn!(
+		if submit_signed::<T, Call<T>, T::AuthorityId>(now, account, call) {
+			log::info!(target: LOG_TARGET, "task {}: {} sent", name.1, name.0);
+		} else {
+			log::warn!(
 				target: LOG_TARGET,
 				"task {}: {} could not be signed or was refused by the pool",
 				name.1,
 				name.0
-			),
+			);
 		}
 	}
 }

@@ -213,15 +213,7 @@ impl<AccountId, Key, Balance: Copy + Saturating + Zero, BlockNumber, MaxChunks: 
 }
 
 /// A committee seat: the node and its stake when drawn, which weighs its answer.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, Debug, TypeInfo, MaxEncodedLen,
-)]
-pub struct Seat<AccountId, Balance> {
-	/// The node's operator account.
-	pub node: AccountId,
-	/// Its stake when the committee was drawn.
-	pub stake: Balance,
-}
+pub use daollm_primitives::Seat;
 
 /// An open analysis task.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]

@@ -58,7 +58,7 @@ pub use weights::WeightInfo;
 
 use alloc::{boxed::Box, vec::Vec};
 use codec::{DecodeLimit, Encode};
-use daollm_primitives::traits::ActiveModel;
+use daollm_primitives::traits::{ActiveModel, ModelVersions};
 use frame_support::{
 	dispatch::{GetDispatchInfo, PostDispatchInfo},
 	pallet_prelude::*,
@@ -1032,6 +1032,24 @@ impl<T: Config> Pallet<T> {
 }
 
 /// The active version of the analysis model is what inference tasks run.
+impl<T: Config> ModelVersions for Pallet<T> {
+	fn version_hash(model: ModelId, version: Version) -> Option<H256> {
+		Versions::<T>::get(model, version).map(|v| v.sha256)
+	}
+
+	fn add_version(model: ModelId, sha256: H256, uri: Vec<u8>) -> Result<Version, DispatchError> {
+		let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+		let latest = Versions::<T>::get(model, info.latest).ok_or(Error::<T>::UnknownVersion)?;
+		let labels = latest.labels.into_iter().map(|l| l.into_inner()).collect();
+		Self::do_register(info.name.into_inner(), sha256, uri, labels, latest.input)
+			.map(|(_, version)| version)
+	}
+
+	fn add_version_weight() -> Weight {
+		T::WeightInfo::register_model()
+	}
+}
+
 impl<T: Config> ActiveModel for Pallet<T> {
 	fn active_model() -> Option<H256> {
 		Self::active_version(T::AnalysisModel::get()).map(|(_, v)| v.sha256)

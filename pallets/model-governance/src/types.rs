@@ -10,11 +10,9 @@ use sp_runtime::{
 	Perbill, Weight,
 };
 
-/// Identifies a model (a line of versions under one name).
-pub type ModelId = u32;
-
-/// A model's version number: 1 for its first registered version, then 2, 3, …
-pub type Version = u32;
+/// Identifies a model (a line of versions under one name), and its version numbers: 1 for its
+/// first registered version, then 2, 3, …
+pub use daollm_primitives::{ModelId, ModelVersion as Version};
 
 /// Identifies a referendum.
 pub type ReferendumIndex = u32;

@@ -75,7 +75,7 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use daollm_primitives::{
 	content::{cid_v1_raw_blake2b_256, offchain_body_key},
-	traits::{Contribution, InferenceTasks, ProposalAnalysed, RewardPoints},
+	traits::{Contribution, InferenceTasks, ProposalAnalysed, RewardPoints, TrainingData},
 	LabelIndex, ProposalId,
 };
 use frame_support::{
@@ -668,6 +668,16 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(examples == TrainingSet::<T>::count(), "TrainingSet counter is off");
 		Ok(())
+	}
+}
+
+impl<T: Config> TrainingData for Pallet<T> {
+	fn example(proposal: ProposalId) -> Option<(H256, LabelIndex)> {
+		TrainingSet::<T>::get(proposal).map(|e| (e.content_hash, e.label))
+	}
+
+	fn example_weight() -> Weight {
+		T::DbWeight::get().reads(1)
 	}
 }
 

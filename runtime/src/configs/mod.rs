@@ -11,6 +11,7 @@ mod rewards;
 mod sudo;
 mod system;
 mod timestamp;
+mod training;
 mod transaction_payment;
 
 pub use inference::SHIPPED_MODEL_SHA256;
@@ -18,4 +19,5 @@ pub use model_governance::{GovernableCalls, ANALYSIS_MODEL};
 pub use offchain::tx_extension;
 pub use proposals::LabelCount;
 pub use system::{RuntimeBlockLength, RuntimeBlockWeights};
+pub use training::DefaultTrainingParameters;
 pub use transaction_payment::{TransactionByteFee, TreasuryAccount};

@@ -51,9 +51,9 @@ impl Get<u32> for AnalysisLabels {
 	}
 }
 
-/// The calls a referendum may propose: registering and activating models, every pallet's
-/// parameter setter (governance's own, inference's, the rewards' emission and split), removing
-/// spam proposals, and authorising a runtime upgrade (whose code anyone then applies with
+/// The calls a referendum may propose: registering and activating models, opening training
+/// rounds, every pallet's parameter setter (governance's own, inference's, training's, the
+/// rewards' emission and split), removing spam proposals, and authorising a runtime upgrade (whose code anyone then applies with
 /// `system.applyAuthorizedUpgrade`).
 pub struct GovernableCalls;
 impl Contains<RuntimeCall> for GovernableCalls {
@@ -67,7 +67,10 @@ impl Contains<RuntimeCall> for GovernableCalls {
 					| Governance::set_parameters { .. }
 			) | RuntimeCall::Inference(pallet_inference::Call::set_parameters { .. })
 				| RuntimeCall::Rewards(pallet_rewards::Call::set_parameters { .. })
-				| RuntimeCall::Proposals(pallet_proposals::Call::mark_spam { .. })
+				| RuntimeCall::Training(
+					pallet_training::Call::open_round { .. }
+						| pallet_training::Call::set_parameters { .. }
+				) | RuntimeCall::Proposals(pallet_proposals::Call::mark_spam { .. })
 				| RuntimeCall::System(
 					frame_system::Call::authorize_upgrade { .. }
 						| frame_system::Call::authorize_upgrade_without_checks { .. }

@@ -1,0 +1,330 @@
+//! Federated training's native steps: a trainer's local SGD, the aggregate's model build, and the
+//! evaluation of a model on labelled text.
+//!
+//! **Training.** The base model's graph is extended to output its linear layer's input (the
+//! normalised TF-IDF features, [`onnx::with_feature_output`]); ONNX Runtime computes them for the
+//! trainer's examples. Then `epochs` passes of plain SGD on the softmax cross-entropy, in `f64`,
+//! visiting the examples in an order drawn from the plan's seed, move the layer's weights and
+//! biases; the update is the change, in fixed point ([`to_fixed`]).
+//!
+//! **Aggregation.** [`aggregate`](daollm_primitives::training::aggregate) combines the round's
+//! updates in integer arithmetic; the new layer is `base + aggregate` rounded once to `f32`, and
+//! [`onnx::with_linear_layer`] writes it into a copy of the base file. Every step is
+//! deterministic, so every node that builds the round's model gets the same bytes, and the same
+//! sha256.
+
+use crate::{
+	input, model, model::Model, onnx, BuiltModel, Engine, EngineError, Example, ModelHash,
+	ModelInfo, TrainedUpdate, TrainingError, TrainingPlan,
+};
+use codec::{DecodeAll, Encode};
+use daollm_primitives::{
+	training::{aggregate, from_fixed, to_fixed, Contribution, ModelUpdate, RobustRule},
+	Hash as H256,
+};
+use ort::value::Tensor;
+
+const LOG_TARGET: &str = "training";
+
+/// Texts per ONNX Runtime run when computing features.
+const FEATURE_BATCH: usize = 16;
+
+/// One example's features: the non-zero ones, as (index, value).
+type SparseFeatures = Vec<(usize, f64)>;
+
+/// Accuracy and macro-F1 of a model on labelled examples.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluation {
+	/// Examples scored.
+	pub examples: usize,
+	/// Share labelled correctly.
+	pub accuracy: f64,
+	/// The unweighted mean over labels of each label's F1.
+	pub macro_f1: f64,
+}
+
+fn failed(what: &str, e: impl std::fmt::Display) -> TrainingError {
+	log::warn!(target: LOG_TARGET, "{what}: {e}");
+	TrainingError::Failed
+}
+
+impl Engine {
+	/// Trains the linear layer of model `base` on `examples` as `plan` says.
+	pub fn train(
+		&self,
+		base: &ModelHash,
+		examples: &[Example],
+		plan: &TrainingPlan,
+	) -> Result<TrainedUpdate, TrainingError> {
+		let model = self.model(base).ok_or(TrainingError::ModelNotFound)?;
+		let layer = onnx::linear_layer(model.bytes()).map_err(|e| {
+			log::warn!(target: LOG_TARGET, "base model {}: {e}", model::hex(base));
+			TrainingError::NotTrainable
+		})?;
+		let mut texts = Vec::with_capacity(examples.len());
+		let mut labels = Vec::with_capacity(examples.len());
+		for example in examples {
+			match input::validate(&example.text) {
+				Ok(text) if (example.label as usize) < layer.labels => {
+					texts.push(input::normalise(text));
+					labels.push(example.label as usize);
+				},
+				_ => log::debug!(target: LOG_TARGET, "an example the model cannot read, skipped"),
+			}
+		}
+		if texts.is_empty() {
+			return Err(TrainingError::NoExamples);
+		}
+		let features = self.features(model.bytes(), &texts, layer.features)?;
+
+		let mut weights: Vec<f64> = layer.coefficients.iter().map(|&w| w as f64).collect();
+		let mut biases: Vec<f64> = layer.intercepts.iter().map(|&b| b as f64).collect();
+		let rate = plan.learning_rate_ppm as f64 / 1_000_000.0;
+		let mut order: Vec<usize> = (0..texts.len()).collect();
+		let mut random = XorShift::new(&plan.seed);
+		let mut probabilities = vec![0f64; layer.labels];
+		for _ in 0..plan.epochs {
+			random.shuffle(&mut order);
+			for &i in &order {
+				softmax(&weights, &biases, &features[i], layer.features, &mut probabilities);
+				for (k, p) in probabilities.iter().enumerate() {
+					let gradient = p - if k == labels[i] { 1.0 } else { 0.0 };
+					let row = &mut weights[k * layer.features..(k + 1) * layer.features];
+					for &(j, x) in &features[i] {
+						row[j] -= rate * gradient * x;
+					}
+					biases[k] -= rate * gradient;
+				}
+			}
+		}
+
+		let values = weights
+			.iter()
+			.zip(&layer.coefficients)
+			.chain(biases.iter().zip(&layer.intercepts))
+			.map(|(new, old)| to_fixed(new - *old as f64))
+			.collect();
+		let update = ModelUpdate {
+			base: H256::from(*base),
+			labels: layer.labels as u32,
+			features: layer.features as u32,
+			values,
+		};
+		Ok(TrainedUpdate { update: update.encode(), samples: texts.len() as u32 })
+	}
+
+	/// The features the layer of the model in `bytes` sees for each of `texts` (normalised).
+	fn features(
+		&self,
+		bytes: &[u8],
+		texts: &[String],
+		width: usize,
+	) -> Result<Vec<SparseFeatures>, TrainingError> {
+		let (extended, output) =
+			onnx::with_feature_output(bytes).map_err(|_| TrainingError::NotTrainable)?;
+		let mut session = model::builder(&self.environment, self.threads)
+			.and_then(|mut b| b.commit_from_memory(&extended))
+			.map_err(|e| failed("feature session", e))?;
+		let mut out = Vec::with_capacity(texts.len());
+		for batch in texts.chunks(FEATURE_BATCH) {
+			let tensor = Tensor::from_string_array(([batch.len(), 1usize], batch))
+				.map_err(|e| failed("feature input", e))?;
+			let input = session.inputs()[0].name().to_owned();
+			let outputs = session
+				.run(ort::inputs![input.as_str() => tensor])
+				.map_err(|e| failed("feature run", e))?;
+			let rows = outputs[output.as_str()]
+				.try_extract_array::<f32>()
+				.map_err(|e| failed("feature output", e))?;
+			if rows.len() != batch.len() * width {
+				return Err(failed("feature output", "not one row of features per text"));
+			}
+			let flat: Vec<f32> = rows.iter().copied().collect();
+			for row in flat.chunks_exact(width) {
+				out.push(
+					row.iter()
+						.enumerate()
+						.filter(|(_, x)| **x != 0.0)
+						.map(|(j, x)| (j, *x as f64))
+						.collect(),
+				);
+			}
+		}
+		Ok(out)
+	}
+
+	/// Builds the model that the aggregate of `updates` (sample count, SCALE-encoded update)
+	/// under `rule` makes of model `base`; keeps it (and writes it to the store, if any).
+	pub fn aggregate(
+		&self,
+		base: &ModelHash,
+		rule: RobustRule,
+		updates: &[(u32, Vec<u8>)],
+	) -> Result<(ModelInfo, Vec<bool>), TrainingError> {
+		let model = self.model(base).ok_or(TrainingError::ModelNotFound)?;
+		let mut layer =
+			onnx::linear_layer(model.bytes()).map_err(|_| TrainingError::NotTrainable)?;
+		let decoded = updates
+			.iter()
+			.map(|(samples, bytes)| {
+				let update = ModelUpdate::decode_all(&mut &bytes[..])
+					.map_err(|_| TrainingError::BadUpdate)?;
+				let fits = update.base.0 == *base
+					&& update.labels as usize == layer.labels
+					&& update.features as usize == layer.features
+					&& update.is_well_formed();
+				if fits {
+					Ok((*samples, update.values))
+				} else {
+					Err(TrainingError::BadUpdate)
+				}
+			})
+			.collect::<Result<Vec<_>, _>>()?;
+		let contributions: Vec<Contribution<'_>> = decoded
+			.iter()
+			.map(|(samples, values)| Contribution { samples: *samples, values })
+			.collect();
+		let result = aggregate(rule, &contributions).map_err(TrainingError::Aggregation)?;
+
+		let (weights, biases) = result.values.split_at(layer.coefficients.len());
+		for (w, delta) in layer.coefficients.iter_mut().zip(weights) {
+			*w = (*w as f64 + from_fixed(*delta)) as f32;
+		}
+		for (b, delta) in layer.intercepts.iter_mut().zip(biases) {
+			*b = (*b as f64 + from_fixed(*delta)) as f32;
+		}
+		let bytes = onnx::with_linear_layer(model.bytes(), &layer)
+			.map_err(|e| failed("writing the new layer", e))?;
+		let sha256 = sp_crypto_hashing::sha2_256(&bytes);
+		let path = match &self.store {
+			Some(dir) => dir.join(format!("{}.onnx", model::hex(&sha256))),
+			None => format!("built/{}.onnx", model::hex(&sha256)).into(),
+		};
+		if let Some(existing) = self.model(&sha256) {
+			return Ok((existing.info(), result.kept));
+		}
+		if self.store.is_some() {
+			std::fs::write(&path, &bytes)
+				.map_err(|e| failed(&format!("writing {}", path.display()), e))?;
+		}
+		let built = Model::from_bytes(&self.environment, &path, bytes, Some(sha256), self.threads)
+			.map_err(|e: EngineError| failed("loading the built model", e))?;
+		let info = self.insert(built);
+		log::info!(
+			target: LOG_TARGET,
+			"🧠 model {} built from {} update(s) of {} ({} kept)",
+			model::hex(&info.sha256),
+			updates.len(),
+			model::hex(base),
+			result.kept.iter().filter(|k| **k).count()
+		);
+		Ok((info, result.kept))
+	}
+
+	/// Scores model `model` on `examples` (label, raw text).
+	pub fn evaluate(
+		&self,
+		model: &ModelHash,
+		examples: &[(u8, String)],
+	) -> Result<Evaluation, TrainingError> {
+		let labels = self.model(model).ok_or(TrainingError::ModelNotFound)?.info().labels;
+		// confusion[truth][predicted]
+		let mut confusion = vec![vec![0usize; labels]; labels];
+		for (truth, text) in examples {
+			let predicted = self
+				.classify(model, text.as_bytes())
+				.map_err(|e| failed("evaluation", format!("{e:?}")))?
+				.label as usize;
+			let truth = *truth as usize;
+			if truth < labels && predicted < labels {
+				confusion[truth][predicted] += 1;
+			}
+		}
+		let total: usize = confusion.iter().flatten().sum();
+		let correct: usize = (0..labels).map(|k| confusion[k][k]).sum();
+		let f1 = |k: usize| {
+			let tp = confusion[k][k] as f64;
+			let predicted: usize = (0..labels).map(|t| confusion[t][k]).sum();
+			let actual: usize = confusion[k].iter().sum();
+			if predicted + actual == 0 {
+				0.0
+			} else {
+				2.0 * tp / (predicted + actual) as f64
+			}
+		};
+		Ok(Evaluation {
+			examples: total,
+			accuracy: correct as f64 / total.max(1) as f64,
+			macro_f1: (0..labels).map(f1).sum::<f64>() / labels.max(1) as f64,
+		})
+	}
+}
+
+/// `probabilities` = softmax(weights · x + biases).
+fn softmax(
+	weights: &[f64],
+	biases: &[f64],
+	x: &[(usize, f64)],
+	width: usize,
+	probabilities: &mut [f64],
+) {
+	for (k, p) in probabilities.iter_mut().enumerate() {
+		let row = &weights[k * width..(k + 1) * width];
+		*p = biases[k] + x.iter().map(|&(j, v)| row[j] * v).sum::<f64>();
+	}
+	let max = probabilities.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+	let mut sum = 0.0;
+	for p in probabilities.iter_mut() {
+		*p = (*p - max).exp();
+		sum += *p;
+	}
+	for p in probabilities.iter_mut() {
+		*p /= sum;
+	}
+}
+
+/// xorshift64*: the order a trainer visits its examples in, reproducible from the plan's seed.
+struct XorShift(u64);
+
+impl XorShift {
+	fn new(seed: &[u8; 32]) -> Self {
+		let mut state = [0u8; 8];
+		state.copy_from_slice(&seed[..8]);
+		Self(u64::from_le_bytes(state) | 1)
+	}
+
+	fn next(&mut self) -> u64 {
+		self.0 ^= self.0 >> 12;
+		self.0 ^= self.0 << 25;
+		self.0 ^= self.0 >> 27;
+		self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+	}
+
+	fn shuffle<T>(&mut self, items: &mut [T]) {
+		for i in (1..items.len()).rev() {
+			let j = (self.next() % (i as u64 + 1)) as usize;
+			items.swap(i, j);
+		}
+	}
+}
+
+impl crate::Trainer for Engine {
+	fn train(
+		&self,
+		base: &[u8; 32],
+		examples: Vec<Example>,
+		plan: TrainingPlan,
+	) -> Result<TrainedUpdate, TrainingError> {
+		Engine::train(self, base, &examples, &plan)
+	}
+
+	fn aggregate(
+		&self,
+		base: &[u8; 32],
+		rule: RobustRule,
+		updates: Vec<(u32, Vec<u8>)>,
+	) -> Result<BuiltModel, TrainingError> {
+		Engine::aggregate(self, base, rule, &updates)
+			.map(|(info, kept)| BuiltModel { sha256: info.sha256, kept })
+	}
+}

@@ -1,0 +1,217 @@
+//! Benchmarks of every call and of the hooks' work (starting aggregation, deciding a round), at
+//! their worst case: the widest dataset, the most trainers and aggregators, the largest update.
+
+use super::*;
+use daollm_primitives::training::ModelUpdate;
+use frame_benchmarking::v2::*;
+use frame_system::RawOrigin;
+
+/// What the benchmarks need from the runtime that the pallet cannot make itself.
+pub trait BenchmarkHelper<AccountId> {
+	/// Makes sure at least `count` staked nodes exist for [`Config::Nodes`] to draw.
+	fn nodes(count: u32);
+	/// The account `node`'s signing key signs as.
+	fn signer(node: &AccountId) -> AccountId;
+	/// A registered model version to train from.
+	fn base_model() -> (ModelId, ModelVersion);
+	/// Makes proposals `0..count` verified examples.
+	fn examples(count: u32);
+}
+
+/// An update of the round's base model, `bytes` long when encoded (give or take a few bytes).
+fn update<T: Config>(base: H256, bytes: u32) -> BoundedVec<u8, T::MaxUpdateLen> {
+	let values = (bytes.saturating_sub(48) / 4).max(2);
+	let update =
+		ModelUpdate { base, labels: 1, features: values - 1, values: vec![1; values as usize] };
+	update.encode().try_into().expect("MaxUpdateLen fits the benchmark's sizes")
+}
+
+/// Opens a round over `examples` examples with `trainers` trainers; the round and its trainers.
+fn round<T: Config>(examples: u32, trainers: u32) -> (RoundId, Vec<T::AccountId>) {
+	T::BenchmarkHelper::examples(examples);
+	T::BenchmarkHelper::nodes(trainers.max(T::MaxAggregators::get()));
+	let (model, version) = T::BenchmarkHelper::base_model();
+	Params::<T>::mutate(|p| p.trainers = trainers);
+	let deadline = frame_system::Pallet::<T>::block_number().saturating_add(10u32.into());
+	Pallet::<T>::open_round(
+		RawOrigin::Root.into(),
+		model,
+		version,
+		DatasetSelector::Range { from: 0, to: examples },
+		deadline,
+		1_000,
+	)
+	.expect("nodes, a model and examples exist");
+	let round = NextRoundId::<T>::get() - 1;
+	let trainers = Rounds::<T>::get(round).expect("open").trainers;
+	(round, trainers.into_iter().map(|s| s.node).collect())
+}
+
+/// Every trainer of `round` commits a small update.
+fn commit_all<T: Config>(round: RoundId, trainers: &[T::AccountId]) {
+	let base = Rounds::<T>::get(round).expect("open").base;
+	for trainer in trainers {
+		Pallet::<T>::commit_update(
+			RawOrigin::Signed(T::BenchmarkHelper::signer(trainer)).into(),
+			round,
+			update::<T>(base, 64),
+			1,
+		)
+		.expect("a trainer commits");
+	}
+}
+
+/// Ends `round`'s training with `aggregators` aggregators; the aggregators.
+fn aggregating<T: Config>(round: RoundId, aggregators: u32) -> Vec<T::AccountId> {
+	Params::<T>::mutate(|p| p.aggregators = aggregators);
+	let mut record = Rounds::<T>::get(round).expect("open");
+	let now = record.deadline.saturating_add(1u32.into());
+	frame_system::Pallet::<T>::set_block_number(now);
+	assert!(!Pallet::<T>::start_aggregation(round, &mut record, now), "aggregators drawn");
+	let seated = record.aggregators.iter().map(|s| s.node.clone()).collect();
+	Rounds::<T>::insert(round, record);
+	seated
+}
+
+fn kept<T: Config>(count: u32) -> BoundedVec<bool, T::MaxTrainers> {
+	vec![true; count as usize].try_into().expect("at most MaxTrainers updates")
+}
+
+/// Every aggregator of `round` commits to (and, if `reveal`, reveals) the same answer.
+fn answer_all<T: Config>(round: RoundId, aggregators: &[T::AccountId], updates: u32, reveal: bool) {
+	let model = H256::repeat_byte(0x5A);
+	for aggregator in aggregators {
+		let origin = || RawOrigin::Signed(T::BenchmarkHelper::signer(aggregator));
+		let commitment = aggregate_commitment(&model, &kept::<T>(updates), &[0; 32], aggregator);
+		Pallet::<T>::commit_aggregate(origin().into(), round, commitment)
+			.expect("an aggregator commits");
+	}
+	if reveal {
+		for aggregator in aggregators {
+			Pallet::<T>::reveal_aggregate(
+				RawOrigin::Signed(T::BenchmarkHelper::signer(aggregator)).into(),
+				round,
+				model,
+				kept::<T>(updates),
+				[0; 32],
+			)
+			.expect("an aggregator reveals");
+		}
+	}
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn open_round(
+		e: Linear<1, { T::MaxExamples::get() }>,
+		t: Linear<1, { T::MaxTrainers::get() }>,
+	) {
+		T::BenchmarkHelper::examples(e);
+		T::BenchmarkHelper::nodes(t);
+		let (model, version) = T::BenchmarkHelper::base_model();
+		Params::<T>::mutate(|p| p.trainers = t);
+		let deadline = frame_system::Pallet::<T>::block_number().saturating_add(10u32.into());
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Root,
+			model,
+			version,
+			DatasetSelector::Range { from: 0, to: e },
+			deadline,
+			1_000,
+		);
+
+		assert_eq!(NextRoundId::<T>::get(), 1);
+	}
+
+	#[benchmark]
+	fn commit_update(b: Linear<64, { T::MaxUpdateLen::get() }>) {
+		let (round, trainers) = round::<T>(1, 1);
+		let base = Rounds::<T>::get(round).expect("open").base;
+		let signer = T::BenchmarkHelper::signer(&trainers[0]);
+		let update = update::<T>(base, b);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(signer), round, update, 1);
+
+		assert!(Updates::<T>::contains_key(round, &trainers[0]));
+	}
+
+	#[benchmark]
+	fn commit_aggregate() {
+		let (round, trainers) = round::<T>(1, 1);
+		commit_all::<T>(round, &trainers);
+		let aggregators = aggregating::<T>(round, 1);
+		let signer = T::BenchmarkHelper::signer(&aggregators[0]);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(signer), round, H256::repeat_byte(1));
+
+		assert!(AggregateCommitments::<T>::contains_key(round, &aggregators[0]));
+	}
+
+	#[benchmark]
+	fn reveal_aggregate(t: Linear<1, { T::MaxTrainers::get() }>) {
+		let (round, trainers) = round::<T>(t, t);
+		commit_all::<T>(round, &trainers);
+		let updates = trainers.len() as u32;
+		let aggregators = aggregating::<T>(round, 1);
+		answer_all::<T>(round, &aggregators, updates, false);
+		let signer = T::BenchmarkHelper::signer(&aggregators[0]);
+		let model = H256::repeat_byte(0x5A);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(signer), round, model, kept::<T>(updates), [0; 32]);
+
+		assert!(AggregateReveals::<T>::contains_key(round, &aggregators[0]));
+	}
+
+	#[benchmark]
+	fn set_parameters() {
+		let parameters = T::DefaultParameters::get();
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, parameters.clone());
+
+		assert_eq!(Params::<T>::get(), parameters);
+	}
+
+	#[benchmark]
+	fn start_aggregation(a: Linear<1, { T::MaxAggregators::get() }>) {
+		let (round, trainers) = round::<T>(1, 1);
+		commit_all::<T>(round, &trainers);
+		Params::<T>::mutate(|p| p.aggregators = a);
+		let mut record = Rounds::<T>::get(round).expect("open");
+		let now = record.deadline.saturating_add(1u32.into());
+
+		#[block]
+		{
+			Pallet::<T>::start_aggregation(round, &mut record, now);
+		}
+
+		assert!(matches!(record.phase, Phase::Aggregating { .. }));
+	}
+
+	#[benchmark]
+	fn decide(a: Linear<1, { T::MaxAggregators::get() }>, t: Linear<1, { T::MaxTrainers::get() }>) {
+		let (round, trainers) = round::<T>(t, t);
+		commit_all::<T>(round, &trainers);
+		let updates = trainers.len() as u32;
+		let aggregators = aggregating::<T>(round, a);
+		answer_all::<T>(round, &aggregators, updates, true);
+		let mut record = Rounds::<T>::get(round).expect("aggregating");
+
+		#[block]
+		{
+			Pallet::<T>::decide(round, &mut record);
+		}
+
+		assert!(matches!(Outcomes::<T>::get(round), Some(Outcome::Candidate { .. })));
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,817 @@
+//! # Training Pallet
+//!
+//! Federated training rounds that improve the analysis model from the verified annotations.
+//!
+//! ## Overview
+//!
+//! [`Config::GovernanceOrigin`] opens a **round** ([`Pallet::open_round`]): a base model version,
+//! a dataset (the verified annotations of the proposals pallet, [`DatasetSelector`]), a deadline
+//! and the reward points the round pays its trainers. The round keeps a snapshot of the example
+//! ids and draws `trainers` **trainers** from the network's staked nodes ([`Config::Nodes`], the
+//! inference nodes: same stake, same `infr` key), each weighing its stake times its reputation.
+//! Trainer `i` of `n` owns the partition of every `n`-th example from position `i`.
+//!
+//! 1. **Training** (until the deadline): each trainer's offchain worker trains the base model's
+//!    linear layer on its partition (a native host function: a few epochs of SGD, see
+//!    `daollm-inference-engine`) and submits [`Pallet::commit_update`] with the update's bytes
+//!    and its sample count. The chain keeps the update's hash and sample count; the bytes go to
+//!    every node's offchain index, where aggregators read them.
+//! 2. **Aggregation**: at the deadline, `aggregators` **aggregators** are drawn the same way.
+//!    Each builds the new model deterministically (fixed-point FedAvg weighted by sample count,
+//!    with the round's robust rule: coordinate-wise trimmed mean or median, see
+//!    [`daollm_primitives::training`]) and commits to `(model sha256, kept updates)`
+//!    ([`Pallet::commit_aggregate`]), then reveals it ([`Pallet::reveal_aggregate`]).
+//! 3. **Outcome**: after the reveal window (or the last reveal), the answer with the most
+//!    revealed stake wins if it holds `agreement` of it: its model is registered as the next
+//!    version of the round's model ([`Config::Models`]) — a **candidate** that governance may
+//!    activate. Trainers whose updates the rule kept share the round's reward points pro rata to
+//!    their samples; trainers trimmed away earn nothing; aggregators whose answer won earn
+//!    `aggregator_points` each ([`Config::RewardPoints`]).
+//!
+//! Every node with an engine rebuilds a candidate from the same updates (the build is
+//! deterministic, so it gets the same file) and can run it once governance activates it.
+//!
+//! Honest trainers and aggregators pay no fees for their transactions.
+//!
+//! ## Invariants (`try_state`)
+//!
+//! Live rounds are open and unique; a round's counters match its stored updates, commitments and
+//! reveals; no closed round is live, and every closed round has an outcome.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
+#[cfg(test)]
+mod mock;
+pub mod offchain;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+use alloc::{collections::BTreeMap, vec::Vec};
+use codec::Encode;
+use daollm_primitives::{
+	training::{aggregate_commitment, ModelUpdate},
+	traits::{ComputeNodes, Contribution, ModelVersions, RewardPoints, TrainingData},
+	ModelId, ModelVersion, ProposalId,
+};
+use frame_support::{pallet_prelude::*, traits::Randomness};
+use frame_system::pallet_prelude::*;
+use sp_core::H256;
+use sp_runtime::{
+	traits::{AtLeast32BitUnsigned, Saturating, Zero},
+	Perbill,
+};
+
+/// The parameters as this runtime stores them.
+pub type ParametersOf<T> = Parameters<BlockNumberFor<T>>;
+
+/// A round as this runtime stores it.
+pub type RoundOf<T> = Round<
+	<T as frame_system::Config>::AccountId,
+	<T as Config>::Balance,
+	BlockNumberFor<T>,
+	<T as Config>::MaxExamples,
+	<T as Config>::MaxTrainers,
+	<T as Config>::MaxAggregators,
+>;
+
+/// An aggregator's answer as this runtime stores it.
+pub type AnswerOf<T> = AggregateAnswer<<T as Config>::MaxTrainers>;
+
+/// The offchain-index key under which the bytes of `trainer`'s update to `round` are kept.
+pub fn update_key<AccountId: Encode>(round: RoundId, trainer: &AccountId) -> Vec<u8> {
+	[&b"daollm/training/update/"[..], &(round, trainer).encode()[..]].concat()
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config:
+		frame_system::Config + frame_system::offchain::CreateSignedTransaction<Call<Self>>
+	{
+		/// The nodes' stake, as [`Config::Nodes`] reports it.
+		type Balance: Parameter + MaxEncodedLen + AtLeast32BitUnsigned + Copy;
+
+		/// The staked nodes that train and aggregate, and the keys they sign with.
+		type Nodes: ComputeNodes<Self::AccountId, Self::Balance>;
+
+		/// The key offchain workers sign trainers' and aggregators' transactions with.
+		type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
+
+		/// The model registry: base versions are read from it, candidates registered in it.
+		type Models: ModelVersions;
+
+		/// The verified annotations.
+		type TrainingData: TrainingData;
+
+		/// Credits reward points to trainers and aggregators.
+		type RewardPoints: RewardPoints<Self::AccountId>;
+
+		/// Seeds the draw of trainers and aggregators.
+		type Randomness: Randomness<H256, BlockNumberFor<Self>>;
+
+		/// The origin that opens rounds and sets the parameters.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The most examples a round trains on (and the widest dataset range).
+		#[pallet::constant]
+		type MaxExamples: Get<u32>;
+
+		/// The most trainers a round seats.
+		#[pallet::constant]
+		type MaxTrainers: Get<u32>;
+
+		/// The most aggregators a round seats.
+		#[pallet::constant]
+		type MaxAggregators: Get<u32>;
+
+		/// The largest update, in bytes (SCALE-encoded).
+		#[pallet::constant]
+		type MaxUpdateLen: Get<u32>;
+
+		/// The most rounds running at once.
+		#[pallet::constant]
+		type MaxLiveRounds: Get<u32>;
+
+		/// The longest a round's training phase may last, in blocks.
+		#[pallet::constant]
+		type MaxTrainingPeriod: Get<BlockNumberFor<Self>>;
+
+		/// The parameters until genesis or governance sets them.
+		type DefaultParameters: Get<ParametersOf<Self>>;
+
+		/// Weights of this pallet's calls and hooks, from its benchmarks.
+		type WeightInfo: WeightInfo;
+
+		/// Sets up what the benchmarks need from the rest of the runtime.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: benchmarking::BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// The pallet's parameters.
+	#[pallet::storage]
+	pub type Params<T: Config> = StorageValue<_, ParametersOf<T>, ValueQuery, T::DefaultParameters>;
+
+	/// The id the next round gets.
+	#[pallet::storage]
+	pub type NextRoundId<T> = StorageValue<_, RoundId, ValueQuery>;
+
+	/// Every round, by id.
+	#[pallet::storage]
+	pub type Rounds<T: Config> = StorageMap<_, Twox64Concat, RoundId, RoundOf<T>>;
+
+	/// The rounds that are training or aggregating, oldest first.
+	#[pallet::storage]
+	pub type LiveRounds<T: Config> =
+		StorageValue<_, BoundedVec<RoundId, T::MaxLiveRounds>, ValueQuery>;
+
+	/// Committed updates, by round and trainer.
+	#[pallet::storage]
+	pub type Updates<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, RoundId, Blake2_128Concat, T::AccountId, UpdateRecord>;
+
+	/// Aggregators' commitments, by round and aggregator.
+	#[pallet::storage]
+	pub type AggregateCommitments<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, RoundId, Blake2_128Concat, T::AccountId, H256>;
+
+	/// Aggregators' revealed answers, by round and aggregator.
+	#[pallet::storage]
+	pub type AggregateReveals<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, RoundId, Blake2_128Concat, T::AccountId, AnswerOf<T>>;
+
+	/// How each closed round ended.
+	#[pallet::storage]
+	pub type Outcomes<T: Config> = StorageMap<_, Twox64Concat, RoundId, Outcome>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The parameters; the runtime's defaults if omitted.
+		pub parameters: Option<ParametersOf<T>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(params) = &self.parameters {
+				assert!(
+					params.check(T::MaxTrainers::get(), T::MaxAggregators::get()).is_ok(),
+					"invalid genesis training parameters"
+				);
+				Params::<T>::put(params);
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A round opened: its trainers train until `deadline`.
+		RoundOpened {
+			/// The round.
+			round: RoundId,
+			/// The model trained.
+			model: ModelId,
+			/// The version training starts from.
+			base_version: ModelVersion,
+			/// How many verified examples it trains on.
+			examples: u32,
+			/// The trainers, in partition order.
+			trainers: Vec<T::AccountId>,
+			/// The last block for updates.
+			deadline: BlockNumberFor<T>,
+		},
+		/// A trainer committed its update.
+		UpdateCommitted {
+			/// The round.
+			round: RoundId,
+			/// The trainer (node operator).
+			trainer: T::AccountId,
+			/// blake2b-256 of the update's bytes.
+			update_hash: H256,
+			/// The examples it trained on.
+			samples: u32,
+		},
+		/// Training ended; the aggregators build the new model.
+		AggregationStarted {
+			/// The round.
+			round: RoundId,
+			/// The aggregators.
+			aggregators: Vec<T::AccountId>,
+			/// The last block for commitments.
+			commit_end: BlockNumberFor<T>,
+			/// The last block for reveals.
+			reveal_end: BlockNumberFor<T>,
+		},
+		/// An aggregator committed to its answer.
+		AggregateCommitted {
+			/// The round.
+			round: RoundId,
+			/// The aggregator (node operator).
+			aggregator: T::AccountId,
+		},
+		/// An aggregator revealed its answer.
+		AggregateRevealed {
+			/// The round.
+			round: RoundId,
+			/// The aggregator (node operator).
+			aggregator: T::AccountId,
+			/// sha256 of the model it built.
+			model: H256,
+		},
+		/// The aggregators agreed: the new model is a candidate version of the round's model.
+		CandidateRegistered {
+			/// The round.
+			round: RoundId,
+			/// The model.
+			model: ModelId,
+			/// The candidate version.
+			version: ModelVersion,
+			/// sha256 of its file.
+			sha256: H256,
+			/// The trainers whose updates were kept.
+			kept: Vec<T::AccountId>,
+			/// The trainers whose updates were trimmed away.
+			trimmed: Vec<T::AccountId>,
+		},
+		/// The round produced no candidate.
+		RoundFailed {
+			/// The round.
+			round: RoundId,
+			/// Why.
+			reason: Failure,
+		},
+		/// Governance set new parameters.
+		ParametersSet {
+			/// The parameters now in force.
+			parameters: ParametersOf<T>,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The base model version is not registered.
+		UnknownModelVersion,
+		/// The dataset range is empty or wider than `MaxExamples`.
+		BadRange,
+		/// No verified example lies in the dataset range.
+		EmptyDataset,
+		/// The deadline is not in the future, or further than `MaxTrainingPeriod`.
+		BadDeadline,
+		/// `MaxLiveRounds` rounds are running already.
+		TooManyRounds,
+		/// No staked node could be drawn.
+		NoNodes,
+		/// The signer is not the key of a registered node.
+		NotANode,
+		/// There is no such round.
+		UnknownRound,
+		/// The node holds no trainer seat in the round.
+		NotATrainer,
+		/// The round's training phase is over.
+		TrainingClosed,
+		/// The trainer committed its update already.
+		AlreadyCommitted,
+		/// The update claims no samples, or more than the trainer's partition holds.
+		BadSampleCount,
+		/// The update does not decode, or names another base model.
+		BadUpdate,
+		/// The node holds no aggregator seat in the round.
+		NotAnAggregator,
+		/// The round is not in that window of its aggregation.
+		WrongPhase,
+		/// The aggregator committed already.
+		AlreadyCommittedAggregate,
+		/// The aggregator revealed already.
+		AlreadyRevealed,
+		/// The aggregator has no commitment to reveal.
+		NoCommitment,
+		/// The answer and salt do not hash to the commitment.
+		CommitmentMismatch,
+		/// The answer's list of kept updates does not match the updates committed.
+		KeptMismatch,
+		/// The parameters are out of bounds.
+		InvalidParameters,
+		/// The round ids are exhausted.
+		RoundIdOverflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::advance_rounds(now)
+		}
+
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			Self::run_offchain_worker(now);
+		}
+
+		fn integrity_test() {
+			assert!(
+				T::DefaultParameters::get()
+					.check(T::MaxTrainers::get(), T::MaxAggregators::get())
+					.is_ok(),
+				"invalid default training parameters"
+			);
+			assert!(T::MaxLiveRounds::get() > 0, "MaxLiveRounds must not be zero");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Opens a training round on version `base_version` of model `model`, over the verified
+		/// examples `dataset` selects, with updates due by block `deadline`; `reward` points go
+		/// to the trainers whose updates are kept.
+		///
+		/// The origin must be `GovernanceOrigin`. Draws the trainers (`trainers` of the
+		/// parameters, by stake and reputation) and snapshots the dataset's example ids.
+		///
+		/// Emits [`Event::RoundOpened`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::open_round(T::MaxExamples::get(), T::MaxTrainers::get()))]
+		pub fn open_round(
+			origin: OriginFor<T>,
+			model: ModelId,
+			base_version: ModelVersion,
+			dataset: DatasetSelector,
+			deadline: BlockNumberFor<T>,
+			reward: u32,
+		) -> DispatchResultWithPostInfo {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let base = T::Models::version_hash(model, base_version)
+				.ok_or(Error::<T>::UnknownModelVersion)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(
+				deadline > now && deadline <= now.saturating_add(T::MaxTrainingPeriod::get()),
+				Error::<T>::BadDeadline
+			);
+			let DatasetSelector::Range { from, to } = dataset;
+			let width = to.checked_sub(from).filter(|w| *w > 0).ok_or(Error::<T>::BadRange)?;
+			ensure!(width <= T::MaxExamples::get(), Error::<T>::BadRange);
+			let mut live = LiveRounds::<T>::get();
+			ensure!(!live.is_full(), Error::<T>::TooManyRounds);
+			let round = NextRoundId::<T>::get();
+			let next = round.checked_add(1).ok_or(Error::<T>::RoundIdOverflow)?;
+
+			let examples: Vec<ProposalId> =
+				(from..to).filter(|id| T::TrainingData::example(*id).is_some()).collect();
+			ensure!(!examples.is_empty(), Error::<T>::EmptyDataset);
+			let params = Params::<T>::get();
+			let trainers = Self::draw(b"daollm/trainers", round, params.trainers);
+			ensure!(!trainers.is_empty(), Error::<T>::NoNodes);
+			let seated = trainers.len() as u32;
+			let record = Round {
+				model,
+				base_version,
+				base,
+				// At most `MaxExamples` ids were checked.
+				examples: BoundedVec::truncate_from(examples),
+				trainers,
+				aggregators: BoundedVec::new(),
+				plan: params.plan,
+				reward,
+				opened_at: now,
+				deadline,
+				phase: Phase::Training,
+				updates: 0,
+				commits: 0,
+				reveals: 0,
+			};
+			// Checked above that there is room.
+			let _ = live.try_push(round);
+			LiveRounds::<T>::put(live);
+			NextRoundId::<T>::put(next);
+			Self::deposit_event(Event::RoundOpened {
+				round,
+				model,
+				base_version,
+				examples: record.examples.len() as u32,
+				trainers: record.trainers.iter().map(|s| s.node.clone()).collect(),
+				deadline,
+			});
+			Rounds::<T>::insert(round, record);
+			Ok(Some(T::WeightInfo::open_round(width, seated)).into())
+		}
+
+		/// Commits a trainer's update to `round`: `update` is the SCALE-encoded
+		/// [`ModelUpdate`] of the round's base model, trained on `samples` examples of the
+		/// trainer's partition.
+		///
+		/// The origin must be _Signed_ by the `infr` key of a trainer of the round, up to the
+		/// deadline, once. The chain keeps the update's hash and sample count; the bytes go to
+		/// the offchain index (see [`update_key`]). A trainer's correct commit is free.
+		///
+		/// Emits [`Event::UpdateCommitted`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::commit_update(update.len() as u32))]
+		pub fn commit_update(
+			origin: OriginFor<T>,
+			round: RoundId,
+			update: BoundedVec<u8, T::MaxUpdateLen>,
+			samples: u32,
+		) -> DispatchResultWithPostInfo {
+			let signer = ensure_signed(origin)?;
+			let node = T::Nodes::node_of_key(&signer).ok_or(Error::<T>::NotANode)?;
+			let mut record = Rounds::<T>::get(round).ok_or(Error::<T>::UnknownRound)?;
+			let position = record.trainer(&node).ok_or(Error::<T>::NotATrainer)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(
+				record.phase == Phase::Training && now <= record.deadline,
+				Error::<T>::TrainingClosed
+			);
+			ensure!(!Updates::<T>::contains_key(round, &node), Error::<T>::AlreadyCommitted);
+			ensure!(
+				samples > 0 && samples <= record.partition_len(position),
+				Error::<T>::BadSampleCount
+			);
+			let decoded = <ModelUpdate as codec::DecodeAll>::decode_all(&mut &update[..])
+				.map_err(|_| Error::<T>::BadUpdate)?;
+			ensure!(decoded.base == record.base && decoded.is_well_formed(), Error::<T>::BadUpdate);
+
+			let update_hash = ModelUpdate::hash_of(&update);
+			sp_io::offchain_index::set(&update_key(round, &node), &update);
+			Updates::<T>::insert(round, &node, UpdateRecord { hash: update_hash, samples });
+			record.updates.saturating_inc();
+			Rounds::<T>::insert(round, record);
+			Self::deposit_event(Event::UpdateCommitted {
+				round,
+				trainer: node,
+				update_hash,
+				samples,
+			});
+			Ok(Pays::No.into())
+		}
+
+		/// Commits an aggregator to its answer for `round`: `commitment` is
+		/// [`aggregate_commitment`]`(model, kept, salt, operator)`.
+		///
+		/// The origin must be _Signed_ by the `infr` key of an aggregator of the round, in the
+		/// commit window, once. An aggregator's correct commit is free.
+		///
+		/// Emits [`Event::AggregateCommitted`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::commit_aggregate())]
+		pub fn commit_aggregate(
+			origin: OriginFor<T>,
+			round: RoundId,
+			commitment: H256,
+		) -> DispatchResultWithPostInfo {
+			let signer = ensure_signed(origin)?;
+			let node = T::Nodes::node_of_key(&signer).ok_or(Error::<T>::NotANode)?;
+			let mut record = Rounds::<T>::get(round).ok_or(Error::<T>::UnknownRound)?;
+			ensure!(record.aggregator(&node).is_some(), Error::<T>::NotAnAggregator);
+			let now = frame_system::Pallet::<T>::block_number();
+			let Phase::Aggregating { commit_end, .. } = record.phase else {
+				return Err(Error::<T>::WrongPhase.into());
+			};
+			ensure!(now <= commit_end, Error::<T>::WrongPhase);
+			ensure!(
+				!AggregateCommitments::<T>::contains_key(round, &node),
+				Error::<T>::AlreadyCommittedAggregate
+			);
+			AggregateCommitments::<T>::insert(round, &node, commitment);
+			record.commits.saturating_inc();
+			Rounds::<T>::insert(round, record);
+			Self::deposit_event(Event::AggregateCommitted { round, aggregator: node });
+			Ok(Pays::No.into())
+		}
+
+		/// Reveals an aggregator's answer for `round`: `model`, the sha256 of the model it built,
+		/// `kept`, which updates the rule kept (one flag per committed update, in trainer order),
+		/// and the commitment's salt.
+		///
+		/// The origin must be _Signed_ by the `infr` key of an aggregator that committed, after
+		/// the commit window (or once every aggregator committed) and up to its end. When the
+		/// last aggregator reveals, the round is decided in the next block. A correct reveal is
+		/// free.
+		///
+		/// Emits [`Event::AggregateRevealed`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::reveal_aggregate(T::MaxTrainers::get()))]
+		pub fn reveal_aggregate(
+			origin: OriginFor<T>,
+			round: RoundId,
+			model: H256,
+			kept: BoundedVec<bool, T::MaxTrainers>,
+			salt: [u8; 32],
+		) -> DispatchResultWithPostInfo {
+			let signer = ensure_signed(origin)?;
+			let node = T::Nodes::node_of_key(&signer).ok_or(Error::<T>::NotANode)?;
+			let mut record = Rounds::<T>::get(round).ok_or(Error::<T>::UnknownRound)?;
+			ensure!(record.aggregator(&node).is_some(), Error::<T>::NotAnAggregator);
+			let now = frame_system::Pallet::<T>::block_number();
+			let Phase::Aggregating { commit_end, reveal_end } = record.phase else {
+				return Err(Error::<T>::WrongPhase.into());
+			};
+			let all_committed = record.commits as usize == record.aggregators.len();
+			ensure!(
+				(now > commit_end || all_committed) && now <= reveal_end,
+				Error::<T>::WrongPhase
+			);
+			ensure!(
+				!AggregateReveals::<T>::contains_key(round, &node),
+				Error::<T>::AlreadyRevealed
+			);
+			let commitment =
+				AggregateCommitments::<T>::get(round, &node).ok_or(Error::<T>::NoCommitment)?;
+			ensure!(
+				aggregate_commitment(&model, &kept, &salt, &node) == commitment,
+				Error::<T>::CommitmentMismatch
+			);
+			ensure!(kept.len() as u32 == record.updates, Error::<T>::KeptMismatch);
+			AggregateReveals::<T>::insert(round, &node, AggregateAnswer { model, kept });
+			record.reveals.saturating_inc();
+			if record.reveals as usize == record.aggregators.len() && now < reveal_end {
+				// Everyone answered: decide in the next block.
+				record.phase = Phase::Aggregating { commit_end, reveal_end: now };
+			}
+			Rounds::<T>::insert(round, record);
+			Self::deposit_event(Event::AggregateRevealed { round, aggregator: node, model });
+			Ok(Pays::No.into())
+		}
+
+		/// Sets the parameters, for rounds opened from now on (seat counts, windows and plan)
+		/// and for decisions from now on (agreement, aggregator points).
+		///
+		/// The origin must be `GovernanceOrigin`.
+		///
+		/// Emits [`Event::ParametersSet`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::set_parameters())]
+		pub fn set_parameters(origin: OriginFor<T>, parameters: ParametersOf<T>) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			parameters
+				.check(T::MaxTrainers::get(), T::MaxAggregators::get())
+				.map_err(|_| Error::<T>::InvalidParameters)?;
+			Params::<T>::put(&parameters);
+			Self::deposit_event(Event::ParametersSet { parameters });
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Draws up to `count` nodes for `round`'s seats of kind `purpose`.
+	fn draw<S: Get<u32>>(
+		purpose: &[u8],
+		round: RoundId,
+		count: u32,
+	) -> BoundedVec<Seat<T::AccountId, T::Balance>, S> {
+		let (seed, _) = T::Randomness::random(&(purpose, round).encode());
+		let seats: Vec<_> = T::Nodes::draw(&seed, count.min(S::get()))
+			.into_iter()
+			.map(|(node, stake)| Seat { node, stake })
+			.collect();
+		BoundedVec::truncate_from(seats)
+	}
+
+	/// Moves every live round whose phase ended at `now` on; the weight used.
+	pub(crate) fn advance_rounds(now: BlockNumberFor<T>) -> Weight {
+		let live = LiveRounds::<T>::get();
+		let mut weight = T::DbWeight::get().reads(1);
+		let mut closed = Vec::new();
+		for round in live.iter().copied() {
+			weight.saturating_accrue(T::DbWeight::get().reads(1));
+			let Some(mut record) = Rounds::<T>::get(round) else {
+				closed.push(round);
+				continue;
+			};
+			match record.phase {
+				Phase::Training if now > record.deadline => {
+					weight.saturating_accrue(T::WeightInfo::start_aggregation(
+						T::MaxAggregators::get(),
+					));
+					if Self::start_aggregation(round, &mut record, now) {
+						closed.push(round);
+					}
+					Rounds::<T>::insert(round, record);
+				},
+				Phase::Aggregating { reveal_end, .. } if now > reveal_end => {
+					weight.saturating_accrue(T::WeightInfo::decide(
+						T::MaxAggregators::get(),
+						T::MaxTrainers::get(),
+					));
+					Self::decide(round, &mut record);
+					closed.push(round);
+					Rounds::<T>::insert(round, record);
+				},
+				_ => {},
+			}
+		}
+		if !closed.is_empty() {
+			LiveRounds::<T>::mutate(|live| live.retain(|r| !closed.contains(r)));
+			weight.saturating_accrue(T::DbWeight::get().writes(1));
+		}
+		weight
+	}
+
+	/// Ends `round`'s training: draws its aggregators. Whether the round closed (nothing to
+	/// aggregate, or nobody to aggregate it).
+	fn start_aggregation(round: RoundId, record: &mut RoundOf<T>, now: BlockNumberFor<T>) -> bool {
+		if record.updates == 0 {
+			return Self::fail(round, record, Failure::NoUpdates);
+		}
+		let params = Params::<T>::get();
+		let aggregators = Self::draw(b"daollm/aggregators", round, params.aggregators);
+		if aggregators.is_empty() {
+			return Self::fail(round, record, Failure::NoAggregators);
+		}
+		let commit_end = now.saturating_add(params.commit_window);
+		let reveal_end = commit_end.saturating_add(params.reveal_window);
+		Self::deposit_event(Event::AggregationStarted {
+			round,
+			aggregators: aggregators.iter().map(|s| s.node.clone()).collect(),
+			commit_end,
+			reveal_end,
+		});
+		record.aggregators = aggregators;
+		record.phase = Phase::Aggregating { commit_end, reveal_end };
+		false
+	}
+
+	/// Closes `round` with `reason`; always `true` (closed).
+	fn fail(round: RoundId, record: &mut RoundOf<T>, reason: Failure) -> bool {
+		record.phase = Phase::Closed;
+		Outcomes::<T>::insert(round, Outcome::Failed(reason));
+		Self::deposit_event(Event::RoundFailed { round, reason });
+		true
+	}
+
+	/// The trainers that committed updates to `round`, in trainer order, with their records:
+	/// the order aggregators combine the updates in.
+	pub fn committed_updates(
+		round: RoundId,
+		record: &RoundOf<T>,
+	) -> Vec<(T::AccountId, UpdateRecord)> {
+		record
+			.trainers
+			.iter()
+			.filter_map(|seat| Updates::<T>::get(round, &seat.node).map(|u| (seat.node.clone(), u)))
+			.collect()
+	}
+
+	/// Decides `round` from its aggregators' reveals: registers the agreed model as a candidate
+	/// version and pays points, or records why not.
+	fn decide(round: RoundId, record: &mut RoundOf<T>) {
+		let params = Params::<T>::get();
+		// Stake behind each distinct answer, in the order first revealed.
+		let mut tally: BTreeMap<(H256, Vec<bool>), T::Balance> = BTreeMap::new();
+		let mut revealed = T::Balance::zero();
+		let mut answers = Vec::new();
+		for seat in record.aggregators.iter() {
+			if let Some(answer) = AggregateReveals::<T>::get(round, &seat.node) {
+				revealed = revealed.saturating_add(seat.stake);
+				let entry = tally
+					.entry((answer.model, answer.kept.clone().into_inner()))
+					.or_insert_with(Zero::zero);
+				*entry = entry.saturating_add(seat.stake);
+				answers.push((seat.node.clone(), answer));
+			}
+		}
+		let winner = tally.into_iter().max_by(|a, b| a.1.cmp(&b.1)).filter(|(_, stake)| {
+			!revealed.is_zero() && *stake >= params.agreement.mul_ceil(revealed)
+		});
+		let Some(((sha256, kept), _)) = winner else {
+			Self::fail(round, record, Failure::NoAgreement);
+			return;
+		};
+		// Where the file comes from: every node with an engine builds it from the round's updates.
+		let uri = alloc::format!("training-round:{round}").into_bytes();
+		let version = match T::Models::add_version(record.model, sha256, uri) {
+			Ok(version) => version,
+			Err(_) => {
+				Self::fail(round, record, Failure::RegistryRefused);
+				return;
+			},
+		};
+
+		let updates = Self::committed_updates(round, record);
+		let kept_samples: u64 = updates
+			.iter()
+			.zip(&kept)
+			.filter(|(_, k)| **k)
+			.map(|((_, u), _)| u64::from(u.samples))
+			.sum();
+		let (mut kept_trainers, mut trimmed) = (Vec::new(), Vec::new());
+		for ((trainer, update), keep) in updates.into_iter().zip(&kept) {
+			if *keep {
+				let share = Perbill::from_rational(u64::from(update.samples), kept_samples.max(1));
+				T::RewardPoints::reward(&trainer, Contribution::Training, share * record.reward);
+				kept_trainers.push(trainer);
+			} else {
+				trimmed.push(trainer);
+			}
+		}
+		for (aggregator, answer) in answers {
+			if answer.model == sha256 && answer.kept.as_slice() == kept.as_slice() {
+				T::RewardPoints::reward(
+					&aggregator,
+					Contribution::Training,
+					params.aggregator_points,
+				);
+			}
+		}
+		record.phase = Phase::Closed;
+		Outcomes::<T>::insert(round, Outcome::Candidate { version, sha256 });
+		Self::deposit_event(Event::CandidateRegistered {
+			round,
+			model: record.model,
+			version,
+			sha256,
+			kept: kept_trainers,
+			trimmed,
+		});
+	}
+
+	/// Checks the pallet's invariants (see the module docs).
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let live = LiveRounds::<T>::get();
+		let mut seen = Vec::new();
+		for round in live.iter() {
+			ensure!(!seen.contains(round), "a round is live twice");
+			seen.push(*round);
+			let record = Rounds::<T>::get(round).ok_or("a live round has no record")?;
+			ensure!(record.phase != Phase::Closed, "a closed round is live");
+			ensure!(!Outcomes::<T>::contains_key(round), "a live round has an outcome");
+		}
+		for (round, record) in Rounds::<T>::iter() {
+			ensure!(round < NextRoundId::<T>::get(), "a round beyond NextRoundId");
+			let updates = Updates::<T>::iter_prefix(round).count() as u32;
+			ensure!(updates == record.updates, "a round's update count is off");
+			let commits = AggregateCommitments::<T>::iter_prefix(round).count() as u32;
+			ensure!(commits == record.commits, "a round's commitment count is off");
+			let reveals = AggregateReveals::<T>::iter_prefix(round).count() as u32;
+			ensure!(reveals == record.reveals, "a round's reveal count is off");
+			if record.phase == Phase::Closed {
+				ensure!(Outcomes::<T>::contains_key(round), "a closed round has no outcome");
+				ensure!(!live.contains(&round), "a closed round is live");
+			} else {
+				ensure!(live.contains(&round), "an open round is not live");
+			}
+		}
+		Ok(())
+	}
+}

@@ -1,0 +1,274 @@
+//! The smallest runtime that exercises the pallet: System and Training, with stand-ins for the
+//! inference network's nodes, the model registry, the verified annotations and rewards.
+
+use crate as pallet_training;
+use crate::{Parameters, TrainingPlan};
+use daollm_primitives::{
+	training::RobustRule,
+	traits::{ComputeNodes, Contribution, ModelVersions, RewardPoints, TrainingData},
+	LabelIndex, ModelId, ModelVersion, ProposalId,
+};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, Hooks, Randomness},
+};
+use frame_system::{
+	offchain::{AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes},
+	EnsureRoot,
+};
+use sp_core::H256;
+use sp_runtime::{
+	testing::{TestSignature, TestXt, UintAuthorityId},
+	BuildStorage, DispatchError, Perbill, Percent, Weight,
+};
+
+pub type AccountId = u64;
+pub type Balance = u64;
+type Block = frame_system::mocking::MockBlock<Test>;
+
+/// Node operators 1..=6; operator `n` signs with key account `n + KEY_OFFSET`.
+pub const KEY_OFFSET: u64 = 100;
+/// The model and its base version.
+pub const MODEL: ModelId = 0;
+pub const BASE: ModelVersion = 1;
+pub const REWARD: u32 = 1_000;
+
+/// The base model's file hash.
+pub fn base_hash() -> H256 {
+	H256::repeat_byte(0xBA)
+}
+
+/// The key account operator `who` signs with.
+pub fn signer_of(who: AccountId) -> AccountId {
+	who + KEY_OFFSET
+}
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Training = pallet_training;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
+}
+
+parameter_types! {
+	/// The staked nodes, in the order the stand-in draws them, with their stakes.
+	pub static Nodes: Vec<(AccountId, Balance)> =
+		vec![(1, 100), (2, 100), (3, 100), (4, 100), (5, 100), (6, 100)];
+	/// Verified examples: proposal id → label.
+	pub static Verified: Vec<(ProposalId, LabelIndex)> = (0..20).map(|id| (id, (id % 5) as u8)).collect();
+	/// Registered versions of `MODEL`: (version, sha256).
+	pub static Versions: Vec<(ModelVersion, H256)> = vec![(BASE, base_hash())];
+	/// Reward points credited, in order.
+	pub static Rewarded: Vec<(AccountId, Contribution, u32)> = vec![];
+	pub DefaultParameters: Parameters<u64> = default_parameters();
+}
+
+/// Three trainers, two aggregators, two-block windows, trimmed mean.
+pub fn default_parameters() -> Parameters<u64> {
+	Parameters {
+		trainers: 3,
+		aggregators: 2,
+		commit_window: 2,
+		reveal_window: 2,
+		agreement: Perbill::from_rational(2u32, 3u32),
+		aggregator_points: 7,
+		plan: TrainingPlan {
+			epochs: 3,
+			learning_rate_ppm: 500_000,
+			rule: RobustRule::TrimmedMean { trim: Percent::from_percent(20) },
+		},
+	}
+}
+
+/// Draws the first `count` nodes, rotated by the seed's first byte: deterministic per seed.
+pub struct MockNodes;
+impl ComputeNodes<AccountId, Balance> for MockNodes {
+	fn draw(seed: &H256, count: u32) -> Vec<(AccountId, Balance)> {
+		let mut nodes = Nodes::get();
+		if !nodes.is_empty() {
+			let shift = seed.0[0] as usize % nodes.len();
+			nodes.rotate_left(shift);
+		}
+		nodes.into_iter().take(count as usize).collect()
+	}
+	fn draw_weight(_: u32) -> Weight {
+		Weight::zero()
+	}
+	fn node_of_key(key: &AccountId) -> Option<AccountId> {
+		let node = key.checked_sub(KEY_OFFSET)?;
+		Nodes::get().iter().any(|(n, _)| *n == node).then_some(node)
+	}
+}
+
+pub struct MockModels;
+impl ModelVersions for MockModels {
+	fn version_hash(model: ModelId, version: ModelVersion) -> Option<H256> {
+		(model == MODEL)
+			.then(|| Versions::get().into_iter().find(|(v, _)| *v == version).map(|(_, h)| h))
+			.flatten()
+	}
+	fn add_version(
+		model: ModelId,
+		sha256: H256,
+		_: Vec<u8>,
+	) -> Result<ModelVersion, DispatchError> {
+		if model != MODEL || Versions::get().iter().any(|(_, h)| *h == sha256) {
+			return Err(DispatchError::Other("duplicate model"));
+		}
+		let version = Versions::get().len() as ModelVersion + 1;
+		Versions::mutate(|v| v.push((version, sha256)));
+		Ok(version)
+	}
+	fn add_version_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
+pub struct MockData;
+impl TrainingData for MockData {
+	fn example(proposal: ProposalId) -> Option<(H256, LabelIndex)> {
+		Verified::get()
+			.into_iter()
+			.find(|(id, _)| *id == proposal)
+			.map(|(id, label)| (H256::repeat_byte(id as u8), label))
+	}
+	fn example_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
+pub struct RecordRewards;
+impl RewardPoints<AccountId> for RecordRewards {
+	fn reward(who: &AccountId, contribution: Contribution, points: u32) {
+		Rewarded::mutate(|r| r.push((*who, contribution, points)));
+	}
+}
+
+/// blake2(subject ‖ block).
+pub struct MockRandomness;
+impl Randomness<H256, u64> for MockRandomness {
+	fn random(subject: &[u8]) -> (H256, u64) {
+		let block = System::block_number();
+		(H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(subject, block)))), block)
+	}
+}
+
+pub type Extrinsic = TestXt<RuntimeCall, ()>;
+
+impl SigningTypes for Test {
+	type Public = UintAuthorityId;
+	type Signature = TestSignature;
+}
+
+impl<LocalCall> CreateTransactionBase<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = Extrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> CreateSignedTransaction<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_signed_transaction<C: AppCrypto<Self::Public, Self::Signature>>(
+		call: RuntimeCall,
+		_public: UintAuthorityId,
+		account: AccountId,
+		_nonce: u32,
+	) -> Option<Extrinsic> {
+		Some(Extrinsic::new_signed(call, account, (), ()))
+	}
+}
+
+pub struct TestAuthorityId;
+impl AppCrypto<UintAuthorityId, TestSignature> for TestAuthorityId {
+	type RuntimeAppPublic = UintAuthorityId;
+	type GenericPublic = UintAuthorityId;
+	type GenericSignature = TestSignature;
+}
+
+impl pallet_training::Config for Test {
+	type Balance = Balance;
+	type Nodes = MockNodes;
+	type AuthorityId = TestAuthorityId;
+	type Models = MockModels;
+	type TrainingData = MockData;
+	type RewardPoints = RecordRewards;
+	type Randomness = MockRandomness;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type MaxExamples = ConstU32<64>;
+	type MaxTrainers = ConstU32<8>;
+	type MaxAggregators = ConstU32<4>;
+	type MaxUpdateLen = ConstU32<4096>;
+	type MaxLiveRounds = ConstU32<2>;
+	type MaxTrainingPeriod = sp_core::ConstU64<100>;
+	type DefaultParameters = DefaultParameters;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockBenchmarkHelper;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
+	fn nodes(count: u32) {
+		if Nodes::get().len() < count as usize {
+			Nodes::set((1..=count as u64).map(|n| (n, 100)).collect());
+		}
+	}
+	fn signer(node: &AccountId) -> AccountId {
+		signer_of(*node)
+	}
+	fn base_model() -> (ModelId, ModelVersion) {
+		(MODEL, BASE)
+	}
+	fn examples(count: u32) {
+		Verified::set((0..count).map(|id| (id, (id % 5) as u8)).collect());
+	}
+}
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let storage = frame_system::GenesisConfig::<Test>::default()
+		.build_storage()
+		.expect("the mock's genesis builds");
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Runs blocks up to and including `n`, with the pallet's hook, checking the invariants after
+/// each.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Training::on_initialize(next);
+		Training::do_try_state().expect("invariants hold");
+	}
+}

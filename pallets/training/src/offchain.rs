@@ -1,0 +1,344 @@
+//! # The training offchain worker
+//!
+//! Runs in every node after each imported block. For each live round in which one of the node's
+//! local `infr` keys serves:
+//!
+//! - a **trainer** seat, still training: reads its partition's verified examples (labels from the
+//!   chain, bodies from the offchain index), trains the base model's linear layer on them with
+//!   the node's engine ([`training::train`]) and submits [`Call::commit_update`];
+//! - an **aggregator** seat, in the commit window: reads the committed updates from the offchain
+//!   index, builds the new model ([`training::aggregate`]), keeps the answer and a salt in
+//!   offchain storage and submits [`Call::commit_aggregate`]; in the reveal window, submits
+//!   [`Call::reveal_aggregate`] with the kept answer.
+//!
+//! And for each recent round whose outcome is a candidate model, a node with an engine that has
+//! not built it yet builds it from the same updates, so that it can run the model once
+//! governance activates it (the build is deterministic: the same file, the same sha256).
+//!
+//! Each step is claimed in offchain storage before it is taken, so overlapping workers do not
+//! repeat it; a sent transaction is resent after [`RESEND_AFTER`] blocks if it did not land.
+
+use crate::{
+	update_key, AggregateCommitments, AggregateReveals, Call, Config, NextRoundId, Outcome,
+	Outcomes, Pallet, Phase, RoundId, RoundOf, Rounds, Updates,
+};
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+use daollm_inference_interface::{training, Example, TrainingError, TrainingPlan};
+use daollm_primitives::{
+	content::offchain_body_key,
+	offchain::submit_signed,
+	training::aggregate_commitment,
+	traits::{ComputeNodes, TrainingData},
+};
+use frame_support::BoundedVec;
+use frame_system::{
+	offchain::{Account, Signer},
+	pallet_prelude::BlockNumberFor,
+};
+use sp_core::{offchain::StorageKind, H256};
+use sp_runtime::{
+	offchain::storage::StorageValueRef,
+	traits::{One, Saturating},
+};
+
+const LOG_TARGET: &str = "runtime::training::ocw";
+
+/// Blocks a sent transaction is given to land before the worker sends it again.
+pub const RESEND_AFTER: u32 = 5;
+
+/// How many of the latest rounds a node checks for candidates to build.
+const RECENT_ROUNDS: u32 = 4;
+
+const STORE_PREFIX: &[u8] = b"daollm/training-ocw/";
+
+/// What an aggregator keeps between its commit and its reveal.
+#[derive(Encode, Decode, Clone, PartialEq, Debug)]
+pub struct KeptAnswer<BlockNumber> {
+	/// sha256 of the model it built.
+	pub model: H256,
+	/// Per committed update: kept by the rule.
+	pub kept: Vec<bool>,
+	/// The commitment's salt.
+	pub salt: [u8; 32],
+	/// When the commit was last sent.
+	pub commit_sent: Option<BlockNumber>,
+	/// When the reveal was last sent.
+	pub reveal_sent: Option<BlockNumber>,
+}
+
+fn store_key(kind: &[u8], what: impl Encode) -> Vec<u8> {
+	[STORE_PREFIX, kind, &what.encode()[..]].concat()
+}
+
+impl<T: Config> Pallet<T> {
+	/// The offchain worker's entry point.
+	pub(crate) fn run_offchain_worker(now: BlockNumberFor<T>) {
+		Self::build_candidates();
+		let live = crate::LiveRounds::<T>::get();
+		if live.is_empty() {
+			return;
+		}
+		let seats: Vec<(Account<T>, T::AccountId)> =
+			Signer::<T, T::AuthorityId>::keystore_accounts()
+				.filter_map(|account| T::Nodes::node_of_key(&account.id).map(|n| (account, n)))
+				.collect();
+		for round in live {
+			let Some(record) = Rounds::<T>::get(round) else { continue };
+			for (account, node) in &seats {
+				match record.phase {
+					Phase::Training => Self::train(now, round, &record, account, node),
+					Phase::Aggregating { commit_end, reveal_end } => {
+						Self::aggregate(now, round, &record, account, node, commit_end, reveal_end)
+					},
+					Phase::Closed => {},
+				}
+			}
+		}
+	}
+
+	/// Whether a transaction last sent at `sent` may be sent (again) at `now`.
+	fn may_send(now: BlockNumberFor<T>, sent: Option<BlockNumberFor<T>>) -> bool {
+		sent.is_none_or(|at| now >= at.saturating_add(RESEND_AFTER.into()))
+	}
+
+	/// A trainer's step: train and commit the update, once.
+	fn train(
+		now: BlockNumberFor<T>,
+		round: RoundId,
+		record: &RoundOf<T>,
+		account: &Account<T>,
+		node: &T::AccountId,
+	) {
+		let Some(position) = record.trainer(node) else { return };
+		if now.saturating_add(One::one()) > record.deadline
+			|| Updates::<T>::contains_key(round, node)
+		{
+			return;
+		}
+		// Claim the step for this block: training takes a while, and the next block's worker
+		// must not start it again while this one runs.
+		let key = store_key(b"trained/", (round, node));
+		let store = StorageValueRef::persistent(&key);
+		let claimed = store.mutate::<BlockNumberFor<T>, (), _>(|sent| match sent {
+			Ok(sent) if !Self::may_send(now, sent) => Err(()),
+			_ => Ok(now),
+		});
+		if claimed.is_err() {
+			return;
+		}
+
+		let mut examples = Vec::new();
+		for proposal in record.partition(position) {
+			let Some((content_hash, label)) = T::TrainingData::example(proposal) else {
+				continue;
+			};
+			let body_key = offchain_body_key(&content_hash.0);
+			match sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &body_key) {
+				Some(text) => examples.push(Example { label, text }),
+				None => log::warn!(
+					target: LOG_TARGET,
+					"round {round}: proposal {proposal}'s body is not in this node's offchain index"
+				),
+			}
+		}
+		let plan = TrainingPlan {
+			epochs: record.plan.epochs,
+			learning_rate_ppm: record.plan.learning_rate_ppm,
+			seed: sp_io::offchain::random_seed(),
+		};
+		let trained = match training::train(&record.base.0, examples, plan) {
+			Ok(trained) => trained,
+			Err(e) => {
+				log::warn!(target: LOG_TARGET, "round {round}: not trained: {}", why(e));
+				return;
+			},
+		};
+		let Ok(update) = BoundedVec::<u8, T::MaxUpdateLen>::try_from(trained.update) else {
+			log::error!(target: LOG_TARGET, "round {round}: the update exceeds MaxUpdateLen");
+			return;
+		};
+		log::info!(
+			target: LOG_TARGET,
+			"round {round}: trained on {} example(s); committing the update ({} bytes)",
+			trained.samples,
+			update.len()
+		);
+		Self::send(now, account, Call::commit_update { round, update, samples: trained.samples });
+	}
+
+	/// An aggregator's steps: build and commit, then reveal.
+	#[allow(clippy::too_many_arguments)]
+	fn aggregate(
+		now: BlockNumberFor<T>,
+		round: RoundId,
+		record: &RoundOf<T>,
+		account: &Account<T>,
+		node: &T::AccountId,
+		commit_end: BlockNumberFor<T>,
+		reveal_end: BlockNumberFor<T>,
+	) {
+		if record.aggregator(node).is_none() || AggregateReveals::<T>::contains_key(round, node) {
+			return;
+		}
+		let lands = now.saturating_add(One::one());
+		let key = store_key(b"answer/", (round, node));
+		let store = StorageValueRef::persistent(&key);
+		let Ok(kept) = store.get::<KeptAnswer<BlockNumberFor<T>>>() else {
+			log::error!(target: LOG_TARGET, "round {round}: undecodable kept answer");
+			return;
+		};
+		let previous = kept.clone();
+		let committed = AggregateCommitments::<T>::contains_key(round, node);
+		let (answer, call) = if !committed {
+			if lands > commit_end {
+				return;
+			}
+			let mut answer = match kept {
+				Some(answer) if !Self::may_send(now, answer.commit_sent) => return,
+				Some(answer) => answer,
+				None => match Self::build(round, record) {
+					Some((model, kept)) => KeptAnswer {
+						model,
+						kept,
+						salt: sp_io::offchain::random_seed(),
+						commit_sent: None,
+						reveal_sent: None,
+					},
+					None => return,
+				},
+			};
+			answer.commit_sent = Some(now);
+			let commitment = aggregate_commitment(&answer.model, &answer.kept, &answer.salt, node);
+			(answer, Call::commit_aggregate { round, commitment })
+		} else {
+			let all_committed = record.commits as usize == record.aggregators.len();
+			if lands > reveal_end || !(lands > commit_end || all_committed) {
+				return;
+			}
+			let Some(mut answer) = kept else {
+				log::error!(
+					target: LOG_TARGET,
+					"round {round}: committed, but this node's offchain storage lost the answer"
+				);
+				return;
+			};
+			if !Self::may_send(now, answer.reveal_sent) {
+				return;
+			}
+			answer.reveal_sent = Some(now);
+			let call = Call::reveal_aggregate {
+				round,
+				model: answer.model,
+				kept: BoundedVec::truncate_from(answer.kept.clone()),
+				salt: answer.salt,
+			};
+			(answer, call)
+		};
+		let claimed = store.mutate::<_, (), _>(|current| match current {
+			Ok(current) if current == previous => Ok(answer.clone()),
+			_ => Err(()),
+		});
+		if claimed.is_ok() {
+			Self::send(now, account, call);
+		}
+	}
+
+	/// Builds `round`'s model from its committed updates: its sha256 and the kept flags.
+	fn build(round: RoundId, record: &RoundOf<T>) -> Option<(H256, Vec<bool>)> {
+		let mut updates = Vec::new();
+		for (trainer, committed) in Self::committed_updates(round, record) {
+			let key = update_key(round, &trainer);
+			match sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &key) {
+				Some(bytes) => updates.push((committed.samples, bytes)),
+				None => {
+					log::warn!(
+						target: LOG_TARGET,
+						"round {round}: an update is not in this node's offchain index (run the \
+						 node with offchain indexing, synced from before the round)"
+					);
+					return None;
+				},
+			}
+		}
+		match training::aggregate(&record.base.0, record.plan.rule, updates) {
+			Ok(built) => {
+				log::info!(
+					target: LOG_TARGET,
+					"round {round}: built model {:?} ({} of {} updates kept)",
+					H256(built.sha256),
+					built.kept.iter().filter(|k| **k).count(),
+					built.kept.len()
+				);
+				Some((H256(built.sha256), built.kept))
+			},
+			Err(e) => {
+				log::warn!(target: LOG_TARGET, "round {round}: not aggregated: {}", why(e));
+				None
+			},
+		}
+	}
+
+	/// Builds the candidates of recent rounds this node has not built, so it can run them.
+	fn build_candidates() {
+		let next = NextRoundId::<T>::get();
+		for round in next.saturating_sub(RECENT_ROUNDS)..next {
+			let Some(Outcome::Candidate { sha256, .. }) = Outcomes::<T>::get(round) else {
+				continue;
+			};
+			let key = store_key(b"built/", round);
+			let store = StorageValueRef::persistent(&key);
+			if store.get::<H256>().ok().flatten().is_some() {
+				continue;
+			}
+			let Some(record) = Rounds::<T>::get(round) else { continue };
+			// Claim it; whatever happens, it is tried once.
+			store.set(&sha256);
+			match Self::build(round, &record) {
+				Some((built, _)) if built == sha256 => log::info!(
+					target: LOG_TARGET,
+					"round {round}: candidate {sha256:?} built; this node can run it"
+				),
+				Some((built, _)) => log::error!(
+					target: LOG_TARGET,
+					"round {round}: this node built {built:?}, not the agreed {sha256:?}"
+				),
+				None => {},
+			}
+		}
+	}
+
+	/// Signs `call` with `account`'s key and submits it to the transaction pool, with the next
+	/// nonce this node's workers have not used.
+	fn send(now: BlockNumberFor<T>, account: &Account<T>, call: Call<T>) {
+		let name = match &call {
+			Call::commit_update { round, .. } => ("update", *round),
+			Call::commit_aggregate { round, .. } => ("aggregate commitment", *round),
+			Call::reveal_aggregate { round, .. } => ("aggregate reveal", *round),
+			_ => ("call", 0),
+		};
+		if submit_signed::<T, Call<T>, T::AuthorityId>(now, account, call) {
+			log::info!(target: LOG_TARGET, "round {}: {} sent", name.1, name.0);
+		} else {
+			log::warn!(
+				target: LOG_TARGET,
+				"round {}: {} could not be signed or was refused by the pool",
+				name.1,
+				name.0
+			);
+		}
+	}
+}
+
+/// Why the engine could not do a step, for the log.
+fn why(e: TrainingError) -> &'static str {
+	match e {
+		TrainingError::Unavailable => "this node runs no engine (start it with --inference-model)",
+		TrainingError::ModelNotFound => "this node has no model file with the base model's sha256",
+		TrainingError::NotTrainable => "the base model has no trainable linear layer",
+		TrainingError::NoExamples => "none of the partition's examples could be read",
+		TrainingError::BadUpdate => "an update is malformed",
+		TrainingError::Aggregation(_) => "the updates could not be aggregated",
+		TrainingError::Failed => "the engine failed (see the node's log)",
+	}
+}

@@ -1,0 +1,470 @@
+//! Rounds end to end in the mock runtime: opening, updates, aggregation, the outcome and the
+//! points, and every refusal leaving state unchanged.
+
+use crate::{mock::*, *};
+use codec::Encode;
+use daollm_primitives::training::{ModelUpdate, RobustRule};
+use frame_support::traits::ConstU32;
+use frame_support::{assert_noop, assert_ok, dispatch::Pays};
+use sp_runtime::{DispatchError, Percent};
+
+const RANGE: DatasetSelector = DatasetSelector::Range { from: 0, to: 20 };
+
+fn events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Training(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+fn update_for(base: H256, values: Vec<i32>) -> BoundedVec<u8, ConstU32<4096>> {
+	let update = ModelUpdate { base, labels: 1, features: 2, values };
+	update.encode().try_into().expect("small")
+}
+
+fn open() -> RoundId {
+	assert_ok!(Training::open_round(RuntimeOrigin::root(), MODEL, BASE, RANGE, 10, REWARD));
+	NextRoundId::<Test>::get() - 1
+}
+
+fn trainers(round: RoundId) -> Vec<AccountId> {
+	Rounds::<Test>::get(round).expect("round").trainers.iter().map(|s| s.node).collect()
+}
+
+fn aggregators(round: RoundId) -> Vec<AccountId> {
+	Rounds::<Test>::get(round).expect("round").aggregators.iter().map(|s| s.node).collect()
+}
+
+fn commit(round: RoundId, trainer: AccountId, values: Vec<i32>) {
+	let position = Rounds::<Test>::get(round).expect("round").trainer(&trainer).expect("seat");
+	let samples = Rounds::<Test>::get(round).expect("round").partition_len(position);
+	assert_ok!(Training::commit_update(
+		RuntimeOrigin::signed(signer_of(trainer)),
+		round,
+		update_for(base_hash(), values),
+		samples
+	));
+}
+
+/// `aggregator` commits to and reveals `(model, kept)`.
+fn commit_aggregate(round: RoundId, aggregator: AccountId, model: H256, kept: &[bool]) {
+	let salt = [aggregator as u8; 32];
+	let commitment = aggregate_commitment(&model, kept, &salt, &aggregator);
+	assert_ok!(Training::commit_aggregate(
+		RuntimeOrigin::signed(signer_of(aggregator)),
+		round,
+		commitment
+	));
+}
+
+fn reveal(round: RoundId, aggregator: AccountId, model: H256, kept: &[bool]) -> DispatchResult {
+	Training::reveal_aggregate(
+		RuntimeOrigin::signed(signer_of(aggregator)),
+		round,
+		model,
+		kept.to_vec().try_into().expect("fits"),
+		[aggregator as u8; 32],
+	)
+	.map(|_| ())
+	.map_err(|e| e.error)
+}
+
+/// Opens a round, has every trainer commit, and moves past the deadline.
+fn round_in_aggregation() -> RoundId {
+	let round = open();
+	for (i, trainer) in trainers(round).into_iter().enumerate() {
+		commit(round, trainer, vec![i as i32; 3]);
+	}
+	run_to_block(11);
+	round
+}
+
+#[test]
+fn governance_opens_a_round_over_the_verified_examples() {
+	new_test_ext().execute_with(|| {
+		// Proposals 5 and 6 are not verified: they are not in the snapshot.
+		Verified::mutate(|v| v.retain(|(id, _)| *id != 5 && *id != 6));
+		assert_noop!(
+			Training::open_round(RuntimeOrigin::signed(1), MODEL, BASE, RANGE, 10, REWARD),
+			DispatchError::BadOrigin
+		);
+		let round = open();
+		let record = Rounds::<Test>::get(round).expect("stored");
+		assert_eq!(record.examples.len(), 18);
+		assert!(!record.examples.contains(&5));
+		assert_eq!(record.base, base_hash());
+		assert_eq!(record.trainers.len(), 3);
+		assert_eq!(record.phase, Phase::Training);
+		assert_eq!(LiveRounds::<Test>::get().into_inner(), vec![round]);
+		assert!(matches!(
+			events().last(),
+			Some(Event::RoundOpened { examples: 18, deadline: 10, .. })
+		));
+		// The partitions split the snapshot: 6 examples each.
+		assert_eq!((0..3).map(|p| record.partition_len(p)).collect::<Vec<_>>(), vec![6, 6, 6]);
+	});
+}
+
+#[test]
+fn bad_rounds_are_refused() {
+	new_test_ext().execute_with(|| {
+		let root = RuntimeOrigin::root;
+		let open = |version, dataset, deadline| {
+			Training::open_round(root(), MODEL, version, dataset, deadline, REWARD)
+		};
+		assert_noop!(open(9, RANGE, 10), Error::<Test>::UnknownModelVersion);
+		assert_noop!(open(BASE, RANGE, 1), Error::<Test>::BadDeadline);
+		assert_noop!(open(BASE, RANGE, 102), Error::<Test>::BadDeadline);
+		let empty = DatasetSelector::Range { from: 5, to: 5 };
+		assert_noop!(open(BASE, empty, 10), Error::<Test>::BadRange);
+		let wide = DatasetSelector::Range { from: 0, to: 65 };
+		assert_noop!(open(BASE, wide, 10), Error::<Test>::BadRange);
+		let unverified = DatasetSelector::Range { from: 30, to: 40 };
+		assert_noop!(open(BASE, unverified, 10), Error::<Test>::EmptyDataset);
+		Nodes::set(vec![]);
+		assert_noop!(open(BASE, RANGE, 10), Error::<Test>::NoNodes);
+		Nodes::set(vec![(1, 100)]);
+		assert_ok!(open(BASE, RANGE, 10));
+		assert_ok!(open(BASE, RANGE, 10));
+		assert_noop!(open(BASE, RANGE, 10), Error::<Test>::TooManyRounds);
+	});
+}
+
+#[test]
+fn trainers_commit_updates_of_the_base_model_once() {
+	new_test_ext().execute_with(|| {
+		let round = open();
+		let seated = trainers(round);
+		let outsider = (1..=6).find(|n| !seated.contains(n)).expect("an unseated node");
+		let trainer = seated[0];
+		// 20 examples over 3 trainers: 7, 7 and 6.
+		let n = Rounds::<Test>::get(round).expect("round").partition_len(0);
+		assert_eq!(n, 7);
+		let good = || update_for(base_hash(), vec![1, 2, 3]);
+		let submit = |who, update, samples| {
+			Training::commit_update(RuntimeOrigin::signed(who), round, update, samples)
+		};
+		assert_noop!(submit(trainer, good(), n), Error::<Test>::NotANode);
+		assert_noop!(submit(signer_of(outsider), good(), n), Error::<Test>::NotATrainer);
+		assert_noop!(submit(signer_of(trainer), good(), 0), Error::<Test>::BadSampleCount);
+		assert_noop!(submit(signer_of(trainer), good(), n + 1), Error::<Test>::BadSampleCount);
+		let foreign = update_for(H256::repeat_byte(1), vec![1, 2, 3]);
+		assert_noop!(submit(signer_of(trainer), foreign, n), Error::<Test>::BadUpdate);
+		let misshapen = update_for(base_hash(), vec![1, 2]);
+		assert_noop!(submit(signer_of(trainer), misshapen, n), Error::<Test>::BadUpdate);
+		let garbage = vec![1u8, 2, 3].try_into().expect("small");
+		assert_noop!(submit(signer_of(trainer), garbage, n), Error::<Test>::BadUpdate);
+		assert_noop!(
+			Training::commit_update(RuntimeOrigin::signed(signer_of(trainer)), 7, good(), n),
+			Error::<Test>::UnknownRound
+		);
+
+		let post = submit(signer_of(trainer), good(), n).expect("a trainer's commit");
+		assert_eq!(post.pays_fee, Pays::No);
+		let record = Updates::<Test>::get(round, trainer).expect("stored");
+		assert_eq!(record, UpdateRecord { hash: ModelUpdate::hash_of(&good()), samples: n });
+		assert_noop!(submit(signer_of(trainer), good(), n), Error::<Test>::AlreadyCommitted);
+
+		run_to_block(11);
+		assert_noop!(submit(signer_of(seated[1]), good(), 6), Error::<Test>::TrainingClosed);
+	});
+}
+
+#[test]
+fn aggregators_agree_and_the_model_becomes_a_candidate_version() {
+	new_test_ext().execute_with(|| {
+		let round = round_in_aggregation();
+		let record = Rounds::<Test>::get(round).expect("round");
+		assert_eq!(record.phase, Phase::Aggregating { commit_end: 13, reveal_end: 15 });
+		let [a, b] = aggregators(round)[..] else { panic!("two aggregators") };
+		let seated = trainers(round);
+		let model = H256::repeat_byte(0x77);
+		let kept = [true, true, false];
+
+		commit_aggregate(round, a, model, &kept);
+		// Reveals wait for the commit window's end, or for every commitment.
+		assert_eq!(reveal(round, a, model, &kept), Err(Error::<Test>::WrongPhase.into()));
+		commit_aggregate(round, b, model, &kept);
+		assert_eq!(
+			reveal(round, a, H256::repeat_byte(1), &kept),
+			Err(Error::<Test>::CommitmentMismatch.into())
+		);
+		assert_ok!(reveal(round, a, model, &kept));
+		assert_eq!(reveal(round, a, model, &kept), Err(Error::<Test>::AlreadyRevealed.into()));
+		assert_ok!(reveal(round, b, model, &kept));
+
+		// The last reveal decides the round in the next block.
+		run_to_block(12);
+		assert_eq!(
+			Outcomes::<Test>::get(round),
+			Some(Outcome::Candidate { version: 2, sha256: model })
+		);
+		assert_eq!(Versions::get().last(), Some(&(2, model)));
+		assert!(LiveRounds::<Test>::get().is_empty());
+		assert!(matches!(
+			events().last(),
+			Some(Event::CandidateRegistered { version: 2, kept, trimmed, .. })
+				if kept[..] == seated[..2] && trimmed[..] == seated[2..]
+		));
+		// Kept trainers share the reward by samples (6 each); aggregators earn their points.
+		let mut rewarded = Rewarded::get();
+		rewarded.sort();
+		let mut expected = vec![
+			(seated[0], Contribution::Training, REWARD / 2),
+			(seated[1], Contribution::Training, REWARD / 2),
+			(a, Contribution::Training, 7),
+			(b, Contribution::Training, 7),
+		];
+		expected.sort();
+		assert_eq!(rewarded, expected);
+	});
+}
+
+#[test]
+fn answers_must_account_for_every_update() {
+	new_test_ext().execute_with(|| {
+		let round = round_in_aggregation();
+		let [a, b] = aggregators(round)[..] else { panic!("two aggregators") };
+		let model = H256::repeat_byte(0x77);
+		commit_aggregate(round, a, model, &[true, true]);
+		run_to_block(14);
+		assert_eq!(reveal(round, a, model, &[true, true]), Err(Error::<Test>::KeptMismatch.into()));
+		assert_eq!(reveal(round, b, model, &[true; 3]), Err(Error::<Test>::NoCommitment.into()));
+	});
+}
+
+#[test]
+fn a_split_vote_or_silence_registers_nothing() {
+	new_test_ext().execute_with(|| {
+		let round = round_in_aggregation();
+		let [a, b] = aggregators(round)[..] else { panic!("two aggregators") };
+		let kept = [true; 3];
+		commit_aggregate(round, a, H256::repeat_byte(1), &kept);
+		commit_aggregate(round, b, H256::repeat_byte(2), &kept);
+		assert_ok!(reveal(round, a, H256::repeat_byte(1), &kept));
+		assert_ok!(reveal(round, b, H256::repeat_byte(2), &kept));
+		run_to_block(12);
+		assert_eq!(Outcomes::<Test>::get(round), Some(Outcome::Failed(Failure::NoAgreement)));
+		assert_eq!(Versions::get().len(), 1);
+		assert!(Rewarded::get().is_empty());
+
+		// Nobody reveals: the window runs out.
+		let round = round_in_aggregation_from(12);
+		run_to_block(40);
+		assert_eq!(Outcomes::<Test>::get(round), Some(Outcome::Failed(Failure::NoAgreement)));
+	});
+}
+
+fn round_in_aggregation_from(now: u64) -> RoundId {
+	assert_ok!(Training::open_round(RuntimeOrigin::root(), MODEL, BASE, RANGE, now + 5, REWARD));
+	let round = NextRoundId::<Test>::get() - 1;
+	for trainer in trainers(round) {
+		commit(round, trainer, vec![0; 3]);
+	}
+	run_to_block(now + 6);
+	round
+}
+
+#[test]
+fn a_round_without_updates_fails_at_its_deadline() {
+	new_test_ext().execute_with(|| {
+		let round = open();
+		run_to_block(11);
+		assert_eq!(Outcomes::<Test>::get(round), Some(Outcome::Failed(Failure::NoUpdates)));
+		assert!(matches!(
+			events().last(),
+			Some(Event::RoundFailed { reason: Failure::NoUpdates, .. })
+		));
+		assert!(LiveRounds::<Test>::get().is_empty());
+	});
+}
+
+#[test]
+fn the_registry_refusing_the_model_fails_the_round() {
+	new_test_ext().execute_with(|| {
+		let round = round_in_aggregation();
+		// The aggregators "built" the base model itself: the registry has that file already.
+		let kept = [true; 3];
+		for aggregator in aggregators(round) {
+			commit_aggregate(round, aggregator, base_hash(), &kept);
+		}
+		for aggregator in aggregators(round) {
+			assert_ok!(reveal(round, aggregator, base_hash(), &kept));
+		}
+		run_to_block(12);
+		assert_eq!(Outcomes::<Test>::get(round), Some(Outcome::Failed(Failure::RegistryRefused)));
+	});
+}
+
+#[test]
+fn parameters_are_checked() {
+	new_test_ext().execute_with(|| {
+		let set = |p| Training::set_parameters(RuntimeOrigin::root(), p);
+		let mut p = default_parameters();
+		p.trainers = 9;
+		assert_noop!(set(p), Error::<Test>::InvalidParameters);
+		let mut p = default_parameters();
+		p.agreement = Perbill::from_percent(50);
+		assert_noop!(set(p), Error::<Test>::InvalidParameters);
+		let mut p = default_parameters();
+		p.plan.rule = RobustRule::TrimmedMean { trim: Percent::from_percent(50) };
+		assert_noop!(set(p), Error::<Test>::InvalidParameters);
+		let mut p = default_parameters();
+		p.plan.rule = RobustRule::Median;
+		assert_noop!(
+			Training::set_parameters(RuntimeOrigin::signed(1), p.clone()),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(set(p.clone()));
+		assert_eq!(Params::<Test>::get(), p);
+	});
+}
+
+mod offchain_worker {
+	//! The offchain worker against the pallet: a stand-in trainer (the real engine is tested in
+	//! `offchain-workers/` and end to end on the node) sums labels and hashes what it aggregates.
+	use super::*;
+	use codec::Decode;
+	use daollm_inference_interface::{
+		BuiltModel, Example, TrainedUpdate, Trainer, TrainerExt, TrainingError, TrainingPlan,
+	};
+	use daollm_primitives::content::offchain_body_key;
+	use frame_support::traits::Hooks;
+	use sp_core::offchain::{
+		testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
+		OffchainDbExt, OffchainWorkerExt, StorageKind, TransactionPoolExt,
+	};
+	use sp_runtime::{testing::UintAuthorityId, traits::Dispatchable};
+	use std::sync::{Arc, Mutex};
+
+	/// Trains "an update" whose values are the sum of its examples' labels; builds "a model"
+	/// whose hash is blake2 of the updates; records what it was asked.
+	#[derive(Default)]
+	struct StandIn {
+		trained: Mutex<Vec<usize>>,
+		aggregated: Mutex<u32>,
+	}
+	impl Trainer for StandIn {
+		fn train(
+			&self,
+			base: &[u8; 32],
+			examples: Vec<Example>,
+			_: TrainingPlan,
+		) -> Result<TrainedUpdate, TrainingError> {
+			self.trained.lock().unwrap().push(examples.len());
+			let sum: i32 = examples.iter().map(|e| e.label as i32).sum();
+			let update =
+				ModelUpdate { base: H256(*base), labels: 1, features: 2, values: vec![sum; 3] };
+			Ok(TrainedUpdate { update: update.encode(), samples: examples.len() as u32 })
+		}
+		fn aggregate(
+			&self,
+			_: &[u8; 32],
+			_: RobustRule,
+			updates: Vec<(u32, Vec<u8>)>,
+		) -> Result<BuiltModel, TrainingError> {
+			*self.aggregated.lock().unwrap() += 1;
+			Ok(BuiltModel {
+				sha256: sp_io::hashing::blake2_256(&updates.encode()),
+				kept: vec![true; updates.len()],
+			})
+		}
+	}
+
+	/// A node holding every operator's key, with the examples' bodies indexed.
+	fn node() -> (sp_io::TestExternalities, Arc<parking_lot::RwLock<PoolState>>, Arc<StandIn>) {
+		let mut ext = new_test_ext();
+		let (offchain, _) = TestOffchainExt::new();
+		let (pool, pool_state) = TestTransactionPoolExt::new();
+		ext.register_extension(OffchainDbExt::new(offchain.clone()));
+		ext.register_extension(OffchainWorkerExt::new(offchain));
+		ext.register_extension(TransactionPoolExt::new(pool));
+		let trainer = Arc::new(StandIn::default());
+		ext.register_extension(TrainerExt(trainer.clone()));
+		UintAuthorityId::set_all_keys((1..=6).map(signer_of).collect::<Vec<_>>());
+		ext.execute_with(|| {
+			for (id, _) in Verified::get() {
+				let key = offchain_body_key(&[id as u8; 32]);
+				sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, &key, b"a body");
+			}
+		});
+		(ext, pool_state, trainer)
+	}
+
+	/// Dispatches what the worker sent, as the block author would, and indexes updates as a
+	/// node importing the block would; how many.
+	fn include(pool: &Arc<parking_lot::RwLock<PoolState>>) -> usize {
+		let sent = std::mem::take(&mut pool.write().transactions);
+		for bytes in &sent {
+			let xt = Extrinsic::decode(&mut &bytes[..]).expect("a mock extrinsic");
+			let sp_runtime::generic::Preamble::Signed(signer, ..) = xt.preamble else {
+				panic!("the worker sends signed transactions")
+			};
+			if let RuntimeCall::Training(Call::commit_update { round, update, .. }) = &xt.function {
+				let trainer = signer - KEY_OFFSET;
+				let key = update_key(*round, &trainer);
+				sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, &key, update);
+			}
+			assert_ok!(xt.function.dispatch(RuntimeOrigin::signed(signer)));
+		}
+		sent.len()
+	}
+
+	fn to_block(n: u64) {
+		run_to_block(n);
+		Training::offchain_worker(n);
+	}
+
+	#[test]
+	fn trainers_and_aggregators_take_a_round_to_its_candidate() {
+		let (mut ext, pool, trainer) = node();
+		ext.execute_with(|| {
+			let round = open();
+			Training::offchain_worker(1);
+			// Every trainer trained on its partition (7, 7 and 6 examples) and committed.
+			let mut trained = trainer.trained.lock().unwrap().clone();
+			trained.sort();
+			assert_eq!(trained, vec![6, 7, 7]);
+			assert_eq!(include(&pool), 3);
+			assert_eq!(Rounds::<Test>::get(round).unwrap().updates, 3);
+			// Nothing more to do until the deadline; a later worker does not train again.
+			to_block(2);
+			assert_eq!(include(&pool), 0);
+			assert_eq!(trainer.trained.lock().unwrap().len(), 3);
+
+			to_block(11);
+			assert_eq!(include(&pool), 2, "both aggregators commit");
+			to_block(12);
+			assert_eq!(include(&pool), 2, "both reveal once all committed");
+			assert_eq!(*trainer.aggregated.lock().unwrap(), 2, "each aggregator built it once");
+			to_block(13);
+			let Some(Outcome::Candidate { version: 2, .. }) = Outcomes::<Test>::get(round) else {
+				panic!("a candidate: {:?}", Outcomes::<Test>::get(round))
+			};
+			// The worker rebuilds the candidate once, to be able to run it.
+			assert_eq!(*trainer.aggregated.lock().unwrap(), 3);
+			to_block(14);
+			assert_eq!(*trainer.aggregated.lock().unwrap(), 3);
+			assert_eq!(include(&pool), 0);
+		});
+	}
+
+	#[test]
+	fn without_an_engine_nothing_is_sent() {
+		let mut ext = new_test_ext();
+		let (offchain, _) = TestOffchainExt::new();
+		let (pool, pool_state) = TestTransactionPoolExt::new();
+		ext.register_extension(OffchainDbExt::new(offchain.clone()));
+		ext.register_extension(OffchainWorkerExt::new(offchain));
+		ext.register_extension(TransactionPoolExt::new(pool));
+		UintAuthorityId::set_all_keys((1..=6).map(signer_of).collect::<Vec<_>>());
+		ext.execute_with(|| {
+			open();
+			Training::offchain_worker(1);
+			assert_eq!(include(&pool_state), 0);
+		});
+	}
+}

@@ -1,0 +1,356 @@
+//! The pallet's data: rounds, their seats, updates, the aggregators' answers and the outcome.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use daollm_primitives::{training::RobustRule, ModelId, ModelVersion, ProposalId};
+use frame_support::{traits::Get, BoundedVec};
+use scale_info::TypeInfo;
+use sp_core::H256;
+use sp_runtime::Perbill;
+
+/// Numbers the training rounds from zero.
+pub type RoundId = u32;
+
+/// Which verified annotations a round trains on.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum DatasetSelector {
+	/// The proposals with ids in `from..to` whose label is verified when the round opens (the
+	/// round keeps that snapshot of ids). At most `MaxExamples` ids wide.
+	Range {
+		/// The first proposal id.
+		from: ProposalId,
+		/// One past the last proposal id.
+		to: ProposalId,
+	},
+}
+
+/// A node's seat in a round, as a trainer or an aggregator.
+pub use daollm_primitives::Seat;
+
+/// How trainers train and aggregators aggregate in a round.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TrainingPlan {
+	/// Passes of SGD over each trainer's partition.
+	pub epochs: u8,
+	/// The SGD step size, in millionths.
+	pub learning_rate_ppm: u32,
+	/// How the updates are combined.
+	pub rule: RobustRule,
+}
+
+/// Where a round is.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Phase<BlockNumber> {
+	/// Trainers train and commit their updates until the round's deadline.
+	Training,
+	/// Aggregators commit to the model they built until `commit_end`, then reveal it until
+	/// `reveal_end` (or until all have revealed).
+	Aggregating {
+		/// The last block of the commit window.
+		commit_end: BlockNumber,
+		/// The last block of the reveal window.
+		reveal_end: BlockNumber,
+	},
+	/// The round is over; see its [`Outcome`].
+	Closed,
+}
+
+/// A federated training round.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(MaxExamples, MaxTrainers, MaxAggregators))]
+pub struct Round<
+	AccountId,
+	Balance,
+	BlockNumber,
+	MaxExamples: Get<u32>,
+	MaxTrainers: Get<u32>,
+	MaxAggregators: Get<u32>,
+> {
+	/// The model being trained.
+	pub model: ModelId,
+	/// The version training starts from.
+	pub base_version: ModelVersion,
+	/// sha256 of that version's file.
+	pub base: H256,
+	/// The verified examples (proposal ids) the round trains on. Trainer `i` of `n` trains on
+	/// the ones at positions `i, i + n, i + 2n, …`.
+	pub examples: BoundedVec<ProposalId, MaxExamples>,
+	/// The trainers, drawn by stake when the round opened.
+	pub trainers: BoundedVec<Seat<AccountId, Balance>, MaxTrainers>,
+	/// The aggregators, drawn by stake when training ended.
+	pub aggregators: BoundedVec<Seat<AccountId, Balance>, MaxAggregators>,
+	/// How to train and aggregate.
+	pub plan: TrainingPlan,
+	/// Reward points shared by the trainers whose updates were kept, pro rata to samples.
+	pub reward: u32,
+	/// The block the round opened in.
+	pub opened_at: BlockNumber,
+	/// The last block in which trainers may commit updates.
+	pub deadline: BlockNumber,
+	/// Where the round is.
+	pub phase: Phase<BlockNumber>,
+	/// Updates committed.
+	pub updates: u32,
+	/// Aggregators that committed.
+	pub commits: u32,
+	/// Aggregators that revealed.
+	pub reveals: u32,
+}
+
+impl<A: PartialEq, B, N, E: Get<u32>, T: Get<u32>, G: Get<u32>> Round<A, B, N, E, T, G> {
+	/// The position of `node` among the trainers.
+	pub fn trainer(&self, node: &A) -> Option<usize> {
+		self.trainers.iter().position(|s| s.node == *node)
+	}
+
+	/// The position of `node` among the aggregators.
+	pub fn aggregator(&self, node: &A) -> Option<usize> {
+		self.aggregators.iter().position(|s| s.node == *node)
+	}
+
+	/// The examples of trainer `position`'s partition.
+	pub fn partition(&self, position: usize) -> impl Iterator<Item = ProposalId> + '_ {
+		let n = self.trainers.len().max(1);
+		self.examples.iter().skip(position).step_by(n).copied()
+	}
+
+	/// How many examples trainer `position`'s partition holds.
+	pub fn partition_len(&self, position: usize) -> u32 {
+		let n = self.trainers.len().max(1);
+		let len = self.examples.len();
+		if position >= n {
+			0
+		} else {
+			(len / n + usize::from(position < len % n)) as u32
+		}
+	}
+}
+
+/// A committed update: its name and the samples it claims.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct UpdateRecord {
+	/// blake2b-256 of the SCALE-encoded update (its bytes are in the offchain index).
+	pub hash: H256,
+	/// The examples it trained on, at most its trainer's partition.
+	pub samples: u32,
+}
+
+/// An aggregator's revealed answer: the model it built and which updates the rule kept.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(MaxTrainers))]
+pub struct AggregateAnswer<MaxTrainers: Get<u32>> {
+	/// sha256 of the new model file.
+	pub model: H256,
+	/// Per committed update, in trainer order: whether the robust rule kept it.
+	pub kept: BoundedVec<bool, MaxTrainers>,
+}
+
+/// Why a round produced no candidate model.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Failure {
+	/// No trainer committed an update by the deadline.
+	NoUpdates,
+	/// No node could be drawn to aggregate.
+	NoAggregators,
+	/// No answer held the agreed share of the revealed stake.
+	NoAgreement,
+	/// The model registry refused the new version (for instance, its file already exists).
+	RegistryRefused,
+}
+
+/// How a round ended.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Outcome {
+	/// The aggregators agreed on a new model, registered as version `version` of the round's
+	/// model: a candidate governance may activate.
+	Candidate {
+		/// The new version.
+		version: ModelVersion,
+		/// sha256 of its file.
+		sha256: H256,
+	},
+	/// The round produced nothing.
+	Failed(Failure),
+}
+
+/// The pallet's parameters: set at genesis, changed by governance.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Parameters<BlockNumber> {
+	/// Trainers drawn per round (at most `MaxTrainers`).
+	pub trainers: u32,
+	/// Aggregators drawn per round (at most `MaxAggregators`).
+	pub aggregators: u32,
+	/// Blocks aggregators have to commit to the model they built.
+	pub commit_window: BlockNumber,
+	/// Blocks aggregators have to reveal it.
+	pub reveal_window: BlockNumber,
+	/// The share of the revealed aggregator stake an answer needs to become the candidate.
+	pub agreement: Perbill,
+	/// Reward points for each aggregator whose answer became the candidate.
+	pub aggregator_points: u32,
+	/// How trainers train and aggregators aggregate in rounds opened from now on.
+	pub plan: TrainingPlan,
+}
+
+/// Why parameters are refused.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum InvalidParameter {
+	/// No trainers or more than `MaxTrainers`.
+	Trainers,
+	/// No aggregators or more than `MaxAggregators`.
+	Aggregators,
+	/// A window of zero blocks.
+	Window,
+	/// An agreement share of zero or at most a half.
+	Agreement,
+	/// No epochs, no learning rate, or a robust rule out of range.
+	Plan,
+}
+
+impl<BlockNumber: sp_runtime::traits::Zero + PartialEq> Parameters<BlockNumber> {
+	/// Checks the parameters against the runtime's bounds.
+	pub fn check(&self, max_trainers: u32, max_aggregators: u32) -> Result<(), InvalidParameter> {
+		if self.trainers == 0 || self.trainers > max_trainers {
+			return Err(InvalidParameter::Trainers);
+		}
+		if self.aggregators == 0 || self.aggregators > max_aggregators {
+			return Err(InvalidParameter::Aggregators);
+		}
+		if self.commit_window.is_zero() || self.reveal_window.is_zero() {
+			return Err(InvalidParameter::Window);
+		}
+		if self.agreement <= Perbill::from_percent(50) {
+			return Err(InvalidParameter::Agreement);
+		}
+		if self.plan.epochs == 0 || self.plan.learning_rate_ppm == 0 || !self.plan.rule.is_valid() {
+			return Err(InvalidParameter::Plan);
+		}
+		Ok(())
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use frame_support::traits::ConstU32;
+
+	type TestRound = Round<u64, u64, u64, ConstU32<16>, ConstU32<4>, ConstU32<4>>;
+
+	fn round(examples: u32, trainers: u64) -> TestRound {
+		Round {
+			model: 0,
+			base_version: 1,
+			base: H256::zero(),
+			examples: (0..examples).collect::<Vec<_>>().try_into().expect("fits"),
+			trainers: (0..trainers)
+				.map(|node| Seat { node, stake: 1 })
+				.collect::<Vec<_>>()
+				.try_into()
+				.expect("fits"),
+			aggregators: Default::default(),
+			plan: TrainingPlan { epochs: 1, learning_rate_ppm: 1, rule: RobustRule::Median },
+			reward: 0,
+			opened_at: 0,
+			deadline: 1,
+			phase: Phase::Training,
+			updates: 0,
+			commits: 0,
+			reveals: 0,
+		}
+	}
+
+	#[test]
+	fn partitions_cover_the_examples_once() {
+		for (examples, trainers) in [(10, 3), (3, 4), (0, 2), (16, 4)] {
+			let r = round(examples, trainers);
+			let mut seen: Vec<ProposalId> =
+				(0..trainers as usize).flat_map(|p| r.partition(p)).collect();
+			for p in 0..trainers as usize {
+				assert_eq!(r.partition(p).count() as u32, r.partition_len(p));
+			}
+			seen.sort();
+			assert_eq!(seen, (0..examples).collect::<Vec<_>>());
+		}
+	}
+}
