@@ -35,6 +35,7 @@ let node;
 let provider;
 let api;
 let alice;
+let author;
 let annotators;
 let firstId;
 let candidate;
@@ -47,7 +48,10 @@ before(async () => {
   provider = new WsProvider(node.wsUrl);
   api = await ApiPromise.create({ provider, noInitWarn: true });
   const keyring = new Keyring({ type: 'sr25519' });
+  // Alice runs the dev chain's only node, whose offchain worker signs with her key: the test's
+  // own transactions come from other accounts, so that their nonces never race the worker's.
   alice = keyring.addFromUri('//Alice');
+  author = keyring.addFromUri('//Eve');
   annotators = ['//Bob', '//Charlie', '//Dave'].map((uri) => keyring.addFromUri(uri));
 });
 
@@ -71,7 +75,7 @@ test('annotators verify the labels of real proposals: the training set', async (
   const rows = readJsonl('train.jsonl').filter((_, i) => i % 15 === 0).slice(0, EXAMPLES);
   firstId = (await api.query.proposals.nextProposalId()).toNumber();
   await sendAll(rows.map((row, i) => api.tx.proposals.submitProposal(
-    `Training example ${i}`, u8aToHex(new TextEncoder().encode(row.text)))), alice);
+    `Training example ${i}`, u8aToHex(new TextEncoder().encode(row.text)))), author);
   // Three annotators agree on each proposal's dataset label: it is verified.
   await Promise.all(annotators.map((annotator) => sendAll(rows.map((row, i) => api.tx.proposals
     .annotate(firstId + i, MANIFEST.labels.indexOf(row.label), null)), annotator)));
@@ -79,12 +83,29 @@ test('annotators verify the labels of real proposals: the training set', async (
   assert.equal(verified, EXAMPLES);
 });
 
+/** Proposes `call` in a referendum and votes it through with `voter`'s 900,000 PROPOSAL (over
+ * the dev chain's 5% quorum); resolves once the referendum is enacted (ten blocks of voting, two
+ * of timelock). */
+async function referendum(call, voter) {
+  const submitted = (await sendInBlock(api, api.tx.modelGovernance.propose(call, 10n * UNIT), voter))
+    .find(({ event }) => api.events.modelGovernance.Submitted.is(event)).event;
+  const index = submitted.data.index.toNumber();
+  const enacted = waitForEvent(api, (e) => api.events.modelGovernance.Enacted.is(e)
+    && e.data.index.toNumber() === index, 20);
+  await sendInBlock(api, api.tx.modelGovernance.vote(index, true, 900_000n * UNIT, 'Locked1x'),
+    voter);
+  await enacted;
+}
+
 test('a training round turns the verified annotations into a candidate model', async () => {
+  // The round opens when the referendum is enacted, about 13 blocks from now; its trainers have
+  // ten more blocks.
   const now = (await api.query.system.number()).toNumber();
   const open = api.tx.training.openRound(0, 1,
-    { Range: { from: firstId, to: firstId + EXAMPLES } }, now + 8, 1_000);
-  const events = await sendInBlock(api, api.tx.sudo.sudo(open), alice);
-  const opened = events.find(({ event }) => api.events.training.RoundOpened.is(event)).event;
+    { Range: { from: firstId, to: firstId + EXAMPLES } }, now + 24, 1_000);
+  const openedEvent = waitForEvent(api, (e) => api.events.training.RoundOpened.is(e), 20);
+  await referendum(open, annotators[0]);
+  const opened = await openedEvent;
   assert.equal(opened.data.examples.toNumber(), EXAMPLES);
   const round = opened.data.round.toNumber();
 
@@ -126,21 +147,13 @@ test('a training round turns the verified annotations into a candidate model', a
 
 test('governance activates the candidate and the next task runs it', async () => {
   assert.ok(candidate, 'the round produced a candidate');
-  const propose = api.tx.modelGovernance.propose(
-    api.tx.modelGovernance.activateModel(0, candidate.version), 10n * UNIT);
-  const submitted = (await sendInBlock(api, propose, alice))
-    .find(({ event }) => api.events.modelGovernance.Submitted.is(event)).event;
-  const index = submitted.data.index.toNumber();
-  await sendInBlock(api, api.tx.modelGovernance.vote(index, true, 900_000n * UNIT, 'Locked1x'),
-    alice);
-  await waitForEvent(api, (e) => api.events.modelGovernance.Enacted.is(e)
-    && e.data.index.toNumber() === index, 20);
+  await referendum(api.tx.modelGovernance.activateModel(0, candidate.version), annotators[1]);
   assert.equal((await api.query.modelGovernance.models(0)).unwrap().active.unwrap().toNumber(),
     candidate.version);
 
   const dev = readJsonl('dev.jsonl')[0];
   const { events } = await sendAndFinalize(api, api.tx.proposals.submitProposal(
-    'After training', u8aToHex(new TextEncoder().encode(dev.text))), alice);
+    'After training', u8aToHex(new TextEncoder().encode(dev.text))), author);
   const opened = events.find(({ event }) => api.events.inference.TaskOpened.is(event)).event;
   assert.equal(opened.data.model.toHex(), candidate.sha256, 'the task runs the trained model');
   const finalized = await waitForEvent(api, (e) => api.events.inference.TaskFinalized.is(e)
