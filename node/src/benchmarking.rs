@@ -14,9 +14,9 @@ pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 	let runner = cli.create_runner(cmd)?;
 	runner.sync_run(|config| match cmd {
 		BenchmarkCmd::Pallet(cmd) => cmd
-			.run_with_spec::<HashingFor<Block>, daollm_inference_interface::inference::HostFunctions>(
-				Some(config.chain_spec),
-			),
+			.run_with_spec::<HashingFor<Block>, service::DaollmHostFunctions>(Some(
+				config.chain_spec,
+			)),
 		BenchmarkCmd::Block(cmd) => {
 			let PartialComponents { client, .. } = service::new_partial(&config)?;
 			cmd.run(client)

@@ -14,13 +14,15 @@ use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
 
-/// The host functions the runtime may call: Substrate's own set and DAOLLM's inference and
-/// training interfaces (which answer only in offchain workers, where the engine is registered).
-pub type HostFunctions = (
-	sp_io::SubstrateHostFunctions,
+/// DAOLLM's own host functions: the inference and training interfaces (which answer only in
+/// offchain workers, where the engine is registered).
+pub type DaollmHostFunctions = (
 	daollm_inference_interface::inference::HostFunctions,
 	daollm_inference_interface::training::HostFunctions,
 );
+
+/// The host functions the runtime may call: Substrate's own set and DAOLLM's.
+pub type HostFunctions = (sp_io::SubstrateHostFunctions, DaollmHostFunctions);
 
 /// The full client, executing the runtime's Wasm.
 pub type FullClient =

@@ -103,8 +103,6 @@ pub trait ComputeNodes<AccountId, Balance> {
 	/// Draws up to `count` distinct nodes, each weighing its stake times its reputation, from
 	/// `seed`: every node computes the same draw for the same seed. With each node's stake.
 	fn draw(seed: &H256, count: u32) -> alloc::vec::Vec<(AccountId, Balance)>;
-	/// The most weight [`ComputeNodes::draw`] uses.
-	fn draw_weight(count: u32) -> Weight;
 	/// The node whose signing key is the account `key`, if one is registered.
 	fn node_of_key(key: &AccountId) -> Option<AccountId>;
 }
@@ -121,14 +119,10 @@ pub trait ModelVersions {
 		sha256: H256,
 		uri: alloc::vec::Vec<u8>,
 	) -> Result<ModelVersion, DispatchError>;
-	/// The most weight [`ModelVersions::add_version`] uses.
-	fn add_version_weight() -> Weight;
 }
 
 /// The verified training set, as training sees it: implemented by the proposals pallet.
 pub trait TrainingData {
 	/// The verified example of proposal `proposal`: its body's digest and its agreed label.
 	fn example(proposal: ProposalId) -> Option<(H256, LabelIndex)>;
-	/// The weight of one [`TrainingData::example`] look-up.
-	fn example_weight() -> Weight;
 }

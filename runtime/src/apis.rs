@@ -259,7 +259,7 @@ impl_runtime_apis! {
 			// The names `define_benchmarks!` lists, in scope for the macros it made.
 			use super::{
 				benchmarks::{BaselineBench, SystemBench},
-				Balances, ModelGovernance, Sudo, Timestamp,
+				Balances, ModelGovernance, Sudo, Timestamp, Training,
 			};
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -278,7 +278,7 @@ impl_runtime_apis! {
 			// The names `define_benchmarks!` lists, in scope for the macros it made.
 			use super::{
 				benchmarks::{BaselineBench, SystemBench},
-				Balances, ModelGovernance, Sudo, Timestamp,
+				Balances, ModelGovernance, Sudo, Timestamp, Training,
 			};
 
 			let whitelist: Vec<TrackedStorageKey> =

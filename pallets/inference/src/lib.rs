@@ -1310,10 +1310,6 @@ impl<T: Config> ComputeNodes<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			.collect()
 	}
 
-	fn draw_weight(count: u32) -> Weight {
-		T::DbWeight::get().reads(1u64.saturating_add(count.into()))
-	}
-
 	fn node_of_key(key: &T::AccountId) -> Option<T::AccountId> {
 		KeyOwner::<T>::get(key)
 	}

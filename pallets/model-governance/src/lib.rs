@@ -1044,10 +1044,6 @@ impl<T: Config> ModelVersions for Pallet<T> {
 		Self::do_register(info.name.into_inner(), sha256, uri, labels, latest.input)
 			.map(|(_, version)| version)
 	}
-
-	fn add_version_weight() -> Weight {
-		T::WeightInfo::register_model()
-	}
 }
 
 impl<T: Config> ActiveModel for Pallet<T> {

@@ -675,10 +675,6 @@ impl<T: Config> TrainingData for Pallet<T> {
 	fn example(proposal: ProposalId) -> Option<(H256, LabelIndex)> {
 		TrainingSet::<T>::get(proposal).map(|e| (e.content_hash, e.label))
 	}
-
-	fn example_weight() -> Weight {
-		T::DbWeight::get().reads(1)
-	}
 }
 
 impl<T: Config> ProposalAnalysed for Pallet<T> {

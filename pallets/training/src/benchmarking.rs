@@ -2,6 +2,7 @@
 //! their worst case: the widest dataset, the most trainers and aggregators, the largest update.
 
 use super::*;
+use alloc::vec;
 use daollm_primitives::training::ModelUpdate;
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;

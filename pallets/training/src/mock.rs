@@ -19,7 +19,7 @@ use frame_system::{
 use sp_core::H256;
 use sp_runtime::{
 	testing::{TestSignature, TestXt, UintAuthorityId},
-	BuildStorage, DispatchError, Perbill, Percent, Weight,
+	BuildStorage, DispatchError, Perbill, Percent,
 };
 
 pub type AccountId = u64;
@@ -114,9 +114,6 @@ impl ComputeNodes<AccountId, Balance> for MockNodes {
 		}
 		nodes.into_iter().take(count as usize).collect()
 	}
-	fn draw_weight(_: u32) -> Weight {
-		Weight::zero()
-	}
 	fn node_of_key(key: &AccountId) -> Option<AccountId> {
 		let node = key.checked_sub(KEY_OFFSET)?;
 		Nodes::get().iter().any(|(n, _)| *n == node).then_some(node)
@@ -145,9 +142,6 @@ impl ModelVersions for MockModels {
 		Versions::mutate(|v| v.push((version, sha256)));
 		Ok(version)
 	}
-	fn add_version_weight() -> Weight {
-		Weight::zero()
-	}
 }
 
 pub struct MockData;
@@ -157,9 +151,6 @@ impl TrainingData for MockData {
 			.into_iter()
 			.find(|(id, _)| *id == proposal)
 			.map(|(id, label)| (H256::repeat_byte(id as u8), label))
-	}
-	fn example_weight() -> Weight {
-		Weight::zero()
 	}
 }
 
