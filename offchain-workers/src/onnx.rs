@@ -141,7 +141,7 @@ fn put_len_field(out: &mut Vec<u8>, number: u32, payload: &[u8]) {
 }
 
 /// The value of a length-delimited field `number` (the first one), if any.
-fn bytes_field<'a>(bytes: &'a [u8], number: u32) -> Result<Option<&'a [u8]>, OnnxError> {
+fn bytes_field(bytes: &[u8], number: u32) -> Result<Option<&[u8]>, OnnxError> {
 	Ok(fields(bytes)?
 		.into_iter()
 		.find(|f| f.number == number && f.wire == LEN)
@@ -154,7 +154,7 @@ fn floats(attribute: &[u8]) -> Result<Vec<f32>, OnnxError> {
 	for f in fields(attribute)?.into_iter().filter(|f| f.number == ATTRIBUTE_FLOATS) {
 		let raw = &attribute[f.value];
 		match f.wire {
-			FIXED32 | LEN if raw.len() % 4 == 0 => out
+			FIXED32 | LEN if raw.len().is_multiple_of(4) => out
 				.extend(raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))),
 			_ => return Err(error("malformed floats")),
 		}

@@ -339,12 +339,15 @@ mod tests {
 		assert_eq!(to_fixed(f64::NAN), 0);
 	}
 
+	/// Updates as (samples, values).
+	type Updates = Vec<(u32, Vec<i32>)>;
+
 	/// Honest updates: values near a common centre; poisoned: anything at all.
 	fn round(
 		honest: usize,
 		poisoned: usize,
 		len: usize,
-	) -> impl Strategy<Value = (Vec<(u32, Vec<i32>)>, Vec<(u32, Vec<i32>)>)> {
+	) -> impl Strategy<Value = (Updates, Updates)> {
 		(
 			prop::collection::vec(
 				(1u32..100, prop::collection::vec(-5_000i32..5_000, len)),
