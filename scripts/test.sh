@@ -15,5 +15,5 @@ cargo test --release --locked --workspace --manifest-path "$ROOT/Cargo.toml"
 log "polkadot.js client tests against daollm-node"
 (cd "$ROOT/node/tests/polkadot-js" && npm test)
 
-log "zombienet: four-validator networks (consensus, inference agreement, a wrong model, an outage, a runtime upgrade)"
+log "zombienet: four-validator networks (consensus, inference agreement, a wrong model, an outage, a runtime upgrade, a training round)"
 bash "$ROOT/scripts/zombienet.sh"

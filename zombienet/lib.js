@@ -67,6 +67,18 @@ function sendInBlock(api, tx, signer) {
   });
 }
 
+/** Sends `txs` signed by `signer` with consecutive nonces, all at once; resolves once all are in
+ * blocks. */
+async function sendAll(api, txs, signer) {
+  const first = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
+  await Promise.all(txs.map((tx, i) => new Promise((resolve, reject) => {
+    tx.signAndSend(signer, { nonce: first + i }, ({ status, dispatchError }) => {
+      if (dispatchError) reject(new Error(dispatchError.toString()));
+      else if (status.isInBlock) resolve();
+    }).catch(reject);
+  })));
+}
+
 /** Resolves to the first event `predicate` accepts in a new finalised block; fails after `blocks`. */
 function waitForFinalizedEvent(api, predicate, blocks) {
   return new Promise((resolve, reject) => {
@@ -137,6 +149,6 @@ function assertEqual(actual, expected, message) {
 }
 
 module.exports = {
-  UNIT, MANIFEST, NODES, connect, rpc, finalizedNumber, bestNumber, connectAll, disconnectAll, devKey, sendInBlock,
-  waitForFinalizedEvent, until, example, submitProposal, stateFile, assert, assertEqual,
+  UNIT, MANIFEST, FIXTURES, NODES, connect, rpc, finalizedNumber, bestNumber, connectAll, disconnectAll, devKey,
+  sendInBlock, sendAll, waitForFinalizedEvent, until, example, submitProposal, stateFile, assert, assertEqual,
 };

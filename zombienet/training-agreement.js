@@ -1,0 +1,67 @@
+// A federated training round on four validators: the shipped model's 20 fixture proposals are
+// submitted and annotated until verified, a referendum opens a round over them, the four nodes'
+// offchain workers train on their partitions, and the three aggregators, each building the new
+// model on its own node, reveal the same sha256: the build is deterministic across nodes. The
+// agreed model becomes version 2 of the analysis model.
+//
+// The test's transactions come from accounts that run no node (Eve, Ferdie, the stash accounts),
+// so their nonces never race the validators' offchain workers.
+const lib = require('./lib.js');
+
+async function run(_nodeName, networkInfo) {
+  const apis = await lib.connectAll(networkInfo);
+  const api = apis.alice;
+  try {
+    const keyring = new zombie.Keyring({ type: 'sr25519' });
+    const author = keyring.addFromUri('//Eve');
+    const annotators = ['//Ferdie', '//Alice//stash', '//Bob//stash'].map((u) => keyring.addFromUri(u));
+    const examples = lib.FIXTURES.dev;
+    const started = Date.now();
+
+    const first = (await api.query.proposals.nextProposalId()).toNumber();
+    await lib.sendAll(api, examples.map((row, i) => api.tx.proposals.submitProposal(
+      `Training example ${i}`, `0x${Buffer.from(row.text, 'utf8').toString('hex')}`)), author);
+    await Promise.all(annotators.map((annotator) => lib.sendAll(api,
+      examples.map((row, i) => api.tx.proposals.annotate(first + i, row.label, null)), annotator)));
+    lib.assertEqual((await api.query.proposals.counterForTrainingSet()).toNumber(), examples.length,
+      'every example is verified');
+
+    // Ferdie opens the round by referendum; it runs 12 blocks after the referendum's enactment.
+    const params = (await api.query.modelGovernance.params()).toJSON();
+    const now = await lib.bestNumber(api);
+    const deadline = now + params.votingPeriod + params.enactmentDelay + 14;
+    const open = api.tx.training.openRound(0, 1, { Range: { from: first, to: first + examples.length } },
+      deadline, 100);
+    const { events } = await lib.sendInBlock(api,
+      api.tx.modelGovernance.propose(open, BigInt(params.minDeposit)), annotators[0]);
+    const index = events.find(({ event }) => api.events.modelGovernance.Submitted.is(event))
+      .event.data.index.toNumber();
+    await lib.sendInBlock(api, api.tx.modelGovernance.vote(index, true, 900_000n * lib.UNIT, 'Locked1x'),
+      annotators[0]);
+
+    const outcome = await lib.waitForFinalizedEvent(api, (e) =>
+      api.events.training.CandidateRegistered.is(e) || api.events.training.RoundFailed.is(e),
+      deadline - now + 30);
+    lib.assert(api.events.training.CandidateRegistered.is(outcome.event),
+      `the round failed: ${outcome.event.data.toString()}`);
+    const round = outcome.event.data.round.toNumber();
+    const sha256 = outcome.event.data.sha256.toHex();
+    const record = (await api.query.training.rounds(round)).unwrap();
+    lib.assertEqual(record.trainers.length, 4, 'every validator trains');
+    lib.assertEqual(record.updates.toNumber(), 4, 'every trainer committed its update');
+    const reveals = await api.query.training.aggregateReveals.entries(round);
+    lib.assertEqual(reveals.length, 3, 'three aggregators revealed');
+    for (const [, answer] of reveals) {
+      lib.assertEqual(answer.unwrap().model.toHex(), sha256, 'every aggregator built the same file');
+    }
+    const version = (await api.query.modelGovernance.versions(0, 2)).unwrap();
+    lib.assertEqual(version.sha256.toHex(), sha256, 'the candidate is version 2');
+    console.log(`round ${round}: 4 trainers, 3 aggregators on 3 nodes built ${sha256}; candidate in`
+      + ` #${outcome.number}, ${((Date.now() - started) / 1000).toFixed(1)} s after the first proposal`);
+    return 1;
+  } finally {
+    await lib.disconnectAll(apis);
+  }
+}
+
+module.exports = { run };
