@@ -4,21 +4,21 @@
 //! byte; `fixtures.json`, written by training, holds cases both are tested against.
 
 use crate::InferenceError;
+use daollm_primitives::content::{readable_body, UnreadableBody};
 pub use daollm_inference_interface::{MAX_INPUT_BYTES, MAX_LABELS};
 
 /// The most characters (Unicode code points) of a body the model reads; the training data was
 /// truncated to the same length.
 pub const MAX_CHARS: usize = 8000;
 
-/// Checks that `text` is non-empty UTF-8 within [`MAX_INPUT_BYTES`].
+/// Checks that `text` is non-empty UTF-8 within [`MAX_INPUT_BYTES`]: the chain's own rule
+/// ([`readable_body`]), so that every body the chain accepts is one the engine reads.
 pub fn validate(text: &[u8]) -> Result<&str, InferenceError> {
-	if text.is_empty() {
-		return Err(InferenceError::EmptyInput);
-	}
-	if text.len() > MAX_INPUT_BYTES {
-		return Err(InferenceError::InputTooLarge);
-	}
-	core::str::from_utf8(text).map_err(|_| InferenceError::NotUtf8)
+	readable_body(text).map_err(|e| match e {
+		UnreadableBody::Empty => InferenceError::EmptyInput,
+		UnreadableBody::TooLong => InferenceError::InputTooLarge,
+		UnreadableBody::NotUtf8 => InferenceError::NotUtf8,
+	})
 }
 
 /// The first [`MAX_CHARS`] code points of `text`, with `A`–`Z` lower-cased and every non-ASCII

@@ -79,7 +79,7 @@ impl Engine {
 
 	/// Keeps the models this engine builds in the directory `dir` (created if missing), and
 	/// loads the ones an earlier run built there (`<sha256>.onnx`, each checked against its
-	/// name). Returns what was loaded.
+	/// name); a file that does not load is logged and skipped. Returns what was loaded.
 	pub fn use_store(&mut self, dir: &Path) -> Result<Vec<ModelInfo>, EngineError> {
 		let unreadable =
 			|source: std::io::Error| EngineError::ModelRead { path: dir.to_owned(), source };
@@ -97,7 +97,12 @@ impl Engine {
 				log::warn!(target: "inference", "{}: not a built model's name, skipped", path.display());
 				continue;
 			};
-			loaded.push(self.load_model(&path, Some(expected))?);
+			// One bad file (a crash mid-write before writes were atomic, a disk error) costs
+			// that model, which the node rebuilds or fetches again; never the node's start.
+			match self.load_model(&path, Some(expected)) {
+				Ok(info) => loaded.push(info),
+				Err(e) => log::warn!(target: "inference", "{}: {e}; skipped", path.display()),
+			}
 		}
 		self.store = Some(dir.to_owned());
 		Ok(loaded)

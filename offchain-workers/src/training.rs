@@ -203,12 +203,15 @@ impl Engine {
 		if let Some(existing) = self.model(&sha256) {
 			return Ok((existing.info(), result.kept));
 		}
-		if self.store.is_some() {
-			std::fs::write(&path, &bytes)
-				.map_err(|e| failed(&format!("writing {}", path.display()), e))?;
-		}
+		// Loaded (and so checked by ONNX Runtime) before it is written; written to a temporary
+		// file and renamed into place, so the store never holds half a model.
+		let bytes_to_store = self.store.is_some().then(|| bytes.clone());
 		let built = Model::from_bytes(&self.environment, &path, bytes, Some(sha256), self.threads)
 			.map_err(|e: EngineError| failed("loading the built model", e))?;
+		if let Some(bytes) = bytes_to_store {
+			write_atomically(&path, &bytes)
+				.map_err(|e| failed(&format!("writing {}", path.display()), e))?;
+		}
 		let info = self.insert(built);
 		log::info!(
 			target: LOG_TARGET,
@@ -327,4 +330,16 @@ impl crate::Trainer for Engine {
 		Engine::aggregate(self, base, rule, &updates)
 			.map(|(info, kept)| BuiltModel { sha256: info.sha256, kept })
 	}
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it and a rename, so that a reader
+/// (or a restart) sees either no file or the whole of it.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+	use std::io::Write;
+	let partial = path.with_extension("onnx.partial");
+	let mut file = std::fs::File::create(&partial)?;
+	file.write_all(bytes)?;
+	file.sync_all()?;
+	drop(file);
+	std::fs::rename(&partial, path)
 }

@@ -247,7 +247,10 @@ fn trains_the_linear_layer_and_builds_the_same_model_twice() {
 		let expected = (base_layer.coefficients[i] as f64 + from_fixed(*delta)) as f32;
 		assert_eq!(layer.coefficients[i], expected);
 	}
-	// A restarted node finds it in its store.
+	assert!(!dir.join(format!("{}.onnx.partial", hex(&built.sha256))).exists());
+	// A restarted node finds it in its store, and skips a corrupt file beside it (L-4: one bad
+	// file used to stop the node's start).
+	std::fs::write(dir.join(format!("{}.onnx", "ab".repeat(32))), b"not a model").expect("file");
 	let mut restarted = Engine::new(None, 1).expect("ONNX Runtime loads");
 	let loaded = restarted.use_store(&dir).expect("the store loads");
 	assert_eq!(loaded.iter().map(|m| m.sha256).collect::<Vec<_>>(), vec![built.sha256]);

@@ -51,6 +51,34 @@ pub fn cid_to_string(cid: &[u8]) -> String {
 	String::from_utf8(out).unwrap_or_default()
 }
 
+/// The longest body the inference engine reads, in bytes; no chain may accept a longer one.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Why a body is not text the inference engine can read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum UnreadableBody {
+	/// The body is empty.
+	Empty,
+	/// The body is longer than [`MAX_BODY_BYTES`].
+	TooLong,
+	/// The body is not UTF-8 text.
+	NotUtf8,
+}
+
+/// The one rule for which proposal bodies the network can analyse: non-empty UTF-8 of at most
+/// [`MAX_BODY_BYTES`] bytes. The proposals pallet refuses every other body, and the engine
+/// applies the same function before it runs a model, so that no body reaches a committee that
+/// no member could read.
+pub fn readable_body(body: &[u8]) -> Result<&str, UnreadableBody> {
+	if body.is_empty() {
+		return Err(UnreadableBody::Empty);
+	}
+	if body.len() > MAX_BODY_BYTES {
+		return Err(UnreadableBody::TooLong);
+	}
+	core::str::from_utf8(body).map_err(|_| UnreadableBody::NotUtf8)
+}
+
 /// The offchain-index key under which a proposal body with digest `digest` is stored, so that
 /// offchain workers can read it (`sp_io::offchain::local_storage_get(PERSISTENT, key)`).
 pub fn offchain_body_key(digest: &[u8; 32]) -> Vec<u8> {
@@ -60,6 +88,16 @@ pub fn offchain_body_key(digest: &[u8; 32]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn only_non_empty_utf8_within_the_limit_is_readable() {
+		assert_eq!(readable_body(b""), Err(UnreadableBody::Empty));
+		assert_eq!(readable_body(&[0xff]), Err(UnreadableBody::NotUtf8));
+		assert_eq!(readable_body(&[b'a', 0xc3]), Err(UnreadableBody::NotUtf8));
+		assert_eq!(readable_body(&vec![b'a'; MAX_BODY_BYTES + 1]), Err(UnreadableBody::TooLong));
+		assert_eq!(readable_body(&vec![b'a'; MAX_BODY_BYTES]).map(str::len), Ok(MAX_BODY_BYTES));
+		assert_eq!(readable_body("Grant 5 DAI to ÄBC".as_bytes()), Ok("Grant 5 DAI to ÄBC"));
+	}
 
 	#[test]
 	fn cid_layout_is_v1_raw_blake2b_256() {

@@ -2,8 +2,9 @@
 //!
 //! A node's `infr` key signs for the inference and the training workers alike, often several
 //! transactions in one block. [`submit_signed`] gives each the next nonce this node has not used
-//! (kept in the node's offchain storage for [`NONCE_MEMORY`] blocks, after which the chain's nonce
-//! rules again, so a dropped transaction does not block the key's later ones forever), where
+//! (taken with a compare-and-set on the node's offchain storage, so overlapping workers never
+//! share one, and kept there for [`NONCE_MEMORY`] blocks, after which the chain's nonce rules
+//! again, so a dropped transaction does not block the key's later ones forever), where
 //! `Signer::send_signed_transaction` would give them all the chain's nonce and each would
 //! replace the one before.
 
@@ -27,6 +28,36 @@ fn nonce_key<AccountId: Encode>(account: &AccountId) -> alloc::vec::Vec<u8> {
 	[&b"daollm/inference-ocw/nonce/"[..], &account.encode()[..]].concat()
 }
 
+/// How often [`reserve_nonce`] retries when another worker took a nonce at the same moment.
+const RESERVE_ATTEMPTS: u32 = 8;
+
+/// Takes the next nonce no worker of this node has used, atomically (compare-and-set on the
+/// node's offchain storage), so that workers of overlapping blocks never sign two transactions
+/// with one nonce. `None` if the storage stayed contended.
+fn reserve_nonce<T: frame_system::Config>(
+	store: &StorageValueRef<'_>,
+	chain_nonce: T::Nonce,
+	now: BlockNumberFor<T>,
+) -> Option<T::Nonce> {
+	for _ in 0..RESERVE_ATTEMPTS {
+		let reserved = store.mutate::<(T::Nonce, BlockNumberFor<T>), (), _>(|stored| {
+			let next = match stored {
+				Ok(Some((next, at)))
+					if next > chain_nonce && now < at.saturating_add(NONCE_MEMORY.into()) =>
+				{
+					next
+				},
+				_ => chain_nonce,
+			};
+			Ok((next.saturating_add(One::one()), now))
+		});
+		if let Ok((next, _)) = reserved {
+			return Some(next.saturating_sub(One::one()));
+		}
+	}
+	None
+}
+
 /// Signs `call` with `account`'s key and submits it to the node's transaction pool with the next
 /// nonce no worker of this node has used. Whether the pool took it.
 pub fn submit_signed<T, C, A>(now: BlockNumberFor<T>, account: &Account<T>, call: C) -> bool
@@ -37,14 +68,7 @@ where
 	let chain_nonce = frame_system::Pallet::<T>::account_nonce(&account.id);
 	let key = nonce_key(&account.id);
 	let store = StorageValueRef::persistent(&key);
-	let nonce = match store.get::<(T::Nonce, BlockNumberFor<T>)>() {
-		Ok(Some((next, at)))
-			if next > chain_nonce && now < at.saturating_add(NONCE_MEMORY.into()) =>
-		{
-			next
-		},
-		_ => chain_nonce,
-	};
+	let Some(nonce) = reserve_nonce::<T>(&store, chain_nonce, now) else { return false };
 	let sent = T::create_signed_transaction::<A>(
 		<T as CreateTransactionBase<C>>::RuntimeCall::from(call),
 		account.public.clone(),
@@ -53,8 +77,12 @@ where
 	)
 	.ok_or(())
 	.and_then(SubmitTransaction::<T, C>::submit_transaction);
-	if sent.is_ok() {
-		store.set(&(nonce.saturating_add(One::one()), now));
+	if sent.is_err() {
+		// Give the nonce back unless another worker has taken a later one since.
+		let _ = store.mutate::<(T::Nonce, BlockNumberFor<T>), (), _>(|stored| match stored {
+			Ok(Some((next, at))) if next == nonce.saturating_add(One::one()) => Ok((nonce, at)),
+			_ => Err(()),
+		});
 	}
 	sent.is_ok()
 }

@@ -19,8 +19,8 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
 	configs::{TreasuryAccount, SHIPPED_MODEL_SHA256},
-	AccountId, BalancesConfig, InferenceConfig, ModelGovernanceConfig, RuntimeGenesisConfig,
-	SudoConfig, TrainingConfig, EXISTENTIAL_DEPOSIT, UNIT,
+	AccountId, BalancesConfig, InferenceConfig, ModelGovernanceConfig, ProposalsConfig,
+	RuntimeGenesisConfig, SudoConfig, TrainingConfig, EXISTENTIAL_DEPOSIT, UNIT,
 };
 use daollm_primitives::inference::InferenceKey;
 use pallet_model_governance::{pallet::GenesisModel, InputSpec};
@@ -114,6 +114,8 @@ pub fn genesis(
 				.collect::<Vec<_>>(),
 		},
 		training: TrainingConfig { parameters: Some(fast_training()) },
+		// Labels settle three blocks after their bonds agree, so tests need not wait an hour.
+		proposals: ProposalsConfig { challenge_period: Some(3) },
 	})
 }
 

@@ -79,7 +79,11 @@ test('bad input is refused with a typed error and changes nothing', async () => 
     sendAndFinalize(api, api.tx.proposals.submitProposal('Empty', '0x'), bob),
     /proposals\.EmptyBody/);
   await assert.rejects(
-    sendAndFinalize(api, api.tx.proposals.annotate(next + 100, 0, null), bob),
+    sendAndFinalize(api, api.tx.proposals.annotate(next + 100, 0, 10n ** 11n, null), bob),
     /proposals\.UnknownProposal/);
+  // C-1: a body no inference node could read never reaches a committee.
+  await assert.rejects(
+    sendAndFinalize(api, api.tx.proposals.submitProposal('Latin-1', '0x436166e9'), bob),
+    /proposals\.BodyNotText/);
   assert.equal((await api.query.proposals.nextProposalId()).toNumber(), next);
 });

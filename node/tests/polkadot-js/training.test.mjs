@@ -76,9 +76,14 @@ test('annotators verify the labels of real proposals: the training set', async (
   firstId = (await api.query.proposals.nextProposalId()).toNumber();
   await sendAll(rows.map((row, i) => api.tx.proposals.submitProposal(
     `Training example ${i}`, u8aToHex(new TextEncoder().encode(row.text)))), author);
-  // Three annotators agree on each proposal's dataset label: it is verified.
+  // Three annotators bond on each proposal's dataset label: it is provisional, and verified
+  // when its challenge window (three blocks on the dev chain) closes.
+  const bond = (await api.consts.proposals.minAnnotationBond).toBigInt();
+  const settled = waitForEvent(api, (e) => api.events.proposals.LabelVerified.is(e)
+    && e.data.id.toNumber() === firstId + EXAMPLES - 1, 20);
   await Promise.all(annotators.map((annotator) => sendAll(rows.map((row, i) => api.tx.proposals
-    .annotate(firstId + i, MANIFEST.labels.indexOf(row.label), null)), annotator)));
+    .annotate(firstId + i, MANIFEST.labels.indexOf(row.label), bond, null)), annotator)));
+  await settled;
   const verified = (await api.query.proposals.counterForTrainingSet()).toNumber();
   assert.equal(verified, EXAMPLES);
 });

@@ -39,7 +39,7 @@ use sp_runtime_interface::{
 pub const MAX_LABELS: usize = daollm_primitives::MAX_LABELS as usize;
 
 /// The longest input the engine accepts, in bytes: the chain's largest proposal body.
-pub const MAX_INPUT_BYTES: usize = 64 * 1024;
+pub const MAX_INPUT_BYTES: usize = daollm_primitives::content::MAX_BODY_BYTES;
 
 /// A model's answer for one input: the label and a score per label, quantised to basis points.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, Debug, TypeInfo)]

@@ -91,10 +91,15 @@ mod benchmarks {
 		let who: T::AccountId = whitelisted_caller();
 		let stake = Params::<T>::get().min_node_stake;
 		T::Currency::set_balance(&who, stake.saturating_mul(2u32.into()));
-		let key = T::BenchmarkHelper::key(u32::MAX);
+		// A key in the keystore, so that it can prove possession; verifying that proof is the
+		// call's main cost.
+		let mut key = T::InferenceKey::generate_pair(None);
+		let proof = key
+			.generate_proof_of_possession(&Pallet::<T>::possession_statement(&who))
+			.expect("the benchmark's keystore signs");
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), stake, key);
+		_(RawOrigin::Signed(who.clone()), stake, key, proof);
 
 		assert!(Nodes::<T>::contains_key(&who));
 	}

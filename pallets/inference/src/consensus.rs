@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use codec::Encode;
 use daollm_primitives::{
 	inference::{InferenceResult, Scores},
+	threshold::reaches,
 	LabelIndex,
 };
 use sp_core::H256;
@@ -59,24 +60,41 @@ pub enum Verdict {
 		/// Each class's stake-weighted median score among answers from the task's model.
 		scores: Scores,
 	},
-	/// No label reached the threshold, or nobody revealed.
+	/// Enough of the committee revealed, and no label reached the threshold.
 	NoConsensus,
+	/// Less than the minimum participation of the committee's stake revealed (nobody, say,
+	/// because nobody could answer): the task judges nobody.
+	Inconclusive,
 }
 
-/// Aggregates the revealed answers `(stake, result)` of a task run with model `model`.
+/// When revealed answers decide a task: both shares are "at least", exactly
+/// ([`daollm_primitives::threshold::reaches`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+	/// The share of the revealed stake the winning label needs.
+	pub threshold: Perbill,
+	/// The share of the committee's stake that must have revealed.
+	pub min_participation: Perbill,
+}
+
+/// Aggregates the revealed answers `(stake, result)` of a task run with model `model`, whose
+/// committee holds `committee_stake` in all.
 ///
-/// The label with the most revealed stake wins if it holds at least `threshold` of all revealed
-/// stake; answers from another model count in that total but for no label. Each class's score is
-/// the stake-weighted (lower) median of the scores of answers from `model`.
+/// Unless the revealed stake is at least `rule.min_participation` of `committee_stake`, the task
+/// is [`Verdict::Inconclusive`]. Otherwise the label with the most revealed stake wins if it
+/// holds at least `rule.threshold` of all revealed stake; answers from another model count in
+/// that total but for no label. Each class's score is the stake-weighted (lower) median of the
+/// scores of answers from `model`.
 pub fn aggregate(
 	reveals: &[(u128, &InferenceResult)],
+	committee_stake: u128,
 	model: &H256,
 	label_count: LabelIndex,
-	threshold: Perbill,
+	rule: Rule,
 ) -> Verdict {
 	let total = reveals.iter().fold(0u128, |sum, (stake, _)| sum.saturating_add(*stake));
-	if total == 0 {
-		return Verdict::NoConsensus;
+	if !reaches(total, committee_stake, rule.min_participation) || total == 0 {
+		return Verdict::Inconclusive;
 	}
 	let mut by_label = alloc::vec![0u128; label_count as usize];
 	for (stake, result) in reveals.iter().filter(|(_, r)| r.model == *model) {
@@ -95,7 +113,7 @@ pub fn aggregate(
 	else {
 		return Verdict::NoConsensus;
 	};
-	if winning == 0 || winning < threshold.mul_floor(total) {
+	if winning == 0 || !reaches(winning, total, rule.threshold) {
 		return Verdict::NoConsensus;
 	}
 	let on_model: Vec<(u128, &InferenceResult)> =
@@ -147,12 +165,23 @@ mod tests {
 		Perbill::from_rational(2u32, 3u32)
 	}
 
+	/// Two thirds of the revealed stake, from at least half of the committee's.
+	fn rule() -> Rule {
+		Rule { threshold: two_thirds(), min_participation: Perbill::from_percent(50) }
+	}
+
+	/// Aggregates with the whole committee having revealed.
+	fn all_revealed(reveals: &[(u128, &InferenceResult)]) -> Verdict {
+		let stake = reveals.iter().map(|(s, _)| s).sum();
+		aggregate(reveals, stake, &model(), LABELS, rule())
+	}
+
 	#[test]
 	fn the_label_with_two_thirds_of_revealed_stake_wins() {
 		let a = result(2, &[0, 0, 9_000, 1_000, 0], model());
 		let b = result(3, &[0, 0, 1_000, 9_000, 0], model());
 		let reveals = [(70, &a), (30, &b)];
-		match aggregate(&reveals, &model(), LABELS, two_thirds()) {
+		match all_revealed(&reveals) {
 			Verdict::Consensus { label, scores } => {
 				assert_eq!(label, 2);
 				assert_eq!(scores.into_inner(), vec![0, 0, 9_000, 1_000, 0]);
@@ -165,11 +194,32 @@ mod tests {
 	fn a_plurality_below_the_threshold_is_no_consensus() {
 		let a = result(2, &[0, 0, 9_000, 1_000, 0], model());
 		let b = result(3, &[0, 0, 1_000, 9_000, 0], model());
-		assert_eq!(
-			aggregate(&[(60, &a), (40, &b)], &model(), LABELS, two_thirds()),
-			Verdict::NoConsensus
-		);
-		assert_eq!(aggregate(&[], &model(), LABELS, two_thirds()), Verdict::NoConsensus);
+		assert_eq!(all_revealed(&[(60, &a), (40, &b)]), Verdict::NoConsensus);
+	}
+
+	/// M-12: 66 of 100 is less than two thirds, 67 is not.
+	#[test]
+	fn m12_at_least_two_thirds_means_at_least() {
+		let a = result(2, &[0, 0, 9_000, 1_000, 0], model());
+		let b = result(3, &[0, 0, 1_000, 9_000, 0], model());
+		assert_eq!(all_revealed(&[(66, &a), (34, &b)]), Verdict::NoConsensus);
+		assert!(matches!(all_revealed(&[(67, &a), (33, &b)]), Verdict::Consensus { label: 2, .. }));
+	}
+
+	/// M-12 and C-1: one member of five cannot decide alone, and a task nobody answered
+	/// judges nobody.
+	#[test]
+	fn m12_too_little_participation_is_inconclusive() {
+		let a = result(2, &[0, 0, 9_000, 1_000, 0], model());
+		// One of five equal members revealed: 20 % < 50 %.
+		assert_eq!(aggregate(&[(1, &a)], 5, &model(), LABELS, rule()), Verdict::Inconclusive);
+		assert_eq!(aggregate(&[], 5, &model(), LABELS, rule()), Verdict::Inconclusive);
+		assert_eq!(aggregate(&[], 0, &model(), LABELS, rule()), Verdict::Inconclusive);
+		// Three of five is enough, and unanimous.
+		assert!(matches!(
+			aggregate(&[(1, &a), (1, &a), (1, &a)], 5, &model(), LABELS, rule()),
+			Verdict::Consensus { label: 2, .. }
+		));
 	}
 
 	#[test]
@@ -177,10 +227,7 @@ mod tests {
 		let honest = result(1, &[0, 10_000, 0, 0, 0], model());
 		let stale = result(1, &[0, 10_000, 0, 0, 0], H256::repeat_byte(9));
 		// 60 of 100 revealed stake on the task's model: short of two thirds.
-		assert_eq!(
-			aggregate(&[(60, &honest), (40, &stale)], &model(), LABELS, two_thirds()),
-			Verdict::NoConsensus
-		);
+		assert_eq!(all_revealed(&[(60, &honest), (40, &stale)]), Verdict::NoConsensus);
 	}
 
 	#[test]
@@ -236,11 +283,10 @@ mod tests {
 			),
 			honest_label in 0..LABELS,
 		) {
-			let threshold = two_thirds();
 			let honest_stake: u128 = honest.iter().map(|(s, _)| s).sum();
 			let other_stake: u128 = others.iter().map(|(s, ..)| s).sum();
-			// Honest stake must exceed the threshold of everyone's stake.
-			prop_assume!(honest_stake > threshold.mul_ceil(honest_stake + other_stake));
+			// Honest stake must reach the threshold of everyone's stake.
+			prop_assume!(reaches(honest_stake, honest_stake + other_stake, rule().threshold));
 
 			let honest_results: Vec<(u128, InferenceResult)> = honest
 				.iter()
@@ -260,7 +306,7 @@ mod tests {
 				.map(|(s, r)| (*s, r))
 				.collect();
 
-			match aggregate(&reveals, &model(), LABELS, threshold) {
+			match aggregate(&reveals, honest_stake + other_stake, &model(), LABELS, rule()) {
 				Verdict::Consensus { label, scores } => {
 					prop_assert_eq!(label, honest_label);
 					for (class, score) in scores.iter().enumerate() {
@@ -272,7 +318,7 @@ mod tests {
 						);
 					}
 				},
-				Verdict::NoConsensus => prop_assert!(false, "an honest supermajority always decides"),
+				other => prop_assert!(false, "an honest supermajority always decides: {:?}", other),
 			}
 		}
 

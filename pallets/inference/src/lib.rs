@@ -22,9 +22,13 @@
 //!
 //! A result ([`InferenceResult`]) is a label, a score per class in basis points and the sha256 of
 //! the model that produced it. In the block after the reveal window (or after the last reveal),
-//! `on_initialize` **judges** the task: the label with the most revealed stake wins if it holds at
-//! least `consensus_threshold` of the revealed stake, otherwise the task ends with no consensus;
-//! each class's score is the stake-weighted median of the revealed scores. The result is stored
+//! `on_initialize` **judges** the task. Unless at least `min_participation` of the committee's
+//! stake revealed, the task is *inconclusive*: nobody is scored, nobody is slashed, and the
+//! proposal stays pending (and withdrawable). Otherwise the label with the most revealed stake
+//! wins if it holds at least `consensus_threshold` of the revealed stake (both shares "at least",
+//! exactly: [`daollm_primitives::threshold::reaches`], the rule training uses too), else the
+//! task ends with no consensus; each class's score is the stake-weighted median of the revealed
+//! scores. The result is stored
 //! ([`Results`]) and emitted ([`Event::TaskFinalized`]), and the proposals pallet is told
 //! ([`Config::OnAnalysed`]).
 //!
@@ -32,14 +36,34 @@
 //!
 //! Reputation is a moving average of a node's outcomes, moved by `reputation_step` per task:
 //! up for members that agreed with the consensus (who also earn `inference_points` reward
-//! points through [`Config::RewardPoints`]), down for members that disagreed, and down for
-//! members that did not commit or did not reveal, who also lose `slash_fraction` of their stake
-//! to [`Config::Slash`]. A node whose reputation falls below `min_reputation` is excluded from
-//! committees until it registers again. Honest members pay no fees for their commits and
-//! reveals.
+//! points through [`Config::RewardPoints`]); down for members that disagreed, who also lose
+//! `disagreement_slash` of their stake (honest nodes agree byte for byte, so disagreeing is
+//! evidence); down for members that did not commit or did not reveal while enough of the
+//! committee did, who lose `slash_fraction`. Slashed stake goes to [`Config::Slash`]. A node is
+//! slashed at most once per `offence_window` blocks: one outage is one offence, however many
+//! seats it held. A node whose reputation falls below `min_reputation` is excluded from
+//! committees; it may register again `rejoin_cooldown` blocks later, at `min_reputation`, and a
+//! node that leaves with a reputation below `initial_reputation` is remembered
+//! ([`FormerNodes`]), so neither path resets it. Honest members pay no fees for their commits
+//! and reveals.
+//!
+//! Slashing and rewards follow who could have answered: if the committee as a whole could not
+//! (an unreadable body, a model nobody has yet), the task is inconclusive and costs nobody; the
+//! author can withdraw and gets the deposit back, having paid fees and filled nobody's pocket.
+//!
+//! ## Backlog
+//!
+//! At most `MaxTasksPerBlock` tasks are judged in a block. A proposal that finds no judgement
+//! slot within reach waits in a FIFO [`Backlog`] of at most `MaxBacklog` entries, and
+//! `on_initialize` opens waiting proposals, oldest first, as slots free up; while any wait, new
+//! proposals queue behind them. A flood of proposals therefore delays analysis but never denies
+//! it, and a full backlog refuses new proposals with [`Error::BacklogFull`] before they hold a
+//! deposit.
 //!
 //! ## Stake
 //!
+//! [`Pallet::register_node`] proves possession of the node's `infr` key: its signature over
+//! (operator, genesis hash), so nobody can bind a key that is not theirs.
 //! [`Pallet::add_stake`] adds stake; [`Pallet::unbond`] moves stake into unbonding chunks that
 //! stay held (and slashable) for `unbonding_period` blocks, after which
 //! [`Pallet::withdraw_unbonded`] releases them. A node that unbonds everything leaves the
@@ -87,6 +111,7 @@ use frame_support::{
 		Imbalance, OnUnbalanced, Randomness,
 	},
 };
+use sp_runtime::RuntimeAppPublic;
 use frame_system::pallet_prelude::*;
 use sp_core::H256;
 use sp_runtime::{
@@ -131,6 +156,10 @@ pub type TaskOf<T> = AnalysisTask<
 	<T as Config>::MaxCommitteeSize,
 >;
 
+/// A proof that an operator holds its node's `infr` key: the key's proof of possession over
+/// [`Pallet::possession_statement`].
+pub type ProofOf<T> = <<T as Config>::InferenceKey as RuntimeAppPublic>::ProofOfPossession;
+
 /// A node's recent history as this runtime stores it.
 pub type HistoryOf<T> = BoundedVec<HistoryEntry<BlockNumberFor<T>>, <T as Config>::MaxHistory>;
 
@@ -169,7 +198,7 @@ pub mod pallet {
 			+ MaxEncodedLen
 			+ Ord
 			+ MaybeSerializeDeserialize
-			+ sp_runtime::RuntimeAppPublic;
+			+ RuntimeAppPublic<ProofOfPossession: Parameter>;
 
 		/// How the offchain worker signs with a local `InferenceKey`: the same key, as the
 		/// runtime's signing types. Its accounts must be those `KeyAccount` gives.
@@ -223,6 +252,11 @@ pub mod pallet {
 		/// How many recent outcomes each node's history keeps.
 		#[pallet::constant]
 		type MaxHistory: Get<u32>;
+
+		/// The most proposals that may wait for a task at once; beyond it, new proposals are
+		/// refused.
+		#[pallet::constant]
+		type MaxBacklog: Get<u32>;
 
 		/// The parameters until genesis or governance sets them.
 		type DefaultParameters: Get<ParametersOf<Self>>;
@@ -293,6 +327,26 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Results<T: Config> =
 		StorageMap<_, Twox64Concat, TaskId, TaskResult<BlockNumberFor<T>>>;
+
+	/// Proposals waiting for a task, by position in the queue (see [`BacklogBounds`]); a
+	/// withdrawn proposal leaves a gap that the queue skips.
+	#[pallet::storage]
+	pub type Backlog<T> = StorageMap<_, Twox64Concat, u32, QueuedProposal>;
+
+	/// The backlog's first position and the position after its last: `(head, tail)`, counting
+	/// with wrap-around; `tail - head` is at most `MaxBacklog`.
+	#[pallet::storage]
+	pub type BacklogBounds<T> = StorageValue<_, (u32, u32), ValueQuery>;
+
+	/// The backlog position of each waiting proposal.
+	#[pallet::storage]
+	pub type Queued<T> = StorageMap<_, Twox64Concat, ProposalId, u32>;
+
+	/// The standing of operators whose node left with a reputation below a newcomer's (or after
+	/// an exclusion): registering again resumes it.
+	#[pallet::storage]
+	pub type FormerNodes<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, Standing<BlockNumberFor<T>>>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -428,11 +482,12 @@ pub mod pallet {
 			/// The proposal.
 			proposal: ProposalId,
 		},
-		/// A member was slashed for not answering.
+		/// A member was slashed for not answering while the committee did, or for an answer
+		/// that disagreed with the consensus.
 		NodeSlashed {
 			/// The operator.
 			node: T::AccountId,
-			/// The task it missed.
+			/// The task it missed or answered wrongly.
 			task: TaskId,
 			/// The amount slashed.
 			amount: BalanceOf<T>,
@@ -448,6 +503,29 @@ pub mod pallet {
 		ParametersSet {
 			/// The new parameters.
 			parameters: ParametersOf<T>,
+		},
+		/// Too little of a task's committee revealed to judge it: nobody is scored or slashed,
+		/// and the proposal stays pending.
+		TaskInconclusive {
+			/// The task.
+			task: TaskId,
+			/// The proposal.
+			proposal: ProposalId,
+			/// The share of the committee's stake that revealed.
+			participation: Perbill,
+		},
+		/// No judgement slot was free: the proposal waits in the backlog and gets its task as
+		/// soon as one is.
+		TaskQueued {
+			/// The proposal.
+			proposal: ProposalId,
+			/// How many proposals wait ahead of it.
+			ahead: u32,
+		},
+		/// A waiting proposal was withdrawn from the backlog.
+		QueuedTaskCancelled {
+			/// The proposal.
+			proposal: ProposalId,
 		},
 	}
 
@@ -507,6 +585,14 @@ pub mod pallet {
 		InvalidUnbondingPeriod,
 		/// Task ids are exhausted.
 		TaskIdOverflow,
+		/// `min_participation` and `offence_window` must be positive.
+		InvalidParticipation,
+		/// The node was excluded less than `rejoin_cooldown` blocks ago.
+		RejoinTooEarly,
+		/// The proof is not the key's signature over (operator, genesis hash).
+		InvalidProof,
+		/// As many proposals wait for a task as the backlog holds; try again later.
+		BacklogFull,
 	}
 
 	impl<T> From<InvalidParameter> for Error<T> {
@@ -518,19 +604,22 @@ pub mod pallet {
 				InvalidParameter::Reputation => Error::InvalidReputation,
 				InvalidParameter::MinStake => Error::InvalidMinStake,
 				InvalidParameter::UnbondingPeriod => Error::InvalidUnbondingPeriod,
+				InvalidParameter::Participation => Error::InvalidParticipation,
 			}
 		}
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Judges the tasks due in this block.
+		/// Judges the tasks due in this block, then opens waiting proposals from the backlog,
+		/// oldest first, while judgement slots are free: at most `MaxTasksPerBlock` of each.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let due = DueAt::<T>::take(now);
 			let mut weight = T::DbWeight::get().reads_writes(1, 1);
 			for task in due {
 				weight.saturating_accrue(Self::finalize(task, now));
 			}
+			weight.saturating_accrue(Self::open_backlog());
 			weight
 		}
 
@@ -568,19 +657,31 @@ pub mod pallet {
 		///
 		/// The origin must be _Signed_ by the operator, who holds `stake` (at least
 		/// `min_node_stake`) and binds `key`, an sr25519 key of type `infr` that the node's
-		/// offchain worker signs commits and reveals with. A node excluded for low reputation
-		/// registers again with this call: its reputation restarts at `initial_reputation`, and
-		/// `stake` is added to what it holds.
+		/// offchain worker signs commits and reveals with.
 		///
-		/// Emits `NodeRegistered`.
+		/// - `proof`: the key's proof of possession over [`Pallet::possession_statement`],
+		///   SCALE(operator, genesis hash): for sr25519 a signature of `"POP_" ‖ statement`, as
+		///   `author_rotateKeysWithOwner` makes it. Nobody can bind a key they do not hold.
+		///
+		/// A node excluded for low reputation registers again with this call, no earlier than
+		/// `rejoin_cooldown` blocks after its exclusion: its reputation comes back to
+		/// `min_reputation`, not to `initial_reputation`, and `stake` is added to what it holds.
+		/// An operator whose node left with a low reputation resumes it.
+		///
+		/// Emits `NodeRegistered`. Weight: O(1).
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_node())]
 		pub fn register_node(
 			origin: OriginFor<T>,
 			#[pallet::compact] stake: BalanceOf<T>,
 			key: T::InferenceKey,
+			proof: ProofOf<T>,
 		) -> DispatchResult {
 			let operator = ensure_signed(origin)?;
+			ensure!(
+				key.verify_proof_of_possession(&Self::possession_statement(&operator), &proof),
+				Error::<T>::InvalidProof
+			);
 			Self::do_register(&operator, stake, key)
 		}
 
@@ -779,20 +880,44 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Registers `operator`'s node with `stake` and `key`, or registers an excluded node again.
-	pub(crate) fn do_register(
+	/// What an operator's `infr` key signs to prove that the operator holds it: SCALE(operator,
+	/// genesis hash), so that a proof made for one operator or one chain is worthless for any
+	/// other.
+	pub fn possession_statement(operator: &T::AccountId) -> Vec<u8> {
+		let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+		(operator, genesis).encode()
+	}
+
+	/// Registers `operator`'s node with `stake` and `key`, or registers an excluded node again,
+	/// without a proof of possession: for genesis and benchmarks. [`Pallet::register_node`]
+	/// checks the key's proof, then comes here.
+	pub fn do_register(
 		operator: &T::AccountId,
 		stake: BalanceOf<T>,
 		key: T::InferenceKey,
 	) -> DispatchResult {
 		let params = Params::<T>::get();
+		let now = frame_system::Pallet::<T>::block_number();
 		let existing = Nodes::<T>::get(operator);
-		match &existing {
+		let standing = match &existing {
 			Some(node) => {
-				ensure!(node.status == NodeStatus::Excluded, Error::<T>::AlreadyRegistered)
+				ensure!(node.status == NodeStatus::Excluded, Error::<T>::AlreadyRegistered);
+				Some(Standing { reputation: node.reputation, excluded_at: node.excluded_at })
 			},
-			None => ensure!(Nodes::<T>::count() < T::MaxNodes::get(), Error::<T>::TooManyNodes),
+			None => {
+				ensure!(Nodes::<T>::count() < T::MaxNodes::get(), Error::<T>::TooManyNodes);
+				FormerNodes::<T>::get(operator)
+			},
+		};
+		if let Some(at) = standing.and_then(|s| s.excluded_at) {
+			ensure!(
+				now >= at.saturating_add(params.rejoin_cooldown),
+				Error::<T>::RejoinTooEarly
+			);
 		}
+		// A node never comes back above where it left, nor below the floor that lets it serve.
+		let reputation = standing
+			.map_or(params.initial_reputation, |s| s.reputation.max(params.min_reputation));
 		let bonded = existing.as_ref().map_or_else(Zero::zero, |n| n.stake);
 		ensure!(bonded.saturating_add(stake) >= params.min_node_stake, Error::<T>::StakeTooLow);
 		let key_account = T::KeyAccount::convert(key.clone());
@@ -813,6 +938,8 @@ impl<T: Config> Pallet<T> {
 			status: NodeStatus::Active,
 			registered_at: Zero::zero(),
 			stats: NodeStats::default(),
+			offence_at: None,
+			excluded_at: standing.and_then(|s| s.excluded_at),
 		});
 		if node.key_account != key_account {
 			KeyOwner::<T>::remove(&node.key_account);
@@ -820,10 +947,11 @@ impl<T: Config> Pallet<T> {
 		node.key = key.clone();
 		node.key_account = key_account.clone();
 		node.stake.saturating_accrue(stake);
-		node.reputation = params.initial_reputation;
+		node.reputation = reputation;
 		node.status = NodeStatus::Active;
-		node.registered_at = frame_system::Pallet::<T>::block_number();
+		node.registered_at = now;
 		KeyOwner::<T>::insert(&key_account, operator);
+		FormerNodes::<T>::remove(operator);
 		Self::store_node(operator, &node);
 		Self::deposit_event(Event::NodeRegistered {
 			node: operator.clone(),
@@ -883,8 +1011,15 @@ impl<T: Config> Pallet<T> {
 		nodes
 	}
 
-	/// Removes a node that holds nothing any more.
+	/// Removes a node that holds nothing any more, remembering its standing if a newcomer's
+	/// would be better.
 	fn remove_node(operator: &T::AccountId, node: &NodeOf<T>) {
+		if node.reputation < Params::<T>::get().initial_reputation || node.excluded_at.is_some() {
+			FormerNodes::<T>::insert(
+				operator,
+				Standing { reputation: node.reputation, excluded_at: node.excluded_at },
+			);
+		}
 		Candidates::<T>::mutate(|c| c.retain(|(who, _)| who != operator));
 		KeyOwner::<T>::remove(&node.key_account);
 		History::<T>::remove(operator);
@@ -924,13 +1059,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Opens a task for `proposal`, drawing its committee: the task and its committee's size,
-	/// or why the network cannot analyse the proposal.
+	/// `Ok(Err(None))` when no judgement slot is free (the caller queues it), or why the network
+	/// cannot analyse the proposal.
 	fn open(
 		proposal: ProposalId,
 		content_hash: H256,
-	) -> Result<Result<(TaskId, u32), Unavailable>, DispatchError> {
+	) -> Result<Result<(TaskId, u32), Option<Unavailable>>, DispatchError> {
 		let Some(model) = T::ActiveModel::active_model() else {
-			return Ok(Err(Unavailable::NoActiveModel));
+			return Ok(Err(Some(Unavailable::NoActiveModel)));
 		};
 		let params = Params::<T>::get();
 		let candidates = Candidates::<T>::get();
@@ -942,14 +1078,14 @@ impl<T: Config> Pallet<T> {
 		let (seed, _) = T::Randomness::random(&(b"daollm/committee", task).encode());
 		let drawn = consensus::draw_committee(&weights, params.committee_size, &seed);
 		if drawn.is_empty() {
-			return Ok(Err(Unavailable::NoNodes));
+			return Ok(Err(Some(Unavailable::NoNodes)));
 		}
 
 		let now = frame_system::Pallet::<T>::block_number();
 		let commit_end = now.saturating_add(params.commit_window);
 		let reveal_end = commit_end.saturating_add(params.reveal_window);
 		let Some(due) = Self::judgement_slot(reveal_end) else {
-			return Ok(Err(Unavailable::NetworkBusy));
+			return Ok(Err(None));
 		};
 
 		let mut committee = BoundedVec::<_, T::MaxCommitteeSize>::new();
@@ -992,6 +1128,61 @@ impl<T: Config> Pallet<T> {
 		Ok(Ok((task, size)))
 	}
 
+	/// Whether proposals wait in the backlog.
+	fn backlog_len() -> u32 {
+		let (head, tail) = BacklogBounds::<T>::get();
+		tail.wrapping_sub(head)
+	}
+
+	/// Puts `proposal` at the end of the backlog; how many wait ahead of it.
+	fn enqueue(proposal: ProposalId, content_hash: H256) -> Result<u32, DispatchError> {
+		let (head, tail) = BacklogBounds::<T>::get();
+		let ahead = tail.wrapping_sub(head);
+		ensure!(ahead < T::MaxBacklog::get(), Error::<T>::BacklogFull);
+		Backlog::<T>::insert(tail, QueuedProposal { proposal, content_hash });
+		Queued::<T>::insert(proposal, tail);
+		BacklogBounds::<T>::put((head, tail.wrapping_add(1)));
+		Self::deposit_event(Event::TaskQueued { proposal, ahead });
+		Ok(ahead)
+	}
+
+	/// Opens tasks for waiting proposals, oldest first, while judgement slots are free: at most
+	/// `MaxTasksPerBlock` tasks, looking at most twice as many positions (gaps left by
+	/// withdrawals included). Returns the weight used.
+	fn open_backlog() -> Weight {
+		let db = T::DbWeight::get();
+		let (mut head, tail) = BacklogBounds::<T>::get();
+		let mut weight = db.reads(1);
+		if head == tail {
+			return weight;
+		}
+		let open_weight = <Self as InferenceTasks>::open_task_weight();
+		let (mut opened, mut looked) = (0u32, 0u32);
+		let max = T::MaxTasksPerBlock::get();
+		while head != tail && opened < max && looked < max.saturating_mul(2) {
+			looked.saturating_inc();
+			weight.saturating_accrue(db.reads_writes(1, 2));
+			let Some(entry) = Backlog::<T>::get(head) else {
+				head = head.wrapping_add(1);
+				continue;
+			};
+			weight.saturating_accrue(open_weight);
+			match Self::open(entry.proposal, entry.content_hash) {
+				Ok(Ok(_)) => {
+					opened.saturating_inc();
+					Backlog::<T>::remove(head);
+					Queued::<T>::remove(entry.proposal);
+					head = head.wrapping_add(1);
+				},
+				// No slot free yet, no model, no nodes, or no task ids: it waits, and so does
+				// everything behind it.
+				_ => break,
+			}
+		}
+		BacklogBounds::<T>::put((head, tail));
+		weight
+	}
+
 	/// Judges task `task`: aggregates its reveals, scores its members, stores its result.
 	/// Returns the weight used.
 	pub(crate) fn finalize(task: TaskId, now: BlockNumberFor<T>) -> Weight {
@@ -1019,9 +1210,13 @@ impl<T: Config> Pallet<T> {
 			answers.iter().filter_map(|(s, r)| r.as_ref().map(|r| (*s, r))).collect();
 		let verdict = consensus::aggregate(
 			&revealed,
+			committee_stake,
 			&record.model,
 			T::LabelCount::get(),
-			params.consensus_threshold,
+			consensus::Rule {
+				threshold: params.consensus_threshold,
+				min_participation: params.min_participation,
+			},
 		);
 		let participation = if committee_stake == 0 {
 			Perbill::zero()
@@ -1031,6 +1226,8 @@ impl<T: Config> Pallet<T> {
 
 		for (member, (_, answer)) in record.committee.iter().zip(answers.iter()) {
 			let outcome = match (answer, &verdict) {
+				// Too few answered for anyone to be judged: silence is not singled out.
+				(_, Verdict::Inconclusive) => MemberOutcome::Inconclusive,
 				(None, _) => MemberOutcome::Missed,
 				(Some(_), Verdict::NoConsensus) => MemberOutcome::Inconclusive,
 				(Some(r), Verdict::Consensus { label, .. })
@@ -1063,10 +1260,18 @@ impl<T: Config> Pallet<T> {
 				});
 				Outcome::NoConsensus
 			},
+			Verdict::Inconclusive => {
+				Self::deposit_event(Event::TaskInconclusive {
+					task,
+					proposal: record.proposal,
+					participation,
+				});
+				Outcome::Inconclusive
+			},
 		};
 		let analysed = match &outcome {
 			Outcome::Consensus { .. } => T::OnAnalysed::on_analysed_weight(),
-			Outcome::NoConsensus => Weight::zero(),
+			Outcome::NoConsensus | Outcome::Inconclusive => Weight::zero(),
 		};
 		Results::<T>::insert(
 			task,
@@ -1090,14 +1295,15 @@ impl<T: Config> Pallet<T> {
 		params: &ParametersOf<T>,
 		now: BlockNumberFor<T>,
 	) {
+		// A node that withdrew everything since it was drawn has nothing left to judge, and no
+		// history to keep.
+		let Some(mut node) = Nodes::<T>::get(operator) else { return };
 		History::<T>::mutate(operator, |history| {
 			if history.is_full() {
 				history.remove(0);
 			}
 			let _ = history.try_push(HistoryEntry { task, outcome, at: now });
 		});
-		// A node that withdrew everything since it was drawn has nothing left to judge.
-		let Some(mut node) = Nodes::<T>::get(operator) else { return };
 		node.stats.tasks.saturating_inc();
 		let step = params.reputation_step;
 		match outcome {
@@ -1110,24 +1316,46 @@ impl<T: Config> Pallet<T> {
 			MemberOutcome::Disagreed => {
 				node.stats.disagreed.saturating_inc();
 				node.reputation = node.reputation.saturating_sub(step * node.reputation);
+				Self::punish(task, operator, &mut node, params.disagreement_slash, params, now);
 			},
 			MemberOutcome::Missed => {
 				node.stats.missed.saturating_inc();
 				node.reputation = node.reputation.saturating_sub(step * node.reputation);
-				let amount = Self::slash(operator, &mut node, params.slash_fraction);
-				node.stats.slashed.saturating_accrue(amount);
-				Self::deposit_event(Event::NodeSlashed { node: operator.clone(), task, amount });
+				Self::punish(task, operator, &mut node, params.slash_fraction, params, now);
 			},
 			MemberOutcome::Inconclusive => {},
 		}
 		if node.status == NodeStatus::Active && node.reputation < params.min_reputation {
 			node.status = NodeStatus::Excluded;
+			node.excluded_at = Some(now);
 			Self::deposit_event(Event::NodeExcluded {
 				node: operator.clone(),
 				reputation: node.reputation,
 			});
 		}
 		Self::store_node(operator, &node);
+	}
+
+	/// Slashes `fraction` of what `node` holds for an offence in `task`, unless it was slashed
+	/// less than `offence_window` blocks ago: every seat of one outage is one offence.
+	fn punish(
+		task: TaskId,
+		operator: &T::AccountId,
+		node: &mut NodeOf<T>,
+		fraction: Perbill,
+		params: &ParametersOf<T>,
+		now: BlockNumberFor<T>,
+	) {
+		if node.offence_at.is_some_and(|at| now < at.saturating_add(params.offence_window)) {
+			return;
+		}
+		let amount = Self::slash(operator, node, fraction);
+		if amount.is_zero() {
+			return;
+		}
+		node.offence_at = Some(now);
+		node.stats.slashed.saturating_accrue(amount);
+		Self::deposit_event(Event::NodeSlashed { node: operator.clone(), task, amount });
 	}
 
 	/// Slashes `fraction` of everything `node` holds, bonded stake first, then the newest
@@ -1161,8 +1389,14 @@ impl<T: Config> Pallet<T> {
 		slashed
 	}
 
-	/// Cancels the open task of `proposal`; whether there was one.
+	/// Cancels the open task of `proposal`, or takes it out of the backlog; whether there was
+	/// either.
 	fn cancel(proposal: ProposalId) -> bool {
+		if let Some(position) = Queued::<T>::take(proposal) {
+			Backlog::<T>::remove(position);
+			Self::deposit_event(Event::QueuedTaskCancelled { proposal });
+			return true;
+		}
 		let Some(task) = TaskOfProposal::<T>::get(proposal) else { return false };
 		let Some(record) = Tasks::<T>::take(task) else { return false };
 		let size = record.committee.len() as u32;
@@ -1291,6 +1525,34 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		ensure!(open == Tasks::<T>::count(), "Tasks counter is off");
+
+		// The backlog: bounded, every entry inside the bounds and indexed, in submission order.
+		let (head, tail) = BacklogBounds::<T>::get();
+		let len = tail.wrapping_sub(head);
+		ensure!(len <= T::MaxBacklog::get(), "the backlog is longer than MaxBacklog");
+		let mut waiting = 0u32;
+		let mut last: Option<ProposalId> = None;
+		for offset in 0..len {
+			let position = head.wrapping_add(offset);
+			let Some(entry) = Backlog::<T>::get(position) else { continue };
+			waiting += 1;
+			ensure!(
+				Queued::<T>::get(entry.proposal) == Some(position),
+				"a backlog entry is not indexed"
+			);
+			ensure!(
+				!TaskOfProposal::<T>::contains_key(entry.proposal),
+				"a waiting proposal has a task"
+			);
+			ensure!(last.is_none_or(|l| l < entry.proposal), "the backlog is out of order");
+			last = Some(entry.proposal);
+		}
+		ensure!(Backlog::<T>::iter().count() as u32 == waiting, "a backlog entry is out of bounds");
+		ensure!(Queued::<T>::iter().count() as u32 == waiting, "an index entry has no backlog entry");
+		ensure!(
+			Nodes::<T>::iter_keys().all(|n| !FormerNodes::<T>::contains_key(n)),
+			"a registered node is also a former node"
+		);
 		Ok(())
 	}
 }
@@ -1318,9 +1580,18 @@ impl<T: Config> ComputeNodes<T::AccountId, BalanceOf<T>> for Pallet<T> {
 impl<T: Config> InferenceTasks for Pallet<T> {
 	fn open_task(proposal: ProposalId, content_hash: H256) -> Result<Weight, DispatchError> {
 		let nodes = Candidates::<T>::decode_len().unwrap_or(0) as u32;
+		// First come, first served: while proposals wait, new ones wait behind them.
+		if Self::backlog_len() > 0 {
+			Self::enqueue(proposal, content_hash)?;
+			return Ok(T::WeightInfo::open_task(nodes, 0));
+		}
 		match Self::open(proposal, content_hash)? {
 			Ok((_, size)) => Ok(T::WeightInfo::open_task(nodes, size)),
-			Err(reason) => {
+			Err(None) => {
+				Self::enqueue(proposal, content_hash)?;
+				Ok(T::WeightInfo::open_task(nodes, 0))
+			},
+			Err(Some(reason)) => {
 				Self::deposit_event(Event::AnalysisUnavailable { proposal, reason });
 				Ok(T::WeightInfo::open_task(nodes, 0))
 			},

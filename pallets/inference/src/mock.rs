@@ -41,6 +41,9 @@ pub const MIN_STAKE: Balance = 1_000;
 pub const LABELS: LabelIndex = 5;
 pub const MAX_NODES: u32 = 8;
 pub const MAX_TASKS_PER_BLOCK: u32 = 2;
+pub const MAX_BACKLOG: u32 = 64;
+pub const OFFENCE_WINDOW: u64 = 10;
+pub const REJOIN_COOLDOWN: u64 = 30;
 
 /// The model the mock's governance has activated.
 pub fn model() -> H256 {
@@ -125,7 +128,17 @@ pub fn default_parameters() -> Parameters<Balance, u64> {
 		min_reputation: Perbill::from_percent(20),
 		unbonding_period: 20,
 		inference_points: 5,
+		min_participation: Perbill::from_percent(50),
+		disagreement_slash: Perbill::from_percent(2),
+		offence_window: OFFENCE_WINDOW,
+		rejoin_cooldown: REJOIN_COOLDOWN,
 	}
+}
+
+/// Operator `who`'s proof that it holds `key`: the test key's signature over the pallet's
+/// statement.
+pub fn proof_of(who: AccountId, key: &UintAuthorityId) -> TestSignature {
+	TestSignature(key.0, Inference::possession_statement(&who))
 }
 
 pub struct MockModel;
@@ -235,6 +248,7 @@ impl pallet_inference::Config for Test {
 	type MaxTaskDuration = sp_core::ConstU64<20>;
 	type MaxUnbondingChunks = ConstU32<3>;
 	type MaxHistory = ConstU32<4>;
+	type MaxBacklog = ConstU32<MAX_BACKLOG>;
 	type DefaultParameters = DefaultParameters;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -50,6 +50,18 @@ pub struct Parameters<Balance, BlockNumber> {
 	pub unbonding_period: BlockNumber,
 	/// Reward points each member that agreed with the consensus earns.
 	pub inference_points: u32,
+	/// The share of the committee's stake that must reveal for a task to be judged at all;
+	/// below it the task is inconclusive and nobody is slashed (a task that most members could
+	/// not answer is the task's fault, not theirs).
+	pub min_participation: Perbill,
+	/// The share of its stake a member loses for revealing an answer that disagrees with a
+	/// consensus: honest nodes agree byte for byte, so a disagreement is evidence.
+	pub disagreement_slash: Perbill,
+	/// Blocks in which a node is slashed at most once: one outage, or one bad model, is one
+	/// offence, however many seats it missed.
+	pub offence_window: BlockNumber,
+	/// Blocks an excluded node waits before it may register again.
+	pub rejoin_cooldown: BlockNumber,
 }
 
 /// Why a set of parameters is refused.
@@ -67,6 +79,8 @@ pub enum InvalidParameter {
 	MinStake,
 	/// `unbonding_period` is shorter than a task, so a node could leave before it is judged.
 	UnbondingPeriod,
+	/// `min_participation` is zero, or `offence_window` is zero.
+	Participation,
 }
 
 impl<Balance: Zero, BlockNumber: Copy + Zero + Saturating + PartialOrd + From<u32>>
@@ -103,6 +117,9 @@ impl<Balance: Zero, BlockNumber: Copy + Zero + Saturating + PartialOrd + From<u3
 		if self.unbonding_period < duration.saturating_add(crate::MAX_DEFERRAL.into()) {
 			return Err(UnbondingPeriod);
 		}
+		if self.min_participation.is_zero() || self.offence_window.is_zero() {
+			return Err(Participation);
+		}
 		Ok(())
 	}
 
@@ -128,7 +145,8 @@ impl<Balance: Zero, BlockNumber: Copy + Zero + Saturating + PartialOrd + From<u3
 pub enum NodeStatus {
 	/// Drawn into committees while its stake is at least `min_node_stake`.
 	Active,
-	/// Its reputation fell below `min_reputation`: out of committees until it registers again.
+	/// Its reputation fell below `min_reputation`: out of committees until it registers again,
+	/// which it may do `rejoin_cooldown` blocks after its exclusion.
 	Excluded,
 	/// It unbonded all its stake: out of committees, waiting to withdraw.
 	Leaving,
@@ -201,6 +219,32 @@ pub struct Node<AccountId, Key, Balance, BlockNumber, MaxChunks: Get<u32>> {
 	pub registered_at: BlockNumber,
 	/// Its record.
 	pub stats: NodeStats<Balance>,
+	/// The block its current offence window opened in (its last slash): until
+	/// `offence_window` blocks later it is not slashed again.
+	pub offence_at: Option<BlockNumber>,
+	/// The block it was (last) excluded in.
+	pub excluded_at: Option<BlockNumber>,
+}
+
+/// What the registry remembers of a node that left with a reputation below a newcomer's, so
+/// that leaving and registering again resets nothing.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct Standing<BlockNumber> {
+	/// Its reputation when it left.
+	pub reputation: Perbill,
+	/// The block it was last excluded in, if it was.
+	pub excluded_at: Option<BlockNumber>,
 }
 
 impl<AccountId, Key, Balance: Copy + Saturating + Zero, BlockNumber, MaxChunks: Get<u32>>
@@ -267,6 +311,8 @@ pub enum Outcome {
 	},
 	/// No label held the consensus threshold of the revealed stake.
 	NoConsensus,
+	/// Less than `min_participation` of the committee's stake revealed: nobody is judged.
+	Inconclusive,
 }
 
 /// A judged task.
@@ -304,11 +350,14 @@ pub struct TaskResult<BlockNumber> {
 pub enum MemberOutcome {
 	/// Revealed the consensus label from the task's model: reputation up, reward points.
 	Agreed,
-	/// Revealed another label or another model's answer: reputation down.
+	/// Revealed another label or another model's answer: slashed `disagreement_slash` (once
+	/// per offence window), reputation down.
 	Disagreed,
-	/// Revealed, but the committee reached no consensus: nothing changes.
+	/// Revealed, but the committee reached no consensus, or too few members revealed for
+	/// anyone to be judged: nothing changes.
 	Inconclusive,
-	/// Did not commit, or committed and did not reveal: slashed, reputation down.
+	/// Did not commit, or committed and did not reveal, while enough of the committee did:
+	/// slashed (once per offence window), reputation down.
 	Missed,
 }
 
@@ -352,8 +401,26 @@ pub enum Unavailable {
 	NoActiveModel,
 	/// No node is eligible for a committee.
 	NoNodes,
-	/// Every finalisation slot in reach is taken.
-	NetworkBusy,
+}
+
+/// A proposal waiting in the backlog for a task: the network had no room when it arrived.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct QueuedProposal {
+	/// The proposal.
+	pub proposal: ProposalId,
+	/// blake2b-256 of its body.
+	pub content_hash: H256,
 }
 
 /// A task as clients see it: open or judged.

@@ -25,20 +25,27 @@ fn proposal<T: Config>(body_len: u32) -> T::AccountId {
 	author
 }
 
-/// Stores `count` annotations on proposal `id` directly, labelled by `label_of`, without
-/// verification: the state just before the annotation being measured.
+/// Stores `count` annotations on proposal `id` directly, labelled by `label_of`, each holding
+/// the least bond, without opening a challenge window: the state just before the annotation
+/// being measured.
 fn annotations<T: Config>(id: ProposalId, count: u32, label_of: impl Fn(u32) -> LabelIndex) {
 	let mut record = Proposals::<T>::get(id).expect("proposal exists");
+	let bond = T::MinAnnotationBond::get();
 	for i in 0..count {
-		let who: T::AccountId = account("annotator", i, 0);
+		let who = funded::<T>("annotator", i);
+		T::Currency::hold(&HoldReason::AnnotationBond.into(), &who, bond)
+			.expect("a funded annotator holds a bond");
 		let label = label_of(i);
 		Annotations::<T>::insert(
 			id,
 			&who,
-			Annotation { label, note_hash: Some(H256::zero()), annotated_at: Zero::zero() },
+			Annotation { label, bond, note_hash: Some(H256::zero()), annotated_at: Zero::zero() },
 		);
 		if let Some(n) = record.tally.get_mut(label as usize) {
 			n.saturating_inc();
+		}
+		if let Some(w) = record.bonded.get_mut(label as usize) {
+			w.saturating_accrue(bond);
 		}
 	}
 	Proposals::<T>::insert(id, record);
@@ -75,27 +82,42 @@ mod benchmarks {
 		assert!(Proposals::<T>::get(0).is_none());
 	}
 
+	/// The annotation that brings the bonds to the verification quorum: it opens the challenge
+	/// window, scheduling the settlement.
 	#[benchmark]
 	fn annotate() {
 		proposal::<T>(1);
+		let bond = T::VerificationBond::get();
 		let annotator = funded::<T>("annotator", u32::MAX);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(annotator.clone()), 0, 0, Some(H256::zero()));
+		_(RawOrigin::Signed(annotator.clone()), 0, 0, bond, Some(H256::zero()));
 
 		assert!(Annotations::<T>::contains_key(0, annotator));
+		assert!(Proposals::<T>::get(0).is_some_and(|p| p.provisional.is_some()));
 	}
 
+	/// Settling a label with `a` annotations, a third of them disagreeing (slashed and shared
+	/// out), on an analysed proposal whose deposit is released: the costliest settlement.
 	#[benchmark]
-	fn annotate_and_verify(
-		a: Linear<{ T::AnnotationQuorum::get() }, { T::MaxAnnotations::get() }>,
-	) {
+	fn settle(a: Linear<1, { T::MaxAnnotations::get() }>) {
 		proposal::<T>(1);
-		annotations::<T>(0, a - 1, |_| 0);
-		let annotator = funded::<T>("annotator", u32::MAX);
+		let labels = T::LabelCount::get() as u32;
+		annotations::<T>(0, a - 1, |i| if i % 3 == 2 { (1 % labels) as LabelIndex } else { 0 });
+		// Enough weight on label 0 whatever `a` is; this opens the window.
+		let heavy = funded::<T>("annotator", u32::MAX);
+		let bond = T::VerificationBond::get().saturating_mul(T::MaxAnnotations::get().into());
+		Pallet::<T>::annotate(RawOrigin::Signed(heavy).into(), 0, 0, bond, None)
+			.expect("annotates");
+		// Analysed during the window: the deposit is released when the label settles.
+		<Pallet<T> as ProposalAnalysed>::on_analysed(0, 0);
 
-		#[extrinsic_call]
-		annotate(RawOrigin::Signed(annotator), 0, 0, None);
+		let record = Proposals::<T>::get(0).expect("proposal exists");
+
+		#[block]
+		{
+			Pallet::<T>::settle(0, record);
+		}
 
 		assert_eq!(Proposals::<T>::get(0).and_then(|p| p.verified_label), Some(0));
 	}
@@ -111,6 +133,19 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, 0);
 
 		assert!(Proposals::<T>::get(0).is_none());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_challenge_period() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let period = ChallengePeriod::<T>::get().saturating_add(1u32.into());
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, period);
+
+		assert_eq!(ChallengePeriod::<T>::get(), period);
 		Ok(())
 	}
 

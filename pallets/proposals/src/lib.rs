@@ -16,18 +16,43 @@
 //!
 //! Every submitted proposal opens an analysis task ([`Config::InferenceTasks`]). Independently,
 //! any account other than the author may label it with one of the model's
-//! [`Config::LabelCount`] labels. Once [`Config::AnnotationQuorum`] annotations exist and at least
-//! [`Config::AgreementThreshold`] of them agree, the proposal's label is *verified*: it joins the
-//! training set, the agreeing annotators earn [`Config::AnnotationPoints`] reward points each
-//! ([`Config::RewardPoints`]), and the disagreeing ones have a disagreement recorded against them.
+//! [`Config::LabelCount`] labels, holding a **bond** of at least [`Config::MinAnnotationBond`]
+//! ([`HoldReason::AnnotationBond`]). Bonds, not accounts, are the weight of a label: once
+//! [`Config::VerificationBond`] is bonded in all and at least [`Config::AgreementThreshold`] of
+//! it backs one label, that label is *provisional* and a **challenge window** of
+//! [`ChallengePeriod`] blocks opens, in which anyone may still annotate (a challenge is
+//! an annotation with a bond). In the `on_initialize` of the window's last block the label
+//! **settles** on whatever the bonds then agree on:
+//! - *verified*: the proposal joins the training set; annotations of the verified label get
+//!   their bonds back, [`Config::AnnotationPoints`] reward points shared pro rata to bond
+//!   ([`Config::RewardPoints`]), and the bonds that disagreed lose
+//!   [`Config::DisagreementSlash`] of themselves, shared among the agreeing bonds pro rata;
+//! - *disputed* (no label holds the threshold): every bond is returned, the annotations are
+//!   cleared, and labelling starts again.
+//!
+//! ## Economics
+//!
+//! - The author's deposit is held until the proposal is analysed (or verified) and outside any
+//!   challenge window; on release, [`Config::ProposalFee`] of it is kept and paid to
+//!   [`Config::Fees`] (the runtime sends it to the rewards pot, which pays the inference
+//!   committees): a flood of proposals costs the flooder that fee per proposal. Withdrawing a
+//!   pending proposal returns the whole deposit.
+//! - An attacker who is a proposal's author and all of its annotators pays the fee and gets back
+//!   only its own bonds and the points of one proposal, whose value the rewards pallet caps below
+//!   the fee; splitting its bonds over more accounts changes nothing but its transaction fees.
+//! - A wrong label pushed in early is challenged with bonds; whoever the bonds settle against
+//!   pays the honest side a share of their bond.
 //!
 //! ## Terminology
 //!
-//! - **Deposit**: held from the author with [`HoldReason::ProposalDeposit`]; released when the
-//!   proposal is analysed or verified, returned on withdrawal, slashed when marked spam.
-//! - **Annotation**: one account's label for one proposal, optionally with the hash of a note.
-//! - **Verified label**: the label enough annotators agreed on; the proposal is then a
-//!   [`TrainingExample`].
+//! - **Deposit**: held from the author with [`HoldReason::ProposalDeposit`]; released (less
+//!   [`Config::ProposalFee`]) when the proposal is analysed or verified and no challenge window
+//!   is open, returned whole on withdrawal, slashed when marked spam.
+//! - **Annotation**: one account's label for one proposal, with a bond and optionally the hash
+//!   of a note.
+//! - **Provisional label**: the label the bonds agree on while its challenge window runs.
+//! - **Verified label**: the label the bonds agreed on when the window closed; the proposal is
+//!   then a [`TrainingExample`].
 //! - **Contributions**: per account, running totals of proposals, annotations, agreements and
 //!   disagreements.
 //!
@@ -35,25 +60,34 @@
 //!
 //! ```text
 //! submit_proposal ─▶ Pending ──(inference consensus)──▶ Analysed { label }
-//!                     │  └─ withdraw_proposal (author) ─▶ removed, deposit returned
-//!                     └──── mark_spam (governance) ─────▶ removed, deposit slashed
-//! annotate × quorum with agreement ─▶ verified_label = Some(label) ─▶ training set
+//!                     │  └─ withdraw_proposal (author) ─▶ removed, deposit and bonds returned
+//!                     └──── mark_spam (governance) ─────▶ removed, deposit slashed, bonds returned
+//! annotate (bonded) ─▶ quorum of bonds with agreement ─▶ provisional (challenge window)
+//!     ─▶ settles: verified_label = Some(label) ─▶ training set   | disputed ─▶ annotate again
 //! ```
 //!
 //! ## Calls
 //!
 //! - [`Pallet::submit_proposal`]: submit a proposal, holding its deposit.
 //! - [`Pallet::withdraw_proposal`]: the author withdraws a pending, unverified proposal.
-//! - [`Pallet::annotate`]: label someone else's proposal.
+//! - [`Pallet::annotate`]: label someone else's proposal, holding a bond.
 //! - [`Pallet::mark_spam`]: governance removes a proposal and slashes its deposit.
+//! - [`Pallet::set_challenge_period`]: governance sets the challenge window's length.
+//!
+//! ## Hooks
+//!
+//! - `on_initialize`: settles the labels whose challenge window has ended, oldest first, at most
+//!   [`Config::MaxSettlementsPerBlock`], each O(A) in its annotations; O(1) when none is due.
 //!
 //! ## Cross-pallet contract
 //!
 //! - Downward: [`Config::InferenceTasks`] opens and cancels analysis tasks;
 //!   [`Config::RewardPoints`] credits annotators; [`Config::Currency`] holds and slashes
-//!   deposits; [`Config::Slash`] receives what is slashed.
+//!   deposits and bonds; [`Config::Slash`] receives what is slashed as spam (and rounding dust);
+//!   [`Config::Fees`] receives the proposal fee.
 //! - Upward: the pallet implements [`ProposalAnalysed`], through which the inference pallet
-//!   reports a finished analysis, which releases the deposit.
+//!   reports a finished analysis, which releases the deposit; and [`TrainingData`], through
+//!   which the training pallet reads verified examples.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -74,14 +108,14 @@ pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
 use daollm_primitives::{
-	content::{cid_v1_raw_blake2b_256, offchain_body_key},
+	content::{cid_v1_raw_blake2b_256, offchain_body_key, readable_body, UnreadableBody},
 	traits::{Contribution, InferenceTasks, ProposalAnalysed, RewardPoints, TrainingData},
 	LabelIndex, ProposalId,
 };
 use frame_support::{
 	pallet_prelude::*,
 	traits::{
-		fungible::{self, Credit, MutateHold},
+		fungible::{self, Balanced, BalancedHold, Credit, MutateHold},
 		tokens::Precision,
 		Imbalance, OnUnbalanced,
 	},
@@ -123,6 +157,8 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// The deposit of a submitted proposal.
 		ProposalDeposit,
+		/// The bond behind an annotation, until its label settles.
+		AnnotationBond,
 	}
 
 	#[pallet::config]
@@ -155,24 +191,50 @@ pub mod pallet {
 		#[pallet::constant]
 		type LabelCount: Get<LabelIndex>;
 
-		/// How many annotations a proposal needs before its label can be verified.
+		/// The least bond an annotation holds.
 		#[pallet::constant]
-		type AnnotationQuorum: Get<u32>;
+		type MinAnnotationBond: Get<BalanceOf<Self>>;
 
-		/// The share of annotations that must agree on one label to verify it.
+		/// The bonded weight, over all labels, a proposal needs before a label can be verified.
+		#[pallet::constant]
+		type VerificationBond: Get<BalanceOf<Self>>;
+
+		/// The share of the bonded weight that must back one label to verify it.
 		#[pallet::constant]
 		type AgreementThreshold: Get<Perbill>;
+
+		/// Blocks a provisional label stays open to challenge before it settles, until genesis
+		/// or governance sets [`ChallengePeriod`].
+		#[pallet::constant]
+		type DefaultChallengePeriod: Get<BlockNumberFor<Self>>;
+
+		/// The share of its bond an annotation loses when the label settles on another one;
+		/// the agreeing annotations share it.
+		#[pallet::constant]
+		type DisagreementSlash: Get<Perbill>;
+
+		/// The most labels that settle in one block; the rest wait for the next block, in order.
+		#[pallet::constant]
+		type MaxSettlementsPerBlock: Get<u32>;
+
+		/// The part of a proposal's deposit that is kept when the deposit is released: what
+		/// having a proposal analysed costs.
+		#[pallet::constant]
+		type ProposalFee: Get<BalanceOf<Self>>;
 
 		/// The most annotations one proposal accepts.
 		#[pallet::constant]
 		type MaxAnnotations: Get<u32>;
 
-		/// Reward points each agreeing annotator earns when a label is verified.
+		/// Reward points a verified label earns, shared by its annotators pro rata to bond.
 		#[pallet::constant]
 		type AnnotationPoints: Get<u32>;
 
 		/// Receives the deposits of proposals marked as spam.
 		type Slash: OnUnbalanced<CreditOf<Self>>;
+
+		/// Receives the proposal fee kept from each released deposit.
+		type Fees: OnUnbalanced<CreditOf<Self>>;
 
 		/// Opens and cancels the inference network's analysis tasks.
 		type InferenceTasks: InferenceTasks;
@@ -203,7 +265,7 @@ pub mod pallet {
 		ProposalId,
 		Blake2_128Concat,
 		T::AccountId,
-		Annotation<BlockNumberFor<T>>,
+		Annotation<BalanceOf<T>, BlockNumberFor<T>>,
 	>;
 
 	/// The verified training set: proposals whose label the annotators agreed on.
@@ -214,6 +276,36 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ContributionsOf<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, Contributions, ValueQuery>;
+
+	/// Blocks a provisional label stays open to challenge before it settles.
+	#[pallet::storage]
+	pub type ChallengePeriod<T: Config> =
+		StorageValue<_, BlockNumberFor<T>, ValueQuery, T::DefaultChallengePeriod>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The challenge period; `DefaultChallengePeriod` if omitted.
+		pub challenge_period: Option<BlockNumberFor<T>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(period) = self.challenge_period {
+				ChallengePeriod::<T>::put(period);
+			}
+		}
+	}
+
+	/// Provisional labels waiting to settle, by ticket, in the order their windows opened.
+	#[pallet::storage]
+	pub type Settlements<T> = StorageMap<_, Twox64Concat, u32, ProposalId>;
+
+	/// The first ticket still waiting and the next one to hand out: `(head, tail)`, counting
+	/// with wrap-around.
+	#[pallet::storage]
+	pub type SettlementBounds<T> = StorageValue<_, (u32, u32), ValueQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -246,17 +338,22 @@ pub mod pallet {
 			annotator: T::AccountId,
 			/// The label chosen.
 			label: LabelIndex,
+			/// The bond held for it.
+			bond: BalanceOf<T>,
 		},
-		/// Enough annotators agreed: the proposal's label is verified and it is training data.
+		/// The challenge window closed with the bonds agreeing: the proposal's label is verified
+		/// and it is training data.
 		LabelVerified {
 			/// The proposal.
 			id: ProposalId,
 			/// The agreed label.
 			label: LabelIndex,
-			/// Annotators who chose it (each earned reward points).
+			/// Annotators who chose it (they share the reward points and the slashed bonds).
 			agreeing: u32,
 			/// Annotators who chose another label.
 			disagreeing: u32,
+			/// What the disagreeing bonds lost to the agreeing ones.
+			slashed: BalanceOf<T>,
 		},
 		/// The inference network finished analysing a proposal.
 		ProposalAnalysed {
@@ -265,7 +362,7 @@ pub mod pallet {
 			/// The label the network agreed on.
 			label: LabelIndex,
 		},
-		/// A proposal's deposit went back to its author.
+		/// A proposal's deposit went back to its author, less the proposal fee.
 		DepositReleased {
 			/// The proposal.
 			id: ProposalId,
@@ -273,6 +370,8 @@ pub mod pallet {
 			author: T::AccountId,
 			/// The amount released.
 			amount: BalanceOf<T>,
+			/// The proposal fee kept.
+			fee: BalanceOf<T>,
 		},
 		/// Governance marked a proposal as spam: it is removed and its deposit slashed.
 		ProposalMarkedSpam {
@@ -280,6 +379,26 @@ pub mod pallet {
 			id: ProposalId,
 			/// The deposit slashed.
 			slashed: BalanceOf<T>,
+		},
+		/// Enough bonded weight agrees on a label: it settles at `settles_at` unless challenged.
+		LabelProvisional {
+			/// The proposal.
+			id: ProposalId,
+			/// The label the bonds agree on.
+			label: LabelIndex,
+			/// The block the label settles in.
+			settles_at: BlockNumberFor<T>,
+		},
+		/// The challenge window closed with no label holding the threshold: every bond went
+		/// back and the annotations were cleared.
+		LabelDisputed {
+			/// The proposal.
+			id: ProposalId,
+		},
+		/// Governance changed the challenge period.
+		ChallengePeriodSet {
+			/// The new period, in blocks.
+			period: BlockNumberFor<T>,
 		},
 	}
 
@@ -313,21 +432,49 @@ pub mod pallet {
 		AuthorCannotAnnotate,
 		/// Proposal ids are exhausted.
 		ProposalIdOverflow,
+		/// The body is not UTF-8 text, so no inference node could read it.
+		BodyNotText,
+		/// The bond is below `MinAnnotationBond`.
+		BondTooLow,
+		/// The proposal's label is in its challenge window; it cannot be withdrawn until it
+		/// settles.
+		LabelUnderChallenge,
+		/// The challenge period must be at least one block.
+		InvalidChallengePeriod,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Settles the labels whose challenge window has ended, oldest first, at most
+		/// `MaxSettlementsPerBlock`.
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::settle_due(now)
+		}
+
 		fn integrity_test() {
 			assert!(T::MaxBodyLen::get() > 0, "MaxBodyLen must allow a body");
+			assert!(
+				T::MaxBodyLen::get() as usize <= daollm_primitives::content::MAX_BODY_BYTES,
+				"MaxBodyLen must not exceed what the inference engine reads"
+			);
 			assert!(T::MaxTitleLen::get() > 0, "MaxTitleLen must allow a title");
 			assert!(
 				(2..=daollm_primitives::MAX_LABELS).contains(&(T::LabelCount::get() as u32)),
 				"LabelCount must be between 2 and MAX_LABELS"
 			);
-			assert!(T::AnnotationQuorum::get() > 0, "AnnotationQuorum must be at least one");
+			assert!(!T::MinAnnotationBond::get().is_zero(), "MinAnnotationBond must be positive");
 			assert!(
-				T::MaxAnnotations::get() >= T::AnnotationQuorum::get(),
-				"MaxAnnotations must reach the quorum"
+				T::VerificationBond::get() >= T::MinAnnotationBond::get(),
+				"VerificationBond must be at least one bond"
+			);
+			assert!(
+				T::AgreementThreshold::get() > Perbill::from_percent(50),
+				"AgreementThreshold must be above one half"
+			);
+			assert!(T::MaxSettlementsPerBlock::get() > 0, "MaxSettlementsPerBlock must allow one");
+			assert!(
+				T::ProposalFee::get() <= T::DepositBase::get(),
+				"ProposalFee must be part of the deposit"
 			);
 		}
 
@@ -344,7 +491,8 @@ pub mod pallet {
 		/// The origin must be _Signed_ and able to pay the deposit, `DepositBase` plus
 		/// `DepositPerByte` for each byte of `body`, which is held until the proposal is analysed
 		/// or verified. `title` (at most `MaxTitleLen` bytes) is stored; `body` (1 to
-		/// `MaxBodyLen` bytes) is content-addressed and indexed, not stored in state.
+		/// `MaxBodyLen` bytes of UTF-8 text, the rule [`readable_body`] the inference engine
+		/// applies too) is content-addressed and indexed, not stored in state.
 		///
 		/// Emits `ProposalSubmitted`. Weight: O(T + B) in the title and body lengths.
 		#[pallet::call_index(0)]
@@ -361,8 +509,12 @@ pub mod pallet {
 			ensure!(!title.is_empty(), Error::<T>::EmptyTitle);
 			let title: BoundedVec<u8, T::MaxTitleLen> =
 				title.try_into().map_err(|_| Error::<T>::TitleTooLong)?;
-			ensure!(!body.is_empty(), Error::<T>::EmptyBody);
 			ensure!(body.len() <= T::MaxBodyLen::get() as usize, Error::<T>::BodyTooLong);
+			readable_body(&body).map_err(|e| match e {
+				UnreadableBody::Empty => Error::<T>::EmptyBody,
+				UnreadableBody::TooLong => Error::<T>::BodyTooLong,
+				UnreadableBody::NotUtf8 => Error::<T>::BodyNotText,
+			})?;
 			let body_len = body.len() as u32;
 			let title_len = title.len() as u32;
 
@@ -393,6 +545,8 @@ pub mod pallet {
 					analysis: AnalysisStatus::Pending,
 					verified_label: None,
 					tally: Self::empty_tally(),
+					bonded: Self::empty_bonds(),
+					provisional: None,
 				},
 			);
 			NextProposalId::<T>::put(next_id);
@@ -414,8 +568,10 @@ pub mod pallet {
 
 		/// Withdraw a proposal that is still pending analysis and has no verified label.
 		///
-		/// The origin must be _Signed_ by the proposal's author. The deposit is returned, the
-		/// annotations are removed and the analysis task is cancelled.
+		/// The origin must be _Signed_ by the proposal's author, and no label may be in its
+		/// challenge window. The whole deposit is returned, the annotations are removed (their
+		/// bonds returned) and the analysis task is cancelled (or the proposal leaves the
+		/// backlog).
 		///
 		/// Emits `ProposalWithdrawn`. Weight: O(A) in the proposal's annotations.
 		#[pallet::call_index(1)]
@@ -430,6 +586,7 @@ pub mod pallet {
 			ensure!(proposal.author == who, Error::<T>::NotAuthor);
 			ensure!(proposal.analysis == AnalysisStatus::Pending, Error::<T>::AlreadyAnalysed);
 			ensure!(proposal.verified_label.is_none(), Error::<T>::AlreadyVerified);
+			ensure!(proposal.provisional.is_none(), Error::<T>::LabelUnderChallenge);
 
 			let deposit = Self::return_deposit(&proposal.author, proposal.deposit);
 			let annotations = Self::remove_proposal(id, &proposal);
@@ -440,64 +597,77 @@ pub mod pallet {
 				.into())
 		}
 
-		/// Label a proposal with one of the model's labels.
+		/// Label a proposal with one of the model's labels, backing the label with a bond.
 		///
-		/// The origin must be _Signed_ by anyone but the author, once per proposal. `label` is
-		/// below `LabelCount`; `note_hash` is the hash of an optional longer note kept off chain.
-		/// When this annotation brings the proposal to `AnnotationQuorum` annotations of which at
-		/// least `AgreementThreshold` agree, the label is verified: see `LabelVerified`.
+		/// The origin must be _Signed_ by anyone but the author, once per proposal, and able to
+		/// hold `bond`.
+		/// - `id`: the proposal.
+		/// - `label`: below `LabelCount`.
+		/// - `bond`: at least `MinAnnotationBond`, held until the label settles; the weight of
+		///   this annotation. It comes back when the label settles on `label` (with a share of
+		///   the reward points and of the disagreeing bonds), or less `DisagreementSlash` when it
+		///   settles on another label.
+		/// - `note_hash`: the hash of an optional longer note kept off chain.
 		///
-		/// Emits `ProposalAnnotated`, and `LabelVerified` when it verifies. Weight: O(1), or O(A)
-		/// in the proposal's annotations when it verifies.
+		/// When this annotation brings the bonded weight to `VerificationBond` with at least
+		/// `AgreementThreshold` of it on one label, that label is provisional and settles
+		/// `ChallengePeriod` blocks later: see `LabelProvisional`. While the window runs, further
+		/// annotations are challenges.
+		///
+		/// Emits `ProposalAnnotated`, and `LabelProvisional` when a window opens. Weight: O(1).
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::annotate_and_verify(T::MaxAnnotations::get()))]
+		#[pallet::weight(T::WeightInfo::annotate())]
 		pub fn annotate(
 			origin: OriginFor<T>,
 			id: ProposalId,
 			label: LabelIndex,
+			#[pallet::compact] bond: BalanceOf<T>,
 			note_hash: Option<H256>,
-		) -> DispatchResultWithPostInfo {
+		) -> DispatchResult {
 			let annotator = ensure_signed(origin)?;
 			let mut proposal = Proposals::<T>::get(id).ok_or(Error::<T>::UnknownProposal)?;
 			ensure!(label < T::LabelCount::get(), Error::<T>::InvalidLabel);
 			ensure!(proposal.author != annotator, Error::<T>::AuthorCannotAnnotate);
 			ensure!(proposal.verified_label.is_none(), Error::<T>::AlreadyVerified);
 			ensure!(!Annotations::<T>::contains_key(id, &annotator), Error::<T>::AlreadyAnnotated);
+			ensure!(bond >= T::MinAnnotationBond::get(), Error::<T>::BondTooLow);
 			let count = proposal.annotation_count();
 			ensure!(count < T::MaxAnnotations::get(), Error::<T>::TooManyAnnotations);
 			let slot = proposal.tally.get_mut(label as usize).ok_or(Error::<T>::InvalidLabel)?;
 			slot.saturating_inc();
+			let weight = proposal.bonded.get_mut(label as usize).ok_or(Error::<T>::InvalidLabel)?;
+			weight.saturating_accrue(bond);
+			T::Currency::hold(&HoldReason::AnnotationBond.into(), &annotator, bond)
+				.map_err(|_| Error::<T>::InsufficientBalance)?;
 
+			let now = frame_system::Pallet::<T>::block_number();
 			Annotations::<T>::insert(
 				id,
 				&annotator,
-				Annotation {
-					label,
-					note_hash,
-					annotated_at: frame_system::Pallet::<T>::block_number(),
-				},
+				Annotation { label, bond, note_hash, annotated_at: now },
 			);
 			ContributionsOf::<T>::mutate(&annotator, |c| c.annotations.saturating_inc());
-			Self::deposit_event(Event::ProposalAnnotated { id, annotator, label });
+			Self::deposit_event(Event::ProposalAnnotated { id, annotator, label, bond });
 
-			let agreed =
-				proposal.agreed_label(T::AnnotationQuorum::get(), T::AgreementThreshold::get());
-			let weight = match agreed {
-				Some(label) => {
-					Self::verify(id, &mut proposal, label);
-					T::WeightInfo::annotate_and_verify(count.saturating_add(1))
-				},
-				None => T::WeightInfo::annotate(),
-			};
+			if proposal.provisional.is_none() {
+				let agreed = proposal
+					.agreed_label(T::VerificationBond::get(), T::AgreementThreshold::get());
+				if let Some(label) = agreed {
+					let settles_at = now.saturating_add(ChallengePeriod::<T>::get());
+					let ticket = Self::queue_settlement(id);
+					proposal.provisional = Some(Provisional { label, settles_at, ticket });
+					Self::deposit_event(Event::LabelProvisional { id, label, settles_at });
+				}
+			}
 			Proposals::<T>::insert(id, proposal);
-			Ok(Some(weight).into())
+			Ok(())
 		}
 
 		/// Remove a proposal as spam and slash whatever deposit it still holds.
 		///
-		/// The origin must be `GovernanceOrigin`. The proposal, its annotations and its place in
-		/// the training set are removed; its analysis task is cancelled; the slashed deposit
-		/// goes to `Slash`.
+		/// The origin must be `GovernanceOrigin`. The proposal, its annotations (their bonds
+		/// returned: annotators did nothing wrong) and its place in the training set are
+		/// removed; its analysis task is cancelled; the slashed deposit goes to `Slash`.
 		///
 		/// Emits `ProposalMarkedSpam`. Weight: O(A) in the proposal's annotations.
 		#[pallet::call_index(3)]
@@ -525,6 +695,25 @@ pub mod pallet {
 			Self::deposit_event(Event::ProposalMarkedSpam { id, slashed });
 			Ok(Some(T::WeightInfo::mark_spam(annotations).saturating_add(task_weight)).into())
 		}
+
+		/// Set how many blocks a provisional label stays open to challenge.
+		///
+		/// The origin must be `GovernanceOrigin`; `period` must be at least one block. It applies
+		/// to windows opened from now on.
+		///
+		/// Emits `ChallengePeriodSet`. Weight: O(1).
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::set_challenge_period())]
+		pub fn set_challenge_period(
+			origin: OriginFor<T>,
+			period: BlockNumberFor<T>,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			ensure!(!period.is_zero(), Error::<T>::InvalidChallengePeriod);
+			ChallengePeriod::<T>::put(period);
+			Self::deposit_event(Event::ChallengePeriodSet { period });
+			Ok(())
+		}
 	}
 }
 
@@ -545,6 +734,15 @@ impl<T: Config> Pallet<T> {
 		tally
 	}
 
+	fn empty_bonds() -> BondTally<BalanceOf<T>> {
+		let mut bonds = BondTally::new();
+		for _ in 0..T::LabelCount::get() {
+			// `integrity_test` keeps `LabelCount` within the tally's bound.
+			let _ = bonds.try_push(Zero::zero());
+		}
+		bonds
+	}
+
 	/// Releases `amount` held from `who` for a proposal deposit; the amount released.
 	fn return_deposit(who: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {
 		if amount.is_zero() {
@@ -559,50 +757,180 @@ impl<T: Config> Pallet<T> {
 		.unwrap_or_else(|_| Zero::zero())
 	}
 
-	/// Releases a proposal's deposit once (analysed or verified), emitting `DepositReleased`.
+	/// Releases a proposal's deposit once, less the proposal fee (paid to `Fees`), if it is
+	/// analysed or verified and no challenge window is open; emits `DepositReleased`.
 	fn release_deposit(id: ProposalId, proposal: &mut ProposalOf<T>) {
-		if proposal.deposit.is_zero() {
+		let due = proposal.analysis != AnalysisStatus::Pending || proposal.verified_label.is_some();
+		if proposal.deposit.is_zero() || !due || proposal.provisional.is_some() {
 			return;
 		}
-		let amount = Self::return_deposit(&proposal.author, proposal.deposit);
+		let fee = T::ProposalFee::get().min(proposal.deposit);
+		let (credit, _missing) = <T::Currency as BalancedHold<_>>::slash(
+			&HoldReason::ProposalDeposit.into(),
+			&proposal.author,
+			fee,
+		);
+		let fee = credit.peek();
+		T::Fees::on_unbalanced(credit);
+		let amount =
+			Self::return_deposit(&proposal.author, proposal.deposit.saturating_sub(fee));
 		proposal.deposit = Zero::zero();
-		Self::deposit_event(Event::DepositReleased { id, author: proposal.author.clone(), amount });
+		Self::deposit_event(Event::DepositReleased {
+			id,
+			author: proposal.author.clone(),
+			amount,
+			fee,
+		});
 	}
 
-	/// Removes a proposal with its annotations and training example; how many annotations it had.
+	/// Releases `amount` of `who`'s annotation bonds.
+	fn release_bond(who: &T::AccountId, amount: BalanceOf<T>) {
+		if amount.is_zero() {
+			return;
+		}
+		let _ = T::Currency::release(
+			&HoldReason::AnnotationBond.into(),
+			who,
+			amount,
+			Precision::BestEffort,
+		);
+	}
+
+	/// Puts proposal `id` at the end of the settlement queue; its ticket.
+	fn queue_settlement(id: ProposalId) -> u32 {
+		let (head, tail) = SettlementBounds::<T>::get();
+		Settlements::<T>::insert(tail, id);
+		SettlementBounds::<T>::put((head, tail.wrapping_add(1)));
+		tail
+	}
+
+	/// Settles, oldest first, the labels whose window has ended by `now`: at most
+	/// `MaxSettlementsPerBlock` of them, looking at most twice as many tickets (those of removed
+	/// proposals are skipped). Returns the weight used.
+	fn settle_due(now: BlockNumberFor<T>) -> Weight {
+		let db = T::DbWeight::get();
+		let (mut head, tail) = SettlementBounds::<T>::get();
+		let mut weight = db.reads(1);
+		let max = T::MaxSettlementsPerBlock::get();
+		let (mut settled, mut looked) = (0u32, 0u32);
+		while head != tail && settled < max && looked < max.saturating_mul(2) {
+			looked.saturating_inc();
+			weight.saturating_accrue(db.reads(2));
+			let pending = Settlements::<T>::get(head)
+				.and_then(|id| Proposals::<T>::get(id).map(|p| (id, p)))
+				.filter(|(_, p)| p.provisional.is_some_and(|v| v.ticket == head));
+			if let Some((id, proposal)) = pending {
+				if proposal.provisional.is_some_and(|v| v.settles_at > now) {
+					break;
+				}
+				weight.saturating_accrue(Self::settle(id, proposal));
+				settled.saturating_inc();
+			}
+			Settlements::<T>::remove(head);
+			weight.saturating_accrue(db.writes(1));
+			head = head.wrapping_add(1);
+		}
+		if head != SettlementBounds::<T>::get().0 {
+			SettlementBounds::<T>::put((head, tail));
+			weight.saturating_accrue(db.writes(1));
+		}
+		weight
+	}
+
+	/// Removes a proposal with its annotations (returning their bonds if the label has not
+	/// settled), its settlement and its training example; how many annotations it had.
 	fn remove_proposal(id: ProposalId, proposal: &ProposalOf<T>) -> u32 {
 		let annotations = proposal.annotation_count();
+		let settled = proposal.verified_label.is_some();
 		// Bounded: a proposal never has more than `MaxAnnotations` annotations.
-		let _ = Annotations::<T>::clear_prefix(id, T::MaxAnnotations::get(), None);
+		for (annotator, annotation) in Annotations::<T>::drain_prefix(id) {
+			if !settled {
+				Self::release_bond(&annotator, annotation.bond);
+			}
+		}
+		if let Some(provisional) = proposal.provisional {
+			Settlements::<T>::remove(provisional.ticket);
+		}
 		TrainingSet::<T>::remove(id);
 		Proposals::<T>::remove(id);
 		annotations
 	}
 
-	/// Verifies `label` for proposal `id`: training set, rewards, contributions, deposit.
+	/// Settles proposal `id`'s provisional label: verifies what the bonds now agree on, or
+	/// finds it disputed. Returns the weight used.
+	pub(crate) fn settle(id: ProposalId, mut proposal: ProposalOf<T>) -> Weight {
+		let annotations = proposal.annotation_count();
+		proposal.provisional = None;
+		match proposal.agreed_label(T::VerificationBond::get(), T::AgreementThreshold::get()) {
+			Some(label) => Self::verify(id, &mut proposal, label),
+			None => {
+				for (annotator, annotation) in Annotations::<T>::drain_prefix(id) {
+					Self::release_bond(&annotator, annotation.bond);
+				}
+				proposal.tally = Self::empty_tally();
+				proposal.bonded = Self::empty_bonds();
+				Self::deposit_event(Event::LabelDisputed { id });
+			},
+		}
+		Self::release_deposit(id, &mut proposal);
+		Proposals::<T>::insert(id, proposal);
+		T::WeightInfo::settle(annotations)
+	}
+
+	/// Verifies `label` for proposal `id`: the training set; bonds back to the agreeing
+	/// annotations with their share of the points and of what the disagreeing bonds lose.
+	///
+	/// Who pays and who gains: the disagreeing annotators pay `DisagreementSlash` of their bonds;
+	/// the agreeing ones gain it, pro rata to their bonds, with the label's `AnnotationPoints`
+	/// (rounding dust goes to `Slash`). Splitting one bond over many accounts changes no share.
 	fn verify(id: ProposalId, proposal: &mut ProposalOf<T>, label: LabelIndex) {
 		proposal.verified_label = Some(label);
 		let (mut agreeing, mut disagreeing) = (0u32, 0u32);
+		let mut agreeing_bond = BalanceOf::<T>::zero();
+		let mut forfeited = CreditOf::<T>::zero();
 		for (annotator, annotation) in Annotations::<T>::iter_prefix(id) {
 			if annotation.label == label {
 				agreeing.saturating_inc();
-				T::RewardPoints::reward(
-					&annotator,
-					Contribution::Annotation,
-					T::AnnotationPoints::get(),
-				);
+				agreeing_bond.saturating_accrue(annotation.bond);
+				Self::release_bond(&annotator, annotation.bond);
 				ContributionsOf::<T>::mutate(&annotator, |c| c.agreed.saturating_inc());
 			} else {
 				disagreeing.saturating_inc();
+				let due = T::DisagreementSlash::get().mul_floor(annotation.bond);
+				let (credit, _) = <T::Currency as BalancedHold<_>>::slash(
+					&HoldReason::AnnotationBond.into(),
+					&annotator,
+					due,
+				);
+				Self::release_bond(&annotator, annotation.bond.saturating_sub(credit.peek()));
+				forfeited.subsume(credit);
 				ContributionsOf::<T>::mutate(&annotator, |c| c.disagreed.saturating_inc());
 			}
 		}
+		let slashed = forfeited.peek();
+		if !agreeing_bond.is_zero() {
+			for (annotator, annotation) in Annotations::<T>::iter_prefix(id) {
+				if annotation.label != label {
+					continue;
+				}
+				let share = Perbill::from_rational(annotation.bond, agreeing_bond);
+				let points = share.mul_floor(T::AnnotationPoints::get());
+				if points > 0 {
+					T::RewardPoints::reward(&annotator, Contribution::Annotation, points);
+				}
+				let (part, rest) = forfeited.split(share.mul_floor(slashed));
+				forfeited = rest;
+				if let Err(unpaid) = <T::Currency as Balanced<_>>::resolve(&annotator, part) {
+					forfeited.subsume(unpaid);
+				}
+			}
+		}
+		T::Slash::on_unbalanced(forfeited);
 		TrainingSet::<T>::insert(
 			id,
 			TrainingExample { proposal: id, content_hash: proposal.content_hash, label },
 		);
-		Self::deposit_event(Event::LabelVerified { id, label, agreeing, disagreeing });
-		Self::release_deposit(id, proposal);
+		Self::deposit_event(Event::LabelVerified { id, label, agreeing, disagreeing, slashed });
 	}
 
 	/// A proposal by id.
@@ -626,7 +954,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The pallet's invariants:
-	/// - every author holds exactly the sum of the deposits of their proposals;
+	/// - every author holds exactly the sum of the deposits of their proposals, every annotator
+	///   exactly the bonds of its annotations whose label has not settled (bonds held = Σ bonds);
+	/// - each proposal's bonds per label add up its annotations' bonds; provisional labels and
+	///   scheduled settlements correspond;
 	/// - every proposal's tally has one slot per label and counts its stored annotations;
 	/// - ids are below `NextProposalId`; the counted maps' counters match their contents;
 	/// - training examples belong to existing proposals with that verified label.
@@ -637,6 +968,8 @@ impl<T: Config> Pallet<T> {
 
 		let next_id = NextProposalId::<T>::get();
 		let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let mut bonds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let mut provisional_count = 0u32;
 		let mut proposals = 0u32;
 		for (id, proposal) in Proposals::<T>::iter() {
 			proposals += 1;
@@ -653,6 +986,24 @@ impl<T: Config> Pallet<T> {
 			ensure!(stored <= T::MaxAnnotations::get(), "a proposal has too many annotations");
 			let entry = held.entry(proposal.author.clone()).or_insert_with(Zero::zero);
 			*entry = entry.saturating_add(proposal.deposit);
+			let mut by_label = Self::empty_bonds();
+			for (annotator, annotation) in Annotations::<T>::iter_prefix(id) {
+				if let Some(w) = by_label.get_mut(annotation.label as usize) {
+					w.saturating_accrue(annotation.bond);
+				}
+				if proposal.verified_label.is_none() {
+					let entry = bonds.entry(annotator).or_insert_with(Zero::zero);
+					*entry = entry.saturating_add(annotation.bond);
+				}
+			}
+			ensure!(by_label == proposal.bonded, "a proposal's bonds per label are off");
+			if let Some(provisional) = proposal.provisional {
+				provisional_count += 1;
+				ensure!(
+					Settlements::<T>::get(provisional.ticket) == Some(id),
+					"a provisional label is not queued to settle"
+				);
+			}
 		}
 		ensure!(proposals == Proposals::<T>::count(), "Proposals counter is off");
 		for (author, deposits) in held {
@@ -660,6 +1011,18 @@ impl<T: Config> Pallet<T> {
 				T::Currency::balance_on_hold(&HoldReason::ProposalDeposit.into(), &author);
 			ensure!(on_hold == deposits, "held deposits differ from the proposals' deposits");
 		}
+		for (annotator, bonded) in bonds {
+			let on_hold = T::Currency::balance_on_hold(&HoldReason::AnnotationBond.into(), &annotator);
+			ensure!(on_hold == bonded, "held bonds differ from the unsettled annotations' bonds");
+		}
+		let (head, tail) = SettlementBounds::<T>::get();
+		for (ticket, _) in Settlements::<T>::iter() {
+			ensure!(ticket.wrapping_sub(head) < tail.wrapping_sub(head), "a ticket is out of bounds");
+		}
+		ensure!(
+			Settlements::<T>::iter().count() as u32 >= provisional_count,
+			"a provisional label has no ticket"
+		);
 		let mut examples = 0u32;
 		for (id, example) in TrainingSet::<T>::iter() {
 			examples += 1;

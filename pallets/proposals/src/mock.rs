@@ -8,7 +8,7 @@ use daollm_primitives::{
 };
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU8},
+	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU64, ConstU8, Hooks},
 };
 use frame_system::EnsureRoot;
 use sp_core::H256;
@@ -33,7 +33,18 @@ pub const DEPOSIT_PER_BYTE: Balance = 1;
 pub const MAX_TITLE_LEN: u32 = 64;
 pub const MAX_BODY_LEN: u32 = 64 * 1024;
 pub const LABELS: u8 = 5;
-pub const QUORUM: u32 = 3;
+/// The least bond an annotation holds.
+pub const MIN_BOND: Balance = 10;
+/// The bonded weight a label needs: three minimal bonds.
+pub const VERIFICATION_BOND: Balance = 30;
+pub const CHALLENGE_PERIOD: u64 = 5;
+/// Kept from each released deposit.
+pub const FEE: Balance = 20;
+/// Where proposal fees go.
+pub const FEE_POT: AccountId = 98;
+/// What the rewards pallet pays at most per annotation point (its cap), for the economics
+/// tests: `POINTS × POINT_VALUE_CAP < FEE`.
+pub const POINT_VALUE_CAP: Balance = 1;
 pub const MAX_ANNOTATIONS: u32 = 5;
 pub const POINTS: u32 = 10;
 
@@ -81,6 +92,8 @@ parameter_types! {
 	pub const DepositBase: Balance = DEPOSIT_BASE;
 	pub const DepositPerByte: Balance = DEPOSIT_PER_BYTE;
 	pub const SpamPot: AccountId = SPAM_POT;
+	pub const FeePot: AccountId = FEE_POT;
+	pub DisagreementSlash: Perbill = Perbill::from_percent(20);
 	pub TwoThirds: Perbill = Perbill::from_rational(2u32, 3u32);
 	/// Reward points credited, in order: (account, contribution, points).
 	pub static Rewarded: Vec<(AccountId, Contribution, u32)> = vec![];
@@ -130,8 +143,14 @@ impl pallet_proposals::Config for Test {
 	type MaxTitleLen = ConstU32<MAX_TITLE_LEN>;
 	type MaxBodyLen = ConstU32<MAX_BODY_LEN>;
 	type LabelCount = ConstU8<LABELS>;
-	type AnnotationQuorum = ConstU32<QUORUM>;
+	type MinAnnotationBond = ConstU64<MIN_BOND>;
+	type VerificationBond = ConstU64<VERIFICATION_BOND>;
 	type AgreementThreshold = TwoThirds;
+	type DefaultChallengePeriod = ConstU64<CHALLENGE_PERIOD>;
+	type DisagreementSlash = DisagreementSlash;
+	type MaxSettlementsPerBlock = ConstU32<2>;
+	type ProposalFee = ConstU64<FEE>;
+	type Fees = ResolveTo<FeePot, Balances>;
 	type MaxAnnotations = ConstU32<MAX_ANNOTATIONS>;
 	type AnnotationPoints = ConstU32<POINTS>;
 	type Slash = ResolveTo<SpamPot, Balances>;
@@ -156,6 +175,7 @@ impl ExtBuilder {
 				(EVE, INITIAL_BALANCE),
 				(POOR, 50),
 				(SPAM_POT, 1),
+				(FEE_POT, 1),
 			],
 			..Default::default()
 		}
@@ -178,5 +198,16 @@ impl ExtBuilder {
 			test();
 			Proposals::do_try_state().expect("invariants hold after the test");
 		});
+	}
+}
+
+/// Advances to block `n`, running the pallet's `on_initialize` and checking its invariants in
+/// each block.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Proposals::on_initialize(next);
+		Proposals::do_try_state().expect("invariants hold in every block");
 	}
 }

@@ -5,7 +5,7 @@ use daollm_primitives::{content::Cid, LabelIndex, ProposalId, MAX_LABELS};
 use frame_support::{pallet_prelude::ConstU32, traits::Get, BoundedVec};
 use scale_info::TypeInfo;
 use sp_core::H256;
-use sp_runtime::Perbill;
+use sp_runtime::{traits::UniqueSaturatedInto, Perbill};
 
 /// Where a proposal stands in its analysis by the inference network.
 #[derive(
@@ -33,6 +33,32 @@ pub enum AnalysisStatus {
 /// How many annotations each label has received, indexed by label.
 pub type Tally = BoundedVec<u32, ConstU32<MAX_LABELS>>;
 
+/// The bonds behind each label, indexed by label: the weight that verifies a label.
+pub type BondTally<Balance> = BoundedVec<Balance, ConstU32<MAX_LABELS>>;
+
+/// A label that enough bonded weight agrees on, open to challenge until `settles_at`.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct Provisional<BlockNumber> {
+	/// The label the bonds agreed on when the challenge window opened.
+	pub label: LabelIndex,
+	/// The first block whose `on_initialize` settles the label (in queue order): whatever the
+	/// bonds then agree on is verified, and the bonds are paid or slashed.
+	pub settles_at: BlockNumber,
+	/// Its place in the settlement queue.
+	pub ticket: u32,
+}
+
 /// A submitted proposal. The body itself is not stored in state: its digest and CID are, and the
 /// body lives in the offchain index and the node's transaction index (Bitswap).
 #[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]
@@ -54,13 +80,17 @@ pub struct Proposal<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>> {
 	pub deposit: Balance,
 	/// The inference network's analysis.
 	pub analysis: AnalysisStatus,
-	/// The label the annotators agreed on, once they have: the proposal is then training data.
+	/// The label the annotators agreed on, once settled: the proposal is then training data.
 	pub verified_label: Option<LabelIndex>,
 	/// Annotations per label.
 	pub tally: Tally,
+	/// Bonds per label.
+	pub bonded: BondTally<Balance>,
+	/// A label waiting out its challenge window.
+	pub provisional: Option<Provisional<BlockNumber>>,
 }
 
-impl<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>>
+impl<AccountId, Balance: Copy + UniqueSaturatedInto<u128>, BlockNumber, MaxTitleLen: Get<u32>>
 	Proposal<AccountId, Balance, BlockNumber, MaxTitleLen>
 {
 	/// How many annotations the proposal has.
@@ -68,34 +98,40 @@ impl<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>>
 		self.tally.iter().fold(0u32, |sum, n| sum.saturating_add(*n))
 	}
 
-	/// The label at least `threshold` of at least `quorum` annotations agree on, if any.
-	pub fn agreed_label(&self, quorum: u32, threshold: Perbill) -> Option<LabelIndex> {
-		agreed_label(&self.tally, quorum, threshold)
+	/// The label that at least `threshold` of at least `quorum` bonded weight agrees on, if any.
+	pub fn agreed_label(&self, quorum: Balance, threshold: Perbill) -> Option<LabelIndex> {
+		let weights: alloc::vec::Vec<u128> =
+			self.bonded.iter().map(|b| (*b).unique_saturated_into()).collect();
+		agreed_label(&weights, quorum.unique_saturated_into(), threshold)
 	}
 }
 
-/// The label that at least `threshold` of the annotations in `tally` agree on, once there are at
-/// least `quorum` of them. A tie for the most annotations agrees on nothing.
-pub fn agreed_label(tally: &[u32], quorum: u32, threshold: Perbill) -> Option<LabelIndex> {
-	let total = tally.iter().fold(0u32, |sum, n| sum.saturating_add(*n));
+/// The label that at least `threshold` of the bonded weight in `weights` (indexed by label)
+/// agrees on, once at least `quorum` is bonded in all: weight, not the number of accounts, is
+/// what verifies a label. "At least" is exact ([`daollm_primitives::threshold::reaches`]); with a
+/// threshold above one half only one label can reach it.
+pub fn agreed_label(weights: &[u128], quorum: u128, threshold: Perbill) -> Option<LabelIndex> {
+	let total = weights.iter().fold(0u128, |sum, w| sum.saturating_add(*w));
 	if total == 0 || total < quorum {
 		return None;
 	}
-	let top = *tally.iter().max()?;
-	if tally.iter().filter(|n| **n == top).count() > 1 {
+	let (label, top) = weights.iter().enumerate().max_by_key(|(_, w)| **w)?;
+	if weights.iter().filter(|w| **w == *top).count() > 1 {
 		return None;
 	}
-	let label = tally.iter().position(|n| *n == top)?;
-	(Perbill::from_rational(top, total) >= threshold)
+	daollm_primitives::threshold::reaches(*top, total, threshold)
 		.then(|| LabelIndex::try_from(label).ok())
 		.flatten()
 }
 
-/// One account's label for one proposal.
+/// One account's label for one proposal, backed by a bond.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]
-pub struct Annotation<BlockNumber> {
+pub struct Annotation<Balance, BlockNumber> {
 	/// The label the annotator chose.
 	pub label: LabelIndex,
+	/// The bond held for it: its weight, returned when the label settles on it, partly slashed
+	/// when it settles on another.
+	pub bond: Balance,
 	/// Hash of a longer note kept off chain, if any.
 	pub note_hash: Option<H256>,
 	/// The block the annotation was made in.
@@ -140,6 +176,10 @@ pub struct ProposalDetails<AccountId, Balance, BlockNumber> {
 	pub verified_label: Option<LabelIndex>,
 	/// Annotations per label.
 	pub tally: alloc::vec::Vec<u32>,
+	/// Bonds per label.
+	pub bonded: alloc::vec::Vec<Balance>,
+	/// A label waiting out its challenge window, if any.
+	pub provisional: Option<Provisional<BlockNumber>>,
 }
 
 impl<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>>
@@ -159,6 +199,8 @@ impl<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>>
 			analysis: self.analysis,
 			verified_label: self.verified_label,
 			tally: self.tally.into_inner(),
+			bonded: self.bonded.into_inner(),
+			provisional: self.provisional,
 		}
 	}
 }
@@ -179,14 +221,23 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn agreement_needs_quorum_threshold_and_a_single_leader() {
+	fn agreement_needs_bonded_quorum_threshold_and_a_single_leader() {
 		let two_thirds = Perbill::from_rational(2u32, 3);
-		assert_eq!(agreed_label(&[3, 0, 0], 3, two_thirds), Some(0));
-		assert_eq!(agreed_label(&[2, 0, 0], 3, two_thirds), None, "below quorum");
-		assert_eq!(agreed_label(&[2, 1, 0], 3, two_thirds), Some(0), "exactly two thirds");
-		assert_eq!(agreed_label(&[1, 1, 1], 3, two_thirds), None, "no majority");
-		assert_eq!(agreed_label(&[0, 4, 3], 3, two_thirds), None, "4/7 is below 2/3");
+		assert_eq!(agreed_label(&[30, 0, 0], 30, two_thirds), Some(0));
+		assert_eq!(agreed_label(&[29, 0, 0], 30, two_thirds), None, "below quorum");
+		assert_eq!(agreed_label(&[20, 10, 0], 30, two_thirds), Some(0), "exactly two thirds");
+		assert_eq!(agreed_label(&[66, 34, 0], 30, two_thirds), None, "66/100 is below 2/3");
+		assert_eq!(agreed_label(&[10, 10, 10], 30, two_thirds), None, "no majority");
+		assert_eq!(agreed_label(&[0, 40, 30], 30, two_thirds), None, "4/7 is below 2/3");
 		assert_eq!(agreed_label(&[2, 2], 1, Perbill::zero()), None, "a tie agrees on nothing");
 		assert_eq!(agreed_label(&[], 0, Perbill::zero()), None);
+	}
+
+	/// One heavy bond outweighs any number of light ones: accounts do not count.
+	#[test]
+	fn weight_not_the_number_of_accounts_decides() {
+		let two_thirds = Perbill::from_rational(2u32, 3);
+		// Twenty sybils with one unit each against one annotator with 41.
+		assert_eq!(agreed_label(&[20, 41], 30, two_thirds), Some(1));
 	}
 }

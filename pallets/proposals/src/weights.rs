@@ -42,9 +42,10 @@ pub trait WeightInfo {
 	fn submit_proposal(t: u32, b: u32, ) -> Weight;
 	fn withdraw_proposal(a: u32, ) -> Weight;
 	fn annotate() -> Weight;
-	fn annotate_and_verify(a: u32, ) -> Weight;
+	fn settle(a: u32, ) -> Weight;
 	fn mark_spam(a: u32, ) -> Weight;
 	fn on_analysed() -> Weight;
+	fn set_challenge_period() -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -166,7 +167,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[3, 32]`.
-	fn annotate_and_verify(a: u32, ) -> Weight {
+	fn settle(a: u32, ) -> Weight {
 		// Proof size: measured `1094 + a * (86 ±0)`, estimated `3930 + a * (2573 ±0)`
 		// Minimum execution time: 128_751_000 picoseconds.
 		Weight::from_parts(92_463_562, 3930)
@@ -224,6 +225,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Storage: `Proposals::ChallengePeriod` (r:0 w:1)
+	fn set_challenge_period() -> Weight {
+		Weight::from_parts(6_000_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
@@ -249,7 +255,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
-	fn annotate_and_verify(a: u32, ) -> Weight {
+	fn settle(a: u32, ) -> Weight {
 		Weight::from_parts(92_463_562, 3930)
 			.saturating_add(Weight::from_parts(13_141_421, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
@@ -271,5 +277,9 @@ impl WeightInfo for () {
 		Weight::from_parts(54_862_000, 3930)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn set_challenge_period() -> Weight {
+		Weight::from_parts(6_000_000, 0)
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

@@ -17,6 +17,9 @@
 //! 2. what the pot holds beyond the rewards still to be claimed (the emission plus anything
 //!    earlier epochs left) is divided by the governance-set [`RewardSplit`]: each kind of work
 //!    that earned points gets its share as the epoch's pool for that kind;
+//!    The annotation pool is at most `annotation_point_cap` per annotation point: annotations
+//!    need no stake, so their value per point is capped where inference and training points
+//!    (earned only in committee seats drawn by stake) are not;
 //! 3. a kind's pool belongs to the accounts with points of that kind, pro rata to their points,
 //!    rounded down. Shares of kinds that earned nothing, the split's remainder and rounding dust
 //!    stay in the pot for the next epoch.
@@ -66,7 +69,7 @@ use frame_support::{
 	PalletId,
 };
 use frame_system::pallet_prelude::*;
-use sp_runtime::traits::{AccountIdConversion, Saturating, Zero};
+use sp_runtime::traits::{AccountIdConversion, Saturating, UniqueSaturatedInto, Zero};
 
 /// The balance type of the pallet's currency.
 pub type BalanceOf<T> =
@@ -341,7 +344,14 @@ impl<T: Config> Pallet<T> {
 		let mut pools = Points::<BalanceOf<T>>::default();
 		for kind in CONTRIBUTIONS {
 			if points.of(kind) > 0 {
-				pools.add(kind, params.split.share(kind).mul_floor(available));
+				let mut pool = params.split.share(kind).mul_floor(available);
+				if kind == Contribution::Annotation {
+					let cap = params
+						.annotation_point_cap
+						.saturating_mul(points.of(kind).unique_saturated_into());
+					pool = pool.min(cap);
+				}
+				pools.add(kind, pool);
 			}
 		}
 		let allocated = CONTRIBUTIONS

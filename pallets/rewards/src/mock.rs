@@ -68,6 +68,8 @@ parameter_types! {
 			inference: Perbill::from_percent(50),
 			training: Perbill::from_percent(30),
 		},
+		// Uncapped, so that the split's arithmetic shows plainly; the cap has its own test.
+		annotation_point_cap: Balance::MAX,
 	};
 }
 

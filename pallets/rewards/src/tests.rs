@@ -96,6 +96,7 @@ fn kinds_without_points_and_the_split_remainder_carry_to_the_next_epoch() {
 			inference: Perbill::from_percent(50),
 			training: Perbill::from_percent(20),
 		},
+		annotation_point_cap: Balance::MAX,
 	};
 	ExtBuilder::parameters(parameters).build_and_execute(|| {
 		// Only inference earned: its half is the pool; the rest stays.
@@ -116,6 +117,24 @@ fn kinds_without_points_and_the_split_remainder_carry_to_the_next_epoch() {
 		assert!(!Epochs::<Test>::contains_key(2));
 		assert_eq!(Rewards::available(), 2_200);
 		assert_eq!(Balances::total_issuance(), 300 + ED + 3 * EMISSION);
+	});
+}
+
+/// C-2: annotation points are worth at most the cap each, however few of them the epoch has:
+/// one account alone in the epoch with one proposal's points no longer takes the whole
+/// annotation pool (on e9f7082 it took all 300 PROPOSAL of an hour's pool).
+#[test]
+fn c2_an_annotation_point_pays_at_most_the_cap() {
+	const CAP: Balance = 10;
+	let parameters = Parameters { annotation_point_cap: CAP, ..DefaultParameters::get() };
+	ExtBuilder::parameters(parameters).build_and_execute(|| {
+		Rewards::reward(&ALICE, Annotation, 3);
+		end_epoch();
+		let pools = Epochs::<Test>::get(0).map(|e| e.pools).unwrap();
+		assert_eq!(pools.annotation, 3 * CAP);
+		assert!(pools.annotation < Perbill::from_percent(20).mul_floor(EMISSION));
+		// What the cap leaves stays in the pot.
+		assert_eq!(Rewards::available(), EMISSION - 3 * CAP);
 	});
 }
 
@@ -193,7 +212,11 @@ fn rewards_reach_accounts_that_did_not_exist() {
 
 #[test]
 fn a_failed_emission_is_reported_and_mints_nothing() {
-	let parameters = Parameters { emission: Balance::MAX, split: RewardSplit::default() };
+	let parameters = Parameters {
+		emission: Balance::MAX,
+		split: RewardSplit::default(),
+		annotation_point_cap: Balance::MAX,
+	};
 	ExtBuilder::parameters(parameters).build_and_execute(|| {
 		let issuance = Balances::total_issuance();
 		end_epoch();

@@ -81,6 +81,11 @@ pub struct Parameters<Balance> {
 	pub emission: Balance,
 	/// How each epoch's rewards divide between the kinds of work.
 	pub split: RewardSplit,
+	/// The most one annotation point pays. Annotations need no stake, so an account that
+	/// farms them alone would otherwise take the whole annotation pool for one proposal's
+	/// points; with the cap, the points of one verified proposal are worth less than the fee
+	/// its author paid (see the proposals pallet), whatever the number of accounts.
+	pub annotation_point_cap: Balance,
 }
 
 /// Points per kind of work: one account's in one epoch (`u32`), or everyone's (`u64`).

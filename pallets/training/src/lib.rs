@@ -60,6 +60,7 @@ use alloc::{collections::BTreeMap, vec::Vec};
 use codec::Encode;
 use daollm_primitives::{
 	training::{aggregate_commitment, ModelUpdate},
+	threshold,
 	traits::{ComputeNodes, Contribution, ModelVersions, RewardPoints, TrainingData},
 	ModelId, ModelVersion, ProposalId,
 };
@@ -67,7 +68,7 @@ use frame_support::{pallet_prelude::*, traits::Randomness};
 use frame_system::pallet_prelude::*;
 use sp_core::H256;
 use sp_runtime::{
-	traits::{AtLeast32BitUnsigned, Saturating, Zero},
+	traits::{AtLeast32BitUnsigned, Saturating, UniqueSaturatedInto, Zero},
 	Perbill,
 };
 
@@ -732,7 +733,11 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		let winner = tally.into_iter().max_by(|a, b| a.1.cmp(&b.1)).filter(|(_, stake)| {
-			!revealed.is_zero() && *stake >= params.agreement.mul_ceil(revealed)
+			threshold::reaches(
+				(*stake).unique_saturated_into(),
+				revealed.unique_saturated_into(),
+				params.agreement,
+			)
 		});
 		let Some(((sha256, kept), _)) = winner else {
 			Self::fail(round, record, Failure::NoAgreement);

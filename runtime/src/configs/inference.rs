@@ -48,6 +48,15 @@ parameter_types! {
 			min_reputation: Perbill::from_percent(20),
 			unbonding_period: 7 * DAYS,
 			inference_points: 10,
+			// Half the committee's stake must answer before anyone is judged: one member cannot
+			// decide alone, and a task most members could not answer slashes nobody.
+			min_participation: Perbill::from_percent(50),
+			// Honest nodes agree byte for byte: a wrong answer costs a fifth of a silent one.
+			disagreement_slash: Perbill::from_percent(1),
+			// One slash per node per hour: an outage, or a model it lacks, is one offence.
+			offence_window: 60 * MINUTES,
+			// A day out of the committees after an exclusion.
+			rejoin_cooldown: DAYS,
 		};
 }
 
@@ -106,6 +115,9 @@ impl pallet_inference::Config for Runtime {
 	type MaxTaskDuration = ConstU32<{ 10 * MINUTES }>;
 	type MaxUnbondingChunks = ConstU32<8>;
 	type MaxHistory = ConstU32<16>;
+	/// 64 blocks (about six minutes) of full judgement slots, 16 per block, can wait; beyond
+	/// that, new proposals are refused until the queue drains.
+	type MaxBacklog = ConstU32<1_024>;
 	type DefaultParameters = DefaultInferenceParameters;
 	type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

@@ -8,8 +8,8 @@ use frame_system::EnsureRoot;
 use sp_runtime::Perbill;
 
 use crate::{
-	configs::TreasuryAccount, AccountId, Balance, Balances, Inference, Rewards, Runtime,
-	RuntimeHoldReason, MICRO_UNIT, UNIT,
+	configs::TreasuryAccount, AccountId, Balance, Balances, BlockNumber, Inference, Rewards,
+	Runtime, RuntimeHoldReason, HOURS, MICRO_UNIT, UNIT,
 };
 
 parameter_types! {
@@ -18,8 +18,25 @@ parameter_types! {
 	pub const ProposalDepositBase: Balance = UNIT;
 	/// What each body byte adds: ten micro-PROPOSAL, so a 64 KiB body holds about 0.66 more.
 	pub const ProposalDepositPerByte: Balance = 10 * MICRO_UNIT;
-	/// Two thirds of the annotations must agree to verify a label.
+	/// Two thirds of the bonded weight must agree to verify a label.
 	pub AgreementThreshold: Perbill = Perbill::from_rational(2u32, 3u32);
+	/// An annotation holds at least a tenth of a PROPOSAL: each sybil annotation puts money at
+	/// risk.
+	pub const MinAnnotationBond: Balance = UNIT / 10;
+	/// Three minimal bonds' worth of weight before a label can be verified.
+	pub const VerificationBond: Balance = 3 * UNIT / 10;
+	/// A wrong annotation loses a fifth of its bond to the annotations that were right.
+	pub DisagreementSlash: Perbill = Perbill::from_percent(20);
+	/// What having a proposal analysed costs its author: a tenth of a PROPOSAL of the deposit,
+	/// kept when the deposit is released and paid into the rewards pot, which pays the
+	/// committees. A flood of a thousand proposals costs a hundred PROPOSAL.
+	pub const ProposalFee: Balance = UNIT / 10;
+}
+
+parameter_types! {
+	/// A provisional label may be challenged for an hour, until genesis or governance says
+	/// otherwise (the development and test presets use a few blocks).
+	pub const DefaultChallengePeriod: BlockNumber = HOURS;
 }
 
 /// The analysis model's five labels: protocol-upgrade, standard-interface, parameter-change,
@@ -37,11 +54,19 @@ impl pallet_proposals::Config for Runtime {
 	/// and well within a block (5 MiB).
 	type MaxBodyLen = ConstU32<{ 64 * 1024 }>;
 	type LabelCount = LabelCount;
-	/// Three annotators before a label can be verified.
-	type AnnotationQuorum = ConstU32<3>;
+	type MinAnnotationBond = MinAnnotationBond;
+	type VerificationBond = VerificationBond;
 	type AgreementThreshold = AgreementThreshold;
+	type DefaultChallengePeriod = DefaultChallengePeriod;
+	type DisagreementSlash = DisagreementSlash;
+	/// Sixteen labels settle per block at most, each O(annotations ≤ 32).
+	type MaxSettlementsPerBlock = ConstU32<16>;
+	type ProposalFee = ProposalFee;
+	/// Proposal fees pay the inference committees, through the rewards pot.
+	type Fees = ResolveTo<super::rewards::RewardsPot, Balances>;
 	/// At most 32 annotations per proposal: bounds the verification loop.
 	type MaxAnnotations = ConstU32<32>;
+	/// Ten points per verified label, shared by its annotators pro rata to bond.
 	type AnnotationPoints = ConstU32<10>;
 	/// Spam deposits go to the treasury, like fees: slashing moves funds, it does not burn them.
 	type Slash = ResolveTo<TreasuryAccount, Balances>;

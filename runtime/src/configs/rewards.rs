@@ -5,7 +5,9 @@ use frame_support::{parameter_types, traits::ConstU32, PalletId};
 use frame_system::EnsureRoot;
 use sp_runtime::Perbill;
 
-use crate::{AccountId, Balance, Balances, Runtime, HOURS, UNIT};
+use sp_runtime::traits::AccountIdConversion;
+
+use crate::{AccountId, Balance, Balances, Runtime, HOURS, MILLI_UNIT, UNIT};
 
 parameter_types! {
 	pub const RewardsPalletId: PalletId = PalletId(*b"daol/rwd");
@@ -19,7 +21,14 @@ parameter_types! {
 			inference: Perbill::from_percent(50),
 			training: Perbill::from_percent(20),
 		},
+		// Five milli-PROPOSAL per point: a verified label's ten points pay at most 0.05, half
+		// the 0.1 fee its author paid (`ProposalFee`), so annotating one's own proposals with
+		// any number of accounts loses money, while three honest annotators of someone else's
+		// proposal earn about 0.017 each for a transaction fee of about 0.001.
+		annotation_point_cap: 5 * MILLI_UNIT,
 	};
+	/// The pot's account, where proposal fees go to pay the work they caused.
+	pub RewardsPot: AccountId = RewardsPalletId::get().into_account_truncating();
 }
 
 impl pallet_rewards::Config for Runtime {

@@ -75,8 +75,7 @@ impl pallet_training::benchmarking::BenchmarkHelper<AccountId> for TrainingBench
 			let who: AccountId = frame_benchmarking::account("node", index, 0);
 			let key = super::inference::InferenceBenchmarkHelper::key(index);
 			let _ = crate::Balances::set_balance(&who, stake.saturating_mul(4));
-			Inference::register_node(crate::RuntimeOrigin::signed(who), stake, key)
-				.expect("a funded operator registers");
+			Inference::do_register(&who, stake, key).expect("a funded operator registers");
 			index += 1;
 		}
 	}

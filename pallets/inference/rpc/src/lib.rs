@@ -62,7 +62,7 @@ pub struct TaskJson<AccountId, BlockNumber> {
 	pub commits: Option<u32>,
 	/// Open tasks: reveals so far.
 	pub reveals: Option<u32>,
-	/// Judged tasks: `consensus` or `noConsensus`.
+	/// Judged tasks: `consensus`, `noConsensus` or `inconclusive` (too few members revealed).
 	pub outcome: Option<&'static str>,
 	/// Judged with consensus: the label.
 	pub label: Option<LabelIndex>,
@@ -128,6 +128,7 @@ impl<AccountId, Balance: ToString, BlockNumber> From<TaskDetails<AccountId, Bala
 						json.scores = Some(scores.into_inner());
 					},
 					Outcome::NoConsensus => json.outcome = Some("noConsensus"),
+					Outcome::Inconclusive => json.outcome = Some("inconclusive"),
 				}
 			},
 		}
