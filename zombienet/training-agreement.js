@@ -21,10 +21,14 @@ async function run(_nodeName, networkInfo) {
     const first = (await api.query.proposals.nextProposalId()).toNumber();
     await lib.sendAll(api, examples.map((row, i) => api.tx.proposals.submitProposal(
       `Training example ${i}`, `0x${Buffer.from(row.text, 'utf8').toString('hex')}`)), author);
+    // Each annotator bonds the least bond on the fixture's label; the labels settle when their
+    // challenge windows (three blocks on `local`) close.
+    const bond = api.consts.proposals.minAnnotationBond.toBigInt();
     await Promise.all(annotators.map((annotator) => lib.sendAll(api,
-      examples.map((row, i) => api.tx.proposals.annotate(first + i, row.label, null)), annotator)));
-    lib.assertEqual((await api.query.proposals.counterForTrainingSet()).toNumber(), examples.length,
-      'every example is verified');
+      examples.map((row, i) => api.tx.proposals.annotate(first + i, row.label, bond, null)),
+      annotator)));
+    await lib.until(async () => (await api.query.proposals.counterForTrainingSet()).toNumber()
+      === examples.length, 90, 'every example is verified');
 
     // Ferdie opens the round by referendum; it runs 12 blocks after the referendum's enactment.
     const params = (await api.query.modelGovernance.params()).toJSON();

@@ -4,8 +4,8 @@
 //! byte; `fixtures.json`, written by training, holds cases both are tested against.
 
 use crate::InferenceError;
-use daollm_primitives::content::{readable_body, UnreadableBody};
 pub use daollm_inference_interface::{MAX_INPUT_BYTES, MAX_LABELS};
+use daollm_primitives::content::{readable_body, UnreadableBody};
 
 /// The most characters (Unicode code points) of a body the model reads; the training data was
 /// truncated to the same length.

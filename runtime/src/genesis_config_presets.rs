@@ -64,6 +64,7 @@ pub fn fast_governance() -> pallet_model_governance::Parameters<crate::Balance, 
 		approval: Perbill::from_rational(2u32, 3u32),
 		min_deposit: 10 * UNIT,
 		vote_lock_period: 10,
+		activation_delay: 2,
 	}
 }
 

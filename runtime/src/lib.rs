@@ -106,7 +106,14 @@ pub type TxExtension = (
 	frame_system::CheckEra<Runtime>,
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
-	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	// Transaction payment, skipped for calls whose `feeless_if` holds (committee members'
+	// commits and reveals): those pay nothing, not even up front.
+	pallet_skip_feeless_payment::SkipCheckIfFeeless<
+		Runtime,
+		pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	>,
+	// Committee members' commits and reveals: checked in the pool, ranked above any tip.
+	pallet_inference::CheckCommitteeSeat<Runtime>,
 	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
@@ -171,6 +178,10 @@ mod runtime {
 	/// privileged call goes through governance (`ModelGovernance` referenda).
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	/// Skips transaction payment for feeless calls (see `TxExtension`).
+	#[runtime::pallet_index(7)]
+	pub type SkipFeelessPayment = pallet_skip_feeless_payment;
 
 	/// Proposals, their content addresses and their annotations (training data).
 	#[runtime::pallet_index(10)]

@@ -261,7 +261,12 @@ fn referenda_may_propose_only_whitelisted_calls() {
 			version: 2,
 		}),
 		RuntimeCall::Rewards(pallet_rewards::Call::set_parameters {
-			parameters: pallet_rewards::Parameters { emission: UNIT, split: Default::default() },
+			parameters: pallet_rewards::Parameters {
+				emission: UNIT,
+				split: Default::default(),
+				annotation_point_cap: UNIT,
+				claim_period: 1,
+			},
 		}),
 		RuntimeCall::Training(pallet_training::Call::open_round {
 			model: 0,
@@ -300,5 +305,89 @@ fn an_epoch_mints_its_emission_into_the_rewards_pot() {
 		assert_eq!(Balances::total_issuance(), issuance + emission);
 		assert_eq!(free(&crate::Rewards::pot()), EXISTENTIAL_DEPOSIT + emission);
 		assert_eq!(pallet_rewards::CurrentEpoch::<Runtime>::get(), 1);
+	});
+}
+
+/// `call` signed by the key `pair` with the given nonce.
+fn signed_by(call: RuntimeCall, pair: &sp_core::sr25519::Pair, nonce: Nonce) -> UncheckedExtrinsic {
+	use sp_core::Pair as _;
+	let extension = tx_extension(nonce, Era::Immortal);
+	let payload = SignedPayload::new(call.clone(), extension.clone()).expect("payload builds");
+	let signature = payload.using_encoded(|bytes| pair.sign(bytes));
+	UncheckedExtrinsic::new_signed(
+		call,
+		MultiAddress::Id(pair.public().into()),
+		MultiSignature::Sr25519(signature),
+		extension,
+	)
+}
+
+/// M-9 and M-4: an `infr` key account holding only the existential deposit commits (on
+/// e9f7082 the upfront fee made every such commit `InvalidTransaction::Payment`), pays nothing,
+/// and its commit outranks a transfer with a large tip in the pool.
+#[test]
+fn m9_an_infr_key_at_the_existential_deposit_serves_with_priority() {
+	use frame_support::traits::fungible::Mutate;
+	use sp_core::Pair as _;
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		start_block();
+		let infr = sp_core::sr25519::Pair::from_string("//Dave//infr", None).expect("a key");
+		let key_account: AccountId = infr.public().into();
+		let dave = account(Sr25519Keyring::Dave);
+		crate::Inference::do_register(&dave, NODE_STAKE, infr.public().into())
+			.expect("Dave registers");
+		Balances::set_balance(&key_account, EXISTENTIAL_DEPOSIT);
+		let params = pallet_inference::Params::<Runtime>::get();
+		pallet_inference::Params::<Runtime>::put(pallet_inference::Parameters {
+			committee_size: 2,
+			..params
+		});
+		crate::Proposals::submit_proposal(
+			crate::RuntimeOrigin::signed(account(Sr25519Keyring::Bob)),
+			b"Fund the audit".to_vec(),
+			b"Fund the audit of the bridge: 50,000 DAI.".to_vec(),
+		)
+		.expect("submits");
+		let task = pallet_inference::TaskOfProposal::<Runtime>::get(0).expect("a task");
+		let committee = pallet_inference::Tasks::<Runtime>::get(task).expect("open").committee;
+		assert!(committee.iter().any(|seat| seat.node == dave), "Dave holds a seat");
+
+		let commit = RuntimeCall::Inference(pallet_inference::Call::commit {
+			task,
+			commitment: sp_core::H256::repeat_byte(1),
+		});
+		let xt = signed_by(commit, &infr, 0);
+		let parent = System::parent_hash();
+		let valid =
+			Executive::validate_transaction(TransactionSource::External, xt.clone(), parent)
+				.expect("the pool takes the commit");
+		let tipped = {
+			let mut extension = tx_extension(0, Era::Immortal);
+			extension.8 =
+				pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(1_000 * UNIT)
+					.into();
+			let call = transfer(Sr25519Keyring::Bob, UNIT);
+			let payload = SignedPayload::new(call.clone(), extension.clone()).expect("payload");
+			let signature = payload.using_encoded(|bytes| Sr25519Keyring::Charlie.sign(bytes));
+			UncheckedExtrinsic::new_signed(
+				call,
+				MultiAddress::Id(account(Sr25519Keyring::Charlie)),
+				MultiSignature::Sr25519(signature),
+				extension,
+			)
+		};
+		let rich = Executive::validate_transaction(TransactionSource::External, tipped, parent)
+			.expect("a tipped transfer is valid");
+		assert!(valid.priority > rich.priority, "{} ≤ {}", valid.priority, rich.priority);
+
+		assert_eq!(Executive::apply_extrinsic(xt), Ok(Ok(())));
+		assert_eq!(free(&key_account), EXISTENTIAL_DEPOSIT, "the commit cost nothing");
+		assert!(pallet_inference::Commitments::<Runtime>::contains_key(task, &dave));
+		// Anything else from that account still pays, and it cannot.
+		let other = signed_by(transfer(Sr25519Keyring::Bob, 1), &infr, 1);
+		assert_eq!(
+			Executive::validate_transaction(TransactionSource::External, other, parent),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Payment))
+		);
 	});
 }

@@ -13,7 +13,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { sendAndFinalize, sendInBlock, startDevNode, waitForEvent } from './node.mjs';
+import { sendAndFinalize, sendInBlock, startDevNode, waitForBlock, waitForEvent } from './node.mjs';
 
 const UNIT = 10n ** 12n;
 const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
@@ -82,10 +82,16 @@ test('a referendum activates a new model version and the next task runs it', asy
   await assert.rejects(sendInBlock(api, api.tx.modelGovernance.unlock(), alice),
     /modelGovernance\.NothingToUnlock/, 'votes stay frozen while their lock runs');
 
-  // Ten blocks of voting, two of timelock; the activation is enacted last.
+  // Ten blocks of voting, two of timelock; the activation is enacted last, and announced (M-8):
+  // tasks run version 2 from `from`, two blocks later on the dev chain, so that nodes have time
+  // to install the file.
+  const announced = waitForEvent(api, (e) => api.events.modelGovernance.ModelActivated.is(e)
+    && e.data.version.toNumber() === 2, 20);
   const enacted = await waitForEvent(api, (e) => api.events.modelGovernance.Enacted.is(e)
     && e.data.index.toNumber() === second, 20);
   assert.ok(enacted);
+  const from = (await announced).data.from.toNumber();
+  await waitForBlock(api, from);
   const model = (await api.query.modelGovernance.models(0)).unwrap();
   assert.equal(model.active.unwrap().toNumber(), 2, 'version 2 is active');
   assert.equal((await api.query.modelGovernance.referenda.entries()).length, 0, 'none left live');

@@ -97,6 +97,13 @@ export function waitForEvent(api, predicate, blocks = 20) {
   });
 }
 
+/** Resolves once the best block is at least `number`. */
+export async function waitForBlock(api, number) {
+  while ((await api.rpc.chain.getHeader()).number.toNumber() < number) {
+    await waitForEvent(api, () => true, 2).catch(() => {});
+  }
+}
+
 /** Signs and sends `tx` with `signer`; resolves to its finalized block hash and events. */
 export function sendAndFinalize(api, tx, signer, timeoutMs = 120000) {
   return new Promise((resolve, reject) => {

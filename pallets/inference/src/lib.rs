@@ -82,6 +82,7 @@ extern crate alloc;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
 pub mod consensus;
+pub mod extension;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
@@ -90,6 +91,7 @@ mod tests;
 mod types;
 pub mod weights;
 
+pub use extension::CheckCommitteeSeat;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -111,9 +113,9 @@ use frame_support::{
 		Imbalance, OnUnbalanced, Randomness,
 	},
 };
-use sp_runtime::RuntimeAppPublic;
 use frame_system::pallet_prelude::*;
 use sp_core::H256;
+use sp_runtime::RuntimeAppPublic;
 use sp_runtime::{
 	traits::{Convert, One, Saturating, UniqueSaturatedInto, Zero},
 	PerThing, Perbill,
@@ -257,6 +259,12 @@ pub mod pallet {
 		/// refused.
 		#[pallet::constant]
 		type MaxBacklog: Get<u32>;
+
+		/// The transaction-pool priority of a commit or reveal that will succeed (see
+		/// [`CheckCommitteeSeat`]): above any tip's, so that no flood of paying transactions
+		/// keeps a member from answering in time.
+		#[pallet::constant]
+		type CommitteePriority: Get<sp_runtime::transaction_validity::TransactionPriority>;
 
 		/// The parameters until genesis or governance sets them.
 		type DefaultParameters: Get<ParametersOf<Self>>;
@@ -787,23 +795,24 @@ pub mod pallet {
 		/// The origin must be _Signed_ by the `infr` key of a member of the task's committee,
 		/// within the commit window, once. `commitment` is
 		/// `blake2_256(SCALE(result, salt, operator))`, see
-		/// [`daollm_primitives::inference::commitment`]. A member's correct commit is free.
+		/// [`daollm_primitives::inference::commitment`]. A commit that passes these checks is
+		/// free, even up front (it is feeless), and the pool gives it priority
+		/// ([`CheckCommitteeSeat`]).
 		///
-		/// Emits `Committed`.
+		/// Emits `Committed`. Weight: O(1).
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::commit())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, task: &TaskId, _commitment: &H256| -> bool {
+			ensure_signed(origin.clone())
+				.is_ok_and(|signer| Pallet::<T>::check_commit(&signer, *task).is_ok())
+		})]
 		pub fn commit(
 			origin: OriginFor<T>,
 			task: TaskId,
 			commitment: H256,
 		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
-			let node = KeyOwner::<T>::get(&signer).ok_or(Error::<T>::NotInferenceNode)?;
-			let mut record = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-			ensure!(record.member(&node).is_some(), Error::<T>::NotCommitteeMember);
-			ensure!(!Commitments::<T>::contains_key(task, &node), Error::<T>::AlreadyCommitted);
-			let now = frame_system::Pallet::<T>::block_number();
-			ensure!(now <= record.commit_end, Error::<T>::WindowClosed);
+			let (node, mut record) = Self::check_commit(&signer, task)?;
 
 			Commitments::<T>::insert(task, &node, commitment);
 			record.commits.saturating_inc();
@@ -819,11 +828,19 @@ pub mod pallet {
 		/// and up to `reveal_end`. `result` and `salt` must hash to the commitment, and `result`
 		/// must name one of the model's labels with one score of at most 10 000 basis points
 		/// per label. When the last member reveals, the task is judged in the next block. A
-		/// member's correct reveal is free.
+		/// reveal that passes these checks is free, even up front (it is feeless), and the pool
+		/// gives it priority ([`CheckCommitteeSeat`]).
 		///
-		/// Emits `Revealed`.
+		/// Emits `Revealed`. Weight: O(1).
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::reveal())]
+		#[pallet::feeless_if(
+			|origin: &OriginFor<T>, task: &TaskId, result: &InferenceResult, salt: &Salt| -> bool {
+				ensure_signed(origin.clone()).is_ok_and(|signer| {
+					Pallet::<T>::check_reveal(&signer, *task, result, salt).is_ok()
+				})
+			}
+		)]
 		pub fn reveal(
 			origin: OriginFor<T>,
 			task: TaskId,
@@ -831,16 +848,8 @@ pub mod pallet {
 			salt: Salt,
 		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
-			let node = KeyOwner::<T>::get(&signer).ok_or(Error::<T>::NotInferenceNode)?;
-			let mut record = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-			ensure!(record.member(&node).is_some(), Error::<T>::NotCommitteeMember);
-			let committed = Commitments::<T>::get(task, &node).ok_or(Error::<T>::NotCommitted)?;
-			ensure!(!Reveals::<T>::contains_key(task, &node), Error::<T>::AlreadyRevealed);
+			let (node, mut record) = Self::check_reveal(&signer, task, &result, &salt)?;
 			let now = frame_system::Pallet::<T>::block_number();
-			ensure!(now <= record.reveal_end, Error::<T>::WindowClosed);
-			ensure!(now > record.commit_end || record.all_committed(), Error::<T>::RevealTooEarly);
-			ensure!(result.is_well_formed(T::LabelCount::get()), Error::<T>::InvalidResult);
-			ensure!(commitment(&result, &salt, &node) == committed, Error::<T>::RevealMismatch);
 
 			let label = result.label;
 			Reveals::<T>::insert(task, &node, result);
@@ -880,6 +889,41 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
+	/// Whether `signer` may commit to `task` now: the node its key belongs to, and the task.
+	pub fn check_commit(
+		signer: &T::AccountId,
+		task: TaskId,
+	) -> Result<(T::AccountId, TaskOf<T>), Error<T>> {
+		let node = KeyOwner::<T>::get(signer).ok_or(Error::<T>::NotInferenceNode)?;
+		let record = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+		ensure!(record.member(&node).is_some(), Error::<T>::NotCommitteeMember);
+		ensure!(!Commitments::<T>::contains_key(task, &node), Error::<T>::AlreadyCommitted);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now <= record.commit_end, Error::<T>::WindowClosed);
+		Ok((node, record))
+	}
+
+	/// Whether `signer` may reveal `result` and `salt` for `task` now: the node its key belongs
+	/// to, and the task.
+	pub fn check_reveal(
+		signer: &T::AccountId,
+		task: TaskId,
+		result: &InferenceResult,
+		salt: &Salt,
+	) -> Result<(T::AccountId, TaskOf<T>), Error<T>> {
+		let node = KeyOwner::<T>::get(signer).ok_or(Error::<T>::NotInferenceNode)?;
+		let record = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+		ensure!(record.member(&node).is_some(), Error::<T>::NotCommitteeMember);
+		let committed = Commitments::<T>::get(task, &node).ok_or(Error::<T>::NotCommitted)?;
+		ensure!(!Reveals::<T>::contains_key(task, &node), Error::<T>::AlreadyRevealed);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now <= record.reveal_end, Error::<T>::WindowClosed);
+		ensure!(now > record.commit_end || record.all_committed(), Error::<T>::RevealTooEarly);
+		ensure!(result.is_well_formed(T::LabelCount::get()), Error::<T>::InvalidResult);
+		ensure!(commitment(result, salt, &node) == committed, Error::<T>::RevealMismatch);
+		Ok((node, record))
+	}
+
 	/// What an operator's `infr` key signs to prove that the operator holds it: SCALE(operator,
 	/// genesis hash), so that a proof made for one operator or one chain is worthless for any
 	/// other.
@@ -910,14 +954,11 @@ impl<T: Config> Pallet<T> {
 			},
 		};
 		if let Some(at) = standing.and_then(|s| s.excluded_at) {
-			ensure!(
-				now >= at.saturating_add(params.rejoin_cooldown),
-				Error::<T>::RejoinTooEarly
-			);
+			ensure!(now >= at.saturating_add(params.rejoin_cooldown), Error::<T>::RejoinTooEarly);
 		}
 		// A node never comes back above where it left, nor below the floor that lets it serve.
-		let reputation = standing
-			.map_or(params.initial_reputation, |s| s.reputation.max(params.min_reputation));
+		let reputation =
+			standing.map_or(params.initial_reputation, |s| s.reputation.max(params.min_reputation));
 		let bonded = existing.as_ref().map_or_else(Zero::zero, |n| n.stake);
 		ensure!(bonded.saturating_add(stake) >= params.min_node_stake, Error::<T>::StakeTooLow);
 		let key_account = T::KeyAccount::convert(key.clone());
@@ -1548,7 +1589,10 @@ impl<T: Config> Pallet<T> {
 			last = Some(entry.proposal);
 		}
 		ensure!(Backlog::<T>::iter().count() as u32 == waiting, "a backlog entry is out of bounds");
-		ensure!(Queued::<T>::iter().count() as u32 == waiting, "an index entry has no backlog entry");
+		ensure!(
+			Queued::<T>::iter().count() as u32 == waiting,
+			"an index entry has no backlog entry"
+		);
 		ensure!(
 			Nodes::<T>::iter_keys().all(|n| !FormerNodes::<T>::contains_key(n)),
 			"a registered node is also a former node"

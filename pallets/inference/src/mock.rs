@@ -42,6 +42,7 @@ pub const LABELS: LabelIndex = 5;
 pub const MAX_NODES: u32 = 8;
 pub const MAX_TASKS_PER_BLOCK: u32 = 2;
 pub const MAX_BACKLOG: u32 = 64;
+pub const COMMITTEE_PRIORITY: u64 = u64::MAX / 2;
 pub const OFFENCE_WINDOW: u64 = 10;
 pub const REJOIN_COOLDOWN: u64 = 30;
 
@@ -249,6 +250,7 @@ impl pallet_inference::Config for Test {
 	type MaxUnbondingChunks = ConstU32<3>;
 	type MaxHistory = ConstU32<4>;
 	type MaxBacklog = ConstU32<MAX_BACKLOG>;
+	type CommitteePriority = sp_core::ConstU64<COMMITTEE_PRIORITY>;
 	type DefaultParameters = DefaultParameters;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -2,6 +2,7 @@
 //! tests of consensus on the pallet as a whole.
 
 use crate::{mock::*, *};
+use codec::Encode;
 use daollm_primitives::{
 	inference::{commitment, InferenceResult, Salt},
 	traits::{Contribution, InferenceTasks},
@@ -11,7 +12,6 @@ use frame_support::{
 	dispatch::{Pays, PostDispatchInfo},
 	traits::fungible::{Inspect, InspectHold},
 };
-use codec::Encode;
 use sp_runtime::{DispatchError, Perbill};
 
 fn events() -> Vec<Event<Test>> {
@@ -81,11 +81,7 @@ mod registration {
 	#[test]
 	fn a_node_registers_with_stake_and_key() {
 		ExtBuilder::empty().build_and_execute(|| {
-			assert_ok!(register_node(
-				RuntimeOrigin::signed(ALICE),
-				2_000,
-				key_of(ALICE)
-			));
+			assert_ok!(register_node(RuntimeOrigin::signed(ALICE), 2_000, key_of(ALICE)));
 			assert_eq!(held(ALICE), 2_000);
 			let node = Nodes::<Test>::get(ALICE).unwrap();
 			assert_eq!(node.stake, 2_000);
@@ -186,11 +182,7 @@ mod registration {
 					who,
 					INITIAL_BALANCE,
 				);
-				assert_ok!(register_node(
-					RuntimeOrigin::signed(*who),
-					*stake,
-					key_of(*who)
-				));
+				assert_ok!(register_node(RuntimeOrigin::signed(*who), *stake, key_of(*who)));
 			}
 			assert_noop!(
 				register_node(RuntimeOrigin::signed(EVE), MIN_STAKE, key_of(EVE)),
@@ -257,11 +249,7 @@ mod registration {
 			assert_eq!(held(ALICE), 0);
 			assert!(events().contains(&Event::NodeRemoved { node: ALICE }));
 			// The key is free for someone else now.
-			assert_ok!(register_node(
-				RuntimeOrigin::signed(EVE),
-				MIN_STAKE,
-				key_of(ALICE)
-			));
+			assert_ok!(register_node(RuntimeOrigin::signed(EVE), MIN_STAKE, key_of(ALICE)));
 		});
 	}
 
@@ -401,7 +389,11 @@ mod tasks {
 					_ => None,
 				})
 				.collect();
-			assert_eq!(opened, (0..flood).collect::<Vec<_>>(), "tasks open first come, first served");
+			assert_eq!(
+				opened,
+				(0..flood).collect::<Vec<_>>(),
+				"tasks open first come, first served"
+			);
 			let mut analysed: Vec<ProposalId> = Analysed::get().iter().map(|(p, _)| *p).collect();
 			analysed.sort();
 			assert_eq!(analysed, (0..flood).collect::<Vec<_>>(), "every proposal is analysed");
@@ -558,6 +550,87 @@ mod commit_reveal {
 			System::set_block_number(6);
 			assert_noop!(reveal(member, task, &answer(0)), Error::<Test>::WindowClosed);
 			System::set_block_number(1);
+		});
+	}
+}
+
+/// M-4 and M-9: the pool validates committee calls, ranks them first, and charges them nothing.
+mod transaction_pool {
+	use super::*;
+	use frame_support::{dispatch::GetDispatchInfo, pallet_prelude::TransactionSource};
+	use sp_runtime::{
+		traits::DispatchTransaction,
+		transaction_validity::{InvalidTransaction, TransactionValidityError},
+	};
+
+	fn validate(who: AccountId, call: Call<Test>) -> Result<u64, TransactionValidityError> {
+		let call = RuntimeCall::Inference(call);
+		let info = call.get_dispatch_info();
+		CheckCommitteeSeat::<Test>::new()
+			.validate_only(
+				RuntimeOrigin::signed(signer_of(who)),
+				&call,
+				&info,
+				0,
+				TransactionSource::External,
+				0,
+			)
+			.map(|(valid, ..)| valid.priority)
+	}
+
+	fn commit_call(who: AccountId, task: TaskId) -> Call<Test> {
+		Call::commit { task, commitment: commitment(&answer(0), &salt(who), &who) }
+	}
+
+	#[test]
+	fn m4_a_members_commit_and_reveal_outrank_any_tip_and_are_feeless() {
+		use frame_support::dispatch::CheckIfFeeless;
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let task = open(1);
+			let member = committee(task)[0];
+			assert_eq!(validate(member, commit_call(member, task)), Ok(COMMITTEE_PRIORITY));
+			let call = RuntimeCall::Inference(commit_call(member, task));
+			assert!(call.is_feeless(&RuntimeOrigin::signed(signer_of(member))));
+
+			assert_ok!(commit(member, task, &answer(0)));
+			let others: Vec<_> = committee(task).into_iter().skip(1).collect();
+			for m in &others {
+				assert_ok!(commit(*m, task, &answer(0)));
+			}
+			let reveal = Call::reveal { task, result: answer(0), salt: salt(member) };
+			assert_eq!(validate(member, reveal.clone()), Ok(COMMITTEE_PRIORITY));
+			assert!(RuntimeCall::Inference(reveal)
+				.is_feeless(&RuntimeOrigin::signed(signer_of(member))));
+		});
+	}
+
+	/// A resend of a commit that already landed, a stranger's commit, a late one and a reveal
+	/// that does not match are refused at the pool's door: they neither fill blocks nor cost
+	/// their sender a fee (on e9f7082 duplicates were included, failed and were charged).
+	#[test]
+	fn m4_committee_calls_that_would_fail_never_enter_the_pool() {
+		use frame_support::dispatch::CheckIfFeeless;
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let task = open(1);
+			let members = committee(task);
+			let member = members[0];
+			let outsider = [ALICE, BOB, CHARLIE, DAVE]
+				.into_iter()
+				.find(|n| !members.contains(n))
+				.expect("four nodes, three seats");
+			let refused = Err(InvalidTransaction::Call.into());
+			assert_eq!(validate(outsider, commit_call(outsider, task)), refused);
+			assert_ok!(commit(member, task, &answer(0)));
+			assert_eq!(validate(member, commit_call(member, task)), refused, "a duplicate");
+			let wrong = Call::reveal { task, result: answer(1), salt: salt(member) };
+			run_to_block(4);
+			assert_eq!(validate(member, wrong.clone()), refused, "not what was committed");
+			assert!(!RuntimeCall::Inference(wrong)
+				.is_feeless(&RuntimeOrigin::signed(signer_of(member))));
+			assert_eq!(validate(members[1], commit_call(members[1], task)), refused, "too late");
+			// Any other call passes untouched.
+			let other = Call::add_stake { amount: 1 };
+			assert_eq!(validate(member, other), Ok(0));
 		});
 	}
 }
@@ -741,62 +814,68 @@ mod judgement {
 	/// early nor resets its reputation (on e9f7082 it came straight back at 50 %).
 	#[test]
 	fn m1_an_excluded_node_cannot_reset_its_reputation() {
-		ExtBuilder::nodes(vec![(ALICE, 2 * MIN_STAKE), (BOB, 2 * MIN_STAKE), (CHARLIE, 2 * MIN_STAKE)])
-			.build_and_execute(|| {
-				three_node_committees();
-				// 50% → 40% → 32% → 25.6% → 20.48% → 16.4%: excluded on the fifth miss.
-				for proposal in 0..5 {
-					alice_silent(proposal);
-				}
-				let node = Nodes::<Test>::get(ALICE).unwrap();
-				assert_eq!(node.status, NodeStatus::Excluded);
-				assert_eq!(node.stats.missed, 5);
-				let excluded_at = node.excluded_at.expect("exclusion recorded");
-				assert_eq!(History::<Test>::get(ALICE).len(), 4, "history keeps MaxHistory entries");
-				assert!(!Candidates::<Test>::get().iter().any(|(who, _)| *who == ALICE));
-				assert!(events()
-					.iter()
-					.any(|e| matches!(e, Event::NodeExcluded { node: ALICE, .. })));
+		ExtBuilder::nodes(vec![
+			(ALICE, 2 * MIN_STAKE),
+			(BOB, 2 * MIN_STAKE),
+			(CHARLIE, 2 * MIN_STAKE),
+		])
+		.build_and_execute(|| {
+			three_node_committees();
+			// 50% → 40% → 32% → 25.6% → 20.48% → 16.4%: excluded on the fifth miss.
+			for proposal in 0..5 {
+				alice_silent(proposal);
+			}
+			let node = Nodes::<Test>::get(ALICE).unwrap();
+			assert_eq!(node.status, NodeStatus::Excluded);
+			assert_eq!(node.stats.missed, 5);
+			let excluded_at = node.excluded_at.expect("exclusion recorded");
+			assert_eq!(History::<Test>::get(ALICE).len(), 4, "history keeps MaxHistory entries");
+			assert!(!Candidates::<Test>::get().iter().any(|(who, _)| *who == ALICE));
+			assert!(events().iter().any(|e| matches!(e, Event::NodeExcluded { node: ALICE, .. })));
 
-				assert_noop!(
-					register_node(RuntimeOrigin::signed(ALICE), 0, key_of(ALICE)),
-					Error::<Test>::RejoinTooEarly
-				);
-				run_to_block(excluded_at + REJOIN_COOLDOWN);
-				let held_before = held(ALICE);
-				assert_ok!(register_node(RuntimeOrigin::signed(ALICE), 0, key_of(ALICE)));
-				let node = Nodes::<Test>::get(ALICE).unwrap();
-				assert_eq!(node.status, NodeStatus::Active);
-				assert_eq!(node.reputation, Perbill::from_percent(20), "back at the minimum only");
-				assert_eq!(held(ALICE), held_before);
-			});
+			assert_noop!(
+				register_node(RuntimeOrigin::signed(ALICE), 0, key_of(ALICE)),
+				Error::<Test>::RejoinTooEarly
+			);
+			run_to_block(excluded_at + REJOIN_COOLDOWN);
+			let held_before = held(ALICE);
+			assert_ok!(register_node(RuntimeOrigin::signed(ALICE), 0, key_of(ALICE)));
+			let node = Nodes::<Test>::get(ALICE).unwrap();
+			assert_eq!(node.status, NodeStatus::Active);
+			assert_eq!(node.reputation, Perbill::from_percent(20), "back at the minimum only");
+			assert_eq!(held(ALICE), held_before);
+		});
 	}
 
 	/// M-1: leaving altogether and registering again resumes the old standing too.
 	#[test]
 	fn m1_leaving_and_registering_again_resets_nothing() {
-		ExtBuilder::nodes(vec![(ALICE, 2 * MIN_STAKE), (BOB, 2 * MIN_STAKE), (CHARLIE, 2 * MIN_STAKE)])
-			.build_and_execute(|| {
-				three_node_committees();
-				for proposal in 0..5 {
-					alice_silent(proposal);
-				}
-				let excluded_at = Nodes::<Test>::get(ALICE).unwrap().excluded_at.unwrap();
-				let reputation = Nodes::<Test>::get(ALICE).unwrap().reputation;
-				let stake = Nodes::<Test>::get(ALICE).unwrap().stake;
-				assert_ok!(Inference::unbond(RuntimeOrigin::signed(ALICE), stake));
-				run_to_block(System::block_number() + 20);
-				assert_ok!(Inference::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
-				assert!(Nodes::<Test>::get(ALICE).is_none());
-				assert_eq!(
-					FormerNodes::<Test>::get(ALICE),
-					Some(Standing { reputation, excluded_at: Some(excluded_at) })
-				);
-				run_to_block(excluded_at + REJOIN_COOLDOWN);
-				assert_ok!(register_node(RuntimeOrigin::signed(ALICE), MIN_STAKE, key_of(ALICE)));
-				assert_eq!(Nodes::<Test>::get(ALICE).unwrap().reputation, Perbill::from_percent(20));
-				assert!(FormerNodes::<Test>::get(ALICE).is_none());
-			});
+		ExtBuilder::nodes(vec![
+			(ALICE, 2 * MIN_STAKE),
+			(BOB, 2 * MIN_STAKE),
+			(CHARLIE, 2 * MIN_STAKE),
+		])
+		.build_and_execute(|| {
+			three_node_committees();
+			for proposal in 0..5 {
+				alice_silent(proposal);
+			}
+			let excluded_at = Nodes::<Test>::get(ALICE).unwrap().excluded_at.unwrap();
+			let reputation = Nodes::<Test>::get(ALICE).unwrap().reputation;
+			let stake = Nodes::<Test>::get(ALICE).unwrap().stake;
+			assert_ok!(Inference::unbond(RuntimeOrigin::signed(ALICE), stake));
+			run_to_block(System::block_number() + 20);
+			assert_ok!(Inference::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+			assert!(Nodes::<Test>::get(ALICE).is_none());
+			assert_eq!(
+				FormerNodes::<Test>::get(ALICE),
+				Some(Standing { reputation, excluded_at: Some(excluded_at) })
+			);
+			run_to_block(excluded_at + REJOIN_COOLDOWN);
+			assert_ok!(register_node(RuntimeOrigin::signed(ALICE), MIN_STAKE, key_of(ALICE)));
+			assert_eq!(Nodes::<Test>::get(ALICE).unwrap().reputation, Perbill::from_percent(20));
+			assert!(FormerNodes::<Test>::get(ALICE).is_none());
+		});
 	}
 
 	/// M-4: one outage is one offence. A node that misses every seat for a whole offence window
@@ -875,25 +954,26 @@ mod judgement {
 
 	#[test]
 	fn unbonding_stake_is_slashed_too() {
-		ExtBuilder::nodes(vec![(ALICE, 3_000), (BOB, 3_000), (CHARLIE, 3_000)])
-			.build_and_execute(|| {
-			three_node_committees();
-			let task = open(1);
-			assert_ok!(Inference::unbond(RuntimeOrigin::signed(ALICE), 2_000));
-			for m in [BOB, CHARLIE] {
-				assert_ok!(commit(m, task, &answer(0)));
-			}
-			run_to_block(4);
-			for m in [BOB, CHARLIE] {
-				assert_ok!(reveal(m, task, &answer(0)));
-			}
-			run_to_block(6);
-			assert!(Results::<Test>::get(task).is_some());
-			// 10% of the 3 000 held: all from the bonded 1 000 first.
-			let node = Nodes::<Test>::get(ALICE).unwrap();
-			assert_eq!((node.stake, node.total_held()), (700, 2_700));
-			assert_eq!(held(ALICE), 2_700);
-		});
+		ExtBuilder::nodes(vec![(ALICE, 3_000), (BOB, 3_000), (CHARLIE, 3_000)]).build_and_execute(
+			|| {
+				three_node_committees();
+				let task = open(1);
+				assert_ok!(Inference::unbond(RuntimeOrigin::signed(ALICE), 2_000));
+				for m in [BOB, CHARLIE] {
+					assert_ok!(commit(m, task, &answer(0)));
+				}
+				run_to_block(4);
+				for m in [BOB, CHARLIE] {
+					assert_ok!(reveal(m, task, &answer(0)));
+				}
+				run_to_block(6);
+				assert!(Results::<Test>::get(task).is_some());
+				// 10% of the 3 000 held: all from the bonded 1 000 first.
+				let node = Nodes::<Test>::get(ALICE).unwrap();
+				assert_eq!((node.stake, node.total_held()), (700, 2_700));
+				assert_eq!(held(ALICE), 2_700);
+			},
+		);
 	}
 }
 

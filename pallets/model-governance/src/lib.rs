@@ -244,6 +244,12 @@ pub mod pallet {
 	pub type Versions<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, ModelId, Twox64Concat, Version, ModelVersionOf<T>>;
 
+	/// Activations announced and not yet in force: the version and the first block whose tasks
+	/// run it.
+	#[pallet::storage]
+	pub type PendingActivation<T: Config> =
+		StorageMap<_, Twox64Concat, ModelId, (Version, BlockNumberFor<T>)>;
+
 	/// The model version each ONNX file hash was registered as (a file is one version only).
 	#[pallet::storage]
 	pub type VersionOfHash<T: Config> = StorageMap<_, Identity, H256, (ModelId, Version)>;
@@ -330,7 +336,7 @@ pub mod pallet {
 				)
 				.and_then(|(id, version)| {
 					if model.active {
-						Pallet::<T>::do_activate(id, version)?;
+						Pallet::<T>::do_activate(id, version, Zero::zero())?;
 					}
 					Ok(())
 				});
@@ -359,10 +365,13 @@ pub mod pallet {
 		ModelActivated {
 			/// The model.
 			model: ModelId,
-			/// The version now active.
+			/// The version that becomes active.
 			version: Version,
 			/// sha256 of its ONNX file.
 			sha256: H256,
+			/// The first block whose tasks run it (`activation_delay` after the activation):
+			/// the operators' notice to install the file.
+			from: BlockNumberFor<T>,
 		},
 		/// A referendum was submitted and is open for votes.
 		Submitted {
@@ -519,11 +528,13 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let promoted = Self::promote_due(T::AnalysisModel::get(), now);
 			let decided = Self::decide_due(now);
 			let (enacted, call_weight) = Self::enact_due(now);
 			T::WeightInfo::decide(decided)
 				.saturating_add(T::WeightInfo::enact(enacted))
 				.saturating_add(call_weight)
+				.saturating_add(promoted)
 		}
 
 		fn integrity_test() {
@@ -565,11 +576,14 @@ pub mod pallet {
 			Self::do_register(name, sha256, uri, labels, input).map(|_| ())
 		}
 
-		/// Makes `version` of `model` the version tasks run from the next task on.
+		/// Makes `version` of `model` the version tasks run, from `activation_delay` blocks on:
+		/// until then tasks keep the version before, so that operators have time to install the
+		/// file and nobody is slashed for lacking it. A later activation replaces one not yet in
+		/// force.
 		///
 		/// The origin must be `GovernanceOrigin`.
 		///
-		/// Emits [`Event::ModelActivated`].
+		/// Emits [`Event::ModelActivated`], which says from which block. Weight: O(1).
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::activate_model())]
 		pub fn activate_model(
@@ -578,7 +592,7 @@ pub mod pallet {
 			version: Version,
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
-			Self::do_activate(model, version)
+			Self::do_activate(model, version, Params::<T>::get().activation_delay)
 		}
 
 		/// Submits a referendum on `call`, holding `deposit` from the caller until it is
@@ -831,20 +845,64 @@ impl<T: Config> Pallet<T> {
 		Ok((id, version))
 	}
 
-	/// Makes `version` the active version of `model`.
-	pub fn do_activate(model: ModelId, version: Version) -> DispatchResult {
+	/// Makes `version` the active version of `model` `delay` blocks from now (at once for a
+	/// zero delay, as at genesis).
+	pub fn do_activate(
+		model: ModelId,
+		version: Version,
+		delay: BlockNumberFor<T>,
+	) -> DispatchResult {
+		let now = frame_system::Pallet::<T>::block_number();
+		Self::promote_due(model, now);
 		let mut info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
 		let registered = Versions::<T>::get(model, version).ok_or(Error::<T>::UnknownVersion)?;
-		ensure!(info.active != Some(version), Error::<T>::AlreadyActive);
-		info.active = Some(version);
-		Models::<T>::insert(model, info);
-		Self::deposit_event(Event::ModelActivated { model, version, sha256: registered.sha256 });
+		let pending = PendingActivation::<T>::get(model).map(|(v, _)| v);
+		ensure!(
+			info.active != Some(version) && pending != Some(version),
+			Error::<T>::AlreadyActive
+		);
+		let from = now.saturating_add(delay);
+		if delay.is_zero() {
+			info.active = Some(version);
+			Models::<T>::insert(model, info);
+			PendingActivation::<T>::remove(model);
+		} else {
+			PendingActivation::<T>::insert(model, (version, from));
+		}
+		Self::deposit_event(Event::ModelActivated {
+			model,
+			version,
+			sha256: registered.sha256,
+			from,
+		});
 		Ok(())
 	}
 
-	/// The active version of `model`, with its record.
+	/// Puts `model`'s announced activation in force once its block has come; the weight used.
+	fn promote_due(model: ModelId, now: BlockNumberFor<T>) -> Weight {
+		let db = T::DbWeight::get();
+		match PendingActivation::<T>::get(model) {
+			Some((version, from)) if from <= now => {
+				Models::<T>::mutate(model, |info| {
+					if let Some(info) = info {
+						info.active = Some(version);
+					}
+				});
+				PendingActivation::<T>::remove(model);
+				db.reads_writes(2, 2)
+			},
+			_ => db.reads(1),
+		}
+	}
+
+	/// The version of `model` that tasks run now, with its record: the active one, or an
+	/// announced one whose block has come.
 	pub fn active_version(model: ModelId) -> Option<(Version, ModelVersionOf<T>)> {
-		let version = Models::<T>::get(model)?.active?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let version = match PendingActivation::<T>::get(model) {
+			Some((version, from)) if from <= now => version,
+			_ => Models::<T>::get(model)?.active?,
+		};
 		Versions::<T>::get(model, version).map(|v| (version, v))
 	}
 
@@ -966,6 +1024,16 @@ impl<T: Config> Pallet<T> {
 	/// freezes match each voter's largest vote.
 	pub fn do_try_state(now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
+		for (model, (version, _)) in PendingActivation::<T>::iter() {
+			ensure!(
+				Versions::<T>::contains_key(model, version),
+				"an announced activation names no version"
+			);
+			ensure!(
+				Models::<T>::get(model).and_then(|m| m.active) != Some(version),
+				"an announced activation is active already"
+			);
+		}
 		ensure!(
 			Referenda::<T>::count() <= T::MaxLiveReferenda::get(),
 			"more referenda live than MaxLiveReferenda"

@@ -26,6 +26,7 @@ pub const DEPOSIT: Balance = 10;
 pub const VOTING_PERIOD: u64 = 5;
 pub const ENACTMENT_DELAY: u64 = 2;
 pub const LOCK_PERIOD: u64 = 3;
+pub const ACTIVATION_DELAY: u64 = 4;
 pub const MAX_LIVE: u32 = 4;
 pub const MAX_VOTES: u32 = 3;
 pub const LABELS: [&str; 5] =
@@ -96,6 +97,7 @@ pub fn default_parameters() -> Parameters<Balance, u64> {
 		approval: Perbill::from_percent(60),
 		min_deposit: DEPOSIT,
 		vote_lock_period: LOCK_PERIOD,
+		activation_delay: ACTIVATION_DELAY,
 	}
 }
 

@@ -114,16 +114,25 @@ fn registering_numbers_versions_per_model_and_activation_switches_the_analysis_m
 		assert_eq!(Models::<Test>::get(1).map(|m| (m.latest, m.active)), Some((1, None)));
 
 		assert_ok!(ModelGovernance::activate_model(RuntimeOrigin::root(), 0, 2));
-		assert_eq!(<ModelGovernance as ActiveModel>::active_model(), Some(H256::repeat_byte(0x22)));
+		let from = System::block_number() + ACTIVATION_DELAY;
 		assert_eq!(
 			events().last(),
 			Some(&crate::Event::ModelActivated {
 				model: 0,
 				version: 2,
-				sha256: H256::repeat_byte(0x22)
+				sha256: H256::repeat_byte(0x22),
+				from,
 			})
 		);
+		// M-8: tasks keep the old version until the announced block, so that no node is
+		// slashed for lacking a file it could not have yet.
+		run_to_block(from - 1);
+		assert_eq!(<ModelGovernance as ActiveModel>::active_model(), Some(shipped()));
+		assert_eq!(Models::<Test>::get(0).and_then(|m| m.active), Some(1));
+		run_to_block(from);
+		assert_eq!(<ModelGovernance as ActiveModel>::active_model(), Some(H256::repeat_byte(0x22)));
 		assert_eq!(Models::<Test>::get(0).and_then(|m| m.active), Some(2));
+		assert!(crate::PendingActivation::<Test>::get(0).is_none());
 	});
 }
 
@@ -174,6 +183,10 @@ fn the_registry_refuses_bad_versions_and_changes_nothing() {
 		assert_noop!(activate(7, 1), GovError::UnknownModel);
 		assert_noop!(activate(0, 2), GovError::UnknownVersion);
 		assert_noop!(activate(0, 1), GovError::AlreadyActive);
+		assert_ok!(register("proposal-classifier", 0x44, 5));
+		assert_ok!(activate(0, 2));
+		// Announced already.
+		assert_noop!(activate(0, 2), GovError::AlreadyActive);
 		assert_noop!(
 			ModelGovernance::activate_model(RuntimeOrigin::signed(ALICE), 0, 1),
 			DispatchError::BadOrigin
@@ -219,8 +232,11 @@ fn a_referendum_runs_from_submission_to_enactment() {
 			events().iter().rev().find(|e| matches!(e, crate::Event::Enacted { .. })),
 			Some(&crate::Event::Enacted { index: 0, call_hash })
 		);
-		assert_eq!(<ModelGovernance as ActiveModel>::active_model(), Some(H256::repeat_byte(0x22)));
 		assert!(Referenda::<Test>::get(0).is_none());
+		// The activation is announced; tasks run version 2 after the activation delay.
+		assert_eq!(<ModelGovernance as ActiveModel>::active_model(), Some(shipped()));
+		run_to_block(enact_at + ACTIVATION_DELAY);
+		assert_eq!(<ModelGovernance as ActiveModel>::active_model(), Some(H256::repeat_byte(0x22)));
 	});
 }
 

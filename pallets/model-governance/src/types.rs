@@ -359,6 +359,10 @@ pub struct Parameters<Balance, BlockNumber> {
 	/// The unit of conviction locks: a `LockedNx` vote stays frozen `2^(N-1)` of these after the
 	/// voting period.
 	pub vote_lock_period: BlockNumber,
+	/// Blocks between activating a model version and the first task that runs it: the time
+	/// operators have to install the file, so that nobody is slashed for lacking a file they
+	/// could not have had yet.
+	pub activation_delay: BlockNumber,
 }
 
 /// Why a set of parameters is refused.
@@ -461,6 +465,7 @@ mod tests {
 			approval: Perbill::from_percent(60),
 			min_deposit: 1u64,
 			vote_lock_period: 10,
+			activation_delay: 5,
 		};
 		assert_eq!(ok.check(100), Ok(()));
 		assert_eq!(

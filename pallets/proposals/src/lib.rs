@@ -650,8 +650,8 @@ pub mod pallet {
 			Self::deposit_event(Event::ProposalAnnotated { id, annotator, label, bond });
 
 			if proposal.provisional.is_none() {
-				let agreed = proposal
-					.agreed_label(T::VerificationBond::get(), T::AgreementThreshold::get());
+				let agreed =
+					proposal.agreed_label(T::VerificationBond::get(), T::AgreementThreshold::get());
 				if let Some(label) = agreed {
 					let settles_at = now.saturating_add(ChallengePeriod::<T>::get());
 					let ticket = Self::queue_settlement(id);
@@ -772,8 +772,7 @@ impl<T: Config> Pallet<T> {
 		);
 		let fee = credit.peek();
 		T::Fees::on_unbalanced(credit);
-		let amount =
-			Self::return_deposit(&proposal.author, proposal.deposit.saturating_sub(fee));
+		let amount = Self::return_deposit(&proposal.author, proposal.deposit.saturating_sub(fee));
 		proposal.deposit = Zero::zero();
 		Self::deposit_event(Event::DepositReleased {
 			id,
@@ -1012,12 +1011,16 @@ impl<T: Config> Pallet<T> {
 			ensure!(on_hold == deposits, "held deposits differ from the proposals' deposits");
 		}
 		for (annotator, bonded) in bonds {
-			let on_hold = T::Currency::balance_on_hold(&HoldReason::AnnotationBond.into(), &annotator);
+			let on_hold =
+				T::Currency::balance_on_hold(&HoldReason::AnnotationBond.into(), &annotator);
 			ensure!(on_hold == bonded, "held bonds differ from the unsettled annotations' bonds");
 		}
 		let (head, tail) = SettlementBounds::<T>::get();
 		for (ticket, _) in Settlements::<T>::iter() {
-			ensure!(ticket.wrapping_sub(head) < tail.wrapping_sub(head), "a ticket is out of bounds");
+			ensure!(
+				ticket.wrapping_sub(head) < tail.wrapping_sub(head),
+				"a ticket is out of bounds"
+			);
 		}
 		ensure!(
 			Settlements::<T>::iter().count() as u32 >= provisional_count,

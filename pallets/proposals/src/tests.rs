@@ -268,7 +268,10 @@ mod annotate {
 			assert_ok!(Proposals::annotate(RuntimeOrigin::signed(BOB), id, 3, 15, Some(note)));
 
 			let annotation = Annotations::<Test>::get(id, BOB).expect("stored");
-			assert_eq!((annotation.label, annotation.bond, annotation.note_hash), (3, 15, Some(note)));
+			assert_eq!(
+				(annotation.label, annotation.bond, annotation.note_hash),
+				(3, 15, Some(note))
+			);
 			let proposal = Proposals::proposal(id).unwrap();
 			assert_eq!(proposal.tally.to_vec(), vec![0, 0, 0, 1, 0]);
 			assert_eq!(proposal.bonded.to_vec(), vec![0, 0, 0, 15, 0]);
@@ -379,8 +382,13 @@ mod verification {
 					.into(),
 			);
 			System::assert_last_event(
-				Event::DepositReleased { id, author: ALICE, amount: DEPOSIT_BASE + 4 - FEE, fee: FEE }
-					.into(),
+				Event::DepositReleased {
+					id,
+					author: ALICE,
+					amount: DEPOSIT_BASE + 4 - FEE,
+					fee: FEE,
+				}
+				.into(),
 			);
 		});
 	}

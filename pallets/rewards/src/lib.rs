@@ -29,6 +29,10 @@
 //! accounts. Each payment is kept in the account's [`History`] and emitted as
 //! [`Event::RewardClaimed`]; the runtime API reports pending rewards, open and closed.
 //!
+//! Rewards are claimable for `claim_period` epochs after their epoch closes; then what is
+//! still unclaimed returns to the pot (constant work in `on_initialize`), and the expired
+//! points records go when their accounts next claim.
+//!
 //! ## Parameters
 //!
 //! The emission and the split are one storage value, [`Params`], set at genesis and by
@@ -176,6 +180,7 @@ pub mod pallet {
 					params.split.is_valid(),
 					"the genesis reward split adds up to more than one"
 				);
+				assert!(params.claim_period > 0, "the genesis claim period must be positive");
 				Params::<T>::put(params);
 			}
 			// The pot exists from genesis with its existential deposit, so the first emission
@@ -224,6 +229,13 @@ pub mod pallet {
 			/// The parameters now in force.
 			parameters: ParametersOf<T>,
 		},
+		/// An epoch's claim period ended: what was still unclaimed returned to the pot.
+		RewardsExpired {
+			/// The epoch.
+			epoch: EpochIndex,
+			/// The amount that returned to the pot.
+			amount: BalanceOf<T>,
+		},
 	}
 
 	#[pallet::error]
@@ -236,6 +248,8 @@ pub mod pallet {
 		NothingToClaim,
 		/// The split's shares add up to more than one.
 		InvalidSplit,
+		/// `claim_period` must be at least one epoch.
+		InvalidClaimPeriod,
 	}
 
 	#[pallet::hooks]
@@ -269,9 +283,10 @@ pub mod pallet {
 		/// Pays the caller its rewards for `epochs`, which must have ended.
 		///
 		/// Each epoch pays, for each kind of work, the kind's pool times the caller's share of
-		/// the kind's points, rounded down. Fails as a whole, paying nothing, if any epoch is
-		/// still running or holds no unclaimed points of the caller (`NothingToClaim`, also for
-		/// an epoch named twice).
+		/// the kind's points, rounded down. An epoch whose claim period has passed pays nothing
+		/// and its points are removed. Fails as a whole, paying nothing, if any epoch is still
+		/// running or holds no unclaimed points of the caller (`NothingToClaim`, also for an
+		/// epoch named twice).
 		///
 		/// Emits [`Event::RewardClaimed`] per epoch.
 		#[pallet::call_index(0)]
@@ -301,6 +316,7 @@ pub mod pallet {
 		pub fn set_parameters(origin: OriginFor<T>, parameters: ParametersOf<T>) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			ensure!(parameters.split.is_valid(), Error::<T>::InvalidSplit);
+			ensure!(parameters.claim_period > 0, Error::<T>::InvalidClaimPeriod);
 			Params::<T>::put(&parameters);
 			Self::deposit_event(Event::ParametersSet { parameters });
 			Ok(())
@@ -338,6 +354,7 @@ impl<T: Config> Pallet<T> {
 				Zero::zero()
 			},
 		};
+		Self::expire(epoch, params.claim_period);
 		let available = Self::available();
 		let points = CurrentPoints::<T>::take();
 		let claimants = CurrentClaimants::<T>::take();
@@ -374,10 +391,23 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Pays `who` its reward for closed epoch `epoch`.
+	/// As epoch `closing` closes, returns to the pot what epoch `closing - claim_period` left
+	/// unclaimed. O(1): the expired epoch's points records go when their accounts next claim.
+	fn expire(closing: EpochIndex, claim_period: EpochIndex) {
+		let Some(expired) = closing.checked_sub(claim_period) else { return };
+		if let Some(record) = Epochs::<T>::take(expired) {
+			Outstanding::<T>::mutate(|o| o.saturating_reduce(record.unclaimed));
+			Self::deposit_event(Event::RewardsExpired { epoch: expired, amount: record.unclaimed });
+		}
+	}
+
+	/// Pays `who` its reward for closed epoch `epoch` (nothing if its claim period has passed).
 	fn pay(who: &T::AccountId, epoch: EpochIndex) -> DispatchResult {
 		let points = AccountPoints::<T>::take(who, epoch).ok_or(Error::<T>::NothingToClaim)?;
-		let mut record = Epochs::<T>::get(epoch).ok_or(Error::<T>::NothingToClaim)?;
+		// A closed epoch without a record, whose points are still here, has expired (a fully
+		// claimed epoch has no points left): the points are worth nothing now and their record
+		// goes.
+		let Some(mut record) = Epochs::<T>::get(epoch) else { return Ok(()) };
 		let amount = record.reward_of(&points).min(record.unclaimed);
 		record.unclaimed.saturating_reduce(amount);
 		record.claimants.saturating_dec();
@@ -409,6 +439,7 @@ impl<T: Config> Pallet<T> {
 	pub fn pending_rewards(who: &T::AccountId) -> Vec<PendingReward<BalanceOf<T>>> {
 		let current = CurrentEpoch::<T>::get();
 		let mut pending: Vec<_> = AccountPoints::<T>::iter_prefix(who)
+			.filter(|(epoch, _)| *epoch >= current || Epochs::<T>::contains_key(epoch))
 			.take(T::MaxPendingReport::get() as usize)
 			.map(|(epoch, points)| PendingReward {
 				epoch,
@@ -455,11 +486,6 @@ impl<T: Config> Pallet<T> {
 				for kind in CONTRIBUTIONS {
 					totals.add(kind, u64::from(points.of(kind)));
 				}
-			} else {
-				ensure!(
-					Epochs::<T>::contains_key(epoch),
-					"points of a closed epoch with no record"
-				);
 			}
 		}
 		ensure!(totals == CurrentPoints::<T>::get(), "the running epoch's totals are off");

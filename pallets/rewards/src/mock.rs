@@ -18,6 +18,8 @@ pub const NOBODY: AccountId = 99;
 pub const EPOCH_LENGTH: u64 = 10;
 pub const EMISSION: Balance = 1_000;
 pub const ED: Balance = 1;
+/// Closed epochs stay claimable this long: longer than any test but the expiry one runs.
+pub const CLAIM_PERIOD: u32 = 10;
 
 #[frame_support::runtime]
 mod runtime {
@@ -70,6 +72,7 @@ parameter_types! {
 		},
 		// Uncapped, so that the split's arithmetic shows plainly; the cap has its own test.
 		annotation_point_cap: Balance::MAX,
+		claim_period: CLAIM_PERIOD,
 	};
 }
 

@@ -97,6 +97,7 @@ fn kinds_without_points_and_the_split_remainder_carry_to_the_next_epoch() {
 			training: Perbill::from_percent(20),
 		},
 		annotation_point_cap: Balance::MAX,
+		claim_period: CLAIM_PERIOD,
 	};
 	ExtBuilder::parameters(parameters).build_and_execute(|| {
 		// Only inference earned: its half is the pool; the rest stays.
@@ -135,6 +136,34 @@ fn c2_an_annotation_point_pays_at_most_the_cap() {
 		assert!(pools.annotation < Perbill::from_percent(20).mul_floor(EMISSION));
 		// What the cap leaves stays in the pot.
 		assert_eq!(Rewards::available(), EMISSION - 3 * CAP);
+	});
+}
+
+/// L-6: unclaimed rewards expire after the claim period: the pot gets them back for later
+/// epochs, and the stale points go when their account next claims (on e9f7082 abandoned claims
+/// kept their records and their share of the pot forever).
+#[test]
+fn l6_unclaimed_rewards_return_to_the_pot_after_the_claim_period() {
+	let parameters = Parameters { claim_period: 2, ..DefaultParameters::get() };
+	ExtBuilder::parameters(parameters).build_and_execute(|| {
+		Rewards::reward(&ALICE, Inference, 1);
+		Rewards::reward(&BOB, Inference, 1);
+		end_epoch();
+		assert_ok!(claim(BOB, &[0]));
+		let owed = Epochs::<Test>::get(0).unwrap().unclaimed;
+		assert!(owed > 0);
+		end_epoch();
+		assert!(Epochs::<Test>::contains_key(0), "claimable through epoch 2");
+		end_epoch();
+		assert!(!Epochs::<Test>::contains_key(0));
+		assert_eq!(Outstanding::<Test>::get(), 0);
+		assert!(System::events().iter().any(|r| r.event
+			== RuntimeEvent::Rewards(crate::Event::RewardsExpired { epoch: 0, amount: owed })));
+		assert!(Rewards::pending_rewards(&ALICE).is_empty(), "nothing left to report");
+		let before = Balances::balance(&ALICE);
+		assert_ok!(claim(ALICE, &[0]));
+		assert_eq!(Balances::balance(&ALICE), before, "an expired epoch pays nothing");
+		assert!(AccountPoints::<Test>::get(ALICE, 0).is_none(), "and its points are gone");
 	});
 }
 
@@ -216,6 +245,7 @@ fn a_failed_emission_is_reported_and_mints_nothing() {
 		emission: Balance::MAX,
 		split: RewardSplit::default(),
 		annotation_point_cap: Balance::MAX,
+		claim_period: CLAIM_PERIOD,
 	};
 	ExtBuilder::parameters(parameters).build_and_execute(|| {
 		let issuance = Balances::total_issuance();

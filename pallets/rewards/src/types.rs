@@ -86,6 +86,10 @@ pub struct Parameters<Balance> {
 	/// points; with the cap, the points of one verified proposal are worth less than the fee
 	/// its author paid (see the proposals pallet), whatever the number of accounts.
 	pub annotation_point_cap: Balance,
+	/// How many epochs a closed epoch's rewards stay claimable: the unclaimed rest of epoch `e`
+	/// returns to the pot when epoch `e + claim_period` closes, so abandoned claims do not keep
+	/// state, or a share of the pot, forever. At least one.
+	pub claim_period: EpochIndex,
 }
 
 /// Points per kind of work: one account's in one epoch (`u32`), or everyone's (`u64`).

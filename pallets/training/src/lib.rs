@@ -59,8 +59,8 @@ pub use weights::WeightInfo;
 use alloc::{collections::BTreeMap, vec::Vec};
 use codec::Encode;
 use daollm_primitives::{
-	training::{aggregate_commitment, ModelUpdate},
 	threshold,
+	training::{aggregate_commitment, ModelUpdate},
 	traits::{ComputeNodes, Contribution, ModelVersions, RewardPoints, TrainingData},
 	ModelId, ModelVersion, ProposalId,
 };

@@ -29,6 +29,9 @@ pub const SHIPPED_MODEL_SHA256: H256 =
 	H256(sp_core::hex2array!("deff92639109237b8a7afbbba754b7ea7d11b840e4527e2f075eed00db42e3e4"));
 
 parameter_types! {
+	/// The pool priority of committee members' commits and reveals.
+	pub const CommitteePriority: sp_runtime::transaction_validity::TransactionPriority =
+		sp_runtime::transaction_validity::TransactionPriority::MAX / 2;
 	/// The parameters at genesis, until governance changes them.
 	pub DefaultInferenceParameters: pallet_inference::Parameters<Balance, BlockNumber> =
 		pallet_inference::Parameters {
@@ -118,6 +121,9 @@ impl pallet_inference::Config for Runtime {
 	/// 64 blocks (about six minutes) of full judgement slots, 16 per block, can wait; beyond
 	/// that, new proposals are refused until the queue drains.
 	type MaxBacklog = ConstU32<1_024>;
+	/// Above every tip (priorities from fees are far below this), and as high as the pool gives
+	/// operational calls: a member's answer is never crowded out.
+	type CommitteePriority = CommitteePriority;
 	type DefaultParameters = DefaultInferenceParameters;
 	type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -152,6 +158,6 @@ impl pallet_inference::benchmarking::BenchmarkHelper<InferenceKey> for Inference
 				.map(|(_, version)| version)
 			})
 			.expect("the benchmark model registers");
-		let _ = ModelGovernance::do_activate(crate::configs::ANALYSIS_MODEL, version);
+		let _ = ModelGovernance::do_activate(crate::configs::ANALYSIS_MODEL, version, 0);
 	}
 }

@@ -35,6 +35,9 @@ parameter_types! {
 			min_deposit: 100 * UNIT,
 			// A 1× vote stays frozen a week after the voting period, a 6× vote 32 weeks.
 			vote_lock_period: 7 * DAYS,
+			// A day's notice before tasks run a newly activated model: time for every operator
+			// to fetch and install the file.
+			activation_delay: DAYS,
 		};
 	/// A tenth of a block per enacted call: four enactments (the most per block) leave more
 	/// than half the block to transactions.

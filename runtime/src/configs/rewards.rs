@@ -26,6 +26,8 @@ parameter_types! {
 		// any number of accounts loses money, while three honest annotators of someone else's
 		// proposal earn about 0.017 each for a transaction fee of about 0.001.
 		annotation_point_cap: 5 * MILLI_UNIT,
+		// Rewards stay claimable for a week of hourly epochs; then the pot takes them back.
+		claim_period: 7 * 24,
 	};
 	/// The pot's account, where proposal fees go to pay the work they caused.
 	pub RewardsPot: AccountId = RewardsPalletId::get().into_account_truncating();

@@ -39,3 +39,9 @@ impl pallet_transaction_payment::Config for Runtime {
 	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
+
+/// Committee members' commits and reveals whose `feeless_if` holds skip payment altogether
+/// (`SkipCheckIfFeeless` in the runtime's `TxExtension`); the pallet only reports them.
+impl pallet_skip_feeless_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+}

@@ -50,6 +50,12 @@ pub struct ProposalJson<AccountId, BlockNumber> {
 	pub verified_label: Option<LabelIndex>,
 	/// Annotations per label.
 	pub tally: Vec<u32>,
+	/// Bonds per label, in planck, as decimal strings.
+	pub bonded: Vec<String>,
+	/// A label in its challenge window: the label the bonds agree on.
+	pub provisional_label: Option<LabelIndex>,
+	/// A label in its challenge window: the first block it may settle in.
+	pub settles_at: Option<BlockNumber>,
 }
 
 impl<AccountId, Balance: ToString, BlockNumber>
@@ -73,6 +79,9 @@ impl<AccountId, Balance: ToString, BlockNumber>
 			analysed_label,
 			verified_label: p.verified_label,
 			tally: p.tally,
+			bonded: p.bonded.iter().map(ToString::to_string).collect(),
+			provisional_label: p.provisional.as_ref().map(|v| v.label),
+			settles_at: p.provisional.map(|v| v.settles_at),
 		}
 	}
 }

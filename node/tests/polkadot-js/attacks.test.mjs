@@ -1,0 +1,164 @@
+// Attacks from the security review of e9f7082 (`shared/reviews/security-e9f7082.md`), performed
+// as an attacker would: on the real node, through the real client, with the dev validator as the
+// inference network (its offchain worker runs the shipped ONNX model). Each test asserts the
+// honest outcome: the attack is refused or costs the attacker more than it earns, and the
+// validator's stake is whole.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { u8aToHex } from '@polkadot/util';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { sendAndFinalize, startDevNode, waitForEvent } from './node.mjs';
+
+const UNIT = 10n ** 12n;
+const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
+const MANIFEST = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR)));
+const FIXTURES = JSON.parse(readFileSync(new URL('fixtures.json', MODEL_DIR)));
+
+let node;
+let provider;
+let api;
+let keyring;
+let alice;
+
+before(async () => {
+  node = await startDevNode(['--inference-model', new URL(MANIFEST.file, MODEL_DIR).pathname]);
+  await cryptoWaitReady();
+  provider = new WsProvider(node.wsUrl);
+  api = await ApiPromise.create({ provider, noInitWarn: true });
+  keyring = new Keyring({ type: 'sr25519' });
+  alice = keyring.addFromUri('//Alice');
+});
+
+after(async () => {
+  await api?.disconnect();
+  await node?.stop();
+});
+
+/** Everything `address` owns, free and held, in planck. */
+async function owned(address) {
+  const { data } = await api.query.system.account(address);
+  return data.free.toBigInt() + data.reserved.toBigInt();
+}
+
+/** The validator's inference node as the RPC reports it. */
+const validator = () => provider.send('inference_node', [alice.address]);
+
+/** Waits, block by block, until `check` holds; fails after `blocks` blocks. */
+async function untilBlock(check, blocks, what) {
+  for (let seen = 0; seen <= blocks; seen++) {
+    if (await check()) return;
+    await waitForEvent(api, () => true, 2).catch(() => {});
+  }
+  throw new Error(`not within ${blocks} blocks: ${what}`);
+}
+
+test('C-1: a body no inference node can read is refused and holds nothing', async () => {
+  const bob = keyring.addFromUri('//Bob');
+  const next = (await api.query.proposals.nextProposalId()).toNumber();
+  const stake = BigInt((await validator()).stake);
+  for (const body of ['0xff', '0x436166e9206772616e74']) {
+    await assert.rejects(
+      sendAndFinalize(api, api.tx.proposals.submitProposal('junk', body), bob),
+      /proposals\.BodyNotText/);
+  }
+  assert.equal((await api.query.proposals.nextProposalId()).toNumber(), next, 'no proposal exists');
+  const holds = await api.query.balances.holds(bob.address);
+  assert.ok(!holds.some((h) => h.id.toString().includes('ProposalDeposit')), 'no deposit is held');
+  assert.equal(BigInt((await validator()).stake), stake, 'nobody was slashed');
+});
+
+test('M-5: a flood of 48 proposals in one block is analysed in full; the validator keeps its stake', async () => {
+  const flooder = keyring.addFromUri('//Bob');
+  const before = await validator();
+  const first = (await api.query.proposals.nextProposalId()).toNumber();
+  const count = 48;
+  const nonce = (await api.rpc.system.accountNextIndex(flooder.address)).toNumber();
+  const blocks = await Promise.all(Array.from({ length: count }, (_, i) => new Promise((resolve, reject) => {
+    const row = FIXTURES.dev[i % FIXTURES.dev.length];
+    const body = u8aToHex(new TextEncoder().encode(`${row.text}\n\nFlood copy ${i}.`));
+    api.tx.proposals.submitProposal(`Flood ${i}`, body)
+      .signAndSend(flooder, { nonce: nonce + i }, ({ status, dispatchError }) => {
+        if (dispatchError) reject(new Error(dispatchError.toString()));
+        else if (status.isInBlock) resolve(status.asInBlock.toHex());
+      }).catch(reject);
+  })));
+  const landed = new Set(blocks);
+  console.log(`# ${count} proposals landed in ${landed.size} block(s)`);
+  assert.ok(landed.size <= 2, 'the flood arrived at once');
+
+  const analysed = async () => {
+    const records = await api.query.proposals.proposals.multi(
+      Array.from({ length: count }, (_, i) => first + i));
+    return records.filter((r) => r.unwrap().analysis.isAnalysed).length;
+  };
+  const started = (await api.rpc.chain.getHeader()).number.toNumber();
+  await untilBlock(async () => (await analysed()) === count, 80, 'every flooded proposal analysed');
+  const done = (await api.rpc.chain.getHeader()).number.toNumber();
+  console.log(`# all ${count} analysed within ${done - started} blocks`);
+
+  const after = await validator();
+  assert.equal(after.stake, before.stake, 'the validator\'s stake is unchanged');
+  assert.equal(after.slashed, before.slashed);
+  assert.equal(after.missed, before.missed);
+});
+
+test('C-2: a sybil cycle (submit, annotate with fresh accounts) earns less than it costs', async () => {
+  const funder = keyring.addFromUri('//Ferdie');
+  const [author, ...sybils] = [0, 1, 2, 3].map((i) => keyring.addFromUri(`//Sybil${i}`));
+  for (const account of [author, ...sybils]) {
+    await sendAndFinalize(api, api.tx.balances.transferKeepAlive(account.address, 3n * UNIT), funder);
+  }
+  const attacker = [author, ...sybils].map((a) => a.address);
+  const start = (await Promise.all(attacker.map(owned))).reduce((a, b) => a + b, 0n);
+
+  const row = FIXTURES.dev[0];
+  const { events } = await sendAndFinalize(api, api.tx.proposals.submitProposal('Mine',
+    u8aToHex(new TextEncoder().encode(row.text))), author);
+  const id = events.find(({ event }) => api.events.proposals.ProposalSubmitted.is(event))
+    .event.data.id.toNumber();
+  const bond = api.consts.proposals.minAnnotationBond.toBigInt();
+  const verified = waitForEvent(api, (e) => api.events.proposals.LabelVerified.is(e)
+    && e.data.id.toNumber() === id, 30);
+  await Promise.all(sybils.map((s) => sendAndFinalize(api,
+    api.tx.proposals.annotate(id, row.label, bond, null), s)));
+  await verified;
+  await untilBlock(async () => (await api.query.proposals.proposals(id)).unwrap().deposit.isZero(),
+    30, 'the deposit released after analysis and settlement');
+
+  const end = (await Promise.all(attacker.map(owned))).reduce((a, b) => a + b, 0n);
+  const cap = (await api.query.rewards.params()).annotationPointCap.toBigInt();
+  let points = 0n;
+  for (const who of attacker) {
+    const pending = await provider.send('rewards_pending', [who]);
+    points += pending.reduce((sum, e) => sum + BigInt(e.annotationPoints), 0n);
+  }
+  const earned = points * cap;
+  const cost = start - end;
+  console.log(`# sybil cycle: cost ${cost} planck (fees and the proposal fee), points ${points} worth at most ${earned}`);
+  assert.ok(points > 0n, 'the annotators earned their points');
+  assert.ok(earned < cost, 'the cycle earns less than it costs');
+});
+
+test('M-3: binding an infr key needs its proof of possession; squatting a published key fails', async () => {
+  const { stringToU8a, u8aConcat } = await import('@polkadot/util');
+  const victim = keyring.addFromUri('//Charlie');
+  const squatter = keyring.addFromUri('//Dave');
+  const infr = keyring.addFromUri('//Charlie//infr');
+  const genesis = api.genesisHash.toU8a();
+  const proofFor = (operator) => u8aToHex(infr.sign(u8aConcat(stringToU8a('POP_'),
+    operator.publicKey, genesis)));
+  const stake = 1_000n * UNIT;
+  // The squatter saw the victim's key and even the victim's proof: neither binds it.
+  await assert.rejects(sendAndFinalize(api,
+    api.tx.inference.registerNode(stake, infr.publicKey, proofFor(victim)), squatter),
+  /inference\.InvalidProof/);
+  assert.ok((await api.query.inference.nodes(squatter.address)).isNone);
+  const { events } = await sendAndFinalize(api,
+    api.tx.inference.registerNode(stake, infr.publicKey, proofFor(victim)), victim);
+  assert.ok(events.some(({ event }) => api.events.inference.NodeRegistered.is(event)));
+  assert.equal((await api.query.inference.keyOwner(infr.address)).unwrap().toString(),
+    victim.address, 'the key is the victim\'s');
+});
