@@ -810,25 +810,31 @@ mod judgement {
 		));
 	}
 
+	/// Alice, Bob and Charlie with equal stakes.
+	fn three_equal_nodes() -> ExtBuilder {
+		ExtBuilder::nodes([ALICE, BOB, CHARLIE].map(|n| (n, 2 * MIN_STAKE)).to_vec())
+	}
+
+	/// Puts all three nodes on every committee and keeps Alice silent for five tasks while the
+	/// others answer: 50% → 40% → 32% → 25.6% → 20.48% → 16.4%, excluded on the fifth miss.
+	/// The block of her exclusion.
+	fn exclude_alice() -> u64 {
+		three_node_committees();
+		for proposal in 0..5 {
+			alice_silent(proposal);
+		}
+		Nodes::<Test>::get(ALICE).and_then(|n| n.excluded_at).expect("Alice is excluded")
+	}
+
 	/// M-1: silence while the others answer drives a node out; registering again neither comes
 	/// early nor resets its reputation (on e9f7082 it came straight back at 50 %).
 	#[test]
 	fn m1_an_excluded_node_cannot_reset_its_reputation() {
-		ExtBuilder::nodes(vec![
-			(ALICE, 2 * MIN_STAKE),
-			(BOB, 2 * MIN_STAKE),
-			(CHARLIE, 2 * MIN_STAKE),
-		])
-		.build_and_execute(|| {
-			three_node_committees();
-			// 50% → 40% → 32% → 25.6% → 20.48% → 16.4%: excluded on the fifth miss.
-			for proposal in 0..5 {
-				alice_silent(proposal);
-			}
+		three_equal_nodes().build_and_execute(|| {
+			let excluded_at = exclude_alice();
 			let node = Nodes::<Test>::get(ALICE).unwrap();
 			assert_eq!(node.status, NodeStatus::Excluded);
 			assert_eq!(node.stats.missed, 5);
-			let excluded_at = node.excluded_at.expect("exclusion recorded");
 			assert_eq!(History::<Test>::get(ALICE).len(), 4, "history keeps MaxHistory entries");
 			assert!(!Candidates::<Test>::get().iter().any(|(who, _)| *who == ALICE));
 			assert!(events().iter().any(|e| matches!(e, Event::NodeExcluded { node: ALICE, .. })));
@@ -850,17 +856,8 @@ mod judgement {
 	/// M-1: leaving altogether and registering again resumes the old standing too.
 	#[test]
 	fn m1_leaving_and_registering_again_resets_nothing() {
-		ExtBuilder::nodes(vec![
-			(ALICE, 2 * MIN_STAKE),
-			(BOB, 2 * MIN_STAKE),
-			(CHARLIE, 2 * MIN_STAKE),
-		])
-		.build_and_execute(|| {
-			three_node_committees();
-			for proposal in 0..5 {
-				alice_silent(proposal);
-			}
-			let excluded_at = Nodes::<Test>::get(ALICE).unwrap().excluded_at.unwrap();
+		three_equal_nodes().build_and_execute(|| {
+			let excluded_at = exclude_alice();
 			let reputation = Nodes::<Test>::get(ALICE).unwrap().reputation;
 			let stake = Nodes::<Test>::get(ALICE).unwrap().stake;
 			assert_ok!(Inference::unbond(RuntimeOrigin::signed(ALICE), stake));

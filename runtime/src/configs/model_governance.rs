@@ -56,7 +56,8 @@ impl Get<u32> for AnalysisLabels {
 
 /// The calls a referendum may propose: registering and activating models, opening training
 /// rounds, every pallet's parameter setter (governance's own, inference's, training's, the
-/// rewards' emission and split), removing spam proposals, and authorising a runtime upgrade (whose code anyone then applies with
+/// rewards' emission and split, the annotation challenge period), removing spam proposals, and
+/// authorising a runtime upgrade (whose code anyone then applies with
 /// `system.applyAuthorizedUpgrade`).
 pub struct GovernableCalls;
 impl Contains<RuntimeCall> for GovernableCalls {
@@ -73,7 +74,10 @@ impl Contains<RuntimeCall> for GovernableCalls {
 				| RuntimeCall::Training(
 					pallet_training::Call::open_round { .. }
 						| pallet_training::Call::set_parameters { .. }
-				) | RuntimeCall::Proposals(pallet_proposals::Call::mark_spam { .. })
+				) | RuntimeCall::Proposals(
+					pallet_proposals::Call::mark_spam { .. }
+						| pallet_proposals::Call::set_challenge_period { .. }
+				)
 				| RuntimeCall::System(
 					frame_system::Call::authorize_upgrade { .. }
 						| frame_system::Call::authorize_upgrade_without_checks { .. }
