@@ -98,10 +98,23 @@ export function waitForEvent(api, predicate, blocks = 20) {
 }
 
 /** Resolves once the best block is at least `number`. */
-export async function waitForBlock(api, number) {
-  while ((await api.rpc.chain.getHeader()).number.toNumber() < number) {
-    await waitForEvent(api, () => true, 2).catch(() => {});
-  }
+export function waitForBlock(api, number) {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    let unsubscribe = null;
+    api.rpc.chain.subscribeNewHeads((header) => {
+      if (done || header.number.toNumber() < number) return;
+      done = true;
+      unsubscribe?.();
+      resolve();
+    }).then((u) => { unsubscribe = u; if (done) u(); }, reject);
+  });
+}
+
+/** Resolves once `count` more blocks are in (after the best block now). */
+export async function nextBlocks(api, count = 1) {
+  const now = (await api.rpc.chain.getHeader()).number.toNumber();
+  await waitForBlock(api, now + count);
 }
 
 /** Signs and sends `tx` with `signer`; resolves to its finalized block hash and events. */

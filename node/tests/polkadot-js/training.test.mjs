@@ -17,7 +17,9 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { NODE_BINARY, sendAndFinalize, sendInBlock, startDevNode, waitForBlock, waitForEvent } from './node.mjs';
+import {
+  NODE_BINARY, nextBlocks, sendAndFinalize, sendInBlock, startDevNode, waitForBlock, waitForEvent,
+} from './node.mjs';
 
 const UNIT = 10n ** 12n;
 const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
@@ -84,7 +86,7 @@ test('annotators verify the labels of real proposals: the training set', async (
   // Sixteen labels settle per block, oldest first.
   for (let blocks = 0; blocks < 30; blocks++) {
     if ((await api.query.proposals.counterForTrainingSet()).toNumber() === EXAMPLES) break;
-    await waitForEvent(api, () => true, 2).catch(() => {});
+    await nextBlocks(api);
   }
   const verified = (await api.query.proposals.counterForTrainingSet()).toNumber();
   assert.equal(verified, EXAMPLES);
