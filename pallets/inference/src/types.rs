@@ -37,14 +37,16 @@ pub struct Parameters<Balance, BlockNumber> {
 	pub reveal_window: BlockNumber,
 	/// The share of revealed stake the winning label needs; above one half.
 	pub consensus_threshold: Perbill,
-	/// The share of its stake a member loses for not revealing.
+	/// The share of its stake a member loses for not revealing while enough of the committee
+	/// did (at most once per `offence_window`).
 	pub slash_fraction: Perbill,
 	/// How far one task moves a member's reputation towards one (agreed) or zero (disagreed or
 	/// missed): the weight of the newest outcome in the moving average.
 	pub reputation_step: Perbill,
 	/// The reputation a node registers with.
 	pub initial_reputation: Perbill,
-	/// Below this reputation a node leaves the committees until it registers again.
+	/// Below this reputation a node leaves the committees until it registers again (after
+	/// `rejoin_cooldown`), and the reputation a node comes back with.
 	pub min_reputation: Perbill,
 	/// Blocks between unbonding stake and being able to withdraw it.
 	pub unbonding_period: BlockNumber,
