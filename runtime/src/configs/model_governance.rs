@@ -75,13 +75,12 @@ impl Contains<RuntimeCall> for GovernableCalls {
 					pallet_training::Call::open_round { .. }
 						| pallet_training::Call::set_parameters { .. }
 				) | RuntimeCall::Proposals(
-					pallet_proposals::Call::mark_spam { .. }
-						| pallet_proposals::Call::set_challenge_period { .. }
-				)
-				| RuntimeCall::System(
-					frame_system::Call::authorize_upgrade { .. }
-						| frame_system::Call::authorize_upgrade_without_checks { .. }
-				)
+				pallet_proposals::Call::mark_spam { .. }
+					| pallet_proposals::Call::set_challenge_period { .. }
+			) | RuntimeCall::System(
+				frame_system::Call::authorize_upgrade { .. }
+					| frame_system::Call::authorize_upgrade_without_checks { .. }
+			)
 		)
 	}
 }
