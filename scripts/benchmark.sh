@@ -12,7 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 STEPS="${STEPS:-50}"
 REPEAT="${REPEAT:-20}"
 PALLETS=("$@")
-[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_proposals pallet_inference pallet_model_governance pallet_rewards pallet_training)
+[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_proposals pallet_compute_nodes pallet_inference pallet_model_governance pallet_rewards pallet_training)
 
 setup
 # frame-benchmarking-cli pulls in a test runtime for `benchmark storage`, whose Wasm build cannot

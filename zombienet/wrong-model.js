@@ -1,6 +1,7 @@
 // dave's node holds only a different model file, so it cannot answer a task naming the active
 // model: the three honest nodes' answers still carry the consensus, and dave is slashed and
-// marked as having missed the task, as pallet-inference specifies.
+// marked as having missed the task, as pallet-inference judges and the compute-node registry
+// records.
 const lib = require('./lib.js');
 
 async function run(_nodeName, networkInfo) {
@@ -10,7 +11,7 @@ async function run(_nodeName, networkInfo) {
     const submitted = await lib.submitProposal(apis.alice, lib.devKey('alice'), 'Upgrade the protocol', text);
     lib.assertEqual(submitted.committee.length, 4, 'all four nodes sit on the committee');
     const dave = lib.devKey('dave').address;
-    const params = (await apis.alice.query.inference.params()).toJSON();
+    const params = (await apis.alice.query.computeNodes.params()).toJSON();
     const stakeBefore = BigInt((await lib.rpc(apis.alice, 'inference_node', dave)).stake);
 
     const { event, number } = await lib.waitForFinalizedEvent(apis.alice,
@@ -22,11 +23,11 @@ async function run(_nodeName, networkInfo) {
 
     const hash = (await apis.alice.rpc.chain.getBlockHash(number)).toHex();
     const events = await (await apis.alice.at(hash)).query.system.events();
-    const slashed = events.find(({ event: e }) => apis.alice.events.inference.NodeSlashed.is(e));
+    const slashed = events.find(({ event: e }) => apis.alice.events.computeNodes.NodeSlashed.is(e));
     lib.assert(slashed && slashed.event.data.node.toString() === dave, 'dave is slashed');
-    const expected = stakeBefore * BigInt(params.slashFraction) / 1_000_000_000n;
+    const expected = stakeBefore * BigInt(params.missSlash) / 1_000_000_000n;
     lib.assertEqual(slashed.event.data.amount.toBigInt().toString(), expected.toString(),
-      'by the slash fraction of its stake');
+      'by the miss slash of its stake');
     for (const name of lib.NODES) {
       await lib.until(async () => (await lib.finalizedNumber(apis[name])) >= number, 60, `${name} finalises #${number}`);
       const record = await lib.rpc(apis[name], 'inference_node', dave, hash);

@@ -97,14 +97,69 @@ impl ProposalAnalysed for () {
 	}
 }
 
-/// The staked compute nodes of the network, as other pallets see them: implemented by the
-/// inference pallet (its registered nodes), used by training to seat trainers and aggregators.
+/// A piece of work the compute-node registry draws nodes for, named in their history.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+)]
+pub enum Work {
+	/// An inference task, by its id in the inference pallet.
+	Task(u32),
+	/// A training round, by its id in the training pallet.
+	Round(u32),
+}
+
+/// What a drawn node did in one piece of work, judged by the pallet that drew it.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+)]
+pub enum MemberOutcome {
+	/// Answered with the consensus: reputation up.
+	Agreed,
+	/// Answered against a consensus that honest nodes reach byte for byte: reputation down and
+	/// the registry's `disagreement_slash` (at most once per offence window).
+	Disagreed,
+	/// Answered, but there was no consensus, or too few answered for anyone to be judged:
+	/// nothing changes.
+	Inconclusive,
+	/// Did not answer while enough of the others did: reputation down and the registry's
+	/// `miss_slash` (at most once per offence window).
+	Missed,
+}
+
+/// The staked compute nodes of the network, as the pallets that give them work see them:
+/// implemented by the compute-node registry, used by inference (committees) and training
+/// (trainers and aggregators).
 pub trait ComputeNodes<AccountId, Balance> {
 	/// Draws up to `count` distinct nodes, each weighing its stake times its reputation, from
 	/// `seed`: every node computes the same draw for the same seed. With each node's stake.
 	fn draw(seed: &H256, count: u32) -> alloc::vec::Vec<(AccountId, Balance)>;
+	/// How many nodes a draw chooses from now; at most [`ComputeNodes::max_candidates`].
+	fn candidates() -> u32;
+	/// The most nodes a draw can choose from: the bound for weights.
+	fn max_candidates() -> u32;
 	/// The node whose signing key is the account `key`, if one is registered.
 	fn node_of_key(key: &AccountId) -> Option<AccountId>;
+	/// Records what `node` did in `work`: its reputation, record and history, and the slash the
+	/// outcome carries. Does nothing for a node that is no longer registered.
+	fn record(node: &AccountId, work: Work, outcome: MemberOutcome);
 }
 
 /// The model registry, as training sees it: implemented by model governance.

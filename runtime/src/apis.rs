@@ -17,9 +17,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, Inference, InherentDataExt,
-	Nonce, Proposals, Rewards, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
-	TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, ComputeNodes, Executive, Grandpa, Inference,
+	InherentDataExt, Nonce, Proposals, Rewards, Runtime, RuntimeCall, RuntimeGenesisConfig,
+	SessionKeys, System, TransactionPayment, VERSION,
 };
 
 /// The most training examples one `training_set` call returns.
@@ -227,14 +227,14 @@ impl_runtime_apis! {
 
 		fn node(
 			operator: AccountId,
-		) -> Option<pallet_inference::NodeDetails<AccountId, Balance, BlockNumber>> {
-			Inference::node_details(operator)
+		) -> Option<pallet_compute_nodes::NodeDetails<AccountId, Balance, BlockNumber>> {
+			ComputeNodes::node_details(operator)
 		}
 
 		fn leaderboard(
 			limit: u32,
-		) -> Vec<pallet_inference::NodeDetails<AccountId, Balance, BlockNumber>> {
-			Inference::leaderboard(limit.min(MAX_LEADERBOARD))
+		) -> Vec<pallet_compute_nodes::NodeDetails<AccountId, Balance, BlockNumber>> {
+			ComputeNodes::leaderboard(limit.min(MAX_LEADERBOARD))
 		}
 	}
 

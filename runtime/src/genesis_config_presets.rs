@@ -19,7 +19,7 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
 	configs::{TreasuryAccount, SHIPPED_MODEL_SHA256},
-	AccountId, BalancesConfig, InferenceConfig, ModelGovernanceConfig, ProposalsConfig,
+	AccountId, BalancesConfig, ComputeNodesConfig, ModelGovernanceConfig, ProposalsConfig,
 	RuntimeGenesisConfig, SudoConfig, TrainingConfig, EXISTENTIAL_DEPOSIT, UNIT,
 };
 use daollm_primitives::inference::InferenceKey;
@@ -108,7 +108,7 @@ pub fn genesis(
 			parameters: Some(fast_governance()),
 			models: vec![shipped_model()],
 		},
-		inference: InferenceConfig {
+		compute_nodes: ComputeNodesConfig {
 			nodes: inference_nodes
 				.into_iter()
 				.map(|(operator, key)| (operator, NODE_STAKE, key))

@@ -44,11 +44,11 @@ pub use sp_runtime::BuildStorage;
 
 impl_opaque_keys! {
 	/// The keys a validator registers: Aura for block authorship, GRANDPA for finality, and the
-	/// `infr` key its inference node signs commits and reveals with.
+	/// `infr` key its compute node signs commits, reveals and training transactions with.
 	pub struct SessionKeys {
 		pub aura: Aura,
 		pub grandpa: Grandpa,
-		pub inference: Inference,
+		pub inference: ComputeNodes,
 	}
 }
 
@@ -187,7 +187,7 @@ mod runtime {
 	#[runtime::pallet_index(10)]
 	pub type Proposals = pallet_proposals;
 
-	/// Inference nodes, committees, commit–reveal and stake-weighted consensus.
+	/// Committees, commit–reveal and stake-weighted consensus over the compute nodes' answers.
 	#[runtime::pallet_index(11)]
 	pub type Inference = pallet_inference;
 
@@ -202,4 +202,9 @@ mod runtime {
 	/// Federated training rounds: trainers' updates, robust aggregation, candidate models.
 	#[runtime::pallet_index(14)]
 	pub type Training = pallet_training;
+
+	/// The staked compute nodes that inference and training draw: stake, `infr` keys,
+	/// reputation and slashing.
+	#[runtime::pallet_index(15)]
+	pub type ComputeNodes = pallet_compute_nodes;
 }

@@ -97,9 +97,9 @@ fn presets_build_with_their_validators() {
 				crate::genesis_config_presets::fast_governance()
 			);
 			// Every validator is an inference node, staked and eligible for committees.
-			assert_eq!(pallet_inference::Nodes::<Runtime>::count() as usize, validators);
-			assert_eq!(pallet_inference::Candidates::<Runtime>::get().len(), validators);
-			let alice = pallet_inference::Nodes::<Runtime>::get(account(Sr25519Keyring::Alice))
+			assert_eq!(pallet_compute_nodes::Nodes::<Runtime>::count() as usize, validators);
+			assert_eq!(pallet_compute_nodes::Candidates::<Runtime>::get().len(), validators);
+			let alice = pallet_compute_nodes::Nodes::<Runtime>::get(account(Sr25519Keyring::Alice))
 				.expect("Alice runs an inference node");
 			assert_eq!(alice.stake, NODE_STAKE);
 			assert_eq!(alice.key_account, account(Sr25519Keyring::Alice));
@@ -334,7 +334,7 @@ fn m9_an_infr_key_at_the_existential_deposit_serves_with_priority() {
 		let infr = sp_core::sr25519::Pair::from_string("//Dave//infr", None).expect("a key");
 		let key_account: AccountId = infr.public().into();
 		let dave = account(Sr25519Keyring::Dave);
-		crate::Inference::do_register(&dave, NODE_STAKE, infr.public().into())
+		crate::ComputeNodes::do_register(&dave, NODE_STAKE, infr.public().into())
 			.expect("Dave registers");
 		Balances::set_balance(&key_account, EXISTENTIAL_DEPOSIT);
 		let params = pallet_inference::Params::<Runtime>::get();

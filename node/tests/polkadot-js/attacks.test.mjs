@@ -153,12 +153,12 @@ test('M-3: binding an infr key needs its proof of possession; squatting a publis
   const stake = 1_000n * UNIT;
   // The squatter saw the victim's key and even the victim's proof: neither binds it.
   await assert.rejects(sendAndFinalize(api,
-    api.tx.inference.registerNode(stake, infr.publicKey, proofFor(victim)), squatter),
+    api.tx.computeNodes.registerNode(stake, infr.publicKey, proofFor(victim)), squatter),
   /inference\.InvalidProof/);
-  assert.ok((await api.query.inference.nodes(squatter.address)).isNone);
+  assert.ok((await api.query.computeNodes.nodes(squatter.address)).isNone);
   const { events } = await sendAndFinalize(api,
-    api.tx.inference.registerNode(stake, infr.publicKey, proofFor(victim)), victim);
-  assert.ok(events.some(({ event }) => api.events.inference.NodeRegistered.is(event)));
-  assert.equal((await api.query.inference.keyOwner(infr.address)).unwrap().toString(),
+    api.tx.computeNodes.registerNode(stake, infr.publicKey, proofFor(victim)), victim);
+  assert.ok(events.some(({ event }) => api.events.computeNodes.NodeRegistered.is(event)));
+  assert.equal((await api.query.computeNodes.keyOwner(infr.address)).unwrap().toString(),
     victim.address, 'the key is the victim\'s');
 });

@@ -1,43 +1,28 @@
 //! Benchmarks of every call and of the hooks' work (opening, cancelling and judging a task), at
-//! their worst case: the most registered nodes, the largest committee, slashes in judgement.
+//! their worst case: the most registered nodes, the largest committee, slashes in judgement
+//! (which the runtime's compute-node registry carries out, so its cost is measured here).
 
 use super::*;
 use daollm_primitives::inference::BASIS_POINTS;
 use frame_benchmarking::v2::*;
-use frame_support::traits::fungible::Mutate;
 use frame_system::RawOrigin;
 
 /// What the benchmarks need from the runtime that the pallet cannot make itself.
-pub trait BenchmarkHelper<Key> {
-	/// A distinct inference key for each `seed`.
-	fn key(seed: u32) -> Key;
+pub trait BenchmarkHelper<AccountId> {
+	/// Makes sure at least `count` staked nodes exist for [`Config::Nodes`] to draw.
+	fn nodes(count: u32);
+	/// The account `node`'s signing key signs as.
+	fn signer(node: &AccountId) -> AccountId;
 	/// Makes [`Config::ActiveModel`] return a model, so that tasks open.
 	fn activate_model();
 }
 
-/// An operator with a node registered at several times the minimum stake.
-fn node<T: Config>(index: u32) -> T::AccountId {
-	let who: T::AccountId = account("node", index, 0);
-	let stake = Params::<T>::get().min_node_stake.saturating_mul(4u32.into());
-	T::Currency::set_balance(&who, stake.saturating_mul(4u32.into()));
-	Pallet::<T>::do_register(&who, stake, T::BenchmarkHelper::key(index))
-		.expect("a funded operator registers");
-	who
+fn nodes<T: Config>(count: u32) {
+	T::BenchmarkHelper::nodes(count)
 }
 
-/// Registers nodes until `count` exist (genesis may have registered some); all of them.
-fn nodes<T: Config>(count: u32) -> Vec<T::AccountId> {
-	let mut index = 0;
-	while Nodes::<T>::count() < count {
-		node::<T>(index);
-		index += 1;
-	}
-	Nodes::<T>::iter_keys().collect()
-}
-
-/// The account operator `who`'s key signs as.
 fn signer<T: Config>(who: &T::AccountId) -> T::AccountId {
-	Nodes::<T>::get(who).expect("registered").key_account
+	T::BenchmarkHelper::signer(who)
 }
 
 fn committee_size<T: Config>(size: u32) {
@@ -86,68 +71,6 @@ mod benchmarks {
 	use super::*;
 
 	#[benchmark]
-	fn register_node() {
-		nodes::<T>(T::MaxNodes::get() - 1);
-		let who: T::AccountId = whitelisted_caller();
-		let stake = Params::<T>::get().min_node_stake;
-		T::Currency::set_balance(&who, stake.saturating_mul(2u32.into()));
-		// A key in the keystore, so that it can prove possession; verifying that proof is the
-		// call's main cost.
-		let mut key = T::InferenceKey::generate_pair(None);
-		let proof = key
-			.generate_proof_of_possession(&Pallet::<T>::possession_statement(&who))
-			.expect("the benchmark's keystore signs");
-
-		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), stake, key, proof);
-
-		assert!(Nodes::<T>::contains_key(&who));
-	}
-
-	#[benchmark]
-	fn add_stake() {
-		nodes::<T>(T::MaxNodes::get());
-		let who: T::AccountId = account("node", 0, 0);
-		let amount = Params::<T>::get().min_node_stake;
-
-		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), amount);
-
-		assert_eq!(
-			Nodes::<T>::get(&who).map(|n| n.stake),
-			Some(amount.saturating_mul(5u32.into()))
-		);
-	}
-
-	#[benchmark]
-	fn unbond() {
-		nodes::<T>(T::MaxNodes::get());
-		let who: T::AccountId = account("node", 0, 0);
-		let stake = Nodes::<T>::get(&who).expect("registered").stake;
-
-		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), stake);
-
-		assert_eq!(Nodes::<T>::get(&who).map(|n| n.status), Some(NodeStatus::Leaving));
-	}
-
-	#[benchmark]
-	fn withdraw_unbonded() {
-		nodes::<T>(T::MaxNodes::get());
-		let who: T::AccountId = account("node", 0, 0);
-		let stake = Nodes::<T>::get(&who).expect("registered").stake;
-		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into(), stake).expect("unbonds");
-		let later = frame_system::Pallet::<T>::block_number()
-			.saturating_add(Params::<T>::get().unbonding_period);
-		frame_system::Pallet::<T>::set_block_number(later);
-
-		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()));
-
-		assert!(!Nodes::<T>::contains_key(&who), "the node is gone");
-	}
-
-	#[benchmark]
 	fn commit() {
 		let (task, members) = task::<T>(T::MaxCommitteeSize::get());
 		let last = members[members.len() - 1].clone();
@@ -182,8 +105,7 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn set_parameters(n: Linear<0, { T::MaxNodes::get() }>) -> Result<(), BenchmarkError> {
-		nodes::<T>(n);
+	fn set_parameters() -> Result<(), BenchmarkError> {
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let mut params = Params::<T>::get();
@@ -199,7 +121,7 @@ mod benchmarks {
 	/// Drawing a committee of `c` from `n` candidates.
 	#[benchmark]
 	fn open_task(
-		n: Linear<1, { T::MaxNodes::get() }>,
+		n: Linear<1, { T::Nodes::max_candidates() }>,
 		c: Linear<1, { T::MaxCommitteeSize::get() }>,
 	) {
 		T::BenchmarkHelper::activate_model();

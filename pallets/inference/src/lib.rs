@@ -4,48 +4,43 @@
 //!
 //! ## Overview
 //!
-//! Operators register inference nodes by holding stake ([`HoldReason::NodeStake`], at least
-//! `min_node_stake`) and binding an sr25519 key of key type `infr`
-//! ([`daollm_primitives::inference::KEY_TYPE`]): the node's offchain worker signs its commits and
-//! reveals with that key, so the operator's funds never sit on the validator's machine.
+//! The nodes are the staked compute nodes of [`Config::Nodes`] (the compute-node registry):
+//! their stake and reputation weigh the draws, their `infr` keys sign commits and reveals, and
+//! what this pallet judges they did moves their reputation and stake there.
 //!
 //! Every submitted proposal opens a **task** ([`InferenceTasks::open_task`], called by the
 //! proposals pallet). The task draws a **committee** of `committee_size` nodes by weighted
-//! sampling without replacement, each node weighing its stake times its reputation, seeded by
-//! [`Config::Randomness`], so every node computes the same committee for a given block.
+//! sampling without replacement, seeded by [`Config::Randomness`], so every node computes the
+//! same committee for a given block.
 //!
-//! Members answer in two phases, so nobody can copy another's answer:
-//! 1. **commit** (`commit_window` blocks): [`Pallet::commit`] publishes
-//!    [`commitment`]`(result, salt, node)`;
-//! 2. **reveal** (`reveal_window` blocks, from the end of the commit window or as soon as every
-//!    member committed): [`Pallet::reveal`] publishes the result and salt, which must match.
+//! ## Terminology
 //!
-//! A result ([`InferenceResult`]) is a label, a score per class in basis points and the sha256 of
-//! the model that produced it. In the block after the reveal window (or after the last reveal),
-//! `on_initialize` **judges** the task. Unless at least `min_participation` of the committee's
-//! stake revealed, the task is *inconclusive*: nobody is scored, nobody is slashed, and the
-//! proposal stays pending (and withdrawable). Otherwise the label with the most revealed stake
-//! wins if it holds at least `consensus_threshold` of the revealed stake (both shares "at least",
-//! exactly: [`daollm_primitives::threshold::reaches`], the rule training uses too), else the
-//! task ends with no consensus; each class's score is the stake-weighted median of the revealed
-//! scores. The result is stored
-//! ([`Results`]) and emitted ([`Event::TaskFinalized`]), and the proposals pallet is told
-//! ([`Config::OnAnalysed`]).
+//! - **Commit–reveal**: members answer in two phases, so nobody can copy another's answer.
+//!   1. **commit** (`commit_window` blocks): [`Pallet::commit`] publishes
+//!      [`commitment`]`(result, salt, node)`;
+//!   2. **reveal** (`reveal_window` blocks, from the end of the commit window or as soon as
+//!      every member committed): [`Pallet::reveal`] publishes the result and salt, which must
+//!      match.
+//! - **Result** ([`InferenceResult`]): a label, a score per class in basis points and the
+//!   sha256 of the model that produced it.
+//! - **Judgement**: in the block after the reveal window (or after the last reveal),
+//!   `on_initialize` judges the task. Unless at least `min_participation` of the committee's
+//!   stake revealed, the task is *inconclusive*: nobody is scored, nobody is slashed, and the
+//!   proposal stays pending (and withdrawable). Otherwise the label with the most revealed stake
+//!   wins if it holds at least `consensus_threshold` of the revealed stake (both shares "at
+//!   least", exactly: [`daollm_primitives::threshold::reaches`], the rule training uses too),
+//!   else the task ends with no consensus; each class's score is the stake-weighted median of
+//!   the revealed scores. The result is stored ([`Results`]) and emitted
+//!   ([`Event::TaskFinalized`]), and the proposals pallet is told ([`Config::OnAnalysed`]).
 //!
 //! ## Quality
 //!
-//! Reputation is a moving average of a node's outcomes, moved by `reputation_step` per task:
-//! up for members that agreed with the consensus (who also earn `inference_points` reward
-//! points through [`Config::RewardPoints`]); down for members that disagreed, who also lose
-//! `disagreement_slash` of their stake (honest nodes agree byte for byte, so disagreeing is
-//! evidence); down for members that did not commit or did not reveal while enough of the
-//! committee did, who lose `slash_fraction`. Slashed stake goes to [`Config::Slash`]. A node is
-//! slashed at most once per `offence_window` blocks: one outage is one offence, however many
-//! seats it held. A node whose reputation falls below `min_reputation` is excluded from
-//! committees; it may register again `rejoin_cooldown` blocks later, at `min_reputation`, and a
-//! node that leaves with a reputation below `initial_reputation` is remembered
-//! ([`FormerNodes`]), so neither path resets it. Honest members pay no fees for their commits
-//! and reveals.
+//! Each member's outcome goes to the registry
+//! ([`daollm_primitives::traits::ComputeNodes::record`]): agreeing members gain
+//! reputation (and earn `inference_points` reward points through [`Config::RewardPoints`]);
+//! members that disagreed with the consensus, or did not commit or reveal while enough of the
+//! committee did, lose reputation and a slice of stake, at most once per offence window.
+//! Honest members pay no fees for their commits and reveals.
 //!
 //! Slashing and rewards follow who could have answered: if the committee as a whole could not
 //! (an unreadable body, a model nobody has yet), the task is inconclusive and costs nobody; the
@@ -59,15 +54,6 @@
 //! proposals queue behind them. A flood of proposals therefore delays analysis but never denies
 //! it, and a full backlog refuses new proposals with [`Error::BacklogFull`] before they hold a
 //! deposit.
-//!
-//! ## Stake
-//!
-//! [`Pallet::register_node`] proves possession of the node's `infr` key: its signature over
-//! (operator, genesis hash), so nobody can bind a key that is not theirs.
-//! [`Pallet::add_stake`] adds stake; [`Pallet::unbond`] moves stake into unbonding chunks that
-//! stay held (and slashable) for `unbonding_period` blocks, after which
-//! [`Pallet::withdraw_unbonded`] releases them. A node that unbonds everything leaves the
-//! committees, and its record goes when the last chunk is withdrawn.
 //!
 //! ## Parameters
 //!
@@ -98,57 +84,29 @@ pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
 use consensus::Verdict;
+use daollm_primitives::traits::ComputeNodes as _;
 use daollm_primitives::{
 	inference::{commitment, InferenceResult, Salt},
-	traits::{
-		ActiveModel, ComputeNodes, Contribution, InferenceTasks, ProposalAnalysed, RewardPoints,
-	},
+	traits::{ActiveModel, Contribution, InferenceTasks, ProposalAnalysed, RewardPoints, Work},
 	LabelIndex, ProposalId,
 };
-use frame_support::{
-	pallet_prelude::*,
-	traits::{
-		fungible::{self, Credit, MutateHold},
-		tokens::Precision,
-		Imbalance, OnUnbalanced, Randomness,
-	},
-};
+use frame_support::{pallet_prelude::*, traits::Randomness};
 use frame_system::pallet_prelude::*;
 use sp_core::H256;
-use sp_runtime::RuntimeAppPublic;
 use sp_runtime::{
-	traits::{Convert, One, Saturating, UniqueSaturatedInto, Zero},
-	PerThing, Perbill,
+	traits::{One, Saturating, UniqueSaturatedInto},
+	Perbill,
 };
-
-/// The key validators generate for their inference node with `author_rotateKeys` (and
-/// `--alice` etc. insert), as part of the runtime's session keys.
-impl<T: Config> sp_runtime::BoundToRuntimeAppPublic for Pallet<T> {
-	type Public = T::InferenceKey;
-}
 
 /// How many blocks past its reveal window a task's judgement may move when the blocks in
 /// between already judge `MaxTasksPerBlock` tasks each.
 pub const MAX_DEFERRAL: u32 = 8;
 
-/// The balance type of the pallet's currency.
-pub type BalanceOf<T> =
-	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
-
-/// Funds slashed from a node, on their way to [`Config::Slash`].
-pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
+/// The stake type of the nodes, as [`Config::Nodes`] reports it.
+pub type BalanceOf<T> = <T as Config>::Balance;
 
 /// The parameters as this runtime stores them.
-pub type ParametersOf<T> = Parameters<BalanceOf<T>, BlockNumberFor<T>>;
-
-/// A node record as this runtime stores it.
-pub type NodeOf<T> = Node<
-	<T as frame_system::Config>::AccountId,
-	<T as Config>::InferenceKey,
-	BalanceOf<T>,
-	BlockNumberFor<T>,
-	<T as Config>::MaxUnbondingChunks,
->;
+pub type ParametersOf<T> = Parameters<BlockNumberFor<T>>;
 
 /// A task as this runtime stores it.
 pub type TaskOf<T> = AnalysisTask<
@@ -157,13 +115,6 @@ pub type TaskOf<T> = AnalysisTask<
 	BlockNumberFor<T>,
 	<T as Config>::MaxCommitteeSize,
 >;
-
-/// A proof that an operator holds its node's `infr` key: the key's proof of possession over
-/// [`Pallet::possession_statement`].
-pub type ProofOf<T> = <<T as Config>::InferenceKey as RuntimeAppPublic>::ProofOfPossession;
-
-/// A node's recent history as this runtime stores it.
-pub type HistoryOf<T> = BoundedVec<HistoryEntry<BlockNumberFor<T>>, <T as Config>::MaxHistory>;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -175,39 +126,20 @@ pub mod pallet {
 	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
-	/// Why this pallet holds funds.
-	#[pallet::composite_enum]
-	pub enum HoldReason {
-		/// An inference node's stake, bonded or unbonding.
-		NodeStake,
-	}
-
 	#[pallet::config]
 	pub trait Config:
 		frame_system::Config + frame_system::offchain::CreateSignedTransaction<Call<Self>>
 	{
-		/// The currency stake is held in.
-		type Currency: fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
-			+ fungible::BalancedHold<Self::AccountId>
-			+ fungible::Mutate<Self::AccountId>;
+		/// The nodes' stake, as [`Config::Nodes`] reports it.
+		type Balance: Parameter + MaxEncodedLen + sp_runtime::traits::AtLeast32BitUnsigned + Copy;
 
-		/// The runtime's hold reasons, of which this pallet's are a part.
-		type RuntimeHoldReason: From<HoldReason>;
+		/// The staked nodes committees are drawn from, the keys they sign with, and where their
+		/// outcomes go.
+		type Nodes: daollm_primitives::traits::ComputeNodes<Self::AccountId, Self::Balance>;
 
-		/// The public key nodes sign commits and reveals with (sr25519, key type `infr`).
-		type InferenceKey: Member
-			+ Parameter
-			+ MaxEncodedLen
-			+ Ord
-			+ MaybeSerializeDeserialize
-			+ RuntimeAppPublic<ProofOfPossession: Parameter>;
-
-		/// How the offchain worker signs with a local `InferenceKey`: the same key, as the
-		/// runtime's signing types. Its accounts must be those `KeyAccount` gives.
+		/// How the offchain worker signs with a local `infr` key, as the runtime's signing types:
+		/// its accounts must be the key accounts [`Config::Nodes`] knows.
 		type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
-
-		/// The account a node's key signs as.
-		type KeyAccount: Convert<Self::InferenceKey, Self::AccountId>;
 
 		/// Seeds committee draws.
 		type Randomness: Randomness<H256, BlockNumberFor<Self>>;
@@ -221,19 +153,12 @@ pub mod pallet {
 		/// Credits reward points to members that agreed with the consensus.
 		type RewardPoints: RewardPoints<Self::AccountId>;
 
-		/// Receives slashed stake.
-		type Slash: OnUnbalanced<CreditOf<Self>>;
-
 		/// The origin that sets the parameters.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// How many labels the model has; results use labels `0..LabelCount`.
 		#[pallet::constant]
 		type LabelCount: Get<LabelIndex>;
-
-		/// The most nodes that can be registered.
-		#[pallet::constant]
-		type MaxNodes: Get<u32>;
 
 		/// The largest committee the parameters may ask for.
 		#[pallet::constant]
@@ -246,14 +171,6 @@ pub mod pallet {
 		/// The longest commit plus reveal window the parameters may ask for.
 		#[pallet::constant]
 		type MaxTaskDuration: Get<BlockNumberFor<Self>>;
-
-		/// The most unbonding chunks a node may have at once.
-		#[pallet::constant]
-		type MaxUnbondingChunks: Get<u32>;
-
-		/// How many recent outcomes each node's history keeps.
-		#[pallet::constant]
-		type MaxHistory: Get<u32>;
 
 		/// The most proposals that may wait for a task at once; beyond it, new proposals are
 		/// refused.
@@ -272,32 +189,14 @@ pub mod pallet {
 		/// Weights of this pallet's calls and hooks, from its benchmarks.
 		type WeightInfo: WeightInfo;
 
-		/// Makes keys and a model for the benchmarks.
+		/// Makes nodes and a model for the benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: benchmarking::BenchmarkHelper<Self::InferenceKey>;
+		type BenchmarkHelper: benchmarking::BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// The network's parameters.
 	#[pallet::storage]
 	pub type Params<T: Config> = StorageValue<_, ParametersOf<T>, ValueQuery, T::DefaultParameters>;
-
-	/// Registered nodes, by operator account.
-	#[pallet::storage]
-	pub type Nodes<T: Config> = CountedStorageMap<_, Blake2_128Concat, T::AccountId, NodeOf<T>>;
-
-	/// The operator of each node key's account: who a commit or reveal comes from.
-	#[pallet::storage]
-	pub type KeyOwner<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId>;
-
-	/// Nodes eligible for committees, with their draw weight (stake × reputation).
-	#[pallet::storage]
-	pub type Candidates<T: Config> =
-		StorageValue<_, BoundedVec<(T::AccountId, BalanceOf<T>), T::MaxNodes>, ValueQuery>;
-
-	/// Each node's recent outcomes, oldest first.
-	#[pallet::storage]
-	pub type History<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, HistoryOf<T>, ValueQuery>;
 
 	/// The id the next task gets.
 	#[pallet::storage]
@@ -350,19 +249,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Queued<T> = StorageMap<_, Twox64Concat, ProposalId, u32>;
 
-	/// The standing of operators whose node left with a reputation below a newcomer's (or after
-	/// an exclusion): registering again resumes it.
-	#[pallet::storage]
-	pub type FormerNodes<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, Standing<BlockNumberFor<T>>>;
-
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
 		/// The parameters; the runtime's defaults if omitted.
 		pub parameters: Option<ParametersOf<T>>,
-		/// Nodes registered at genesis: operator, stake, key.
-		pub nodes: Vec<(T::AccountId, BalanceOf<T>, T::InferenceKey)>,
 	}
 
 	#[pallet::genesis_build]
@@ -375,54 +266,12 @@ pub mod pallet {
 				}
 				Params::<T>::put(params);
 			}
-			for (operator, stake, key) in &self.nodes {
-				if let Err(e) = Pallet::<T>::do_register(operator, *stake, key.clone()) {
-					panic!("genesis inference node cannot register: {e:?}");
-				}
-			}
 		}
 	}
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// A node registered (or registered again after exclusion).
-		NodeRegistered {
-			/// The operator.
-			node: T::AccountId,
-			/// The key its offchain worker signs with.
-			key: T::InferenceKey,
-			/// Its stake.
-			stake: BalanceOf<T>,
-		},
-		/// A node added stake.
-		StakeAdded {
-			/// The operator.
-			node: T::AccountId,
-			/// The amount added.
-			amount: BalanceOf<T>,
-		},
-		/// A node started unbonding stake.
-		Unbonded {
-			/// The operator.
-			node: T::AccountId,
-			/// The amount.
-			amount: BalanceOf<T>,
-			/// When it can be withdrawn.
-			unlocks_at: BlockNumberFor<T>,
-		},
-		/// A node withdrew unbonded stake.
-		Withdrawn {
-			/// The operator.
-			node: T::AccountId,
-			/// The amount released.
-			amount: BalanceOf<T>,
-		},
-		/// A node withdrew its last stake; its record and key binding are gone.
-		NodeRemoved {
-			/// The operator.
-			node: T::AccountId,
-		},
 		/// A task opened and drew its committee.
 		TaskOpened {
 			/// The task.
@@ -490,23 +339,6 @@ pub mod pallet {
 			/// The proposal.
 			proposal: ProposalId,
 		},
-		/// A member was slashed for not answering while the committee did, or for an answer
-		/// that disagreed with the consensus.
-		NodeSlashed {
-			/// The operator.
-			node: T::AccountId,
-			/// The task it missed or answered wrongly.
-			task: TaskId,
-			/// The amount slashed.
-			amount: BalanceOf<T>,
-		},
-		/// A node's reputation fell below the minimum: it leaves the committees.
-		NodeExcluded {
-			/// The operator.
-			node: T::AccountId,
-			/// Its reputation.
-			reputation: Perbill,
-		},
 		/// Governance changed the parameters.
 		ParametersSet {
 			/// The new parameters.
@@ -539,28 +371,8 @@ pub mod pallet {
 
 	#[pallet::error]
 	pub enum Error<T> {
-		/// The stake is below `min_node_stake`, or unbonding would leave less than it.
-		StakeTooLow,
-		/// The account cannot hold that much.
-		InsufficientBalance,
-		/// The operator already runs a node.
-		AlreadyRegistered,
-		/// The key is bound to another node.
-		KeyInUse,
-		/// As many nodes are registered as the pallet allows.
-		TooManyNodes,
-		/// The account runs no node.
-		NotRegistered,
 		/// The signer is not the key of any node.
 		NotInferenceNode,
-		/// The amount is zero.
-		ZeroAmount,
-		/// The node has less stake than that to unbond.
-		NotEnoughStake,
-		/// The node has as many unbonding chunks as allowed; withdraw first.
-		TooManyUnbondingChunks,
-		/// No unbonding chunk has unlocked yet.
-		NothingToWithdraw,
 		/// No open task has this id.
 		UnknownTask,
 		/// The node is not on this task's committee.
@@ -585,20 +397,10 @@ pub mod pallet {
 		InvalidWindow,
 		/// `consensus_threshold` must be above one half.
 		InvalidThreshold,
-		/// `min_reputation` must be below `initial_reputation`, and `reputation_step` positive.
-		InvalidReputation,
-		/// `min_node_stake` must be positive.
-		InvalidMinStake,
-		/// `unbonding_period` must outlast a task.
-		InvalidUnbondingPeriod,
 		/// Task ids are exhausted.
 		TaskIdOverflow,
-		/// `min_participation` and `offence_window` must be positive.
+		/// `min_participation` must be positive.
 		InvalidParticipation,
-		/// The node was excluded less than `rejoin_cooldown` blocks ago.
-		RejoinTooEarly,
-		/// The proof is not the key's signature over (operator, genesis hash).
-		InvalidProof,
 		/// As many proposals wait for a task as the backlog holds; try again later.
 		BacklogFull,
 	}
@@ -609,9 +411,6 @@ pub mod pallet {
 				InvalidParameter::CommitteeSize => Error::InvalidCommitteeSize,
 				InvalidParameter::Window => Error::InvalidWindow,
 				InvalidParameter::Threshold => Error::InvalidThreshold,
-				InvalidParameter::Reputation => Error::InvalidReputation,
-				InvalidParameter::MinStake => Error::InvalidMinStake,
-				InvalidParameter::UnbondingPeriod => Error::InvalidUnbondingPeriod,
 				InvalidParameter::Participation => Error::InvalidParticipation,
 			}
 		}
@@ -644,7 +443,6 @@ pub mod pallet {
 			);
 			assert!(T::MaxCommitteeSize::get() > 0, "MaxCommitteeSize must allow a member");
 			assert!(T::MaxTasksPerBlock::get() > 0, "MaxTasksPerBlock must allow a task");
-			assert!(T::MaxUnbondingChunks::get() > 0, "MaxUnbondingChunks must allow a chunk");
 			assert!(
 				T::DefaultParameters::get()
 					.check(T::MaxCommitteeSize::get(), T::MaxTaskDuration::get())
@@ -661,135 +459,6 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Register an inference node.
-		///
-		/// The origin must be _Signed_ by the operator, who holds `stake` (at least
-		/// `min_node_stake`) and binds `key`, an sr25519 key of type `infr` that the node's
-		/// offchain worker signs commits and reveals with.
-		///
-		/// - `proof`: the key's proof of possession over [`Pallet::possession_statement`],
-		///   SCALE(operator, genesis hash): for sr25519 a signature of `"POP_" ‖ statement`, as
-		///   `author_rotateKeysWithOwner` makes it. Nobody can bind a key they do not hold.
-		///
-		/// A node excluded for low reputation registers again with this call, no earlier than
-		/// `rejoin_cooldown` blocks after its exclusion: its reputation comes back to
-		/// `min_reputation`, not to `initial_reputation`, and `stake` is added to what it holds.
-		/// An operator whose node left with a low reputation resumes it.
-		///
-		/// Emits `NodeRegistered`. Weight: O(1).
-		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register_node())]
-		pub fn register_node(
-			origin: OriginFor<T>,
-			#[pallet::compact] stake: BalanceOf<T>,
-			key: T::InferenceKey,
-			proof: ProofOf<T>,
-		) -> DispatchResult {
-			let operator = ensure_signed(origin)?;
-			ensure!(
-				key.verify_proof_of_possession(&Self::possession_statement(&operator), &proof),
-				Error::<T>::InvalidProof
-			);
-			Self::do_register(&operator, stake, key)
-		}
-
-		/// Add `amount` to the caller's node stake.
-		///
-		/// The origin must be _Signed_ by a node's operator. Emits `StakeAdded`.
-		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::add_stake())]
-		pub fn add_stake(
-			origin: OriginFor<T>,
-			#[pallet::compact] amount: BalanceOf<T>,
-		) -> DispatchResult {
-			let operator = ensure_signed(origin)?;
-			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-			let mut node = Nodes::<T>::get(&operator).ok_or(Error::<T>::NotRegistered)?;
-			T::Currency::hold(&HoldReason::NodeStake.into(), &operator, amount)
-				.map_err(|_| Error::<T>::InsufficientBalance)?;
-			node.stake.saturating_accrue(amount);
-			if node.status == NodeStatus::Leaving {
-				node.status = NodeStatus::Active;
-			}
-			Self::store_node(&operator, &node);
-			Self::deposit_event(Event::StakeAdded { node: operator, amount });
-			Ok(())
-		}
-
-		/// Start unbonding `amount` of the caller's node stake.
-		///
-		/// The origin must be _Signed_ by a node's operator. The amount stays held, and
-		/// slashable, for `unbonding_period` blocks; then `withdraw_unbonded` releases it. What
-		/// stays bonded must be zero (the node leaves the committees) or at least
-		/// `min_node_stake`.
-		///
-		/// Emits `Unbonded`.
-		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::unbond())]
-		pub fn unbond(
-			origin: OriginFor<T>,
-			#[pallet::compact] amount: BalanceOf<T>,
-		) -> DispatchResult {
-			let operator = ensure_signed(origin)?;
-			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-			let mut node = Nodes::<T>::get(&operator).ok_or(Error::<T>::NotRegistered)?;
-			ensure!(amount <= node.stake, Error::<T>::NotEnoughStake);
-			let params = Params::<T>::get();
-			let remaining = node.stake.saturating_sub(amount);
-			ensure!(
-				remaining.is_zero() || remaining >= params.min_node_stake,
-				Error::<T>::StakeTooLow
-			);
-			let unlocks_at =
-				frame_system::Pallet::<T>::block_number().saturating_add(params.unbonding_period);
-			node.unbonding
-				.try_push(UnbondingChunk { amount, unlocks_at })
-				.map_err(|_| Error::<T>::TooManyUnbondingChunks)?;
-			node.stake = remaining;
-			if remaining.is_zero() && node.status == NodeStatus::Active {
-				node.status = NodeStatus::Leaving;
-			}
-			Self::store_node(&operator, &node);
-			Self::deposit_event(Event::Unbonded { node: operator, amount, unlocks_at });
-			Ok(())
-		}
-
-		/// Release the caller's unbonding chunks that have unlocked.
-		///
-		/// The origin must be _Signed_ by a node's operator. When nothing is bonded or unbonding
-		/// afterwards, the node's record and key binding are removed.
-		///
-		/// Emits `Withdrawn`, and `NodeRemoved` when the node is gone.
-		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
-		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
-			let operator = ensure_signed(origin)?;
-			let mut node = Nodes::<T>::get(&operator).ok_or(Error::<T>::NotRegistered)?;
-			let now = frame_system::Pallet::<T>::block_number();
-			let mut amount = BalanceOf::<T>::zero();
-			node.unbonding.retain(|chunk| {
-				let unlocked = chunk.unlocks_at <= now;
-				if unlocked {
-					amount.saturating_accrue(chunk.amount);
-				}
-				!unlocked
-			});
-			ensure!(!amount.is_zero(), Error::<T>::NothingToWithdraw);
-			let released = T::Currency::release(
-				&HoldReason::NodeStake.into(),
-				&operator,
-				amount,
-				Precision::BestEffort,
-			)?;
-			Self::deposit_event(Event::Withdrawn { node: operator.clone(), amount: released });
-			if node.stake.is_zero() && node.unbonding.is_empty() {
-				Self::remove_node(&operator, &node);
-			} else {
-				Self::store_node(&operator, &node);
-			}
-			Ok(())
-		}
-
 		/// Commit to an answer for `task`.
 		///
 		/// The origin must be _Signed_ by the `infr` key of a member of the task's committee,
@@ -800,7 +469,7 @@ pub mod pallet {
 		/// ([`CheckCommitteeSeat`]).
 		///
 		/// Emits `Committed`. Weight: O(1).
-		#[pallet::call_index(4)]
+		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::commit())]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, task: &TaskId, _commitment: &H256| -> bool {
 			ensure_signed(origin.clone())
@@ -832,7 +501,7 @@ pub mod pallet {
 		/// gives it priority ([`CheckCommitteeSeat`]).
 		///
 		/// Emits `Revealed`. Weight: O(1).
-		#[pallet::call_index(5)]
+		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::reveal())]
 		#[pallet::feeless_if(
 			|origin: &OriginFor<T>, task: &TaskId, result: &InferenceResult, salt: &Salt| -> bool {
@@ -865,25 +534,20 @@ pub mod pallet {
 		/// Set the inference network's parameters.
 		///
 		/// The origin must be `GovernanceOrigin`. The parameters must pass
-		/// [`Parameters::check`]. They apply to tasks opened from now on, and to stake and
-		/// reputation from now on; open tasks keep their windows. Eligibility for committees
-		/// is recomputed under the new `min_node_stake`: O(N) in the registered nodes.
+		/// [`Parameters::check`]. They apply to tasks opened from now on; open tasks keep
+		/// their windows and committees.
 		///
-		/// Emits `ParametersSet`.
-		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::set_parameters(T::MaxNodes::get()))]
-		pub fn set_parameters(
-			origin: OriginFor<T>,
-			parameters: ParametersOf<T>,
-		) -> DispatchResultWithPostInfo {
+		/// Emits `ParametersSet`. Weight: O(1).
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::set_parameters())]
+		pub fn set_parameters(origin: OriginFor<T>, parameters: ParametersOf<T>) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			parameters
 				.check(T::MaxCommitteeSize::get(), T::MaxTaskDuration::get())
 				.map_err(Error::<T>::from)?;
 			Params::<T>::put(&parameters);
-			let nodes = Self::rebuild_candidates(parameters.min_node_stake);
 			Self::deposit_event(Event::ParametersSet { parameters });
-			Ok(Some(T::WeightInfo::set_parameters(nodes)).into())
+			Ok(())
 		}
 	}
 }
@@ -894,7 +558,7 @@ impl<T: Config> Pallet<T> {
 		signer: &T::AccountId,
 		task: TaskId,
 	) -> Result<(T::AccountId, TaskOf<T>), Error<T>> {
-		let node = KeyOwner::<T>::get(signer).ok_or(Error::<T>::NotInferenceNode)?;
+		let node = T::Nodes::node_of_key(signer).ok_or(Error::<T>::NotInferenceNode)?;
 		let record = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
 		ensure!(record.member(&node).is_some(), Error::<T>::NotCommitteeMember);
 		ensure!(!Commitments::<T>::contains_key(task, &node), Error::<T>::AlreadyCommitted);
@@ -911,7 +575,7 @@ impl<T: Config> Pallet<T> {
 		result: &InferenceResult,
 		salt: &Salt,
 	) -> Result<(T::AccountId, TaskOf<T>), Error<T>> {
-		let node = KeyOwner::<T>::get(signer).ok_or(Error::<T>::NotInferenceNode)?;
+		let node = T::Nodes::node_of_key(signer).ok_or(Error::<T>::NotInferenceNode)?;
 		let record = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
 		ensure!(record.member(&node).is_some(), Error::<T>::NotCommitteeMember);
 		let committed = Commitments::<T>::get(task, &node).ok_or(Error::<T>::NotCommitted)?;
@@ -922,150 +586,6 @@ impl<T: Config> Pallet<T> {
 		ensure!(result.is_well_formed(T::LabelCount::get()), Error::<T>::InvalidResult);
 		ensure!(commitment(result, salt, &node) == committed, Error::<T>::RevealMismatch);
 		Ok((node, record))
-	}
-
-	/// What an operator's `infr` key signs to prove that the operator holds it: SCALE(operator,
-	/// genesis hash), so that a proof made for one operator or one chain is worthless for any
-	/// other.
-	pub fn possession_statement(operator: &T::AccountId) -> Vec<u8> {
-		let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
-		(operator, genesis).encode()
-	}
-
-	/// Registers `operator`'s node with `stake` and `key`, or registers an excluded node again,
-	/// without a proof of possession: for genesis and benchmarks. [`Pallet::register_node`]
-	/// checks the key's proof, then comes here.
-	pub fn do_register(
-		operator: &T::AccountId,
-		stake: BalanceOf<T>,
-		key: T::InferenceKey,
-	) -> DispatchResult {
-		let params = Params::<T>::get();
-		let now = frame_system::Pallet::<T>::block_number();
-		let existing = Nodes::<T>::get(operator);
-		let standing = match &existing {
-			Some(node) => {
-				ensure!(node.status == NodeStatus::Excluded, Error::<T>::AlreadyRegistered);
-				Some(Standing { reputation: node.reputation, excluded_at: node.excluded_at })
-			},
-			None => {
-				ensure!(Nodes::<T>::count() < T::MaxNodes::get(), Error::<T>::TooManyNodes);
-				FormerNodes::<T>::get(operator)
-			},
-		};
-		if let Some(at) = standing.and_then(|s| s.excluded_at) {
-			ensure!(now >= at.saturating_add(params.rejoin_cooldown), Error::<T>::RejoinTooEarly);
-		}
-		// A node never comes back above where it left, nor below the floor that lets it serve.
-		let reputation =
-			standing.map_or(params.initial_reputation, |s| s.reputation.max(params.min_reputation));
-		let bonded = existing.as_ref().map_or_else(Zero::zero, |n| n.stake);
-		ensure!(bonded.saturating_add(stake) >= params.min_node_stake, Error::<T>::StakeTooLow);
-		let key_account = T::KeyAccount::convert(key.clone());
-		if let Some(owner) = KeyOwner::<T>::get(&key_account) {
-			ensure!(owner == *operator, Error::<T>::KeyInUse);
-		}
-		if !stake.is_zero() {
-			T::Currency::hold(&HoldReason::NodeStake.into(), operator, stake)
-				.map_err(|_| Error::<T>::InsufficientBalance)?;
-		}
-
-		let mut node = existing.unwrap_or_else(|| Node {
-			key: key.clone(),
-			key_account: key_account.clone(),
-			stake: Zero::zero(),
-			unbonding: BoundedVec::new(),
-			reputation: params.initial_reputation,
-			status: NodeStatus::Active,
-			registered_at: Zero::zero(),
-			stats: NodeStats::default(),
-			offence_at: None,
-			excluded_at: standing.and_then(|s| s.excluded_at),
-		});
-		if node.key_account != key_account {
-			KeyOwner::<T>::remove(&node.key_account);
-		}
-		node.key = key.clone();
-		node.key_account = key_account.clone();
-		node.stake.saturating_accrue(stake);
-		node.reputation = reputation;
-		node.status = NodeStatus::Active;
-		node.registered_at = now;
-		KeyOwner::<T>::insert(&key_account, operator);
-		FormerNodes::<T>::remove(operator);
-		Self::store_node(operator, &node);
-		Self::deposit_event(Event::NodeRegistered {
-			node: operator.clone(),
-			key,
-			stake: node.stake,
-		});
-		Ok(())
-	}
-
-	/// The weight a node draws committee seats with: reputation × stake, zero unless active with
-	/// at least `min_node_stake`.
-	fn draw_weight(node: &NodeOf<T>, min_stake: BalanceOf<T>) -> BalanceOf<T> {
-		if node.status == NodeStatus::Active && node.stake >= min_stake {
-			node.reputation.mul_floor(node.stake)
-		} else {
-			Zero::zero()
-		}
-	}
-
-	/// Stores `node` and brings its entry in [`Candidates`] up to date.
-	fn store_node(operator: &T::AccountId, node: &NodeOf<T>) {
-		let weight = Self::draw_weight(node, Params::<T>::get().min_node_stake);
-		Candidates::<T>::mutate(|candidates| {
-			let position = candidates.iter().position(|(who, _)| who == operator);
-			match (position, weight.is_zero()) {
-				(Some(i), true) => {
-					candidates.remove(i);
-				},
-				(Some(i), false) => {
-					if let Some(entry) = candidates.get_mut(i) {
-						entry.1 = weight;
-					}
-				},
-				// At most `MaxNodes` nodes exist, so there is room.
-				(None, false) => {
-					let _ = candidates.try_push((operator.clone(), weight));
-				},
-				(None, true) => {},
-			}
-		});
-		Nodes::<T>::insert(operator, node);
-	}
-
-	/// Recomputes [`Candidates`] from every node under `min_stake`; how many nodes there are.
-	fn rebuild_candidates(min_stake: BalanceOf<T>) -> u32 {
-		let mut nodes = 0u32;
-		let mut candidates = BoundedVec::<_, T::MaxNodes>::new();
-		for (operator, node) in Nodes::<T>::iter() {
-			nodes.saturating_inc();
-			let weight = Self::draw_weight(&node, min_stake);
-			if !weight.is_zero() {
-				// At most `MaxNodes` nodes exist.
-				let _ = candidates.try_push((operator, weight));
-			}
-		}
-		Candidates::<T>::put(candidates);
-		nodes
-	}
-
-	/// Removes a node that holds nothing any more, remembering its standing if a newcomer's
-	/// would be better.
-	fn remove_node(operator: &T::AccountId, node: &NodeOf<T>) {
-		if node.reputation < Params::<T>::get().initial_reputation || node.excluded_at.is_some() {
-			FormerNodes::<T>::insert(
-				operator,
-				Standing { reputation: node.reputation, excluded_at: node.excluded_at },
-			);
-		}
-		Candidates::<T>::mutate(|c| c.retain(|(who, _)| who != operator));
-		KeyOwner::<T>::remove(&node.key_account);
-		History::<T>::remove(operator);
-		Nodes::<T>::remove(operator);
-		Self::deposit_event(Event::NodeRemoved { node: operator.clone() });
 	}
 
 	/// The block a task whose reveal window ends at `reveal_end` is judged in: the first block
@@ -1110,14 +630,10 @@ impl<T: Config> Pallet<T> {
 			return Ok(Err(Some(Unavailable::NoActiveModel)));
 		};
 		let params = Params::<T>::get();
-		let candidates = Candidates::<T>::get();
-		let weights: Vec<u128> =
-			candidates.iter().map(|(_, w)| (*w).unique_saturated_into()).collect();
-
 		let task = NextTaskId::<T>::get();
 		let next_task = task.checked_add(1).ok_or(Error::<T>::TaskIdOverflow)?;
 		let (seed, _) = T::Randomness::random(&(b"daollm/committee", task).encode());
-		let drawn = consensus::draw_committee(&weights, params.committee_size, &seed);
+		let drawn = T::Nodes::draw(&seed, params.committee_size);
 		if drawn.is_empty() {
 			return Ok(Err(Some(Unavailable::NoNodes)));
 		}
@@ -1130,11 +646,9 @@ impl<T: Config> Pallet<T> {
 		};
 
 		let mut committee = BoundedVec::<_, T::MaxCommitteeSize>::new();
-		for index in drawn.iter() {
-			let Some((node, _)) = candidates.get(*index) else { continue };
-			let stake = Nodes::<T>::get(node).map_or_else(Zero::zero, |n| n.stake);
+		for (node, stake) in drawn {
 			// `committee_size` is at most `MaxCommitteeSize`.
-			let _ = committee.try_push(Seat { node: node.clone(), stake });
+			let _ = committee.try_push(Seat { node, stake });
 		}
 		let members: Vec<T::AccountId> = committee.iter().map(|m| m.node.clone()).collect();
 		let size = committee.len() as u32;
@@ -1278,7 +792,14 @@ impl<T: Config> Pallet<T> {
 				},
 				(Some(_), Verdict::Consensus { .. }) => MemberOutcome::Disagreed,
 			};
-			Self::score_member(task, &member.node, outcome, &params, now);
+			if outcome == MemberOutcome::Agreed {
+				T::RewardPoints::reward(
+					&member.node,
+					Contribution::Inference,
+					params.inference_points,
+				);
+			}
+			T::Nodes::record(&member.node, Work::Task(task), outcome);
 		}
 
 		let outcome = match verdict {
@@ -1328,108 +849,6 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::finalize_task(size).saturating_add(analysed)
 	}
 
-	/// Applies one member's outcome: reputation, stats, points, slash, exclusion, history.
-	fn score_member(
-		task: TaskId,
-		operator: &T::AccountId,
-		outcome: MemberOutcome,
-		params: &ParametersOf<T>,
-		now: BlockNumberFor<T>,
-	) {
-		// A node that withdrew everything since it was drawn has nothing left to judge, and no
-		// history to keep.
-		let Some(mut node) = Nodes::<T>::get(operator) else { return };
-		History::<T>::mutate(operator, |history| {
-			if history.is_full() {
-				history.remove(0);
-			}
-			let _ = history.try_push(HistoryEntry { task, outcome, at: now });
-		});
-		node.stats.tasks.saturating_inc();
-		let step = params.reputation_step;
-		match outcome {
-			MemberOutcome::Agreed => {
-				node.stats.agreed.saturating_inc();
-				node.reputation =
-					node.reputation.saturating_add(step * node.reputation.left_from_one());
-				T::RewardPoints::reward(operator, Contribution::Inference, params.inference_points);
-			},
-			MemberOutcome::Disagreed => {
-				node.stats.disagreed.saturating_inc();
-				node.reputation = node.reputation.saturating_sub(step * node.reputation);
-				Self::punish(task, operator, &mut node, params.disagreement_slash, params, now);
-			},
-			MemberOutcome::Missed => {
-				node.stats.missed.saturating_inc();
-				node.reputation = node.reputation.saturating_sub(step * node.reputation);
-				Self::punish(task, operator, &mut node, params.slash_fraction, params, now);
-			},
-			MemberOutcome::Inconclusive => {},
-		}
-		if node.status == NodeStatus::Active && node.reputation < params.min_reputation {
-			node.status = NodeStatus::Excluded;
-			node.excluded_at = Some(now);
-			Self::deposit_event(Event::NodeExcluded {
-				node: operator.clone(),
-				reputation: node.reputation,
-			});
-		}
-		Self::store_node(operator, &node);
-	}
-
-	/// Slashes `fraction` of what `node` holds for an offence in `task`, unless it was slashed
-	/// less than `offence_window` blocks ago: every seat of one outage is one offence.
-	fn punish(
-		task: TaskId,
-		operator: &T::AccountId,
-		node: &mut NodeOf<T>,
-		fraction: Perbill,
-		params: &ParametersOf<T>,
-		now: BlockNumberFor<T>,
-	) {
-		if node.offence_at.is_some_and(|at| now < at.saturating_add(params.offence_window)) {
-			return;
-		}
-		let amount = Self::slash(operator, node, fraction);
-		if amount.is_zero() {
-			return;
-		}
-		node.offence_at = Some(now);
-		node.stats.slashed.saturating_accrue(amount);
-		Self::deposit_event(Event::NodeSlashed { node: operator.clone(), task, amount });
-	}
-
-	/// Slashes `fraction` of everything `node` holds, bonded stake first, then the newest
-	/// unbonding chunks; returns the amount slashed.
-	fn slash(operator: &T::AccountId, node: &mut NodeOf<T>, fraction: Perbill) -> BalanceOf<T> {
-		let due = fraction.mul_floor(node.total_held());
-		if due.is_zero() {
-			return due;
-		}
-		let (credit, _missing) = <T::Currency as fungible::BalancedHold<_>>::slash(
-			&HoldReason::NodeStake.into(),
-			operator,
-			due,
-		);
-		let slashed = credit.peek();
-		T::Slash::on_unbalanced(credit);
-
-		let mut left = slashed;
-		let from_stake = left.min(node.stake);
-		node.stake.saturating_reduce(from_stake);
-		left.saturating_reduce(from_stake);
-		for chunk in node.unbonding.iter_mut().rev() {
-			let from_chunk = left.min(chunk.amount);
-			chunk.amount.saturating_reduce(from_chunk);
-			left.saturating_reduce(from_chunk);
-		}
-		node.unbonding.retain(|c| !c.amount.is_zero());
-		if node.stake.is_zero() && node.status == NodeStatus::Active {
-			node.status = NodeStatus::Leaving;
-		}
-		slashed
-	}
-
 	/// Cancels the open task of `proposal`, or takes it out of the backlog; whether there was
 	/// either.
 	fn cancel(proposal: ProposalId) -> bool {
@@ -1475,76 +894,11 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// Node `operator` with its recent history.
-	pub fn node_details(
-		operator: T::AccountId,
-	) -> Option<NodeDetails<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
-		Nodes::<T>::get(&operator).map(|node| Self::details(operator, node))
-	}
-
-	fn details(
-		operator: T::AccountId,
-		node: NodeOf<T>,
-	) -> NodeDetails<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> {
-		NodeDetails {
-			history: History::<T>::get(&operator).into_inner(),
-			operator,
-			key_account: node.key_account,
-			stake: node.stake,
-			unbonding: node.unbonding.into_inner(),
-			reputation: node.reputation,
-			status: node.status,
-			registered_at: node.registered_at,
-			stats: node.stats,
-		}
-	}
-
-	/// Up to `limit` nodes by reputation, then stake, highest first. O(N log N) in the
-	/// registered nodes (at most `MaxNodes`): for clients, not for extrinsics.
-	pub fn leaderboard(
-		limit: u32,
-	) -> Vec<NodeDetails<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
-		let mut nodes: Vec<(T::AccountId, NodeOf<T>)> = Nodes::<T>::iter().collect();
-		nodes.sort_by(|(_, a), (_, b)| {
-			b.reputation.cmp(&a.reputation).then_with(|| b.stake.cmp(&a.stake))
-		});
-		nodes
-			.into_iter()
-			.take(limit as usize)
-			.map(|(operator, node)| Self::details(operator, node))
-			.collect()
-	}
-
 	/// The pallet's invariants:
-	/// - each node holds exactly its stake plus its unbonding chunks; the counter matches;
-	/// - key bindings and nodes correspond one to one;
-	/// - candidates are exactly the eligible nodes, with their current draw weight;
 	/// - every open task has a committee, is due in exactly one block not yet past, and its
 	///   commit and reveal counts match storage.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state(now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
-		use frame_support::traits::fungible::InspectHold;
-		let params = Params::<T>::get();
-		let candidates = Candidates::<T>::get();
-		let mut count = 0u32;
-		for (operator, node) in Nodes::<T>::iter() {
-			count += 1;
-			let held = T::Currency::balance_on_hold(&HoldReason::NodeStake.into(), &operator);
-			ensure!(held == node.total_held(), "a node's hold differs from its stake");
-			ensure!(
-				KeyOwner::<T>::get(&node.key_account).as_ref() == Some(&operator),
-				"a node's key is not bound to it"
-			);
-			let weight = Self::draw_weight(&node, params.min_node_stake);
-			let listed = candidates.iter().find(|(who, _)| *who == operator);
-			match listed {
-				Some((_, w)) => ensure!(*w == weight && !w.is_zero(), "a candidate weight is off"),
-				None => ensure!(weight.is_zero(), "an eligible node is not a candidate"),
-			}
-		}
-		ensure!(count == Nodes::<T>::count(), "Nodes counter is off");
-		ensure!(KeyOwner::<T>::iter().count() as u32 == count, "a key binding has no node");
-
 		let mut open = 0u32;
 		for (id, task) in Tasks::<T>::iter() {
 			open += 1;
@@ -1593,37 +947,13 @@ impl<T: Config> Pallet<T> {
 			Queued::<T>::iter().count() as u32 == waiting,
 			"an index entry has no backlog entry"
 		);
-		ensure!(
-			Nodes::<T>::iter_keys().all(|n| !FormerNodes::<T>::contains_key(n)),
-			"a registered node is also a former node"
-		);
 		Ok(())
-	}
-}
-
-impl<T: Config> ComputeNodes<T::AccountId, BalanceOf<T>> for Pallet<T> {
-	fn draw(seed: &H256, count: u32) -> Vec<(T::AccountId, BalanceOf<T>)> {
-		let candidates = Candidates::<T>::get();
-		let weights: Vec<u128> =
-			candidates.iter().map(|(_, w)| (*w).unique_saturated_into()).collect();
-		consensus::draw_committee(&weights, count, seed)
-			.into_iter()
-			.filter_map(|index| candidates.get(index))
-			.map(|(node, _)| {
-				let stake = Nodes::<T>::get(node).map_or_else(Zero::zero, |n| n.stake);
-				(node.clone(), stake)
-			})
-			.collect()
-	}
-
-	fn node_of_key(key: &T::AccountId) -> Option<T::AccountId> {
-		KeyOwner::<T>::get(key)
 	}
 }
 
 impl<T: Config> InferenceTasks for Pallet<T> {
 	fn open_task(proposal: ProposalId, content_hash: H256) -> Result<Weight, DispatchError> {
-		let nodes = Candidates::<T>::decode_len().unwrap_or(0) as u32;
+		let nodes = T::Nodes::candidates();
 		// First come, first served: while proposals wait, new ones wait behind them.
 		if Self::backlog_len() > 0 {
 			Self::enqueue(proposal, content_hash)?;
@@ -1643,7 +973,7 @@ impl<T: Config> InferenceTasks for Pallet<T> {
 	}
 
 	fn open_task_weight() -> Weight {
-		T::WeightInfo::open_task(T::MaxNodes::get(), T::MaxCommitteeSize::get())
+		T::WeightInfo::open_task(T::Nodes::max_candidates(), T::MaxCommitteeSize::get())
 	}
 
 	fn cancel_task(proposal: ProposalId) -> Weight {

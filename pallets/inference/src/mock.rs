@@ -1,8 +1,9 @@
-//! The smallest runtime that exercises the pallet: System, Balances and Inference, with
-//! recording stand-ins for model governance, the proposals pallet and the rewards pallet.
+//! The smallest runtime that exercises the pallet: System, Balances, the compute-node registry
+//! (the real pallet: judgements move real stake and reputation) and Inference, with recording
+//! stand-ins for model governance, the proposals pallet and the rewards pallet.
 
 use crate as pallet_inference;
-use crate::{CreditOf, Parameters};
+use crate::Parameters;
 use daollm_primitives::{
 	traits::{ActiveModel, Contribution, ProposalAnalysed, RewardPoints},
 	LabelIndex, ProposalId,
@@ -15,6 +16,7 @@ use frame_system::offchain::{
 	AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
 };
 use frame_system::EnsureRoot;
+use pallet_compute_nodes::CreditOf;
 use sp_core::H256;
 use sp_runtime::{
 	testing::{TestSignature, TestXt, UintAuthorityId},
@@ -83,6 +85,8 @@ mod runtime {
 	#[runtime::pallet_index(1)]
 	pub type Balances = pallet_balances;
 	#[runtime::pallet_index(2)]
+	pub type ComputeNodes = pallet_compute_nodes;
+	#[runtime::pallet_index(3)]
 	pub type Inference = pallet_inference;
 }
 
@@ -112,34 +116,42 @@ parameter_types! {
 	pub static Rewarded: Vec<(AccountId, Contribution, u32)> = vec![];
 	/// Stake slashed (and burnt) so far.
 	pub static Slashed: Balance = 0;
-	pub DefaultParameters: Parameters<Balance, u64> = default_parameters();
+	pub DefaultParameters: Parameters<u64> = default_parameters();
+	pub DefaultNodeParameters: pallet_compute_nodes::Parameters<Balance, u64> =
+		default_node_parameters();
 }
 
 /// The mock's parameters: committees of three, two-block windows.
-pub fn default_parameters() -> Parameters<Balance, u64> {
+pub fn default_parameters() -> Parameters<u64> {
 	Parameters {
-		min_node_stake: MIN_STAKE,
 		committee_size: 3,
 		commit_window: 2,
 		reveal_window: 2,
 		consensus_threshold: Perbill::from_rational(2u32, 3u32),
-		slash_fraction: Perbill::from_percent(10),
+		inference_points: 5,
+		min_participation: Perbill::from_percent(50),
+	}
+}
+
+/// The registry's parameters: 10 % for a miss, 2 % for a disagreement, 20 % steps.
+pub fn default_node_parameters() -> pallet_compute_nodes::Parameters<Balance, u64> {
+	pallet_compute_nodes::Parameters {
+		min_node_stake: MIN_STAKE,
+		unbonding_period: 20,
 		reputation_step: Perbill::from_percent(20),
 		initial_reputation: Perbill::from_percent(50),
 		min_reputation: Perbill::from_percent(20),
-		unbonding_period: 20,
-		inference_points: 5,
-		min_participation: Perbill::from_percent(50),
+		miss_slash: Perbill::from_percent(10),
 		disagreement_slash: Perbill::from_percent(2),
 		offence_window: OFFENCE_WINDOW,
 		rejoin_cooldown: REJOIN_COOLDOWN,
 	}
 }
 
-/// Operator `who`'s proof that it holds `key`: the test key's signature over the pallet's
+/// Operator `who`'s proof that it holds `key`: the test key's signature over the registry's
 /// statement.
 pub fn proof_of(who: AccountId, key: &UintAuthorityId) -> TestSignature {
-	TestSignature(key.0, Inference::possession_statement(&who))
+	TestSignature(key.0, ComputeNodes::possession_statement(&who))
 }
 
 pub struct MockModel;
@@ -230,25 +242,36 @@ impl Convert<UintAuthorityId, AccountId> for KeyAccount {
 	}
 }
 
-impl pallet_inference::Config for Test {
+impl pallet_compute_nodes::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type InferenceKey = UintAuthorityId;
-	type AuthorityId = TestAuthorityId;
+	type NodeKey = UintAuthorityId;
 	type KeyAccount = KeyAccount;
+	type Slash = BurnSlashes;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type MaxNodes = ConstU32<MAX_NODES>;
+	type MaxUnbondingChunks = ConstU32<3>;
+	type MaxHistory = ConstU32<4>;
+	type MinUnbondingPeriod = sp_core::ConstU64<{ 4 + crate::MAX_DEFERRAL as u64 }>;
+	type DefaultParameters = DefaultNodeParameters;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockBenchmarkHelper;
+}
+
+impl pallet_inference::Config for Test {
+	type Balance = Balance;
+	type Nodes = ComputeNodes;
+	type AuthorityId = TestAuthorityId;
 	type Randomness = MockRandomness;
 	type ActiveModel = MockModel;
 	type OnAnalysed = RecordAnalysed;
 	type RewardPoints = RecordRewards;
-	type Slash = BurnSlashes;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type LabelCount = ConstU8<LABELS>;
-	type MaxNodes = ConstU32<MAX_NODES>;
 	type MaxCommitteeSize = ConstU32<8>;
 	type MaxTasksPerBlock = ConstU32<MAX_TASKS_PER_BLOCK>;
 	type MaxTaskDuration = sp_core::ConstU64<20>;
-	type MaxUnbondingChunks = ConstU32<3>;
-	type MaxHistory = ConstU32<4>;
 	type MaxBacklog = ConstU32<MAX_BACKLOG>;
 	type CommitteePriority = sp_core::ConstU64<COMMITTEE_PRIORITY>;
 	type DefaultParameters = DefaultParameters;
@@ -260,9 +283,18 @@ impl pallet_inference::Config for Test {
 #[cfg(feature = "runtime-benchmarks")]
 pub struct MockBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl crate::benchmarking::BenchmarkHelper<UintAuthorityId> for MockBenchmarkHelper {
+impl pallet_compute_nodes::benchmarking::BenchmarkHelper<UintAuthorityId> for MockBenchmarkHelper {
 	fn key(seed: u32) -> UintAuthorityId {
 		UintAuthorityId(1_000_000 + seed as u64)
+	}
+}
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
+	fn nodes(count: u32) {
+		pallet_compute_nodes::benchmarking::nodes::<Test>(count);
+	}
+	fn signer(node: &AccountId) -> AccountId {
+		pallet_compute_nodes::benchmarking::signer::<Test>(node)
 	}
 	fn activate_model() {
 		Model::set(Some(model()));
@@ -298,7 +330,7 @@ impl ExtBuilder {
 		pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
 			.assimilate_storage(&mut storage)
 			.unwrap();
-		pallet_inference::GenesisConfig::<Test> {
+		pallet_compute_nodes::GenesisConfig::<Test> {
 			parameters: None,
 			nodes: self.nodes.iter().map(|(who, stake)| (*who, *stake, key_of(*who))).collect(),
 		}
@@ -321,6 +353,7 @@ impl ExtBuilder {
 		self.build().execute_with(|| {
 			test();
 			Inference::do_try_state(System::block_number()).expect("invariants hold");
+			ComputeNodes::do_try_state().expect("the registry's invariants hold");
 		});
 	}
 }
@@ -332,5 +365,6 @@ pub fn run_to_block(n: u64) {
 		System::set_block_number(next);
 		Inference::on_initialize(next);
 		Inference::do_try_state(next).expect("invariants hold in every block");
+		ComputeNodes::do_try_state().expect("the registry's invariants hold in every block");
 	}
 }

@@ -18,7 +18,7 @@
 //! Several transactions from one key in one block (this worker's and the training worker's) get
 //! consecutive nonces: see [`daollm_primitives::offchain`].
 
-use crate::{Call, Commitments, Config, KeyOwner, Pallet, Reveals, TaskId, TaskOf, Tasks};
+use crate::{Call, Commitments, Config, Pallet, Reveals, TaskId, TaskOf, Tasks};
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use daollm_inference_interface::{inference, InferenceError};
@@ -26,6 +26,7 @@ use daollm_primitives::{
 	content::offchain_body_key,
 	inference::{commitment, InferenceResult, Salt},
 	offchain::submit_signed,
+	traits::ComputeNodes,
 };
 use frame_support::traits::Get;
 use frame_system::{
@@ -78,14 +79,16 @@ impl<T: Config> Pallet<T> {
 		}
 		let members: Vec<(Account<T>, T::AccountId)> =
 			Signer::<T, T::AuthorityId>::keystore_accounts()
-				.filter_map(|account| KeyOwner::<T>::get(&account.id).map(|node| (account, node)))
+				.filter_map(|account| {
+					T::Nodes::node_of_key(&account.id).map(|node| (account, node))
+				})
 				.collect();
 		if members.is_empty() {
 			// Debug, not info: most full nodes are no inference node, and every block would say so.
 			log::debug!(
 				target: LOG_TARGET,
 				"{tasks} open task(s), but no local `infr` key belongs to a registered node \
-				 (`key insert --key-type infr`, then `inference.registerNode`)"
+				 (`key insert --key-type infr`, then `computeNodes.registerNode`)"
 			);
 			return;
 		}

@@ -1,8 +1,7 @@
 //! Unit tests of every call and error path, the task lifecycle and its economics, and property
 //! tests of consensus on the pallet as a whole.
 
-use crate::{mock::*, *};
-use codec::Encode;
+use crate::{mock::*, Event, *};
 use daollm_primitives::{
 	inference::{commitment, InferenceResult, Salt},
 	traits::{Contribution, InferenceTasks},
@@ -10,7 +9,10 @@ use daollm_primitives::{
 use frame_support::{
 	assert_noop, assert_ok,
 	dispatch::{Pays, PostDispatchInfo},
-	traits::fungible::{Inspect, InspectHold},
+	traits::fungible::InspectHold,
+};
+use pallet_compute_nodes::{
+	Candidates, FormerNodes, History, HistoryEntry, NodeStatus, Nodes, Standing,
 };
 use sp_runtime::{DispatchError, Perbill};
 
@@ -24,8 +26,19 @@ fn events() -> Vec<Event<Test>> {
 		.collect()
 }
 
+/// The registry's events.
+fn node_events() -> Vec<pallet_compute_nodes::Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::ComputeNodes(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
 fn held(who: AccountId) -> Balance {
-	Balances::balance_on_hold(&HoldReason::NodeStake.into(), &who)
+	Balances::balance_on_hold(&pallet_compute_nodes::HoldReason::NodeStake.into(), &who)
 }
 
 /// An answer for `label`, scoring it 9 000 basis points and the rest evenly.
@@ -68,212 +81,11 @@ fn register_node(
 ) -> sp_runtime::DispatchResult {
 	let who = frame_system::ensure_signed(origin.clone()).unwrap_or_default();
 	let proof = proof_of(who, &key);
-	Inference::register_node(origin, stake, key, proof)
+	ComputeNodes::register_node(origin, stake, key, proof)
 }
 
 fn free_of_charge() -> PostDispatchInfo {
 	PostDispatchInfo { actual_weight: None, pays_fee: Pays::No }
-}
-
-mod registration {
-	use super::*;
-
-	#[test]
-	fn a_node_registers_with_stake_and_key() {
-		ExtBuilder::empty().build_and_execute(|| {
-			assert_ok!(register_node(RuntimeOrigin::signed(ALICE), 2_000, key_of(ALICE)));
-			assert_eq!(held(ALICE), 2_000);
-			let node = Nodes::<Test>::get(ALICE).unwrap();
-			assert_eq!(node.stake, 2_000);
-			assert_eq!(node.status, NodeStatus::Active);
-			assert_eq!(node.reputation, Perbill::from_percent(50));
-			assert_eq!(KeyOwner::<Test>::get(signer_of(ALICE)), Some(ALICE));
-			assert_eq!(Candidates::<Test>::get().into_inner(), vec![(ALICE, 1_000)]);
-			assert_eq!(
-				events(),
-				vec![Event::NodeRegistered { node: ALICE, key: key_of(ALICE), stake: 2_000 }]
-			);
-		});
-	}
-
-	#[test]
-	fn registration_errors_change_nothing() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
-			let origin = |who| RuntimeOrigin::signed(who);
-			assert_noop!(
-				register_node(origin(EVE), MIN_STAKE - 1, key_of(EVE)),
-				Error::<Test>::StakeTooLow
-			);
-			assert_noop!(
-				register_node(origin(POOR), MIN_STAKE, key_of(POOR)),
-				Error::<Test>::InsufficientBalance
-			);
-			assert_noop!(
-				register_node(origin(ALICE), MIN_STAKE, key_of(EVE)),
-				Error::<Test>::AlreadyRegistered
-			);
-			assert_noop!(
-				register_node(origin(EVE), MIN_STAKE, key_of(ALICE)),
-				Error::<Test>::KeyInUse
-			);
-			assert_noop!(
-				register_node(RuntimeOrigin::none(), MIN_STAKE, key_of(EVE)),
-				DispatchError::BadOrigin
-			);
-		});
-	}
-
-	/// M-3: binding a key needs the key's proof of possession for this operator and this
-	/// chain. An attacker who saw a victim's key (and even the victim's proof) cannot squat it;
-	/// on e9f7082 it could, and the victim's worker then served the attacker's node.
-	#[test]
-	fn m3_nobody_binds_a_key_they_do_not_hold() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
-			let victims_key = key_of(EVE);
-			let victims_proof = proof_of(EVE, &victims_key);
-			// The victim's own proof names the victim, not the attacker.
-			assert_noop!(
-				Inference::register_node(
-					RuntimeOrigin::signed(FERDIE),
-					MIN_STAKE,
-					victims_key.clone(),
-					victims_proof.clone()
-				),
-				Error::<Test>::InvalidProof
-			);
-			// A statement for the attacker signed by the attacker's own key is no proof either.
-			assert_noop!(
-				Inference::register_node(
-					RuntimeOrigin::signed(FERDIE),
-					MIN_STAKE,
-					victims_key.clone(),
-					proof_of(FERDIE, &key_of(FERDIE))
-				),
-				Error::<Test>::InvalidProof
-			);
-			// A proof made on another chain (another genesis hash) is refused too.
-			let elsewhere = (EVE, H256::repeat_byte(7)).encode();
-			assert_noop!(
-				Inference::register_node(
-					RuntimeOrigin::signed(EVE),
-					MIN_STAKE,
-					victims_key.clone(),
-					sp_runtime::testing::TestSignature(victims_key.0, elsewhere)
-				),
-				Error::<Test>::InvalidProof
-			);
-			assert_ok!(Inference::register_node(
-				RuntimeOrigin::signed(EVE),
-				MIN_STAKE,
-				victims_key,
-				victims_proof
-			));
-			assert_eq!(KeyOwner::<Test>::get(signer_of(EVE)), Some(EVE));
-		});
-	}
-
-	#[test]
-	fn registrations_stop_at_max_nodes() {
-		let nodes = (10..10 + MAX_NODES as u64).map(|who| (who, MIN_STAKE)).collect::<Vec<_>>();
-		let mut ext = ExtBuilder::nodes(vec![]).build();
-		ext.execute_with(|| {
-			for (who, stake) in &nodes {
-				let _ = <Balances as frame_support::traits::fungible::Mutate<_>>::mint_into(
-					who,
-					INITIAL_BALANCE,
-				);
-				assert_ok!(register_node(RuntimeOrigin::signed(*who), *stake, key_of(*who)));
-			}
-			assert_noop!(
-				register_node(RuntimeOrigin::signed(EVE), MIN_STAKE, key_of(EVE)),
-				Error::<Test>::TooManyNodes
-			);
-			Inference::do_try_state(1).unwrap();
-		});
-	}
-
-	#[test]
-	fn stake_is_added() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
-			assert_ok!(Inference::add_stake(RuntimeOrigin::signed(ALICE), 500));
-			assert_eq!(held(ALICE), MIN_STAKE + 500);
-			assert_eq!(Nodes::<Test>::get(ALICE).unwrap().stake, MIN_STAKE + 500);
-			assert_noop!(
-				Inference::add_stake(RuntimeOrigin::signed(ALICE), 0),
-				Error::<Test>::ZeroAmount
-			);
-			assert_noop!(
-				Inference::add_stake(RuntimeOrigin::signed(EVE), 500),
-				Error::<Test>::NotRegistered
-			);
-			assert_noop!(
-				Inference::add_stake(RuntimeOrigin::signed(ALICE), INITIAL_BALANCE),
-				Error::<Test>::InsufficientBalance
-			);
-		});
-	}
-
-	#[test]
-	fn unbonding_keeps_stake_held_until_the_period_ends() {
-		ExtBuilder::nodes(vec![(ALICE, 3_000)]).build_and_execute(|| {
-			assert_ok!(Inference::unbond(RuntimeOrigin::signed(ALICE), 1_000));
-			let node = Nodes::<Test>::get(ALICE).unwrap();
-			assert_eq!(node.stake, 2_000);
-			assert_eq!(
-				node.unbonding.to_vec(),
-				vec![UnbondingChunk { amount: 1_000, unlocks_at: 21 }]
-			);
-			assert_eq!(held(ALICE), 3_000, "unbonding stake stays held");
-			assert_noop!(
-				Inference::withdraw_unbonded(RuntimeOrigin::signed(ALICE)),
-				Error::<Test>::NothingToWithdraw
-			);
-			run_to_block(21);
-			assert_ok!(Inference::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
-			assert_eq!(held(ALICE), 2_000);
-			assert_eq!(Balances::balance(&ALICE), INITIAL_BALANCE - 2_000);
-			assert!(events().contains(&Event::Withdrawn { node: ALICE, amount: 1_000 }));
-		});
-	}
-
-	#[test]
-	fn unbonding_everything_leaves_and_withdrawing_it_removes_the_node() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
-			assert_ok!(Inference::unbond(RuntimeOrigin::signed(ALICE), MIN_STAKE));
-			assert_eq!(Nodes::<Test>::get(ALICE).unwrap().status, NodeStatus::Leaving);
-			assert!(!Candidates::<Test>::get().iter().any(|(who, _)| *who == ALICE));
-			run_to_block(21);
-			assert_ok!(Inference::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
-			assert!(Nodes::<Test>::get(ALICE).is_none());
-			assert!(KeyOwner::<Test>::get(signer_of(ALICE)).is_none());
-			assert_eq!(held(ALICE), 0);
-			assert!(events().contains(&Event::NodeRemoved { node: ALICE }));
-			// The key is free for someone else now.
-			assert_ok!(register_node(RuntimeOrigin::signed(EVE), MIN_STAKE, key_of(ALICE)));
-		});
-	}
-
-	#[test]
-	fn unbonding_errors_change_nothing() {
-		ExtBuilder::nodes(vec![(ALICE, 2_000)]).build_and_execute(|| {
-			let alice = || RuntimeOrigin::signed(ALICE);
-			assert_noop!(Inference::unbond(alice(), 0), Error::<Test>::ZeroAmount);
-			assert_noop!(Inference::unbond(alice(), 2_001), Error::<Test>::NotEnoughStake);
-			assert_noop!(Inference::unbond(alice(), 1_500), Error::<Test>::StakeTooLow);
-			assert_noop!(
-				Inference::unbond(RuntimeOrigin::signed(EVE), 1),
-				Error::<Test>::NotRegistered
-			);
-			assert_noop!(
-				Inference::withdraw_unbonded(RuntimeOrigin::signed(EVE)),
-				Error::<Test>::NotRegistered
-			);
-			for _ in 0..3 {
-				assert_ok!(Inference::unbond(alice(), 100));
-			}
-			assert_noop!(Inference::unbond(alice(), 100), Error::<Test>::TooManyUnbondingChunks);
-		});
-	}
 }
 
 mod tasks {
@@ -629,7 +441,7 @@ mod transaction_pool {
 				.is_feeless(&RuntimeOrigin::signed(signer_of(member))));
 			assert_eq!(validate(members[1], commit_call(members[1], task)), refused, "too late");
 			// Any other call passes untouched.
-			let other = Call::add_stake { amount: 1 };
+			let other = Call::set_parameters { parameters: default_parameters() };
 			assert_eq!(validate(member, other), Ok(0));
 		});
 	}
@@ -682,7 +494,11 @@ mod judgement {
 				assert!(Rewarded::get().contains(&(*m, Contribution::Inference, 5)));
 				assert_eq!(
 					History::<Test>::get(m).into_inner(),
-					vec![HistoryEntry { task, outcome: MemberOutcome::Agreed, at: 2 }]
+					vec![HistoryEntry {
+						work: Work::Task(task),
+						outcome: MemberOutcome::Agreed,
+						at: 2
+					}]
 				);
 			}
 			assert!(events().contains(&Event::TaskFinalized {
@@ -725,18 +541,19 @@ mod judgement {
 				assert_eq!(held(silent), MIN_STAKE - 100);
 				assert_eq!(Slashed::get(), 120);
 				assert_eq!(Balances::total_issuance(), issuance - 120);
-				assert!(events().contains(&Event::NodeSlashed { node: silent, task, amount: 100 }));
-				assert!(events().contains(&Event::NodeSlashed {
-					node: dissenter,
-					task,
-					amount: 20
-				}));
+				let slashed = |node, amount| pallet_compute_nodes::Event::NodeSlashed {
+					node,
+					work: Work::Task(task),
+					amount,
+				};
+				assert!(node_events().contains(&slashed(silent, 100)));
+				assert!(node_events().contains(&slashed(dissenter, 20)));
 				assert!(!Rewarded::get()
 					.iter()
 					.any(|(who, ..)| *who == dissenter || *who == silent));
 				// Below `min_node_stake` after the slash: out of committees until topped up.
 				assert!(!Candidates::<Test>::get().iter().any(|(who, _)| *who == silent));
-				assert_ok!(Inference::add_stake(RuntimeOrigin::signed(silent), 100));
+				assert_ok!(ComputeNodes::add_stake(RuntimeOrigin::signed(silent), 100));
 				assert!(Candidates::<Test>::get().iter().any(|(who, _)| *who == silent));
 			});
 	}
@@ -837,11 +654,14 @@ mod judgement {
 			assert_eq!(node.stats.missed, 5);
 			assert_eq!(History::<Test>::get(ALICE).len(), 4, "history keeps MaxHistory entries");
 			assert!(!Candidates::<Test>::get().iter().any(|(who, _)| *who == ALICE));
-			assert!(events().iter().any(|e| matches!(e, Event::NodeExcluded { node: ALICE, .. })));
+			assert!(node_events().iter().any(|e| matches!(
+				e,
+				pallet_compute_nodes::Event::NodeExcluded { node: ALICE, .. }
+			)));
 
 			assert_noop!(
 				register_node(RuntimeOrigin::signed(ALICE), 0, key_of(ALICE)),
-				Error::<Test>::RejoinTooEarly
+				pallet_compute_nodes::Error::<Test>::RejoinTooEarly
 			);
 			run_to_block(excluded_at + REJOIN_COOLDOWN);
 			let held_before = held(ALICE);
@@ -860,9 +680,9 @@ mod judgement {
 			let excluded_at = exclude_alice();
 			let reputation = Nodes::<Test>::get(ALICE).unwrap().reputation;
 			let stake = Nodes::<Test>::get(ALICE).unwrap().stake;
-			assert_ok!(Inference::unbond(RuntimeOrigin::signed(ALICE), stake));
+			assert_ok!(ComputeNodes::unbond(RuntimeOrigin::signed(ALICE), stake));
 			run_to_block(System::block_number() + 20);
-			assert_ok!(Inference::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+			assert_ok!(ComputeNodes::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
 			assert!(Nodes::<Test>::get(ALICE).is_none());
 			assert_eq!(
 				FormerNodes::<Test>::get(ALICE),
@@ -889,13 +709,19 @@ mod judgement {
 				assert_eq!(Nodes::<Test>::get(ALICE).unwrap().stats.missed, 2);
 				assert_eq!(Slashed::get(), stake / 10);
 				assert_eq!(held(ALICE), stake - stake / 10);
-				let slashes: Vec<_> = events()
+				let slashes: Vec<_> = node_events()
 					.into_iter()
-					.filter(|e| matches!(e, Event::NodeSlashed { node: ALICE, .. }))
+					.filter(|e| {
+						matches!(e, pallet_compute_nodes::Event::NodeSlashed { node: ALICE, .. })
+					})
 					.collect();
 				assert_eq!(
 					slashes,
-					vec![Event::NodeSlashed { node: ALICE, task: first, amount: stake / 10 }]
+					vec![pallet_compute_nodes::Event::NodeSlashed {
+						node: ALICE,
+						work: Work::Task(first),
+						amount: stake / 10
+					}]
 				);
 				// The next window is a new offence.
 				alice_silent(2);
@@ -948,30 +774,6 @@ mod judgement {
 			assert!(Analysed::get().is_empty());
 		});
 	}
-
-	#[test]
-	fn unbonding_stake_is_slashed_too() {
-		ExtBuilder::nodes(vec![(ALICE, 3_000), (BOB, 3_000), (CHARLIE, 3_000)]).build_and_execute(
-			|| {
-				three_node_committees();
-				let task = open(1);
-				assert_ok!(Inference::unbond(RuntimeOrigin::signed(ALICE), 2_000));
-				for m in [BOB, CHARLIE] {
-					assert_ok!(commit(m, task, &answer(0)));
-				}
-				run_to_block(4);
-				for m in [BOB, CHARLIE] {
-					assert_ok!(reveal(m, task, &answer(0)));
-				}
-				run_to_block(6);
-				assert!(Results::<Test>::get(task).is_some());
-				// 10% of the 3 000 held: all from the bonded 1 000 first.
-				let node = Nodes::<Test>::get(ALICE).unwrap();
-				assert_eq!((node.stake, node.total_held()), (700, 2_700));
-				assert_eq!(held(ALICE), 2_700);
-			},
-		);
-	}
 }
 
 mod governance {
@@ -980,15 +782,11 @@ mod governance {
 	#[test]
 	fn governance_sets_parameters_within_bounds() {
 		ExtBuilder::four_nodes().build_and_execute(|| {
-			let new =
-				Parameters { committee_size: 4, min_node_stake: 2_000, ..default_parameters() };
+			let new = Parameters { committee_size: 4, ..default_parameters() };
 			assert_ok!(Inference::set_parameters(RuntimeOrigin::root(), new.clone()));
 			assert_eq!(Params::<Test>::get(), new);
-			// Nobody holds 2 000 any more: no candidates.
-			assert!(Candidates::<Test>::get().is_empty());
 			assert!(events().contains(&Event::ParametersSet { parameters: new }));
-			assert_ok!(Inference::set_parameters(RuntimeOrigin::root(), default_parameters()));
-			assert_eq!(Candidates::<Test>::get().len(), 4);
+			assert_eq!(committee(open(1)).len(), 4, "new tasks draw the new committee size");
 		});
 	}
 
@@ -1012,15 +810,9 @@ mod governance {
 					Error::<Test>::InvalidThreshold,
 				),
 				(
-					Parameters { reputation_step: Perbill::zero(), ..d() },
-					Error::<Test>::InvalidReputation,
+					Parameters { min_participation: Perbill::zero(), ..d() },
+					Error::<Test>::InvalidParticipation,
 				),
-				(
-					Parameters { min_reputation: Perbill::from_percent(50), ..d() },
-					Error::<Test>::InvalidReputation,
-				),
-				(Parameters { min_node_stake: 0, ..d() }, Error::<Test>::InvalidMinStake),
-				(Parameters { unbonding_period: 11, ..d() }, Error::<Test>::InvalidUnbondingPeriod),
 			];
 			for (params, error) in cases {
 				assert_noop!(set(params), error);

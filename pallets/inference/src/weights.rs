@@ -39,97 +39,17 @@ use core::marker::PhantomData;
 
 /// The weight of each of `pallet_inference`'s calls and hooks.
 pub trait WeightInfo {
-	fn register_node() -> Weight;
-	fn add_stake() -> Weight;
-	fn unbond() -> Weight;
-	fn withdraw_unbonded() -> Weight;
 	fn commit() -> Weight;
 	fn reveal() -> Weight;
-	fn set_parameters(n: u32, ) -> Weight;
 	fn open_task(n: u32, c: u32, ) -> Weight;
 	fn cancel_task(c: u32, ) -> Weight;
 	fn finalize_task(c: u32, ) -> Weight;
+	fn set_parameters() -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `System::BlockHash` (r:1 w:0)
-	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Params` (r:1 w:0)
-	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Nodes` (r:1 w:1)
-	/// Proof: `Inference::Nodes` (`max_values`: None, `max_size`: Some(340), added: 2815, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::CounterForNodes` (r:1 w:1)
-	/// Proof: `Inference::CounterForNodes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::FormerNodes` (r:1 w:1)
-	/// Proof: `Inference::FormerNodes` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::KeyOwner` (r:1 w:1)
-	/// Proof: `Inference::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Candidates` (r:1 w:1)
-	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
-	fn register_node() -> Weight {
-		// Proof size: measured `8196`, estimated `7631`
-		// Minimum execution time: 243_687_000 picoseconds.
-		Weight::from_parts(281_267_000, 7631)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
-	}
-	/// Storage: `Inference::Nodes` (r:1 w:1)
-	/// Proof: `Inference::Nodes` (`max_values`: None, `max_size`: Some(340), added: 2815, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Params` (r:1 w:0)
-	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Candidates` (r:1 w:1)
-	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
-	fn add_stake() -> Weight {
-		// Proof size: measured `8126`, estimated `7631`
-		// Minimum execution time: 139_449_000 picoseconds.
-		Weight::from_parts(160_377_000, 7631)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
-	}
-	/// Storage: `Inference::Nodes` (r:1 w:1)
-	/// Proof: `Inference::Nodes` (`max_values`: None, `max_size`: Some(340), added: 2815, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Params` (r:1 w:0)
-	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Candidates` (r:1 w:1)
-	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
-	fn unbond() -> Weight {
-		// Proof size: measured `7084`, estimated `7631`
-		// Minimum execution time: 64_398_000 picoseconds.
-		Weight::from_parts(84_019_000, 7631)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-	}
-	/// Storage: `Inference::Nodes` (r:1 w:1)
-	/// Proof: `Inference::Nodes` (`max_values`: None, `max_size`: Some(340), added: 2815, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Params` (r:1 w:0)
-	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Candidates` (r:1 w:1)
-	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::CounterForNodes` (r:1 w:1)
-	/// Proof: `Inference::CounterForNodes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::History` (r:0 w:1)
-	/// Proof: `Inference::History` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::KeyOwner` (r:0 w:1)
-	/// Proof: `Inference::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	fn withdraw_unbonded() -> Weight {
-		// Proof size: measured `8124`, estimated `7631`
-		// Minimum execution time: 145_717_000 picoseconds.
-		Weight::from_parts(169_725_000, 7631)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
-	}
 	/// Storage: `Inference::KeyOwner` (r:1 w:0)
 	/// Proof: `Inference::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Tasks` (r:1 w:1)
@@ -159,24 +79,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(122_548_000, 6094)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
-	}
-	/// Storage: `Inference::Nodes` (r:129 w:0)
-	/// Proof: `Inference::Nodes` (`max_values`: None, `max_size`: Some(340), added: 2815, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Candidates` (r:0 w:1)
-	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Params` (r:0 w:1)
-	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[0, 128]`.
-	fn set_parameters(n: u32, ) -> Weight {
-		// Proof size: measured `534 + n * (185 ±0)`, estimated `4770 + n * (2804 ±2)`
-		// Minimum execution time: 22_817_000 picoseconds.
-		Weight::from_parts(28_890_053, 4770)
-			// Standard error: 34_650
-			.saturating_add(Weight::from_parts(6_558_021, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(Weight::from_parts(0, 2804).saturating_mul(n.into()))
 	}
 	/// Storage: `Inference::Candidates` (r:1 w:0)
 	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
@@ -292,30 +194,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2815).saturating_mul(c.into()))
 	}
+	/// Storage: `Inference::Params` (r:0 w:1)
+	fn set_parameters() -> Weight {
+		Weight::from_parts(22_817_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
-	fn register_node() -> Weight {
-		Weight::from_parts(281_267_000, 7631)
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
-	}
-	fn add_stake() -> Weight {
-		Weight::from_parts(160_377_000, 7631)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn unbond() -> Weight {
-		Weight::from_parts(84_019_000, 7631)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
-	}
-	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(169_725_000, 7631)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
-	}
 	fn commit() -> Weight {
 		Weight::from_parts(61_192_000, 4334)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
@@ -325,14 +212,6 @@ impl WeightInfo for () {
 		Weight::from_parts(122_548_000, 6094)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn set_parameters(n: u32, ) -> Weight {
-		Weight::from_parts(28_890_053, 4770)
-			.saturating_add(Weight::from_parts(6_558_021, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
-			.saturating_add(Weight::from_parts(0, 2804).saturating_mul(n.into()))
 	}
 	fn open_task(n: u32, c: u32, ) -> Weight {
 		Weight::from_parts(72_257_000, 7631)
@@ -361,5 +240,9 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2815).saturating_mul(c.into()))
+	}
+	fn set_parameters() -> Weight {
+		Weight::from_parts(22_817_000, 0)
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

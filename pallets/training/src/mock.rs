@@ -5,7 +5,9 @@ use crate as pallet_training;
 use crate::{Parameters, TrainingPlan};
 use daollm_primitives::{
 	training::RobustRule,
-	traits::{ComputeNodes, Contribution, ModelVersions, RewardPoints, TrainingData},
+	traits::{
+		ComputeNodes, Contribution, MemberOutcome, ModelVersions, RewardPoints, TrainingData, Work,
+	},
 	LabelIndex, ModelId, ModelVersion, ProposalId,
 };
 use frame_support::{
@@ -114,10 +116,18 @@ impl ComputeNodes<AccountId, Balance> for MockNodes {
 		}
 		nodes.into_iter().take(count as usize).collect()
 	}
+	fn candidates() -> u32 {
+		Nodes::get().len() as u32
+	}
+	fn max_candidates() -> u32 {
+		16
+	}
 	fn node_of_key(key: &AccountId) -> Option<AccountId> {
 		let node = key.checked_sub(KEY_OFFSET)?;
 		Nodes::get().iter().any(|(n, _)| *n == node).then_some(node)
 	}
+	/// Training does not report outcomes to the registry yet.
+	fn record(_: &AccountId, _: Work, _: MemberOutcome) {}
 }
 
 pub struct MockModels;

@@ -1,25 +1,21 @@
-//! `pallet_inference`: staked inference nodes, committees, commit–reveal and stake-weighted
-//! consensus.
+//! `pallet_inference`: committees of compute nodes, commit–reveal and stake-weighted consensus.
 
-use daollm_primitives::{
-	inference::InferenceKey,
-	time::{DAYS, MINUTES},
-};
+use daollm_primitives::time::MINUTES;
 use frame_support::{
 	parameter_types,
-	traits::{tokens::imbalance::ResolveTo, ConstU32, Randomness},
+	traits::{ConstU32, Randomness},
 };
 use frame_system::EnsureRoot;
 use sp_core::H256;
 use sp_runtime::{
-	traits::{BlakeTwo256, Convert, Hash},
-	MultiSignature, MultiSigner, Perbill,
+	traits::{BlakeTwo256, Hash},
+	Perbill,
 };
 
+use super::compute_nodes::NodeSigner;
 use crate::{
-	configs::{proposals::LabelCount, TreasuryAccount},
-	AccountId, Balance, Balances, BlockNumber, ModelGovernance, Proposals, Rewards, Runtime,
-	RuntimeHoldReason, System, UNIT,
+	configs::proposals::LabelCount, AccountId, Balance, BlockNumber, ComputeNodes, ModelGovernance,
+	Proposals, Rewards, Runtime, System,
 };
 
 /// sha256 of the proposal classifier this runtime ships with
@@ -33,50 +29,19 @@ parameter_types! {
 	pub const CommitteePriority: sp_runtime::transaction_validity::TransactionPriority =
 		sp_runtime::transaction_validity::TransactionPriority::MAX / 2;
 	/// The parameters at genesis, until governance changes them.
-	pub DefaultInferenceParameters: pallet_inference::Parameters<Balance, BlockNumber> =
+	pub DefaultInferenceParameters: pallet_inference::Parameters<BlockNumber> =
 		pallet_inference::Parameters {
-			// A thousand PROPOSAL: enough that losing a slice of it to silence hurts.
-			min_node_stake: 1_000 * UNIT,
 			// Five answers per proposal: one or two faulty nodes cannot move the label.
 			committee_size: 5,
 			// Thirty seconds to run the model and commit, thirty to reveal.
 			commit_window: 5,
 			reveal_window: 5,
 			consensus_threshold: Perbill::from_rational(2u32, 3u32),
-			slash_fraction: Perbill::from_percent(5),
-			// Each task moves reputation a tenth of the way: about 16 silent tasks take a fresh
-			// node from 50% to below 10%.
-			reputation_step: Perbill::from_percent(10),
-			initial_reputation: Perbill::from_percent(50),
-			min_reputation: Perbill::from_percent(20),
-			unbonding_period: 7 * DAYS,
 			inference_points: 10,
 			// Half the committee's stake must answer before anyone is judged: one member cannot
 			// decide alone, and a task most members could not answer slashes nobody.
 			min_participation: Perbill::from_percent(50),
-			// Honest nodes agree byte for byte: a wrong answer costs a fifth of a silent one.
-			disagreement_slash: Perbill::from_percent(1),
-			// One slash per node per hour: an outage, or a model it lacks, is one offence.
-			offence_window: 60 * MINUTES,
-			// A day out of the committees after an exclusion.
-			rejoin_cooldown: DAYS,
 		};
-}
-
-/// The account an `infr` key signs as: the sr25519 public key's bytes, as for every account.
-pub struct InferenceKeyAccount;
-impl Convert<InferenceKey, AccountId> for InferenceKeyAccount {
-	fn convert(key: InferenceKey) -> AccountId {
-		key.into_inner().into()
-	}
-}
-
-/// The offchain worker signs with its `infr` key as the sr25519 account of the same public key.
-pub struct InferenceSigner;
-impl frame_system::offchain::AppCrypto<MultiSigner, MultiSignature> for InferenceSigner {
-	type RuntimeAppPublic = InferenceKey;
-	type GenericPublic = sp_core::sr25519::Public;
-	type GenericSignature = sp_core::sr25519::Signature;
 }
 
 /// Committee seeds from the parent block's hash.
@@ -95,29 +60,22 @@ impl Randomness<H256, BlockNumber> for ParentHashRandomness {
 }
 
 impl pallet_inference::Config for Runtime {
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type InferenceKey = InferenceKey;
-	type AuthorityId = InferenceSigner;
-	type KeyAccount = InferenceKeyAccount;
+	type Balance = Balance;
+	/// The registry's staked compute nodes sit on the committees.
+	type Nodes = ComputeNodes;
+	type AuthorityId = NodeSigner;
 	type Randomness = ParentHashRandomness;
 	/// The active version of the analysis model in the governance registry.
 	type ActiveModel = ModelGovernance;
 	type OnAnalysed = Proposals;
 	/// Members that agreed with the consensus earn inference points, paid per epoch.
 	type RewardPoints = Rewards;
-	/// Slashed stake goes to the treasury, like spam deposits.
-	type Slash = ResolveTo<TreasuryAccount, Balances>;
 	/// Root: what enacted referenda dispatch as (and sudo on the dev chain).
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type LabelCount = LabelCount;
-	type MaxNodes = ConstU32<128>;
 	type MaxCommitteeSize = ConstU32<16>;
 	type MaxTasksPerBlock = ConstU32<16>;
-	/// Ten minutes from opening to the end of the reveal window, at most.
-	type MaxTaskDuration = ConstU32<{ 10 * MINUTES }>;
-	type MaxUnbondingChunks = ConstU32<8>;
-	type MaxHistory = ConstU32<16>;
+	type MaxTaskDuration = MaxTaskDuration;
 	/// 64 blocks (about six minutes) of full judgement slots, 16 per block, can wait; beyond
 	/// that, new proposals are refused until the queue drains.
 	type MaxBacklog = ConstU32<1_024>;
@@ -130,15 +88,23 @@ impl pallet_inference::Config for Runtime {
 	type BenchmarkHelper = InferenceBenchmarkHelper;
 }
 
-/// Keys from their seed's bytes; a made-up model hash.
+/// Ten minutes from opening to the end of the reveal window, at most.
+pub const MAX_TASK_DURATION: BlockNumber = 10 * MINUTES;
+
+/// [`MAX_TASK_DURATION`] as the pallet's constant.
+pub type MaxTaskDuration = ConstU32<MAX_TASK_DURATION>;
+
+/// Nodes registered in the registry, a made-up model hash registered and activated through
+/// governance.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct InferenceBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_inference::benchmarking::BenchmarkHelper<InferenceKey> for InferenceBenchmarkHelper {
-	fn key(seed: u32) -> InferenceKey {
-		let mut raw = [0u8; 32];
-		raw[..4].copy_from_slice(&seed.to_le_bytes());
-		sp_core::sr25519::Public::from_raw(raw).into()
+impl pallet_inference::benchmarking::BenchmarkHelper<AccountId> for InferenceBenchmarkHelper {
+	fn nodes(count: u32) {
+		pallet_compute_nodes::benchmarking::nodes::<Runtime>(count);
+	}
+	fn signer(node: &AccountId) -> AccountId {
+		pallet_compute_nodes::benchmarking::signer::<Runtime>(node)
 	}
 	fn activate_model() {
 		let count = <LabelCount as frame_support::traits::Get<u8>>::get();

@@ -2,6 +2,7 @@
 
 mod aura;
 mod balances;
+mod compute_nodes;
 mod grandpa;
 mod inference;
 mod model_governance;

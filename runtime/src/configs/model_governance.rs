@@ -55,7 +55,8 @@ impl Get<u32> for AnalysisLabels {
 }
 
 /// The calls a referendum may propose: registering and activating models, opening training
-/// rounds, every pallet's parameter setter (governance's own, inference's, training's, the
+/// rounds, every pallet's parameter setter (governance's own, inference's, the compute-node
+/// registry's, training's, the
 /// rewards' emission and split, the annotation challenge period), removing spam proposals, and
 /// authorising a runtime upgrade (whose code anyone then applies with
 /// `system.applyAuthorizedUpgrade`).
@@ -70,6 +71,7 @@ impl Contains<RuntimeCall> for GovernableCalls {
 					| Governance::activate_model { .. }
 					| Governance::set_parameters { .. }
 			) | RuntimeCall::Inference(pallet_inference::Call::set_parameters { .. })
+				| RuntimeCall::ComputeNodes(pallet_compute_nodes::Call::set_parameters { .. })
 				| RuntimeCall::Rewards(pallet_rewards::Call::set_parameters { .. })
 				| RuntimeCall::Training(
 					pallet_training::Call::open_round { .. }

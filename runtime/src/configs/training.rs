@@ -1,13 +1,13 @@
 //! `pallet_training`: federated rounds that train the analysis model's linear layer on the
-//! verified annotations; trainers and aggregators are the inference nodes.
+//! verified annotations; trainers and aggregators are the registry's compute nodes.
 
 use frame_support::{parameter_types, traits::ConstU32};
 use frame_system::EnsureRoot;
 use sp_runtime::{Perbill, Percent};
 
-use super::inference::{InferenceSigner, ParentHashRandomness};
+use super::{compute_nodes::NodeSigner, inference::ParentHashRandomness};
 use crate::{
-	AccountId, Balance, BlockNumber, Inference, ModelGovernance, Proposals, Runtime, DAYS,
+	AccountId, Balance, BlockNumber, ComputeNodes, ModelGovernance, Proposals, Runtime, DAYS,
 };
 use daollm_primitives::training::RobustRule;
 
@@ -34,9 +34,10 @@ parameter_types! {
 
 impl pallet_training::Config for Runtime {
 	type Balance = Balance;
-	/// The inference nodes: their stake and reputation weigh the draws, their `infr` keys sign.
-	type Nodes = Inference;
-	type AuthorityId = InferenceSigner;
+	/// The registry's compute nodes: their stake and reputation weigh the draws, their `infr`
+	/// keys sign.
+	type Nodes = ComputeNodes;
+	type AuthorityId = NodeSigner;
 	type Models = ModelGovernance;
 	type TrainingData = Proposals;
 	/// Kept trainers and agreeing aggregators earn training points, paid per epoch.
@@ -60,27 +61,17 @@ impl pallet_training::Config for Runtime {
 	type BenchmarkHelper = TrainingBenchmarkHelper;
 }
 
-/// Inference nodes registered through their pallet, the analysis model registered through
+/// Compute nodes registered in the registry, the analysis model registered through
 /// governance, examples written into the proposals pallet's training set.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct TrainingBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_training::benchmarking::BenchmarkHelper<AccountId> for TrainingBenchmarkHelper {
 	fn nodes(count: u32) {
-		use frame_support::traits::fungible::Mutate;
-		use pallet_inference::benchmarking::BenchmarkHelper as _;
-		let stake = pallet_inference::Params::<Runtime>::get().min_node_stake.saturating_mul(4);
-		let mut index = 0u32;
-		while pallet_inference::Nodes::<Runtime>::count() < count {
-			let who: AccountId = frame_benchmarking::account("node", index, 0);
-			let key = super::inference::InferenceBenchmarkHelper::key(index);
-			let _ = crate::Balances::set_balance(&who, stake.saturating_mul(4));
-			Inference::do_register(&who, stake, key).expect("a funded operator registers");
-			index += 1;
-		}
+		pallet_compute_nodes::benchmarking::nodes::<Runtime>(count);
 	}
 	fn signer(node: &AccountId) -> AccountId {
-		pallet_inference::Nodes::<Runtime>::get(node).expect("registered").key_account
+		pallet_compute_nodes::benchmarking::signer::<Runtime>(node)
 	}
 	fn base_model() -> (daollm_primitives::ModelId, daollm_primitives::ModelVersion) {
 		use pallet_inference::benchmarking::BenchmarkHelper as _;

@@ -17,7 +17,7 @@ use daollm_rpc_primitives::{block_or_best, page_limit, runtime_error};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 pub use pallet_inference_runtime_api::InferenceApi as InferenceRuntimeApi;
 use pallet_inference_runtime_api::{
-	MemberOutcome, NodeDetails, NodeStatus, Outcome, TaskDetails, TaskId, TaskStatus,
+	MemberOutcome, NodeDetails, NodeStatus, Outcome, TaskDetails, TaskId, TaskStatus, Work,
 };
 use serde::Serialize;
 use sp_api::ProvideRuntimeApi;
@@ -140,8 +140,12 @@ impl<AccountId, Balance: ToString, BlockNumber> From<TaskDetails<AccountId, Bala
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryJson<BlockNumber> {
-	/// The task.
-	pub task: TaskId,
+	/// The inference task, if the work was one.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub task: Option<TaskId>,
+	/// The training round, if the work was one.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub round: Option<u32>,
 	/// `agreed`, `disagreed`, `inconclusive` or `missed`.
 	pub outcome: &'static str,
 	/// When it was judged.
@@ -207,7 +211,14 @@ where
 				.history
 				.into_iter()
 				.map(|h| HistoryJson {
-					task: h.task,
+					task: match h.work {
+						Work::Task(task) => Some(task),
+						Work::Round(_) => None,
+					},
+					round: match h.work {
+						Work::Round(round) => Some(round),
+						Work::Task(_) => None,
+					},
 					outcome: match h.outcome {
 						MemberOutcome::Agreed => "agreed",
 						MemberOutcome::Disagreed => "disagreed",

@@ -7,10 +7,8 @@ extern crate alloc;
 use alloc::vec::Vec;
 use codec::Codec;
 use daollm_primitives::ProposalId;
-pub use pallet_inference::{
-	HistoryEntry, MemberOutcome, NodeDetails, NodeStatus, Outcome, Seat, TaskDetails, TaskId,
-	TaskStatus,
-};
+pub use pallet_compute_nodes::{HistoryEntry, MemberOutcome, NodeDetails, NodeStatus, Work};
+pub use pallet_inference::{Outcome, Seat, TaskDetails, TaskId, TaskStatus};
 
 sp_api::decl_runtime_apis! {
 	/// Reads tasks with their results, nodes with their history, and the leaderboard.
@@ -26,7 +24,7 @@ sp_api::decl_runtime_apis! {
 		/// The task analysing (or that analysed) `proposal`.
 		fn task_of_proposal(proposal: ProposalId) -> Option<TaskId>;
 
-		/// The node `operator` runs, with its recent history.
+		/// The compute node `operator` runs, with its recent history (from the registry).
 		fn node(operator: AccountId) -> Option<NodeDetails<AccountId, Balance, BlockNumber>>;
 
 		/// Up to `limit` nodes by reputation, then stake, highest first.
