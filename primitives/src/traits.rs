@@ -47,7 +47,8 @@ pub trait InferenceTasks {
 	fn open_task(proposal: ProposalId, content_hash: H256) -> Result<Weight, DispatchError>;
 	/// The most weight [`InferenceTasks::open_task`] uses.
 	fn open_task_weight() -> Weight;
-	/// Cancels the analysis of `proposal` (withdrawn or spam), if it is still running.
+	/// Cancels the analysis of `proposal` (withdrawn, spam or removed) if it is still running,
+	/// and forgets its result if it was judged.
 	fn cancel_task(proposal: ProposalId) -> Weight;
 	/// The most weight [`InferenceTasks::cancel_task`] uses.
 	fn cancel_task_weight() -> Weight;
@@ -142,6 +143,10 @@ pub enum MemberOutcome {
 	/// Did not answer while enough of the others did: reputation down and the registry's
 	/// `miss_slash` (at most once per offence window).
 	Missed,
+	/// Said in time that it could not answer (its node lacks the input: a warp-synced or
+	/// restored database has no body for tasks opened before it caught up): reputation down as
+	/// for a miss, so that excusing every seat drifts a node out of the draws, but no slash.
+	Excused,
 }
 
 /// The staked compute nodes of the network, as the pallets that give them work see them:

@@ -154,7 +154,7 @@ test('M-3: binding an infr key needs its proof of possession; squatting a publis
   // The squatter saw the victim's key and even the victim's proof: neither binds it.
   await assert.rejects(sendAndFinalize(api,
     api.tx.computeNodes.registerNode(stake, infr.publicKey, proofFor(victim)), squatter),
-  /inference\.InvalidProof/);
+  /computeNodes\.InvalidProof/);
   assert.ok((await api.query.computeNodes.nodes(squatter.address)).isNone);
   const { events } = await sendAndFinalize(api,
     api.tx.computeNodes.registerNode(stake, infr.publicKey, proofFor(victim)), victim);

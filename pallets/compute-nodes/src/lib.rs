@@ -715,6 +715,10 @@ impl<T: Config> Pallet<T> {
 				node.reputation = node.reputation.saturating_sub(step * node.reputation);
 				Self::punish(work, operator, &mut node, params.miss_slash, &params, now);
 			},
+			MemberOutcome::Excused => {
+				node.stats.excused.saturating_inc();
+				node.reputation = node.reputation.saturating_sub(step * node.reputation);
+			},
 			MemberOutcome::Inconclusive => {},
 		}
 		if node.status == NodeStatus::Active && node.reputation < params.min_reputation {

@@ -149,6 +149,8 @@ pub struct NodeStats<Balance> {
 	pub disagreed: u32,
 	/// Work it did not answer.
 	pub missed: u32,
+	/// Work it was excused from: it said in time that it could not answer.
+	pub excused: u32,
 	/// Stake slashed in total.
 	pub slashed: Balance,
 }

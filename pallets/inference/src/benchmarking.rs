@@ -83,6 +83,25 @@ mod benchmarks {
 		assert!(Commitments::<T>::contains_key(task, &last));
 	}
 
+	/// The last member's excuse after everyone else excused itself, which moves the task's
+	/// judgement to the next block: the costliest excuse.
+	#[benchmark]
+	fn excuse() {
+		let (task, members) = task::<T>(T::MaxCommitteeSize::get());
+		let (last, others) = members.split_last().expect("a committee");
+		for m in others {
+			Pallet::<T>::excuse(RawOrigin::Signed(signer::<T>(m)).into(), task)
+				.expect("a member excuses itself");
+		}
+		let signer = signer::<T>(last);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(signer), task);
+
+		let now = frame_system::Pallet::<T>::block_number();
+		assert!(DueAt::<T>::get(now.saturating_add(One::one())).contains(&task));
+	}
+
 	/// The last reveal, which moves the task's judgement to the next block.
 	#[benchmark]
 	fn reveal() {

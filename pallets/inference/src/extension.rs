@@ -1,5 +1,5 @@
-//! [`CheckCommitteeSeat`]: committee members' commits and reveals, validated in the transaction
-//! pool and put ahead of everything else.
+//! [`CheckCommitteeSeat`]: committee members' commits, reveals and excuses, validated in the
+//! transaction pool and put ahead of everything else.
 //!
 //! A member's commit or reveal must land within its window, or the member is slashed (M-4 of
 //! the security review of e9f7082): block stuffing, or a pool that ranks transactions by fee,
@@ -69,7 +69,9 @@ where
 	/// The seat checks read the key binding, the task, and the member's commitment and reveal.
 	fn weight(&self, call: &<T as frame_system::Config>::RuntimeCall) -> Weight {
 		match call.is_sub_type() {
-			Some(Call::commit { .. } | Call::reveal { .. }) => T::DbWeight::get().reads(4),
+			Some(Call::commit { .. } | Call::reveal { .. } | Call::excuse { .. }) => {
+				T::DbWeight::get().reads(4)
+			},
 			_ => Weight::zero(),
 		}
 	}
@@ -87,6 +89,7 @@ where
 		let seat_call = match call.is_sub_type() {
 			Some(Call::commit { task, .. }) => Some(*task),
 			Some(Call::reveal { task, .. }) => Some(*task),
+			Some(Call::excuse { task }) => Some(*task),
 			_ => None,
 		};
 		let Some(task) = seat_call else {
@@ -96,7 +99,9 @@ where
 			return Err(InvalidTransaction::BadSigner.into());
 		};
 		let valid = match call.is_sub_type() {
-			Some(Call::commit { .. }) => Pallet::<T>::check_commit(signer, task).is_ok(),
+			Some(Call::commit { .. } | Call::excuse { .. }) => {
+				Pallet::<T>::check_commit(signer, task).is_ok()
+			},
 			Some(Call::reveal { result, salt, .. }) => {
 				Pallet::<T>::check_reveal(signer, task, result, salt).is_ok()
 			},

@@ -215,6 +215,11 @@ pub mod pallet {
 	pub type Commitments<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, TaskId, Blake2_128Concat, T::AccountId, H256>;
 
+	/// Members of an open task that excused themselves: they could not get its input.
+	#[pallet::storage]
+	pub type Excuses<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, TaskId, Blake2_128Concat, T::AccountId, ()>;
+
 	/// Revealed results of an open task's members.
 	#[pallet::storage]
 	pub type Reveals<T: Config> =
@@ -301,6 +306,13 @@ pub mod pallet {
 			/// The member.
 			node: T::AccountId,
 		},
+		/// A member said it cannot answer: its node lacks the task's input.
+		Excused {
+			/// The task.
+			task: TaskId,
+			/// The member.
+			node: T::AccountId,
+		},
 		/// A member revealed its answer.
 		Revealed {
 			/// The task.
@@ -379,6 +391,8 @@ pub mod pallet {
 		NotCommitteeMember,
 		/// The member has committed already.
 		AlreadyCommitted,
+		/// The member excused itself from this task.
+		AlreadyExcused,
 		/// The member has not committed, so it has nothing to reveal.
 		NotCommitted,
 		/// The member has revealed already.
@@ -523,11 +537,44 @@ pub mod pallet {
 			let label = result.label;
 			Reveals::<T>::insert(task, &node, result);
 			record.reveals.saturating_inc();
-			if record.reveals as usize >= record.committee.len() {
+			if record.all_answered() {
 				Self::judge_early(task, &mut record, now);
 			}
 			Tasks::<T>::insert(task, record);
 			Self::deposit_event(Event::Revealed { task, node, label });
+			Ok(Pays::No.into())
+		}
+
+		/// Excuse the caller's seat in `task`: its node cannot get the task's input.
+		///
+		/// The origin must be _Signed_ by the `infr` key of a member that has neither committed
+		/// nor excused itself, within the commit window. A node whose database lacks the body
+		/// (warp-synced, or restored from before the proposal) says so rather than fall silent:
+		/// it is judged `Excused`, which moves its reputation down as a miss does but slashes
+		/// nothing. An honest node wins the reputation back by agreeing; one that excuses
+		/// every seat drifts out of the draws, so an excuse is no way to idle with stake. Its
+		/// stake still counts in the committee's for the minimum participation. Feeless and
+		/// prioritised like a commit ([`CheckCommitteeSeat`]).
+		///
+		/// Emits `Excused`. Weight: O(1).
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::excuse())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, task: &TaskId| -> bool {
+			ensure_signed(origin.clone())
+				.is_ok_and(|signer| Pallet::<T>::check_commit(&signer, *task).is_ok())
+		})]
+		pub fn excuse(origin: OriginFor<T>, task: TaskId) -> DispatchResultWithPostInfo {
+			let signer = ensure_signed(origin)?;
+			let (node, mut record) = Self::check_commit(&signer, task)?;
+			let now = frame_system::Pallet::<T>::block_number();
+
+			Excuses::<T>::insert(task, &node, ());
+			record.excused.saturating_inc();
+			if record.all_answered() {
+				Self::judge_early(task, &mut record, now);
+			}
+			Tasks::<T>::insert(task, record);
+			Self::deposit_event(Event::Excused { task, node });
 			Ok(Pays::No.into())
 		}
 
@@ -553,7 +600,8 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Whether `signer` may commit to `task` now: the node its key belongs to, and the task.
+	/// Whether `signer` may commit to `task` now (or excuse itself from it): the node its key
+	/// belongs to, and the task.
 	pub fn check_commit(
 		signer: &T::AccountId,
 		task: TaskId,
@@ -562,6 +610,7 @@ impl<T: Config> Pallet<T> {
 		let record = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
 		ensure!(record.member(&node).is_some(), Error::<T>::NotCommitteeMember);
 		ensure!(!Commitments::<T>::contains_key(task, &node), Error::<T>::AlreadyCommitted);
+		ensure!(!Excuses::<T>::contains_key(task, &node), Error::<T>::AlreadyExcused);
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now <= record.commit_end, Error::<T>::WindowClosed);
 		Ok((node, record))
@@ -668,6 +717,7 @@ impl<T: Config> Pallet<T> {
 				committee,
 				commits: 0,
 				reveals: 0,
+				excused: 0,
 			},
 		);
 		NextTaskId::<T>::put(next_task);
@@ -747,7 +797,7 @@ impl<T: Config> Pallet<T> {
 		let params = Params::<T>::get();
 		let size = record.committee.len() as u32;
 
-		let mut answers: Vec<(u128, Option<InferenceResult>)> =
+		let mut answers: Vec<(u128, Option<InferenceResult>, bool)> =
 			Vec::with_capacity(record.committee.len());
 		let (mut committee_stake, mut revealed_stake) = (0u128, 0u128);
 		for member in record.committee.iter() {
@@ -757,12 +807,13 @@ impl<T: Config> Pallet<T> {
 			if reveal.is_some() {
 				revealed_stake.saturating_accrue(stake);
 			}
-			answers.push((stake, reveal));
+			let excused = Excuses::<T>::take(task, &member.node).is_some();
+			answers.push((stake, reveal, excused));
 		}
 		let _ = Commitments::<T>::clear_prefix(task, size, None);
 
 		let revealed: Vec<(u128, &InferenceResult)> =
-			answers.iter().filter_map(|(s, r)| r.as_ref().map(|r| (*s, r))).collect();
+			answers.iter().filter_map(|(s, r, _)| r.as_ref().map(|r| (*s, r))).collect();
 		let verdict = consensus::aggregate(
 			&revealed,
 			committee_stake,
@@ -779,10 +830,11 @@ impl<T: Config> Pallet<T> {
 			Perbill::from_rational(revealed_stake, committee_stake)
 		};
 
-		for (member, (_, answer)) in record.committee.iter().zip(answers.iter()) {
+		for (member, (_, answer, excused)) in record.committee.iter().zip(answers.iter()) {
 			let outcome = match (answer, &verdict) {
 				// Too few answered for anyone to be judged: silence is not singled out.
 				(_, Verdict::Inconclusive) => MemberOutcome::Inconclusive,
+				(None, _) if *excused => MemberOutcome::Excused,
 				(None, _) => MemberOutcome::Missed,
 				(Some(_), Verdict::NoConsensus) => MemberOutcome::Inconclusive,
 				(Some(r), Verdict::Consensus { label, .. })
@@ -849,8 +901,8 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::finalize_task(size).saturating_add(analysed)
 	}
 
-	/// Cancels the open task of `proposal`, or takes it out of the backlog; whether there was
-	/// either.
+	/// Cancels the open task of `proposal`, or takes it out of the backlog, or forgets its
+	/// judged task's result; whether there was any.
 	fn cancel(proposal: ProposalId) -> bool {
 		if let Some(position) = Queued::<T>::take(proposal) {
 			Backlog::<T>::remove(position);
@@ -858,10 +910,16 @@ impl<T: Config> Pallet<T> {
 			return true;
 		}
 		let Some(task) = TaskOfProposal::<T>::get(proposal) else { return false };
-		let Some(record) = Tasks::<T>::take(task) else { return false };
+		let Some(record) = Tasks::<T>::take(task) else {
+			// Judged already: the result goes with the proposal.
+			TaskOfProposal::<T>::remove(proposal);
+			Results::<T>::remove(task);
+			return true;
+		};
 		let size = record.committee.len() as u32;
 		let _ = Commitments::<T>::clear_prefix(task, size, None);
 		let _ = Reveals::<T>::clear_prefix(task, size, None);
+		let _ = Excuses::<T>::clear_prefix(task, size, None);
 		DueAt::<T>::mutate(Self::due_block(&record), |due| due.retain(|t| *t != task));
 		TaskOfProposal::<T>::remove(proposal);
 		Self::deposit_event(Event::TaskCancelled { task, proposal });
@@ -884,6 +942,7 @@ impl<T: Config> Pallet<T> {
 					committee: task.committee.into_inner(),
 					commits: task.commits,
 					reveals: task.reveals,
+					excused: task.excused,
 				},
 			});
 		}
@@ -917,6 +976,14 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				Reveals::<T>::iter_prefix(id).count() as u32 == task.reveals,
 				"a task's reveal count is off"
+			);
+			ensure!(
+				Excuses::<T>::iter_prefix(id).count() as u32 == task.excused,
+				"a task's excuse count is off"
+			);
+			ensure!(
+				Excuses::<T>::iter_key_prefix(id).all(|n| !Commitments::<T>::contains_key(id, n)),
+				"an excused member committed"
 			);
 		}
 		ensure!(open == Tasks::<T>::count(), "Tasks counter is off");

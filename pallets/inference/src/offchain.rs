@@ -10,15 +10,19 @@
 //!    signed [`Call::commit`];
 //! 2. once the reveal window opens, submits [`Call::reveal`] with the kept answer and salt.
 //!
-//! It is idempotent across blocks and restarts: the chain's `Commitments` and `Reveals` say what
-//! is done, the kept answer is never recomputed once committed (a new salt would not match the
+//! A member whose node has no body for the task (a warp-synced or restored database lacks the
+//! bodies of proposals submitted before it caught up) sends [`Call::excuse`] instead of falling
+//! silent: its seat is excused, not slashed.
+//!
+//! It is idempotent across blocks and restarts: the chain's `Commitments`, `Reveals` and
+//! `Excuses` say what is done, the kept answer is never recomputed once committed (a new salt would not match the
 //! commitment), and a transaction sent is not sent again for [`RESEND_AFTER`] blocks. A node
 //! without a registered key, or without the task's model, does nothing and logs why.
 //!
 //! Several transactions from one key in one block (this worker's and the training worker's) get
 //! consecutive nonces: see [`daollm_primitives::offchain`].
 
-use crate::{Call, Commitments, Config, Pallet, Reveals, TaskId, TaskOf, Tasks};
+use crate::{Call, Commitments, Config, Excuses, Pallet, Reveals, TaskId, TaskOf, Tasks};
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use daollm_inference_interface::{inference, InferenceError};
@@ -62,6 +66,19 @@ pub struct Answer<BlockNumber> {
 /// Where the worker keeps `node`'s answer to `task`.
 pub fn answer_key<AccountId: Encode>(task: TaskId, node: &AccountId) -> Vec<u8> {
 	[STORE_PREFIX, b"answer/", &(task, node).encode()[..]].concat()
+}
+
+/// Where the worker keeps when it last sent `node`'s excuse for `task`.
+pub fn excuse_key<AccountId: Encode>(task: TaskId, node: &AccountId) -> Vec<u8> {
+	[STORE_PREFIX, b"excuse/", &(task, node).encode()[..]].concat()
+}
+
+/// Why the worker cannot answer a task.
+enum Unanswerable {
+	/// The proposal body is not in this node's offchain index: the seat is excused.
+	NoInput,
+	/// Anything else (no engine, no model file, a model failure): logged, nothing sent.
+	Other,
 }
 
 /// A step the worker takes for one member of one task.
@@ -111,7 +128,9 @@ impl<T: Config> Pallet<T> {
 	) {
 		// A transaction sent now lands in the next block at the earliest.
 		let lands = now.saturating_add(One::one());
-		let step = if Reveals::<T>::contains_key(task_id, node) {
+		let step = if Reveals::<T>::contains_key(task_id, node)
+			|| Excuses::<T>::contains_key(task_id, node)
+		{
 			return;
 		} else if Commitments::<T>::contains_key(task_id, node) {
 			if lands > task.reveal_end || !(lands > task.commit_end || task.all_committed()) {
@@ -140,8 +159,16 @@ impl<T: Config> Pallet<T> {
 		let (answer, call) = match (step, kept) {
 			(Step::Commit, Some(answer)) if !resend(answer.commit_sent) => return,
 			(Step::Commit, kept) => {
-				let Some(mut answer) = kept.or_else(|| Self::analyse(task_id, task)) else {
-					return;
+				let analysed = match kept {
+					Some(answer) => Ok(answer),
+					None => Self::analyse(task_id, task),
+				};
+				let mut answer = match analysed {
+					Ok(answer) => answer,
+					Err(Unanswerable::NoInput) => {
+						return Self::send_excuse(now, task_id, account, node)
+					},
+					Err(Unanswerable::Other) => return,
 				};
 				answer.commit_sent = Some(now);
 				let call = Call::commit {
@@ -185,8 +212,30 @@ impl<T: Config> Pallet<T> {
 		Self::send(now, account, call);
 	}
 
-	/// Runs the task's model on the proposal body; `None` (logged) if this node cannot.
-	fn analyse(task_id: TaskId, task: &TaskOf<T>) -> Option<Answer<BlockNumberFor<T>>> {
+	/// Sends `node`'s excuse for `task`, unless one was sent less than [`RESEND_AFTER`] blocks
+	/// ago.
+	fn send_excuse(
+		now: BlockNumberFor<T>,
+		task_id: TaskId,
+		account: &Account<T>,
+		node: &T::AccountId,
+	) {
+		let key = excuse_key(task_id, node);
+		let store = StorageValueRef::persistent(&key);
+		let claimed = store.mutate::<BlockNumberFor<T>, (), _>(|sent| match sent {
+			Ok(Some(at)) if now < at.saturating_add(RESEND_AFTER.into()) => Err(()),
+			_ => Ok(now),
+		});
+		if claimed.is_ok() {
+			Self::send(now, account, Call::excuse { task: task_id });
+		}
+	}
+
+	/// Runs the task's model on the proposal body; why not (logged) if this node cannot.
+	fn analyse(
+		task_id: TaskId,
+		task: &TaskOf<T>,
+	) -> Result<Answer<BlockNumberFor<T>>, Unanswerable> {
 		let key = offchain_body_key(&task.content_hash.0);
 		let Some(body) =
 			sp_io::offchain::local_storage_get(sp_core::offchain::StorageKind::PERSISTENT, &key)
@@ -194,10 +243,10 @@ impl<T: Config> Pallet<T> {
 			log::warn!(
 				target: LOG_TARGET,
 				"task {task_id}: proposal {} body not in this node's offchain index (run the node \
-				 with offchain indexing, synced from before the proposal)",
+				 with offchain indexing, synced from before the proposal); excusing the seat",
 				task.proposal
 			);
-			return None;
+			return Err(Unanswerable::NoInput);
 		};
 		let classification = match inference::classify(&task.model.0, &body) {
 			Ok(classification) => classification,
@@ -219,7 +268,7 @@ impl<T: Config> Pallet<T> {
 					"task {task_id}: not analysed: {why} ({e:?}; model sha256 {:?})",
 					task.model
 				);
-				return None;
+				return Err(Unanswerable::Other);
 			},
 		};
 		let labels = T::LabelCount::get() as usize;
@@ -233,7 +282,7 @@ impl<T: Config> Pallet<T> {
 				target: LOG_TARGET,
 				"task {task_id}: the model's output does not fit the chain's {labels} labels"
 			);
-			return None;
+			return Err(Unanswerable::Other);
 		}
 		log::info!(
 			target: LOG_TARGET,
@@ -242,7 +291,7 @@ impl<T: Config> Pallet<T> {
 			result.label,
 			result.scores.as_slice()
 		);
-		Some(Answer {
+		Ok(Answer {
 			result,
 			salt: sp_io::offchain::random_seed(),
 			commit_sent: None,
@@ -257,6 +306,7 @@ impl<T: Config> Pallet<T> {
 		let name = match &call {
 			Call::commit { task, .. } => ("commit", *task),
 			Call::reveal { task, .. } => ("reveal", *task),
+			Call::excuse { task } => ("excuse", *task),
 			_ => ("call", 0),
 		};
 		if submit_signed::<T, Call<T>, T::AuthorityId>(now, account, call) {

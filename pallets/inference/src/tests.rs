@@ -267,6 +267,19 @@ mod tasks {
 			assert!(Results::<Test>::get(task).is_none());
 		});
 	}
+
+	/// M-10: a judged task's result goes when its proposal's record is removed.
+	#[test]
+	fn m10_a_removed_proposal_takes_its_result_with_it() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let task = open(1);
+			run_to_block(6);
+			assert!(Results::<Test>::get(task).is_some());
+			<Inference as InferenceTasks>::cancel_task(1);
+			assert!(Results::<Test>::get(task).is_none());
+			assert!(TaskOfProposal::<Test>::get(1).is_none());
+		});
+	}
 }
 
 mod commit_reveal {
@@ -733,6 +746,72 @@ mod judgement {
 		);
 	}
 
+	/// L-5: a member that excuses itself is judged `Excused`: reputation down as for a miss,
+	/// no slash, while the others' answers decide the task.
+	#[test]
+	fn l5_an_excused_member_is_not_slashed() {
+		let stake = 4 * MIN_STAKE;
+		ExtBuilder::nodes(vec![(ALICE, stake), (BOB, stake), (CHARLIE, stake)]).build_and_execute(
+			|| {
+				three_node_committees();
+				let task = open(0);
+				assert_ok!(Inference::excuse(RuntimeOrigin::signed(signer_of(ALICE)), task));
+				assert_noop!(
+					Inference::excuse(RuntimeOrigin::signed(signer_of(ALICE)), task),
+					Error::<Test>::AlreadyExcused
+				);
+				assert_noop!(commit(ALICE, task, &answer(0)), Error::<Test>::AlreadyExcused);
+				for m in [BOB, CHARLIE] {
+					assert_ok!(commit(m, task, &answer(0)));
+				}
+				// Two commits and one excuse: every seat has spoken, reveals open early.
+				for m in [BOB, CHARLIE] {
+					assert_ok!(reveal(m, task, &answer(0)));
+				}
+				run_to_block(2);
+				assert!(matches!(
+					Results::<Test>::get(task).unwrap().outcome,
+					Outcome::Consensus { label: 0, .. }
+				));
+				let alice = Nodes::<Test>::get(ALICE).unwrap();
+				assert_eq!(held(ALICE), stake, "not slashed");
+				assert_eq!(alice.reputation, Perbill::from_percent(40));
+				assert_eq!((alice.stats.excused, alice.stats.missed), (1, 0));
+				assert_eq!(Slashed::get(), 0);
+				assert_eq!(Excuses::<Test>::iter_prefix(task).count(), 0);
+				assert!(events().contains(&Event::Excused { task, node: ALICE }));
+			},
+		);
+	}
+
+	/// An excuse is a seat's answer for the pool too: feeless and first in line, and refused
+	/// from anyone but a member within the commit window.
+	#[test]
+	fn l5_excuses_are_checked_like_commits() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let task = open(1);
+			let members = committee(task);
+			let outsider = [ALICE, BOB, CHARLIE, DAVE]
+				.into_iter()
+				.find(|n| !members.contains(n))
+				.expect("four nodes, three seats");
+			assert_noop!(
+				Inference::excuse(RuntimeOrigin::signed(signer_of(outsider)), task),
+				Error::<Test>::NotCommitteeMember
+			);
+			assert_ok!(commit(members[0], task, &answer(0)));
+			assert_noop!(
+				Inference::excuse(RuntimeOrigin::signed(signer_of(members[0])), task),
+				Error::<Test>::AlreadyCommitted
+			);
+			run_to_block(4);
+			assert_noop!(
+				Inference::excuse(RuntimeOrigin::signed(signer_of(members[1])), task),
+				Error::<Test>::WindowClosed
+			);
+		});
+	}
+
 	/// C-1: a task that no member could answer (a body nobody can read, a model nobody has)
 	/// slashes nobody and leaves the proposal pending (on e9f7082 it slashed all five).
 	#[test]
@@ -1111,18 +1190,39 @@ mod offchain_worker {
 	}
 
 	#[test]
-	fn a_node_without_the_engine_or_the_body_does_nothing() {
-		for (indexed, engine) in [(true, false), (false, true)] {
-			let Node { mut ext, pool, classifier } =
-				node(&[ALICE, BOB, CHARLIE, DAVE], indexed, engine);
-			ext.execute_with(|| {
-				let task = open_task();
-				Inference::offchain_worker(1);
-				assert!(drain(&pool).is_empty());
-				assert!(committee(task).iter().all(|m| kept(task, *m).is_none()));
-				assert_eq!(*classifier.calls.lock().unwrap(), 0);
-			});
-		}
+	fn a_node_without_the_engine_does_nothing() {
+		let Node { mut ext, pool, classifier } = node(&[ALICE, BOB, CHARLIE, DAVE], true, false);
+		ext.execute_with(|| {
+			let task = open_task();
+			Inference::offchain_worker(1);
+			assert!(drain(&pool).is_empty());
+			assert!(committee(task).iter().all(|m| kept(task, *m).is_none()));
+			assert_eq!(*classifier.calls.lock().unwrap(), 0);
+		});
+	}
+
+	/// L-5: a node without the body (warp-synced, restored) excuses its seats, once until the
+	/// resend interval, and is not slashed when the task is judged.
+	#[test]
+	fn l5_a_node_without_the_body_excuses_its_seat() {
+		let Node { mut ext, pool, classifier } = node(&[ALICE], false, true);
+		ext.execute_with(|| {
+			let task = open_task();
+			let members = committee(task);
+			assert!(members.contains(&ALICE));
+			Inference::offchain_worker(1);
+			let sent = drain(&pool);
+			assert_eq!(sent, vec![(signer_of(ALICE), Call::excuse { task })]);
+			assert_eq!(*classifier.calls.lock().unwrap(), 0);
+			// Not again before the resend interval.
+			Inference::offchain_worker(1);
+			assert!(drain(&pool).is_empty());
+			include(sent);
+			assert!(Excuses::<Test>::contains_key(task, ALICE));
+			// Once excused, the worker sends nothing more for the task.
+			to_block(1 + RESEND_AFTER as u64);
+			assert!(drain(&pool).is_empty());
+		});
 	}
 
 	#[test]

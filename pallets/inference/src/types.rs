@@ -117,6 +117,8 @@ pub struct AnalysisTask<AccountId, Balance, BlockNumber, MaxCommittee: Get<u32>>
 	pub commits: u32,
 	/// How many members have revealed.
 	pub reveals: u32,
+	/// How many members excused themselves (see [`crate::Pallet::excuse`]).
+	pub excused: u32,
 }
 
 impl<AccountId: PartialEq, Balance, BlockNumber, MaxCommittee: Get<u32>>
@@ -127,9 +129,14 @@ impl<AccountId: PartialEq, Balance, BlockNumber, MaxCommittee: Get<u32>>
 		self.committee.iter().find(|m| m.node == *node)
 	}
 
-	/// Whether every member has committed: the reveal phase may start early.
+	/// Whether every member has committed or excused itself: the reveal phase may start early.
 	pub fn all_committed(&self) -> bool {
-		self.commits as usize >= self.committee.len()
+		self.commits.saturating_add(self.excused) as usize >= self.committee.len()
+	}
+
+	/// Whether every member has revealed or excused itself: the task may be judged early.
+	pub fn all_answered(&self) -> bool {
+		self.reveals.saturating_add(self.excused) as usize >= self.committee.len()
 	}
 }
 
@@ -240,6 +247,8 @@ pub enum TaskStatus<AccountId, Balance, BlockNumber> {
 		commits: u32,
 		/// Reveals so far.
 		reveals: u32,
+		/// Members excused so far.
+		excused: u32,
 	},
 	/// Judged.
 	Judged(TaskResult<BlockNumber>),

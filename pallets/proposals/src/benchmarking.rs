@@ -136,6 +136,21 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// Removing an analysed proposal with `a` annotations, spread over the labels so that none
+	/// settled: every bond is returned.
+	#[benchmark]
+	fn remove_proposal(a: Linear<0, { T::MaxAnnotations::get() }>) {
+		let author = proposal::<T>(T::MaxBodyLen::get());
+		let labels = T::LabelCount::get() as u32;
+		annotations::<T>(0, a, |i| (i % labels) as LabelIndex);
+		<Pallet<T> as ProposalAnalysed>::on_analysed(0, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(author), 0);
+
+		assert!(Proposals::<T>::get(0).is_none());
+	}
+
 	#[benchmark]
 	fn set_challenge_period() -> Result<(), BenchmarkError> {
 		let origin =

@@ -37,6 +37,10 @@
 //!   [`Config::Fees`] (the runtime sends it to the rewards pot, which pays the inference
 //!   committees): a flood of proposals costs the flooder that fee per proposal. Withdrawing a
 //!   pending proposal returns the whole deposit.
+//! - [`Config::RecordDeposit`] of it stays held for as long as the finished record (with its
+//!   analysis result and tally) exists: the author gets it back by removing the record
+//!   ([`Pallet::remove_proposal`]). Verified annotations leave no records once their bonds are
+//!   settled; the training example stays, as the DAO's data.
 //! - An attacker who is a proposal's author and all of its annotators pays the fee and gets back
 //!   only its own bonds and the points of one proposal, whose value the rewards pallet caps below
 //!   the fee; splitting its bonds over more accounts changes nothing but its transaction fees.
@@ -64,6 +68,8 @@
 //!                     └──── mark_spam (governance) ─────▶ removed, deposit slashed, bonds returned
 //! annotate (bonded) ─▶ quorum of bonds with agreement ─▶ provisional (challenge window)
 //!     ─▶ settles: verified_label = Some(label) ─▶ training set   | disputed ─▶ annotate again
+//! analysed or verified, no window open ─ remove_proposal (author) ─▶ record gone, record
+//!     deposit returned, training example kept
 //! ```
 //!
 //! ## Calls
@@ -73,6 +79,8 @@
 //! - [`Pallet::annotate`]: label someone else's proposal, holding a bond.
 //! - [`Pallet::mark_spam`]: governance removes a proposal and slashes its deposit.
 //! - [`Pallet::set_challenge_period`]: governance sets the challenge window's length.
+//! - [`Pallet::remove_proposal`]: the author removes a finished record, taking back the record
+//!   deposit.
 //!
 //! ## Hooks
 //!
@@ -221,6 +229,12 @@ pub mod pallet {
 		/// having a proposal analysed costs.
 		#[pallet::constant]
 		type ProposalFee: Get<BalanceOf<Self>>;
+
+		/// The part of a proposal's deposit that stays held, once the rest is released, for as
+		/// long as its record exists: the record, its analysis result and its tally are state
+		/// that someone must pay for. [`Pallet::remove_proposal`] returns it.
+		#[pallet::constant]
+		type RecordDeposit: Get<BalanceOf<Self>>;
 
 		/// The most annotations one proposal accepts.
 		#[pallet::constant]
@@ -400,6 +414,14 @@ pub mod pallet {
 			/// The new period, in blocks.
 			period: BlockNumberFor<T>,
 		},
+		/// The author removed a finished proposal's record and got its record deposit back; a
+		/// verified label stays in the training set.
+		ProposalRemoved {
+			/// The proposal.
+			id: ProposalId,
+			/// The record deposit returned.
+			deposit: BalanceOf<T>,
+		},
 	}
 
 	#[pallet::error]
@@ -420,6 +442,8 @@ pub mod pallet {
 		InvalidLabel,
 		/// Only the proposal's author may do this.
 		NotAuthor,
+		/// The proposal still holds its deposit: it is neither analysed nor verified yet.
+		NotFinished,
 		/// The account cannot pay the proposal's deposit.
 		InsufficientBalance,
 		/// The proposal has been analysed already.
@@ -542,6 +566,7 @@ pub mod pallet {
 					content_hash,
 					cid,
 					deposit,
+					record_deposit: Zero::zero(),
 					analysis: AnalysisStatus::Pending,
 					verified_label: None,
 					tally: Self::empty_tally(),
@@ -589,7 +614,7 @@ pub mod pallet {
 			ensure!(proposal.provisional.is_none(), Error::<T>::LabelUnderChallenge);
 
 			let deposit = Self::return_deposit(&proposal.author, proposal.deposit);
-			let annotations = Self::remove_proposal(id, &proposal);
+			let annotations = Self::discard(id, &proposal);
 			let task_weight = T::InferenceTasks::cancel_task(id);
 
 			Self::deposit_event(Event::ProposalWithdrawn { id, deposit });
@@ -677,19 +702,20 @@ pub mod pallet {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			let proposal = Proposals::<T>::get(id).ok_or(Error::<T>::UnknownProposal)?;
 
-			let slashed = if proposal.deposit.is_zero() {
+			let held = proposal.deposit.saturating_add(proposal.record_deposit);
+			let slashed = if held.is_zero() {
 				Zero::zero()
 			} else {
 				let (credit, _missing) = <T::Currency as fungible::BalancedHold<_>>::slash(
 					&HoldReason::ProposalDeposit.into(),
 					&proposal.author,
-					proposal.deposit,
+					held,
 				);
 				let slashed = credit.peek();
 				T::Slash::on_unbalanced(credit);
 				slashed
 			};
-			let annotations = Self::remove_proposal(id, &proposal);
+			let annotations = Self::discard(id, &proposal);
 			let task_weight = T::InferenceTasks::cancel_task(id);
 
 			Self::deposit_event(Event::ProposalMarkedSpam { id, slashed });
@@ -713,6 +739,36 @@ pub mod pallet {
 			ChallengePeriod::<T>::put(period);
 			Self::deposit_event(Event::ChallengePeriodSet { period });
 			Ok(())
+		}
+
+		/// Remove a finished proposal's record and take back its record deposit.
+		///
+		/// The origin must be _Signed_ by the author. The proposal must be finished: its deposit
+		/// released (analysed or verified) and no challenge window open. Its record, its
+		/// annotations (bonds of unsettled ones returned) and its analysis task and result go;
+		/// a verified label stays in the training set, which is the DAO's data, not the
+		/// author's.
+		///
+		/// Who pays for the state: the author, with `RecordDeposit` held while the record
+		/// exists; removing it returns the deposit, so nobody keeps state alive for free.
+		///
+		/// Emits `ProposalRemoved`. Weight: O(A) in the proposal's annotations.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::remove_proposal(T::MaxAnnotations::get())
+			.saturating_add(T::InferenceTasks::cancel_task_weight()))]
+		pub fn remove_proposal(origin: OriginFor<T>, id: ProposalId) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let proposal = Proposals::<T>::get(id).ok_or(Error::<T>::UnknownProposal)?;
+			ensure!(proposal.author == who, Error::<T>::NotAuthor);
+			ensure!(proposal.provisional.is_none(), Error::<T>::LabelUnderChallenge);
+			ensure!(proposal.deposit.is_zero(), Error::<T>::NotFinished);
+
+			let deposit = Self::return_deposit(&proposal.author, proposal.record_deposit);
+			let annotations = Self::forget_proposal(id, &proposal);
+			let task_weight = T::InferenceTasks::cancel_task(id);
+
+			Self::deposit_event(Event::ProposalRemoved { id, deposit });
+			Ok(Some(T::WeightInfo::remove_proposal(annotations).saturating_add(task_weight)).into())
 		}
 	}
 }
@@ -772,8 +828,11 @@ impl<T: Config> Pallet<T> {
 		);
 		let fee = credit.peek();
 		T::Fees::on_unbalanced(credit);
-		let amount = Self::return_deposit(&proposal.author, proposal.deposit.saturating_sub(fee));
+		let rest = proposal.deposit.saturating_sub(fee);
+		let record = T::RecordDeposit::get().min(rest);
+		let amount = Self::return_deposit(&proposal.author, rest.saturating_sub(record));
 		proposal.deposit = Zero::zero();
+		proposal.record_deposit = record;
 		Self::deposit_event(Event::DepositReleased {
 			id,
 			author: proposal.author.clone(),
@@ -838,19 +897,27 @@ impl<T: Config> Pallet<T> {
 
 	/// Removes a proposal with its annotations (returning their bonds if the label has not
 	/// settled), its settlement and its training example; how many annotations it had.
-	fn remove_proposal(id: ProposalId, proposal: &ProposalOf<T>) -> u32 {
-		let annotations = proposal.annotation_count();
-		let settled = proposal.verified_label.is_some();
-		// Bounded: a proposal never has more than `MaxAnnotations` annotations.
-		for (annotator, annotation) in Annotations::<T>::drain_prefix(id) {
-			if !settled {
-				Self::release_bond(&annotator, annotation.bond);
-			}
-		}
+	fn discard(id: ProposalId, proposal: &ProposalOf<T>) -> u32 {
+		let annotations = Self::forget_proposal(id, proposal);
 		if let Some(provisional) = proposal.provisional {
 			Settlements::<T>::remove(provisional.ticket);
 		}
 		TrainingSet::<T>::remove(id);
+		annotations
+	}
+
+	/// Removes a proposal's record and its annotations (returning the bonds of unsettled ones),
+	/// keeping its training example; how many annotations it had.
+	fn forget_proposal(id: ProposalId, proposal: &ProposalOf<T>) -> u32 {
+		let settled = proposal.verified_label.is_some();
+		let mut annotations = 0u32;
+		// Bounded: a proposal never has more than `MaxAnnotations` annotations.
+		for (annotator, annotation) in Annotations::<T>::drain_prefix(id) {
+			annotations.saturating_inc();
+			if !settled {
+				Self::release_bond(&annotator, annotation.bond);
+			}
+		}
 		Proposals::<T>::remove(id);
 		annotations
 	}
@@ -925,6 +992,8 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		T::Slash::on_unbalanced(forfeited);
+		// Every bond is settled: the label and its tally are what stays of the annotations.
+		let _ = Annotations::<T>::clear_prefix(id, T::MaxAnnotations::get(), None);
 		TrainingSet::<T>::insert(
 			id,
 			TrainingExample { proposal: id, content_hash: proposal.content_hash, label },
@@ -959,7 +1028,9 @@ impl<T: Config> Pallet<T> {
 	///   scheduled settlements correspond;
 	/// - every proposal's tally has one slot per label and counts its stored annotations;
 	/// - ids are below `NextProposalId`; the counted maps' counters match their contents;
-	/// - training examples belong to existing proposals with that verified label.
+	/// - a verified proposal keeps no annotations; a proposal holds its deposit or its record
+	///   deposit, never both;
+	/// - training examples of existing proposals carry their verified label.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
@@ -978,13 +1049,19 @@ impl<T: Config> Pallet<T> {
 				"a tally does not have one slot per label"
 			);
 			let stored = Annotations::<T>::iter_prefix(id).count() as u32;
+			let verified = proposal.verified_label.is_some();
 			ensure!(
-				stored == proposal.annotation_count(),
+				verified || stored == proposal.annotation_count(),
 				"a tally does not count its annotations"
 			);
+			ensure!(!verified || stored == 0, "a verified label kept its annotations");
 			ensure!(stored <= T::MaxAnnotations::get(), "a proposal has too many annotations");
+			ensure!(
+				proposal.deposit.is_zero() || proposal.record_deposit.is_zero(),
+				"a proposal holds both its deposit and its record deposit"
+			);
 			let entry = held.entry(proposal.author.clone()).or_insert_with(Zero::zero);
-			*entry = entry.saturating_add(proposal.deposit);
+			*entry = entry.saturating_add(proposal.deposit).saturating_add(proposal.record_deposit);
 			let mut by_label = Self::empty_bonds();
 			for (annotator, annotation) in Annotations::<T>::iter_prefix(id) {
 				if let Some(w) = by_label.get_mut(annotation.label as usize) {
@@ -995,7 +1072,10 @@ impl<T: Config> Pallet<T> {
 					*entry = entry.saturating_add(annotation.bond);
 				}
 			}
-			ensure!(by_label == proposal.bonded, "a proposal's bonds per label are off");
+			ensure!(
+				verified || by_label == proposal.bonded,
+				"a proposal's bonds per label are off"
+			);
 			if let Some(provisional) = proposal.provisional {
 				provisional_count += 1;
 				ensure!(
@@ -1029,8 +1109,10 @@ impl<T: Config> Pallet<T> {
 		let mut examples = 0u32;
 		for (id, example) in TrainingSet::<T>::iter() {
 			examples += 1;
-			let proposal = Proposals::<T>::get(id).ok_or("a training example has no proposal")?;
-			ensure!(proposal.verified_label == Some(example.label), "training label mismatch");
+			// A removed proposal leaves its training example behind.
+			if let Some(proposal) = Proposals::<T>::get(id) {
+				ensure!(proposal.verified_label == Some(example.label), "training label mismatch");
+			}
 		}
 		ensure!(examples == TrainingSet::<T>::count(), "TrainingSet counter is off");
 		Ok(())

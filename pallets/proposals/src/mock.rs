@@ -95,6 +95,9 @@ parameter_types! {
 	pub const FeePot: AccountId = FEE_POT;
 	pub DisagreementSlash: Perbill = Perbill::from_percent(20);
 	pub TwoThirds: Perbill = Perbill::from_rational(2u32, 3u32);
+	/// Held while a finished record exists; zero unless a test sets it, so that the other
+	/// tests' balances read as deposit less fee.
+	pub static RecordDeposit: Balance = 0;
 	/// Reward points credited, in order: (account, contribution, points).
 	pub static Rewarded: Vec<(AccountId, Contribution, u32)> = vec![];
 	/// Analysis tasks opened, in order.
@@ -150,6 +153,7 @@ impl pallet_proposals::Config for Test {
 	type DisagreementSlash = DisagreementSlash;
 	type MaxSettlementsPerBlock = ConstU32<2>;
 	type ProposalFee = ConstU64<FEE>;
+	type RecordDeposit = RecordDeposit;
 	type Fees = ResolveTo<FeePot, Balances>;
 	type MaxAnnotations = ConstU32<MAX_ANNOTATIONS>;
 	type AnnotationPoints = ConstU32<POINTS>;
@@ -188,6 +192,7 @@ impl ExtBuilder {
 			OpenedTasks::take();
 			CancelledTasks::take();
 			RefuseTasks::set(false);
+			RecordDeposit::set(0);
 		});
 		ext
 	}

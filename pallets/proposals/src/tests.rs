@@ -627,6 +627,122 @@ mod analysis {
 	}
 }
 
+/// M-10: state that anyone creates carries a deposit while it exists, and goes when it is done.
+mod records {
+	use super::*;
+	use crate::TrainingSet;
+
+	const RECORD: Balance = 5;
+
+	#[test]
+	fn m10_a_finished_record_keeps_a_deposit_until_its_author_removes_it() {
+		ExtBuilder::build_and_execute(|| {
+			RecordDeposit::set(RECORD);
+			let id = submit(ALICE, b"body");
+			<Proposals as ProposalAnalysed>::on_analysed(id, 3);
+			assert_eq!(held(ALICE), RECORD, "the record deposit stays while the record exists");
+			assert_eq!(owned(ALICE), INITIAL_BALANCE - FEE);
+			System::assert_has_event(
+				Event::DepositReleased {
+					id,
+					author: ALICE,
+					amount: DEPOSIT_BASE + 4 - FEE - RECORD,
+					fee: FEE,
+				}
+				.into(),
+			);
+
+			assert_noop!(
+				Proposals::remove_proposal(RuntimeOrigin::signed(BOB), id),
+				Error::<Test>::NotAuthor
+			);
+			assert_ok!(Proposals::remove_proposal(RuntimeOrigin::signed(ALICE), id));
+			assert!(Proposals::proposal(id).is_none());
+			assert_eq!(held(ALICE), 0);
+			assert_eq!(Balances::balance(&ALICE), INITIAL_BALANCE - FEE, "the author is whole");
+			assert_eq!(CancelledTasks::get(), vec![id], "the analysis result goes too");
+			System::assert_has_event(Event::ProposalRemoved { id, deposit: RECORD }.into());
+		});
+	}
+
+	#[test]
+	fn m10_an_unfinished_proposal_cannot_be_removed() {
+		ExtBuilder::build_and_execute(|| {
+			RecordDeposit::set(RECORD);
+			let id = submit(ALICE, b"body");
+			assert_noop!(
+				Proposals::remove_proposal(RuntimeOrigin::signed(ALICE), id),
+				Error::<Test>::NotFinished
+			);
+			for who in [BOB, CHARLIE, DAVE] {
+				annotate(who, id, 3);
+			}
+			<Proposals as ProposalAnalysed>::on_analysed(id, 3);
+			assert_noop!(
+				Proposals::remove_proposal(RuntimeOrigin::signed(ALICE), id),
+				Error::<Test>::LabelUnderChallenge
+			);
+			assert_noop!(
+				Proposals::remove_proposal(RuntimeOrigin::signed(ALICE), 9),
+				Error::<Test>::UnknownProposal
+			);
+		});
+	}
+
+	/// Verified annotations leave no records behind once their bonds are settled, and removing
+	/// the proposal keeps the training example (the annotators' work is the DAO's data).
+	#[test]
+	fn m10_verification_clears_annotations_and_removal_keeps_the_training_example() {
+		ExtBuilder::build_and_execute(|| {
+			RecordDeposit::set(RECORD);
+			let id = submit(ALICE, b"body");
+			for who in [BOB, CHARLIE, DAVE] {
+				annotate(who, id, 3);
+			}
+			settle_all();
+			let proposal = Proposals::proposal(id).unwrap();
+			assert_eq!(proposal.verified_label, Some(3));
+			assert_eq!(proposal.annotation_count(), 3, "the tally stays");
+			assert_eq!(Annotations::<Test>::iter_prefix(id).count(), 0);
+			for who in [BOB, CHARLIE, DAVE] {
+				assert_eq!(bonded(who), 0);
+			}
+			assert_ok!(Proposals::remove_proposal(RuntimeOrigin::signed(ALICE), id));
+			assert_eq!(TrainingSet::<Test>::get(id).map(|e| e.label), Some(3));
+			assert_eq!(held(ALICE), 0);
+		});
+	}
+
+	/// Annotations of an analysed proposal that never reached a verified label get their bonds
+	/// back when the author removes it: the annotators did nothing wrong.
+	#[test]
+	fn m10_removal_returns_unsettled_bonds() {
+		ExtBuilder::build_and_execute(|| {
+			RecordDeposit::set(RECORD);
+			let id = submit(ALICE, b"body");
+			annotate(BOB, id, 2);
+			<Proposals as ProposalAnalysed>::on_analysed(id, 3);
+			assert_eq!(bonded(BOB), MIN_BOND);
+			assert_ok!(Proposals::remove_proposal(RuntimeOrigin::signed(ALICE), id));
+			assert_eq!(bonded(BOB), 0);
+			assert_eq!(owned(BOB), INITIAL_BALANCE);
+			assert_eq!(Annotations::<Test>::iter_prefix(id).count(), 0);
+		});
+	}
+
+	#[test]
+	fn m10_spam_takes_the_record_deposit_too() {
+		ExtBuilder::build_and_execute(|| {
+			RecordDeposit::set(RECORD);
+			let id = submit(ALICE, b"body");
+			<Proposals as ProposalAnalysed>::on_analysed(id, 3);
+			assert_ok!(Proposals::mark_spam(RuntimeOrigin::root(), id));
+			assert_eq!(held(ALICE), 0);
+			System::assert_has_event(Event::ProposalMarkedSpam { id, slashed: RECORD }.into());
+		});
+	}
+}
+
 mod mark_spam {
 	use super::*;
 

@@ -78,6 +78,9 @@ pub struct Proposal<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>> {
 	pub cid: Cid,
 	/// The deposit still held from the author; zero once released.
 	pub deposit: Balance,
+	/// What stays held from the author once the deposit is released, until the author removes
+	/// the record (`RecordDeposit`).
+	pub record_deposit: Balance,
 	/// The inference network's analysis.
 	pub analysis: AnalysisStatus,
 	/// The label the annotators agreed on, once settled: the proposal is then training data.
@@ -170,6 +173,8 @@ pub struct ProposalDetails<AccountId, Balance, BlockNumber> {
 	pub cid: alloc::vec::Vec<u8>,
 	/// The deposit still held.
 	pub deposit: Balance,
+	/// The record deposit still held.
+	pub record_deposit: Balance,
 	/// The inference network's analysis.
 	pub analysis: AnalysisStatus,
 	/// The annotators' verified label, if any.
@@ -196,6 +201,7 @@ impl<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>>
 			content_hash: self.content_hash,
 			cid: self.cid.to_vec(),
 			deposit: self.deposit,
+			record_deposit: self.record_deposit,
 			analysis: self.analysis,
 			verified_label: self.verified_label,
 			tally: self.tally.into_inner(),

@@ -46,6 +46,7 @@ pub trait WeightInfo {
 	fn mark_spam(a: u32, ) -> Weight;
 	fn set_challenge_period() -> Weight;
 	fn on_analysed() -> Weight;
+	fn remove_proposal(a: u32, ) -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -251,6 +252,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	fn remove_proposal(a: u32, ) -> Weight {
+		Weight::from_parts(158_771_725, 6196)
+			.saturating_add(Weight::from_parts(52_518_046, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(a.into())))
+			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
+	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
@@ -302,5 +312,14 @@ impl WeightInfo for () {
 		Weight::from_parts(107_982_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn remove_proposal(a: u32, ) -> Weight {
+		Weight::from_parts(158_771_725, 6196)
+			.saturating_add(Weight::from_parts(52_518_046, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(a.into())))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(a.into())))
+			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
 	}
 }

@@ -31,6 +31,9 @@ parameter_types! {
 	/// kept when the deposit is released and paid into the rewards pot, which pays the
 	/// committees. A flood of a thousand proposals costs a hundred PROPOSAL.
 	pub const ProposalFee: Balance = UNIT / 10;
+	/// What stays held while a finished proposal's record exists (about 600 bytes with its
+	/// result and tally, at the body's 10 µPROPOSAL per byte), until its author removes it.
+	pub const RecordDeposit: Balance = UNIT / 100;
 }
 
 parameter_types! {
@@ -62,6 +65,7 @@ impl pallet_proposals::Config for Runtime {
 	/// Sixteen labels settle per block at most, each O(annotations ≤ 32).
 	type MaxSettlementsPerBlock = ConstU32<16>;
 	type ProposalFee = ProposalFee;
+	type RecordDeposit = RecordDeposit;
 	/// Proposal fees pay the inference committees, through the rewards pot.
 	type Fees = ResolveTo<super::rewards::RewardsPot, Balances>;
 	/// At most 32 annotations per proposal: bounds the verification loop.

@@ -62,6 +62,8 @@ pub struct TaskJson<AccountId, BlockNumber> {
 	pub commits: Option<u32>,
 	/// Open tasks: reveals so far.
 	pub reveals: Option<u32>,
+	/// Open tasks: members excused so far.
+	pub excused: Option<u32>,
 	/// Judged tasks: `consensus`, `noConsensus` or `inconclusive` (too few members revealed).
 	pub outcome: Option<&'static str>,
 	/// Judged with consensus: the label.
@@ -89,6 +91,7 @@ impl<AccountId, Balance: ToString, BlockNumber> From<TaskDetails<AccountId, Bala
 			committee: vec![],
 			commits: None,
 			reveals: None,
+			excused: None,
 			outcome: None,
 			label: None,
 			scores: None,
@@ -104,6 +107,7 @@ impl<AccountId, Balance: ToString, BlockNumber> From<TaskDetails<AccountId, Bala
 				committee,
 				commits,
 				reveals,
+				excused,
 			} => {
 				json.model = model;
 				json.opened_at = Some(opened_at);
@@ -115,6 +119,7 @@ impl<AccountId, Balance: ToString, BlockNumber> From<TaskDetails<AccountId, Bala
 					.collect();
 				json.commits = Some(commits);
 				json.reveals = Some(reveals);
+				json.excused = Some(excused);
 			},
 			TaskStatus::Judged(result) => {
 				json.status = "judged";
@@ -146,7 +151,7 @@ pub struct HistoryJson<BlockNumber> {
 	/// The training round, if the work was one.
 	#[serde(skip_serializing_if = "Option::is_none")]
 	pub round: Option<u32>,
-	/// `agreed`, `disagreed`, `inconclusive` or `missed`.
+	/// `agreed`, `disagreed`, `inconclusive`, `missed` or `excused`.
 	pub outcome: &'static str,
 	/// When it was judged.
 	pub at: BlockNumber,
@@ -178,6 +183,8 @@ pub struct NodeJson<AccountId, BlockNumber> {
 	pub disagreed: u32,
 	/// Tasks missed.
 	pub missed: u32,
+	/// Tasks it was excused from.
+	pub excused: u32,
 	/// Stake slashed in total.
 	pub slashed: String,
 	/// Recent outcomes, oldest first.
@@ -206,6 +213,7 @@ where
 			agreed: n.stats.agreed,
 			disagreed: n.stats.disagreed,
 			missed: n.stats.missed,
+			excused: n.stats.excused,
 			slashed: n.stats.slashed.to_string(),
 			history: n
 				.history
@@ -224,6 +232,7 @@ where
 						MemberOutcome::Disagreed => "disagreed",
 						MemberOutcome::Inconclusive => "inconclusive",
 						MemberOutcome::Missed => "missed",
+						MemberOutcome::Excused => "excused",
 					},
 					at: h.at,
 				})

@@ -42,6 +42,8 @@ pub struct ProposalJson<AccountId, BlockNumber> {
 	pub cid: String,
 	/// The deposit still held, in planck, as a decimal string.
 	pub deposit: String,
+	/// The record deposit held until the author removes the finished record, likewise.
+	pub record_deposit: String,
 	/// `pending` or `analysed`.
 	pub analysis: &'static str,
 	/// The inference network's label, once analysed.
@@ -75,6 +77,7 @@ impl<AccountId, Balance: ToString, BlockNumber>
 			content_hash: p.content_hash,
 			cid: cid_to_string(&p.cid),
 			deposit: p.deposit.to_string(),
+			record_deposit: p.record_deposit.to_string(),
 			analysis,
 			analysed_label,
 			verified_label: p.verified_label,
