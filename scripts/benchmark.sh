@@ -23,10 +23,12 @@ log "building daollm-node with runtime-benchmarks"
 cargo build --release --locked -p daollm-node --features runtime-benchmarks \
 	--manifest-path "$ROOT/Cargo.toml"
 
+# Paths relative to the workspace, so that the command recorded in each file names no machine.
+cd "$ROOT"
 for pallet in "${PALLETS[@]}"; do
 	crate="${pallet#pallet_}"
-	dir="$ROOT/pallets/${crate//_/-}"
-	log "benchmarking $pallet ($STEPS steps, $REPEAT repeats) into ${dir#$ROOT/}/src/weights.rs"
+	dir="pallets/${crate//_/-}"
+	log "benchmarking $pallet ($STEPS steps, $REPEAT repeats) into $dir/src/weights.rs"
 	"$DAOLLM_NODE" benchmark pallet \
 		--chain dev \
 		--pallet "$pallet" \
@@ -35,6 +37,6 @@ for pallet in "${PALLETS[@]}"; do
 		--repeat "$REPEAT" \
 		--wasm-execution compiled \
 		--heap-pages 4096 \
-		--template "$ROOT/.maintain/frame-weight-template.hbs" \
+		--template .maintain/frame-weight-template.hbs \
 		--output "$dir/src/weights.rs"
 done

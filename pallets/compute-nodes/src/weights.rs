@@ -3,7 +3,7 @@
 //! benchmarks. Regenerate them with `scripts/benchmark.sh`; never edit them by hand.
 //!
 //! CLI VERSION 64.0.0, DATE 2026-12-01
-//! STEPS `10`, REPEAT `5`, WASM-EXECUTION `Compiled`
+//! STEPS `50`, REPEAT `20`, WASM-EXECUTION `Compiled`
 //! HOSTNAME `vm`, CPU `Intel(R) Xeon(R) Processor`
 
 // Executed command:
@@ -17,9 +17,9 @@
 // --extrinsic
 // *
 // --steps
-// 10
+// 50
 // --repeat
-// 5
+// 20
 // --wasm-execution
 // compiled
 // --heap-pages
@@ -52,9 +52,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Params` (r:1 w:0)
-	/// Proof: `ComputeNodes::Params` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeNodes::Params` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Nodes` (r:1 w:1)
-	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(340), added: 2815, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(344), added: 2819, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::CounterForNodes` (r:1 w:1)
 	/// Proof: `ComputeNodes::CounterForNodes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::FormerNodes` (r:1 w:1)
@@ -66,113 +66,113 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeNodes::Candidates` (r:1 w:1)
 	/// Proof: `ComputeNodes::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	fn register_node() -> Weight {
-		// Proof size: measured `8196`, estimated `7631`
-		// Minimum execution time: 243_687_000 picoseconds.
-		Weight::from_parts(281_267_000, 7631)
+		// Proof size: measured `8130`, estimated `7631`
+		// Minimum execution time: 307_370_000 picoseconds.
+		Weight::from_parts(372_332_000, 7631)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ComputeNodes::Nodes` (r:1 w:1)
-	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(340), added: 2815, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(344), added: 2819, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Params` (r:1 w:0)
-	/// Proof: `ComputeNodes::Params` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeNodes::Params` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Candidates` (r:1 w:1)
 	/// Proof: `ComputeNodes::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	fn add_stake() -> Weight {
-		// Proof size: measured `8126`, estimated `7631`
-		// Minimum execution time: 139_449_000 picoseconds.
-		Weight::from_parts(160_377_000, 7631)
+		// Proof size: measured `8130`, estimated `7631`
+		// Minimum execution time: 153_813_000 picoseconds.
+		Weight::from_parts(215_722_000, 7631)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ComputeNodes::Nodes` (r:1 w:1)
-	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(340), added: 2815, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(344), added: 2819, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Params` (r:1 w:0)
-	/// Proof: `ComputeNodes::Params` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeNodes::Params` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Candidates` (r:1 w:1)
 	/// Proof: `ComputeNodes::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
-		// Proof size: measured `7084`, estimated `7631`
-		// Minimum execution time: 64_398_000 picoseconds.
-		Weight::from_parts(84_019_000, 7631)
+		// Proof size: measured `7088`, estimated `7631`
+		// Minimum execution time: 75_563_000 picoseconds.
+		Weight::from_parts(93_936_000, 7631)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ComputeNodes::Nodes` (r:1 w:1)
-	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(340), added: 2815, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(344), added: 2819, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Params` (r:1 w:0)
-	/// Proof: `ComputeNodes::Params` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeNodes::Params` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Candidates` (r:1 w:1)
 	/// Proof: `ComputeNodes::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::CounterForNodes` (r:1 w:1)
 	/// Proof: `ComputeNodes::CounterForNodes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::History` (r:0 w:1)
-	/// Proof: `ComputeNodes::History` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeNodes::History` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::KeyOwner` (r:0 w:1)
 	/// Proof: `ComputeNodes::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
-		// Proof size: measured `8124`, estimated `7631`
-		// Minimum execution time: 145_717_000 picoseconds.
-		Weight::from_parts(169_725_000, 7631)
+		// Proof size: measured `8128`, estimated `7631`
+		// Minimum execution time: 155_049_000 picoseconds.
+		Weight::from_parts(179_619_000, 7631)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `ComputeNodes::Nodes` (r:129 w:0)
-	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(340), added: 2815, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(344), added: 2819, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Candidates` (r:0 w:1)
 	/// Proof: `ComputeNodes::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Params` (r:0 w:1)
-	/// Proof: `ComputeNodes::Params` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeNodes::Params` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 128]`.
 	fn set_parameters(n: u32, ) -> Weight {
-		// Proof size: measured `534 + n * (185 ±0)`, estimated `4770 + n * (2804 ±2)`
-		// Minimum execution time: 22_817_000 picoseconds.
-		Weight::from_parts(28_890_053, 4770)
-			// Standard error: 34_650
-			.saturating_add(Weight::from_parts(6_558_021, 0).saturating_mul(n.into()))
+		// Proof size: measured `513 + n * (189 ±0)`, estimated `4025 + n * (2816 ±1)`
+		// Minimum execution time: 22_938_000 picoseconds.
+		Weight::from_parts(475_509, 4025)
+			// Standard error: 107_422
+			.saturating_add(Weight::from_parts(7_738_280, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(Weight::from_parts(0, 2804).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2816).saturating_mul(n.into()))
 	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_node() -> Weight {
-		Weight::from_parts(281_267_000, 7631)
+		Weight::from_parts(372_332_000, 7631)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn add_stake() -> Weight {
-		Weight::from_parts(160_377_000, 7631)
+		Weight::from_parts(215_722_000, 7631)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(84_019_000, 7631)
+		Weight::from_parts(93_936_000, 7631)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(169_725_000, 7631)
+		Weight::from_parts(179_619_000, 7631)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn set_parameters(n: u32, ) -> Weight {
-		Weight::from_parts(28_890_053, 4770)
-			.saturating_add(Weight::from_parts(6_558_021, 0).saturating_mul(n.into()))
+		Weight::from_parts(475_509, 4025)
+			.saturating_add(Weight::from_parts(7_738_280, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
-			.saturating_add(Weight::from_parts(0, 2804).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2816).saturating_mul(n.into()))
 	}
 }

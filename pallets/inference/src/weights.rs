@@ -3,7 +3,7 @@
 //! benchmarks. Regenerate them with `scripts/benchmark.sh`; never edit them by hand.
 //!
 //! CLI VERSION 64.0.0, DATE 2026-12-01
-//! STEPS `10`, REPEAT `5`, WASM-EXECUTION `Compiled`
+//! STEPS `50`, REPEAT `20`, WASM-EXECUTION `Compiled`
 //! HOSTNAME `vm`, CPU `Intel(R) Xeon(R) Processor`
 
 // Executed command:
@@ -17,9 +17,9 @@
 // --extrinsic
 // *
 // --steps
-// 10
+// 50
 // --repeat
-// 5
+// 20
 // --wasm-execution
 // compiled
 // --heap-pages
@@ -40,34 +40,53 @@ use core::marker::PhantomData;
 /// The weight of each of `pallet_inference`'s calls and hooks.
 pub trait WeightInfo {
 	fn commit() -> Weight;
+	fn excuse() -> Weight;
 	fn reveal() -> Weight;
+	fn set_parameters() -> Weight;
 	fn open_task(n: u32, c: u32, ) -> Weight;
 	fn cancel_task(c: u32, ) -> Weight;
 	fn finalize_task(c: u32, ) -> Weight;
-	fn set_parameters() -> Weight;
-	fn excuse() -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `Inference::KeyOwner` (r:1 w:0)
-	/// Proof: `Inference::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeNodes::KeyOwner` (r:1 w:0)
+	/// Proof: `ComputeNodes::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Tasks` (r:1 w:1)
-	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(869), added: 3344, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(873), added: 3348, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Commitments` (r:1 w:1)
 	/// Proof: `Inference::Commitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Excuses` (r:1 w:0)
+	/// Proof: `Inference::Excuses` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn commit() -> Weight {
-		// Proof size: measured `1627`, estimated `4334`
-		// Minimum execution time: 45_664_000 picoseconds.
-		Weight::from_parts(61_192_000, 4334)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof size: measured `1674`, estimated `4338`
+		// Minimum execution time: 80_080_000 picoseconds.
+		Weight::from_parts(97_495_000, 4338)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
-	/// Storage: `Inference::KeyOwner` (r:1 w:0)
-	/// Proof: `Inference::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeNodes::KeyOwner` (r:1 w:0)
+	/// Proof: `ComputeNodes::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Tasks` (r:1 w:1)
-	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(869), added: 3344, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(873), added: 3348, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Commitments` (r:1 w:0)
+	/// Proof: `Inference::Commitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Excuses` (r:1 w:1)
+	/// Proof: `Inference::Excuses` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::DueAt` (r:2 w:2)
+	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	fn excuse() -> Weight {
+		// Proof size: measured `2072`, estimated `6094`
+		// Minimum execution time: 100_073_000 picoseconds.
+		Weight::from_parts(121_580_000, 6094)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `ComputeNodes::KeyOwner` (r:1 w:0)
+	/// Proof: `ComputeNodes::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Tasks` (r:1 w:1)
+	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(873), added: 3348, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Commitments` (r:1 w:0)
 	/// Proof: `Inference::Commitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Reveals` (r:1 w:1)
@@ -75,14 +94,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::DueAt` (r:2 w:2)
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn reveal() -> Weight {
-		// Proof size: measured `2484`, estimated `6094`
-		// Minimum execution time: 72_659_000 picoseconds.
-		Weight::from_parts(122_548_000, 6094)
+		// Proof size: measured `2527`, estimated `6094`
+		// Minimum execution time: 114_699_000 picoseconds.
+		Weight::from_parts(136_861_000, 6094)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
-	/// Storage: `Inference::Candidates` (r:1 w:0)
-	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Params` (r:0 w:1)
+	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
+	fn set_parameters() -> Weight {
+		// Proof size: measured `0`, estimated `0`
+		// Minimum execution time: 11_213_000 picoseconds.
+		Weight::from_parts(16_024_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `ComputeNodes::Candidates` (r:1 w:0)
+	/// Proof: `ComputeNodes::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::BacklogBounds` (r:1 w:0)
 	/// Proof: `Inference::BacklogBounds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ModelGovernance::PendingActivation` (r:1 w:0)
@@ -92,17 +119,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelGovernance::Versions` (r:1 w:0)
 	/// Proof: `ModelGovernance::Versions` (`max_values`: None, `max_size`: Some(1380), added: 3855, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Params` (r:1 w:0)
-	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::NextTaskId` (r:1 w:1)
 	/// Proof: `Inference::NextTaskId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeNodes::Nodes` (r:16 w:0)
+	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(344), added: 2819, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::DueAt` (r:1 w:1)
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Nodes` (r:16 w:0)
-	/// Proof: `Inference::Nodes` (`max_values`: None, `max_size`: Some(340), added: 2815, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Tasks` (r:1 w:1)
-	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(869), added: 3344, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(873), added: 3348, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::CounterForTasks` (r:1 w:1)
 	/// Proof: `Inference::CounterForTasks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::TaskOfProposal` (r:0 w:1)
@@ -110,25 +137,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 128]`.
 	/// The range of component `c` is `[1, 16]`.
 	fn open_task(n: u32, c: u32, ) -> Weight {
-		// Proof size: measured `0 + c * (274 ±0) + n * (69 ±0)`, estimated `7631 + c * (2231 ±132) + n * (30 ±16)`
-		// Minimum execution time: 63_656_000 picoseconds.
-		Weight::from_parts(72_257_000, 7631)
-			// Standard error: 50_251
-			.saturating_add(Weight::from_parts(1_038_653, 0).saturating_mul(n.into()))
-			// Standard error: 401_585
-			.saturating_add(Weight::from_parts(9_546_666, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Proof size: measured `0 + c * (280 ±0) + n * (70 ±0)`, estimated `7631 + c * (2360 ±81) + n * (20 ±10)`
+		// Minimum execution time: 108_173_000 picoseconds.
+		Weight::from_parts(115_535_656, 7631)
+			// Standard error: 45_810
+			.saturating_add(Weight::from_parts(522_730, 0).saturating_mul(n.into()))
+			// Standard error: 374_620
+			.saturating_add(Weight::from_parts(10_179_390, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(Weight::from_parts(0, 2231).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(0, 30).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2360).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 20).saturating_mul(n.into()))
 	}
 	/// Storage: `Inference::Queued` (r:1 w:0)
 	/// Proof: `Inference::Queued` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::TaskOfProposal` (r:1 w:1)
 	/// Proof: `Inference::TaskOfProposal` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Tasks` (r:1 w:1)
-	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(869), added: 3344, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(873), added: 3348, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::CounterForTasks` (r:1 w:1)
 	/// Proof: `Inference::CounterForTasks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Commitments` (r:16 w:16)
@@ -139,11 +166,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 16]`.
 	fn cancel_task(c: u32, ) -> Weight {
-		// Proof size: measured `481 + c * (220 ±0)`, estimated `4334 + c * (2601 ±0)`
-		// Minimum execution time: 42_560_000 picoseconds.
-		Weight::from_parts(55_986_506, 4334)
-			// Standard error: 39_026
-			.saturating_add(Weight::from_parts(3_496_086, 0).saturating_mul(c.into()))
+		// Proof size: measured `390 + c * (219 ±0)`, estimated `4338 + c * (2601 ±0)`
+		// Minimum execution time: 43_387_000 picoseconds.
+		Weight::from_parts(51_621_103, 4338)
+			// Standard error: 15_485
+			.saturating_add(Weight::from_parts(3_368_701, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -151,19 +178,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 2601).saturating_mul(c.into()))
 	}
 	/// Storage: `Inference::Tasks` (r:1 w:1)
-	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(869), added: 3344, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(873), added: 3348, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::CounterForTasks` (r:1 w:1)
 	/// Proof: `Inference::CounterForTasks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Params` (r:1 w:0)
-	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Reveals` (r:16 w:11)
 	/// Proof: `Inference::Reveals` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Excuses` (r:16 w:0)
+	/// Proof: `Inference::Excuses` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Commitments` (r:11 w:11)
 	/// Proof: `Inference::Commitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Nodes` (r:16 w:16)
-	/// Proof: `Inference::Nodes` (`max_values`: None, `max_size`: Some(340), added: 2815, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::History` (r:16 w:16)
-	/// Proof: `Inference::History` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::CurrentEpoch` (r:1 w:0)
 	/// Proof: `Rewards::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::AccountPoints` (r:11 w:11)
@@ -172,68 +197,71 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Rewards::CurrentClaimants` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::CurrentPoints` (r:1 w:1)
 	/// Proof: `Rewards::CurrentPoints` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Candidates` (r:1 w:1)
-	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeNodes::Nodes` (r:16 w:16)
+	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(344), added: 2819, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeNodes::Params` (r:1 w:0)
+	/// Proof: `ComputeNodes::Params` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeNodes::History` (r:16 w:16)
+	/// Proof: `ComputeNodes::History` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeNodes::Candidates` (r:1 w:1)
+	/// Proof: `ComputeNodes::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:5 w:5)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:6 w:6)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(732), added: 3207, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Results` (r:0 w:1)
 	/// Proof: `Inference::Results` (`max_values`: None, `max_size`: Some(95), added: 2570, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 16]`.
 	fn finalize_task(c: u32, ) -> Weight {
-		// Proof size: measured `667 + c * (475 ±0)`, estimated `7631 + c * (2815 ±0)`
-		// Minimum execution time: 79_765_000 picoseconds.
-		Weight::from_parts(57_565_757, 7631)
-			// Standard error: 462_093
-			.saturating_add(Weight::from_parts(52_523_360, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(c.into())))
+		// Proof size: measured `643 + c * (480 ±0)`, estimated `7631 + c * (2819 ±0)`
+		// Minimum execution time: 91_546_000 picoseconds.
+		Weight::from_parts(182_301_799, 7631)
+			// Standard error: 604_569
+			.saturating_add(Weight::from_parts(58_491_747, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2815).saturating_mul(c.into()))
-	}
-	/// Storage: `Inference::Params` (r:0 w:1)
-	fn set_parameters() -> Weight {
-		Weight::from_parts(22_817_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	fn excuse() -> Weight {
-		// Proof size: measured `1627`, estimated `4334`
-		// Minimum execution time: 45_664_000 picoseconds.
-		Weight::from_parts(61_192_000, 4334)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(Weight::from_parts(0, 2819).saturating_mul(c.into()))
 	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn commit() -> Weight {
-		Weight::from_parts(61_192_000, 4334)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(97_495_000, 4338)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
-	fn reveal() -> Weight {
-		Weight::from_parts(122_548_000, 6094)
+	fn excuse() -> Weight {
+		Weight::from_parts(121_580_000, 6094)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
+	fn reveal() -> Weight {
+		Weight::from_parts(136_861_000, 6094)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn set_parameters() -> Weight {
+		Weight::from_parts(16_024_000, 0)
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
 	fn open_task(n: u32, c: u32, ) -> Weight {
-		Weight::from_parts(72_257_000, 7631)
-			.saturating_add(Weight::from_parts(1_038_653, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(9_546_666, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(115_535_656, 7631)
+			.saturating_add(Weight::from_parts(522_730, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(10_179_390, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
-			.saturating_add(Weight::from_parts(0, 2231).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(0, 30).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2360).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 20).saturating_mul(n.into()))
 	}
 	fn cancel_task(c: u32, ) -> Weight {
-		Weight::from_parts(55_986_506, 4334)
-			.saturating_add(Weight::from_parts(3_496_086, 0).saturating_mul(c.into()))
+		Weight::from_parts(51_621_103, 4338)
+			.saturating_add(Weight::from_parts(3_368_701, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -241,21 +269,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2601).saturating_mul(c.into()))
 	}
 	fn finalize_task(c: u32, ) -> Weight {
-		Weight::from_parts(57_565_757, 7631)
-			.saturating_add(Weight::from_parts(52_523_360, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(c.into())))
+		Weight::from_parts(182_301_799, 7631)
+			.saturating_add(Weight::from_parts(58_491_747, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2815).saturating_mul(c.into()))
-	}
-	fn set_parameters() -> Weight {
-		Weight::from_parts(22_817_000, 0)
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-	}
-	fn excuse() -> Weight {
-		Weight::from_parts(61_192_000, 4334)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(Weight::from_parts(0, 2819).saturating_mul(c.into()))
 	}
 }

@@ -3,7 +3,7 @@
 //! benchmarks. Regenerate them with `scripts/benchmark.sh`; never edit them by hand.
 //!
 //! CLI VERSION 64.0.0, DATE 2026-12-01
-//! STEPS `10`, REPEAT `5`, WASM-EXECUTION `Compiled`
+//! STEPS `50`, REPEAT `20`, WASM-EXECUTION `Compiled`
 //! HOSTNAME `vm`, CPU `Intel(R) Xeon(R) Processor`
 
 // Executed command:
@@ -17,9 +17,9 @@
 // --extrinsic
 // *
 // --steps
-// 10
+// 50
 // --repeat
-// 5
+// 20
 // --wasm-execution
 // compiled
 // --heap-pages
@@ -44,9 +44,9 @@ pub trait WeightInfo {
 	fn annotate() -> Weight;
 	fn settle(a: u32, ) -> Weight;
 	fn mark_spam(a: u32, ) -> Weight;
+	fn remove_proposal(a: u32, ) -> Weight;
 	fn set_challenge_period() -> Weight;
 	fn on_analysed() -> Weight;
-	fn remove_proposal(a: u32, ) -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -59,13 +59,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(732), added: 3207, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForProposals` (r:1 w:1)
 	/// Proof: `Proposals::CounterForProposals` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::ContributionsOf` (r:1 w:1)
 	/// Proof: `Proposals::ContributionsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Candidates` (r:1 w:0)
-	/// Proof: `Inference::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeNodes::Candidates` (r:1 w:0)
+	/// Proof: `ComputeNodes::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::BacklogBounds` (r:1 w:0)
 	/// Proof: `Inference::BacklogBounds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ModelGovernance::PendingActivation` (r:1 w:0)
@@ -75,17 +75,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelGovernance::Versions` (r:1 w:0)
 	/// Proof: `ModelGovernance::Versions` (`max_values`: None, `max_size`: Some(1380), added: 3855, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Params` (r:1 w:0)
-	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::NextTaskId` (r:1 w:1)
 	/// Proof: `Inference::NextTaskId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeNodes::Nodes` (r:1 w:0)
+	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(344), added: 2819, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::DueAt` (r:1 w:1)
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Nodes` (r:1 w:0)
-	/// Proof: `Inference::Nodes` (`max_values`: None, `max_size`: Some(340), added: 2815, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Tasks` (r:1 w:1)
-	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(869), added: 3344, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(873), added: 3348, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::CounterForTasks` (r:1 w:1)
 	/// Proof: `Inference::CounterForTasks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::TaskOfProposal` (r:0 w:1)
@@ -93,45 +93,45 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `t` is `[1, 256]`.
 	/// The range of component `b` is `[1, 65536]`.
 	fn submit_proposal(t: u32, b: u32, ) -> Weight {
-		// Proof size: measured `957`, estimated `7631`
-		// Minimum execution time: 147_474_000 picoseconds.
-		Weight::from_parts(265_055_818, 7631)
-			// Standard error: 11_627
-			.saturating_add(Weight::from_parts(4_722, 0).saturating_mul(t.into()))
-			// Standard error: 45
-			.saturating_add(Weight::from_parts(2_395, 0).saturating_mul(b.into()))
+		// Proof size: measured `967`, estimated `7631`
+		// Minimum execution time: 158_834_000 picoseconds.
+		Weight::from_parts(183_005_868, 7631)
+			// Standard error: 8_253
+			.saturating_add(Weight::from_parts(94_929, 0).saturating_mul(t.into()))
+			// Standard error: 32
+			.saturating_add(Weight::from_parts(1_997, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(732), added: 3207, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:33 w:33)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Annotations` (r:33 w:32)
 	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
-	/// Storage: `Proposals::TrainingSet` (r:1 w:1)
-	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForProposals` (r:1 w:1)
 	/// Proof: `Proposals::CounterForProposals` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Proposals::TrainingSet` (r:1 w:1)
+	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Queued` (r:1 w:0)
 	/// Proof: `Inference::Queued` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::TaskOfProposal` (r:1 w:1)
 	/// Proof: `Inference::TaskOfProposal` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Tasks` (r:1 w:1)
-	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(869), added: 3344, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(873), added: 3348, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::CounterForTasks` (r:1 w:1)
 	/// Proof: `Inference::CounterForTasks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::DueAt` (r:1 w:1)
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 32]`.
 	fn withdraw_proposal(a: u32, ) -> Weight {
-		// Proof size: measured `1727 + a * (246 ±0)`, estimated `4334 + a * (2603 ±0)`
-		// Minimum execution time: 174_869_000 picoseconds.
-		Weight::from_parts(308_993_923, 4334)
-			// Standard error: 162_788
-			.saturating_add(Weight::from_parts(109_095_895, 0).saturating_mul(a.into()))
+		// Proof size: measured `1557 + a * (246 ±0)`, estimated `4338 + a * (2603 ±0)`
+		// Minimum execution time: 231_022_000 picoseconds.
+		Weight::from_parts(305_703_884, 4338)
+			// Standard error: 1_147_721
+			.saturating_add(Weight::from_parts(76_357_030, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -139,7 +139,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(732), added: 3207, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Annotations` (r:1 w:1)
 	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -155,13 +155,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Proposals::Settlements` (r:0 w:1)
 	/// Proof: `Proposals::Settlements` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn annotate() -> Weight {
-		// Proof size: measured `872`, estimated `4197`
-		// Minimum execution time: 100_351_000 picoseconds.
-		Weight::from_parts(205_829_000, 4197)
+		// Proof size: measured `888`, estimated `4213`
+		// Minimum execution time: 97_845_000 picoseconds.
+		Weight::from_parts(176_820_000, 4213)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
-	/// Storage: `Proposals::Annotations` (r:33 w:0)
+	/// Storage: `Proposals::Annotations` (r:33 w:32)
 	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:35 w:35)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
@@ -182,30 +182,63 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Proposals::CounterForTrainingSet` (r:1 w:1)
 	/// Proof: `Proposals::CounterForTrainingSet` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(732), added: 3207, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 32]`.
 	fn settle(a: u32, ) -> Weight {
-		// Proof size: measured `1145 + a * (246 ±0)`, estimated `7253 + a * (2667 ±0)`
-		// Minimum execution time: 205_747_000 picoseconds.
-		Weight::from_parts(216_228_034, 7253)
-			// Standard error: 900_924
-			.saturating_add(Weight::from_parts(85_309_700, 0).saturating_mul(a.into()))
+		// Proof size: measured `1139 + a * (246 ±0)`, estimated `7393 + a * (2664 ±0)`
+		// Minimum execution time: 237_890_000 picoseconds.
+		Weight::from_parts(260_784_948, 7393)
+			// Standard error: 1_625_871
+			.saturating_add(Weight::from_parts(106_301_591, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(a.into())))
-			.saturating_add(Weight::from_parts(0, 2667).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(a.into())))
+			.saturating_add(Weight::from_parts(0, 2664).saturating_mul(a.into()))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(732), added: 3207, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:33 w:33)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:34 w:34)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Annotations` (r:33 w:32)
 	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Storage: `Proposals::CounterForProposals` (r:1 w:1)
+	/// Proof: `Proposals::CounterForProposals` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::TrainingSet` (r:1 w:1)
 	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Queued` (r:1 w:0)
+	/// Proof: `Inference::Queued` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::TaskOfProposal` (r:1 w:1)
+	/// Proof: `Inference::TaskOfProposal` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Tasks` (r:1 w:1)
+	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(873), added: 3348, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::CounterForTasks` (r:1 w:1)
+	/// Proof: `Inference::CounterForTasks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::DueAt` (r:1 w:1)
+	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// The range of component `a` is `[0, 32]`.
+	fn mark_spam(a: u32, ) -> Weight {
+		// Proof size: measured `1579 + a * (246 ±0)`, estimated `6196 + a * (2603 ±0)`
+		// Minimum execution time: 142_283_000 picoseconds.
+		Weight::from_parts(176_850_207, 6196)
+			// Standard error: 114_195
+			.saturating_add(Weight::from_parts(58_339_479, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(a.into())))
+			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
+	}
+	/// Storage: `Proposals::Proposals` (r:1 w:1)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:33 w:33)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:33 w:33)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `Proposals::Annotations` (r:33 w:32)
+	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForProposals` (r:1 w:1)
 	/// Proof: `Proposals::CounterForProposals` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Queued` (r:1 w:0)
@@ -213,21 +246,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::TaskOfProposal` (r:1 w:1)
 	/// Proof: `Inference::TaskOfProposal` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Tasks` (r:1 w:1)
-	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(869), added: 3344, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(873), added: 3348, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::CounterForTasks` (r:1 w:1)
 	/// Proof: `Inference::CounterForTasks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::DueAt` (r:1 w:1)
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 32]`.
-	fn mark_spam(a: u32, ) -> Weight {
-		// Proof size: measured `1735 + a * (246 ±0)`, estimated `6196 + a * (2603 ±0)`
-		// Minimum execution time: 130_058_000 picoseconds.
-		Weight::from_parts(158_771_725, 6196)
-			// Standard error: 46_465
-			.saturating_add(Weight::from_parts(52_518_046, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+	fn remove_proposal(a: u32, ) -> Weight {
+		// Proof size: measured `1558 + a * (246 ±0)`, estimated `4338 + a * (2603 ±0)`
+		// Minimum execution time: 116_490_000 picoseconds.
+		Weight::from_parts(256_742_612, 4338)
+			// Standard error: 500_797
+			.saturating_add(Weight::from_parts(53_321_503, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
 	}
@@ -235,46 +268,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Proposals::ChallengePeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_challenge_period() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 6_946_000 picoseconds.
-		Weight::from_parts(8_428_000, 0)
+		// Minimum execution time: 6_719_000 picoseconds.
+		Weight::from_parts(8_973_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(732), added: 3207, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn on_analysed() -> Weight {
-		// Proof size: measured `961`, estimated `6196`
-		// Minimum execution time: 98_786_000 picoseconds.
-		Weight::from_parts(107_982_000, 6196)
+		// Proof size: measured `977`, estimated `6196`
+		// Minimum execution time: 91_886_000 picoseconds.
+		Weight::from_parts(110_097_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
-	}
-	fn remove_proposal(a: u32, ) -> Weight {
-		Weight::from_parts(158_771_725, 6196)
-			.saturating_add(Weight::from_parts(52_518_046, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(a.into())))
-			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
 	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_proposal(t: u32, b: u32, ) -> Weight {
-		Weight::from_parts(265_055_818, 7631)
-			.saturating_add(Weight::from_parts(4_722, 0).saturating_mul(t.into()))
-			.saturating_add(Weight::from_parts(2_395, 0).saturating_mul(b.into()))
+		Weight::from_parts(183_005_868, 7631)
+			.saturating_add(Weight::from_parts(94_929, 0).saturating_mul(t.into()))
+			.saturating_add(Weight::from_parts(1_997, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(18_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn withdraw_proposal(a: u32, ) -> Weight {
-		Weight::from_parts(308_993_923, 4334)
-			.saturating_add(Weight::from_parts(109_095_895, 0).saturating_mul(a.into()))
+		Weight::from_parts(305_703_884, 4338)
+			.saturating_add(Weight::from_parts(76_357_030, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
@@ -282,44 +306,44 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
 	}
 	fn annotate() -> Weight {
-		Weight::from_parts(205_829_000, 4197)
+		Weight::from_parts(176_820_000, 4213)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn settle(a: u32, ) -> Weight {
-		Weight::from_parts(216_228_034, 7253)
-			.saturating_add(Weight::from_parts(85_309_700, 0).saturating_mul(a.into()))
+		Weight::from_parts(260_784_948, 7393)
+			.saturating_add(Weight::from_parts(106_301_591, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
-			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(a.into())))
-			.saturating_add(Weight::from_parts(0, 2667).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(a.into())))
+			.saturating_add(Weight::from_parts(0, 2664).saturating_mul(a.into()))
 	}
 	fn mark_spam(a: u32, ) -> Weight {
-		Weight::from_parts(158_771_725, 6196)
-			.saturating_add(Weight::from_parts(52_518_046, 0).saturating_mul(a.into()))
+		Weight::from_parts(176_850_207, 6196)
+			.saturating_add(Weight::from_parts(58_339_479, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(a.into())))
+			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
+	}
+	fn remove_proposal(a: u32, ) -> Weight {
+		Weight::from_parts(256_742_612, 4338)
+			.saturating_add(Weight::from_parts(53_321_503, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(a.into())))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
 	}
 	fn set_challenge_period() -> Weight {
-		Weight::from_parts(8_428_000, 0)
+		Weight::from_parts(8_973_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_analysed() -> Weight {
-		Weight::from_parts(107_982_000, 6196)
+		Weight::from_parts(110_097_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn remove_proposal(a: u32, ) -> Weight {
-		Weight::from_parts(158_771_725, 6196)
-			.saturating_add(Weight::from_parts(52_518_046, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(a.into())))
-			.saturating_add(RocksDbWeight::get().writes(10_u64))
-			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(a.into())))
-			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
 	}
 }
