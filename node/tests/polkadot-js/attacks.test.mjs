@@ -162,3 +162,34 @@ test('M-3: binding an infr key needs its proof of possession; squatting a publis
   assert.equal((await api.query.computeNodes.keyOwner(infr.address)).unwrap().toString(),
     victim.address, 'the key is the victim\'s');
 });
+
+test('M-10: a finished proposal keeps a record deposit until its author removes it', async () => {
+  const eve = keyring.addFromUri('//Eve');
+  const held = async () => {
+    const holds = await api.query.balances.holds(eve.address);
+    const hold = holds.find((h) => h.id.toString().includes('ProposalDeposit'));
+    return hold ? hold.amount.toBigInt() : 0n;
+  };
+  const { events } = await sendAndFinalize(api, api.tx.proposals.submitProposal('Fund the audit',
+    u8aToHex(new TextEncoder().encode('Fund the audit of the bridge contracts: 50,000 DAI.'))), eve);
+  const id = events.find(({ event }) => api.events.proposals.ProposalSubmitted.is(event))
+    .event.data.id.toNumber();
+  // Analysed within a few blocks on dev, possibly before the submission is final: read the state.
+  for (let i = 0; i < 30; i += 1) {
+    if ((await api.query.proposals.proposals(id)).unwrap().deposit.isZero()) break;
+    await nextBlocks(api, 1);
+  }
+  assert.ok((await api.query.proposals.proposals(id)).unwrap().deposit.isZero(), 'the deposit is released');
+  const record = api.consts.proposals.recordDeposit.toBigInt();
+  assert.equal(await held(), record, 'the record deposit stays held while the record exists');
+  const details = await provider.send('proposals_get', [id]);
+  assert.equal(BigInt(details.recordDeposit), record);
+  const task = await provider.send('inference_proposalTask', [id]);
+  assert.equal(task.status, 'judged');
+
+  const { events: removed } = await sendAndFinalize(api, api.tx.proposals.removeProposal(id), eve);
+  assert.ok(removed.some(({ event }) => api.events.proposals.ProposalRemoved.is(event)));
+  assert.equal(await held(), 0n, 'the author has its record deposit back');
+  assert.ok((await api.query.proposals.proposals(id)).isNone);
+  assert.equal(await provider.send('inference_proposalTask', [id]), null, 'the result went with it');
+});

@@ -7,7 +7,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { sendAndFinalize, startDevNode, waitForEvent } from './node.mjs';
+import { sendAndFinalize, startDevNode } from './node.mjs';
 
 const UNIT = 10n ** 12n;
 let node;
@@ -71,32 +71,6 @@ test('a 60 KiB proposal is served back over Bitswap under its CID', async () => 
 
   const served = await provider.send('bitswap_v1_get', [proposal.cid]);
   assert.equal(served, u8aToHex(body), 'Bitswap serves the exact body');
-});
-
-test('M-10: a finished proposal keeps a record deposit until its author removes it', async () => {
-  const charlie = new Keyring({ type: 'sr25519' }).addFromUri('//Charlie');
-  const held = async () => {
-    const holds = await api.query.balances.holds(charlie.address);
-    const hold = holds.find((h) => h.id.toString().includes('ProposalDeposit'));
-    return hold ? hold.amount.toBigInt() : 0n;
-  };
-  const { events } = await sendAndFinalize(api, api.tx.proposals.submitProposal('Fund the audit',
-    u8aToHex(new TextEncoder().encode('Fund the audit of the bridge contracts: 50,000 DAI.'))), charlie);
-  const id = events.find(({ event }) => api.events.proposals.ProposalSubmitted.is(event))
-    .event.data.id.toNumber();
-  await waitForEvent(api, (e) => api.events.proposals.DepositReleased.is(e) && e.data.id.toNumber() === id, 30);
-  const record = api.consts.proposals.recordDeposit.toBigInt();
-  assert.equal(await held(), record, 'the record deposit stays held while the record exists');
-  const details = await provider.send('proposals_get', [id]);
-  assert.equal(BigInt(details.recordDeposit), record);
-  const task = await provider.send('inference_proposalTask', [id]);
-  assert.equal(task.status, 'judged');
-
-  const { events: removed } = await sendAndFinalize(api, api.tx.proposals.removeProposal(id), charlie);
-  assert.ok(removed.some(({ event }) => api.events.proposals.ProposalRemoved.is(event)));
-  assert.equal(await held(), 0n, 'the author has its record deposit back');
-  assert.ok((await api.query.proposals.proposals(id)).isNone);
-  assert.equal(await provider.send('inference_proposalTask', [id]), null, 'the result went with it');
 });
 
 test('bad input is refused with a typed error and changes nothing', async () => {
