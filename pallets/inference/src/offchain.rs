@@ -11,8 +11,9 @@
 //! 2. once the reveal window opens, submits [`Call::reveal`] with the kept answer and salt.
 //!
 //! A member whose node has no body for the task (a warp-synced or restored database lacks the
-//! bodies of proposals submitted before it caught up) sends [`Call::excuse`] instead of falling
-//! silent: its seat is excused, not slashed.
+//! bodies of proposals submitted before it caught up) waits for it until the last block a commit
+//! can land in, then sends [`Call::excuse`] instead of falling silent: its seat is excused, not
+//! slashed.
 //!
 //! It is idempotent across blocks and restarts: the chain's `Commitments`, `Reveals` and
 //! `Excuses` say what is done, the kept answer is never recomputed once committed (a new salt would not match the
@@ -165,6 +166,9 @@ impl<T: Config> Pallet<T> {
 				};
 				let mut answer = match analysed {
 					Ok(answer) => answer,
+					// The body may still arrive (a block imported late): wait for the last block a
+					// commit can land in, then excuse the seat rather than fall silent.
+					Err(Unanswerable::NoInput) if lands < task.commit_end => return,
 					Err(Unanswerable::NoInput) => {
 						return Self::send_excuse(now, task_id, account, node)
 					},
