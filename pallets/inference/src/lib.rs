@@ -39,8 +39,10 @@
 //! ([`daollm_primitives::traits::ComputeNodes::record`]): agreeing members gain
 //! reputation (and earn `inference_points` reward points through [`Config::RewardPoints`]);
 //! members that disagreed with the consensus, or did not commit or reveal while enough of the
-//! committee did, lose reputation and a slice of stake, at most once per offence window.
-//! Honest members pay no fees for their commits and reveals.
+//! committee did, lose reputation and a slice of stake, at most once per offence window. A
+//! member whose node lacks the task's input says so with [`Pallet::excuse`]: it loses reputation
+//! as for a miss, but no stake. Honest members pay no fees for their commits, reveals and
+//! excuses.
 //!
 //! Slashing and rewards follow who could have answered: if the committee as a whole could not
 //! (an unreadable body, a model nobody has yet), the task is inconclusive and costs nobody; the
