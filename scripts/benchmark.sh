@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Regenerates the weights of DAOLLM's own pallets from their benchmarks.
+# Regenerates the weights of DAOLLM's pallets, and of the polkadot-sdk pallets the runtime uses
+# for governance, from their benchmarks on this runtime.
 #
 #   scripts/benchmark.sh                 # every pallet below
-#   scripts/benchmark.sh pallet_proposals
+#   scripts/benchmark.sh pallet_proposals pallet_referenda
 #
 # Builds daollm-node with the `runtime-benchmarks` feature (the benchmark subcommand and the
 # benchmarks in the runtime), runs each pallet's benchmarks in the Wasm runtime, and writes
-# `pallets/<name>/src/weights.rs` through `.maintain/frame-weight-template.hbs`.
+# our pallets' `pallets/<name>/src/weights.rs` through `.maintain/frame-weight-template.hbs`,
+# and the FRAME pallets' `runtime/src/weights/<pallet>.rs` with the CLI's runtime template.
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 STEPS="${STEPS:-50}"
 REPEAT="${REPEAT:-20}"
 PALLETS=("$@")
-[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_proposals pallet_compute_nodes pallet_inference pallet_model_governance pallet_rewards pallet_training)
+OURS=(pallet_proposals pallet_compute_nodes pallet_inference pallet_model_registry pallet_rewards pallet_training)
+FRAME=(pallet_preimage pallet_scheduler pallet_referenda pallet_conviction_voting pallet_collective pallet_whitelist)
+[ ${#PALLETS[@]} -gt 0 ] || PALLETS=("${OURS[@]}" "${FRAME[@]}")
 
 setup
 # frame-benchmarking-cli pulls in a test runtime for `benchmark storage`, whose Wasm build cannot
@@ -28,7 +32,12 @@ cd "$ROOT"
 for pallet in "${PALLETS[@]}"; do
 	crate="${pallet#pallet_}"
 	dir="pallets/${crate//_/-}"
-	log "benchmarking $pallet ($STEPS steps, $REPEAT repeats) into $dir/src/weights.rs"
+	if [ -d "$dir" ]; then
+		output=("--template" ".maintain/frame-weight-template.hbs" "--output" "$dir/src/weights.rs")
+	else
+		output=("--output" "runtime/src/weights/$pallet.rs")
+	fi
+	log "benchmarking $pallet ($STEPS steps, $REPEAT repeats) into ${output[-1]}"
 	"$DAOLLM_NODE" benchmark pallet \
 		--chain dev \
 		--pallet "$pallet" \
@@ -37,6 +46,5 @@ for pallet in "${PALLETS[@]}"; do
 		--repeat "$REPEAT" \
 		--wasm-execution compiled \
 		--heap-pages 4096 \
-		--template .maintain/frame-weight-template.hbs \
-		--output "$dir/src/weights.rs"
+		"${output[@]}"
 done

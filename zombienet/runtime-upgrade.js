@@ -1,9 +1,11 @@
-// A runtime upgrade through governance, on a chain with no sudo: alice proposes
-// `system.authorizeUpgrade(hash)` of the bumped runtime (DAOLLM_UPGRADE_WASM, spec_version + 1),
-// votes it through, and once it is enacted submits `system.applyAuthorizedUpgrade(code)`. All four
-// nodes switch to the new runtime without a restart and keep producing and finalising blocks.
+// A runtime upgrade through governance, on a chain with no sudo: alice submits
+// `system.authorizeUpgrade(hash)` of the bumped runtime (DAOLLM_UPGRADE_WASM, spec_version + 1) as
+// a referendum on the OpenGov `root` track, votes it through, and once the scheduler has enacted it
+// submits `system.applyAuthorizedUpgrade(code)`. All four nodes switch to the new runtime without
+// a restart and keep producing and finalising blocks.
 const fs = require('node:fs');
 const lib = require('./lib.js');
+const { isEnactment, submitReferendum } = require('../node/tests/polkadot-js/referendum.cjs');
 
 async function run(_nodeName, networkInfo) {
   const apis = await lib.connectAll(networkInfo);
@@ -14,18 +16,14 @@ async function run(_nodeName, networkInfo) {
     const alice = lib.devKey('alice');
     const started = Date.now();
 
-    const params = (await apis.alice.query.modelGovernance.params()).toJSON();
     const authorize = apis.alice.tx.system.authorizeUpgrade(codeHash);
-    const { events } = await lib.sendInBlock(apis.alice,
-      apis.alice.tx.modelGovernance.propose(authorize, BigInt(params.minDeposit)), alice);
-    const index = events.find(({ event }) => apis.alice.events.modelGovernance.Submitted.is(event))
-      .event.data.index.toNumber();
-    // 900,000 PROPOSAL at 1×: over the local chain's 5% quorum on its own.
-    await lib.sendInBlock(apis.alice,
-      apis.alice.tx.modelGovernance.vote(index, true, 900_000n * lib.UNIT, 'Locked1x'), alice);
-    const window = params.votingPeriod + params.enactmentDelay + 10;
-    await lib.waitForFinalizedEvent(apis.alice, (e) => apis.alice.events.modelGovernance.Enacted.is(e)
-      && e.data.index.toNumber() === index, window);
+    // 900,000 PROPOSAL at 1×: over the local tracks' 5% support on its own.
+    const { index, enactment } = await submitReferendum(apis.alice, {
+      call: authorize, track: 'root', signer: alice, balance: 900_000n * lib.UNIT,
+    });
+    const enacted = await lib.waitForFinalizedEvent(apis.alice,
+      (e) => isEnactment(apis.alice, e, enactment), 40);
+    lib.assert(enacted.event.data.result.isOk, `the authorisation was enacted: ${enacted.event.data.result}`);
     lib.assert((await apis.alice.query.system.authorizedUpgrade()).isSome, 'the upgrade is authorised');
 
     const applied = await lib.sendInBlock(apis.alice, apis.alice.tx.system.applyAuthorizedUpgrade(`0x${code.toString('hex')}`), alice);

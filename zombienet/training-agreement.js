@@ -7,6 +7,7 @@
 // The test's transactions come from accounts that run no node (Eve, Ferdie, their stashes),
 // so their nonces never race the validators' offchain workers.
 const lib = require('./lib.js');
+const { submitReferendum } = require('../node/tests/polkadot-js/referendum.cjs');
 
 async function run(_nodeName, networkInfo) {
   const apis = await lib.connectAll(networkInfo);
@@ -24,7 +25,7 @@ async function run(_nodeName, networkInfo) {
     await lib.sendAll(api, examples.map((row, i) => api.tx.proposals.submitProposal(
       `Training example ${i}`, `0x${Buffer.from(row.text, 'utf8').toString('hex')}`)), author);
     // Each annotator bonds the least bond on the fixture's label; the labels settle when their
-    // challenge windows (three blocks on `local`) close.
+    // challenge windows (eight blocks on `local`) close.
     const bond = api.consts.proposals.minAnnotationBond.toBigInt();
     await Promise.all(annotators.map((annotator) => lib.sendAll(api,
       examples.map((row, i) => api.tx.proposals.annotate(first + i, row.label, bond, null)),
@@ -32,18 +33,15 @@ async function run(_nodeName, networkInfo) {
     await lib.until(async () => (await api.query.proposals.counterForTrainingSet()).toNumber()
       === examples.length, 90, 'every example is verified');
 
-    // Ferdie opens the round by referendum; it runs 12 blocks after the referendum's enactment.
-    const params = (await api.query.modelGovernance.params()).toJSON();
+    // The round opens by referendum on the `models` track (about eight blocks on `local`) and
+    // runs until 14 blocks after that.
     const now = await lib.bestNumber(api);
-    const deadline = now + params.votingPeriod + params.enactmentDelay + 14;
+    const deadline = now + 22;
     const open = api.tx.training.openRound(0, 1, { Range: { from: first, to: first + examples.length } },
       deadline, 100);
-    const { events } = await lib.sendInBlock(api,
-      api.tx.modelGovernance.propose(open, BigInt(params.minDeposit)), annotators[0]);
-    const index = events.find(({ event }) => api.events.modelGovernance.Submitted.is(event))
-      .event.data.index.toNumber();
-    await lib.sendInBlock(api, api.tx.modelGovernance.vote(index, true, 900_000n * lib.UNIT, 'Locked1x'),
-      annotators[0]);
+    await submitReferendum(api, {
+      call: open, track: 'models', signer: annotators[0], balance: 900_000n * lib.UNIT,
+    });
 
     const outcome = await lib.waitForFinalizedEvent(api, (e) =>
       api.events.training.CandidateRegistered.is(e) || api.events.training.RoundFailed.is(e),
@@ -60,7 +58,7 @@ async function run(_nodeName, networkInfo) {
     for (const [, answer] of reveals) {
       lib.assertEqual(answer.unwrap().model.toHex(), sha256, 'every aggregator built the same file');
     }
-    const version = (await api.query.modelGovernance.versions(0, 2)).unwrap();
+    const version = (await api.query.modelRegistry.versions(0, 2)).unwrap();
     lib.assertEqual(version.sha256.toHex(), sha256, 'the candidate is version 2');
     console.log(`round ${round}: 4 trainers, 3 aggregators on 3 nodes built ${sha256}; candidate in`
       + ` #${outcome.number}, ${((Date.now() - started) / 1000).toFixed(1)} s after the first proposal`);

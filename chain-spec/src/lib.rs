@@ -63,10 +63,25 @@ pub fn local_testnet() -> Result<ChainSpec, String> {
 }
 
 /// The public testnet template (`--chain testnet-template`): edit `testnet-template.json` or
-/// the exported spec before launching a real network.
+/// the exported spec before launching a real network. Values an operator must supply are
+/// `<…>` placeholders (the technical committee's members), and a template that still has one
+/// is refused with their paths.
 pub fn testnet_template() -> Result<ChainSpec, String> {
 	let patch: serde_json::Value = serde_json::from_str(TESTNET_TEMPLATE_PATCH)
 		.map_err(|e| format!("testnet-template.json is not valid JSON: {e}"))?;
+	testnet_spec(patch)
+}
+
+/// A public testnet spec from a genesis patch in the template's shape.
+pub fn testnet_spec(patch: serde_json::Value) -> Result<ChainSpec, String> {
+	let mut missing = Vec::new();
+	placeholders(&patch, String::new(), &mut missing);
+	if !missing.is_empty() {
+		return Err(format!(
+			"the testnet template has placeholders to fill in before launch: {}",
+			missing.join(", ")
+		));
+	}
 	Ok(ChainSpec::builder(wasm_binary()?, None)
 		.with_name("DAOLLM Testnet")
 		.with_id("daollm_testnet")
@@ -75,6 +90,25 @@ pub fn testnet_template() -> Result<ChainSpec, String> {
 		.with_genesis_config_patch(patch)
 		.with_properties(properties())
 		.build())
+}
+
+/// The paths of the `<…>` strings in `value`.
+fn placeholders(value: &serde_json::Value, path: String, found: &mut Vec<String>) {
+	match value {
+		serde_json::Value::String(s) if s.starts_with('<') && s.ends_with('>') => found.push(path),
+		serde_json::Value::Array(items) => {
+			for (i, item) in items.iter().enumerate() {
+				placeholders(item, format!("{path}[{i}]"), found);
+			}
+		},
+		serde_json::Value::Object(fields) => {
+			for (key, item) in fields {
+				let path = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+				placeholders(item, path, found);
+			}
+		},
+		_ => {},
+	}
 }
 
 /// A chain specification read from a JSON file (plain or raw).
@@ -93,9 +127,34 @@ mod tests {
 		[twox_128(pallet.as_bytes()), twox_128(item.as_bytes())].concat()
 	}
 
+	/// The template with its placeholders filled in: Alice, Bob and Charlie as the committee.
+	fn filled_template() -> Result<ChainSpec, String> {
+		let template = TESTNET_TEMPLATE_PATCH.replace(
+			"<technical committee member 1: SS58 address>",
+			"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+		);
+		let template = template
+			.replace(
+				"<technical committee member 2: SS58 address>",
+				"5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty",
+			)
+			.replace(
+				"<technical committee member 3: SS58 address>",
+				"5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y",
+			);
+		testnet_spec(serde_json::from_str(&template).unwrap())
+	}
+
+	#[test]
+	fn the_template_refuses_to_launch_with_placeholders() {
+		let err = testnet_template().err().expect("placeholders are refused");
+		assert!(err.contains("technicalCommittee.members[0]"), "{err}");
+		assert!(err.contains("technicalCommittee.members[2]"), "{err}");
+	}
+
 	#[test]
 	fn every_spec_builds_its_genesis_and_carries_the_token_properties() {
-		for spec in [development(), local_testnet(), testnet_template()] {
+		for spec in [development(), local_testnet(), filled_template()] {
 			let spec = spec.expect("spec builds");
 			let storage = spec.build_storage().expect("genesis builds");
 			assert!(storage.top.contains_key(&storage_key("Aura", "Authorities")));
@@ -110,7 +169,7 @@ mod tests {
 	fn only_dev_has_a_sudo_key() {
 		let sudo_key = storage_key("Sudo", "Key");
 		for (spec, has_sudo) in
-			[(development(), true), (local_testnet(), false), (testnet_template(), false)]
+			[(development(), true), (local_testnet(), false), (filled_template(), false)]
 		{
 			let storage = spec.expect("spec builds").build_storage().expect("genesis builds");
 			assert_eq!(storage.top.contains_key(&sudo_key), has_sudo);

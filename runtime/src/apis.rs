@@ -259,7 +259,8 @@ impl_runtime_apis! {
 			// The names `define_benchmarks!` lists, in scope for the macros it made.
 			use super::{
 				benchmarks::{BaselineBench, SystemBench},
-				Balances, ModelGovernance, Sudo, Timestamp, Training,
+				Balances, ConvictionVoting, ModelRegistry, Preimage, Referenda, Scheduler, Sudo,
+				TechnicalCommittee, Timestamp, Training, Whitelist,
 			};
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -278,7 +279,8 @@ impl_runtime_apis! {
 			// The names `define_benchmarks!` lists, in scope for the macros it made.
 			use super::{
 				benchmarks::{BaselineBench, SystemBench},
-				Balances, ModelGovernance, Sudo, Timestamp, Training,
+				Balances, ConvictionVoting, ModelRegistry, Preimage, Referenda, Scheduler, Sudo,
+				TechnicalCommittee, Timestamp, Training, Whitelist,
 			};
 
 			let whitelist: Vec<TrackedStorageKey> =

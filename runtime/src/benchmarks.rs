@@ -9,9 +9,15 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_proposals, Proposals]
 	[pallet_compute_nodes, ComputeNodes]
 	[pallet_inference, Inference]
-	[pallet_model_governance, ModelGovernance]
+	[pallet_model_registry, ModelRegistry]
 	[pallet_rewards, Rewards]
 	[pallet_training, Training]
+	[pallet_preimage, Preimage]
+	[pallet_scheduler, Scheduler]
+	[pallet_referenda, Referenda]
+	[pallet_conviction_voting, ConvictionVoting]
+	[pallet_collective, TechnicalCommittee]
+	[pallet_whitelist, Whitelist]
 );
 
 pub use frame_benchmarking::baseline::Pallet as BaselineBench;

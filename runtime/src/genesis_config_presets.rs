@@ -1,9 +1,11 @@
 //! Genesis presets: the initial state from which the node builds its chain specifications.
 //!
 //! - `development`: one validator and inference node (Alice), sudo Alice, the well-known dev
-//!   accounts endowed, referenda decided in a minute.
+//!   accounts endowed, referenda decided in about a minute (the tracks' fast timing).
 //! - `local_testnet`: four validators and inference nodes (Alice, Bob, Charlie, Dave), no sudo
-//!   (governance is root), the same accounts, referenda decided in a minute.
+//!   (governance is root), the same accounts, referenda decided in about a minute.
+//!
+//! On both, Alice, Bob and Charlie are the technical committee.
 //!
 //! Both register the shipped proposal classifier as version 1 of the analysis model, active, and
 //! run training rounds with short aggregation windows.
@@ -18,13 +20,14 @@ use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
+	configs::governance::origins::TrackTiming,
 	configs::{TreasuryAccount, SHIPPED_MODEL_SHA256},
-	AccountId, BalancesConfig, ComputeNodesConfig, ModelGovernanceConfig, ProposalsConfig,
-	RuntimeGenesisConfig, SudoConfig, TrainingConfig, EXISTENTIAL_DEPOSIT, UNIT,
+	AccountId, BalancesConfig, ComputeNodesConfig, ModelRegistryConfig, OriginsConfig,
+	ProposalsConfig, RuntimeGenesisConfig, SudoConfig, TechnicalCommitteeConfig, TrainingConfig,
+	EXISTENTIAL_DEPOSIT, UNIT,
 };
 use daollm_primitives::inference::InferenceKey;
-use pallet_model_governance::{pallet::GenesisModel, InputSpec};
-use sp_runtime::Perbill;
+use pallet_model_registry::{pallet::GenesisModel, InputSpec};
 
 /// What each endowed development account starts with: one million PROPOSAL.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
@@ -53,20 +56,16 @@ pub fn shipped_model() -> GenesisModel {
 	}
 }
 
-/// Governance for development and test networks: a minute (ten blocks) of voting, a two-block
-/// timelock, and a quorum that one endowed account can reach alone.
-pub fn fast_governance() -> pallet_model_governance::Parameters<crate::Balance, crate::BlockNumber>
-{
-	pallet_model_governance::Parameters {
-		voting_period: 10,
-		enactment_delay: 2,
-		quorum: Perbill::from_percent(5),
-		approval: Perbill::from_rational(2u32, 3u32),
-		min_deposit: 10 * UNIT,
-		vote_lock_period: 10,
-		activation_delay: 2,
-	}
+/// The model registry for development and test networks: a newly activated version is run two
+/// blocks later.
+pub fn fast_registry() -> pallet_model_registry::Parameters<crate::BlockNumber> {
+	pallet_model_registry::Parameters { activation_delay: 2 }
 }
+
+/// The challenge period of development and test networks, and so their spam window: eight
+/// blocks, one more than the fast `spam` track's quickest referendum (prepare, decide, confirm,
+/// enact).
+pub const FAST_CHALLENGE_PERIOD: crate::BlockNumber = 8;
 
 /// Training for development and test networks: four trainers and three aggregators (as many as
 /// there are nodes, on a smaller network), three-block aggregation windows, and a trimmed mean
@@ -81,7 +80,8 @@ pub fn fast_training() -> pallet_training::Parameters<crate::BlockNumber> {
 	}
 }
 
-/// The genesis state for the given validators, sudo key and endowed accounts.
+/// The genesis state for the given validators, sudo key, technical committee and endowed
+/// accounts, with the tracks' fast timing.
 ///
 /// The treasury account starts with the existential deposit so that the first fee paid into it
 /// is never below it (a fee smaller than the deposit into a dead account would be burnt).
@@ -89,6 +89,7 @@ pub fn genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
 	inference_nodes: Vec<(AccountId, InferenceKey)>,
 	root: Option<AccountId>,
+	technical_committee: Vec<AccountId>,
 	endowed_accounts: Vec<AccountId>,
 ) -> Value {
 	let mut balances: Vec<(AccountId, crate::Balance)> =
@@ -104,10 +105,12 @@ pub fn genesis(
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: root },
-		model_governance: ModelGovernanceConfig {
-			parameters: Some(fast_governance()),
+		model_registry: ModelRegistryConfig {
+			parameters: Some(fast_registry()),
 			models: vec![shipped_model()],
 		},
+		origins: OriginsConfig { timing: TrackTiming::Fast },
+		technical_committee: TechnicalCommitteeConfig { members: technical_committee },
 		compute_nodes: ComputeNodesConfig {
 			nodes: inference_nodes
 				.into_iter()
@@ -115,8 +118,8 @@ pub fn genesis(
 				.collect::<Vec<_>>(),
 		},
 		training: TrainingConfig { parameters: Some(fast_training()) },
-		// Labels settle three blocks after their bonds agree, so tests need not wait an hour.
-		proposals: ProposalsConfig { challenge_period: Some(3) },
+		// Labels settle, and deposits are released, blocks rather than a day after the fact.
+		proposals: ProposalsConfig { challenge_period: Some(FAST_CHALLENGE_PERIOD) },
 	})
 }
 
@@ -131,12 +134,20 @@ pub fn inference_node(sr: Sr25519Keyring) -> (AccountId, InferenceKey) {
 	(sr.to_account_id(), sr.public().into())
 }
 
+/// The development technical committee: Alice, Bob and Charlie.
+pub fn technical_committee() -> Vec<AccountId> {
+	[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+		.map(|k| k.to_account_id())
+		.to_vec()
+}
+
 /// The `development` preset: Alice validates alone and is the inference network.
 pub fn development_config_genesis() -> Value {
 	genesis(
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		vec![inference_node(Sr25519Keyring::Alice)],
 		Some(Sr25519Keyring::Alice.to_account_id()),
+		technical_committee(),
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 	)
 }
@@ -155,6 +166,7 @@ pub fn local_config_genesis() -> Value {
 			.map(inference_node)
 			.collect(),
 		None,
+		technical_committee(),
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 	)
 }

@@ -108,9 +108,11 @@ pub type TxExtension = (
 	frame_system::CheckWeight<Runtime>,
 	// Transaction payment, skipped for calls whose `feeless_if` holds (committee members'
 	// commits and reveals): those pay nothing, not even up front.
-	pallet_skip_feeless_payment::SkipCheckIfFeeless<
-		Runtime,
-		pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	configs::governance::FreeUnlock<
+		pallet_skip_feeless_payment::SkipCheckIfFeeless<
+			Runtime,
+			pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+		>,
 	>,
 	// Committee members' commits and reveals: checked in the pool, ranked above any tip.
 	pallet_inference::CheckCommitteeSeat<Runtime>,
@@ -175,7 +177,7 @@ mod runtime {
 	pub type TransactionPayment = pallet_transaction_payment;
 
 	/// Only the dev chain spec names a sudo key; on every other spec the key is absent and every
-	/// privileged call goes through governance (`ModelGovernance` referenda).
+	/// privileged call goes through governance (OpenGov referenda on their tracks).
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
 
@@ -191,9 +193,9 @@ mod runtime {
 	#[runtime::pallet_index(11)]
 	pub type Inference = pallet_inference;
 
-	/// The model registry and token-holder referenda: the root of every parameter.
+	/// The model registry: the analysis model's versions and the one tasks run.
 	#[runtime::pallet_index(12)]
-	pub type ModelGovernance = pallet_model_governance;
+	pub type ModelRegistry = pallet_model_registry;
 
 	/// Per-epoch emission, split between annotators, inference nodes and trainers.
 	#[runtime::pallet_index(13)]
@@ -207,4 +209,32 @@ mod runtime {
 	/// reputation and slashing.
 	#[runtime::pallet_index(15)]
 	pub type ComputeNodes = pallet_compute_nodes;
+
+	/// Call preimages that referenda and the scheduler refer to by hash.
+	#[runtime::pallet_index(20)]
+	pub type Preimage = pallet_preimage;
+
+	/// Enactment of approved referenda.
+	#[runtime::pallet_index(21)]
+	pub type Scheduler = pallet_scheduler;
+
+	/// OpenGov referenda on the tracks of `configs::governance::tracks`.
+	#[runtime::pallet_index(22)]
+	pub type Referenda = pallet_referenda;
+
+	/// Conviction-weighted votes and delegations: the referenda's tally.
+	#[runtime::pallet_index(23)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+
+	/// The technical committee: cancels and kills referenda, whitelists calls, removes spam.
+	#[runtime::pallet_index(24)]
+	pub type TechnicalCommittee = pallet_collective<Instance1>;
+
+	/// Calls the technical committee whitelisted, for the `whitelisted_caller` fast track.
+	#[runtime::pallet_index(25)]
+	pub type Whitelist = pallet_whitelist;
+
+	/// The custom origins of the non-root tracks, and the tracks' timing.
+	#[runtime::pallet_index(26)]
+	pub type Origins = configs::governance::origins;
 }

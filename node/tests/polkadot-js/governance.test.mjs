@@ -1,8 +1,9 @@
-// Model governance and rewards on the real node, through the real client: a token-holder
-// referendum registers a new version of the analysis model and a second one activates it; both
-// pass with a frozen, conviction-weighted vote, wait out the timelock and are enacted; the next
-// inference task runs the new version (its file is a different ONNX file, so a different sha256,
-// which the node holds and verifies); the agreeing node's reward points show in `rewards_pending`.
+// Model governance and rewards on the real node, through the real client: two referenda on the
+// OpenGov `models` track (preimage noted, submitted, decision deposit placed, a conviction vote)
+// register a new version of the analysis model and activate it; the scheduler enacts both; the
+// next inference task runs the new version (its file is a different ONNX file, so a different
+// sha256, which the node holds and verifies); the agreeing node's reward points show in
+// `rewards_pending`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -14,6 +15,7 @@ import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { sendAndFinalize, sendInBlock, startDevNode, waitForBlock, waitForEvent } from './node.mjs';
+import { isEnactment, submitReferendum } from './referendum.cjs';
 
 const UNIT = 10n ** 12n;
 const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
@@ -51,50 +53,62 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const index = (events) => events.find(({ event }) => api.events.modelGovernance.Submitted.is(event))
-  .event.data.index.toNumber();
-
 test('the shipped classifier is the analysis model\'s active version from genesis', async () => {
-  const model = (await api.query.modelGovernance.models(0)).unwrap();
+  const model = (await api.query.modelRegistry.models(0)).unwrap();
   assert.equal(model.name.toUtf8(), 'proposal-classifier');
   assert.equal(model.active.unwrap().toNumber(), 1);
-  const v1 = (await api.query.modelGovernance.versions(0, 1)).unwrap();
+  const v1 = (await api.query.modelRegistry.versions(0, 1)).unwrap();
   assert.equal(v1.sha256.toHex(), `0x${MANIFEST.sha256}`);
   assert.deepEqual(v1.labels.map((l) => l.toUtf8()), MANIFEST.labels);
 });
 
-test('a referendum activates a new model version and the next task runs it', async () => {
-  const deposit = 10n * UNIT;
-  const register = api.tx.modelGovernance.registerModel('proposal-classifier', V2_HASH,
-    'repo:proposal-classifier-v2.onnx', MANIFEST.labels, { NormalisedText: { maxChars: 8000 } });
-  const activate = api.tx.modelGovernance.activateModel(0, 2);
-  const first = index(await sendInBlock(api, api.tx.modelGovernance.propose(register, deposit), alice));
-  const second = index(await sendInBlock(api, api.tx.modelGovernance.propose(activate, deposit), alice));
-  // Alice votes 900,000 PROPOSAL with 1× conviction: about 7% of the issuance, over the dev
-  // chain's 5% quorum.
-  const amount = 900_000n * UNIT;
-  for (const ref of [first, second]) {
-    await sendInBlock(api, api.tx.modelGovernance.vote(ref, true, amount, 'Locked1x'), alice);
+test('the chain has the OpenGov pallets polkadot.js apps and Polkassembly read, under their usual names', async () => {
+  for (const pallet of ['referenda', 'convictionVoting', 'scheduler', 'preimage', 'technicalCommittee', 'whitelist']) {
+    assert.ok(api.query[pallet], `${pallet} is in the metadata`);
   }
-  const freezes = await api.query.balances.freezes(alice.address);
-  assert.ok(freezes.some((f) => f.id.toString().includes('Vote') && f.amount.toBigInt() === amount),
-    'the voted amount is frozen');
-  await assert.rejects(sendInBlock(api, api.tx.modelGovernance.unlock(), alice),
-    /modelGovernance\.NothingToUnlock/, 'votes stay frozen while their lock runs');
+  const tracks = api.consts.referenda.tracks.map(([id, info]) =>
+    [id.toNumber(), Buffer.from(info.name.toU8a(true)).toString('utf8').replace(/\0+$/, '')]);
+  assert.deepEqual(tracks, [[0, 'root'], [1, 'whitelisted_caller'], [2, 'models'], [3, 'parameters'], [4, 'spam']]);
+  const members = (await api.query.technicalCommittee.members()).map((m) => m.toString()).sort();
+  const keyring = new Keyring({ type: 'sr25519' });
+  assert.deepEqual(members, ['//Alice', '//Bob', '//Charlie'].map((u) => keyring.addFromUri(u).address).sort());
+});
 
-  // Ten blocks of voting, two of timelock; the activation is enacted last, and announced (M-8):
-  // tasks run version 2 from `from`, two blocks later on the dev chain, so that nodes have time
-  // to install the file.
-  const announced = waitForEvent(api, (e) => api.events.modelGovernance.ModelActivated.is(e)
-    && e.data.version.toNumber() === 2, 20);
-  const enacted = await waitForEvent(api, (e) => api.events.modelGovernance.Enacted.is(e)
-    && e.data.index.toNumber() === second, 20);
-  assert.ok(enacted);
+test('a models-track referendum activates a new model version and the next task runs it', async () => {
+  const register = api.tx.modelRegistry.registerModel('proposal-classifier', V2_HASH,
+    'repo:proposal-classifier-v2.onnx', MANIFEST.labels, { NormalisedText: { maxChars: 8000 } });
+  const activate = api.tx.modelRegistry.activateModel(0, 2);
+  // Alice votes 900,000 PROPOSAL with 1× conviction: about 7% of the issuance, over the dev
+  // tracks' 5% support. The activation is enacted three blocks after its approval, so after the
+  // registration it needs.
+  const amount = 900_000n * UNIT;
+  const started = Date.now();
+  const first = await submitReferendum(api, { call: register, track: 'models', signer: alice, balance: amount });
+  const second = await submitReferendum(api, { call: activate, track: 'models', signer: alice, balance: amount, after: 3 });
+  const locks = await api.query.balances.locks(alice.address);
+  assert.ok(locks.some((l) => l.id.toUtf8() === 'pyconvot' && l.amount.toBigInt() === amount),
+    'the voted amount is locked by conviction voting');
+
+  // Announced (M-8): tasks run version 2 from `from`, two blocks later on the dev chain, so that
+  // nodes have time to install the file.
+  const announced = waitForEvent(api, (e) => api.events.modelRegistry.ModelActivated.is(e)
+    && e.data.version.toNumber() === 2, 30);
+  const registered = await waitForEvent(api, (e) => isEnactment(api, e, first.enactment), 30);
+  assert.ok(registered.data.result.isOk, `registration enacted: ${registered.data.result}`);
+  const enacted = await waitForEvent(api, (e) => isEnactment(api, e, second.enactment), 30);
+  assert.ok(enacted.data.result.isOk, `activation enacted: ${enacted.data.result}`);
+  console.log(`two models-track referenda enacted ${((Date.now() - started) / 1000).toFixed(1)} s after submission`);
   const from = (await announced).data.from.toNumber();
   await waitForBlock(api, from);
-  const model = (await api.query.modelGovernance.models(0)).unwrap();
+  const model = (await api.query.modelRegistry.models(0)).unwrap();
   assert.equal(model.active.unwrap().toNumber(), 2, 'version 2 is active');
-  assert.equal((await api.query.modelGovernance.referenda.entries()).length, 0, 'none left live');
+  for (const { index } of [first, second]) {
+    const info = (await api.query.referenda.referendumInfoFor(index)).unwrap();
+    assert.ok(info.isApproved, `referendum ${index} approved`);
+  }
+  // Decided referenda give their deposits back.
+  await sendInBlock(api, api.tx.referenda.refundDecisionDeposit(first.index), alice);
+  await sendInBlock(api, api.tx.referenda.refundSubmissionDeposit(first.index), alice);
 
   // The next proposal is analysed with version 2, by the node's offchain worker.
   const label = MANIFEST.labels.indexOf('parameter-change');

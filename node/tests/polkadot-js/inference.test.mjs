@@ -92,14 +92,14 @@ test('a committee without the task\'s model slashes nobody (M-8)', async () => {
   const model = `0x${'ab'.repeat(32)}`;
   const params = (await api.query.inference.params()).toJSON();
   const { events: registered } = await sendAndFinalize(api, api.tx.sudo.sudo(
-    api.tx.modelGovernance.registerModel('proposal-classifier', model, 'ipfs://nowhere',
+    api.tx.modelRegistry.registerModel('proposal-classifier', model, 'ipfs://nowhere',
       MANIFEST.labels, { NormalisedText: { maxChars: 8000 } })), alice);
-  const version = registered.find(({ event }) => api.events.modelGovernance.ModelRegistered.is(event))
+  const version = registered.find(({ event }) => api.events.modelRegistry.ModelRegistered.is(event))
     .event.data.version;
   const { events: activated } = await sendAndFinalize(api,
-    api.tx.sudo.sudo(api.tx.modelGovernance.activateModel(0, version)), alice);
+    api.tx.sudo.sudo(api.tx.modelRegistry.activateModel(0, version)), alice);
   // Tasks run the new version from the announced block on (M-8).
-  const from = activated.find(({ event }) => api.events.modelGovernance.ModelActivated.is(event))
+  const from = activated.find(({ event }) => api.events.modelRegistry.ModelActivated.is(event))
     .event.data.from.toNumber();
   await waitForBlock(api, from);
   await sendAndFinalize(api, api.tx.sudo.sudo(api.tx.inference.setParameters({

@@ -20,6 +20,7 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import {
   NODE_BINARY, nextBlocks, sendAndFinalize, sendInBlock, startDevNode, waitForBlock, waitForEvent,
 } from './node.mjs';
+import { isEnactment, submitReferendum } from './referendum.cjs';
 
 const UNIT = 10n ** 12n;
 const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
@@ -92,23 +93,20 @@ test('annotators verify the labels of real proposals: the training set', async (
   assert.equal(verified, EXAMPLES);
 });
 
-/** Proposes `call` in a referendum and votes it through with `voter`'s 900,000 PROPOSAL (over
- * the dev chain's 5% quorum); resolves once the referendum is enacted (ten blocks of voting, two
- * of timelock). */
+/** Proposes `call` in a referendum on the `models` track and votes it through with `voter`'s
+ * 900,000 PROPOSAL (over the dev tracks' 5% support); resolves once the scheduler has enacted it
+ * (about eight blocks). */
 async function referendum(call, voter) {
-  const submitted = (await sendInBlock(api, api.tx.modelGovernance.propose(call, 10n * UNIT), voter))
-    .find(({ event }) => api.events.modelGovernance.Submitted.is(event)).event;
-  const index = submitted.data.index.toNumber();
-  const enacted = waitForEvent(api, (e) => api.events.modelGovernance.Enacted.is(e)
-    && e.data.index.toNumber() === index, 20);
-  await sendInBlock(api, api.tx.modelGovernance.vote(index, true, 900_000n * UNIT, 'Locked1x'),
-    voter);
-  await enacted;
+  const { enactment } = await submitReferendum(api, {
+    call, track: 'models', signer: voter, balance: 900_000n * UNIT,
+  });
+  const enacted = await waitForEvent(api, (e) => isEnactment(api, e, enactment), 30);
+  assert.ok(enacted.data.result.isOk, `enacted: ${enacted.data.result}`);
 }
 
 test('a training round turns the verified annotations into a candidate model', async () => {
-  // The round opens when the referendum is enacted, about 13 blocks from now; its trainers have
-  // ten more blocks.
+  // The round opens when the referendum is enacted, about eight blocks from now; its trainers
+  // have the rest of the 24.
   const now = (await api.query.system.number()).toNumber();
   const open = api.tx.training.openRound(0, 1,
     { Range: { from: firstId, to: firstId + EXAMPLES } }, now + 24, 1_000);
@@ -131,9 +129,9 @@ test('a training round turns the verified annotations into a candidate model', a
   assert.deepEqual(registered.data.kept.map((a) => a.toString()), [alice.address]);
   const update = (await api.query.training.updates(round, alice.address)).unwrap();
   assert.equal(update.samples.toNumber(), EXAMPLES, 'the trainer used every example');
-  const version = (await api.query.modelGovernance.versions(0, 2)).unwrap();
+  const version = (await api.query.modelRegistry.versions(0, 2)).unwrap();
   assert.equal(version.sha256.toHex(), candidate.sha256);
-  assert.equal((await api.query.modelGovernance.models(0)).unwrap().active.unwrap().toNumber(), 1,
+  assert.equal((await api.query.modelRegistry.models(0)).unwrap().active.unwrap().toNumber(), 1,
     'a candidate, not yet active');
 
   // The node kept the file it built; score it against the base on the dev split.
@@ -156,13 +154,13 @@ test('a training round turns the verified annotations into a candidate model', a
 
 test('governance activates the candidate and the next task runs it', async () => {
   assert.ok(candidate, 'the round produced a candidate');
-  const announced = waitForEvent(api, (e) => api.events.modelGovernance.ModelActivated.is(e)
+  const announced = waitForEvent(api, (e) => api.events.modelRegistry.ModelActivated.is(e)
     && e.data.version.toNumber() === candidate.version, 40);
-  await referendum(api.tx.modelGovernance.activateModel(0, candidate.version), annotators[1]);
+  await referendum(api.tx.modelRegistry.activateModel(0, candidate.version), annotators[1]);
   // In force from the announced block (M-8).
   const from = (await announced).data.from.toNumber();
   await waitForBlock(api, from);
-  assert.equal((await api.query.modelGovernance.models(0)).unwrap().active.unwrap().toNumber(),
+  assert.equal((await api.query.modelRegistry.models(0)).unwrap().active.unwrap().toNumber(),
     candidate.version);
 
   const dev = readJsonl('dev.jsonl')[0];

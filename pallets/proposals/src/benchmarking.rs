@@ -127,7 +127,7 @@ mod benchmarks {
 		proposal::<T>(T::MaxBodyLen::get());
 		annotations::<T>(0, a, |_| 0);
 		let origin =
-			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+			T::SpamOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, 0);

@@ -50,8 +50,12 @@
 //! ## Terminology
 //!
 //! - **Deposit**: held from the author with [`HoldReason::ProposalDeposit`]; released (less
-//!   [`Config::ProposalFee`]) when the proposal is analysed or verified and no challenge window
-//!   is open, returned whole on withdrawal, slashed when marked spam.
+//!   [`Config::ProposalFee`]) when the proposal is analysed or verified, no challenge window is
+//!   open and its spam window has ended, returned whole on withdrawal, slashed when marked spam.
+//! - **Spam window**: one challenge period from submission (`deposit_held_until`). The whole
+//!   deposit stays held through it, so that the technical committee (a motion) or a `spam`
+//!   referendum has time to slash it; the runtime keeps the period longer than the `spam`
+//!   track's fastest path.
 //! - **Annotation**: one account's label for one proposal, with a bond and optionally the hash
 //!   of a note.
 //! - **Provisional label**: the label the bonds agree on while its challenge window runs.
@@ -65,7 +69,7 @@
 //! ```text
 //! submit_proposal ─▶ Pending ──(inference consensus)──▶ Analysed { label }
 //!                     │  └─ withdraw_proposal (author) ─▶ removed, deposit and bonds returned
-//!                     └──── mark_spam (governance) ─────▶ removed, deposit slashed, bonds returned
+//!                     └──── mark_spam (SpamOrigin) ─────▶ removed, deposit slashed, bonds returned
 //! annotate (bonded) ─▶ quorum of bonds with agreement ─▶ provisional (challenge window)
 //!     ─▶ settles: verified_label = Some(label) ─▶ training set   | disputed ─▶ annotate again
 //! analysed or verified, no window open ─ remove_proposal (author) ─▶ record gone, record
@@ -77,7 +81,8 @@
 //! - [`Pallet::submit_proposal`]: submit a proposal, holding its deposit.
 //! - [`Pallet::withdraw_proposal`]: the author withdraws a pending, unverified proposal.
 //! - [`Pallet::annotate`]: label someone else's proposal, holding a bond.
-//! - [`Pallet::mark_spam`]: governance removes a proposal and slashes its deposit.
+//! - [`Pallet::mark_spam`]: [`Config::SpamOrigin`] removes a proposal and slashes its deposit
+//!   (all of it within the spam window).
 //! - [`Pallet::set_challenge_period`]: governance sets the challenge window's length.
 //! - [`Pallet::remove_proposal`]: the author removes a finished record, taking back the record
 //!   deposit.
@@ -85,7 +90,9 @@
 //! ## Hooks
 //!
 //! - `on_initialize`: settles the labels whose challenge window has ended, oldest first, at most
-//!   [`Config::MaxSettlementsPerBlock`], each O(A) in its annotations; O(1) when none is due.
+//!   [`Config::MaxSettlementsPerBlock`], each O(A) in its annotations; then releases the
+//!   deposits whose spam window has ended ([`NextRelease`]), at most as many; O(1) when none is
+//!   due.
 //!
 //! ## Cross-pallet contract
 //!
@@ -256,7 +263,11 @@ pub mod pallet {
 		/// Credits reward points to agreeing annotators.
 		type RewardPoints: RewardPoints<Self::AccountId>;
 
-		/// The origin that may mark proposals as spam.
+		/// The origin that may mark proposals as spam: in the runtime, the `spam` track's and the
+		/// technical committee's.
+		type SpamOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The origin that sets the challenge period: in the runtime, the `parameters` track's.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// Weights of this pallet's calls, from its benchmarks.
@@ -266,6 +277,11 @@ pub mod pallet {
 	/// The id the next proposal gets.
 	#[pallet::storage]
 	pub type NextProposalId<T> = StorageValue<_, ProposalId, ValueQuery>;
+
+	/// The oldest proposal whose deposit may still wait for the end of its spam window: the
+	/// cursor of [`Pallet::release_due`] over proposal ids.
+	#[pallet::storage]
+	pub type NextRelease<T> = StorageValue<_, ProposalId, ValueQuery>;
 
 	/// Proposals that exist (submitted, neither withdrawn nor marked as spam), by id.
 	#[pallet::storage]
@@ -472,7 +488,7 @@ pub mod pallet {
 		/// Settles the labels whose challenge window has ended, oldest first, at most
 		/// `MaxSettlementsPerBlock`.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			Self::settle_due(now)
+			Self::settle_due(now).saturating_add(Self::release_due(now))
 		}
 
 		fn integrity_test() {
@@ -547,6 +563,7 @@ pub mod pallet {
 			let deposit = Self::deposit_for(body_len);
 			T::Currency::hold(&HoldReason::ProposalDeposit.into(), &author, deposit)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
+			let now = frame_system::Pallet::<T>::block_number();
 
 			let content_hash = H256(sp_io::hashing::blake2_256(&body));
 			let cid = cid_v1_raw_blake2b_256(&content_hash.0);
@@ -560,7 +577,8 @@ pub mod pallet {
 				id,
 				Proposal {
 					author: author.clone(),
-					submitted_at: frame_system::Pallet::<T>::block_number(),
+					submitted_at: now,
+					deposit_held_until: now.saturating_add(ChallengePeriod::<T>::get()),
 					title,
 					body_len,
 					content_hash,
@@ -688,9 +706,11 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Remove a proposal as spam and slash whatever deposit it still holds.
+		/// Remove a proposal as spam and slash whatever deposit it still holds: all of it during
+		/// the proposal's spam window (one challenge period from submission), the record deposit
+		/// after.
 		///
-		/// The origin must be `GovernanceOrigin`. The proposal, its annotations (their bonds
+		/// The origin must be `SpamOrigin`. The proposal, its annotations (their bonds
 		/// returned: annotators did nothing wrong) and its place in the training set are
 		/// removed; its analysis task is cancelled; the slashed deposit goes to `Slash`.
 		///
@@ -699,7 +719,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::mark_spam(T::MaxAnnotations::get())
 			.saturating_add(T::InferenceTasks::cancel_task_weight()))]
 		pub fn mark_spam(origin: OriginFor<T>, id: ProposalId) -> DispatchResultWithPostInfo {
-			T::GovernanceOrigin::ensure_origin(origin)?;
+			T::SpamOrigin::ensure_origin(origin)?;
 			let proposal = Proposals::<T>::get(id).ok_or(Error::<T>::UnknownProposal)?;
 
 			let held = proposal.deposit.saturating_add(proposal.record_deposit);
@@ -815,9 +835,14 @@ impl<T: Config> Pallet<T> {
 
 	/// Releases a proposal's deposit once, less the proposal fee (paid to `Fees`), if it is
 	/// analysed or verified and no challenge window is open; emits `DepositReleased`.
+	///
+	/// Never before `deposit_held_until`: during the spam window the whole deposit stays held,
+	/// so that marking the proposal spam slashes it ([`Pallet::release_due`] releases it when
+	/// the window ends).
 	fn release_deposit(id: ProposalId, proposal: &mut ProposalOf<T>) {
 		let due = proposal.analysis != AnalysisStatus::Pending || proposal.verified_label.is_some();
-		if proposal.deposit.is_zero() || !due || proposal.provisional.is_some() {
+		let window_open = frame_system::Pallet::<T>::block_number() < proposal.deposit_held_until;
+		if proposal.deposit.is_zero() || !due || proposal.provisional.is_some() || window_open {
 			return;
 		}
 		let fee = T::ProposalFee::get().min(proposal.deposit);
@@ -890,6 +915,42 @@ impl<T: Config> Pallet<T> {
 		}
 		if head != SettlementBounds::<T>::get().0 {
 			SettlementBounds::<T>::put((head, tail));
+			weight.saturating_accrue(db.writes(1));
+		}
+		weight
+	}
+
+	/// Releases the deposits of proposals whose spam window has ended, oldest first: at most
+	/// [`Config::MaxSettlementsPerBlock`] proposals looked at, stopping at the first whose window
+	/// is still open (windows end in submission order, unless governance shortens the period:
+	/// then a few wait a little longer). A proposal still being analysed is released when its
+	/// analysis lands. Two reads when nothing is due.
+	pub(crate) fn release_due(now: BlockNumberFor<T>) -> Weight {
+		let db = T::DbWeight::get();
+		let (start, end) = (NextRelease::<T>::get(), NextProposalId::<T>::get());
+		let mut weight = db.reads(2);
+		let mut cursor = start;
+		let mut looked = 0u32;
+		while cursor < end && looked < T::MaxSettlementsPerBlock::get() {
+			looked.saturating_inc();
+			weight.saturating_accrue(db.reads(1));
+			if let Some(mut proposal) = Proposals::<T>::get(cursor) {
+				if proposal.deposit_held_until > now {
+					break;
+				}
+				if !proposal.deposit.is_zero() {
+					Self::release_deposit(cursor, &mut proposal);
+					if proposal.deposit.is_zero() {
+						Proposals::<T>::insert(cursor, proposal);
+						// The same release as when an analysis lands, which it bounds.
+						weight.saturating_accrue(T::WeightInfo::on_analysed());
+					}
+				}
+			}
+			cursor = cursor.saturating_add(1);
+		}
+		if cursor != start {
+			NextRelease::<T>::put(cursor);
 			weight.saturating_accrue(db.writes(1));
 		}
 		weight
@@ -1037,6 +1098,7 @@ impl<T: Config> Pallet<T> {
 		use frame_support::traits::fungible::InspectHold;
 
 		let next_id = NextProposalId::<T>::get();
+		ensure!(NextRelease::<T>::get() <= next_id, "the release cursor is past the last proposal");
 		let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let mut bonds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let mut provisional_count = 0u32;

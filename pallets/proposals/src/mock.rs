@@ -160,6 +160,7 @@ impl pallet_proposals::Config for Test {
 	type Slash = ResolveTo<SpamPot, Balances>;
 	type InferenceTasks = RecordTasks;
 	type RewardPoints = RecordRewards;
+	type SpamOrigin = EnsureRoot<AccountId>;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type WeightInfo = ();
 }

@@ -582,6 +582,12 @@ mod economics {
 mod analysis {
 	use super::*;
 
+	/// Runs blocks until proposal `id`'s spam window has ended.
+	pub(super) fn end_spam_window(id: daollm_primitives::ProposalId) {
+		let until = crate::Proposals::<Test>::get(id).map(|p| p.deposit_held_until).unwrap_or(0);
+		run_to_block(until.max(System::block_number()));
+	}
+
 	#[test]
 	fn an_analysed_proposal_gets_its_label_and_its_deposit_back_less_the_fee() {
 		ExtBuilder::build_and_execute(|| {
@@ -590,6 +596,8 @@ mod analysis {
 
 			let proposal = Proposals::proposal(id).unwrap();
 			assert_eq!(proposal.analysis, AnalysisStatus::Analysed { label: 3 });
+			assert_eq!(held(ALICE), DEPOSIT_BASE + 4, "held through the spam window");
+			end_spam_window(id);
 			assert_eq!(held(ALICE), 0);
 			assert_eq!(Balances::balance(&ALICE), INITIAL_BALANCE - FEE);
 			System::assert_has_event(Event::ProposalAnalysed { id, label: 3 }.into());
@@ -629,7 +637,7 @@ mod analysis {
 
 /// M-10: state that anyone creates carries a deposit while it exists, and goes when it is done.
 mod records {
-	use super::*;
+	use super::{analysis::end_spam_window, *};
 	use crate::TrainingSet;
 
 	const RECORD: Balance = 5;
@@ -640,6 +648,7 @@ mod records {
 			RecordDeposit::set(RECORD);
 			let id = submit(ALICE, b"body");
 			<Proposals as ProposalAnalysed>::on_analysed(id, 3);
+			end_spam_window(id);
 			assert_eq!(held(ALICE), RECORD, "the record deposit stays while the record exists");
 			assert_eq!(owned(ALICE), INITIAL_BALANCE - FEE);
 			System::assert_has_event(
@@ -722,6 +731,7 @@ mod records {
 			let id = submit(ALICE, b"body");
 			annotate(BOB, id, 2);
 			<Proposals as ProposalAnalysed>::on_analysed(id, 3);
+			end_spam_window(id);
 			assert_eq!(bonded(BOB), MIN_BOND);
 			assert_ok!(Proposals::remove_proposal(RuntimeOrigin::signed(ALICE), id));
 			assert_eq!(bonded(BOB), 0);
@@ -736,6 +746,7 @@ mod records {
 			RecordDeposit::set(RECORD);
 			let id = submit(ALICE, b"body");
 			<Proposals as ProposalAnalysed>::on_analysed(id, 3);
+			end_spam_window(id);
 			assert_ok!(Proposals::mark_spam(RuntimeOrigin::root(), id));
 			assert_eq!(held(ALICE), 0);
 			System::assert_has_event(Event::ProposalMarkedSpam { id, slashed: RECORD }.into());
@@ -745,6 +756,45 @@ mod records {
 
 mod mark_spam {
 	use super::*;
+
+	/// H-2: the deposit of an analysed proposal is still held when the committee or a spam
+	/// referendum acts, so marking it spam slashes all of it, not zero.
+	#[test]
+	fn h2_spam_marked_after_analysis_but_within_the_window_loses_the_whole_deposit() {
+		ExtBuilder::build_and_execute(|| {
+			let id = submit(ALICE, b"buy my token");
+			<Proposals as ProposalAnalysed>::on_analysed(id, 0);
+			// Most of the window passes: a committee motion or a spam referendum takes time.
+			run_to_block(System::block_number() + CHALLENGE_PERIOD - 1);
+			let deposit = DEPOSIT_BASE + 12;
+			assert_eq!(held(ALICE), deposit);
+			assert_ok!(Proposals::mark_spam(RuntimeOrigin::root(), id));
+			System::assert_has_event(Event::ProposalMarkedSpam { id, slashed: deposit }.into());
+			assert_eq!(owned(ALICE), INITIAL_BALANCE - deposit);
+		});
+	}
+
+	/// The window ends in submission order, the cursor passes withdrawn gaps, and a proposal
+	/// still being analysed when its window ends is released when its analysis lands.
+	#[test]
+	fn deposits_are_released_as_their_windows_end() {
+		ExtBuilder::build_and_execute(|| {
+			let first = submit(ALICE, b"one");
+			let gone = submit(BOB, b"two");
+			assert_ok!(Proposals::withdraw_proposal(RuntimeOrigin::signed(BOB), gone));
+			let pending = submit(CHARLIE, b"three");
+			<Proposals as ProposalAnalysed>::on_analysed(first, 1);
+			run_to_block(1 + CHALLENGE_PERIOD);
+			assert_eq!(held(ALICE), 0, "released when its window ended");
+			// The mock looks at two proposals a block: the third waits a block.
+			assert_eq!(crate::NextRelease::<Test>::get(), 2);
+			run_to_block(2 + CHALLENGE_PERIOD);
+			assert_eq!(crate::NextRelease::<Test>::get(), 3, "past the gap and the pending one");
+			assert!(held(CHARLIE) > 0, "still being analysed");
+			<Proposals as ProposalAnalysed>::on_analysed(pending, 1);
+			assert_eq!(held(CHARLIE), 0, "released when its analysis landed");
+		});
+	}
 
 	#[test]
 	fn slashes_the_deposit_returns_the_bonds_and_removes_the_proposal() {

@@ -68,6 +68,10 @@ pub struct Proposal<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>> {
 	pub author: AccountId,
 	/// The block it was submitted in.
 	pub submitted_at: BlockNumber,
+	/// The end of its spam window: the deposit stays held whole until this block (one
+	/// challenge period after submission), so that the technical committee or a spam
+	/// referendum can still slash it.
+	pub deposit_held_until: BlockNumber,
 	/// Its title (UTF-8 by convention; not checked on chain).
 	pub title: BoundedVec<u8, MaxTitleLen>,
 	/// The body's length in bytes.
@@ -163,6 +167,8 @@ pub struct ProposalDetails<AccountId, Balance, BlockNumber> {
 	pub author: AccountId,
 	/// The block it was submitted in.
 	pub submitted_at: BlockNumber,
+	/// The end of its spam window, until which the whole deposit stays held.
+	pub deposit_held_until: BlockNumber,
 	/// Its title.
 	pub title: alloc::vec::Vec<u8>,
 	/// The body's length in bytes.
@@ -196,6 +202,7 @@ impl<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>>
 			id,
 			author: self.author,
 			submitted_at: self.submitted_at,
+			deposit_held_until: self.deposit_held_until,
 			title: self.title.into_inner(),
 			body_len: self.body_len,
 			content_hash: self.content_hash,

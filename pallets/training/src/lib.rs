@@ -4,7 +4,7 @@
 //!
 //! ## Overview
 //!
-//! [`Config::GovernanceOrigin`] opens a **round** ([`Pallet::open_round`]): a base model version,
+//! [`Config::RoundOrigin`] opens a **round** ([`Pallet::open_round`]): a base model version,
 //! a dataset (the verified annotations of the proposals pallet, [`DatasetSelector`]), a deadline
 //! and the reward points the round pays its trainers. The round keeps a snapshot of the example
 //! ids and draws `trainers` **trainers** from the network's staked nodes ([`Config::Nodes`], the
@@ -128,7 +128,10 @@ pub mod pallet {
 		/// Seeds the draw of trainers and aggregators.
 		type Randomness: Randomness<H256, BlockNumberFor<Self>>;
 
-		/// The origin that opens rounds and sets the parameters.
+		/// The origin that opens rounds: in the runtime, the `models` track's.
+		type RoundOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The origin that sets the parameters: in the runtime, the `parameters` track's.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The most examples a round trains on (and the widest dataset range).
@@ -387,7 +390,7 @@ pub mod pallet {
 		/// examples `dataset` selects, with updates due by block `deadline`; `reward` points go
 		/// to the trainers whose updates are kept.
 		///
-		/// The origin must be `GovernanceOrigin`. Draws the trainers (`trainers` of the
+		/// The origin must be `RoundOrigin`. Draws the trainers (`trainers` of the
 		/// parameters, by stake and reputation) and snapshots the dataset's example ids.
 		///
 		/// Emits [`Event::RoundOpened`].
@@ -401,7 +404,7 @@ pub mod pallet {
 			deadline: BlockNumberFor<T>,
 			reward: u32,
 		) -> DispatchResultWithPostInfo {
-			T::GovernanceOrigin::ensure_origin(origin)?;
+			T::RoundOrigin::ensure_origin(origin)?;
 			let base = T::Models::version_hash(model, base_version)
 				.ok_or(Error::<T>::UnknownModelVersion)?;
 			let now = frame_system::Pallet::<T>::block_number();

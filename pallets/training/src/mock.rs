@@ -224,6 +224,7 @@ impl pallet_training::Config for Test {
 	type TrainingData = MockData;
 	type RewardPoints = RecordRewards;
 	type Randomness = MockRandomness;
+	type RoundOrigin = EnsureRoot<AccountId>;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type MaxExamples = ConstU32<64>;
 	type MaxTrainers = ConstU32<8>;

@@ -9,7 +9,6 @@ use frame_support::{
 	parameter_types,
 	traits::{tokens::imbalance::ResolveTo, ConstU32},
 };
-use frame_system::EnsureRoot;
 use sp_runtime::{traits::Convert, MultiSignature, MultiSigner, Perbill};
 
 use super::{inference::MAX_TASK_DURATION, TreasuryAccount};
@@ -65,8 +64,8 @@ impl pallet_compute_nodes::Config for Runtime {
 	/// Slashed stake goes to the treasury, like spam deposits: no node gains from another's
 	/// slash.
 	type Slash = ResolveTo<TreasuryAccount, Balances>;
-	/// Root: what enacted referenda dispatch as (and sudo on the dev chain).
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// The `parameters` track.
+	type GovernanceOrigin = super::governance::ParametersOrigin;
 	type MaxNodes = ConstU32<128>;
 	type MaxUnbondingChunks = ConstU32<8>;
 	type MaxHistory = ConstU32<16>;

@@ -5,7 +5,6 @@ use frame_support::{
 	parameter_types,
 	traits::{ConstU32, Randomness},
 };
-use frame_system::EnsureRoot;
 use sp_core::H256;
 use sp_runtime::{
 	traits::{BlakeTwo256, Hash},
@@ -14,8 +13,8 @@ use sp_runtime::{
 
 use super::compute_nodes::NodeSigner;
 use crate::{
-	configs::proposals::LabelCount, AccountId, Balance, BlockNumber, ComputeNodes, ModelGovernance,
-	Proposals, Rewards, Runtime, System,
+	configs::proposals::LabelCount, Balance, BlockNumber, ComputeNodes, ModelRegistry, Proposals,
+	Rewards, Runtime, System,
 };
 
 /// sha256 of the proposal classifier this runtime ships with
@@ -66,12 +65,12 @@ impl pallet_inference::Config for Runtime {
 	type AuthorityId = NodeSigner;
 	type Randomness = ParentHashRandomness;
 	/// The active version of the analysis model in the governance registry.
-	type ActiveModel = ModelGovernance;
+	type ActiveModel = ModelRegistry;
 	type OnAnalysed = Proposals;
 	/// Members that agreed with the consensus earn inference points, paid per epoch.
 	type RewardPoints = Rewards;
-	/// Root: what enacted referenda dispatch as (and sudo on the dev chain).
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// The `parameters` track.
+	type GovernanceOrigin = super::governance::ParametersOrigin;
 	type LabelCount = LabelCount;
 	type MaxCommitteeSize = ConstU32<16>;
 	type MaxTasksPerBlock = ConstU32<16>;
@@ -109,12 +108,12 @@ impl pallet_inference::benchmarking::BenchmarkHelper<AccountId> for InferenceBen
 	fn activate_model() {
 		let count = <LabelCount as frame_support::traits::Get<u8>>::get();
 		let labels = (0..count).map(|i| alloc::vec![b'a' + i]).collect();
-		let input = pallet_model_governance::InputSpec::NormalisedText { max_chars: 8_000 };
+		let input = pallet_model_registry::InputSpec::NormalisedText { max_chars: 8_000 };
 		let hash = H256::repeat_byte(0xAA);
-		let version = pallet_model_governance::VersionOfHash::<Runtime>::get(hash)
+		let version = pallet_model_registry::VersionOfHash::<Runtime>::get(hash)
 			.map(|(_, version)| Ok(version))
 			.unwrap_or_else(|| {
-				ModelGovernance::do_register(
+				ModelRegistry::do_register(
 					b"proposal-classifier".to_vec(),
 					hash,
 					alloc::vec![],
@@ -124,6 +123,6 @@ impl pallet_inference::benchmarking::BenchmarkHelper<AccountId> for InferenceBen
 				.map(|(_, version)| version)
 			})
 			.expect("the benchmark model registers");
-		let _ = ModelGovernance::do_activate(crate::configs::ANALYSIS_MODEL, version, 0);
+		let _ = ModelRegistry::do_activate(crate::configs::ANALYSIS_MODEL, version, 0);
 	}
 }

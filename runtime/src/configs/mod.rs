@@ -3,9 +3,10 @@
 mod aura;
 mod balances;
 mod compute_nodes;
+pub mod governance;
 mod grandpa;
 mod inference;
-mod model_governance;
+mod model_registry;
 mod offchain;
 mod proposals;
 mod rewards;
@@ -16,7 +17,7 @@ mod training;
 mod transaction_payment;
 
 pub use inference::SHIPPED_MODEL_SHA256;
-pub use model_governance::{GovernableCalls, ANALYSIS_MODEL};
+pub use model_registry::ANALYSIS_MODEL;
 pub use offchain::tx_extension;
 pub use proposals::LabelCount;
 pub use system::{RuntimeBlockLength, RuntimeBlockWeights};

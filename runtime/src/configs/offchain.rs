@@ -27,7 +27,10 @@ pub fn tx_extension(nonce: Nonce, era: Era) -> TxExtension {
 		frame_system::CheckEra::<Runtime>::from(era),
 		frame_system::CheckNonce::<Runtime>::from(nonce),
 		frame_system::CheckWeight::<Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0).into(),
+		pallet_skip_feeless_payment::SkipCheckIfFeeless::from(
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		)
+		.into(),
 		pallet_inference::CheckCommitteeSeat::<Runtime>::new(),
 		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
 		frame_system::WeightReclaim::<Runtime>::new(),

@@ -4,12 +4,11 @@ use frame_support::{
 	parameter_types,
 	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU8},
 };
-use frame_system::EnsureRoot;
 use sp_runtime::Perbill;
 
 use crate::{
-	configs::TreasuryAccount, AccountId, Balance, Balances, BlockNumber, Inference, Rewards,
-	Runtime, RuntimeHoldReason, HOURS, MICRO_UNIT, UNIT,
+	configs::TreasuryAccount, Balance, Balances, BlockNumber, Inference, Rewards, Runtime,
+	RuntimeHoldReason, DAYS, MICRO_UNIT, UNIT,
 };
 
 parameter_types! {
@@ -37,9 +36,13 @@ parameter_types! {
 }
 
 parameter_types! {
-	/// A provisional label may be challenged for an hour, until genesis or governance says
-	/// otherwise (the development and test presets use a few blocks).
-	pub const DefaultChallengePeriod: BlockNumber = HOURS;
+	/// A provisional label may be challenged for a day, and a proposal's whole deposit stays
+	/// held for a day after submission (its spam window), until genesis or governance says
+	/// otherwise (the development and test presets use eight blocks). A day lets the technical
+	/// committee pass a motion, and is longer than the `spam` track's slowest passing
+	/// referendum (ten minutes of preparation, twenty hours of decision, an hour of
+	/// confirmation, one block to enact), so `mark_spam` slashes a real deposit.
+	pub const DefaultChallengePeriod: BlockNumber = DAYS;
 }
 
 /// The analysis model's five labels: protocol-upgrade, standard-interface, parameter-change,
@@ -78,7 +81,9 @@ impl pallet_proposals::Config for Runtime {
 	type InferenceTasks = Inference;
 	/// Verified annotators earn annotation points, paid per epoch.
 	type RewardPoints = Rewards;
-	/// Root: what enacted referenda dispatch as (and sudo on the dev chain).
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// The `spam` track, or a majority of the technical committee.
+	type SpamOrigin = super::governance::SpamOrigin;
+	/// The `parameters` track.
+	type GovernanceOrigin = super::governance::ParametersOrigin;
 	type WeightInfo = pallet_proposals::weights::SubstrateWeight<Runtime>;
 }

@@ -2,7 +2,6 @@
 //! trainers, claimed by the earners.
 
 use frame_support::{parameter_types, traits::ConstU32, PalletId};
-use frame_system::EnsureRoot;
 use sp_runtime::Perbill;
 
 use sp_runtime::traits::AccountIdConversion;
@@ -41,8 +40,8 @@ impl pallet_rewards::Config for Runtime {
 	type MaxClaimEpochs = ConstU32<24>;
 	type MaxHistory = ConstU32<32>;
 	type MaxPendingReport = ConstU32<256>;
-	/// Root: what enacted referenda dispatch as (and sudo on the dev chain).
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// The `parameters` track.
+	type GovernanceOrigin = super::governance::ParametersOrigin;
 	type DefaultParameters = DefaultRewardParameters;
 	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
 }

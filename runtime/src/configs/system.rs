@@ -61,4 +61,6 @@ impl frame_system::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type RuntimeTask = RuntimeTask;
 	type PalletInfo = PalletInfo;
+	/// Referenda may propose only what their track carries (see `governance`).
+	type BaseCallFilter = super::governance::ReferendumCalls;
 }

@@ -2,13 +2,10 @@
 //! verified annotations; trainers and aggregators are the registry's compute nodes.
 
 use frame_support::{parameter_types, traits::ConstU32};
-use frame_system::EnsureRoot;
 use sp_runtime::{Perbill, Percent};
 
 use super::{compute_nodes::NodeSigner, inference::ParentHashRandomness};
-use crate::{
-	AccountId, Balance, BlockNumber, ComputeNodes, ModelGovernance, Proposals, Runtime, DAYS,
-};
+use crate::{Balance, BlockNumber, ComputeNodes, ModelRegistry, Proposals, Runtime, DAYS};
 use daollm_primitives::training::RobustRule;
 
 parameter_types! {
@@ -38,13 +35,15 @@ impl pallet_training::Config for Runtime {
 	/// keys sign.
 	type Nodes = ComputeNodes;
 	type AuthorityId = NodeSigner;
-	type Models = ModelGovernance;
+	type Models = ModelRegistry;
 	type TrainingData = Proposals;
 	/// Kept trainers and agreeing aggregators earn training points, paid per epoch.
 	type RewardPoints = crate::Rewards;
 	type Randomness = ParentHashRandomness;
-	/// Root: what enacted referenda dispatch as (and sudo on the dev chain).
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// The `models` track opens rounds.
+	type RoundOrigin = super::governance::ModelsOrigin;
+	/// The `parameters` track.
+	type GovernanceOrigin = super::governance::ParametersOrigin;
 	/// A round reads at most this many verified examples when it opens (about 2.5 % of a
 	/// block's weight) and keeps their ids (8 KiB).
 	type MaxExamples = ConstU32<2048>;
@@ -78,7 +77,7 @@ impl pallet_training::benchmarking::BenchmarkHelper<AccountId> for TrainingBench
 		super::inference::InferenceBenchmarkHelper::activate_model();
 		let model = super::ANALYSIS_MODEL;
 		let latest =
-			pallet_model_governance::Models::<Runtime>::get(model).expect("registered").latest;
+			pallet_model_registry::Models::<Runtime>::get(model).expect("registered").latest;
 		(model, latest)
 	}
 	fn examples(count: u32) {

@@ -32,6 +32,8 @@ pub struct ProposalJson<AccountId, BlockNumber> {
 	pub author: AccountId,
 	/// The block it was submitted in.
 	pub submitted_at: BlockNumber,
+	/// The end of its spam window, until which the whole deposit stays held.
+	pub deposit_held_until: BlockNumber,
 	/// Its title, as UTF-8 (invalid bytes replaced).
 	pub title: String,
 	/// The body's length in bytes.
@@ -72,6 +74,7 @@ impl<AccountId, Balance: ToString, BlockNumber>
 			id: p.id,
 			author: p.author,
 			submitted_at: p.submitted_at,
+			deposit_held_until: p.deposit_held_until,
 			title: String::from_utf8_lossy(&p.title).into_owned(),
 			body_len: p.body_len,
 			content_hash: p.content_hash,

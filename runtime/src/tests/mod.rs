@@ -1,4 +1,7 @@
-//! Runtime tests on the native runtime: genesis presets, issuance, fees, and rejected extrinsics.
+//! Runtime tests on the native runtime: genesis presets, issuance, fees, and rejected extrinsics;
+//! governance in [`governance`].
+
+mod governance;
 
 use codec::Encode;
 use frame_support::traits::fungible::Inspect;
@@ -89,12 +92,28 @@ fn presets_build_with_their_validators() {
 			assert_eq!(pallet_sudo::Key::<Runtime>::get(), sudo, "{id}");
 			// The shipped classifier is the analysis model's active version 1.
 			let (version, model) =
-				crate::ModelGovernance::active_version(crate::configs::ANALYSIS_MODEL)
+				crate::ModelRegistry::active_version(crate::configs::ANALYSIS_MODEL)
 					.expect("an active analysis model");
 			assert_eq!((version, model.sha256), (1, crate::configs::SHIPPED_MODEL_SHA256));
 			assert_eq!(
-				pallet_model_governance::Params::<Runtime>::get(),
-				crate::genesis_config_presets::fast_governance()
+				pallet_model_registry::Params::<Runtime>::get(),
+				crate::genesis_config_presets::fast_registry()
+			);
+			// Alice, Bob and Charlie are the technical committee; the tracks run fast.
+			assert_eq!(
+				pallet_collective::Members::<
+					Runtime,
+					crate::configs::governance::TechnicalCollective,
+				>::get(),
+				{
+					let mut members = crate::genesis_config_presets::technical_committee();
+					members.sort();
+					members
+				}
+			);
+			assert_eq!(
+				crate::configs::governance::origins::Timing::<Runtime>::get(),
+				crate::configs::governance::origins::TrackTiming::Fast
 			);
 			// Every validator is an inference node, staked and eligible for committees.
 			assert_eq!(pallet_compute_nodes::Nodes::<Runtime>::count() as usize, validators);
@@ -249,51 +268,6 @@ fn every_proposal_body_fits_the_inference_engine() {
 }
 
 #[test]
-fn referenda_may_propose_only_whitelisted_calls() {
-	use crate::configs::GovernableCalls;
-	use frame_support::traits::Contains;
-	let allowed = [
-		RuntimeCall::System(frame_system::Call::authorize_upgrade {
-			code_hash: Default::default(),
-		}),
-		RuntimeCall::ModelGovernance(pallet_model_governance::Call::activate_model {
-			model: 0,
-			version: 2,
-		}),
-		RuntimeCall::Rewards(pallet_rewards::Call::set_parameters {
-			parameters: pallet_rewards::Parameters {
-				emission: UNIT,
-				split: Default::default(),
-				annotation_point_cap: UNIT,
-				claim_period: 1,
-			},
-		}),
-		RuntimeCall::Training(pallet_training::Call::open_round {
-			model: 0,
-			base_version: 1,
-			dataset: pallet_training::DatasetSelector::Range { from: 0, to: 100 },
-			deadline: 100,
-			reward: 1_000,
-		}),
-	];
-	for call in &allowed {
-		assert!(GovernableCalls::contains(call), "{call:?}");
-	}
-	let refused = [
-		transfer(Sr25519Keyring::Bob, UNIT),
-		RuntimeCall::System(frame_system::Call::set_code { code: vec![] }),
-		RuntimeCall::Sudo(pallet_sudo::Call::remove_key {}),
-		RuntimeCall::Training(pallet_training::Call::commit_aggregate {
-			round: 0,
-			commitment: Default::default(),
-		}),
-	];
-	for call in &refused {
-		assert!(!GovernableCalls::contains(call), "{call:?}");
-	}
-}
-
-#[test]
 fn an_epoch_mints_its_emission_into_the_rewards_pot() {
 	use frame_support::traits::Hooks;
 	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
@@ -363,9 +337,10 @@ fn m9_an_infr_key_at_the_existential_deposit_serves_with_priority() {
 				.expect("the pool takes the commit");
 		let tipped = {
 			let mut extension = tx_extension(0, Era::Immortal);
-			extension.8 =
-				pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(1_000 * UNIT)
-					.into();
+			extension.8 = pallet_skip_feeless_payment::SkipCheckIfFeeless::from(
+				pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(1_000 * UNIT),
+			)
+			.into();
 			let call = transfer(Sr25519Keyring::Bob, UNIT);
 			let payload = SignedPayload::new(call.clone(), extension.clone()).expect("payload");
 			let signature = payload.using_encoded(|bytes| Sr25519Keyring::Charlie.sign(bytes));

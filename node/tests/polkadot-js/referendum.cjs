@@ -1,0 +1,66 @@
+// One OpenGov referendum as a DAO member makes it in polkadot.js apps: note the call's preimage,
+// submit it on the track of `origin`, place the decision deposit and vote aye with conviction,
+// all in one block (consecutive nonces); then the scheduler enacts it. Shared by the
+// polkadot.js tests (ESM) and the zombienet scripts (CommonJS), hence `.cjs`.
+
+/** The origins of the tracks, as polkadot.js encodes an `OriginCaller`. */
+const TRACKS = {
+  root: { system: 'Root' },
+  whitelistedCaller: { Origins: 'WhitelistedCaller' },
+  models: { Origins: 'ModelRegistrar' },
+  parameters: { Origins: 'ParameterSetter' },
+  spam: { Origins: 'SpamRemover' },
+};
+
+/** The scheduler's name for referendum `index`'s enactment: blake2-256 of
+ * SCALE(`b"assembly"`, `"enactment"`, index), as pallet-referenda names it. */
+function enactmentId(api, index) {
+  const key = api.createType('([u8;8], Text, u32)', [Buffer.from('assembly'), 'enactment', index]);
+  return api.registry.hash(key.toU8a()).toHex();
+}
+
+/** Signs and sends `tx` with an explicit nonce; resolves to its events once it is in a block. */
+function inBlock(api, tx, signer, nonce) {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(signer, { nonce }, ({ status, events, dispatchError }) => {
+      if (dispatchError) {
+        const detail = dispatchError.isModule
+          ? (({ section, name }) => `${section}.${name}`)(api.registry.findMetaError(dispatchError.asModule))
+          : dispatchError.toString();
+        reject(new Error(detail));
+      } else if (status.isInBlock) {
+        resolve(events);
+      }
+    }).catch(reject);
+  });
+}
+
+/**
+ * Submits `call` as a referendum on `track` (a key of `TRACKS`) from `signer`, who places the
+ * decision deposit and votes `balance` aye at `conviction`. `after` delays the enactment by
+ * that many blocks past the track's minimum. Resolves to the referendum's index and the
+ * scheduler id of its enactment, once all four transactions are in a block.
+ */
+async function submitReferendum(api, { call, track, signer, balance, conviction = 'Locked1x', after = 0 }) {
+  const bytes = call.method.toU8a();
+  const hash = api.registry.hash(bytes).toHex();
+  const index = (await api.query.referenda.referendumCount()).toNumber();
+  const nonce = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
+  const txs = [
+    // As hex: polkadot.js reads a Uint8Array argument of type `Bytes` as already length-prefixed.
+    api.tx.preimage.notePreimage(call.method.toHex()),
+    api.tx.referenda.submit(TRACKS[track], { Lookup: { hash, len: bytes.length } }, { After: after }),
+    api.tx.referenda.placeDecisionDeposit(index),
+    api.tx.convictionVoting.vote(index, { Standard: { vote: { aye: true, conviction }, balance } }),
+  ];
+  await Promise.all(txs.map((tx, i) => inBlock(api, tx, signer, nonce + i)));
+  return { index, enactment: enactmentId(api, index) };
+}
+
+/** Whether `event` is the scheduler dispatching the enactment `id` (from `submitReferendum`). */
+function isEnactment(api, event, id) {
+  return api.events.scheduler.Dispatched.is(event) && event.data.id.isSome
+    && event.data.id.unwrap().toHex() === id;
+}
+
+module.exports = { TRACKS, enactmentId, isEnactment, submitReferendum };

@@ -1,0 +1,71 @@
+//! Benchmarks of the registry's calls, each in its worst case: the longest name, fetch
+//! location and labels the bounds allow.
+
+use super::*;
+use frame_benchmarking::v2::*;
+
+fn bytes(len: u32) -> Vec<u8> {
+	alloc::vec![b'a'; len as usize]
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_model() -> Result<(), BenchmarkError> {
+		let origin =
+			T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let name = bytes(T::MaxNameLen::get());
+		let labels = alloc::vec![bytes(T::MaxLabelLen::get()); T::MaxLabels::get() as usize];
+
+		#[extrinsic_call]
+		_(
+			origin as T::RuntimeOrigin,
+			name,
+			H256::repeat_byte(0xBE),
+			bytes(T::MaxUriLen::get()),
+			labels,
+			InputSpec::NormalisedText { max_chars: 8_000 },
+		);
+
+		assert!(VersionOfHash::<T>::contains_key(H256::repeat_byte(0xBE)));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn activate_model() -> Result<(), BenchmarkError> {
+		let origin =
+			T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let (model, version) = Pallet::<T>::do_register(
+			bytes(T::MaxNameLen::get()),
+			H256::repeat_byte(0xBE),
+			alloc::vec![],
+			alloc::vec![bytes(1); T::MaxLabels::get() as usize],
+			InputSpec::NormalisedText { max_chars: 8_000 },
+		)
+		.map_err(|_| BenchmarkError::Stop("registers"))?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, model, version);
+
+		let announced = PendingActivation::<T>::get(model).map(|(v, _)| v);
+		let active = Models::<T>::get(model).and_then(|m| m.active);
+		assert!(announced == Some(version) || active == Some(version));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_parameters() -> Result<(), BenchmarkError> {
+		let origin =
+			T::ParametersOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let parameters = Params::<T>::get();
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, parameters);
+
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

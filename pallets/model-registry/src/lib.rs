@@ -1,0 +1,548 @@
+//! # Model Registry Pallet
+//!
+//! Which model analyses the DAO's proposals: every version the DAO has registered, with the
+//! sha256 of its ONNX file, and the one version inference tasks run.
+//!
+//! ## Overview
+//!
+//! A **model** is a line of versions under one name ([`Models`]). Each registered
+//! [`ModelVersion`] names the sha256 of its ONNX file, where nodes fetch it (an IPFS CID or a
+//! URL), its label names and how it reads its input. A model has no active version until one is
+//! activated, and exactly one from then on. Inference tasks run the active version of the model
+//! [`Config::AnalysisModel`] names: the pallet is the runtime's [`ActiveModel`], which gives the
+//! inference pallet that version's sha256, and tasks record it; a node only runs a local file
+//! with that hash. The training pallet registers the candidates its rounds produce through
+//! [`ModelVersions`].
+//!
+//! The pallet decides nothing itself: registering and activating are [`Config::RegistrarOrigin`]
+//! calls, in the runtime the origin of OpenGov's `models` track, and its one parameter is set by
+//! [`Config::ParametersOrigin`] (the `parameters` track). Referenda, votes, deposits and
+//! enactment belong to `pallet-referenda`, `pallet-conviction-voting` and `pallet-scheduler`.
+//!
+//! ## Terminology
+//!
+//! - **Version**: one ONNX file of a model, numbered 1, 2, … per model; a file hash is one
+//!   version only ([`VersionOfHash`]).
+//! - **Active version**: the version tasks run.
+//! - **Announced activation**: an activation that waits `activation_delay` blocks before it is in
+//!   force ([`PendingActivation`]), the operators' notice to install the file.
+//!
+//! ## Lifecycle
+//!
+//! ```text
+//! register_model ─▶ version n (inactive) ─ activate_model ─▶ announced (from = now + delay)
+//!     ─ block `from` ─▶ active (the version before stops being run)
+//! ```
+//!
+//! ## Calls
+//!
+//! - [`Pallet::register_model`]: register a new version of a model. Weight: O(1).
+//! - [`Pallet::activate_model`]: announce a version's activation. Weight: O(1).
+//! - [`Pallet::set_parameters`]: set `activation_delay`. Weight: O(1).
+//!
+//! ## Hooks
+//!
+//! - `on_initialize`: puts the analysis model's announced activation in force when its block
+//!   comes; one read when none is due.
+//!
+//! ## Cross-pallet contract
+//!
+//! - Upward: [`ActiveModel`] (the inference pallet reads the version tasks run) and
+//!   [`ModelVersions`] (the training pallet reads versions and registers candidates).
+//! - Origins: [`Config::RegistrarOrigin`] and [`Config::ParametersOrigin`], the runtime's
+//!   governance tracks.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use daollm_primitives::traits::{ActiveModel, ModelVersions};
+use frame_support::pallet_prelude::*;
+use frame_system::pallet_prelude::*;
+use sp_core::H256;
+use sp_runtime::traits::{Saturating, Zero};
+
+/// The parameters as this runtime stores them.
+pub type ParametersOf<T> = Parameters<BlockNumberFor<T>>;
+
+/// A model version as this runtime stores it.
+pub type ModelVersionOf<T> = ModelVersion<
+	BlockNumberFor<T>,
+	<T as Config>::MaxUriLen,
+	<T as Config>::MaxLabels,
+	<T as Config>::MaxLabelLen,
+>;
+
+/// A model as this runtime stores it.
+pub type ModelInfoOf<T> = ModelInfo<<T as Config>::MaxNameLen>;
+
+/// A model's name.
+pub type NameOf<T> = BoundedVec<u8, <T as Config>::MaxNameLen>;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The origin that registers and activates model versions: in the runtime, the
+		/// `models` track's.
+		type RegistrarOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The origin that sets the registry's parameters: in the runtime, the `parameters`
+		/// track's.
+		type ParametersOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The model whose active version inference tasks run.
+		#[pallet::constant]
+		type AnalysisModel: Get<ModelId>;
+
+		/// How many labels the analysis model must have (the inference pallet's label set).
+		#[pallet::constant]
+		type AnalysisLabels: Get<u32>;
+
+		/// The longest `activation_delay` the parameters may ask for.
+		#[pallet::constant]
+		type MaxActivationDelay: Get<BlockNumberFor<Self>>;
+
+		/// The longest model name.
+		#[pallet::constant]
+		type MaxNameLen: Get<u32>;
+
+		/// The longest fetch location (CID or URL).
+		#[pallet::constant]
+		type MaxUriLen: Get<u32>;
+
+		/// The most labels a model may have.
+		#[pallet::constant]
+		type MaxLabels: Get<u32>;
+
+		/// The longest label name.
+		#[pallet::constant]
+		type MaxLabelLen: Get<u32>;
+
+		/// The parameters until genesis or governance sets them.
+		type DefaultParameters: Get<ParametersOf<Self>>;
+
+		/// Weights of this pallet's calls and hooks, from its benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The registry's parameters.
+	#[pallet::storage]
+	pub type Params<T: Config> = StorageValue<_, ParametersOf<T>, ValueQuery, T::DefaultParameters>;
+
+	/// Registered models, by id.
+	#[pallet::storage]
+	pub type Models<T: Config> = StorageMap<_, Twox64Concat, ModelId, ModelInfoOf<T>>;
+
+	/// The id of each model name.
+	#[pallet::storage]
+	pub type ModelIds<T: Config> = StorageMap<_, Blake2_128Concat, NameOf<T>, ModelId>;
+
+	/// The id the next new model gets.
+	#[pallet::storage]
+	pub type NextModelId<T> = StorageValue<_, ModelId, ValueQuery>;
+
+	/// Every registered version of every model.
+	#[pallet::storage]
+	pub type Versions<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, ModelId, Twox64Concat, Version, ModelVersionOf<T>>;
+
+	/// Activations announced and not yet in force: the version and the first block whose tasks
+	/// run it.
+	#[pallet::storage]
+	pub type PendingActivation<T: Config> =
+		StorageMap<_, Twox64Concat, ModelId, (Version, BlockNumberFor<T>)>;
+
+	/// The model version each ONNX file hash was registered as (a file is one version only).
+	#[pallet::storage]
+	pub type VersionOfHash<T: Config> = StorageMap<_, Identity, H256, (ModelId, Version)>;
+
+	/// A model version registered at genesis.
+	#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+	#[serde(rename_all = "camelCase", deny_unknown_fields)]
+	pub struct GenesisModel {
+		/// The model's name (a new name makes a new model).
+		pub name: alloc::string::String,
+		/// sha256 of the ONNX file.
+		pub sha256: H256,
+		/// Where nodes fetch it.
+		pub uri: alloc::string::String,
+		/// Label names, by index.
+		pub labels: Vec<alloc::string::String>,
+		/// How it reads its input.
+		pub input: InputSpec,
+		/// Whether this version is the model's active one.
+		pub active: bool,
+	}
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The parameters; the runtime's defaults if omitted.
+		pub parameters: Option<ParametersOf<T>>,
+		/// Model versions registered at genesis, in order.
+		pub models: Vec<GenesisModel>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(params) = &self.parameters {
+				if let Err(e) = params.check(T::MaxActivationDelay::get()) {
+					panic!("invalid model registry parameters in the genesis config: {e:?}");
+				}
+				Params::<T>::put(params);
+			}
+			for model in &self.models {
+				let labels: Vec<Vec<u8>> =
+					model.labels.iter().map(|l| l.as_bytes().to_vec()).collect();
+				let registered = Pallet::<T>::do_register(
+					model.name.as_bytes().to_vec(),
+					model.sha256,
+					model.uri.as_bytes().to_vec(),
+					labels,
+					model.input,
+				)
+				.and_then(|(id, version)| {
+					if model.active {
+						Pallet::<T>::do_activate(id, version, Zero::zero())?;
+					}
+					Ok(())
+				});
+				if let Err(e) = registered {
+					panic!("genesis model {} cannot register: {e:?}", model.name);
+				}
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A model version was registered.
+		ModelRegistered {
+			/// The model.
+			model: ModelId,
+			/// Its name.
+			name: NameOf<T>,
+			/// The new version.
+			version: Version,
+			/// sha256 of its ONNX file.
+			sha256: H256,
+		},
+		/// A model version's activation was announced: it becomes the model's active one at
+		/// `from`.
+		ModelActivated {
+			/// The model.
+			model: ModelId,
+			/// The version that becomes active.
+			version: Version,
+			/// sha256 of its ONNX file.
+			sha256: H256,
+			/// The first block whose tasks run it (`activation_delay` after the activation):
+			/// the operators' notice to install the file.
+			from: BlockNumberFor<T>,
+		},
+		/// Governance set new parameters.
+		ParametersSet {
+			/// The parameters now in force.
+			parameters: ParametersOf<T>,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The model name is empty or longer than `MaxNameLen`.
+		BadName,
+		/// The fetch location is longer than `MaxUriLen`.
+		UriTooLong,
+		/// The model has no labels, more than `MaxLabels`, or a label name that is empty or
+		/// longer than `MaxLabelLen`.
+		BadLabels,
+		/// The analysis model's versions must have the inference network's label count.
+		LabelCountMismatch,
+		/// A version with this ONNX file hash is already registered.
+		DuplicateModel,
+		/// No such model.
+		UnknownModel,
+		/// The model has no such version.
+		UnknownVersion,
+		/// That version is already the active one (or the one announced).
+		AlreadyActive,
+		/// The activation delay is longer than `MaxActivationDelay`.
+		InvalidActivationDelay,
+	}
+
+	impl<T> From<InvalidParameter> for Error<T> {
+		fn from(e: InvalidParameter) -> Self {
+			match e {
+				InvalidParameter::ActivationDelay => Error::InvalidActivationDelay,
+			}
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::promote_due(T::AnalysisModel::get(), now)
+		}
+
+		fn integrity_test() {
+			assert!(
+				T::DefaultParameters::get().check(T::MaxActivationDelay::get()).is_ok(),
+				"the default registry parameters are out of bounds"
+			);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers a new version of model `name` (a new name makes a new model): its ONNX
+		/// file's sha256, where nodes fetch it, its label names and its input format. The
+		/// version is not active until [`Pallet::activate_model`].
+		///
+		/// The origin must be `RegistrarOrigin`. The hash must be new; versions of the analysis
+		/// model must have the inference network's label count.
+		///
+		/// Emits [`Event::ModelRegistered`]. Weight: O(1).
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_model())]
+		pub fn register_model(
+			origin: OriginFor<T>,
+			name: Vec<u8>,
+			sha256: H256,
+			uri: Vec<u8>,
+			labels: Vec<Vec<u8>>,
+			input: InputSpec,
+		) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			Self::do_register(name, sha256, uri, labels, input).map(|_| ())
+		}
+
+		/// Makes `version` of `model` the version tasks run, from `activation_delay` blocks on:
+		/// until then tasks keep the version before, so that operators have time to install the
+		/// file and nobody is slashed for lacking it. A later activation replaces one not yet in
+		/// force.
+		///
+		/// The origin must be `RegistrarOrigin`.
+		///
+		/// Emits [`Event::ModelActivated`], which says from which block. Weight: O(1).
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::activate_model())]
+		pub fn activate_model(
+			origin: OriginFor<T>,
+			model: ModelId,
+			version: Version,
+		) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			Self::do_activate(model, version, Params::<T>::get().activation_delay)
+		}
+
+		/// Sets the registry's parameters.
+		///
+		/// The origin must be `ParametersOrigin`; the parameters must pass
+		/// [`Parameters::check`].
+		///
+		/// Emits [`Event::ParametersSet`]. Weight: O(1).
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::set_parameters())]
+		pub fn set_parameters(origin: OriginFor<T>, parameters: ParametersOf<T>) -> DispatchResult {
+			T::ParametersOrigin::ensure_origin(origin)?;
+			parameters.check(T::MaxActivationDelay::get()).map_err(Error::<T>::from)?;
+			Params::<T>::put(&parameters);
+			Self::deposit_event(Event::ParametersSet { parameters });
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Registers a version; its model and version number.
+	pub fn do_register(
+		name: Vec<u8>,
+		sha256: H256,
+		uri: Vec<u8>,
+		labels: Vec<Vec<u8>>,
+		input: InputSpec,
+	) -> Result<(ModelId, Version), DispatchError> {
+		let name: NameOf<T> = name.try_into().map_err(|_| Error::<T>::BadName)?;
+		ensure!(!name.is_empty(), Error::<T>::BadName);
+		let uri = uri.try_into().map_err(|_| Error::<T>::UriTooLong)?;
+		let labels = labels
+			.into_iter()
+			.map(|l| BoundedVec::try_from(l).ok().filter(|l| !l.is_empty()))
+			.collect::<Option<Vec<_>>>()
+			.and_then(|l| BoundedVec::try_from(l).ok())
+			.filter(|l| !l.is_empty())
+			.ok_or(Error::<T>::BadLabels)?;
+		ensure!(!VersionOfHash::<T>::contains_key(sha256), Error::<T>::DuplicateModel);
+
+		let id = match ModelIds::<T>::get(&name) {
+			Some(id) => id,
+			None => {
+				let id = NextModelId::<T>::get();
+				NextModelId::<T>::put(id.saturating_add(1));
+				ModelIds::<T>::insert(&name, id);
+				Models::<T>::insert(id, ModelInfo { name: name.clone(), latest: 0, active: None });
+				id
+			},
+		};
+		if id == T::AnalysisModel::get() {
+			ensure!(
+				labels.len() as u32 == T::AnalysisLabels::get(),
+				Error::<T>::LabelCountMismatch
+			);
+		}
+		let mut info = Models::<T>::get(id).ok_or(Error::<T>::UnknownModel)?;
+		info.latest = info.latest.saturating_add(1);
+		let version = info.latest;
+		Models::<T>::insert(id, info);
+		let registered_at = frame_system::Pallet::<T>::block_number();
+		Versions::<T>::insert(
+			id,
+			version,
+			ModelVersion { sha256, uri, labels, input, registered_at },
+		);
+		VersionOfHash::<T>::insert(sha256, (id, version));
+		Self::deposit_event(Event::ModelRegistered { model: id, name, version, sha256 });
+		Ok((id, version))
+	}
+
+	/// Makes `version` the active version of `model` `delay` blocks from now (at once for a
+	/// zero delay, as at genesis).
+	pub fn do_activate(
+		model: ModelId,
+		version: Version,
+		delay: BlockNumberFor<T>,
+	) -> DispatchResult {
+		let now = frame_system::Pallet::<T>::block_number();
+		Self::promote_due(model, now);
+		let mut info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+		let registered = Versions::<T>::get(model, version).ok_or(Error::<T>::UnknownVersion)?;
+		let pending = PendingActivation::<T>::get(model).map(|(v, _)| v);
+		ensure!(
+			info.active != Some(version) && pending != Some(version),
+			Error::<T>::AlreadyActive
+		);
+		let from = now.saturating_add(delay);
+		if delay.is_zero() {
+			info.active = Some(version);
+			Models::<T>::insert(model, info);
+			PendingActivation::<T>::remove(model);
+		} else {
+			PendingActivation::<T>::insert(model, (version, from));
+		}
+		Self::deposit_event(Event::ModelActivated {
+			model,
+			version,
+			sha256: registered.sha256,
+			from,
+		});
+		Ok(())
+	}
+
+	/// Puts `model`'s announced activation in force once its block has come; the weight used.
+	fn promote_due(model: ModelId, now: BlockNumberFor<T>) -> Weight {
+		let db = T::DbWeight::get();
+		match PendingActivation::<T>::get(model) {
+			Some((version, from)) if from <= now => {
+				Models::<T>::mutate(model, |info| {
+					if let Some(info) = info {
+						info.active = Some(version);
+					}
+				});
+				PendingActivation::<T>::remove(model);
+				db.reads_writes(2, 2)
+			},
+			_ => db.reads(1),
+		}
+	}
+
+	/// The version of `model` that tasks run now, with its record: the active one, or an
+	/// announced one whose block has come.
+	pub fn active_version(model: ModelId) -> Option<(Version, ModelVersionOf<T>)> {
+		let now = frame_system::Pallet::<T>::block_number();
+		let version = match PendingActivation::<T>::get(model) {
+			Some((version, from)) if from <= now => version,
+			_ => Models::<T>::get(model)?.active?,
+		};
+		Versions::<T>::get(model, version).map(|v| (version, v))
+	}
+
+	/// Checks the pallet's invariants: announced activations name registered versions that are
+	/// not active yet, every active version exists, and the hash index matches the versions.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		for (model, (version, _)) in PendingActivation::<T>::iter() {
+			ensure!(
+				Versions::<T>::contains_key(model, version),
+				"an announced activation names no version"
+			);
+			ensure!(
+				Models::<T>::get(model).and_then(|m| m.active) != Some(version),
+				"an announced activation is active already"
+			);
+		}
+		for (model, info) in Models::<T>::iter() {
+			ensure!(ModelIds::<T>::get(&info.name) == Some(model), "a model's name is not indexed");
+			if let Some(active) = info.active {
+				ensure!(active <= info.latest, "an active version beyond the latest");
+				ensure!(Versions::<T>::contains_key(model, active), "an active version is missing");
+			}
+		}
+		for (model, version, record) in Versions::<T>::iter() {
+			ensure!(
+				VersionOfHash::<T>::get(record.sha256) == Some((model, version)),
+				"a version's hash is not indexed"
+			);
+		}
+		Ok(())
+	}
+}
+
+/// The active version of the analysis model is what inference tasks run.
+impl<T: Config> ModelVersions for Pallet<T> {
+	fn version_hash(model: ModelId, version: Version) -> Option<H256> {
+		Versions::<T>::get(model, version).map(|v| v.sha256)
+	}
+
+	fn add_version(model: ModelId, sha256: H256, uri: Vec<u8>) -> Result<Version, DispatchError> {
+		let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+		let latest = Versions::<T>::get(model, info.latest).ok_or(Error::<T>::UnknownVersion)?;
+		let labels = latest.labels.into_iter().map(|l| l.into_inner()).collect();
+		Self::do_register(info.name.into_inner(), sha256, uri, labels, latest.input)
+			.map(|(_, version)| version)
+	}
+}
+
+impl<T: Config> ActiveModel for Pallet<T> {
+	fn active_model() -> Option<H256> {
+		Self::active_version(T::AnalysisModel::get()).map(|(_, v)| v.sha256)
+	}
+}

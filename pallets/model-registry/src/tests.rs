@@ -1,0 +1,221 @@
+//! Tests of the registry, every call and error, in the mock runtime.
+
+use crate::{mock::*, *};
+use daollm_primitives::traits::ActiveModel;
+use frame_support::{assert_noop, assert_ok};
+use sp_runtime::DispatchError;
+
+type RegistryError = crate::Error<Test>;
+
+fn labels(n: usize) -> Vec<Vec<u8>> {
+	LABELS.iter().cycle().take(n).map(|l| l.as_bytes().to_vec()).collect()
+}
+
+fn register(name: &str, hash: u8, n_labels: usize) -> DispatchResult {
+	ModelRegistry::register_model(
+		RuntimeOrigin::root(),
+		name.as_bytes().to_vec(),
+		H256::repeat_byte(hash),
+		b"ipfs://bafk".to_vec(),
+		labels(n_labels),
+		InputSpec::NormalisedText { max_chars: 8_000 },
+	)
+}
+
+fn events() -> Vec<crate::Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::ModelRegistry(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+/// Registers version 2 of the analysis model (hash 0x22) directly.
+fn version_two() {
+	assert_ok!(register("proposal-classifier", 0x22, 5));
+}
+
+#[test]
+fn genesis_registers_and_activates_the_analysis_model() {
+	build_and_execute(|| {
+		assert_eq!(<ModelRegistry as ActiveModel>::active_model(), Some(shipped()));
+		let info = Models::<Test>::get(0).unwrap();
+		assert_eq!((info.latest, info.active), (1, Some(1)));
+		assert_eq!(VersionOfHash::<Test>::get(shipped()), Some((0, 1)));
+		let v1 = Versions::<Test>::get(0, 1).unwrap();
+		assert_eq!(v1.labels.len(), 5);
+		assert_eq!(v1.input, InputSpec::NormalisedText { max_chars: 8_000 });
+	});
+}
+
+#[test]
+fn registering_numbers_versions_per_model_and_activation_switches_the_analysis_model() {
+	build_and_execute(|| {
+		version_two();
+		assert_eq!(
+			events().last(),
+			Some(&crate::Event::ModelRegistered {
+				model: 0,
+				name: b"proposal-classifier".to_vec().try_into().unwrap(),
+				version: 2,
+				sha256: H256::repeat_byte(0x22),
+			})
+		);
+		assert_eq!(
+			<ModelRegistry as ActiveModel>::active_model(),
+			Some(shipped()),
+			"registering does not activate"
+		);
+		// Another model: its own id and numbering, any label count.
+		assert_ok!(register("summariser", 0x33, 2));
+		assert_eq!(
+			ModelIds::<Test>::get(NameOf::<Test>::try_from(b"summariser".to_vec()).unwrap()),
+			Some(1)
+		);
+		assert_eq!(Models::<Test>::get(1).map(|m| (m.latest, m.active)), Some((1, None)));
+
+		assert_ok!(ModelRegistry::activate_model(RuntimeOrigin::root(), 0, 2));
+		let from = System::block_number() + ACTIVATION_DELAY;
+		assert_eq!(
+			events().last(),
+			Some(&crate::Event::ModelActivated {
+				model: 0,
+				version: 2,
+				sha256: H256::repeat_byte(0x22),
+				from,
+			})
+		);
+		// M-8: tasks keep the old version until the announced block, so that no node is
+		// slashed for lacking a file it could not have yet.
+		run_to_block(from - 1);
+		assert_eq!(<ModelRegistry as ActiveModel>::active_model(), Some(shipped()));
+		assert_eq!(Models::<Test>::get(0).and_then(|m| m.active), Some(1));
+		run_to_block(from);
+		assert_eq!(<ModelRegistry as ActiveModel>::active_model(), Some(H256::repeat_byte(0x22)));
+		assert_eq!(Models::<Test>::get(0).and_then(|m| m.active), Some(2));
+		assert!(crate::PendingActivation::<Test>::get(0).is_none());
+	});
+}
+
+#[test]
+fn the_registry_refuses_bad_versions_and_changes_nothing() {
+	build_and_execute(|| {
+		assert_noop!(register("", 0x22, 5), RegistryError::BadName);
+		assert_noop!(register(&"x".repeat(25), 0x22, 5), RegistryError::BadName);
+		assert_noop!(register("proposal-classifier", 0x22, 0), RegistryError::BadLabels);
+		assert_noop!(register("other", 0x22, 9), RegistryError::BadLabels);
+		assert_noop!(register("proposal-classifier", 0x22, 4), RegistryError::LabelCountMismatch);
+		assert_noop!(register("other", 0x11, 3), RegistryError::DuplicateModel);
+		assert_noop!(
+			ModelRegistry::register_model(
+				RuntimeOrigin::root(),
+				b"other".to_vec(),
+				H256::repeat_byte(0x22),
+				vec![b'u'; 65],
+				labels(2),
+				InputSpec::NormalisedText { max_chars: 1 },
+			),
+			RegistryError::UriTooLong
+		);
+		assert_noop!(
+			ModelRegistry::register_model(
+				RuntimeOrigin::root(),
+				b"other".to_vec(),
+				H256::repeat_byte(0x22),
+				vec![],
+				vec![b"ok".to_vec(), vec![]],
+				InputSpec::NormalisedText { max_chars: 1 },
+			),
+			RegistryError::BadLabels
+		);
+		assert_noop!(
+			ModelRegistry::register_model(
+				RuntimeOrigin::signed(ALICE),
+				b"other".to_vec(),
+				H256::repeat_byte(0x22),
+				vec![],
+				labels(2),
+				InputSpec::NormalisedText { max_chars: 1 },
+			),
+			DispatchError::BadOrigin
+		);
+		let activate =
+			|model, version| ModelRegistry::activate_model(RuntimeOrigin::root(), model, version);
+		assert_noop!(activate(7, 1), RegistryError::UnknownModel);
+		assert_noop!(activate(0, 2), RegistryError::UnknownVersion);
+		assert_noop!(activate(0, 1), RegistryError::AlreadyActive);
+		assert_ok!(register("proposal-classifier", 0x44, 5));
+		assert_ok!(activate(0, 2));
+		// Announced already.
+		assert_noop!(activate(0, 2), RegistryError::AlreadyActive);
+		assert_noop!(
+			ModelRegistry::activate_model(RuntimeOrigin::signed(ALICE), 0, 1),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn the_parameters_origin_sets_the_activation_delay_within_bounds() {
+	build_and_execute(|| {
+		let set = |origin, delay| {
+			ModelRegistry::set_parameters(origin, Parameters { activation_delay: delay })
+		};
+		assert_noop!(set(RuntimeOrigin::root(), 1), DispatchError::BadOrigin);
+		assert_noop!(
+			set(RuntimeOrigin::signed(PARAMETERS_ADMIN), MAX_ACTIVATION_DELAY + 1),
+			RegistryError::InvalidActivationDelay
+		);
+		assert_ok!(set(RuntimeOrigin::signed(PARAMETERS_ADMIN), 0));
+		assert_eq!(
+			events().last(),
+			Some(&crate::Event::ParametersSet { parameters: Parameters { activation_delay: 0 } })
+		);
+		// A zero delay activates at once.
+		version_two();
+		assert_ok!(ModelRegistry::activate_model(RuntimeOrigin::root(), 0, 2));
+		assert_eq!(Models::<Test>::get(0).and_then(|m| m.active), Some(2));
+		assert!(PendingActivation::<Test>::get(0).is_none());
+	});
+}
+
+#[test]
+fn only_the_registrar_registers_and_activates() {
+	build_and_execute(|| {
+		let name = b"proposal-classifier".to_vec();
+		assert_noop!(
+			ModelRegistry::register_model(
+				RuntimeOrigin::signed(PARAMETERS_ADMIN),
+				name,
+				H256::repeat_byte(0x22),
+				vec![],
+				labels(5),
+				InputSpec::NormalisedText { max_chars: 1 },
+			),
+			DispatchError::BadOrigin
+		);
+		version_two();
+		assert_noop!(
+			ModelRegistry::activate_model(RuntimeOrigin::signed(PARAMETERS_ADMIN), 0, 2),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn a_later_activation_replaces_one_not_yet_in_force() {
+	build_and_execute(|| {
+		version_two();
+		assert_ok!(register("proposal-classifier", 0x33, 5));
+		assert_ok!(ModelRegistry::activate_model(RuntimeOrigin::root(), 0, 2));
+		run_to_block(2);
+		assert_ok!(ModelRegistry::activate_model(RuntimeOrigin::root(), 0, 3));
+		let from = 2 + ACTIVATION_DELAY;
+		assert_eq!(PendingActivation::<Test>::get(0), Some((3, from)));
+		run_to_block(from);
+		assert_eq!(Models::<Test>::get(0).and_then(|m| m.active), Some(3));
+		assert_eq!(<ModelRegistry as ActiveModel>::active_model(), Some(H256::repeat_byte(0x33)));
+	});
+}
