@@ -58,14 +58,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::Models` (r:0 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
 	fn register_model() -> Weight {
-		// Proof size: measured `254`, estimated `3551`
-		// Minimum execution time: 39_055_000 picoseconds.
-		Weight::from_parts(45_325_000, 3551)
+		// Proof size: measured `281`, estimated `3551`
+		// Minimum execution time: 41_952_000 picoseconds.
+		Weight::from_parts(73_147_000, 3551)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `ModelRegistry::Params` (r:1 w:0)
-	/// Proof: `ModelRegistry::Params` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Params` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::PendingActivation` (r:1 w:1)
 	/// Proof: `ModelRegistry::PendingActivation` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
@@ -73,18 +73,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
 	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(1380), added: 3855, mode: `MaxEncodedLen`)
 	fn activate_model() -> Weight {
-		// Proof size: measured `465`, estimated `4845`
-		// Minimum execution time: 33_415_000 picoseconds.
-		Weight::from_parts(39_996_000, 4845)
+		// Proof size: measured `463`, estimated `4845`
+		// Minimum execution time: 33_954_000 picoseconds.
+		Weight::from_parts(39_498_000, 4845)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ModelRegistry::Params` (r:0 w:1)
-	/// Proof: `ModelRegistry::Params` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Params` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_parameters() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 7_432_000 picoseconds.
-		Weight::from_parts(14_619_000, 0)
+		// Minimum execution time: 6_911_000 picoseconds.
+		Weight::from_parts(13_143_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -92,17 +92,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(45_325_000, 3551)
+		Weight::from_parts(73_147_000, 3551)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn activate_model() -> Weight {
-		Weight::from_parts(39_996_000, 4845)
+		Weight::from_parts(39_498_000, 4845)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(14_619_000, 0)
+		Weight::from_parts(13_143_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

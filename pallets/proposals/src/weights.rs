@@ -57,9 +57,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Proposals::ChallengePeriod` (r:1 w:0)
+	/// Proof: `Proposals::ChallengePeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForProposals` (r:1 w:1)
 	/// Proof: `Proposals::CounterForProposals` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::ContributionsOf` (r:1 w:1)
@@ -68,12 +70,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeNodes::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::BacklogBounds` (r:1 w:0)
 	/// Proof: `Inference::BacklogBounds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `ModelGovernance::PendingActivation` (r:1 w:0)
-	/// Proof: `ModelGovernance::PendingActivation` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `ModelGovernance::Models` (r:1 w:0)
-	/// Proof: `ModelGovernance::Models` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
-	/// Storage: `ModelGovernance::Versions` (r:1 w:0)
-	/// Proof: `ModelGovernance::Versions` (`max_values`: None, `max_size`: Some(1380), added: 3855, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::PendingActivation` (r:1 w:0)
+	/// Proof: `ModelRegistry::PendingActivation` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Models` (r:1 w:0)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
+	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(1380), added: 3855, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Params` (r:1 w:0)
 	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::NextTaskId` (r:1 w:1)
@@ -93,22 +95,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `t` is `[1, 256]`.
 	/// The range of component `b` is `[1, 65536]`.
 	fn submit_proposal(t: u32, b: u32, ) -> Weight {
-		// Proof size: measured `967`, estimated `7631`
-		// Minimum execution time: 158_834_000 picoseconds.
-		Weight::from_parts(183_005_868, 7631)
-			// Standard error: 8_253
-			.saturating_add(Weight::from_parts(94_929, 0).saturating_mul(t.into()))
-			// Standard error: 32
-			.saturating_add(Weight::from_parts(1_997, 0).saturating_mul(b.into()))
-			.saturating_add(T::DbWeight::get().reads(18_u64))
+		// Proof size: measured `1105`, estimated `7631`
+		// Minimum execution time: 165_332_000 picoseconds.
+		Weight::from_parts(217_109_287, 7631)
+			// Standard error: 5_884
+			.saturating_add(Weight::from_parts(59_941, 0).saturating_mul(t.into()))
+			// Standard error: 22
+			.saturating_add(Weight::from_parts(1_419, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:33 w:33)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Annotations` (r:33 w:32)
 	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForProposals` (r:1 w:1)
@@ -127,25 +129,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 32]`.
 	fn withdraw_proposal(a: u32, ) -> Weight {
-		// Proof size: measured `1557 + a * (246 ±0)`, estimated `4338 + a * (2603 ±0)`
-		// Minimum execution time: 231_022_000 picoseconds.
-		Weight::from_parts(305_703_884, 4338)
-			// Standard error: 1_147_721
-			.saturating_add(Weight::from_parts(76_357_030, 0).saturating_mul(a.into()))
+		// Proof size: measured `1452 + a * (246 ±0)`, estimated `4338 + a * (2632 ±0)`
+		// Minimum execution time: 143_402_000 picoseconds.
+		Weight::from_parts(153_087_000, 4338)
+			// Standard error: 489_670
+			.saturating_add(Weight::from_parts(87_084_344, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(a.into())))
-			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(0, 2632).saturating_mul(a.into()))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Annotations` (r:1 w:1)
 	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::ContributionsOf` (r:1 w:1)
 	/// Proof: `Proposals::ContributionsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::ChallengePeriod` (r:1 w:0)
@@ -155,18 +157,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Proposals::Settlements` (r:0 w:1)
 	/// Proof: `Proposals::Settlements` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn annotate() -> Weight {
-		// Proof size: measured `888`, estimated `4213`
-		// Minimum execution time: 97_845_000 picoseconds.
-		Weight::from_parts(176_820_000, 4213)
+		// Proof size: measured `892`, estimated `4217`
+		// Minimum execution time: 110_782_000 picoseconds.
+		Weight::from_parts(206_871_000, 4217)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Proposals::Annotations` (r:33 w:32)
 	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:35 w:35)
+	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:33 w:33)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:32 w:32)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::ContributionsOf` (r:32 w:32)
 	/// Proof: `Proposals::ContributionsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::CurrentEpoch` (r:1 w:0)
@@ -182,24 +184,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Proposals::CounterForTrainingSet` (r:1 w:1)
 	/// Proof: `Proposals::CounterForTrainingSet` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 32]`.
 	fn settle(a: u32, ) -> Weight {
-		// Proof size: measured `1139 + a * (246 ±0)`, estimated `7393 + a * (2664 ±0)`
-		// Minimum execution time: 237_890_000 picoseconds.
-		Weight::from_parts(260_784_948, 7393)
-			// Standard error: 1_625_871
-			.saturating_add(Weight::from_parts(106_301_591, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(11_u64))
+		// Proof size: measured `719 + a * (247 ±0)`, estimated `4217 + a * (2664 ±0)`
+		// Minimum execution time: 140_934_000 picoseconds.
+		Weight::from_parts(24_450_937, 4217)
+			// Standard error: 1_565_557
+			.saturating_add(Weight::from_parts(107_632_711, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(a.into())))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2664).saturating_mul(a.into()))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:33 w:33)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:34 w:34)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Annotations` (r:33 w:32)
@@ -220,23 +222,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 32]`.
 	fn mark_spam(a: u32, ) -> Weight {
-		// Proof size: measured `1579 + a * (246 ±0)`, estimated `6196 + a * (2603 ±0)`
-		// Minimum execution time: 142_283_000 picoseconds.
-		Weight::from_parts(176_850_207, 6196)
-			// Standard error: 114_195
-			.saturating_add(Weight::from_parts(58_339_479, 0).saturating_mul(a.into()))
+		// Proof size: measured `1475 + a * (246 ±0)`, estimated `6196 + a * (2632 ±0)`
+		// Minimum execution time: 149_491_000 picoseconds.
+		Weight::from_parts(163_917_563, 6196)
+			// Standard error: 634_991
+			.saturating_add(Weight::from_parts(65_576_486, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(a.into())))
-			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(0, 2632).saturating_mul(a.into()))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:33 w:33)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Annotations` (r:33 w:32)
 	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForProposals` (r:1 w:1)
@@ -253,35 +255,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 32]`.
 	fn remove_proposal(a: u32, ) -> Weight {
-		// Proof size: measured `1558 + a * (246 ±0)`, estimated `4338 + a * (2603 ±0)`
-		// Minimum execution time: 116_490_000 picoseconds.
-		Weight::from_parts(256_742_612, 4338)
-			// Standard error: 500_797
-			.saturating_add(Weight::from_parts(53_321_503, 0).saturating_mul(a.into()))
+		// Proof size: measured `1453 + a * (246 ±0)`, estimated `4338 + a * (2632 ±0)`
+		// Minimum execution time: 186_794_000 picoseconds.
+		Weight::from_parts(289_642_252, 4338)
+			// Standard error: 1_102_828
+			.saturating_add(Weight::from_parts(72_386_472, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(a.into())))
-			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(0, 2632).saturating_mul(a.into()))
 	}
 	/// Storage: `Proposals::ChallengePeriod` (r:0 w:1)
 	/// Proof: `Proposals::ChallengePeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_challenge_period() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 6_719_000 picoseconds.
-		Weight::from_parts(8_973_000, 0)
+		// Minimum execution time: 7_743_000 picoseconds.
+		Weight::from_parts(12_950_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn on_analysed() -> Weight {
-		// Proof size: measured `977`, estimated `6196`
-		// Minimum execution time: 91_886_000 picoseconds.
-		Weight::from_parts(110_097_000, 6196)
+		// Proof size: measured `981`, estimated `6196`
+		// Minimum execution time: 113_859_000 picoseconds.
+		Weight::from_parts(130_472_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -290,59 +292,59 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_proposal(t: u32, b: u32, ) -> Weight {
-		Weight::from_parts(183_005_868, 7631)
-			.saturating_add(Weight::from_parts(94_929, 0).saturating_mul(t.into()))
-			.saturating_add(Weight::from_parts(1_997, 0).saturating_mul(b.into()))
-			.saturating_add(RocksDbWeight::get().reads(18_u64))
+		Weight::from_parts(217_109_287, 7631)
+			.saturating_add(Weight::from_parts(59_941, 0).saturating_mul(t.into()))
+			.saturating_add(Weight::from_parts(1_419, 0).saturating_mul(b.into()))
+			.saturating_add(RocksDbWeight::get().reads(19_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn withdraw_proposal(a: u32, ) -> Weight {
-		Weight::from_parts(305_703_884, 4338)
-			.saturating_add(Weight::from_parts(76_357_030, 0).saturating_mul(a.into()))
+		Weight::from_parts(153_087_000, 4338)
+			.saturating_add(Weight::from_parts(87_084_344, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(a.into())))
-			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(0, 2632).saturating_mul(a.into()))
 	}
 	fn annotate() -> Weight {
-		Weight::from_parts(176_820_000, 4213)
+		Weight::from_parts(206_871_000, 4217)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn settle(a: u32, ) -> Weight {
-		Weight::from_parts(260_784_948, 7393)
-			.saturating_add(Weight::from_parts(106_301_591, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(11_u64))
+		Weight::from_parts(24_450_937, 4217)
+			.saturating_add(Weight::from_parts(107_632_711, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(a.into())))
-			.saturating_add(RocksDbWeight::get().writes(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2664).saturating_mul(a.into()))
 	}
 	fn mark_spam(a: u32, ) -> Weight {
-		Weight::from_parts(176_850_207, 6196)
-			.saturating_add(Weight::from_parts(58_339_479, 0).saturating_mul(a.into()))
+		Weight::from_parts(163_917_563, 6196)
+			.saturating_add(Weight::from_parts(65_576_486, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(a.into())))
-			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(0, 2632).saturating_mul(a.into()))
 	}
 	fn remove_proposal(a: u32, ) -> Weight {
-		Weight::from_parts(256_742_612, 4338)
-			.saturating_add(Weight::from_parts(53_321_503, 0).saturating_mul(a.into()))
+		Weight::from_parts(289_642_252, 4338)
+			.saturating_add(Weight::from_parts(72_386_472, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(a.into())))
-			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(0, 2632).saturating_mul(a.into()))
 	}
 	fn set_challenge_period() -> Weight {
-		Weight::from_parts(8_973_000, 0)
+		Weight::from_parts(12_950_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_analysed() -> Weight {
-		Weight::from_parts(110_097_000, 6196)
+		Weight::from_parts(130_472_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}

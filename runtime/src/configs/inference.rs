@@ -98,11 +98,13 @@ pub type MaxTaskDuration = ConstU32<MAX_TASK_DURATION>;
 #[cfg(feature = "runtime-benchmarks")]
 pub struct InferenceBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_inference::benchmarking::BenchmarkHelper<AccountId> for InferenceBenchmarkHelper {
+impl pallet_inference::benchmarking::BenchmarkHelper<crate::AccountId>
+	for InferenceBenchmarkHelper
+{
 	fn nodes(count: u32) {
 		pallet_compute_nodes::benchmarking::nodes::<Runtime>(count);
 	}
-	fn signer(node: &AccountId) -> AccountId {
+	fn signer(node: &crate::AccountId) -> crate::AccountId {
 		pallet_compute_nodes::benchmarking::signer::<Runtime>(node)
 	}
 	fn activate_model() {

@@ -65,11 +65,11 @@ impl pallet_training::Config for Runtime {
 #[cfg(feature = "runtime-benchmarks")]
 pub struct TrainingBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_training::benchmarking::BenchmarkHelper<AccountId> for TrainingBenchmarkHelper {
+impl pallet_training::benchmarking::BenchmarkHelper<crate::AccountId> for TrainingBenchmarkHelper {
 	fn nodes(count: u32) {
 		pallet_compute_nodes::benchmarking::nodes::<Runtime>(count);
 	}
-	fn signer(node: &AccountId) -> AccountId {
+	fn signer(node: &crate::AccountId) -> crate::AccountId {
 		pallet_compute_nodes::benchmarking::signer::<Runtime>(node)
 	}
 	fn base_model() -> (daollm_primitives::ModelId, daollm_primitives::ModelVersion) {

@@ -337,7 +337,7 @@ fn the_committee_kills_with_slashed_deposits_and_cancels_with_refunds() {
 			Some(ReferendumInfo::Killed(..))
 		));
 		assert_eq!(Balances::balance(&TreasuryAccount::get()), treasury + track + submission);
-		assert_eq!(Balances::reserved_balance(&account(Dave)), 0, "nothing comes back");
+		assert_eq!(Balances::reserved_balance(account(Dave)), 0, "nothing comes back");
 
 		// A majority cancels: the deposits are refundable.
 		let cancel = RuntimeCall::Referenda(pallet_referenda::Call::cancel { index: cancelled });
@@ -345,7 +345,7 @@ fn the_committee_kills_with_slashed_deposits_and_cancels_with_refunds() {
 		assert_ok!(committee(cancel, &[Alice, Bob]));
 		assert_ok!(Referenda::refund_decision_deposit(signed(Eve), cancelled));
 		assert_ok!(Referenda::refund_submission_deposit(signed(Eve), cancelled));
-		assert_eq!(Balances::reserved_balance(&account(Eve)), 0);
+		assert_eq!(Balances::reserved_balance(account(Eve)), 0);
 		assert_eq!(Balances::balance(&account(Eve)), crate::genesis_config_presets::ENDOWMENT);
 	});
 }
