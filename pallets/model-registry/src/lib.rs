@@ -176,8 +176,9 @@ pub mod pallet {
 		StorageMap<_, Twox64Concat, ModelId, (Version, BlockNumberFor<T>)>;
 
 	/// The model version each ONNX file hash was registered as (a file is one version only).
+	/// Hashed again: a candidate's hash is chosen by its aggregators (I-5).
 	#[pallet::storage]
-	pub type VersionOfHash<T: Config> = StorageMap<_, Identity, H256, (ModelId, Version)>;
+	pub type VersionOfHash<T: Config> = StorageMap<_, Blake2_128Concat, H256, (ModelId, Version)>;
 
 	/// A model version registered at genesis.
 	#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
@@ -293,6 +294,10 @@ pub mod pallet {
 		AlreadyActive,
 		/// The activation delay is longer than `MaxActivationDelay`.
 		InvalidActivationDelay,
+		/// Every model id is taken (I-1: ids are never reused).
+		TooManyModels,
+		/// The model has every version number taken.
+		TooManyVersions,
 	}
 
 	impl<T> From<InvalidParameter> for Error<T> {
@@ -408,7 +413,8 @@ impl<T: Config> Pallet<T> {
 			Some(id) => id,
 			None => {
 				let id = NextModelId::<T>::get();
-				NextModelId::<T>::put(id.saturating_add(1));
+				let next = id.checked_add(1).ok_or(Error::<T>::TooManyModels)?;
+				NextModelId::<T>::put(next);
 				ModelIds::<T>::insert(&name, id);
 				Models::<T>::insert(id, ModelInfo { name: name.clone(), latest: 0, active: None });
 				id
@@ -421,7 +427,7 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		let mut info = Models::<T>::get(id).ok_or(Error::<T>::UnknownModel)?;
-		info.latest = info.latest.saturating_add(1);
+		info.latest = info.latest.checked_add(1).ok_or(Error::<T>::TooManyVersions)?;
 		let version = info.latest;
 		Models::<T>::insert(id, info);
 		let registered_at = frame_system::Pallet::<T>::block_number();

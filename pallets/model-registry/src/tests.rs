@@ -219,3 +219,15 @@ fn a_later_activation_replaces_one_not_yet_in_force() {
 		assert_eq!(<ModelRegistry as ActiveModel>::active_model(), Some(H256::repeat_byte(0x33)));
 	});
 }
+
+/// I-1: ids are never reused: at the last id a new model is refused and nothing changes.
+#[test]
+fn i1_model_ids_and_versions_are_never_reused() {
+	build_and_execute(|| {
+		NextModelId::<Test>::put(ModelId::MAX);
+		assert_noop!(register("summariser", 0x33, 2), RegistryError::TooManyModels);
+		Models::<Test>::mutate(0, |m| m.as_mut().unwrap().latest = Version::MAX);
+		assert_noop!(register("proposal-classifier", 0x22, 5), RegistryError::TooManyVersions);
+		Models::<Test>::mutate(0, |m| m.as_mut().unwrap().latest = 1);
+	});
+}
