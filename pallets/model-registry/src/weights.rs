@@ -48,7 +48,7 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::VersionOfHash` (r:1 w:1)
-	/// Proof: `ModelRegistry::VersionOfHash` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::VersionOfHash` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelIds` (r:1 w:1)
 	/// Proof: `ModelRegistry::ModelIds` (`max_values`: None, `max_size`: Some(86), added: 2561, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::NextModelId` (r:1 w:1)
@@ -58,9 +58,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::Models` (r:0 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
 	fn register_model() -> Weight {
-		// Proof size: measured `281`, estimated `3551`
-		// Minimum execution time: 41_952_000 picoseconds.
-		Weight::from_parts(73_147_000, 3551)
+		// Proof size: measured `298`, estimated `3551`
+		// Minimum execution time: 40_498_000 picoseconds.
+		Weight::from_parts(51_080_000, 3551)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -74,8 +74,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(1380), added: 3855, mode: `MaxEncodedLen`)
 	fn activate_model() -> Weight {
 		// Proof size: measured `463`, estimated `4845`
-		// Minimum execution time: 33_954_000 picoseconds.
-		Weight::from_parts(39_498_000, 4845)
+		// Minimum execution time: 33_656_000 picoseconds.
+		Weight::from_parts(41_534_000, 4845)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -83,8 +83,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Params` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_parameters() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 6_911_000 picoseconds.
-		Weight::from_parts(13_143_000, 0)
+		// Minimum execution time: 6_804_000 picoseconds.
+		Weight::from_parts(8_085_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -92,17 +92,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(73_147_000, 3551)
+		Weight::from_parts(51_080_000, 3551)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn activate_model() -> Weight {
-		Weight::from_parts(39_498_000, 4845)
+		Weight::from_parts(41_534_000, 4845)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(13_143_000, 0)
+		Weight::from_parts(8_085_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

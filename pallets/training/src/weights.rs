@@ -51,8 +51,8 @@ pub trait WeightInfo {
 /// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `ModelGovernance::Versions` (r:1 w:0)
-	/// Proof: `ModelGovernance::Versions` (`max_values`: None, `max_size`: Some(1380), added: 3855, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
+	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(1380), added: 3855, mode: `MaxEncodedLen`)
 	/// Storage: `Training::LiveRounds` (r:1 w:1)
 	/// Proof: `Training::LiveRounds` (`max_values`: Some(1), `max_size`: Some(17), added: 512, mode: `MaxEncodedLen`)
 	/// Storage: `Training::NextRoundId` (r:1 w:1)
@@ -72,13 +72,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `e` is `[1, 2048]`.
 	/// The range of component `t` is `[1, 16]`.
 	fn open_round(e: u32, t: u32, ) -> Weight {
-		// Proof size: measured `1087 + e * (55 ±0) + t * (232 ±0)`, estimated `7631 + e * (2524 ±0) + t * (2819 ±0)`
-		// Minimum execution time: 243_985_000 picoseconds.
-		Weight::from_parts(248_539_000, 7631)
-			// Standard error: 51_306
-			.saturating_add(Weight::from_parts(5_954_881, 0).saturating_mul(e.into()))
-			// Standard error: 6_588_050
-			.saturating_add(Weight::from_parts(84_627_974, 0).saturating_mul(t.into()))
+		// Proof size: measured `1151 + e * (55 ±0) + t * (232 ±0)`, estimated `7631 + e * (2524 ±0) + t * (2819 ±0)`
+		// Minimum execution time: 162_535_000 picoseconds.
+		Weight::from_parts(944_161_113, 7631)
+			// Standard error: 145_694
+			.saturating_add(Weight::from_parts(6_889_995, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(t.into())))
@@ -94,11 +92,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Training::Updates` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[64, 524288]`.
 	fn commit_update(b: u32, ) -> Weight {
-		// Proof size: measured `815`, estimated `12905`
-		// Minimum execution time: 48_820_000 picoseconds.
-		Weight::from_parts(89_531_349, 12905)
-			// Standard error: 11
-			.saturating_add(Weight::from_parts(2_156, 0).saturating_mul(b.into()))
+		// Proof size: measured `852`, estimated `12905`
+		// Minimum execution time: 50_607_000 picoseconds.
+		Weight::from_parts(157_898_989, 12905)
+			// Standard error: 20
+			.saturating_add(Weight::from_parts(2_272, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -109,9 +107,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Training::AggregateCommitments` (r:1 w:1)
 	/// Proof: `Training::AggregateCommitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	fn commit_aggregate() -> Weight {
-		// Proof size: measured `867`, estimated `12905`
-		// Minimum execution time: 38_172_000 picoseconds.
-		Weight::from_parts(46_806_000, 12905)
+		// Proof size: measured `904`, estimated `12905`
+		// Minimum execution time: 39_505_000 picoseconds.
+		Weight::from_parts(51_795_000, 12905)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -125,11 +123,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Training::AggregateCommitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// The range of component `t` is `[1, 16]`.
 	fn reveal_aggregate(t: u32, ) -> Weight {
-		// Proof size: measured `911 + t * (57 ±0)`, estimated `12905`
-		// Minimum execution time: 48_371_000 picoseconds.
-		Weight::from_parts(57_094_037, 12905)
-			// Standard error: 24_202
-			.saturating_add(Weight::from_parts(46_524, 0).saturating_mul(t.into()))
+		// Proof size: measured `948 + t * (57 ±0)`, estimated `12905`
+		// Minimum execution time: 51_581_000 picoseconds.
+		Weight::from_parts(73_207_796, 12905)
+			// Standard error: 81_476
+			.saturating_add(Weight::from_parts(1_289_749, 0).saturating_mul(t.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -137,8 +135,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Training::Params` (`max_values`: Some(1), `max_size`: Some(31), added: 526, mode: `MaxEncodedLen`)
 	fn set_parameters() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 7_481_000 picoseconds.
-		Weight::from_parts(8_587_000, 0)
+		// Minimum execution time: 8_216_000 picoseconds.
+		Weight::from_parts(12_654_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Training::Params` (r:1 w:0)
@@ -151,11 +149,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(344), added: 2819, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 8]`.
 	fn start_aggregation(a: u32, ) -> Weight {
-		// Proof size: measured `1059 + a * (151 ±0)`, estimated `7631 + a * (2819 ±0)`
-		// Minimum execution time: 33_950_000 picoseconds.
-		Weight::from_parts(37_146_434, 7631)
-			// Standard error: 142_743
-			.saturating_add(Weight::from_parts(8_407_976, 0).saturating_mul(a.into()))
+		// Proof size: measured `1096 + a * (151 ±0)`, estimated `7631 + a * (2819 ±0)`
+		// Minimum execution time: 36_469_000 picoseconds.
+		Weight::from_parts(36_108_177, 7631)
+			// Standard error: 80_372
+			.saturating_add(Weight::from_parts(8_105_085, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2819).saturating_mul(a.into()))
@@ -164,14 +162,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Training::Params` (`max_values`: Some(1), `max_size`: Some(31), added: 526, mode: `MaxEncodedLen`)
 	/// Storage: `Training::AggregateReveals` (r:8 w:0)
 	/// Proof: `Training::AggregateReveals` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
-	/// Storage: `ModelGovernance::Models` (r:1 w:1)
-	/// Proof: `ModelGovernance::Models` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
-	/// Storage: `ModelGovernance::Versions` (r:1 w:1)
-	/// Proof: `ModelGovernance::Versions` (`max_values`: None, `max_size`: Some(1380), added: 3855, mode: `MaxEncodedLen`)
-	/// Storage: `ModelGovernance::VersionOfHash` (r:1 w:1)
-	/// Proof: `ModelGovernance::VersionOfHash` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
-	/// Storage: `ModelGovernance::ModelIds` (r:1 w:0)
-	/// Proof: `ModelGovernance::ModelIds` (`max_values`: None, `max_size`: Some(86), added: 2561, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Models` (r:1 w:1)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Versions` (r:1 w:1)
+	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(1380), added: 3855, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::VersionOfHash` (r:1 w:1)
+	/// Proof: `ModelRegistry::VersionOfHash` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ModelIds` (r:1 w:0)
+	/// Proof: `ModelRegistry::ModelIds` (`max_values`: None, `max_size`: Some(86), added: 2561, mode: `MaxEncodedLen`)
 	/// Storage: `Training::Updates` (r:16 w:0)
 	/// Proof: `Training::Updates` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::CurrentEpoch` (r:1 w:0)
@@ -187,13 +185,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[1, 8]`.
 	/// The range of component `t` is `[1, 16]`.
 	fn decide(a: u32, t: u32, ) -> Weight {
-		// Proof size: measured `806 + a * (85 ±0) + t * (86 ±0)`, estimated `18865 + a * (2584 ±0) + t * (2571 ±56)`
-		// Minimum execution time: 167_365_000 picoseconds.
-		Weight::from_parts(101_941_349, 18865)
-			// Standard error: 309_489
-			.saturating_add(Weight::from_parts(10_210_603, 0).saturating_mul(a.into()))
-			// Standard error: 148_817
-			.saturating_add(Weight::from_parts(10_614_490, 0).saturating_mul(t.into()))
+		// Proof size: measured `833 + a * (85 ±0) + t * (86 ±0)`, estimated `18865 + a * (2584 ±0) + t * (2571 ±56)`
+		// Minimum execution time: 170_478_000 picoseconds.
+		Weight::from_parts(182_814_000, 18865)
+			// Standard error: 417_454
+			.saturating_add(Weight::from_parts(4_480_234, 0).saturating_mul(a.into()))
+			// Standard error: 208_573
+			.saturating_add(Weight::from_parts(11_740_269, 0).saturating_mul(t.into()))
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(t.into())))
@@ -207,9 +205,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn open_round(e: u32, t: u32, ) -> Weight {
-		Weight::from_parts(248_539_000, 7631)
-			.saturating_add(Weight::from_parts(5_954_881, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(84_627_974, 0).saturating_mul(t.into()))
+		Weight::from_parts(944_161_113, 7631)
+			.saturating_add(Weight::from_parts(6_889_995, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(t.into())))
@@ -218,37 +215,37 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2819).saturating_mul(t.into()))
 	}
 	fn commit_update(b: u32, ) -> Weight {
-		Weight::from_parts(89_531_349, 12905)
-			.saturating_add(Weight::from_parts(2_156, 0).saturating_mul(b.into()))
+		Weight::from_parts(157_898_989, 12905)
+			.saturating_add(Weight::from_parts(2_272, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commit_aggregate() -> Weight {
-		Weight::from_parts(46_806_000, 12905)
+		Weight::from_parts(51_795_000, 12905)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn reveal_aggregate(t: u32, ) -> Weight {
-		Weight::from_parts(57_094_037, 12905)
-			.saturating_add(Weight::from_parts(46_524, 0).saturating_mul(t.into()))
+		Weight::from_parts(73_207_796, 12905)
+			.saturating_add(Weight::from_parts(1_289_749, 0).saturating_mul(t.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(8_587_000, 0)
+		Weight::from_parts(12_654_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn start_aggregation(a: u32, ) -> Weight {
-		Weight::from_parts(37_146_434, 7631)
-			.saturating_add(Weight::from_parts(8_407_976, 0).saturating_mul(a.into()))
+		Weight::from_parts(36_108_177, 7631)
+			.saturating_add(Weight::from_parts(8_105_085, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2819).saturating_mul(a.into()))
 	}
 	fn decide(a: u32, t: u32, ) -> Weight {
-		Weight::from_parts(101_941_349, 18865)
-			.saturating_add(Weight::from_parts(10_210_603, 0).saturating_mul(a.into()))
-			.saturating_add(Weight::from_parts(10_614_490, 0).saturating_mul(t.into()))
+		Weight::from_parts(182_814_000, 18865)
+			.saturating_add(Weight::from_parts(4_480_234, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(11_740_269, 0).saturating_mul(t.into()))
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(t.into())))
