@@ -90,12 +90,8 @@ for test in "$ZN"/*.zndsl; do
 		for node_log in "$STATE"/tmp/zombie-*/logs/*.log; do
 			[ -f "$node_log" ] || continue
 			cp "$node_log" "$kept/"
-			log "warnings in $(basename "$node_log") (whole log in $kept)"
+			log "warnings and last lines of $(basename "$node_log") (whole log in $kept)"
 			grep -E "WARN|ERROR|missed|excus|Excluded" "$node_log" | tail -n 15 >&2 || true
-		done
-		for node_log in "$STATE"/tmp/zombie-*/logs/*.log; do
-			[ -f "$node_log" ] || continue
-			log "last lines of $(basename "$node_log")"
 			tail -n 25 "$node_log" >&2
 		done
 	fi
