@@ -91,7 +91,7 @@ impl<T: Config> Pallet<T> {
 					Phase::Aggregating { commit_end, reveal_end } => {
 						Self::aggregate(now, round, &record, account, node, commit_end, reveal_end)
 					},
-					Phase::Closed => {},
+					Phase::Drawing | Phase::Closed => {},
 				}
 			}
 		}

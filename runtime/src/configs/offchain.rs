@@ -1,8 +1,9 @@
-//! How offchain workers sign and submit transactions: the inference nodes' commits and reveals.
+//! How offchain workers sign and submit transactions: the inference nodes' commits and reveals,
+//! and the nodes' unsigned equivocation reports.
 
 use codec::Encode;
 use frame_system::offchain::{
-	AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
+	AppCrypto, CreateBare, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
 };
 use sp_runtime::{
 	generic::Era,
@@ -70,5 +71,16 @@ where
 		let signature = payload.using_encoded(|bytes| C::sign(bytes, public))?;
 		let (call, extension, _) = payload.deconstruct();
 		Some(UncheckedExtrinsic::new_signed(call, MultiAddress::Id(account), signature, extension))
+	}
+}
+
+/// Unsigned transactions: BABE's and GRANDPA's equivocation reports, which their pallets
+/// validate themselves.
+impl<LocalCall> CreateBare<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_bare(call)
 	}
 }

@@ -85,7 +85,8 @@ fn start_block() {
 fn presets_build_with_their_validators() {
 	for (id, validators) in [(DEV_RUNTIME_PRESET, 1), (LOCAL_TESTNET_RUNTIME_PRESET, 4)] {
 		preset_ext(id).execute_with(|| {
-			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), validators, "{id}");
+			assert_eq!(pallet_babe::Authorities::<Runtime>::get().len(), validators, "{id}");
+			assert_eq!(pallet_session::Validators::<Runtime>::get().len(), validators, "{id}");
 			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), validators);
 			// Only the dev chain has a superuser; elsewhere governance is root.
 			let sudo = (id == DEV_RUNTIME_PRESET).then(|| account(Sr25519Keyring::Alice));

@@ -1,0 +1,54 @@
+//! The seed of committee, trainer and aggregator draws: the current block's BABE VRF output.
+//!
+//! A block's BABE pre-digest carries its author's VRF output for the slot (primary and, with
+//! `PrimaryAndSecondaryVRFSlots`, secondary slots alike), verified by every node at import. It
+//! is a function of the author's secret key, the slot and the epoch's randomness: nobody else
+//! can compute it before the block is published, and its author cannot choose it. The seed is
+//! `blake2_256(subject ‖ VRF pre-output)`; the VRF proof, which an author could re-randomise,
+//! is not part of it.
+//!
+//! What an author can still bias, in numbers: it knows the seed of its own slot in advance, so
+//! it can *withhold* its block, and the slot's draw then comes from the next block's author.
+//! For a committee outcome of probability `p` (say, that the author's own nodes hold ⅔ of the
+//! seats), withholding turns one draw into the better of two: at most `1 − (1 − p)²`, under
+//! `2p`, and it costs the withheld block. It cannot include, exclude or reorder what the draw is
+//! for: a proposal that lands in its block is drawn for by a block someone else authored
+//! ([`DrawRandomness::seed`] refuses the author that fixed it), and the queue, the task id and
+//! the round's updates are fixed before the drawing block.
+
+use codec::{Decode, Encode};
+use daollm_primitives::traits::DrawRandomness;
+use sp_consensus_babe::{digests::PreDigest, BABE_ENGINE_ID};
+use sp_core::H256;
+use sp_runtime::traits::{BlakeTwo256, Hash};
+
+use crate::{Runtime, System};
+
+/// [`DrawRandomness`] from the current block's BABE pre-digest.
+pub struct BabeVrfDraws;
+
+impl BabeVrfDraws {
+	/// The current block's BABE pre-digest, if it has one.
+	fn pre_digest() -> Option<PreDigest> {
+		System::digest().logs.iter().find_map(|item| {
+			let (id, mut data) = item.as_pre_runtime()?;
+			(id == BABE_ENGINE_ID).then(|| PreDigest::decode(&mut data).ok()).flatten()
+		})
+	}
+}
+
+impl DrawRandomness for BabeVrfDraws {
+	fn author() -> Option<u32> {
+		Self::pre_digest().map(|digest| digest.authority_index())
+	}
+
+	fn seed(subject: &[u8], fixed_by: Option<u32>) -> Option<H256> {
+		let digest = Self::pre_digest()?;
+		let alone = pallet_babe::Authorities::<Runtime>::decode_len().unwrap_or(0) <= 1;
+		if !alone && fixed_by == Some(digest.authority_index()) {
+			return None;
+		}
+		let vrf = digest.vrf_signature()?;
+		Some(BlakeTwo256::hash_of(&(subject, vrf.pre_output.encode())))
+	}
+}
