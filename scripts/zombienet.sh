@@ -84,10 +84,19 @@ for test in "$ZN"/*.zndsl; do
 	else
 		result=FAILED
 		failed=1
+		# A failed network's logs outlive the run (outside the clone), for the next reader.
+		kept="$HOME/.cache/daollm/zombienet-logs/$name-$(date +%Y%m%d-%H%M%S)"
+		mkdir -p "$kept"
+		for node_log in "$STATE"/tmp/zombie-*/logs/*.log; do
+			[ -f "$node_log" ] || continue
+			cp "$node_log" "$kept/"
+			log "warnings in $(basename "$node_log") (whole log in $kept)"
+			grep -E "WARN|ERROR|missed|excus|Excluded" "$node_log" | tail -n 15 >&2 || true
+		done
 		for node_log in "$STATE"/tmp/zombie-*/logs/*.log; do
 			[ -f "$node_log" ] || continue
 			log "last lines of $(basename "$node_log")"
-			tail -n 40 "$node_log" >&2
+			tail -n 25 "$node_log" >&2
 		done
 	fi
 	rm -rf "$STATE/tmp"

@@ -51,6 +51,12 @@ async function run(_nodeName, networkInfo) {
     const round = outcome.event.data.round.toNumber();
     const sha256 = outcome.event.data.sha256.toHex();
     const record = (await api.query.training.rounds(round)).unwrap();
+    if (record.trainers.length !== 4) {
+      // Why a validator was not drawn: its status, reputation and record of judged work.
+      for (const [key, node] of await api.query.computeNodes.nodes.entries()) {
+        console.log(`node ${key.args[0].toString()}: ${JSON.stringify(node.unwrap().toHuman())}`);
+      }
+    }
     lib.assertEqual(record.trainers.length, 4, 'every validator trains');
     lib.assertEqual(record.updates.toNumber(), 4, 'every trainer committed its update');
     const reveals = await api.query.training.aggregateReveals.entries(round);
