@@ -51,9 +51,10 @@ fn salt(who: AccountId) -> Salt {
 	[who as u8; 32]
 }
 
-/// Opens a task for `proposal`; its id.
+/// Queues `proposal` and moves to the next block, whose author draws its committee; its task.
 fn open(proposal: ProposalId) -> TaskId {
 	assert_ok!(<Inference as InferenceTasks>::open_task(proposal, H256::repeat_byte(1)));
+	run_to_block(System::block_number() + 1);
 	TaskOfProposal::<Test>::get(proposal).expect("a task opened")
 }
 
@@ -1067,6 +1068,7 @@ mod offchain_worker {
 	fn open_task() -> TaskId {
 		let digest = H256(sp_io::hashing::blake2_256(BODY));
 		assert_ok!(<Inference as InferenceTasks>::open_task(7, digest));
+		run_to_block(System::block_number() + 1);
 		TaskOfProposal::<Test>::get(7).unwrap()
 	}
 
