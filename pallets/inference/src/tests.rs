@@ -102,15 +102,16 @@ mod tasks {
 				let record = Tasks::<Test>::get(task).unwrap();
 				assert_eq!(record.proposal, 7);
 				assert_eq!(record.model, model());
-				assert_eq!((record.commit_end, record.reveal_end), (3, 5));
-				assert_eq!(DueAt::<Test>::get(6).into_inner(), vec![task]);
+				// Queued in block 1, drawn in block 2 (another author's).
+				assert_eq!((record.opened_at, record.commit_end, record.reveal_end), (2, 4, 6));
+				assert_eq!(DueAt::<Test>::get(7).into_inner(), vec![task]);
 				assert!(events().contains(&Event::TaskOpened {
 					task,
 					proposal: 7,
 					model: model(),
 					committee: committee.clone(),
-					commit_end: 3,
-					reveal_end: 5,
+					commit_end: 4,
+					reveal_end: 6,
 				}));
 			});
 			committee
@@ -293,7 +294,7 @@ mod commit_reveal {
 			let member = committee(task)[0];
 			assert_eq!(commit(member, task, &answer(2)), Ok(free_of_charge()));
 			assert_eq!(Tasks::<Test>::get(task).unwrap().commits, 1);
-			run_to_block(4);
+			run_to_block(5);
 			assert_eq!(reveal(member, task, &answer(2)), Ok(free_of_charge()));
 			assert_eq!(Reveals::<Test>::get(task, member), Some(answer(2)));
 			assert!(events().contains(&Event::Revealed { task, node: member, label: 2 }));
@@ -317,7 +318,7 @@ mod commit_reveal {
 			assert_noop!(commit(outsider, task, &answer(0)), Error::<Test>::NotCommitteeMember);
 			assert_ok!(commit(member, task, &answer(0)));
 			assert_noop!(commit(member, task, &answer(1)), Error::<Test>::AlreadyCommitted);
-			run_to_block(4);
+			run_to_block(5);
 			assert_noop!(commit(members[1], task, &answer(0)), Error::<Test>::WindowClosed);
 		});
 	}
@@ -331,7 +332,7 @@ mod commit_reveal {
 			assert_ok!(commit(a, task, &answer(0)));
 			assert_noop!(reveal(a, task, &answer(0)), Error::<Test>::RevealTooEarly);
 			assert_noop!(reveal(b, task, &answer(0)), Error::<Test>::NotCommitted);
-			run_to_block(4);
+			run_to_block(5);
 			assert_noop!(reveal(a, task, &answer(1)), Error::<Test>::RevealMismatch);
 			let mut altered = answer(0);
 			altered.scores[0] = 9_001;
@@ -360,8 +361,8 @@ mod commit_reveal {
 			// Everyone committed: reveals open before the commit window ends.
 			assert_noop!(reveal(members[0], task, &malformed), Error::<Test>::InvalidResult);
 			assert_noop!(reveal(members[1], task, &too_sure), Error::<Test>::InvalidResult);
-			run_to_block(6);
-			// Judged in block 6: the task is gone.
+			run_to_block(7);
+			// Judged in block 7: the task is gone.
 			assert_noop!(reveal(members[2], task, &answer(0)), Error::<Test>::UnknownTask);
 		});
 	}
@@ -372,10 +373,10 @@ mod commit_reveal {
 			let task = open(1);
 			let member = committee(task)[0];
 			assert_ok!(commit(member, task, &answer(0)));
-			// Block 5 is the last reveal block; the check runs before `on_initialize(6)`.
-			System::set_block_number(6);
+			// Block 6 is the last reveal block; the check runs before `on_initialize(7)`.
+			System::set_block_number(7);
 			assert_noop!(reveal(member, task, &answer(0)), Error::<Test>::WindowClosed);
-			System::set_block_number(1);
+			System::set_block_number(2);
 		});
 	}
 }
