@@ -468,18 +468,19 @@ mod judgement {
 	/// Every member of `task` commits and reveals what `answer_of` says; `None` stays silent.
 	fn play(task: TaskId, answer_of: impl Fn(AccountId) -> Option<InferenceResult>) {
 		let members = committee(task);
+		let record = Tasks::<Test>::get(task).expect("an open task");
 		for m in &members {
 			if let Some(a) = answer_of(*m) {
 				assert_ok!(commit(*m, task, &a));
 			}
 		}
-		run_to_block(4);
+		run_to_block(record.commit_end + 1);
 		for m in &members {
 			if let Some(a) = answer_of(*m) {
 				assert_ok!(reveal(*m, task, &a));
 			}
 		}
-		run_to_block(6);
+		run_to_block(record.reveal_end + 1);
 	}
 
 	#[test]
@@ -493,9 +494,9 @@ mod judgement {
 			for m in &members {
 				assert_ok!(reveal(*m, task, &answer(3)));
 			}
-			assert_eq!(Tasks::<Test>::get(task).unwrap().reveal_end, 1);
-			run_to_block(2);
-			let result = Results::<Test>::get(task).expect("judged in block 2");
+			assert_eq!(Tasks::<Test>::get(task).unwrap().reveal_end, 2);
+			run_to_block(3);
+			let result = Results::<Test>::get(task).expect("judged in block 3");
 			assert_eq!(result.outcome, Outcome::Consensus { label: 3, scores: answer(3).scores });
 			assert_eq!(result.participation, Perbill::one());
 			assert_eq!(result.finalized_at, 2);
