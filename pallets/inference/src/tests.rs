@@ -508,7 +508,7 @@ mod judgement {
 			let result = Results::<Test>::get(task).expect("judged in block 3");
 			assert_eq!(result.outcome, Outcome::Consensus { label: 3, scores: answer(3).scores });
 			assert_eq!(result.participation, Perbill::one());
-			assert_eq!(result.finalized_at, 2);
+			assert_eq!(result.finalized_at, 3);
 			assert_eq!(Analysed::get(), vec![(1, 3)]);
 			assert_eq!(Commitments::<Test>::iter_prefix(task).count(), 0);
 			assert_eq!(Reveals::<Test>::iter_prefix(task).count(), 0);
@@ -780,7 +780,7 @@ mod judgement {
 				for m in [BOB, CHARLIE] {
 					assert_ok!(reveal(m, task, &answer(0)));
 				}
-				run_to_block(2);
+				run_to_block(3);
 				assert!(matches!(
 					Results::<Test>::get(task).unwrap().outcome,
 					Outcome::Consensus { label: 0, .. }
@@ -816,7 +816,7 @@ mod judgement {
 				Inference::excuse(RuntimeOrigin::signed(signer_of(members[0])), task),
 				Error::<Test>::AlreadyCommitted
 			);
-			run_to_block(4);
+			run_to_block(5);
 			assert_noop!(
 				Inference::excuse(RuntimeOrigin::signed(signer_of(members[1])), task),
 				Error::<Test>::WindowClosed
@@ -832,7 +832,7 @@ mod judgement {
 			let task = open(1);
 			let members = committee(task);
 			let issuance = Balances::total_issuance();
-			run_to_block(6);
+			run_to_block(7);
 			let result = Results::<Test>::get(task).unwrap();
 			assert_eq!(result.outcome, Outcome::Inconclusive);
 			assert_eq!(result.participation, Perbill::zero());
