@@ -132,8 +132,10 @@ mod tests {
 	/// are not the well-known development ones, and Alice, Bob and Charlie as the committee.
 	fn filled_template() -> Result<ChainSpec, String> {
 		use sp_core::{crypto::Ss58Codec, ed25519, sr25519, Pair};
-		let sr = |seed: &str| sr25519::Pair::from_string(seed, None).unwrap().public().to_ss58check();
-		let ed = |seed: &str| ed25519::Pair::from_string(seed, None).unwrap().public().to_ss58check();
+		let sr =
+			|seed: &str| sr25519::Pair::from_string(seed, None).unwrap().public().to_ss58check();
+		let ed =
+			|seed: &str| ed25519::Pair::from_string(seed, None).unwrap().public().to_ss58check();
 		let mut template = TESTNET_TEMPLATE_PATCH.to_string();
 		for (i, member) in [
 			"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
@@ -150,7 +152,10 @@ mod tests {
 				(format!("<endowed account {n}: SS58 address>"), sr(&seed)),
 				(format!("<validator {n}: SS58 account>"), sr(&seed)),
 				(format!("<validator {n}: BABE key, sr25519 SS58>"), sr(&format!("{seed}/babe"))),
-				(format!("<validator {n}: GRANDPA key, ed25519 SS58>"), ed(&format!("{seed}/gran"))),
+				(
+					format!("<validator {n}: GRANDPA key, ed25519 SS58>"),
+					ed(&format!("{seed}/gran")),
+				),
 				(format!("<validator {n}: infr key, sr25519 SS58>"), sr(&format!("{seed}/infr"))),
 			] {
 				template = template.replace(&placeholder, &value);

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use daollm_primitives::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
 use jsonrpsee::RpcModule;
+use sc_consensus_babe::BabeWorkerHandle;
 use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
-use sc_consensus_babe::BabeWorkerHandle;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
 use sp_keystore::KeystorePtr;
@@ -59,11 +59,11 @@ where
 	P: TransactionPool + 'static,
 	SC: sp_consensus::SelectChain<Block> + 'static,
 {
-	use sc_consensus_babe_rpc::{Babe, BabeApiServer};
 	use pallet_inference_rpc::{Inference, InferenceApiServer};
 	use pallet_proposals_rpc::{Proposals, ProposalsApiServer};
 	use pallet_rewards_rpc::{Rewards, RewardsApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
+	use sc_consensus_babe_rpc::{Babe, BabeApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
@@ -86,12 +86,11 @@ where
 		Block,
 		Balance,
 	>::new(
-		client.clone()
+		client.clone(),
 	)))?;
 
 	module.merge(
-		Babe::new(client, babe.worker_handle, babe.keystore, babe.select_chain)
-			.into_rpc(),
+		Babe::new(client, babe.worker_handle, babe.keystore, babe.select_chain).into_rpc(),
 	)?;
 
 	Ok(module)

@@ -19,9 +19,8 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Babe, Balance, Block, BlockNumber, ComputeNodes, Executive, Grandpa, Historical,
-	Inference,
-	InherentDataExt, Nonce, Proposals, Rewards, Runtime, RuntimeCall, RuntimeGenesisConfig,
-	SessionKeys, System, TransactionPayment, VERSION,
+	Inference, InherentDataExt, Nonce, Proposals, Rewards, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
 /// The most training examples one `training_set` call returns.

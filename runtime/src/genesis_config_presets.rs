@@ -20,8 +20,8 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use crate::{
 	configs::governance::origins::TrackTiming,
 	configs::{TreasuryAccount, BABE_GENESIS_EPOCH_CONFIG, SHIPPED_MODEL_SHA256},
-	AccountId, BabeConfig, BalancesConfig, ComputeNodesConfig, ModelRegistryConfig,
-	OriginsConfig, ProposalsConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
+	AccountId, BabeConfig, BalancesConfig, ComputeNodesConfig, ModelRegistryConfig, OriginsConfig,
+	ProposalsConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
 	TechnicalCommitteeConfig, TrainingConfig, EXISTENTIAL_DEPOSIT, UNIT,
 };
 use daollm_primitives::inference::InferenceKey;

@@ -93,12 +93,12 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use consensus::Verdict;
 use daollm_primitives::traits::ComputeNodes as _;
+use daollm_primitives::traits::DrawRandomness;
 use daollm_primitives::{
 	inference::{commitment, InferenceResult, Salt},
 	traits::{ActiveModel, Contribution, InferenceTasks, ProposalAnalysed, RewardPoints, Work},
 	LabelIndex, ProposalId,
 };
-use daollm_primitives::traits::DrawRandomness;
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::*;
 use sp_core::H256;

@@ -165,6 +165,8 @@ parameter_types! {
 	/// How many authorities take turns authoring the mock's blocks (block `n` is authored by
 	/// `n % Authorities`): with one, every block may draw.
 	pub static Authorities: u32 = 4;
+	/// Who authors the current block, when a test says so.
+	pub static BlockAuthor: Option<u32> = None;
 }
 
 /// The mock's VRF: blake2(subject ‖ …) per block, unknown before the block, refused to the
@@ -172,14 +174,18 @@ parameter_types! {
 pub struct MockDraws;
 impl daollm_primitives::traits::DrawRandomness for MockDraws {
 	fn author() -> Option<u32> {
-		Some((System::block_number() % u64::from(Authorities::get())) as u32)
+		BlockAuthor::get().or(Some((System::block_number() % u64::from(Authorities::get())) as u32))
 	}
 	fn seed(subject: &[u8], fixed_by: Option<u32>) -> Option<H256> {
 		if Authorities::get() > 1 && fixed_by == Self::author() {
 			return None;
 		}
 		let block = System::block_number();
-		Some(H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(subject, Entropy::get(), block)))))
+		Some(H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(
+			subject,
+			Entropy::get(),
+			block,
+		)))))
 	}
 }
 
@@ -352,6 +358,8 @@ impl ExtBuilder {
 			System::set_block_number(1);
 			Model::set(Some(model()));
 			Entropy::set(0);
+			Authorities::set(4);
+			BlockAuthor::set(None);
 			Analysed::take();
 			Rewarded::take();
 			Slashed::set(0);

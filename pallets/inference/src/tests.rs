@@ -1267,3 +1267,134 @@ mod offchain_worker {
 		});
 	}
 }
+
+/// M-2: committee grinding. An attacker whose two nodes hold 30 % of the draw weight wants two
+/// of the three seats. Each route of the review is played many times (one seed per trial); its
+/// success rate must stay within `TOLERANCE` of what the stake predicts: the share of draws
+/// from seeds nobody chose that give it two seats. `TOLERANCE` is four standard deviations of
+/// a rate near 0.2 over `TRIALS` trials, so an honest draw fails the check about once in
+/// 15 000 runs, and a route that doubled the chance would never pass.
+mod grinding {
+	use super::*;
+	use codec::Encode;
+	use daollm_primitives::traits::{ComputeNodes as _, DrawRandomness as _};
+
+	const TRIALS: u64 = 400;
+	const TOLERANCE: f64 = 0.08;
+	const ATTACKER: [AccountId; 2] = [EVE, FERDIE];
+
+	/// Four honest nodes of 1 400 and the attacker's two of 1 200: 30 % of the weight.
+	fn network() -> ExtBuilder {
+		ExtBuilder::nodes(vec![
+			(ALICE, 1_400),
+			(BOB, 1_400),
+			(CHARLIE, 1_400),
+			(DAVE, 1_400),
+			(EVE, 1_200),
+			(FERDIE, 1_200),
+		])
+	}
+
+	fn captured(committee: &[AccountId]) -> bool {
+		committee.iter().filter(|m| ATTACKER.contains(m)).count() * 3 >= committee.len() * 2
+	}
+
+	fn captures(seed: H256) -> bool {
+		let drawn: Vec<AccountId> =
+			ComputeNodes::draw(&seed, 3).into_iter().map(|(node, _)| node).collect();
+		captured(&drawn)
+	}
+
+	fn subject(task: TaskId) -> Vec<u8> {
+		(b"daollm/committee", task).encode()
+	}
+
+	/// What the stake predicts: the share of 4 000 seeds nobody chose that the attacker captures.
+	fn predicted() -> f64 {
+		let mut wins = 0u32;
+		network().build().execute_with(|| {
+			for i in 0..4_000u32 {
+				wins += u32::from(captures(H256(sp_io::hashing::blake2_256(&i.encode()))));
+			}
+		});
+		f64::from(wins) / 4_000.0
+	}
+
+	fn rate(wins: u64) -> f64 {
+		wins as f64 / TRIALS as f64
+	}
+
+	/// Filler proposals: knowing everything at block N, the attacker puts up to seven fillers
+	/// ahead of its proposal to give it the task id whose committee the seed known at N (the
+	/// old parent-hash seed) would capture. The draw comes from block N + 1's seed instead.
+	#[test]
+	fn m2_filler_proposals_cannot_pick_a_committee() {
+		let p = predicted();
+		let (mut foreseen, mut wins) = (0u64, 0u64);
+		for trial in 0..TRIALS {
+			network().build_and_execute(|| {
+				Entropy::set(trial);
+				let choice = (0..8u32)
+					.find(|task| MockDraws::seed(&subject(*task), None).is_some_and(captures));
+				foreseen += u64::from(choice.is_some());
+				let fillers = choice.unwrap_or(0);
+				for filler in 0..fillers {
+					assert_ok!(<Inference as InferenceTasks>::open_task(filler, H256::zero()));
+				}
+				assert_ok!(<Inference as InferenceTasks>::open_task(100, H256::zero()));
+				while TaskOfProposal::<Test>::get(100).is_none() {
+					assert!(System::block_number() < 20, "the proposal is drawn");
+					run_to_block(System::block_number() + 1);
+				}
+				let task = TaskOfProposal::<Test>::get(100).expect("drawn");
+				assert_eq!(task, fillers, "the fillers bought the task id");
+				wins += u64::from(captured(&committee(task)));
+			});
+		}
+		assert!(rate(foreseen) > 0.6, "a seed known at N would be steered: {}", rate(foreseen));
+		assert!((rate(wins) - p).abs() <= TOLERANCE, "filler: {} vs {p}", rate(wins));
+	}
+
+	/// Re-roll: the attacker withdraws and resubmits until its nodes hold two seats. Every
+	/// attempt is a fresh draw from a later block, so each succeeds with the predicted chance
+	/// (and, in the proposals pallet, each withdrawal after a draw forfeits half the deposit:
+	/// `after_the_committee_draw_a_withdrawal_forfeits_half_the_deposit`).
+	#[test]
+	fn m2_a_reroll_is_a_fresh_draw_at_the_predicted_odds() {
+		let p = predicted();
+		let mut wins = 0u64;
+		network().build_and_execute(|| {
+			for attempt in 0..TRIALS as u32 {
+				let task = open(attempt);
+				wins += u64::from(captured(&committee(task)));
+				<Inference as InferenceTasks>::cancel_task(attempt);
+			}
+		});
+		assert!((rate(wins) - p).abs() <= TOLERANCE, "re-roll: {} vs {p}", rate(wins));
+	}
+
+	/// The author of the block a proposal lands in knows its own VRF output for every later
+	/// slot it holds. If it also authors the next block, that block may not draw: the draw waits
+	/// for a block by someone else.
+	#[test]
+	fn m2_the_author_that_fixed_a_task_never_draws_its_committee() {
+		network().build_and_execute(|| {
+			BlockAuthor::set(Some(2));
+			assert_ok!(<Inference as InferenceTasks>::open_task(7, H256::zero()));
+			assert_eq!(Backlog::<Test>::get(0).unwrap().fixed_by, Some(2));
+			run_to_block(2);
+			assert!(TaskOfProposal::<Test>::get(7).is_none(), "its own block draws nothing");
+			BlockAuthor::set(Some(0));
+			run_to_block(3);
+			let task = TaskOfProposal::<Test>::get(7).expect("another author's block draws");
+			assert_eq!(Tasks::<Test>::get(task).unwrap().opened_at, 3);
+		});
+		// On a chain with one authority there is nobody else: its next block draws.
+		network().build_and_execute(|| {
+			Authorities::set(1);
+			assert_ok!(<Inference as InferenceTasks>::open_task(7, H256::zero()));
+			run_to_block(2);
+			assert!(TaskOfProposal::<Test>::get(7).is_some());
+		});
+	}
+}

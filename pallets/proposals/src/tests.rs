@@ -237,14 +237,17 @@ mod withdraw_proposal {
 				assert_ok!(Proposals::withdraw_proposal(RuntimeOrigin::signed(ALICE), id));
 				let forfeited = deposit / 2;
 				System::assert_last_event(
-					Event::ProposalWithdrawn { id, deposit: deposit - forfeited, forfeited }
-						.into(),
+					Event::ProposalWithdrawn { id, deposit: deposit - forfeited, forfeited }.into(),
 				);
 				forfeited_total += forfeited;
 			}
 			assert_eq!(held(ALICE), 0);
 			assert_eq!(Balances::balance(&ALICE), before - forfeited_total);
-			assert_eq!(Balances::balance(&SPAM_POT), forfeited_total, "the treasury gets what re-rolls cost");
+			assert_eq!(
+				Balances::balance(&SPAM_POT),
+				forfeited_total,
+				"the treasury gets what re-rolls cost"
+			);
 		});
 	}
 

@@ -58,13 +58,13 @@ pub use weights::WeightInfo;
 
 use alloc::{collections::BTreeMap, vec::Vec};
 use codec::Encode;
+use daollm_primitives::traits::DrawRandomness as _;
 use daollm_primitives::{
 	threshold,
 	training::{aggregate_commitment, ModelUpdate},
 	traits::{ComputeNodes, Contribution, ModelVersions, RewardPoints, TrainingData},
 	ModelId, ModelVersion, ProposalId,
 };
-use daollm_primitives::traits::DrawRandomness as _;
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::*;
 use sp_core::H256;
@@ -669,9 +669,8 @@ impl<T: Config> Pallet<T> {
 			};
 			match record.phase {
 				Phase::Drawing => {
-					weight.saturating_accrue(T::WeightInfo::start_aggregation(
-						T::MaxTrainers::get(),
-					));
+					weight
+						.saturating_accrue(T::WeightInfo::start_aggregation(T::MaxTrainers::get()));
 					match Self::draw_trainers(round, &mut record) {
 						Some(true) => closed.push(round),
 						Some(false) => {},
