@@ -230,6 +230,7 @@ mod withdraw_proposal {
 			let body = b"a proposal body";
 			let deposit = DEPOSIT_BASE + 15;
 			let before = Balances::balance(&ALICE);
+			let pot = Balances::balance(&SPAM_POT);
 			let mut forfeited_total = 0;
 			for _ in 0..3 {
 				let id = submit(ALICE, body);
@@ -244,7 +245,7 @@ mod withdraw_proposal {
 			assert_eq!(held(ALICE), 0);
 			assert_eq!(Balances::balance(&ALICE), before - forfeited_total);
 			assert_eq!(
-				Balances::balance(&SPAM_POT),
+				Balances::balance(&SPAM_POT) - pot,
 				forfeited_total,
 				"the treasury gets what re-rolls cost"
 			);
