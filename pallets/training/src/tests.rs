@@ -508,7 +508,14 @@ mod known_block_draws {
 				let foretold = MockDraws::seed(&(b"daollm/trainers", round).encode(), None)
 					.map(first)
 					.expect("a seed");
-				assert_ok!(Training::open_round(RuntimeOrigin::root(), MODEL, BASE, RANGE, at + 5, REWARD));
+				assert_ok!(Training::open_round(
+					RuntimeOrigin::root(),
+					MODEL,
+					BASE,
+					RANGE,
+					at + 5,
+					REWARD
+				));
 				run_to_block(at + 1);
 				hits += u64::from(trainers(round)[0] == foretold);
 			});
@@ -534,7 +541,14 @@ mod known_block_draws {
 	/// with the one drawn.
 	fn round_in_aggregation_from_with_prediction(now: u64, hits: &mut u64) -> RoundId {
 		let deadline = now + 5;
-		assert_ok!(Training::open_round(RuntimeOrigin::root(), MODEL, BASE, RANGE, deadline, REWARD));
+		assert_ok!(Training::open_round(
+			RuntimeOrigin::root(),
+			MODEL,
+			BASE,
+			RANGE,
+			deadline,
+			REWARD
+		));
 		let round = NextRoundId::<Test>::get() - 1;
 		run_to_block(now + 1);
 		for trainer in trainers(round) {

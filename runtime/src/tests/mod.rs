@@ -1,6 +1,7 @@
 //! Runtime tests on the native runtime: genesis presets, issuance, fees, and rejected extrinsics;
-//! governance in [`governance`].
+//! governance in [`governance`]; BABE, draws and equivocation in [`consensus`].
 
+mod consensus;
 mod governance;
 
 use codec::Encode;
@@ -9,7 +10,6 @@ use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
 	generic::Era,
-	traits::Header as _,
 	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
 	BuildStorage, MultiAddress, MultiSignature,
 };
@@ -17,7 +17,7 @@ use sp_runtime::{
 use crate::{
 	configs::{tx_extension, TreasuryAccount},
 	genesis_config_presets::{ENDOWMENT, NODE_STAKE},
-	AccountId, Balance, Balances, BalancesCall, Executive, Header, Nonce, Runtime, RuntimeCall,
+	AccountId, Balance, Balances, BalancesCall, Executive, Nonce, Runtime, RuntimeCall,
 	RuntimeGenesisConfig, SignedPayload, System, UncheckedExtrinsic, EXISTENTIAL_DEPOSIT, UNIT,
 };
 
@@ -70,15 +70,9 @@ fn transfer(to: Sr25519Keyring, amount: Balance) -> RuntimeCall {
 	})
 }
 
+/// Starts block 1, authored by Alice with a real BABE pre-digest.
 fn start_block() {
-	let parent = System::block_hash(0);
-	Executive::initialize_block(&Header::new(
-		1,
-		Default::default(),
-		Default::default(),
-		parent,
-		Default::default(),
-	));
+	consensus::babe_block(1, Sr25519Keyring::Alice, 100);
 }
 
 #[test]
@@ -323,6 +317,8 @@ fn m9_an_infr_key_at_the_existential_deposit_serves_with_priority() {
 			b"Fund the audit of the bridge: 50,000 DAI.".to_vec(),
 		)
 		.expect("submits");
+		// The next block draws the committee (Alice is the dev chain's only authority).
+		consensus::babe_block(2, Sr25519Keyring::Alice, 101);
 		let task = pallet_inference::TaskOfProposal::<Runtime>::get(0).expect("a task");
 		let committee = pallet_inference::Tasks::<Runtime>::get(task).expect("open").committee;
 		assert!(committee.iter().any(|seat| seat.node == dave), "Dave holds a seat");
