@@ -50,7 +50,7 @@ pub fn refuse_dev_authorities(
 	Err(ServiceError::Other(format!(
 		"chain `{}` is a Live chain, but its authorities include well-known development keys \
 		 ({}): anyone can sign with them. Put the validators' own keys in the chain spec \
-		 (see the README, \"Keys\").",
+		 (see the README, \"Running a validator\").",
 		config.chain_spec.id(),
 		known.join(", ")
 	)))

@@ -316,6 +316,8 @@ impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 	fn activate_model() {
 		Model::set(Some(model()));
 	}
+	/// Every mock block has a seed.
+	fn fresh_seed() {}
 }
 
 /// Builds test externalities with funded accounts and no nodes.

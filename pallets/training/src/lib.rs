@@ -7,16 +7,20 @@
 //! [`Config::RoundOrigin`] opens a **round** ([`Pallet::open_round`]): a base model version,
 //! a dataset (the verified annotations of the proposals pallet, [`DatasetSelector`]), a deadline
 //! and the reward points the round pays its trainers. The round keeps a snapshot of the example
-//! ids and draws `trainers` **trainers** from the network's staked nodes ([`Config::Nodes`], the
-//! inference nodes: same stake, same `infr` key), each weighing its stake times its reputation.
-//! Trainer `i` of `n` owns the partition of every `n`-th example from position `i`.
+//! ids; the first later block authored by someone other than the opening block's author draws
+//! `trainers` **trainers** from the network's staked nodes ([`Config::Nodes`], the inference
+//! nodes: same stake, same `infr` key), each weighing its stake times its reputation, seeded by
+//! that block's VRF output ([`Config::Randomness`]): a round opened in a block known a day ahead
+//! (a referendum's enactment) is drawn from a seed nobody knew then. Trainer `i` of `n` owns the
+//! partition of every `n`-th example from position `i`.
 //!
 //! 1. **Training** (until the deadline): each trainer's offchain worker trains the base model's
 //!    linear layer on its partition (a native host function: a few epochs of SGD, see
 //!    `daollm-inference-engine`) and submits [`Pallet::commit_update`] with the update's bytes
 //!    and its sample count. The chain keeps the update's hash and sample count; the bytes go to
 //!    every node's offchain index, where aggregators read them.
-//! 2. **Aggregation**: at the deadline, `aggregators` **aggregators** are drawn the same way.
+//! 2. **Aggregation**: after the deadline, `aggregators` **aggregators** are drawn the same way,
+//!    by a block whose author did not author the deadline block (the last to add updates).
 //!    Each builds the new model deterministically (fixed-point FedAvg weighted by sample count,
 //!    with the round's robust rule: coordinate-wise trimmed mean or median, see
 //!    [`daollm_primitives::training`]) and commits to `(model sha256, kept updates)`

@@ -273,6 +273,8 @@ impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 	fn examples(count: u32) {
 		Verified::set((0..count).map(|id| (id, (id % 5) as u8)).collect());
 	}
+	/// Every mock block has a seed.
+	fn fresh_seed() {}
 }
 
 pub fn new_test_ext() -> sp_io::TestExternalities {

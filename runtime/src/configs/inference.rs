@@ -87,6 +87,9 @@ impl pallet_inference::benchmarking::BenchmarkHelper<crate::AccountId>
 	fn signer(node: &crate::AccountId) -> crate::AccountId {
 		pallet_compute_nodes::benchmarking::signer::<Runtime>(node)
 	}
+	fn fresh_seed() {
+		super::draws::benchmark_pre_digest();
+	}
 	fn activate_model() {
 		let count = <LabelCount as frame_support::traits::Get<u8>>::get();
 		let labels = (0..count).map(|i| alloc::vec![b'a' + i]).collect();

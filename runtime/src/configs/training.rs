@@ -81,6 +81,9 @@ impl pallet_training::benchmarking::BenchmarkHelper<crate::AccountId> for Traini
 			pallet_model_registry::Models::<Runtime>::get(model).expect("registered").latest;
 		(model, latest)
 	}
+	fn fresh_seed() {
+		super::draws::benchmark_pre_digest();
+	}
 	fn examples(count: u32) {
 		for id in 0..count {
 			pallet_proposals::TrainingSet::<Runtime>::insert(
