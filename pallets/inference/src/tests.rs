@@ -1129,7 +1129,12 @@ mod offchain_worker {
 		ext.execute_with(|| {
 			let task = open_task();
 			let members = committee(task);
-			Inference::offchain_worker(1);
+			// Not in the block that drew the committee: peers still on its parent would drop
+			// the commits.
+			let drawn = Tasks::<Test>::get(task).unwrap().opened_at;
+			Inference::offchain_worker(drawn);
+			assert!(drain(&pool).is_empty(), "nothing sent in the drawing block");
+			to_block(drawn + 1);
 			let sent = drain(&pool);
 			assert_eq!(sent.len(), members.len(), "one commit per member");
 			for (signer, call) in &sent {
@@ -1143,14 +1148,17 @@ mod offchain_worker {
 			assert_eq!(*classifier.calls.lock().unwrap(), members.len() as u32);
 			include(sent);
 
-			// Every member committed: the reveal window is open from the next block.
-			to_block(2);
+			// Every member committed: the reveal window is open from the next block, and the
+			// worker reveals from the block after that.
+			to_block(drawn + 2);
+			assert!(drain(&pool).is_empty(), "not in the block the last commit landed in");
+			to_block(drawn + 3);
 			let sent = drain(&pool);
 			assert_eq!(sent.len(), members.len(), "one reveal per member");
 			assert!(sent.iter().all(|(_, c)| matches!(c, Call::reveal { .. })));
 			include(sent);
 
-			to_block(3);
+			to_block(drawn + 4);
 			assert!(drain(&pool).is_empty(), "nothing left to do");
 			let result = Results::<Test>::get(task).expect("judged");
 			assert!(matches!(result.outcome, Outcome::Consensus { label: 2, .. }));
@@ -1168,22 +1176,24 @@ mod offchain_worker {
 			assert_ok!(Inference::set_parameters(RuntimeOrigin::root(), params));
 			let task = open_task();
 			let member = committee(task)[0];
-			Inference::offchain_worker(1);
+			let first_chance = Tasks::<Test>::get(task).unwrap().opened_at + 1;
+			to_block(first_chance);
 			let first: Vec<_> =
 				drain(&pool).into_iter().filter(|(s, _)| *s == signer_of(member)).collect();
 			assert_eq!(first.len(), 1);
 			let calls = *classifier.calls.lock().unwrap();
 
-			// The same block again, and the blocks before the resend delay: nothing is sent.
-			Inference::offchain_worker(1);
-			for n in 2..(1 + RESEND_AFTER as u64) {
+			// The same block again, and the blocks before the resend delay (while the first
+			// attempt may still land): nothing is sent.
+			Inference::offchain_worker(first_chance);
+			for n in first_chance + 1..(first_chance + RESEND_AFTER as u64) {
 				to_block(n);
 			}
 			assert!(drain(&pool).is_empty());
 
-			// The commit never landed: it is sent again, with the same commitment, and the model
-			// is not run again.
-			to_block(1 + RESEND_AFTER as u64);
+			// The commit never landed, and it is dead: it is sent again, with the same
+			// commitment, and the model is not run again.
+			to_block(first_chance + RESEND_AFTER as u64);
 			let again: Vec<_> =
 				drain(&pool).into_iter().filter(|(s, _)| *s == signer_of(member)).collect();
 			assert_eq!(again, first);
@@ -1196,7 +1206,7 @@ mod offchain_worker {
 		let Node { mut ext, pool, classifier } = node(&[], true, true);
 		ext.execute_with(|| {
 			let task = open_task();
-			Inference::offchain_worker(1);
+			to_block(Tasks::<Test>::get(task).unwrap().opened_at + 1);
 			assert!(drain(&pool).is_empty());
 			assert_eq!(*classifier.calls.lock().unwrap(), 0);
 			assert!(committee(task).iter().all(|m| kept(task, *m).is_none()));
@@ -1208,7 +1218,7 @@ mod offchain_worker {
 		let Node { mut ext, pool, classifier } = node(&[ALICE, BOB, CHARLIE, DAVE], true, false);
 		ext.execute_with(|| {
 			let task = open_task();
-			Inference::offchain_worker(1);
+			to_block(Tasks::<Test>::get(task).unwrap().opened_at + 1);
 			assert!(drain(&pool).is_empty());
 			assert!(committee(task).iter().all(|m| kept(task, *m).is_none()));
 			assert_eq!(*classifier.calls.lock().unwrap(), 0);
@@ -1248,7 +1258,7 @@ mod offchain_worker {
 		ext.execute_with(|| {
 			Model::set(Some(H256::repeat_byte(0xBB)));
 			let task = open_task();
-			Inference::offchain_worker(1);
+			to_block(Tasks::<Test>::get(task).unwrap().opened_at + 1);
 			assert!(drain(&pool).is_empty());
 			assert!(*classifier.calls.lock().unwrap() > 0, "the engine was asked");
 			assert!(committee(task).iter().all(|m| kept(task, *m).is_none()));

@@ -429,7 +429,12 @@ mod offchain_worker {
 		let (mut ext, pool, trainer) = node();
 		ext.execute_with(|| {
 			let round = open();
-			Training::offchain_worker(1);
+			// Not in the block that drew the trainers: peers still on its parent would drop the
+			// updates.
+			let drawn = System::block_number();
+			Training::offchain_worker(drawn);
+			assert!(trainer.trained.lock().unwrap().is_empty());
+			to_block(drawn + 1);
 			// Every trainer trained on its partition (7, 7 and 6 examples) and committed.
 			let mut trained = trainer.trained.lock().unwrap().clone();
 			trained.sort();
@@ -437,22 +442,29 @@ mod offchain_worker {
 			assert_eq!(include(&pool), 3);
 			assert_eq!(Rounds::<Test>::get(round).unwrap().updates, 3);
 			// Nothing more to do until the deadline; a later worker does not train again.
-			to_block(2);
+			to_block(drawn + 2);
 			assert_eq!(include(&pool), 0);
 			assert_eq!(trainer.trained.lock().unwrap().len(), 3);
 
-			to_block(11);
+			// Aggregation begins in the block after the deadline.
+			let begins = Rounds::<Test>::get(round).unwrap().deadline + 1;
+			to_block(begins);
+			assert!(matches!(Rounds::<Test>::get(round).unwrap().phase, Phase::Aggregating { .. }));
+			assert_eq!(include(&pool), 0, "not in the block aggregation began");
+			to_block(begins + 1);
 			assert_eq!(include(&pool), 2, "both aggregators commit");
-			to_block(12);
+			to_block(begins + 2);
+			assert_eq!(include(&pool), 0, "not in the block the last commitment landed in");
+			to_block(begins + 3);
 			assert_eq!(include(&pool), 2, "both reveal once all committed");
 			assert_eq!(*trainer.aggregated.lock().unwrap(), 2, "each aggregator built it once");
-			to_block(13);
+			to_block(begins + 4);
 			let Some(Outcome::Candidate { version: 2, .. }) = Outcomes::<Test>::get(round) else {
 				panic!("a candidate: {:?}", Outcomes::<Test>::get(round))
 			};
 			// The worker rebuilds the candidate once, to be able to run it.
 			assert_eq!(*trainer.aggregated.lock().unwrap(), 3);
-			to_block(14);
+			to_block(begins + 5);
 			assert_eq!(*trainer.aggregated.lock().unwrap(), 3);
 			assert_eq!(include(&pool), 0);
 		});
@@ -469,7 +481,7 @@ mod offchain_worker {
 		UintAuthorityId::set_all_keys((1..=6).map(signer_of).collect::<Vec<_>>());
 		ext.execute_with(|| {
 			open();
-			Training::offchain_worker(1);
+			to_block(System::block_number() + 1);
 			assert_eq!(include(&pool_state), 0);
 		});
 	}

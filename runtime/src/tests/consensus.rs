@@ -42,10 +42,13 @@ fn pre_digest(key: Sr25519Keyring, slot: u64) -> DigestItem {
 
 /// Finishes the current block (if any) and starts block `number` authored by `key` in `slot`.
 pub(super) fn babe_block(number: u32, key: Sr25519Keyring, slot: u64) {
-	if number > 1 {
-		Executive::finalize_block();
-	}
-	let parent = System::block_hash(number - 1);
+	use sp_runtime::traits::Header as _;
+	// The parent's real hash, so that blocks (and mortal transactions' birth blocks) differ.
+	let parent = if number > 1 {
+		Executive::finalize_block().hash()
+	} else {
+		System::block_hash(number - 1)
+	};
 	let digest = Digest { logs: vec![pre_digest(key, slot)] };
 	Executive::initialize_block(&Header::new(
 		number,

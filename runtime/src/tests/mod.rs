@@ -363,3 +363,68 @@ fn m9_an_infr_key_at_the_existential_deposit_serves_with_priority() {
 		);
 	});
 }
+
+/// An offchain worker's transaction lives [`LIFETIME`] blocks: signed in block `n`, it is valid
+/// for blocks `n + 1` and `n + 2` and refused from `n + 3` on, so that a transaction its peers
+/// dropped cannot keep its nonce in its own node's pool while the worker resends (zombienet
+/// 0004: on 61ab7b1 it lived 1 024 blocks, and an honest validator's resends were all refused as
+/// replacements of its own lost commits).
+///
+/// [`LIFETIME`]: daollm_primitives::offchain::LIFETIME
+#[test]
+fn a_workers_transaction_dies_lifetime_blocks_after_it_was_signed() {
+	use daollm_primitives::offchain::LIFETIME;
+	use frame_support::traits::fungible::Mutate;
+	use frame_system::offchain::CreateSignedTransaction;
+	use sp_core::Pair as _;
+	use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
+
+	let keystore = MemoryKeystore::new();
+	let public = keystore
+		.sr25519_generate_new(daollm_primitives::inference::KEY_TYPE, Some("//Dave//infr"))
+		.expect("a key");
+	let mut ext = preset_ext(DEV_RUNTIME_PRESET);
+	ext.register_extension(KeystoreExt::new(keystore));
+	ext.execute_with(|| {
+		start_block();
+		let key_account: AccountId = sp_core::sr25519::Pair::from_string("//Dave//infr", None)
+			.expect("a key")
+			.public()
+			.into();
+		Balances::set_balance(&key_account, 10 * UNIT);
+		let signed_in = 2u32;
+		consensus::babe_block(signed_in, Sr25519Keyring::Alice, 101);
+		let xt = <Runtime as CreateSignedTransaction<RuntimeCall>>::create_signed_transaction::<
+			<Runtime as pallet_inference::Config>::AuthorityId,
+		>(transfer(Sr25519Keyring::Bob, UNIT), public.into(), key_account.clone(), 0)
+		.expect("the worker signs");
+		// The pool validates on a block's state, for the next block; nothing of it is kept.
+		let validate = |xt: UncheckedExtrinsic| {
+			frame_support::storage::with_transaction(|| {
+				let validity = Executive::validate_transaction(
+					TransactionSource::Local,
+					xt,
+					System::parent_hash(),
+				);
+				sp_runtime::TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(
+					validity,
+				))
+			})
+			.expect("rolled back")
+		};
+		for parent in signed_in..signed_in + LIFETIME - 1 {
+			if parent > signed_in {
+				consensus::babe_block(parent, Sr25519Keyring::Alice, 100 + u64::from(parent));
+			}
+			let valid = validate(xt.clone()).expect("valid for the next two blocks");
+			assert_eq!(valid.longevity, u64::from(signed_in + LIFETIME - 1 - parent));
+		}
+		let dead = signed_in + LIFETIME;
+		consensus::babe_block(dead - 1, Sr25519Keyring::Alice, 100 + u64::from(dead - 1));
+		let at_death = validate(xt.clone());
+		assert!(at_death.is_err(), "refused for block {dead}: {at_death:?}");
+		consensus::babe_block(dead, Sr25519Keyring::Alice, 100 + u64::from(dead));
+		let later = validate(xt);
+		assert!(later.is_err(), "and later: {later:?}");
+	});
+}
