@@ -2,6 +2,7 @@
 // events, the shipped model's fixtures, and the state file the outage scripts hand over.
 const fs = require('node:fs');
 const path = require('node:path');
+const { submittedProposal, taskOpened } = require('../node/tests/polkadot-js/tasks.cjs');
 
 const UNIT = 10n ** 12n;
 const MODEL_DIR = path.join(__dirname, '..', 'offchain-workers', 'model');
@@ -121,8 +122,7 @@ function example(labelName) {
 async function submitProposal(api, signer, title, text) {
   const body = `0x${Buffer.from(text, 'utf8').toString('hex')}`;
   const { blockHash, events } = await sendInBlock(api, api.tx.proposals.submitProposal(title, body), signer);
-  const opened = events.find(({ event }) => api.events.inference.TaskOpened.is(event));
-  if (!opened) throw new Error('the proposal opened no inference task');
+  const opened = await taskOpened(api, submittedProposal(api, events));
   const number = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
   return {
     task: opened.event.data.task.toNumber(),

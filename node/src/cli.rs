@@ -4,7 +4,7 @@
 #[derive(Debug, clap::Subcommand)]
 #[allow(clippy::large_enum_variant)]
 pub enum Subcommand {
-	/// Key management: generate, inspect and insert keys (`key insert` puts a validator's Aura,
+	/// Key management: generate, inspect and insert keys (`key insert` puts a validator's BABE,
 	/// GRANDPA or inference key into the node's keystore).
 	#[command(subcommand)]
 	Key(sc_cli::KeySubcommand),

@@ -11,6 +11,7 @@ mod cli;
 mod command;
 mod evaluate;
 mod inference;
+mod live_keys;
 mod rpc;
 mod service;
 

@@ -5,27 +5,42 @@ use std::sync::Arc;
 
 use daollm_primitives::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
 use jsonrpsee::RpcModule;
+use sc_consensus_babe::BabeWorkerHandle;
 use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
+use sp_keystore::KeystorePtr;
 use sp_runtime::traits::Block as BlockT;
 
+/// What `babe_epochAuthorship` needs: BABE's epoch data, this node's keys and the best chain.
+pub struct BabeDeps<SC> {
+	/// A handle to the BABE worker, for the epoch data.
+	pub worker_handle: BabeWorkerHandle<Block>,
+	/// The node's keystore, for which slots its keys may author.
+	pub keystore: KeystorePtr,
+	/// The best chain.
+	pub select_chain: SC,
+}
+
 /// What the RPC methods need from the node.
-pub struct FullDeps<C, P> {
+pub struct FullDeps<C, P, SC> {
 	/// The client.
 	pub client: Arc<C>,
 	/// The transaction pool.
 	pub pool: Arc<P>,
+	/// BABE's part.
+	pub babe: BabeDeps<SC>,
 }
 
 /// The RPC methods of a full node: account nonces (`system_accountNextIndex`, `system_dryRun`),
 /// fee queries (`payment_queryInfo`, `payment_queryFeeDetails`) and proposals (`proposals_get`,
 /// `proposals_trainingSet`, `proposals_contributions`), inference (`inference_task`,
-/// `inference_proposalTask`, `inference_node`, `inference_leaderboard`) and rewards
-/// (`rewards_pending`).
-pub fn create_full<C, P>(
-	deps: FullDeps<C, P>,
+/// `inference_proposalTask`, `inference_node`, `inference_leaderboard`), rewards
+/// (`rewards_pending`) and BABE (`babe_epochAuthorship`: the slots this node's keys may author
+/// in the current epoch; an unsafe method, as in polkadot-sdk's nodes).
+pub fn create_full<C, P, SC>(
+	deps: FullDeps<C, P, SC>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
 where
 	C: ProvideRuntimeApi<Block>
@@ -39,17 +54,20 @@ where
 		+ pallet_proposals_rpc::ProposalsRuntimeApi<Block, AccountId, Balance, BlockNumber>
 		+ pallet_inference_rpc::InferenceRuntimeApi<Block, AccountId, Balance, BlockNumber>
 		+ pallet_rewards_rpc::RewardsRuntimeApi<Block, AccountId, Balance>
+		+ sp_consensus_babe::BabeApi<Block>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
+	SC: sp_consensus::SelectChain<Block> + 'static,
 {
 	use pallet_inference_rpc::{Inference, InferenceApiServer};
 	use pallet_proposals_rpc::{Proposals, ProposalsApiServer};
 	use pallet_rewards_rpc::{Rewards, RewardsApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
+	use sc_consensus_babe_rpc::{Babe, BabeApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool } = deps;
+	let FullDeps { client, pool, babe } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
@@ -68,8 +86,12 @@ where
 		Block,
 		Balance,
 	>::new(
-		client
+		client.clone(),
 	)))?;
+
+	module.merge(
+		Babe::new(client, babe.worker_handle, babe.keystore, babe.select_chain).into_rpc(),
+	)?;
 
 	Ok(module)
 }

@@ -1,4 +1,4 @@
-//! The node's services: client and database, import queue, networking, Aura block authorship,
+//! The node's services: client and database, import queue, networking, BABE block production,
 //! GRANDPA finality, offchain workers and RPC.
 
 use std::{sync::Arc, time::Duration};
@@ -7,12 +7,12 @@ use daollm_primitives::opaque::Block;
 use daollm_runtime::apis::RuntimeApi;
 use futures::FutureExt;
 use sc_client_api::{Backend, BlockBackend};
-use sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams};
+use sc_consensus_babe::{BabeWorkerHandle, SlotProportion};
 use sc_consensus_grandpa::SharedVoterState;
 use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpSyncConfig};
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
-use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
+use sp_inherents::CreateInherentDataProviders;
 
 /// DAOLLM's own host functions: the inference and training interfaces (which answer only in
 /// offchain workers, where the engine is registered).
@@ -33,6 +33,40 @@ type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 /// Every how many blocks GRANDPA justifications are stored and served, at the least.
 const GRANDPA_JUSTIFICATION_PERIOD: u32 = 512;
 
+/// The inherents a block needs: BABE's slot and the timestamp.
+type InherentProviders =
+	(sp_consensus_babe::inherents::InherentDataProvider, sp_timestamp::InherentDataProvider);
+
+/// Makes a block's inherent data from the wall clock, for authorship and for checking imports.
+type CreateInherents =
+	Arc<dyn CreateInherentDataProviders<Block, (), InherentDataProviders = InherentProviders>>;
+
+/// GRANDPA's block import, wrapped by BABE's.
+type GrandpaImport =
+	sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>;
+
+/// BABE's block import: epochs, VRF checks and equivocation reports, then GRANDPA's.
+type BabeImport = sc_consensus_babe::BabeBlockImport<
+	Block,
+	FullClient,
+	GrandpaImport,
+	CreateInherents,
+	FullSelectChain,
+>;
+
+/// The slot and timestamp inherents for a block authored or imported now.
+fn inherents(slot_duration: sp_consensus_babe::SlotDuration) -> CreateInherents {
+	Arc::new(move |_parent, ()| async move {
+		let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
+		let slot =
+			sp_consensus_babe::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
+				*timestamp,
+				slot_duration,
+			);
+		Ok((slot, timestamp))
+	})
+}
+
 /// The parts of a node that subcommands (`check-block`, `export-blocks`, …) need as well.
 pub type Service = sc_service::PartialComponents<
 	FullClient,
@@ -41,7 +75,9 @@ pub type Service = sc_service::PartialComponents<
 	sc_consensus::DefaultImportQueue<Block>,
 	sc_transaction_pool::TransactionPoolHandle<Block, FullClient>,
 	(
-		sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>,
+		BabeImport,
+		sc_consensus_babe::BabeLink<Block>,
+		BabeWorkerHandle<Block>,
 		sc_consensus_grandpa::LinkHalf<Block, FullClient, FullSelectChain>,
 		Option<Telemetry>,
 	),
@@ -96,33 +132,27 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		telemetry.as_ref().map(|x| x.handle()),
 	)?;
 
-	let cidp_client = client.clone();
-	let import_queue =
-		sc_consensus_aura::import_queue::<AuraPair, _, _, _, _, _>(ImportQueueParams {
-			block_import: grandpa_block_import.clone(),
-			justification_import: Some(Box::new(grandpa_block_import.clone())),
+	let babe_config = sc_consensus_babe::configuration(&*client)?;
+	let slot_duration = babe_config.slot_duration();
+	let (block_import, babe_link) = sc_consensus_babe::block_import(
+		babe_config,
+		grandpa_block_import.clone(),
+		client.clone(),
+		inherents(slot_duration),
+		select_chain.clone(),
+		OffchainTransactionPoolFactory::new(transaction_pool.clone()),
+	)?;
+
+	let (import_queue, babe_worker_handle) =
+		sc_consensus_babe::import_queue(sc_consensus_babe::ImportQueueParams {
+			link: babe_link.clone(),
+			block_import: block_import.clone(),
+			justification_import: Some(Box::new(grandpa_block_import)),
 			client: client.clone(),
-			create_inherent_data_providers: move |parent_hash, _| {
-				let cidp_client = cidp_client.clone();
-				async move {
-					let slot_duration = sc_consensus_aura::standalone::slot_duration_at(
-						&*cidp_client,
-						parent_hash,
-					)?;
-					let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-					let slot =
-						sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-							*timestamp,
-							slot_duration,
-						);
-					Ok((slot, timestamp))
-				}
-			},
+			slot_duration,
 			spawner: &task_manager.spawn_essential_handle(),
 			registry: config.prometheus_registry(),
-			check_for_equivocation: Default::default(),
 			telemetry: telemetry.as_ref().map(|x| x.handle()),
-			compatibility_mode: Default::default(),
 		})?;
 
 	Ok(sc_service::PartialComponents {
@@ -133,11 +163,11 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: (grandpa_block_import, grandpa_link, telemetry),
+		other: (block_import, babe_link, babe_worker_handle, grandpa_link, telemetry),
 	})
 }
 
-/// Builds and starts a full node: networking, RPC, offchain workers and, for a validator, Aura
+/// Builds and starts a full node: networking, RPC, offchain workers and, for a validator, BABE
 /// authorship and the GRANDPA voter.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
@@ -166,8 +196,9 @@ pub fn new_full<
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: (block_import, grandpa_link, mut telemetry),
+		other: (block_import, babe_link, babe_worker_handle, grandpa_link, mut telemetry),
 	} = new_partial(&config)?;
+	crate::live_keys::refuse_dev_authorities(&config, &client)?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
@@ -258,8 +289,18 @@ pub fn new_full<
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
+		let keystore = keystore_container.keystore();
+		let select_chain = select_chain.clone();
 		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+			let deps = crate::rpc::FullDeps {
+				client: client.clone(),
+				pool: pool.clone(),
+				babe: crate::rpc::BabeDeps {
+					worker_handle: babe_worker_handle.clone(),
+					keystore: keystore.clone(),
+					select_chain: select_chain.clone(),
+				},
+			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};
@@ -289,38 +330,30 @@ pub fn new_full<
 			telemetry.as_ref().map(|x| x.handle()),
 		);
 
-		let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
-
-		let aura = sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
-			StartAuraParams {
-				slot_duration,
-				client,
-				select_chain,
-				block_import,
-				proposer_factory,
-				create_inherent_data_providers: move |_, ()| async move {
-					let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-					let slot =
-						sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-							*timestamp,
-							slot_duration,
-						);
-					Ok((slot, timestamp))
-				},
-				force_authoring,
-				backoff_authoring_blocks,
-				keystore: keystore_container.keystore(),
-				sync_oracle: sync_service.clone(),
-				justification_sync_link: sync_service.clone(),
-				block_proposal_slot_portion: SlotProportion::new(2f32 / 3f32),
-				max_block_proposal_slot_portion: None,
-				telemetry: telemetry.as_ref().map(|x| x.handle()),
-				compatibility_mode: Default::default(),
-			},
-		)?;
+		let slot_duration = babe_link.config().slot_duration();
+		let babe = sc_consensus_babe::start_babe(sc_consensus_babe::BabeParams {
+			keystore: keystore_container.keystore(),
+			client,
+			select_chain,
+			env: proposer_factory,
+			block_import,
+			sync_oracle: sync_service.clone(),
+			justification_sync_link: sync_service.clone(),
+			create_inherent_data_providers: inherents(slot_duration),
+			force_authoring,
+			backoff_authoring_blocks,
+			babe_link,
+			block_proposal_slot_portion: SlotProportion::new(2f32 / 3f32),
+			max_block_proposal_slot_portion: None,
+			telemetry: telemetry.as_ref().map(|x| x.handle()),
+		})?;
 
 		// Authorship is essential: if it fails, the node stops.
-		task_manager.spawn_essential_handle().spawn_blocking("aura", Some("block-authoring"), aura);
+		task_manager.spawn_essential_handle().spawn_blocking(
+			"babe-proposer",
+			Some("block-authoring"),
+			babe,
+		);
 	}
 
 	if enable_grandpa {

@@ -101,9 +101,9 @@ pub mod currency {
 pub mod time {
 	use super::BlockNumber;
 
-	/// Target block time. Aura's slot has this length; it cannot change once a chain runs.
+	/// Target block time. BABE's slot has this length; it cannot change once a chain runs.
 	pub const MILLI_SECS_PER_BLOCK: u64 = 6_000;
-	/// Aura slot duration.
+	/// BABE slot duration.
 	pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
 	/// Blocks per minute.
 	pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
@@ -111,6 +111,14 @@ pub mod time {
 	pub const HOURS: BlockNumber = MINUTES * 60;
 	/// Blocks per day.
 	pub const DAYS: BlockNumber = HOURS * 24;
+	/// BABE's epoch, and the session's, in slots: ten minutes. Short enough that a key rotation
+	/// or a validator disabled for an equivocation takes effect within twenty minutes, long
+	/// enough (a hundred slots) that each epoch's randomness mixes many VRF outputs. It cannot
+	/// change once a chain runs.
+	pub const EPOCH_DURATION_IN_SLOTS: u64 = 10 * MINUTES as u64;
+	/// BABE's `c`: the chance that a slot has at least one primary (VRF-won) author is 1/4; the
+	/// other slots go to their secondary author, who also proves a VRF output.
+	pub const PRIMARY_PROBABILITY: (u64, u64) = (1, 4);
 }
 
 /// The address format shared by every chain spec (`ss58Format`).

@@ -1,12 +1,35 @@
-//! Signed transactions from offchain workers, with nonces that several workers share.
+//! Signed transactions from offchain workers: when to send them, how long they live, and nonces
+//! that several workers share.
 //!
 //! A node's `infr` key signs for the inference and the training workers alike, often several
 //! transactions in one block. [`submit_signed`] gives each the next nonce this node has not used
 //! (taken with a compare-and-set on the node's offchain storage, so overlapping workers never
-//! share one, and kept there for [`NONCE_MEMORY`] blocks, after which the chain's nonce rules
-//! again, so a dropped transaction does not block the key's later ones forever), where
-//! `Signer::send_signed_transaction` would give them all the chain's nonce and each would
-//! replace the one before.
+//! share one), where `Signer::send_signed_transaction` would give them all the chain's nonce and
+//! each would replace the one before.
+//!
+//! Three rules keep an honest node's transactions from being lost, each learnt from zombienet
+//! 0004 (an honest validator judged silent on every task, its commits "sent" and never seen by
+//! any block author):
+//!
+//! 1. **Send a step one block after it became possible** ([`possible_before`]). A transaction
+//!    sent on importing the block that made it valid (the block that drew a committee, the one
+//!    whose commit completed the set) reaches peers that have not imported that block yet, or
+//!    that are on a sibling of it: validated there, it is invalid, so they drop it, and the
+//!    network never offers them the same transaction again. From the next block on, every peer
+//!    that follows the chain finds it valid.
+//! 2. **Transactions die young** ([`TRANSACTION_PERIOD`]). Signed in block `n`, a worker's
+//!    transaction can land in `n + 1` or `n + 2` and is dead in every pool from `n + 3` on
+//!    ([`LIFETIME`]). Without that, a transaction its peers had dropped stayed valid in its own
+//!    node's pool, where it kept the nonce: the resend, with the same nonce, was refused as a
+//!    replacement of no higher priority, and the original was never offered to the peers again.
+//! 3. **A hole in the nonces is filled once everything ahead of it is dead.** A nonce this node
+//!    used can be lost (its transaction dropped, or its block reorganised away), leaving a hole
+//!    that keeps every later transaction of the key waiting. So the reservations are trusted only
+//!    while the chain's nonce for the key keeps moving: once it has stood still for [`LIFETIME`]
+//!    blocks with reservations ahead of it, the transactions that held them are dead, and the
+//!    chain's nonce is handed out again. (Resending, which every worker does, must not keep a hole
+//!    alive: a reservation refreshes nothing.) A worker resends a step no sooner than
+//!    [`LIFETIME`] blocks after it sent it, when the first attempt is dead everywhere.
 
 use codec::{Codec, Encode};
 use frame_system::{
@@ -20,21 +43,47 @@ use sp_runtime::{
 	traits::{One, Saturating},
 };
 
-/// Blocks a nonce this node used is remembered for.
-pub const NONCE_MEMORY: u32 = 3;
+/// The era period of a worker's transaction: it is mortal from the parent of the block it is
+/// signed in, so it lives [`LIFETIME`] blocks. A power of two, as eras require; the shortest
+/// one.
+pub const TRANSACTION_PERIOD: u32 = 4;
+
+/// Blocks after the block a worker's transaction was signed in at which it is dead in every
+/// pool: the least wait before the same step is sent again, and how long the chain's nonce may
+/// stand still behind this node's reservations before they are forgotten.
+pub const LIFETIME: u32 = TRANSACTION_PERIOD - 1;
+
+/// Whether a step a worker finds possible at `now` was already possible in an earlier block:
+/// records `now` under `key` the first time it is asked, and answers whether the recorded block
+/// is older than `now`. See rule 1 of the [module docs](self).
+pub fn possible_before<BlockNumber>(key: &[u8], now: BlockNumber) -> bool
+where
+	BlockNumber: Codec + Copy + PartialOrd,
+{
+	let store = StorageValueRef::persistent(key);
+	match store.mutate::<BlockNumber, (), _>(|seen| Ok(seen.ok().flatten().unwrap_or(now))) {
+		Ok(first) => first < now,
+		Err(_) => false,
+	}
+}
 
 /// Where the next nonce of `account` is kept (the key the inference worker always used).
 fn nonce_key<AccountId: Encode>(account: &AccountId) -> alloc::vec::Vec<u8> {
-	[&b"daollm/inference-ocw/nonce/"[..], &account.encode()[..]].concat()
+	[&b"daollm/inference-ocw/nonces/"[..], &account.encode()[..]].concat()
 }
 
 /// How often [`reserve_nonce`] retries when another worker took a nonce at the same moment.
 const RESERVE_ATTEMPTS: u32 = 8;
 
+/// What the store keeps per key: the next nonce to hand out, the chain's nonce when it was last
+/// seen to move, and the block it was seen at.
+type Reservations<Nonce, BlockNumber> = (Nonce, Nonce, BlockNumber);
+
 /// Takes the next nonce no worker of this node has used, atomically (compare-and-set on the
 /// node's offchain storage), so that workers of overlapping blocks never sign two transactions
-/// with one nonce: the one kept in `store` if it is ahead of `chain_nonce` and younger than
-/// [`NONCE_MEMORY`] blocks, else `chain_nonce`. `None` if the storage stayed contended.
+/// with one nonce: the one kept in `store` if it is ahead of `chain_nonce` and the chain's nonce
+/// moved less than [`LIFETIME`] blocks ago, else `chain_nonce`. `None` if the storage stayed
+/// contended.
 fn reserve_nonce<Nonce, BlockNumber>(
 	store: &StorageValueRef<'_>,
 	chain_nonce: Nonce,
@@ -45,18 +94,26 @@ where
 	BlockNumber: Codec + Copy + PartialOrd + Saturating + From<u32>,
 {
 	for _ in 0..RESERVE_ATTEMPTS {
-		let reserved = store.mutate::<(Nonce, BlockNumber), (), _>(|stored| {
-			let next = match stored {
-				Ok(Some((next, at)))
-					if next > chain_nonce && now < at.saturating_add(NONCE_MEMORY.into()) =>
-				{
-					next
+		let reserved = store.mutate::<Reservations<Nonce, BlockNumber>, (), _>(|stored| {
+			let (next, seen, since) = match stored {
+				// The chain moved since: the reservations ahead of it still stand.
+				Ok(Some((next, seen, _))) if next > chain_nonce && chain_nonce > seen => {
+					(next, chain_nonce, now)
 				},
-				_ => chain_nonce,
+				// The chain stood still, but not for long: they still stand.
+				Ok(Some((next, seen, since)))
+					if next > chain_nonce
+						&& chain_nonce == seen
+						&& now < since.saturating_add(LIFETIME.into()) =>
+				{
+					(next, seen, since)
+				},
+				// Nothing ahead of the chain, or a hole kept it still: the chain's nonce.
+				_ => (chain_nonce, chain_nonce, now),
 			};
-			Ok((next.saturating_add(One::one()), now))
+			Ok((next.saturating_add(One::one()), seen, since))
 		});
-		if let Ok((next, _)) = reserved {
+		if let Ok((next, _, _)) = reserved {
 			return Some(next.saturating_sub(One::one()));
 		}
 	}
@@ -84,10 +141,15 @@ where
 	.and_then(SubmitTransaction::<T, C>::submit_transaction);
 	if sent.is_err() {
 		// Give the nonce back unless another worker has taken a later one since.
-		let _ = store.mutate::<(T::Nonce, BlockNumberFor<T>), (), _>(|stored| match stored {
-			Ok(Some((next, at))) if next == nonce.saturating_add(One::one()) => Ok((nonce, at)),
-			_ => Err(()),
-		});
+		let _ =
+			store.mutate::<Reservations<T::Nonce, BlockNumberFor<T>>, (), _>(
+				|stored| match stored {
+					Ok(Some((next, seen, since))) if next == nonce.saturating_add(One::one()) => {
+						Ok((nonce, seen, since))
+					},
+					_ => Err(()),
+				},
+			);
 	}
 	sent.is_ok()
 }
@@ -115,9 +177,49 @@ mod tests {
 			let second = reserve_nonce(&store, 7u32, 11u32);
 			let third = reserve_nonce(&store, 7u32, 11u32);
 			assert_eq!((first, second, third), (Some(7), Some(8), Some(9)));
-			// A chain nonce that overtook the store wins; an old reservation is forgotten.
+			// A chain nonce that overtook the store wins.
 			assert_eq!(reserve_nonce(&store, 20u32, 12u32), Some(20));
-			assert_eq!(reserve_nonce(&store, 5u32, 12u32 + NONCE_MEMORY), Some(5));
+		});
+	}
+
+	/// A lost transaction (dropped as invalid, or reorganised away) leaves a hole below the
+	/// reservations: the chain's nonce stops. Resending every few blocks must not keep the hole
+	/// alive (on 991d4bb every reservation refreshed the memory, so a busy worker's later
+	/// transactions waited in the pool for ever and its node was judged silent): after
+	/// `LIFETIME` blocks without the chain's nonce moving, the chain's nonce is handed out
+	/// again and fills the hole. While the chain moves, reservations ahead of it stand.
+	#[test]
+	fn a_hole_below_the_reservations_is_filled_once_the_chain_stands_still() {
+		with_offchain_storage(|| {
+			let store = StorageValueRef::persistent(b"test/nonce");
+			// Block 10: nonces 0 to 3 go out; 0 is lost, so the chain's nonce stays 0.
+			for expected in 0..4u32 {
+				assert_eq!(reserve_nonce(&store, 0u32, 10u32), Some(expected));
+			}
+			// Resends in blocks 11 and 12 still take nonces ahead: the chain may just be slow.
+			assert_eq!(reserve_nonce(&store, 0u32, 11u32), Some(4));
+			assert_eq!(reserve_nonce(&store, 0u32, 12u32), Some(5));
+			// Block 13: three blocks without the chain moving: the hole is filled.
+			assert_eq!(reserve_nonce(&store, 0u32, 10u32 + LIFETIME), Some(0));
+			assert_eq!(reserve_nonce(&store, 0u32, 10u32 + LIFETIME), Some(1));
+			// The chain moves (the hole's transactions landed): reservations ahead of it stand.
+			assert_eq!(reserve_nonce(&store, 2u32, 14u32), Some(2));
+			assert_eq!(reserve_nonce(&store, 2u32, 15u32), Some(3));
+			assert_eq!(reserve_nonce(&store, 3u32, 20u32), Some(4));
+		});
+	}
+
+	/// Rule 1: a step first seen possible in block 10 waits for block 11, whichever worker asks
+	/// (the same block's again, or a later one's), and never waits again.
+	#[test]
+	fn a_step_is_taken_from_the_block_after_it_became_possible() {
+		with_offchain_storage(|| {
+			assert!(!possible_before(b"test/step", 10u32));
+			assert!(!possible_before(b"test/step", 10u32));
+			assert!(possible_before(b"test/step", 11u32));
+			assert!(possible_before(b"test/step", 30u32));
+			// Another step keeps its own record.
+			assert!(!possible_before(b"test/other", 30u32));
 		});
 	}
 }

@@ -52,6 +52,9 @@ pub trait InferenceTasks {
 	fn cancel_task(proposal: ProposalId) -> Weight;
 	/// The most weight [`InferenceTasks::cancel_task`] uses.
 	fn cancel_task_weight() -> Weight;
+	/// Whether a committee has been drawn for `proposal` (its task is open or judged): from
+	/// then on, withdrawing it would be a re-roll of the draw.
+	fn committee_drawn(proposal: ProposalId) -> bool;
 }
 
 impl InferenceTasks for () {
@@ -67,6 +70,25 @@ impl InferenceTasks for () {
 	fn cancel_task_weight() -> Weight {
 		Weight::zero()
 	}
+	fn committee_drawn(_: ProposalId) -> bool {
+		false
+	}
+}
+
+/// The randomness committee, trainer and aggregator draws are seeded with: the current block's
+/// VRF output (BABE's), which nobody but the block's author knew before the block was published.
+///
+/// Whoever fixes what is drawn for (the author of the block a proposal lands in, or the block
+/// that closes a round's updates) records [`DrawRandomness::author`]; the draw happens in the
+/// first later block whose author is someone else, so nobody who could still change what is
+/// drawn for knew the seed. The one choice left to an author is not to author its slot.
+pub trait DrawRandomness {
+	/// The current block's author, as an index into the authority set, if the block names one.
+	fn author() -> Option<u32>;
+	/// A seed for `subject` from the current block's VRF output; `None` if the block has none,
+	/// or if its author is `fixed_by` while another authority could have authored it. The caller
+	/// then draws in a later block.
+	fn seed(subject: &[u8], fixed_by: Option<u32>) -> Option<H256>;
 }
 
 /// The analysis model that inference tasks run: implemented by model governance, read by the
@@ -116,6 +138,9 @@ pub enum Work {
 	Task(u32),
 	/// A training round, by its id in the training pallet.
 	Round(u32),
+	/// Validating (producing or finalising blocks) in a session, by its index: an equivocation
+	/// that `pallet-offences` reported.
+	Session(u32),
 }
 
 /// What a drawn node did in one piece of work, judged by the pallet that drew it.
@@ -165,6 +190,11 @@ pub trait ComputeNodes<AccountId, Balance> {
 	/// Records what `node` did in `work`: its reputation, record and history, and the slash the
 	/// outcome carries. Does nothing for a node that is no longer registered.
 	fn record(node: &AccountId, work: Work, outcome: MemberOutcome);
+	/// Slashes `fraction` of what `node` holds for an offence reported from outside the
+	/// network's own judgement (a validator's equivocation in `work`); returns the amount. Each
+	/// report is its own offence: the offence window does not apply. Nothing for a node that is
+	/// not registered.
+	fn slash_offence(node: &AccountId, work: Work, fraction: sp_runtime::Perbill) -> Balance;
 }
 
 /// The model registry, as training sees it: implemented by model governance.

@@ -14,17 +14,15 @@
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
-use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
 	configs::governance::origins::TrackTiming,
-	configs::{TreasuryAccount, SHIPPED_MODEL_SHA256},
-	AccountId, BalancesConfig, ComputeNodesConfig, ModelRegistryConfig, OriginsConfig,
-	ProposalsConfig, RuntimeGenesisConfig, SudoConfig, TechnicalCommitteeConfig, TrainingConfig,
-	EXISTENTIAL_DEPOSIT, UNIT,
+	configs::{TreasuryAccount, BABE_GENESIS_EPOCH_CONFIG, SHIPPED_MODEL_SHA256},
+	AccountId, BabeConfig, BalancesConfig, ComputeNodesConfig, ModelRegistryConfig, OriginsConfig,
+	ProposalsConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
+	TechnicalCommitteeConfig, TrainingConfig, EXISTENTIAL_DEPOSIT, UNIT,
 };
 use daollm_primitives::inference::InferenceKey;
 use pallet_model_registry::{pallet::GenesisModel, InputSpec};
@@ -86,7 +84,7 @@ pub fn fast_training() -> pallet_training::Parameters<crate::BlockNumber> {
 /// The treasury account starts with the existential deposit so that the first fee paid into it
 /// is never below it (a fee smaller than the deposit into a dead account would be burnt).
 pub fn genesis(
-	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	validators: Vec<(AccountId, SessionKeys)>,
 	inference_nodes: Vec<(AccountId, InferenceKey)>,
 	root: Option<AccountId>,
 	technical_committee: Vec<AccountId>,
@@ -98,11 +96,13 @@ pub fn genesis(
 
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances },
-		aura: pallet_aura::GenesisConfig {
-			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
-		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
+		// The session hands BABE and GRANDPA their authorities.
+		babe: BabeConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
+		session: SessionConfig {
+			keys: validators
+				.into_iter()
+				.map(|(account, keys)| (account.clone(), account, keys))
+				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: root },
 		model_registry: ModelRegistryConfig {
@@ -123,9 +123,15 @@ pub fn genesis(
 	})
 }
 
-/// The Aura and GRANDPA keys of a well-known development validator.
-pub fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
-	(sr.public().into(), ed.public().into())
+/// A well-known development validator: its account and session keys (BABE and `infr` from the
+/// sr25519 seed, GRANDPA from the ed25519 one).
+pub fn validator(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AccountId, SessionKeys) {
+	let keys = SessionKeys {
+		babe: sr.public().into(),
+		grandpa: ed.public().into(),
+		inference: sr.public().into(),
+	};
+	(sr.to_account_id(), keys)
 }
 
 /// A well-known development validator as an inference node: its account operates the node,
@@ -144,7 +150,7 @@ pub fn technical_committee() -> Vec<AccountId> {
 /// The `development` preset: Alice validates alone and is the inference network.
 pub fn development_config_genesis() -> Value {
 	genesis(
-		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		vec![validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		vec![inference_node(Sr25519Keyring::Alice)],
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		technical_committee(),
@@ -156,10 +162,10 @@ pub fn development_config_genesis() -> Value {
 pub fn local_config_genesis() -> Value {
 	genesis(
 		vec![
-			authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-			authority_keys(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-			authority_keys(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
-			authority_keys(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+			validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			validator(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			validator(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			validator(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
 		[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
 			.into_iter()

@@ -44,10 +44,11 @@ pub use pallet_timestamp::Call as TimestampCall;
 pub use sp_runtime::BuildStorage;
 
 impl_opaque_keys! {
-	/// The keys a validator registers: Aura for block authorship, GRANDPA for finality, and the
-	/// `infr` key its compute node signs commits, reveals and training transactions with.
+	/// The keys a validator registers: BABE for block production, GRANDPA for finality, and the
+	/// `infr` key its compute node signs commits, reveals and training transactions with (one
+	/// `author_rotateKeys` makes them all; the compute-node registry binds the `infr` key).
 	pub struct SessionKeys {
-		pub aura: Aura,
+		pub babe: Babe,
 		pub grandpa: Grandpa,
 		pub inference: ComputeNodes,
 	}
@@ -166,7 +167,7 @@ mod runtime {
 	pub type Timestamp = pallet_timestamp;
 
 	#[runtime::pallet_index(2)]
-	pub type Aura = pallet_aura;
+	pub type Babe = pallet_babe;
 
 	#[runtime::pallet_index(3)]
 	pub type Grandpa = pallet_grandpa;
@@ -185,6 +186,18 @@ mod runtime {
 	/// Skips transaction payment for feeless calls (see `TxExtension`).
 	#[runtime::pallet_index(7)]
 	pub type SkipFeelessPayment = pallet_skip_feeless_payment;
+
+	#[runtime::pallet_index(8)]
+	pub type Session = pallet_session;
+
+	#[runtime::pallet_index(9)]
+	pub type Historical = pallet_session::historical;
+
+	#[runtime::pallet_index(16)]
+	pub type Offences = pallet_offences;
+
+	#[runtime::pallet_index(17)]
+	pub type Authorship = pallet_authorship;
 
 	/// Proposals, their content addresses and their annotations (training data).
 	#[runtime::pallet_index(10)]

@@ -16,6 +16,7 @@ import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { sendAndFinalize, sendInBlock, startDevNode, waitForBlock, waitForEvent } from './node.mjs';
 import { isEnactment, submitReferendum } from './referendum.cjs';
+import { submittedProposal, taskOpened } from './tasks.cjs';
 
 const UNIT = 10n ** 12n;
 const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
@@ -115,7 +116,7 @@ test('a models-track referendum activates a new model version and the next task 
   const example = FIXTURES.dev.find((f) => f.label === label);
   const { events } = await sendAndFinalize(api, api.tx.proposals.submitProposal(
     'Change a parameter', u8aToHex(new TextEncoder().encode(example.text))), alice);
-  const opened = events.find(({ event }) => api.events.inference.TaskOpened.is(event));
+  const opened = await taskOpened(api, submittedProposal(api, events));
   assert.equal(opened.event.data.model.toHex(), V2_HASH, 'the task records version 2');
   const finalized = await waitForEvent(api, (e) => api.events.inference.TaskFinalized.is(e)
     && e.data.task.eq(opened.event.data.task), 20);

@@ -11,6 +11,7 @@ import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { sendAndFinalize, startDevNode, waitForBlock, waitForEvent } from './node.mjs';
+import { submittedProposal, taskOpened } from './tasks.cjs';
 
 const UNIT = 10n ** 12n;
 let node;
@@ -57,7 +58,7 @@ test('the dev validator\'s offchain worker analyses a proposal with the shipped 
   const { blockHash, events } = await sendAndFinalize(api, api.tx.proposals.submitProposal(
     'Budget request', u8aToHex(new TextEncoder().encode(example.text))), alice);
   const submittedAt = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
-  const opened = events.find(({ event }) => api.events.inference.TaskOpened.is(event));
+  const opened = await taskOpened(api, submittedProposal(api, events));
   assert.ok(opened, 'TaskOpened was emitted');
   const { task, committee, model } = opened.event.data;
   assert.equal(model.toHex(), `0x${MANIFEST.sha256}`, 'the task runs the shipped model');
@@ -108,7 +109,7 @@ test('a committee without the task\'s model slashes nobody (M-8)', async () => {
 
   const { events } = await sendAndFinalize(
     api, api.tx.proposals.submitProposal('Analyse me', u8aToHex(new TextEncoder().encode('a body'))), alice);
-  const opened = events.find(({ event }) => api.events.inference.TaskOpened.is(event));
+  const opened = await taskOpened(api, submittedProposal(api, events));
   assert.ok(opened, 'TaskOpened was emitted');
   const { task, proposal, committee } = opened.event.data;
   assert.equal(opened.event.data.model.toHex(), model);

@@ -21,6 +21,7 @@ import {
   NODE_BINARY, nextBlocks, sendAndFinalize, sendInBlock, startDevNode, waitForBlock, waitForEvent,
 } from './node.mjs';
 import { isEnactment, submitReferendum } from './referendum.cjs';
+import { submittedProposal, taskOpened } from './tasks.cjs';
 
 const UNIT = 10n ** 12n;
 const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
@@ -166,7 +167,7 @@ test('governance activates the candidate and the next task runs it', async () =>
   const dev = readJsonl('dev.jsonl')[0];
   const { events } = await sendAndFinalize(api, api.tx.proposals.submitProposal(
     'After training', u8aToHex(new TextEncoder().encode(dev.text))), author);
-  const opened = events.find(({ event }) => api.events.inference.TaskOpened.is(event)).event;
+  const opened = (await taskOpened(api, submittedProposal(api, events))).event;
   assert.equal(opened.data.model.toHex(), candidate.sha256, 'the task runs the trained model');
   const finalized = await waitForEvent(api, (e) => api.events.inference.TaskFinalized.is(e)
     && e.data.task.eq(opened.data.task), 20);

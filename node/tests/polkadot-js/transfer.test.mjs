@@ -53,3 +53,22 @@ test('a transfer signed by //Alice is finalized and moves the balance', async ()
   assert.ok(fee > 0n, 'the transfer paid a fee');
   assert.equal(aliceAfter, aliceBefore - amount - fee);
 });
+
+test('blocks come from BABE with a VRF output, and babe_epochAuthorship lists the node\'s slots', async () => {
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const alice = keyring.addFromUri('//Alice');
+  const header = await api.rpc.chain.getHeader();
+  const log = header.digest.logs.find((item) => item.isPreRuntime
+    && item.asPreRuntime[0].toString() === 'BABE');
+  assert.ok(log, 'the head carries a BABE pre-digest');
+  const digest = api.createType('RawBabePreDigest', log.asPreRuntime[1]);
+  assert.ok(digest.isPrimary || digest.isSecondaryVRF, 'every slot proves a VRF output');
+  assert.equal(api.consts.babe.epochDuration.toNumber(), 100, 'ten-minute epochs');
+
+  const authorship = await api.rpc.babe.epochAuthorship();
+  const entry = [...authorship.entries()].find(([key]) => key.toString() === alice.address);
+  assert.ok(entry, `the dev validator's key is an authority: ${JSON.stringify(authorship.toJSON())}`);
+  const slots = entry[1];
+  const claimed = slots.primary.length + slots.secondary_vrf.length;
+  assert.ok(claimed > 0, 'it may author slots of this epoch');
+});

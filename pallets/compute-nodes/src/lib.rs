@@ -101,6 +101,27 @@ impl<T: Config> sp_runtime::BoundToRuntimeAppPublic for Pallet<T> {
 	type Public = T::NodeKey;
 }
 
+/// The session carries each validator's `infr` key, so that one `author_rotateKeys` makes every
+/// key a validator needs; the registry binds the key through [`Pallet::register_node`] with its
+/// proof of possession, so session changes mean nothing here.
+impl<T: Config> frame_support::traits::OneSessionHandler<T::AccountId> for Pallet<T> {
+	type Key = T::NodeKey;
+
+	fn on_genesis_session<'a, I: 'a>(_validators: I)
+	where
+		I: Iterator<Item = (&'a T::AccountId, Self::Key)>,
+	{
+	}
+
+	fn on_new_session<'a, I: 'a>(_changed: bool, _validators: I, _queued: I)
+	where
+		I: Iterator<Item = (&'a T::AccountId, Self::Key)>,
+	{
+	}
+
+	fn on_disabled(_validator_index: u32) {}
+}
+
 /// The balance type of the pallet's currency.
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -887,5 +908,16 @@ impl<T: Config> daollm_primitives::traits::ComputeNodes<T::AccountId, BalanceOf<
 
 	fn record(node: &T::AccountId, work: Work, outcome: MemberOutcome) {
 		Self::apply(node, work, outcome)
+	}
+
+	fn slash_offence(node: &T::AccountId, work: Work, fraction: Perbill) -> BalanceOf<T> {
+		let Some(mut record) = Nodes::<T>::get(node) else { return Zero::zero() };
+		let amount = Self::slash(node, &mut record, fraction);
+		if !amount.is_zero() {
+			record.stats.slashed.saturating_accrue(amount);
+			Self::deposit_event(Event::NodeSlashed { node: node.clone(), work, amount });
+		}
+		Self::store_node(node, &record);
+		amount
 	}
 }

@@ -8,10 +8,16 @@
 //! their stake and reputation weigh the draws, their `infr` keys sign commits and reveals, and
 //! what this pallet judges they did moves their reputation and stake there.
 //!
-//! Every submitted proposal opens a **task** ([`InferenceTasks::open_task`], called by the
-//! proposals pallet). The task draws a **committee** of `committee_size` nodes by weighted
-//! sampling without replacement, seeded by [`Config::Randomness`], so every node computes the
-//! same committee for a given block.
+//! Every submitted proposal is queued for a **task** ([`InferenceTasks::open_task`], called by
+//! the proposals pallet) in the block it lands in. The task opens in a later block, the first
+//! whose author is not the one who included the proposal, with a **committee** of
+//! `committee_size` nodes drawn by weighted sampling without replacement, seeded by that
+//! block's VRF output ([`Config::Randomness`]). So every node computes the same committee for a
+//! given block, and nobody who could still change the task (its proposal, its id, its place in
+//! the queue) knew the seed: the committee of a proposal that lands in block N cannot be
+//! computed from any state at N. The only choice left to an author is not to author its slot,
+//! which re-rolls one draw at the price of the slot; withdrawing a proposal once its committee
+//! is drawn costs part of its deposit (the proposals pallet), so a re-roll is never free.
 //!
 //! ## Terminology
 //!
@@ -87,12 +93,13 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use consensus::Verdict;
 use daollm_primitives::traits::ComputeNodes as _;
+use daollm_primitives::traits::DrawRandomness;
 use daollm_primitives::{
 	inference::{commitment, InferenceResult, Salt},
 	traits::{ActiveModel, Contribution, InferenceTasks, ProposalAnalysed, RewardPoints, Work},
 	LabelIndex, ProposalId,
 };
-use frame_support::{pallet_prelude::*, traits::Randomness};
+use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::*;
 use sp_core::H256;
 use sp_runtime::{
@@ -143,8 +150,8 @@ pub mod pallet {
 		/// its accounts must be the key accounts [`Config::Nodes`] knows.
 		type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
 
-		/// Seeds committee draws.
-		type Randomness: Randomness<H256, BlockNumberFor<Self>>;
+		/// Seeds committee draws with a block's VRF output, and names who authored it.
+		type Randomness: DrawRandomness;
 
 		/// The model tasks run with.
 		type ActiveModel: ActiveModel;
@@ -670,20 +677,24 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Opens a task for `proposal`, drawing its committee: the task and its committee's size,
-	/// `Ok(Err(None))` when no judgement slot is free (the caller queues it), or why the network
-	/// cannot analyse the proposal.
+	/// Opens a task for the queued proposal `entry`, drawing its committee: the task and its
+	/// committee's size, `Ok(Err(None))` when no judgement slot is free or this block may not
+	/// draw for it (it waits), or why the network cannot analyse the proposal.
 	fn open(
-		proposal: ProposalId,
-		content_hash: H256,
+		entry: &QueuedProposal,
 	) -> Result<Result<(TaskId, u32), Option<Unavailable>>, DispatchError> {
+		let QueuedProposal { proposal, content_hash, fixed_by } = *entry;
 		let Some(model) = T::ActiveModel::active_model() else {
 			return Ok(Err(Some(Unavailable::NoActiveModel)));
 		};
 		let params = Params::<T>::get();
 		let task = NextTaskId::<T>::get();
 		let next_task = task.checked_add(1).ok_or(Error::<T>::TaskIdOverflow)?;
-		let (seed, _) = T::Randomness::random(&(b"daollm/committee", task).encode());
+		// No seed in this block for what its author fixed: a later block draws.
+		let Some(seed) = T::Randomness::seed(&(b"daollm/committee", task).encode(), fixed_by)
+		else {
+			return Ok(Err(None));
+		};
 		let drawn = T::Nodes::draw(&seed, params.committee_size);
 		if drawn.is_empty() {
 			return Ok(Err(Some(Unavailable::NoNodes)));
@@ -735,18 +746,14 @@ impl<T: Config> Pallet<T> {
 		Ok(Ok((task, size)))
 	}
 
-	/// Whether proposals wait in the backlog.
-	fn backlog_len() -> u32 {
-		let (head, tail) = BacklogBounds::<T>::get();
-		tail.wrapping_sub(head)
-	}
-
-	/// Puts `proposal` at the end of the backlog; how many wait ahead of it.
+	/// Puts `proposal` at the end of the backlog, fixed by this block's author; how many wait
+	/// ahead of it.
 	fn enqueue(proposal: ProposalId, content_hash: H256) -> Result<u32, DispatchError> {
 		let (head, tail) = BacklogBounds::<T>::get();
 		let ahead = tail.wrapping_sub(head);
 		ensure!(ahead < T::MaxBacklog::get(), Error::<T>::BacklogFull);
-		Backlog::<T>::insert(tail, QueuedProposal { proposal, content_hash });
+		let fixed_by = T::Randomness::author();
+		Backlog::<T>::insert(tail, QueuedProposal { proposal, content_hash, fixed_by });
 		Queued::<T>::insert(proposal, tail);
 		BacklogBounds::<T>::put((head, tail.wrapping_add(1)));
 		Self::deposit_event(Event::TaskQueued { proposal, ahead });
@@ -763,7 +770,8 @@ impl<T: Config> Pallet<T> {
 		if head == tail {
 			return weight;
 		}
-		let open_weight = <Self as InferenceTasks>::open_task_weight();
+		let open_weight =
+			T::WeightInfo::open_task(T::Nodes::max_candidates(), T::MaxCommitteeSize::get());
 		let (mut opened, mut looked) = (0u32, 0u32);
 		let max = T::MaxTasksPerBlock::get();
 		while head != tail && opened < max && looked < max.saturating_mul(2) {
@@ -774,15 +782,15 @@ impl<T: Config> Pallet<T> {
 				continue;
 			};
 			weight.saturating_accrue(open_weight);
-			match Self::open(entry.proposal, entry.content_hash) {
+			match Self::open(&entry) {
 				Ok(Ok(_)) => {
 					opened.saturating_inc();
 					Backlog::<T>::remove(head);
 					Queued::<T>::remove(entry.proposal);
 					head = head.wrapping_add(1);
 				},
-				// No slot free yet, no model, no nodes, or no task ids: it waits, and so does
-				// everything behind it.
+				// No slot free yet, no seed this block may use, no model, no nodes, or no task
+				// ids: it waits, and so does everything behind it.
 				_ => break,
 			}
 		}
@@ -1021,28 +1029,34 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> InferenceTasks for Pallet<T> {
+	/// Queues `proposal`: a later block draws its committee (see the module docs). A proposal
+	/// the network cannot analyse now (no active model, no nodes) is refused here, before it
+	/// holds a deposit.
 	fn open_task(proposal: ProposalId, content_hash: H256) -> Result<Weight, DispatchError> {
-		let nodes = T::Nodes::candidates();
-		// First come, first served: while proposals wait, new ones wait behind them.
-		if Self::backlog_len() > 0 {
-			Self::enqueue(proposal, content_hash)?;
-			return Ok(T::WeightInfo::open_task(nodes, 0));
+		if T::ActiveModel::active_model().is_none() {
+			Self::deposit_event(Event::AnalysisUnavailable {
+				proposal,
+				reason: Unavailable::NoActiveModel,
+			});
+			return Ok(T::WeightInfo::open_task(0, 0));
 		}
-		match Self::open(proposal, content_hash)? {
-			Ok((_, size)) => Ok(T::WeightInfo::open_task(nodes, size)),
-			Err(None) => {
-				Self::enqueue(proposal, content_hash)?;
-				Ok(T::WeightInfo::open_task(nodes, 0))
-			},
-			Err(Some(reason)) => {
-				Self::deposit_event(Event::AnalysisUnavailable { proposal, reason });
-				Ok(T::WeightInfo::open_task(nodes, 0))
-			},
+		if T::Nodes::candidates() == 0 {
+			Self::deposit_event(Event::AnalysisUnavailable {
+				proposal,
+				reason: Unavailable::NoNodes,
+			});
+			return Ok(T::WeightInfo::open_task(0, 0));
 		}
+		Self::enqueue(proposal, content_hash)?;
+		Ok(T::WeightInfo::open_task(0, 0))
 	}
 
 	fn open_task_weight() -> Weight {
-		T::WeightInfo::open_task(T::Nodes::max_candidates(), T::MaxCommitteeSize::get())
+		T::WeightInfo::open_task(0, 0)
+	}
+
+	fn committee_drawn(proposal: ProposalId) -> bool {
+		TaskOfProposal::<T>::contains_key(proposal)
 	}
 
 	fn cancel_task(proposal: ProposalId) -> Weight {

@@ -10,7 +10,7 @@ use daollm_primitives::{
 };
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstU32, ConstU8, Hooks, Imbalance, OnUnbalanced, Randomness},
+	traits::{ConstU32, ConstU8, Hooks, Imbalance, OnUnbalanced},
 };
 use frame_system::offchain::{
 	AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
@@ -161,14 +161,31 @@ impl ActiveModel for MockModel {
 	}
 }
 
-/// blake2(subject ‖ entropy ‖ block): deterministic for a block, as the runtime's source is.
-pub struct MockRandomness;
-impl Randomness<H256, u64> for MockRandomness {
-	fn random(subject: &[u8]) -> (H256, u64) {
+parameter_types! {
+	/// How many authorities take turns authoring the mock's blocks (block `n` is authored by
+	/// `n % Authorities`): with one, every block may draw.
+	pub static Authorities: u32 = 4;
+	/// Who authors the current block, when a test says so.
+	pub static BlockAuthor: Option<u32> = None;
+}
+
+/// The mock's VRF: blake2(subject ‖ …) per block, unknown before the block, refused to the
+/// author who fixed what is drawn for, as the runtime's BABE source is.
+pub struct MockDraws;
+impl daollm_primitives::traits::DrawRandomness for MockDraws {
+	fn author() -> Option<u32> {
+		BlockAuthor::get().or(Some((System::block_number() % u64::from(Authorities::get())) as u32))
+	}
+	fn seed(subject: &[u8], fixed_by: Option<u32>) -> Option<H256> {
+		if Authorities::get() > 1 && fixed_by == Self::author() {
+			return None;
+		}
 		let block = System::block_number();
-		let seed =
-			sp_io::hashing::blake2_256(&codec::Encode::encode(&(subject, Entropy::get(), block)));
-		(H256(seed), block)
+		Some(H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(
+			subject,
+			Entropy::get(),
+			block,
+		)))))
 	}
 }
 
@@ -263,7 +280,7 @@ impl pallet_inference::Config for Test {
 	type Balance = Balance;
 	type Nodes = ComputeNodes;
 	type AuthorityId = TestAuthorityId;
-	type Randomness = MockRandomness;
+	type Randomness = MockDraws;
 	type ActiveModel = MockModel;
 	type OnAnalysed = RecordAnalysed;
 	type RewardPoints = RecordRewards;
@@ -299,6 +316,8 @@ impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 	fn activate_model() {
 		Model::set(Some(model()));
 	}
+	/// Every mock block has a seed.
+	fn fresh_seed() {}
 }
 
 /// Builds test externalities with funded accounts and no nodes.
@@ -341,6 +360,8 @@ impl ExtBuilder {
 			System::set_block_number(1);
 			Model::set(Some(model()));
 			Entropy::set(0);
+			Authorities::set(4);
+			BlockAuthor::set(None);
 			Analysed::take();
 			Rewarded::take();
 			Slashed::set(0);

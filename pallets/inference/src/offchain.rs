@@ -20,8 +20,12 @@
 //! commitment), and a transaction sent is not sent again for [`RESEND_AFTER`] blocks. A node
 //! without a registered key, or without the task's model, does nothing and logs why.
 //!
-//! Several transactions from one key in one block (this worker's and the training worker's) get
-//! consecutive nonces: see [`daollm_primitives::offchain`].
+//! Every step is taken from the block after the one that made it possible (a commit from the
+//! block after the task opened, an early reveal from the block after the last commit landed),
+//! so that no peer still on the parent of that block drops the transaction; transactions die
+//! [`LIFETIME`] blocks after they are signed; and several transactions from one key in one block
+//! (this worker's and the training worker's) get consecutive nonces: see
+//! [`daollm_primitives::offchain`].
 
 use crate::{Call, Commitments, Config, Excuses, Pallet, Reveals, TaskId, TaskOf, Tasks};
 use alloc::vec::Vec;
@@ -30,7 +34,7 @@ use daollm_inference_interface::{inference, InferenceError};
 use daollm_primitives::{
 	content::offchain_body_key,
 	inference::{commitment, InferenceResult, Salt},
-	offchain::submit_signed,
+	offchain::{possible_before, submit_signed, LIFETIME},
 	traits::ComputeNodes,
 };
 use frame_support::traits::Get;
@@ -45,8 +49,9 @@ use sp_runtime::{
 
 const LOG_TARGET: &str = "runtime::inference::ocw";
 
-/// Blocks a sent transaction is given to land before the worker sends it again.
-pub const RESEND_AFTER: u32 = 3;
+/// Blocks a sent transaction is given to land before the worker sends it again: its
+/// [`LIFETIME`], after which it is dead in every pool and a resend replaces nothing.
+pub const RESEND_AFTER: u32 = LIFETIME;
 
 /// The offchain storage prefix of this worker's records.
 const STORE_PREFIX: &[u8] = b"daollm/inference-ocw/";
@@ -67,6 +72,12 @@ pub struct Answer<BlockNumber> {
 /// Where the worker keeps `node`'s answer to `task`.
 pub fn answer_key<AccountId: Encode>(task: TaskId, node: &AccountId) -> Vec<u8> {
 	[STORE_PREFIX, b"answer/", &(task, node).encode()[..]].concat()
+}
+
+/// Where the worker keeps the first block it saw `task`'s reveals open early (every member
+/// committed) in.
+fn reveals_open_key<AccountId: Encode>(task: TaskId, node: &AccountId) -> Vec<u8> {
+	[STORE_PREFIX, b"reveals-open/", &(task, node).encode()[..]].concat()
 }
 
 /// Where the worker keeps when it last sent `node`'s excuse for `task`.
@@ -127,18 +138,23 @@ impl<T: Config> Pallet<T> {
 		account: &Account<T>,
 		node: &T::AccountId,
 	) {
-		// A transaction sent now lands in the next block at the earliest.
+		// A transaction sent now lands in the next block at the earliest. And it is sent from
+		// the block after the one that made it valid: peers that have not imported that block
+		// yet would drop it (rule 1 of `daollm_primitives::offchain`).
 		let lands = now.saturating_add(One::one());
 		let step = if Reveals::<T>::contains_key(task_id, node)
 			|| Excuses::<T>::contains_key(task_id, node)
 		{
 			return;
 		} else if Commitments::<T>::contains_key(task_id, node) {
-			if lands > task.reveal_end || !(lands > task.commit_end || task.all_committed()) {
+			// Reveals open after the commit window, or once every member has committed.
+			let open = now > task.commit_end
+				|| (task.all_committed() && possible_before(&reveals_open_key(task_id, node), now));
+			if lands > task.reveal_end || !open {
 				return;
 			}
 			Step::Reveal
-		} else if lands <= task.commit_end {
+		} else if lands <= task.commit_end && now > task.opened_at {
 			Step::Commit
 		} else {
 			return;

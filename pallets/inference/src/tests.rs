@@ -51,9 +51,10 @@ fn salt(who: AccountId) -> Salt {
 	[who as u8; 32]
 }
 
-/// Opens a task for `proposal`; its id.
+/// Queues `proposal` and moves to the next block, whose author draws its committee; its task.
 fn open(proposal: ProposalId) -> TaskId {
 	assert_ok!(<Inference as InferenceTasks>::open_task(proposal, H256::repeat_byte(1)));
+	run_to_block(System::block_number() + 1);
 	TaskOfProposal::<Test>::get(proposal).expect("a task opened")
 }
 
@@ -101,15 +102,16 @@ mod tasks {
 				let record = Tasks::<Test>::get(task).unwrap();
 				assert_eq!(record.proposal, 7);
 				assert_eq!(record.model, model());
-				assert_eq!((record.commit_end, record.reveal_end), (3, 5));
-				assert_eq!(DueAt::<Test>::get(6).into_inner(), vec![task]);
+				// Queued in block 1, drawn in block 2 (another author's).
+				assert_eq!((record.opened_at, record.commit_end, record.reveal_end), (2, 4, 6));
+				assert_eq!(DueAt::<Test>::get(7).into_inner(), vec![task]);
 				assert!(events().contains(&Event::TaskOpened {
 					task,
 					proposal: 7,
 					model: model(),
 					committee: committee.clone(),
-					commit_end: 3,
-					reveal_end: 5,
+					commit_end: 4,
+					reveal_end: 6,
 				}));
 			});
 			committee
@@ -143,22 +145,28 @@ mod tasks {
 		});
 	}
 
+	/// A block opens at most `MaxTasksPerBlock` tasks from the queue, each block's tasks due
+	/// together in their own judgement block; the rest wait, first come, first served.
 	#[test]
-	fn a_full_block_defers_judgement_and_then_queues() {
+	fn a_block_opens_at_most_a_judgement_blocks_worth_of_tasks() {
 		ExtBuilder::four_nodes().build_and_execute(|| {
-			let per_block = MAX_TASKS_PER_BLOCK as usize;
-			let slots = per_block * (MAX_DEFERRAL as usize + 1);
-			for proposal in 0..slots as u32 {
-				open(proposal);
+			let per_block = MAX_TASKS_PER_BLOCK;
+			for proposal in 0..2 * per_block + 1 {
+				assert_ok!(<Inference as InferenceTasks>::open_task(proposal, H256::zero()));
 			}
-			assert_eq!(DueAt::<Test>::get(6).len(), per_block);
-			assert_eq!(DueAt::<Test>::get(6 + MAX_DEFERRAL as u64).len(), per_block);
-			let last = TaskOfProposal::<Test>::get(slots as u32 - 1).unwrap();
-			assert_eq!(Tasks::<Test>::get(last).unwrap().reveal_end, 5 + MAX_DEFERRAL as u64);
-			assert_ok!(<Inference as InferenceTasks>::open_task(999, H256::zero()));
-			assert!(TaskOfProposal::<Test>::get(999).is_none());
-			assert_eq!(Queued::<Test>::get(999), Some(0));
-			assert!(events().contains(&Event::TaskQueued { proposal: 999, ahead: 0 }));
+			assert_eq!(Tasks::<Test>::count(), 0, "nothing is drawn in the block it lands in");
+			assert!(events().contains(&Event::TaskQueued { proposal: 0, ahead: 0 }));
+			run_to_block(2);
+			assert_eq!(Tasks::<Test>::count(), per_block);
+			assert_eq!(DueAt::<Test>::get(7).len(), per_block as usize);
+			run_to_block(3);
+			assert_eq!(DueAt::<Test>::get(8).len(), per_block as usize);
+			let last = TaskOfProposal::<Test>::get(2 * per_block - 1).expect("opened in block 3");
+			assert_eq!(Tasks::<Test>::get(last).unwrap().opened_at, 3);
+			assert!(TaskOfProposal::<Test>::get(2 * per_block).is_none(), "it waits for block 4");
+			assert_eq!(Queued::<Test>::get(2 * per_block), Some(2 * per_block));
+			run_to_block(4);
+			assert!(TaskOfProposal::<Test>::get(2 * per_block).is_some());
 		});
 	}
 
@@ -175,7 +183,8 @@ mod tasks {
 			for proposal in 0..flood {
 				assert_ok!(<Inference as InferenceTasks>::open_task(proposal, H256::zero()));
 			}
-			assert_eq!(Tasks::<Test>::count(), reach);
+			assert_eq!(Tasks::<Test>::count(), 0, "every proposal waits for a later block's draw");
+			assert_eq!(Queued::<Test>::iter().count() as u32, flood);
 			// Every committee member answers every task it sits on, block after block.
 			for _ in 0..(flood / MAX_TASKS_PER_BLOCK + 20) {
 				let mut open: Vec<_> = Tasks::<Test>::iter().collect();
@@ -225,8 +234,9 @@ mod tasks {
 			<Inference as InferenceTasks>::cancel_task(reach);
 			assert!(events().contains(&Event::QueuedTaskCancelled { proposal: reach }));
 			assert!(Queued::<Test>::get(reach).is_none());
-			// The first judgement block frees two slots: the withdrawn one is skipped.
-			run_to_block(7);
+			// The queue moves on past the gap the withdrawn one left.
+			// Every fourth block is authored by the one who fixed the queue, and draws nothing.
+			run_to_block(2 * u64::from(reach / MAX_TASKS_PER_BLOCK) + 2);
 			assert!(TaskOfProposal::<Test>::get(reach).is_none());
 			assert!(TaskOfProposal::<Test>::get(reach + 1).is_some());
 		});
@@ -238,7 +248,9 @@ mod tasks {
 	fn m5_a_full_backlog_refuses_new_proposals() {
 		ExtBuilder::four_nodes().build_and_execute(|| {
 			let reach = MAX_TASKS_PER_BLOCK * (MAX_DEFERRAL + 1);
-			for proposal in 0..reach + MAX_BACKLOG {
+			// Every proposal queues for its draw: the queue's bound is the backlog's.
+			let _ = reach;
+			for proposal in 0..MAX_BACKLOG {
 				assert_ok!(<Inference as InferenceTasks>::open_task(proposal, H256::zero()));
 			}
 			assert_noop!(
@@ -258,7 +270,7 @@ mod tasks {
 			assert!(Tasks::<Test>::get(task).is_none());
 			assert!(TaskOfProposal::<Test>::get(1).is_none());
 			assert_eq!(Commitments::<Test>::iter_prefix(task).count(), 0);
-			assert!(DueAt::<Test>::get(6).is_empty());
+			assert!(DueAt::<Test>::get(7).is_empty());
 			assert!(events().contains(&Event::TaskCancelled { task, proposal: 1 }));
 			// Cancelling again, or a proposal without a task, is harmless.
 			<Inference as InferenceTasks>::cancel_task(1);
@@ -273,7 +285,7 @@ mod tasks {
 	fn m10_a_removed_proposal_takes_its_result_with_it() {
 		ExtBuilder::four_nodes().build_and_execute(|| {
 			let task = open(1);
-			run_to_block(6);
+			run_to_block(7);
 			assert!(Results::<Test>::get(task).is_some());
 			<Inference as InferenceTasks>::cancel_task(1);
 			assert!(Results::<Test>::get(task).is_none());
@@ -292,7 +304,7 @@ mod commit_reveal {
 			let member = committee(task)[0];
 			assert_eq!(commit(member, task, &answer(2)), Ok(free_of_charge()));
 			assert_eq!(Tasks::<Test>::get(task).unwrap().commits, 1);
-			run_to_block(4);
+			run_to_block(5);
 			assert_eq!(reveal(member, task, &answer(2)), Ok(free_of_charge()));
 			assert_eq!(Reveals::<Test>::get(task, member), Some(answer(2)));
 			assert!(events().contains(&Event::Revealed { task, node: member, label: 2 }));
@@ -316,7 +328,7 @@ mod commit_reveal {
 			assert_noop!(commit(outsider, task, &answer(0)), Error::<Test>::NotCommitteeMember);
 			assert_ok!(commit(member, task, &answer(0)));
 			assert_noop!(commit(member, task, &answer(1)), Error::<Test>::AlreadyCommitted);
-			run_to_block(4);
+			run_to_block(5);
 			assert_noop!(commit(members[1], task, &answer(0)), Error::<Test>::WindowClosed);
 		});
 	}
@@ -330,7 +342,7 @@ mod commit_reveal {
 			assert_ok!(commit(a, task, &answer(0)));
 			assert_noop!(reveal(a, task, &answer(0)), Error::<Test>::RevealTooEarly);
 			assert_noop!(reveal(b, task, &answer(0)), Error::<Test>::NotCommitted);
-			run_to_block(4);
+			run_to_block(5);
 			assert_noop!(reveal(a, task, &answer(1)), Error::<Test>::RevealMismatch);
 			let mut altered = answer(0);
 			altered.scores[0] = 9_001;
@@ -359,8 +371,8 @@ mod commit_reveal {
 			// Everyone committed: reveals open before the commit window ends.
 			assert_noop!(reveal(members[0], task, &malformed), Error::<Test>::InvalidResult);
 			assert_noop!(reveal(members[1], task, &too_sure), Error::<Test>::InvalidResult);
-			run_to_block(6);
-			// Judged in block 6: the task is gone.
+			run_to_block(7);
+			// Judged in block 7: the task is gone.
 			assert_noop!(reveal(members[2], task, &answer(0)), Error::<Test>::UnknownTask);
 		});
 	}
@@ -371,10 +383,10 @@ mod commit_reveal {
 			let task = open(1);
 			let member = committee(task)[0];
 			assert_ok!(commit(member, task, &answer(0)));
-			// Block 5 is the last reveal block; the check runs before `on_initialize(6)`.
-			System::set_block_number(6);
+			// Block 6 is the last reveal block; the check runs before `on_initialize(7)`.
+			System::set_block_number(7);
 			assert_noop!(reveal(member, task, &answer(0)), Error::<Test>::WindowClosed);
-			System::set_block_number(1);
+			System::set_block_number(2);
 		});
 	}
 }
@@ -448,7 +460,7 @@ mod transaction_pool {
 			assert_ok!(commit(member, task, &answer(0)));
 			assert_eq!(validate(member, commit_call(member, task)), refused, "a duplicate");
 			let wrong = Call::reveal { task, result: answer(1), salt: salt(member) };
-			run_to_block(4);
+			run_to_block(5);
 			assert_eq!(validate(member, wrong.clone()), refused, "not what was committed");
 			assert!(!RuntimeCall::Inference(wrong)
 				.is_feeless(&RuntimeOrigin::signed(signer_of(member))));
@@ -466,18 +478,19 @@ mod judgement {
 	/// Every member of `task` commits and reveals what `answer_of` says; `None` stays silent.
 	fn play(task: TaskId, answer_of: impl Fn(AccountId) -> Option<InferenceResult>) {
 		let members = committee(task);
+		let record = Tasks::<Test>::get(task).expect("an open task");
 		for m in &members {
 			if let Some(a) = answer_of(*m) {
 				assert_ok!(commit(*m, task, &a));
 			}
 		}
-		run_to_block(4);
+		run_to_block(record.commit_end + 1);
 		for m in &members {
 			if let Some(a) = answer_of(*m) {
 				assert_ok!(reveal(*m, task, &a));
 			}
 		}
-		run_to_block(6);
+		run_to_block(record.reveal_end + 1);
 	}
 
 	#[test]
@@ -491,12 +504,12 @@ mod judgement {
 			for m in &members {
 				assert_ok!(reveal(*m, task, &answer(3)));
 			}
-			assert_eq!(Tasks::<Test>::get(task).unwrap().reveal_end, 1);
-			run_to_block(2);
-			let result = Results::<Test>::get(task).expect("judged in block 2");
+			assert_eq!(Tasks::<Test>::get(task).unwrap().reveal_end, 2);
+			run_to_block(3);
+			let result = Results::<Test>::get(task).expect("judged in block 3");
 			assert_eq!(result.outcome, Outcome::Consensus { label: 3, scores: answer(3).scores });
 			assert_eq!(result.participation, Perbill::one());
-			assert_eq!(result.finalized_at, 2);
+			assert_eq!(result.finalized_at, 3);
 			assert_eq!(Analysed::get(), vec![(1, 3)]);
 			assert_eq!(Commitments::<Test>::iter_prefix(task).count(), 0);
 			assert_eq!(Reveals::<Test>::iter_prefix(task).count(), 0);
@@ -510,7 +523,7 @@ mod judgement {
 					vec![HistoryEntry {
 						work: Work::Task(task),
 						outcome: MemberOutcome::Agreed,
-						at: 2
+						at: 3
 					}]
 				);
 			}
@@ -768,7 +781,7 @@ mod judgement {
 				for m in [BOB, CHARLIE] {
 					assert_ok!(reveal(m, task, &answer(0)));
 				}
-				run_to_block(2);
+				run_to_block(3);
 				assert!(matches!(
 					Results::<Test>::get(task).unwrap().outcome,
 					Outcome::Consensus { label: 0, .. }
@@ -804,7 +817,7 @@ mod judgement {
 				Inference::excuse(RuntimeOrigin::signed(signer_of(members[0])), task),
 				Error::<Test>::AlreadyCommitted
 			);
-			run_to_block(4);
+			run_to_block(5);
 			assert_noop!(
 				Inference::excuse(RuntimeOrigin::signed(signer_of(members[1])), task),
 				Error::<Test>::WindowClosed
@@ -820,7 +833,7 @@ mod judgement {
 			let task = open(1);
 			let members = committee(task);
 			let issuance = Balances::total_issuance();
-			run_to_block(6);
+			run_to_block(7);
 			let result = Results::<Test>::get(task).unwrap();
 			assert_eq!(result.outcome, Outcome::Inconclusive);
 			assert_eq!(result.participation, Perbill::zero());
@@ -973,14 +986,14 @@ mod properties {
 						commit(who, task, &a).unwrap();
 					}
 				}
-				run_to_block(4);
+				run_to_block(5);
 				for (i, who) in operators.iter().enumerate() {
 					let commit_only = !honest[i] && matches!(behaviours[i], Behaviour::CommitOnly);
 					if let (Some(a), false) = (plan(*who), commit_only) {
 						reveal(*who, task, &a).unwrap();
 					}
 				}
-				run_to_block(6);
+				run_to_block(7);
 				let result = Results::<Test>::get(task).unwrap();
 				assert!(
 					matches!(result.outcome, Outcome::Consensus { label: l, .. } if l == label),
@@ -1067,6 +1080,7 @@ mod offchain_worker {
 	fn open_task() -> TaskId {
 		let digest = H256(sp_io::hashing::blake2_256(BODY));
 		assert_ok!(<Inference as InferenceTasks>::open_task(7, digest));
+		run_to_block(System::block_number() + 1);
 		TaskOfProposal::<Test>::get(7).unwrap()
 	}
 
@@ -1115,7 +1129,12 @@ mod offchain_worker {
 		ext.execute_with(|| {
 			let task = open_task();
 			let members = committee(task);
-			Inference::offchain_worker(1);
+			// Not in the block that drew the committee: peers still on its parent would drop
+			// the commits.
+			let drawn = Tasks::<Test>::get(task).unwrap().opened_at;
+			Inference::offchain_worker(drawn);
+			assert!(drain(&pool).is_empty(), "nothing sent in the drawing block");
+			to_block(drawn + 1);
 			let sent = drain(&pool);
 			assert_eq!(sent.len(), members.len(), "one commit per member");
 			for (signer, call) in &sent {
@@ -1129,14 +1148,17 @@ mod offchain_worker {
 			assert_eq!(*classifier.calls.lock().unwrap(), members.len() as u32);
 			include(sent);
 
-			// Every member committed: the reveal window is open from the next block.
-			to_block(2);
+			// Every member committed: the reveal window is open from the next block, and the
+			// worker reveals from the block after that.
+			to_block(drawn + 2);
+			assert!(drain(&pool).is_empty(), "not in the block the last commit landed in");
+			to_block(drawn + 3);
 			let sent = drain(&pool);
 			assert_eq!(sent.len(), members.len(), "one reveal per member");
 			assert!(sent.iter().all(|(_, c)| matches!(c, Call::reveal { .. })));
 			include(sent);
 
-			to_block(3);
+			to_block(drawn + 4);
 			assert!(drain(&pool).is_empty(), "nothing left to do");
 			let result = Results::<Test>::get(task).expect("judged");
 			assert!(matches!(result.outcome, Outcome::Consensus { label: 2, .. }));
@@ -1154,22 +1176,24 @@ mod offchain_worker {
 			assert_ok!(Inference::set_parameters(RuntimeOrigin::root(), params));
 			let task = open_task();
 			let member = committee(task)[0];
-			Inference::offchain_worker(1);
+			let first_chance = Tasks::<Test>::get(task).unwrap().opened_at + 1;
+			to_block(first_chance);
 			let first: Vec<_> =
 				drain(&pool).into_iter().filter(|(s, _)| *s == signer_of(member)).collect();
 			assert_eq!(first.len(), 1);
 			let calls = *classifier.calls.lock().unwrap();
 
-			// The same block again, and the blocks before the resend delay: nothing is sent.
-			Inference::offchain_worker(1);
-			for n in 2..(1 + RESEND_AFTER as u64) {
+			// The same block again, and the blocks before the resend delay (while the first
+			// attempt may still land): nothing is sent.
+			Inference::offchain_worker(first_chance);
+			for n in first_chance + 1..(first_chance + RESEND_AFTER as u64) {
 				to_block(n);
 			}
 			assert!(drain(&pool).is_empty());
 
-			// The commit never landed: it is sent again, with the same commitment, and the model
-			// is not run again.
-			to_block(1 + RESEND_AFTER as u64);
+			// The commit never landed, and it is dead: it is sent again, with the same
+			// commitment, and the model is not run again.
+			to_block(first_chance + RESEND_AFTER as u64);
 			let again: Vec<_> =
 				drain(&pool).into_iter().filter(|(s, _)| *s == signer_of(member)).collect();
 			assert_eq!(again, first);
@@ -1182,7 +1206,7 @@ mod offchain_worker {
 		let Node { mut ext, pool, classifier } = node(&[], true, true);
 		ext.execute_with(|| {
 			let task = open_task();
-			Inference::offchain_worker(1);
+			to_block(Tasks::<Test>::get(task).unwrap().opened_at + 1);
 			assert!(drain(&pool).is_empty());
 			assert_eq!(*classifier.calls.lock().unwrap(), 0);
 			assert!(committee(task).iter().all(|m| kept(task, *m).is_none()));
@@ -1194,7 +1218,7 @@ mod offchain_worker {
 		let Node { mut ext, pool, classifier } = node(&[ALICE, BOB, CHARLIE, DAVE], true, false);
 		ext.execute_with(|| {
 			let task = open_task();
-			Inference::offchain_worker(1);
+			to_block(Tasks::<Test>::get(task).unwrap().opened_at + 1);
 			assert!(drain(&pool).is_empty());
 			assert!(committee(task).iter().all(|m| kept(task, *m).is_none()));
 			assert_eq!(*classifier.calls.lock().unwrap(), 0);
@@ -1211,19 +1235,19 @@ mod offchain_worker {
 			let members = committee(task);
 			assert!(members.contains(&ALICE));
 			// The body may still come: nothing before the last block a commit can land in.
-			Inference::offchain_worker(1);
+			Inference::offchain_worker(2);
 			assert!(drain(&pool).is_empty());
-			to_block(2);
+			to_block(3);
 			let sent = drain(&pool);
 			assert_eq!(sent, vec![(signer_of(ALICE), Call::excuse { task })]);
 			assert_eq!(*classifier.calls.lock().unwrap(), 0);
 			// Not again before the resend interval.
-			Inference::offchain_worker(2);
+			Inference::offchain_worker(3);
 			assert!(drain(&pool).is_empty());
 			include(sent);
 			assert!(Excuses::<Test>::contains_key(task, ALICE));
 			// Once excused, the worker sends nothing more for the task.
-			to_block(1 + RESEND_AFTER as u64);
+			to_block(2 + RESEND_AFTER as u64);
 			assert!(drain(&pool).is_empty());
 		});
 	}
@@ -1234,7 +1258,7 @@ mod offchain_worker {
 		ext.execute_with(|| {
 			Model::set(Some(H256::repeat_byte(0xBB)));
 			let task = open_task();
-			Inference::offchain_worker(1);
+			to_block(Tasks::<Test>::get(task).unwrap().opened_at + 1);
 			assert!(drain(&pool).is_empty());
 			assert!(*classifier.calls.lock().unwrap() > 0, "the engine was asked");
 			assert!(committee(task).iter().all(|m| kept(task, *m).is_none()));
@@ -1250,6 +1274,137 @@ mod offchain_worker {
 			to_block(commit_end);
 			assert!(drain(&pool).is_empty(), "a commit sent now would land too late");
 			assert_eq!(*classifier.calls.lock().unwrap(), 0);
+		});
+	}
+}
+
+/// M-2: committee grinding. An attacker whose two nodes hold 30 % of the draw weight wants two
+/// of the three seats. Each route of the review is played many times (one seed per trial); its
+/// success rate must stay within `TOLERANCE` of what the stake predicts: the share of draws
+/// from seeds nobody chose that give it two seats. `TOLERANCE` is four standard deviations of
+/// a rate near 0.2 over `TRIALS` trials, so an honest draw fails the check about once in
+/// 15 000 runs, and a route that doubled the chance would never pass.
+mod grinding {
+	use super::*;
+	use codec::Encode;
+	use daollm_primitives::traits::{ComputeNodes as _, DrawRandomness as _};
+
+	const TRIALS: u64 = 400;
+	const TOLERANCE: f64 = 0.08;
+	const ATTACKER: [AccountId; 2] = [EVE, FERDIE];
+
+	/// Four honest nodes of 1 400 and the attacker's two of 1 200: 30 % of the weight.
+	fn network() -> ExtBuilder {
+		ExtBuilder::nodes(vec![
+			(ALICE, 1_400),
+			(BOB, 1_400),
+			(CHARLIE, 1_400),
+			(DAVE, 1_400),
+			(EVE, 1_200),
+			(FERDIE, 1_200),
+		])
+	}
+
+	fn captured(committee: &[AccountId]) -> bool {
+		committee.iter().filter(|m| ATTACKER.contains(m)).count() * 3 >= committee.len() * 2
+	}
+
+	fn captures(seed: H256) -> bool {
+		let drawn: Vec<AccountId> =
+			ComputeNodes::draw(&seed, 3).into_iter().map(|(node, _)| node).collect();
+		captured(&drawn)
+	}
+
+	fn subject(task: TaskId) -> Vec<u8> {
+		(b"daollm/committee", task).encode()
+	}
+
+	/// What the stake predicts: the share of 4 000 seeds nobody chose that the attacker captures.
+	fn predicted() -> f64 {
+		let mut wins = 0u32;
+		network().build().execute_with(|| {
+			for i in 0..4_000u32 {
+				wins += u32::from(captures(H256(sp_io::hashing::blake2_256(&i.encode()))));
+			}
+		});
+		f64::from(wins) / 4_000.0
+	}
+
+	fn rate(wins: u64) -> f64 {
+		wins as f64 / TRIALS as f64
+	}
+
+	/// Filler proposals: knowing everything at block N, the attacker puts up to seven fillers
+	/// ahead of its proposal to give it the task id whose committee the seed known at N (the
+	/// old parent-hash seed) would capture. The draw comes from block N + 1's seed instead.
+	#[test]
+	fn m2_filler_proposals_cannot_pick_a_committee() {
+		let p = predicted();
+		let (mut foreseen, mut wins) = (0u64, 0u64);
+		for trial in 0..TRIALS {
+			network().build_and_execute(|| {
+				Entropy::set(trial);
+				let choice = (0..8u32)
+					.find(|task| MockDraws::seed(&subject(*task), None).is_some_and(captures));
+				foreseen += u64::from(choice.is_some());
+				let fillers = choice.unwrap_or(0);
+				for filler in 0..fillers {
+					assert_ok!(<Inference as InferenceTasks>::open_task(filler, H256::zero()));
+				}
+				assert_ok!(<Inference as InferenceTasks>::open_task(100, H256::zero()));
+				while TaskOfProposal::<Test>::get(100).is_none() {
+					assert!(System::block_number() < 20, "the proposal is drawn");
+					run_to_block(System::block_number() + 1);
+				}
+				let task = TaskOfProposal::<Test>::get(100).expect("drawn");
+				assert_eq!(task, fillers, "the fillers bought the task id");
+				wins += u64::from(captured(&committee(task)));
+			});
+		}
+		assert!(rate(foreseen) > 0.6, "a seed known at N would be steered: {}", rate(foreseen));
+		assert!((rate(wins) - p).abs() <= TOLERANCE, "filler: {} vs {p}", rate(wins));
+	}
+
+	/// Re-roll: the attacker withdraws and resubmits until its nodes hold two seats. Every
+	/// attempt is a fresh draw from a later block, so each succeeds with the predicted chance
+	/// (and, in the proposals pallet, each withdrawal after a draw forfeits half the deposit:
+	/// `after_the_committee_draw_a_withdrawal_forfeits_half_the_deposit`).
+	#[test]
+	fn m2_a_reroll_is_a_fresh_draw_at_the_predicted_odds() {
+		let p = predicted();
+		let mut wins = 0u64;
+		network().build_and_execute(|| {
+			for attempt in 0..TRIALS as u32 {
+				let task = open(attempt);
+				wins += u64::from(captured(&committee(task)));
+				<Inference as InferenceTasks>::cancel_task(attempt);
+			}
+		});
+		assert!((rate(wins) - p).abs() <= TOLERANCE, "re-roll: {} vs {p}", rate(wins));
+	}
+
+	/// The author of the block a proposal lands in knows its own VRF output for every later
+	/// slot it holds. If it also authors the next block, that block may not draw: the draw waits
+	/// for a block by someone else.
+	#[test]
+	fn m2_the_author_that_fixed_a_task_never_draws_its_committee() {
+		network().build_and_execute(|| {
+			BlockAuthor::set(Some(2));
+			assert_ok!(<Inference as InferenceTasks>::open_task(7, H256::zero()));
+			assert_eq!(Backlog::<Test>::get(0).unwrap().fixed_by, Some(2));
+			run_to_block(2);
+			assert!(TaskOfProposal::<Test>::get(7).is_none(), "its own block draws nothing");
+			BlockAuthor::set(Some(0));
+			run_to_block(3);
+			let task = TaskOfProposal::<Test>::get(7).expect("another author's block draws");
+			assert_eq!(Tasks::<Test>::get(task).unwrap().opened_at, 3);
+		});
+		// On a chain with one authority there is nobody else: its next block draws.
+		network().build_and_execute(|| {
+			Authorities::set(1);
+			assert_ok!(<Inference as InferenceTasks>::open_task(7, H256::zero()));
+			run_to_block(2);
+			assert!(TaskOfProposal::<Test>::get(7).is_some());
 		});
 	}
 }

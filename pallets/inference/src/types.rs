@@ -215,6 +215,9 @@ pub struct QueuedProposal {
 	pub proposal: ProposalId,
 	/// blake2b-256 of its body.
 	pub content_hash: H256,
+	/// The author of the block the proposal landed in: its committee is drawn in a block
+	/// someone else authored ([`daollm_primitives::traits::DrawRandomness`]).
+	pub fixed_by: Option<u32>,
 }
 
 /// A task as clients see it: open or judged.

@@ -60,9 +60,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::Excuses` (r:1 w:0)
 	/// Proof: `Inference::Excuses` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn commit() -> Weight {
-		// Proof size: measured `1674`, estimated `4338`
-		// Minimum execution time: 80_080_000 picoseconds.
-		Weight::from_parts(97_495_000, 4338)
+		// Proof size: measured `1649`, estimated `4338`
+		// Minimum execution time: 51_579_000 picoseconds.
+		Weight::from_parts(64_955_000, 4338)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -77,9 +77,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::DueAt` (r:2 w:2)
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn excuse() -> Weight {
-		// Proof size: measured `2072`, estimated `6094`
-		// Minimum execution time: 100_073_000 picoseconds.
-		Weight::from_parts(121_580_000, 6094)
+		// Proof size: measured `2028`, estimated `6094`
+		// Minimum execution time: 63_652_000 picoseconds.
+		Weight::from_parts(76_222_000, 6094)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -94,9 +94,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::DueAt` (r:2 w:2)
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn reveal() -> Weight {
-		// Proof size: measured `2527`, estimated `6094`
-		// Minimum execution time: 114_699_000 picoseconds.
-		Weight::from_parts(136_861_000, 6094)
+		// Proof size: measured `2481`, estimated `6094`
+		// Minimum execution time: 72_824_000 picoseconds.
+		Weight::from_parts(80_656_000, 6094)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -104,26 +104,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	fn set_parameters() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 11_213_000 picoseconds.
-		Weight::from_parts(16_024_000, 0)
+		// Minimum execution time: 8_166_000 picoseconds.
+		Weight::from_parts(17_428_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `ComputeNodes::Candidates` (r:1 w:0)
-	/// Proof: `ComputeNodes::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::BacklogBounds` (r:1 w:0)
+	/// Storage: `Inference::BacklogBounds` (r:1 w:1)
 	/// Proof: `Inference::BacklogBounds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `ModelGovernance::PendingActivation` (r:1 w:0)
-	/// Proof: `ModelGovernance::PendingActivation` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `ModelGovernance::Models` (r:1 w:0)
-	/// Proof: `ModelGovernance::Models` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
-	/// Storage: `ModelGovernance::Versions` (r:1 w:0)
-	/// Proof: `ModelGovernance::Versions` (`max_values`: None, `max_size`: Some(1380), added: 3855, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Backlog` (r:1 w:1)
+	/// Proof: `Inference::Backlog` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::PendingActivation` (r:1 w:0)
+	/// Proof: `ModelRegistry::PendingActivation` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Models` (r:1 w:0)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
+	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(1380), added: 3855, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Params` (r:1 w:0)
 	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::NextTaskId` (r:1 w:1)
 	/// Proof: `Inference::NextTaskId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `System::ParentHash` (r:1 w:0)
-	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::Authorities` (r:1 w:0)
+	/// Proof: `Babe::Authorities` (`max_values`: Some(1), `max_size`: Some(1281), added: 1776, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeNodes::Candidates` (r:1 w:0)
+	/// Proof: `ComputeNodes::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Nodes` (r:16 w:0)
 	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(344), added: 2819, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::DueAt` (r:1 w:1)
@@ -134,19 +136,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::CounterForTasks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::TaskOfProposal` (r:0 w:1)
 	/// Proof: `Inference::TaskOfProposal` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Queued` (r:0 w:1)
+	/// Proof: `Inference::Queued` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 128]`.
 	/// The range of component `c` is `[1, 16]`.
 	fn open_task(n: u32, c: u32, ) -> Weight {
-		// Proof size: measured `0 + c * (280 ±0) + n * (70 ±0)`, estimated `7631 + c * (2360 ±81) + n * (20 ±10)`
-		// Minimum execution time: 108_173_000 picoseconds.
-		Weight::from_parts(115_535_656, 7631)
-			// Standard error: 45_810
-			.saturating_add(Weight::from_parts(522_730, 0).saturating_mul(n.into()))
-			// Standard error: 374_620
-			.saturating_add(Weight::from_parts(10_179_390, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Proof size: measured `0 + c * (287 ±0) + n * (68 ±0)`, estimated `7631 + c * (2360 ±81) + n * (20 ±10)`
+		// Minimum execution time: 141_551_000 picoseconds.
+		Weight::from_parts(69_899_491, 7631)
+			// Standard error: 47_567
+			.saturating_add(Weight::from_parts(563_534, 0).saturating_mul(n.into()))
+			// Standard error: 388_987
+			.saturating_add(Weight::from_parts(15_491_260, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(Weight::from_parts(0, 2360).saturating_mul(c.into()))
 			.saturating_add(Weight::from_parts(0, 20).saturating_mul(n.into()))
 	}
@@ -166,11 +170,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 16]`.
 	fn cancel_task(c: u32, ) -> Weight {
-		// Proof size: measured `390 + c * (219 ±0)`, estimated `4338 + c * (2601 ±0)`
-		// Minimum execution time: 43_387_000 picoseconds.
-		Weight::from_parts(51_621_103, 4338)
-			// Standard error: 15_485
-			.saturating_add(Weight::from_parts(3_368_701, 0).saturating_mul(c.into()))
+		// Proof size: measured `464 + c * (219 ±0)`, estimated `4338 + c * (2601 ±0)`
+		// Minimum execution time: 51_712_000 picoseconds.
+		Weight::from_parts(91_692_476, 4338)
+			// Standard error: 70_598
+			.saturating_add(Weight::from_parts(5_986_464, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -206,20 +210,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeNodes::Candidates` (r:1 w:1)
 	/// Proof: `ComputeNodes::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:5 w:5)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:6 w:6)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(748), added: 3223, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Results` (r:0 w:1)
 	/// Proof: `Inference::Results` (`max_values`: None, `max_size`: Some(95), added: 2570, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 16]`.
 	fn finalize_task(c: u32, ) -> Weight {
-		// Proof size: measured `643 + c * (480 ±0)`, estimated `7631 + c * (2819 ±0)`
-		// Minimum execution time: 91_546_000 picoseconds.
-		Weight::from_parts(182_301_799, 7631)
-			// Standard error: 604_569
-			.saturating_add(Weight::from_parts(58_491_747, 0).saturating_mul(c.into()))
+		// Proof size: measured `693 + c * (487 ±0)`, estimated `7631 + c * (2819 ±0)`
+		// Minimum execution time: 102_637_000 picoseconds.
+		Weight::from_parts(163_169_129, 7631)
+			// Standard error: 745_358
+			.saturating_add(Weight::from_parts(58_171_265, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -231,37 +235,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn commit() -> Weight {
-		Weight::from_parts(97_495_000, 4338)
+		Weight::from_parts(64_955_000, 4338)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn excuse() -> Weight {
-		Weight::from_parts(121_580_000, 6094)
+		Weight::from_parts(76_222_000, 6094)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn reveal() -> Weight {
-		Weight::from_parts(136_861_000, 6094)
+		Weight::from_parts(80_656_000, 6094)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(16_024_000, 0)
+		Weight::from_parts(17_428_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn open_task(n: u32, c: u32, ) -> Weight {
-		Weight::from_parts(115_535_656, 7631)
-			.saturating_add(Weight::from_parts(522_730, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(10_179_390, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(69_899_491, 7631)
+			.saturating_add(Weight::from_parts(563_534, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(15_491_260, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(c.into())))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(Weight::from_parts(0, 2360).saturating_mul(c.into()))
 			.saturating_add(Weight::from_parts(0, 20).saturating_mul(n.into()))
 	}
 	fn cancel_task(c: u32, ) -> Weight {
-		Weight::from_parts(51_621_103, 4338)
-			.saturating_add(Weight::from_parts(3_368_701, 0).saturating_mul(c.into()))
+		Weight::from_parts(91_692_476, 4338)
+			.saturating_add(Weight::from_parts(5_986_464, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -269,8 +273,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2601).saturating_mul(c.into()))
 	}
 	fn finalize_task(c: u32, ) -> Weight {
-		Weight::from_parts(182_301_799, 7631)
-			.saturating_add(Weight::from_parts(58_491_747, 0).saturating_mul(c.into()))
+		Weight::from_parts(163_169_129, 7631)
+			.saturating_add(Weight::from_parts(58_171_265, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))

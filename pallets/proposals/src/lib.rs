@@ -251,8 +251,18 @@ pub mod pallet {
 		#[pallet::constant]
 		type AnnotationPoints: Get<u32>;
 
-		/// Receives the deposits of proposals marked as spam.
+		/// Receives the deposits of proposals marked as spam, and the part of a deposit a
+		/// withdrawal after the committee draw forfeits.
 		type Slash: OnUnbalanced<CreditOf<Self>>;
+
+		/// The share of its deposit a proposal's author forfeits (to [`Config::Slash`]) by
+		/// withdrawing it once its committee is drawn. Withdrawing and resubmitting would
+		/// otherwise re-roll the committee for the price of the fees; with it, each re-roll
+		/// costs this share of a deposit, whichever account submits, and nobody but the
+		/// treasury gains. A proposal still waiting for its draw withdraws for free: nobody
+		/// knows its committee yet.
+		#[pallet::constant]
+		type RedrawPenalty: Get<Perbill>;
 
 		/// Receives the proposal fee kept from each released deposit.
 		type Fees: OnUnbalanced<CreditOf<Self>>;
@@ -359,6 +369,8 @@ pub mod pallet {
 			id: ProposalId,
 			/// The deposit returned.
 			deposit: BalanceOf<T>,
+			/// The part of the deposit forfeited: its committee had been drawn.
+			forfeited: BalanceOf<T>,
 		},
 		/// An account labelled a proposal.
 		ProposalAnnotated {
@@ -612,9 +624,10 @@ pub mod pallet {
 		/// Withdraw a proposal that is still pending analysis and has no verified label.
 		///
 		/// The origin must be _Signed_ by the proposal's author, and no label may be in its
-		/// challenge window. The whole deposit is returned, the annotations are removed (their
-		/// bonds returned) and the analysis task is cancelled (or the proposal leaves the
-		/// backlog).
+		/// challenge window. The deposit is returned, less `RedrawPenalty` of it if the
+		/// proposal's committee has been drawn (no free re-roll of the draw); the annotations
+		/// are removed (their bonds returned) and the analysis task is cancelled (or the
+		/// proposal leaves the backlog).
 		///
 		/// Emits `ProposalWithdrawn`. Weight: O(A) in the proposal's annotations.
 		#[pallet::call_index(1)]
@@ -631,11 +644,25 @@ pub mod pallet {
 			ensure!(proposal.verified_label.is_none(), Error::<T>::AlreadyVerified);
 			ensure!(proposal.provisional.is_none(), Error::<T>::LabelUnderChallenge);
 
-			let deposit = Self::return_deposit(&proposal.author, proposal.deposit);
+			let forfeited = if T::InferenceTasks::committee_drawn(id) {
+				let due = T::RedrawPenalty::get().mul_floor(proposal.deposit);
+				let (credit, _missing) = <T::Currency as BalancedHold<_>>::slash(
+					&HoldReason::ProposalDeposit.into(),
+					&proposal.author,
+					due,
+				);
+				let forfeited = credit.peek();
+				T::Slash::on_unbalanced(credit);
+				forfeited
+			} else {
+				Zero::zero()
+			};
+			let deposit =
+				Self::return_deposit(&proposal.author, proposal.deposit.saturating_sub(forfeited));
 			let annotations = Self::discard(id, &proposal);
 			let task_weight = T::InferenceTasks::cancel_task(id);
 
-			Self::deposit_event(Event::ProposalWithdrawn { id, deposit });
+			Self::deposit_event(Event::ProposalWithdrawn { id, deposit, forfeited });
 			Ok(Some(T::WeightInfo::withdraw_proposal(annotations).saturating_add(task_weight))
 				.into())
 		}

@@ -104,8 +104,12 @@ parameter_types! {
 	pub static OpenedTasks: Vec<(ProposalId, H256)> = vec![];
 	/// Analysis tasks cancelled, in order.
 	pub static CancelledTasks: Vec<ProposalId> = vec![];
+	/// Half the deposit, as the runtime's.
+	pub const RedrawPenalty: Perbill = Perbill::from_percent(50);
 	/// Makes the next `open_task` fail, as an inference pallet with no nodes might.
 	pub static RefuseTasks: bool = false;
+	/// Proposals whose committee the mock inference network has drawn.
+	pub static Drawn: Vec<ProposalId> = vec![];
 }
 
 /// Records rewards so that tests can see who earned what.
@@ -136,12 +140,16 @@ impl InferenceTasks for RecordTasks {
 	fn cancel_task_weight() -> Weight {
 		Weight::zero()
 	}
+	fn committee_drawn(proposal: ProposalId) -> bool {
+		Drawn::get().contains(&proposal)
+	}
 }
 
 impl pallet_proposals::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type DepositBase = DepositBase;
+	type RedrawPenalty = RedrawPenalty;
 	type DepositPerByte = DepositPerByte;
 	type MaxTitleLen = ConstU32<MAX_TITLE_LEN>;
 	type MaxBodyLen = ConstU32<MAX_BODY_LEN>;

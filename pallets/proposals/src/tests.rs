@@ -216,7 +216,38 @@ mod withdraw_proposal {
 			assert_eq!((bonded(BOB), Balances::balance(&BOB)), (0, INITIAL_BALANCE));
 			assert_eq!(CancelledTasks::get(), vec![id]);
 			System::assert_last_event(
-				Event::ProposalWithdrawn { id, deposit: DEPOSIT_BASE + 15 }.into(),
+				Event::ProposalWithdrawn { id, deposit: DEPOSIT_BASE + 15, forfeited: 0 }.into(),
+			);
+		});
+	}
+
+	/// M-2's re-roll: once the committee is drawn, withdrawing and resubmitting costs half the
+	/// deposit each time, paid to the treasury; before the draw nobody knows the committee and
+	/// the withdrawal is free (the test above).
+	#[test]
+	fn after_the_committee_draw_a_withdrawal_forfeits_half_the_deposit() {
+		ExtBuilder::build_and_execute(|| {
+			let body = b"a proposal body";
+			let deposit = DEPOSIT_BASE + 15;
+			let before = Balances::balance(&ALICE);
+			let pot = Balances::balance(&SPAM_POT);
+			let mut forfeited_total = 0;
+			for _ in 0..3 {
+				let id = submit(ALICE, body);
+				Drawn::mutate(|d| d.push(id));
+				assert_ok!(Proposals::withdraw_proposal(RuntimeOrigin::signed(ALICE), id));
+				let forfeited = deposit / 2;
+				System::assert_last_event(
+					Event::ProposalWithdrawn { id, deposit: deposit - forfeited, forfeited }.into(),
+				);
+				forfeited_total += forfeited;
+			}
+			assert_eq!(held(ALICE), 0);
+			assert_eq!(Balances::balance(&ALICE), before - forfeited_total);
+			assert_eq!(
+				Balances::balance(&SPAM_POT) - pot,
+				forfeited_total,
+				"the treasury gets what re-rolls cost"
 			);
 		});
 	}

@@ -17,6 +17,8 @@ pub trait BenchmarkHelper<AccountId> {
 	fn base_model() -> (ModelId, ModelVersion);
 	/// Makes proposals `0..count` verified examples.
 	fn examples(count: u32);
+	/// Makes the current block one whose seed draws may use (the runtime: a BABE pre-digest).
+	fn fresh_seed();
 }
 
 /// An update of the round's base model, `bytes` long when encoded (give or take a few bytes).
@@ -44,7 +46,12 @@ fn round<T: Config>(examples: u32, trainers: u32) -> (RoundId, Vec<T::AccountId>
 	)
 	.expect("nodes, a model and examples exist");
 	let round = NextRoundId::<T>::get() - 1;
-	let trainers = Rounds::<T>::get(round).expect("open").trainers;
+	let mut record = Rounds::<T>::get(round).expect("open");
+	record.fixed_by = None;
+	T::BenchmarkHelper::fresh_seed();
+	assert_eq!(Pallet::<T>::draw_trainers(round, &mut record), Some(false), "trainers drawn");
+	let trainers = record.trainers.clone();
+	Rounds::<T>::insert(round, record);
 	(round, trainers.into_iter().map(|s| s.node).collect())
 }
 
@@ -68,7 +75,13 @@ fn aggregating<T: Config>(round: RoundId, aggregators: u32) -> Vec<T::AccountId>
 	let mut record = Rounds::<T>::get(round).expect("open");
 	let now = record.deadline.saturating_add(1u32.into());
 	frame_system::Pallet::<T>::set_block_number(now);
-	assert!(!Pallet::<T>::start_aggregation(round, &mut record, now), "aggregators drawn");
+	record.fixed_by = None;
+	T::BenchmarkHelper::fresh_seed();
+	assert_eq!(
+		Pallet::<T>::start_aggregation(round, &mut record, now),
+		Some(false),
+		"aggregators drawn"
+	);
 	let seated = record.aggregators.iter().map(|s| s.node.clone()).collect();
 	Rounds::<T>::insert(round, record);
 	seated
@@ -188,6 +201,8 @@ mod benchmarks {
 		Params::<T>::mutate(|p| p.aggregators = a);
 		let mut record = Rounds::<T>::get(round).expect("open");
 		let now = record.deadline.saturating_add(1u32.into());
+		record.fixed_by = None;
+		T::BenchmarkHelper::fresh_seed();
 
 		#[block]
 		{

@@ -7,16 +7,20 @@
 //! [`Config::RoundOrigin`] opens a **round** ([`Pallet::open_round`]): a base model version,
 //! a dataset (the verified annotations of the proposals pallet, [`DatasetSelector`]), a deadline
 //! and the reward points the round pays its trainers. The round keeps a snapshot of the example
-//! ids and draws `trainers` **trainers** from the network's staked nodes ([`Config::Nodes`], the
-//! inference nodes: same stake, same `infr` key), each weighing its stake times its reputation.
-//! Trainer `i` of `n` owns the partition of every `n`-th example from position `i`.
+//! ids; the first later block authored by someone other than the opening block's author draws
+//! `trainers` **trainers** from the network's staked nodes ([`Config::Nodes`], the inference
+//! nodes: same stake, same `infr` key), each weighing its stake times its reputation, seeded by
+//! that block's VRF output ([`Config::Randomness`]): a round opened in a block known a day ahead
+//! (a referendum's enactment) is drawn from a seed nobody knew then. Trainer `i` of `n` owns the
+//! partition of every `n`-th example from position `i`.
 //!
 //! 1. **Training** (until the deadline): each trainer's offchain worker trains the base model's
 //!    linear layer on its partition (a native host function: a few epochs of SGD, see
 //!    `daollm-inference-engine`) and submits [`Pallet::commit_update`] with the update's bytes
 //!    and its sample count. The chain keeps the update's hash and sample count; the bytes go to
 //!    every node's offchain index, where aggregators read them.
-//! 2. **Aggregation**: at the deadline, `aggregators` **aggregators** are drawn the same way.
+//! 2. **Aggregation**: after the deadline, `aggregators` **aggregators** are drawn the same way,
+//!    by a block whose author did not author the deadline block (the last to add updates).
 //!    Each builds the new model deterministically (fixed-point FedAvg weighted by sample count,
 //!    with the round's robust rule: coordinate-wise trimmed mean or median, see
 //!    [`daollm_primitives::training`]) and commits to `(model sha256, kept updates)`
@@ -58,13 +62,14 @@ pub use weights::WeightInfo;
 
 use alloc::{collections::BTreeMap, vec::Vec};
 use codec::Encode;
+use daollm_primitives::traits::DrawRandomness as _;
 use daollm_primitives::{
 	threshold,
 	training::{aggregate_commitment, ModelUpdate},
 	traits::{ComputeNodes, Contribution, ModelVersions, RewardPoints, TrainingData},
 	ModelId, ModelVersion, ProposalId,
 };
-use frame_support::{pallet_prelude::*, traits::Randomness};
+use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::*;
 use sp_core::H256;
 use sp_runtime::{
@@ -125,8 +130,9 @@ pub mod pallet {
 		/// Credits reward points to trainers and aggregators.
 		type RewardPoints: RewardPoints<Self::AccountId>;
 
-		/// Seeds the draw of trainers and aggregators.
-		type Randomness: Randomness<H256, BlockNumberFor<Self>>;
+		/// Seeds the draws of trainers and aggregators with a later block's VRF output, and
+		/// names who authored each block.
+		type Randomness: daollm_primitives::traits::DrawRandomness;
 
 		/// The origin that opens rounds: in the runtime, the `models` track's.
 		type RoundOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -238,10 +244,15 @@ pub mod pallet {
 			base_version: ModelVersion,
 			/// How many verified examples it trains on.
 			examples: u32,
-			/// The trainers, in partition order.
-			trainers: Vec<T::AccountId>,
 			/// The last block for updates.
 			deadline: BlockNumberFor<T>,
+		},
+		/// A round's trainers were drawn, from the VRF output of a block after it opened.
+		TrainersDrawn {
+			/// The round.
+			round: RoundId,
+			/// The trainers, in partition order.
+			trainers: Vec<T::AccountId>,
 		},
 		/// A trainer committed its update.
 		UpdateCommitted {
@@ -423,23 +434,22 @@ pub mod pallet {
 			let examples: Vec<ProposalId> =
 				(from..to).filter(|id| T::TrainingData::example(*id).is_some()).collect();
 			ensure!(!examples.is_empty(), Error::<T>::EmptyDataset);
+			ensure!(T::Nodes::candidates() > 0, Error::<T>::NoNodes);
 			let params = Params::<T>::get();
-			let trainers = Self::draw(b"daollm/trainers", round, params.trainers);
-			ensure!(!trainers.is_empty(), Error::<T>::NoNodes);
-			let seated = trainers.len() as u32;
 			let record = Round {
 				model,
 				base_version,
 				base,
 				// At most `MaxExamples` ids were checked.
 				examples: BoundedVec::truncate_from(examples),
-				trainers,
+				trainers: BoundedVec::new(),
 				aggregators: BoundedVec::new(),
+				fixed_by: T::Randomness::author(),
 				plan: params.plan,
 				reward,
 				opened_at: now,
 				deadline,
-				phase: Phase::Training,
+				phase: Phase::Drawing,
 				updates: 0,
 				commits: 0,
 				reveals: 0,
@@ -453,11 +463,10 @@ pub mod pallet {
 				model,
 				base_version,
 				examples: record.examples.len() as u32,
-				trainers: record.trainers.iter().map(|s| s.node.clone()).collect(),
 				deadline,
 			});
 			Rounds::<T>::insert(round, record);
-			Ok(Some(T::WeightInfo::open_round(width, seated)).into())
+			Ok(Some(T::WeightInfo::open_round(width, 0)).into())
 		}
 
 		/// Commits a trainer's update to `round`: `update` is the SCALE-encoded
@@ -619,17 +628,36 @@ pub mod pallet {
 
 impl<T: Config> Pallet<T> {
 	/// Draws up to `count` nodes for `round`'s seats of kind `purpose`.
+	/// Draws `count` seats for `purpose` in `round` from this block's VRF output, unless this
+	/// block may not draw for what `fixed_by` fixed (then `None`: a later block draws).
 	fn draw<S: Get<u32>>(
 		purpose: &[u8],
 		round: RoundId,
 		count: u32,
-	) -> BoundedVec<Seat<T::AccountId, T::Balance>, S> {
-		let (seed, _) = T::Randomness::random(&(purpose, round).encode());
+		fixed_by: Option<u32>,
+	) -> Option<BoundedVec<Seat<T::AccountId, T::Balance>, S>> {
+		let seed = T::Randomness::seed(&(purpose, round).encode(), fixed_by)?;
 		let seats: Vec<_> = T::Nodes::draw(&seed, count.min(S::get()))
 			.into_iter()
 			.map(|(node, stake)| Seat { node, stake })
 			.collect();
-		BoundedVec::truncate_from(seats)
+		Some(BoundedVec::truncate_from(seats))
+	}
+
+	/// Draws `round`'s trainers, if this block may: whether the round closed (nobody to train).
+	fn draw_trainers(round: RoundId, record: &mut RoundOf<T>) -> Option<bool> {
+		let params = Params::<T>::get();
+		let trainers = Self::draw(b"daollm/trainers", round, params.trainers, record.fixed_by)?;
+		if trainers.is_empty() {
+			return Some(Self::fail(round, record, Failure::NoTrainers));
+		}
+		Self::deposit_event(Event::TrainersDrawn {
+			round,
+			trainers: trainers.iter().map(|s| s.node.clone()).collect(),
+		});
+		record.trainers = trainers;
+		record.phase = Phase::Training;
+		Some(false)
 	}
 
 	/// Moves every live round whose phase ended at `now` on; the weight used.
@@ -644,12 +672,31 @@ impl<T: Config> Pallet<T> {
 				continue;
 			};
 			match record.phase {
+				Phase::Drawing => {
+					weight
+						.saturating_accrue(T::WeightInfo::start_aggregation(T::MaxTrainers::get()));
+					match Self::draw_trainers(round, &mut record) {
+						Some(true) => closed.push(round),
+						Some(false) => {},
+						None => continue,
+					}
+					Rounds::<T>::insert(round, record);
+				},
+				// The deadline's author fixes the last updates: the aggregators' draw needs
+				// another author's block.
+				Phase::Training if now == record.deadline => {
+					weight.saturating_accrue(T::DbWeight::get().writes(1));
+					record.fixed_by = T::Randomness::author();
+					Rounds::<T>::insert(round, record);
+				},
 				Phase::Training if now > record.deadline => {
 					weight.saturating_accrue(T::WeightInfo::start_aggregation(
 						T::MaxAggregators::get(),
 					));
-					if Self::start_aggregation(round, &mut record, now) {
-						closed.push(round);
+					match Self::start_aggregation(round, &mut record, now) {
+						Some(true) => closed.push(round),
+						Some(false) => {},
+						None => continue,
 					}
 					Rounds::<T>::insert(round, record);
 				},
@@ -673,15 +720,21 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Ends `round`'s training: draws its aggregators. Whether the round closed (nothing to
-	/// aggregate, or nobody to aggregate it).
-	fn start_aggregation(round: RoundId, record: &mut RoundOf<T>, now: BlockNumberFor<T>) -> bool {
+	/// aggregate, or nobody to aggregate it); `None` if this block may not draw (a later one
+	/// will).
+	fn start_aggregation(
+		round: RoundId,
+		record: &mut RoundOf<T>,
+		now: BlockNumberFor<T>,
+	) -> Option<bool> {
 		if record.updates == 0 {
-			return Self::fail(round, record, Failure::NoUpdates);
+			return Some(Self::fail(round, record, Failure::NoUpdates));
 		}
 		let params = Params::<T>::get();
-		let aggregators = Self::draw(b"daollm/aggregators", round, params.aggregators);
+		let aggregators =
+			Self::draw(b"daollm/aggregators", round, params.aggregators, record.fixed_by)?;
 		if aggregators.is_empty() {
-			return Self::fail(round, record, Failure::NoAggregators);
+			return Some(Self::fail(round, record, Failure::NoAggregators));
 		}
 		let commit_end = now.saturating_add(params.commit_window);
 		let reveal_end = commit_end.saturating_add(params.reveal_window);
@@ -693,7 +746,7 @@ impl<T: Config> Pallet<T> {
 		});
 		record.aggregators = aggregators;
 		record.phase = Phase::Aggregating { commit_end, reveal_end };
-		false
+		Some(false)
 	}
 
 	/// Closes `round` with `reason`; always `true` (closed).

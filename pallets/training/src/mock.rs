@@ -12,7 +12,7 @@ use daollm_primitives::{
 };
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstU32, Hooks, Randomness},
+	traits::{ConstU32, Hooks},
 };
 use frame_system::{
 	offchain::{AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes},
@@ -128,6 +128,10 @@ impl ComputeNodes<AccountId, Balance> for MockNodes {
 	}
 	/// Training does not report outcomes to the registry yet.
 	fn record(_: &AccountId, _: Work, _: MemberOutcome) {}
+	/// Training never reports offences.
+	fn slash_offence(_: &AccountId, _: Work, _: sp_runtime::Perbill) -> Balance {
+		0
+	}
 }
 
 pub struct MockModels;
@@ -171,12 +175,25 @@ impl RewardPoints<AccountId> for RecordRewards {
 	}
 }
 
-/// blake2(subject ‖ block).
-pub struct MockRandomness;
-impl Randomness<H256, u64> for MockRandomness {
-	fn random(subject: &[u8]) -> (H256, u64) {
+parameter_types! {
+	/// How many authorities take turns authoring the mock's blocks (block `n` is authored by
+	/// `n % Authorities`): with one, every block may draw.
+	pub static Authorities: u32 = 4;
+}
+
+/// The mock's VRF: blake2(subject ‖ …) per block, unknown before the block, refused to the
+/// author who fixed what is drawn for, as the runtime's BABE source is.
+pub struct MockDraws;
+impl daollm_primitives::traits::DrawRandomness for MockDraws {
+	fn author() -> Option<u32> {
+		Some((System::block_number() % u64::from(Authorities::get())) as u32)
+	}
+	fn seed(subject: &[u8], fixed_by: Option<u32>) -> Option<H256> {
+		if Authorities::get() > 1 && fixed_by == Self::author() {
+			return None;
+		}
 		let block = System::block_number();
-		(H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(subject, block)))), block)
+		Some(H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(subject, block)))))
 	}
 }
 
@@ -223,7 +240,7 @@ impl pallet_training::Config for Test {
 	type Models = MockModels;
 	type TrainingData = MockData;
 	type RewardPoints = RecordRewards;
-	type Randomness = MockRandomness;
+	type Randomness = MockDraws;
 	type RoundOrigin = EnsureRoot<AccountId>;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type MaxExamples = ConstU32<64>;
@@ -256,6 +273,8 @@ impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 	fn examples(count: u32) {
 		Verified::set((0..count).map(|id| (id, (id % 5) as u8)).collect());
 	}
+	/// Every mock block has a seed.
+	fn fresh_seed() {}
 }
 
 pub fn new_test_ext() -> sp_io::TestExternalities {

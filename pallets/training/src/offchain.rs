@@ -17,6 +17,9 @@
 //!
 //! Each step is claimed in offchain storage before it is taken, so overlapping workers do not
 //! repeat it; a sent transaction is resent after [`RESEND_AFTER`] blocks if it did not land.
+//! Each is taken from the block after the one that made it possible (the draw, the deadline, the
+//! last aggregate commitment), so that no peer still on that block's parent drops the
+//! transaction ([`daollm_primitives::offchain`]).
 
 use crate::{
 	update_key, AggregateCommitments, AggregateReveals, Call, Config, NextRoundId, Outcome,
@@ -27,7 +30,7 @@ use codec::{Decode, Encode};
 use daollm_inference_interface::{training, Example, TrainingError, TrainingPlan};
 use daollm_primitives::{
 	content::offchain_body_key,
-	offchain::submit_signed,
+	offchain::{possible_before, submit_signed, LIFETIME},
 	training::aggregate_commitment,
 	traits::{ComputeNodes, TrainingData},
 };
@@ -44,8 +47,10 @@ use sp_runtime::{
 
 const LOG_TARGET: &str = "runtime::training::ocw";
 
-/// Blocks a sent transaction is given to land before the worker sends it again.
+/// Blocks a sent transaction is given to land before the worker sends it again (no sooner than
+/// its [`LIFETIME`], after which it is dead in every pool).
 pub const RESEND_AFTER: u32 = 5;
+const _: () = assert!(RESEND_AFTER >= LIFETIME, "a resend must not meet its first attempt");
 
 /// How many of the latest rounds a node checks for candidates to build.
 const RECENT_ROUNDS: u32 = 4;
@@ -91,7 +96,7 @@ impl<T: Config> Pallet<T> {
 					Phase::Aggregating { commit_end, reveal_end } => {
 						Self::aggregate(now, round, &record, account, node, commit_end, reveal_end)
 					},
-					Phase::Closed => {},
+					Phase::Drawing | Phase::Closed => {},
 				}
 			}
 		}
@@ -113,6 +118,7 @@ impl<T: Config> Pallet<T> {
 		let Some(position) = record.trainer(node) else { return };
 		if now.saturating_add(One::one()) > record.deadline
 			|| Updates::<T>::contains_key(round, node)
+			|| !possible_before(&store_key(b"training-open/", (round, node)), now)
 		{
 			return;
 		}
@@ -191,7 +197,9 @@ impl<T: Config> Pallet<T> {
 		let previous = kept.clone();
 		let committed = AggregateCommitments::<T>::contains_key(round, node);
 		let (answer, call) = if !committed {
-			if lands > commit_end {
+			if lands > commit_end
+				|| !possible_before(&store_key(b"aggregating/", (round, node)), now)
+			{
 				return;
 			}
 			let mut answer = match kept {
@@ -212,8 +220,12 @@ impl<T: Config> Pallet<T> {
 			let commitment = aggregate_commitment(&answer.model, &answer.kept, &answer.salt, node);
 			(answer, Call::commit_aggregate { round, commitment })
 		} else {
+			// Reveals open after the commit window, or once every aggregator has committed.
 			let all_committed = record.commits as usize == record.aggregators.len();
-			if lands > reveal_end || !(lands > commit_end || all_committed) {
+			let open = now > commit_end
+				|| (all_committed
+					&& possible_before(&store_key(b"reveals-open/", (round, node)), now));
+			if lands > reveal_end || !open {
 				return;
 			}
 			let Some(mut answer) = kept else {

@@ -25,9 +25,14 @@ fn update_for(base: H256, values: Vec<i32>) -> BoundedVec<u8, ConstU32<4096>> {
 	update.encode().try_into().expect("small")
 }
 
+/// Opens a round and moves to the next block, another author's, which draws its trainers.
 fn open() -> RoundId {
 	assert_ok!(Training::open_round(RuntimeOrigin::root(), MODEL, BASE, RANGE, 10, REWARD));
-	NextRoundId::<Test>::get() - 1
+	let round = NextRoundId::<Test>::get() - 1;
+	assert_eq!(Rounds::<Test>::get(round).expect("stored").phase, Phase::Drawing);
+	assert!(trainers(round).is_empty(), "nobody is drawn in the block that opens the round");
+	run_to_block(System::block_number() + 1);
+	round
 }
 
 fn trainers(round: RoundId) -> Vec<AccountId> {
@@ -99,10 +104,10 @@ fn governance_opens_a_round_over_the_verified_examples() {
 		assert_eq!(record.trainers.len(), 3);
 		assert_eq!(record.phase, Phase::Training);
 		assert_eq!(LiveRounds::<Test>::get().into_inner(), vec![round]);
-		assert!(matches!(
-			events().last(),
-			Some(Event::RoundOpened { examples: 18, deadline: 10, .. })
-		));
+		assert!(events()
+			.iter()
+			.any(|e| matches!(e, Event::RoundOpened { examples: 18, deadline: 10, .. })));
+		assert!(events().contains(&Event::TrainersDrawn { round, trainers: trainers(round) }));
 		// The partitions split the snapshot: 6 examples each.
 		assert_eq!((0..3).map(|p| record.partition_len(p)).collect::<Vec<_>>(), vec![6, 6, 6]);
 	});
@@ -261,6 +266,7 @@ fn a_split_vote_or_silence_registers_nothing() {
 fn round_in_aggregation_from(now: u64) -> RoundId {
 	assert_ok!(Training::open_round(RuntimeOrigin::root(), MODEL, BASE, RANGE, now + 5, REWARD));
 	let round = NextRoundId::<Test>::get() - 1;
+	run_to_block(now + 1);
 	for trainer in trainers(round) {
 		commit(round, trainer, vec![0; 3]);
 	}
@@ -423,7 +429,12 @@ mod offchain_worker {
 		let (mut ext, pool, trainer) = node();
 		ext.execute_with(|| {
 			let round = open();
-			Training::offchain_worker(1);
+			// Not in the block that drew the trainers: peers still on its parent would drop the
+			// updates.
+			let drawn = System::block_number();
+			Training::offchain_worker(drawn);
+			assert!(trainer.trained.lock().unwrap().is_empty());
+			to_block(drawn + 1);
 			// Every trainer trained on its partition (7, 7 and 6 examples) and committed.
 			let mut trained = trainer.trained.lock().unwrap().clone();
 			trained.sort();
@@ -431,22 +442,29 @@ mod offchain_worker {
 			assert_eq!(include(&pool), 3);
 			assert_eq!(Rounds::<Test>::get(round).unwrap().updates, 3);
 			// Nothing more to do until the deadline; a later worker does not train again.
-			to_block(2);
+			to_block(drawn + 2);
 			assert_eq!(include(&pool), 0);
 			assert_eq!(trainer.trained.lock().unwrap().len(), 3);
 
-			to_block(11);
+			// Aggregation begins in the block after the deadline.
+			let begins = Rounds::<Test>::get(round).unwrap().deadline + 1;
+			to_block(begins);
+			assert!(matches!(Rounds::<Test>::get(round).unwrap().phase, Phase::Aggregating { .. }));
+			assert_eq!(include(&pool), 0, "not in the block aggregation began");
+			to_block(begins + 1);
 			assert_eq!(include(&pool), 2, "both aggregators commit");
-			to_block(12);
+			to_block(begins + 2);
+			assert_eq!(include(&pool), 0, "not in the block the last commitment landed in");
+			to_block(begins + 3);
 			assert_eq!(include(&pool), 2, "both reveal once all committed");
 			assert_eq!(*trainer.aggregated.lock().unwrap(), 2, "each aggregator built it once");
-			to_block(13);
+			to_block(begins + 4);
 			let Some(Outcome::Candidate { version: 2, .. }) = Outcomes::<Test>::get(round) else {
 				panic!("a candidate: {:?}", Outcomes::<Test>::get(round))
 			};
 			// The worker rebuilds the candidate once, to be able to run it.
 			assert_eq!(*trainer.aggregated.lock().unwrap(), 3);
-			to_block(14);
+			to_block(begins + 5);
 			assert_eq!(*trainer.aggregated.lock().unwrap(), 3);
 			assert_eq!(include(&pool), 0);
 		});
@@ -463,8 +481,98 @@ mod offchain_worker {
 		UintAuthorityId::set_all_keys((1..=6).map(signer_of).collect::<Vec<_>>());
 		ext.execute_with(|| {
 			open();
-			Training::offchain_worker(1);
+			to_block(System::block_number() + 1);
 			assert_eq!(include(&pool_state), 0);
 		});
+	}
+}
+
+/// M-2, training: a round opened by referendum opens in a block known a day ahead, and its
+/// deadline is in the round itself. Whoever knows every state at that block (the opening, or
+/// the deadline) predicts the draw from the seed that block could give; the draw uses a later
+/// block's instead, so the prediction of the first seat is right no more often than chance
+/// (one node in six), within four standard deviations over the trials.
+mod known_block_draws {
+	use super::*;
+	use daollm_primitives::traits::DrawRandomness as _;
+
+	const TRIALS: u64 = 300;
+	const TOLERANCE: f64 = 0.09;
+
+	/// The first node the stand-in draws from `seed`.
+	fn first(seed: H256) -> AccountId {
+		let nodes = Nodes::get();
+		nodes[seed.0[0] as usize % nodes.len()].0
+	}
+
+	fn rate(hits: u64) -> f64 {
+		hits as f64 / TRIALS as f64
+	}
+
+	#[test]
+	fn m2_trainers_are_not_the_ones_the_opening_block_foretells() {
+		let mut hits = 0u64;
+		for trial in 0..TRIALS {
+			new_test_ext().execute_with(|| {
+				let at = 10 + trial;
+				run_to_block(at);
+				let round = NextRoundId::<Test>::get();
+				let foretold = MockDraws::seed(&(b"daollm/trainers", round).encode(), None)
+					.map(first)
+					.expect("a seed");
+				assert_ok!(Training::open_round(
+					RuntimeOrigin::root(),
+					MODEL,
+					BASE,
+					RANGE,
+					at + 5,
+					REWARD
+				));
+				run_to_block(at + 1);
+				hits += u64::from(trainers(round)[0] == foretold);
+			});
+		}
+		assert!((rate(hits) - 1.0 / 6.0).abs() <= TOLERANCE, "trainers: {}", rate(hits));
+	}
+
+	#[test]
+	fn m2_aggregators_are_not_the_ones_the_deadline_block_foretells() {
+		let mut hits = 0u64;
+		for trial in 0..TRIALS {
+			new_test_ext().execute_with(|| {
+				let at = 10 + trial;
+				run_to_block(at);
+				let round = round_in_aggregation_from_with_prediction(at, &mut hits);
+				assert!(!Rounds::<Test>::get(round).expect("round").aggregators.is_empty());
+			});
+		}
+		assert!((rate(hits) - 1.0 / 6.0).abs() <= TOLERANCE, "aggregators: {}", rate(hits));
+	}
+
+	/// `round_in_aggregation_from`, with the aggregator the deadline block foretells compared
+	/// with the one drawn.
+	fn round_in_aggregation_from_with_prediction(now: u64, hits: &mut u64) -> RoundId {
+		let deadline = now + 5;
+		assert_ok!(Training::open_round(
+			RuntimeOrigin::root(),
+			MODEL,
+			BASE,
+			RANGE,
+			deadline,
+			REWARD
+		));
+		let round = NextRoundId::<Test>::get() - 1;
+		run_to_block(now + 1);
+		for trainer in trainers(round) {
+			commit(round, trainer, vec![0; 3]);
+		}
+		run_to_block(deadline);
+		let foretold = MockDraws::seed(&(b"daollm/aggregators", round).encode(), None)
+			.map(first)
+			.expect("a seed");
+		run_to_block(deadline + 1);
+		let record = Rounds::<Test>::get(round).expect("round");
+		*hits += u64::from(record.aggregators[0].node == foretold);
+		round
 	}
 }

@@ -76,6 +76,9 @@ pub struct TrainingPlan {
 	MaxEncodedLen,
 )]
 pub enum Phase<BlockNumber> {
+	/// The round is open; its trainers are drawn in the first later block that someone other
+	/// than `fixed_by` authored.
+	Drawing,
 	/// Trainers train and commit their updates until the round's deadline.
 	Training,
 	/// Aggregators commit to the model they built until `commit_end`, then reveal it until
@@ -110,10 +113,14 @@ pub struct Round<
 	/// The verified examples (proposal ids) the round trains on. Trainer `i` of `n` trains on
 	/// the ones at positions `i, i + n, i + 2n, …`.
 	pub examples: BoundedVec<ProposalId, MaxExamples>,
-	/// The trainers, drawn by stake when the round opened.
+	/// The trainers, drawn by stake after the round opened.
 	pub trainers: BoundedVec<Seat<AccountId, Balance>, MaxTrainers>,
-	/// The aggregators, drawn by stake when training ended.
+	/// The aggregators, drawn by stake after training ended.
 	pub aggregators: BoundedVec<Seat<AccountId, Balance>, MaxAggregators>,
+	/// The author of the block that last fixed what the next draw is for (the round's opening,
+	/// then the deadline's block, the last that may add updates): the draw happens in a block
+	/// someone else authored ([`daollm_primitives::traits::DrawRandomness`]).
+	pub fixed_by: Option<u32>,
 	/// How to train and aggregate.
 	pub plan: TrainingPlan,
 	/// Reward points shared by the trainers whose updates were kept, pro rata to samples.
@@ -213,6 +220,8 @@ pub enum Failure {
 	NoAgreement,
 	/// The model registry refused the new version (for instance, its file already exists).
 	RegistryRefused,
+	/// No node could be drawn to train.
+	NoTrainers,
 }
 
 /// How a round ended.
@@ -329,6 +338,7 @@ mod tests {
 				.try_into()
 				.expect("fits"),
 			aggregators: Default::default(),
+			fixed_by: None,
 			plan: TrainingPlan { epochs: 1, learning_rate_ppm: 1, rule: RobustRule::Median },
 			reward: 0,
 			opened_at: 0,

@@ -59,75 +59,67 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Training::NextRoundId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::TrainingSet` (r:2048 w:0)
 	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
-	/// Storage: `Training::Params` (r:1 w:0)
-	/// Proof: `Training::Params` (`max_values`: Some(1), `max_size`: Some(31), added: 526, mode: `MaxEncodedLen`)
-	/// Storage: `System::ParentHash` (r:1 w:0)
-	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Candidates` (r:1 w:0)
 	/// Proof: `ComputeNodes::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeNodes::Nodes` (r:16 w:0)
-	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(344), added: 2819, mode: `MaxEncodedLen`)
+	/// Storage: `Training::Params` (r:1 w:0)
+	/// Proof: `Training::Params` (`max_values`: Some(1), `max_size`: Some(31), added: 526, mode: `MaxEncodedLen`)
 	/// Storage: `Training::Rounds` (r:0 w:1)
-	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9440), added: 11915, mode: `MaxEncodedLen`)
+	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9445), added: 11920, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[1, 2048]`.
 	/// The range of component `t` is `[1, 16]`.
-	fn open_round(e: u32, t: u32, ) -> Weight {
-		// Proof size: measured `1151 + e * (55 ±0) + t * (232 ±0)`, estimated `7631 + e * (2524 ±0) + t * (2819 ±0)`
-		// Minimum execution time: 162_535_000 picoseconds.
-		Weight::from_parts(944_161_113, 7631)
-			// Standard error: 145_694
-			.saturating_add(Weight::from_parts(6_889_995, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+	fn open_round(e: u32, _t: u32, ) -> Weight {
+		// Proof size: measured `1127 + e * (55 ±0) + t * (48 ±0)`, estimated `7631 + e * (2524 ±0)`
+		// Minimum execution time: 87_726_000 picoseconds.
+		Weight::from_parts(3_640_569_321, 7631)
+			// Standard error: 132_962
+			.saturating_add(Weight::from_parts(5_835_287, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(t.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(Weight::from_parts(0, 2524).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(0, 2819).saturating_mul(t.into()))
 	}
 	/// Storage: `ComputeNodes::KeyOwner` (r:1 w:0)
 	/// Proof: `ComputeNodes::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Training::Rounds` (r:1 w:1)
-	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9440), added: 11915, mode: `MaxEncodedLen`)
+	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9445), added: 11920, mode: `MaxEncodedLen`)
 	/// Storage: `Training::Updates` (r:1 w:1)
 	/// Proof: `Training::Updates` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[64, 524288]`.
 	fn commit_update(b: u32, ) -> Weight {
-		// Proof size: measured `852`, estimated `12905`
-		// Minimum execution time: 50_607_000 picoseconds.
-		Weight::from_parts(157_898_989, 12905)
-			// Standard error: 20
-			.saturating_add(Weight::from_parts(2_272, 0).saturating_mul(b.into()))
+		// Proof size: measured `783`, estimated `12910`
+		// Minimum execution time: 52_827_000 picoseconds.
+		Weight::from_parts(46_810_020, 12910)
+			// Standard error: 16
+			.saturating_add(Weight::from_parts(2_558, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ComputeNodes::KeyOwner` (r:1 w:0)
 	/// Proof: `ComputeNodes::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Training::Rounds` (r:1 w:1)
-	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9440), added: 11915, mode: `MaxEncodedLen`)
+	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9445), added: 11920, mode: `MaxEncodedLen`)
 	/// Storage: `Training::AggregateCommitments` (r:1 w:1)
 	/// Proof: `Training::AggregateCommitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	fn commit_aggregate() -> Weight {
-		// Proof size: measured `904`, estimated `12905`
-		// Minimum execution time: 39_505_000 picoseconds.
-		Weight::from_parts(51_795_000, 12905)
+		// Proof size: measured `909`, estimated `12910`
+		// Minimum execution time: 48_469_000 picoseconds.
+		Weight::from_parts(104_751_000, 12910)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ComputeNodes::KeyOwner` (r:1 w:0)
 	/// Proof: `ComputeNodes::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Training::Rounds` (r:1 w:1)
-	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9440), added: 11915, mode: `MaxEncodedLen`)
+	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9445), added: 11920, mode: `MaxEncodedLen`)
 	/// Storage: `Training::AggregateReveals` (r:1 w:1)
 	/// Proof: `Training::AggregateReveals` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Training::AggregateCommitments` (r:1 w:0)
 	/// Proof: `Training::AggregateCommitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// The range of component `t` is `[1, 16]`.
-	fn reveal_aggregate(t: u32, ) -> Weight {
-		// Proof size: measured `948 + t * (57 ±0)`, estimated `12905`
-		// Minimum execution time: 51_581_000 picoseconds.
-		Weight::from_parts(73_207_796, 12905)
-			// Standard error: 81_476
-			.saturating_add(Weight::from_parts(1_289_749, 0).saturating_mul(t.into()))
+	fn reveal_aggregate(_t: u32, ) -> Weight {
+		// Proof size: measured `971 + t * (52 ±0)`, estimated `12910`
+		// Minimum execution time: 59_716_000 picoseconds.
+		Weight::from_parts(118_949_957, 12910)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -135,25 +127,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Training::Params` (`max_values`: Some(1), `max_size`: Some(31), added: 526, mode: `MaxEncodedLen`)
 	fn set_parameters() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 8_216_000 picoseconds.
-		Weight::from_parts(12_654_000, 0)
+		// Minimum execution time: 8_030_000 picoseconds.
+		Weight::from_parts(11_013_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Training::Params` (r:1 w:0)
 	/// Proof: `Training::Params` (`max_values`: Some(1), `max_size`: Some(31), added: 526, mode: `MaxEncodedLen`)
-	/// Storage: `System::ParentHash` (r:1 w:0)
-	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::Authorities` (r:1 w:0)
+	/// Proof: `Babe::Authorities` (`max_values`: Some(1), `max_size`: Some(1281), added: 1776, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Candidates` (r:1 w:0)
 	/// Proof: `ComputeNodes::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Nodes` (r:8 w:0)
 	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(344), added: 2819, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 8]`.
 	fn start_aggregation(a: u32, ) -> Weight {
-		// Proof size: measured `1096 + a * (151 ±0)`, estimated `7631 + a * (2819 ±0)`
-		// Minimum execution time: 36_469_000 picoseconds.
-		Weight::from_parts(36_108_177, 7631)
-			// Standard error: 80_372
-			.saturating_add(Weight::from_parts(8_105_085, 0).saturating_mul(a.into()))
+		// Proof size: measured `1225 + a * (151 ±0)`, estimated `7631 + a * (2819 ±0)`
+		// Minimum execution time: 42_008_000 picoseconds.
+		Weight::from_parts(75_600_101, 7631)
+			// Standard error: 138_175
+			.saturating_add(Weight::from_parts(7_997_599, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2819).saturating_mul(a.into()))
@@ -185,13 +177,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[1, 8]`.
 	/// The range of component `t` is `[1, 16]`.
 	fn decide(a: u32, t: u32, ) -> Weight {
-		// Proof size: measured `833 + a * (85 ±0) + t * (86 ±0)`, estimated `18865 + a * (2584 ±0) + t * (2571 ±56)`
-		// Minimum execution time: 170_478_000 picoseconds.
-		Weight::from_parts(182_814_000, 18865)
-			// Standard error: 417_454
-			.saturating_add(Weight::from_parts(4_480_234, 0).saturating_mul(a.into()))
-			// Standard error: 208_573
-			.saturating_add(Weight::from_parts(11_740_269, 0).saturating_mul(t.into()))
+		// Proof size: measured `796 + a * (86 ±0) + t * (86 ±0)`, estimated `18410 + a * (2584 ±0) + t * (2571 ±0)`
+		// Minimum execution time: 168_858_000 picoseconds.
+		Weight::from_parts(197_755_805, 18410)
+			// Standard error: 701_415
+			.saturating_add(Weight::from_parts(15_961_781, 0).saturating_mul(t.into()))
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(t.into())))
@@ -204,48 +194,44 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
-	fn open_round(e: u32, t: u32, ) -> Weight {
-		Weight::from_parts(944_161_113, 7631)
-			.saturating_add(Weight::from_parts(6_889_995, 0).saturating_mul(e.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+	fn open_round(e: u32, _t: u32, ) -> Weight {
+		Weight::from_parts(3_640_569_321, 7631)
+			.saturating_add(Weight::from_parts(5_835_287, 0).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(t.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(Weight::from_parts(0, 2524).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(0, 2819).saturating_mul(t.into()))
 	}
 	fn commit_update(b: u32, ) -> Weight {
-		Weight::from_parts(157_898_989, 12905)
-			.saturating_add(Weight::from_parts(2_272, 0).saturating_mul(b.into()))
+		Weight::from_parts(46_810_020, 12910)
+			.saturating_add(Weight::from_parts(2_558, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commit_aggregate() -> Weight {
-		Weight::from_parts(51_795_000, 12905)
+		Weight::from_parts(104_751_000, 12910)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
-	fn reveal_aggregate(t: u32, ) -> Weight {
-		Weight::from_parts(73_207_796, 12905)
-			.saturating_add(Weight::from_parts(1_289_749, 0).saturating_mul(t.into()))
+	fn reveal_aggregate(_t: u32, ) -> Weight {
+		Weight::from_parts(118_949_957, 12910)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(12_654_000, 0)
+		Weight::from_parts(11_013_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn start_aggregation(a: u32, ) -> Weight {
-		Weight::from_parts(36_108_177, 7631)
-			.saturating_add(Weight::from_parts(8_105_085, 0).saturating_mul(a.into()))
+		Weight::from_parts(75_600_101, 7631)
+			.saturating_add(Weight::from_parts(7_997_599, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2819).saturating_mul(a.into()))
 	}
 	fn decide(a: u32, t: u32, ) -> Weight {
-		Weight::from_parts(182_814_000, 18865)
-			.saturating_add(Weight::from_parts(4_480_234, 0).saturating_mul(a.into()))
-			.saturating_add(Weight::from_parts(11_740_269, 0).saturating_mul(t.into()))
+		Weight::from_parts(197_755_805, 18410)
+			.saturating_add(Weight::from_parts(15_961_781, 0).saturating_mul(t.into()))
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(t.into())))

@@ -1,20 +1,14 @@
 //! `pallet_inference`: committees of compute nodes, commit–reveal and stake-weighted consensus.
 
 use daollm_primitives::time::MINUTES;
-use frame_support::{
-	parameter_types,
-	traits::{ConstU32, Randomness},
-};
+use frame_support::{parameter_types, traits::ConstU32};
 use sp_core::H256;
-use sp_runtime::{
-	traits::{BlakeTwo256, Hash},
-	Perbill,
-};
+use sp_runtime::Perbill;
 
 use super::compute_nodes::NodeSigner;
 use crate::{
 	configs::proposals::LabelCount, Balance, BlockNumber, ComputeNodes, ModelRegistry, Proposals,
-	Rewards, Runtime, System,
+	Rewards, Runtime,
 };
 
 /// sha256 of the proposal classifier this runtime ships with
@@ -43,27 +37,13 @@ parameter_types! {
 		};
 }
 
-/// Committee seeds from the parent block's hash.
-///
-/// Aura has no VRF, so the chain has no unbiasable randomness: the author of the block before
-/// a task's can choose only between producing that block and not producing it, which shifts one
-/// committee at the cost of its block reward. Commit–reveal, not the seed, is what stops members
-/// from copying one another.
-pub struct ParentHashRandomness;
-impl Randomness<H256, BlockNumber> for ParentHashRandomness {
-	fn random(subject: &[u8]) -> (H256, BlockNumber) {
-		let parent = System::parent_hash();
-		let number = System::block_number().saturating_sub(1);
-		(BlakeTwo256::hash_of(&(subject, parent)), number)
-	}
-}
-
 impl pallet_inference::Config for Runtime {
 	type Balance = Balance;
 	/// The registry's staked compute nodes sit on the committees.
 	type Nodes = ComputeNodes;
 	type AuthorityId = NodeSigner;
-	type Randomness = ParentHashRandomness;
+	/// The VRF output of the drawing block: see [`super::draws`] for what an author can bias.
+	type Randomness = super::draws::BabeVrfDraws;
 	/// The active version of the analysis model in the governance registry.
 	type ActiveModel = ModelRegistry;
 	type OnAnalysed = Proposals;
@@ -106,6 +86,9 @@ impl pallet_inference::benchmarking::BenchmarkHelper<crate::AccountId>
 	}
 	fn signer(node: &crate::AccountId) -> crate::AccountId {
 		pallet_compute_nodes::benchmarking::signer::<Runtime>(node)
+	}
+	fn fresh_seed() {
+		super::draws::benchmark_pre_digest();
 	}
 	fn activate_model() {
 		let count = <LabelCount as frame_support::traits::Get<u8>>::get();

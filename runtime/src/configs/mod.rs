@@ -1,8 +1,9 @@
 //! Each pallet's `Config`, one module per pallet, with the reason for every constant.
 
-mod aura;
+mod babe;
 mod balances;
 mod compute_nodes;
+pub mod draws;
 pub mod governance;
 mod grandpa;
 mod inference;
@@ -10,12 +11,14 @@ mod model_registry;
 mod offchain;
 mod proposals;
 mod rewards;
+pub mod session;
 mod sudo;
 mod system;
 mod timestamp;
 mod training;
 mod transaction_payment;
 
+pub use babe::BABE_GENESIS_EPOCH_CONFIG;
 pub use inference::SHIPPED_MODEL_SHA256;
 pub use model_registry::ANALYSIS_MODEL;
 pub use offchain::tx_extension;

@@ -1,8 +1,9 @@
-//! How offchain workers sign and submit transactions: the inference nodes' commits and reveals.
+//! How offchain workers sign and submit transactions: the inference nodes' commits and reveals,
+//! and the nodes' unsigned equivocation reports.
 
 use codec::Encode;
 use frame_system::offchain::{
-	AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
+	AppCrypto, CreateBare, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
 };
 use sp_runtime::{
 	generic::Era,
@@ -12,8 +13,9 @@ use sp_runtime::{
 
 use crate::{
 	AccountId, Nonce, Runtime, RuntimeCall, Signature, SignedPayload, System, TxExtension,
-	UncheckedExtrinsic, BLOCK_HASH_COUNT,
+	UncheckedExtrinsic,
 };
+use daollm_primitives::offchain::TRANSACTION_PERIOD;
 
 /// The transaction extensions of a transaction with `nonce`, valid in `era`, with no tip and no
 /// metadata-hash check: what wallets and offchain workers alike attach.
@@ -54,21 +56,33 @@ impl<LocalCall> CreateSignedTransaction<LocalCall> for Runtime
 where
 	RuntimeCall: From<LocalCall>,
 {
-	/// Signs `call` as `account` with the local key `public`, mortal for half the block-hash
-	/// window from the current block: a transaction that did not land soon expires rather than
-	/// lingering in pools.
+	/// Signs `call` as `account` with the local key `public`, mortal from the parent of the
+	/// current block for [`TRANSACTION_PERIOD`] blocks: it lands in one of the next two blocks
+	/// or dies everywhere, so that a transaction its peers dropped does not keep its nonce in
+	/// this node's pool while the worker resends (see [`daollm_primitives::offchain`]).
 	fn create_signed_transaction<C: AppCrypto<Self::Public, Self::Signature>>(
 		call: RuntimeCall,
 		public: Self::Public,
 		account: AccountId,
 		nonce: Nonce,
 	) -> Option<UncheckedExtrinsic> {
-		let period = (BLOCK_HASH_COUNT / 2).next_power_of_two().saturated_into::<u64>();
 		let current = System::block_number().saturated_into::<u64>().saturating_sub(1);
-		let extension = tx_extension(nonce, Era::mortal(period, current));
+		let era = Era::mortal(TRANSACTION_PERIOD.into(), current);
+		let extension = tx_extension(nonce, era);
 		let payload = SignedPayload::new(call, extension).ok()?;
 		let signature = payload.using_encoded(|bytes| C::sign(bytes, public))?;
 		let (call, extension, _) = payload.deconstruct();
 		Some(UncheckedExtrinsic::new_signed(call, MultiAddress::Id(account), signature, extension))
+	}
+}
+
+/// Unsigned transactions: BABE's and GRANDPA's equivocation reports, which their pallets
+/// validate themselves.
+impl<LocalCall> CreateBare<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_bare(call)
 	}
 }

@@ -4,7 +4,7 @@
 use frame_support::{parameter_types, traits::ConstU32};
 use sp_runtime::{Perbill, Percent};
 
-use super::{compute_nodes::NodeSigner, inference::ParentHashRandomness};
+use super::compute_nodes::NodeSigner;
 use crate::{Balance, BlockNumber, ComputeNodes, ModelRegistry, Proposals, Runtime, DAYS};
 use daollm_primitives::training::RobustRule;
 
@@ -39,7 +39,8 @@ impl pallet_training::Config for Runtime {
 	type TrainingData = Proposals;
 	/// Kept trainers and agreeing aggregators earn training points, paid per epoch.
 	type RewardPoints = crate::Rewards;
-	type Randomness = ParentHashRandomness;
+	/// The VRF output of the drawing block: see [`super::draws`].
+	type Randomness = super::draws::BabeVrfDraws;
 	/// The `models` track opens rounds.
 	type RoundOrigin = super::governance::ModelsOrigin;
 	/// The `parameters` track.
@@ -79,6 +80,9 @@ impl pallet_training::benchmarking::BenchmarkHelper<crate::AccountId> for Traini
 		let latest =
 			pallet_model_registry::Models::<Runtime>::get(model).expect("registered").latest;
 		(model, latest)
+	}
+	fn fresh_seed() {
+		super::draws::benchmark_pre_digest();
 	}
 	fn examples(count: u32) {
 		for id in 0..count {

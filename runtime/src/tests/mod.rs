@@ -1,6 +1,7 @@
 //! Runtime tests on the native runtime: genesis presets, issuance, fees, and rejected extrinsics;
-//! governance in [`governance`].
+//! governance in [`governance`]; BABE, draws and equivocation in [`consensus`].
 
+mod consensus;
 mod governance;
 
 use codec::Encode;
@@ -9,7 +10,6 @@ use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
 	generic::Era,
-	traits::Header as _,
 	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
 	BuildStorage, MultiAddress, MultiSignature,
 };
@@ -17,7 +17,7 @@ use sp_runtime::{
 use crate::{
 	configs::{tx_extension, TreasuryAccount},
 	genesis_config_presets::{ENDOWMENT, NODE_STAKE},
-	AccountId, Balance, Balances, BalancesCall, Executive, Header, Nonce, Runtime, RuntimeCall,
+	AccountId, Balance, Balances, BalancesCall, Executive, Nonce, Runtime, RuntimeCall,
 	RuntimeGenesisConfig, SignedPayload, System, UncheckedExtrinsic, EXISTENTIAL_DEPOSIT, UNIT,
 };
 
@@ -70,22 +70,17 @@ fn transfer(to: Sr25519Keyring, amount: Balance) -> RuntimeCall {
 	})
 }
 
+/// Starts block 1, authored by Alice with a real BABE pre-digest.
 fn start_block() {
-	let parent = System::block_hash(0);
-	Executive::initialize_block(&Header::new(
-		1,
-		Default::default(),
-		Default::default(),
-		parent,
-		Default::default(),
-	));
+	consensus::babe_block(1, Sr25519Keyring::Alice, 100);
 }
 
 #[test]
 fn presets_build_with_their_validators() {
 	for (id, validators) in [(DEV_RUNTIME_PRESET, 1), (LOCAL_TESTNET_RUNTIME_PRESET, 4)] {
 		preset_ext(id).execute_with(|| {
-			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), validators, "{id}");
+			assert_eq!(pallet_babe::Authorities::<Runtime>::get().len(), validators, "{id}");
+			assert_eq!(pallet_session::Validators::<Runtime>::get().len(), validators, "{id}");
 			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), validators);
 			// Only the dev chain has a superuser; elsewhere governance is root.
 			let sudo = (id == DEV_RUNTIME_PRESET).then(|| account(Sr25519Keyring::Alice));
@@ -322,6 +317,8 @@ fn m9_an_infr_key_at_the_existential_deposit_serves_with_priority() {
 			b"Fund the audit of the bridge: 50,000 DAI.".to_vec(),
 		)
 		.expect("submits");
+		// The next block draws the committee (Alice is the dev chain's only authority).
+		consensus::babe_block(2, Sr25519Keyring::Alice, 101);
 		let task = pallet_inference::TaskOfProposal::<Runtime>::get(0).expect("a task");
 		let committee = pallet_inference::Tasks::<Runtime>::get(task).expect("open").committee;
 		assert!(committee.iter().any(|seat| seat.node == dave), "Dave holds a seat");
@@ -364,5 +361,70 @@ fn m9_an_infr_key_at_the_existential_deposit_serves_with_priority() {
 			Executive::validate_transaction(TransactionSource::External, other, parent),
 			Err(TransactionValidityError::Invalid(InvalidTransaction::Payment))
 		);
+	});
+}
+
+/// An offchain worker's transaction lives [`LIFETIME`] blocks: signed in block `n`, it is valid
+/// for blocks `n + 1` and `n + 2` and refused from `n + 3` on, so that a transaction its peers
+/// dropped cannot keep its nonce in its own node's pool while the worker resends (zombienet
+/// 0004: on 61ab7b1 it lived 1 024 blocks, and an honest validator's resends were all refused as
+/// replacements of its own lost commits).
+///
+/// [`LIFETIME`]: daollm_primitives::offchain::LIFETIME
+#[test]
+fn a_workers_transaction_dies_lifetime_blocks_after_it_was_signed() {
+	use daollm_primitives::offchain::LIFETIME;
+	use frame_support::traits::fungible::Mutate;
+	use frame_system::offchain::CreateSignedTransaction;
+	use sp_core::Pair as _;
+	use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
+
+	let keystore = MemoryKeystore::new();
+	let public = keystore
+		.sr25519_generate_new(daollm_primitives::inference::KEY_TYPE, Some("//Dave//infr"))
+		.expect("a key");
+	let mut ext = preset_ext(DEV_RUNTIME_PRESET);
+	ext.register_extension(KeystoreExt::new(keystore));
+	ext.execute_with(|| {
+		start_block();
+		let key_account: AccountId = sp_core::sr25519::Pair::from_string("//Dave//infr", None)
+			.expect("a key")
+			.public()
+			.into();
+		Balances::set_balance(&key_account, 10 * UNIT);
+		let signed_in = 2u32;
+		consensus::babe_block(signed_in, Sr25519Keyring::Alice, 101);
+		let xt = <Runtime as CreateSignedTransaction<RuntimeCall>>::create_signed_transaction::<
+			<Runtime as pallet_inference::Config>::AuthorityId,
+		>(transfer(Sr25519Keyring::Bob, UNIT), public.into(), key_account.clone(), 0)
+		.expect("the worker signs");
+		// The pool validates on a block's state, for the next block; nothing of it is kept.
+		let validate = |xt: UncheckedExtrinsic| {
+			frame_support::storage::with_transaction(|| {
+				let validity = Executive::validate_transaction(
+					TransactionSource::Local,
+					xt,
+					System::parent_hash(),
+				);
+				sp_runtime::TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(
+					validity,
+				))
+			})
+			.expect("rolled back")
+		};
+		for parent in signed_in..signed_in + LIFETIME - 1 {
+			if parent > signed_in {
+				consensus::babe_block(parent, Sr25519Keyring::Alice, 100 + u64::from(parent));
+			}
+			let valid = validate(xt.clone()).expect("valid for the next two blocks");
+			assert_eq!(valid.longevity, u64::from(signed_in + LIFETIME - 1 - parent));
+		}
+		let dead = signed_in + LIFETIME;
+		consensus::babe_block(dead - 1, Sr25519Keyring::Alice, 100 + u64::from(dead - 1));
+		let at_death = validate(xt.clone());
+		assert!(at_death.is_err(), "refused for block {dead}: {at_death:?}");
+		consensus::babe_block(dead, Sr25519Keyring::Alice, 100 + u64::from(dead));
+		let later = validate(xt);
+		assert!(later.is_err(), "and later: {later:?}");
 	});
 }

@@ -221,11 +221,11 @@ where
 				.map(|h| HistoryJson {
 					task: match h.work {
 						Work::Task(task) => Some(task),
-						Work::Round(_) => None,
+						Work::Round(_) | Work::Session(_) => None,
 					},
 					round: match h.work {
 						Work::Round(round) => Some(round),
-						Work::Task(_) => None,
+						Work::Task(_) | Work::Session(_) => None,
 					},
 					outcome: match h.outcome {
 						MemberOutcome::Agreed => "agreed",
