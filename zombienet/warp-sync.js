@@ -33,6 +33,16 @@ async function loopbackAddress(api) {
   return address;
 }
 
+/** `numberOf(api)`, or -1 while a syncing node cannot answer it yet (its finalised head moves
+ * to the warp target before that block's header is stored). */
+async function settled(numberOf, api) {
+  try {
+    return await numberOf(api);
+  } catch (_) {
+    return -1;
+  }
+}
+
 async function run(_nodeName, networkInfo) {
   const apis = await lib.connectAll(networkInfo);
   let node;
@@ -54,21 +64,27 @@ async function run(_nodeName, networkInfo) {
     node = spawn(process.env.DAOLLM_NODE, args, { stdio: ['ignore', log, log] });
     const exited = new Promise((resolve) => node.on('exit', (code) => resolve(code)));
 
+    // Its RPC server is up once a plain HTTP request answers (a WebSocket provider that tried
+    // too early would keep waiting).
+    const url = `127.0.0.1:${rpcPort}`;
     await lib.until(async () => {
       try {
-        const provider = new zombie.WsProvider(`ws://127.0.0.1:${rpcPort}`, false);
-        await provider.connect();
-        fresh = await zombie.ApiPromise.create({ provider, noInitWarn: true });
-        return true;
+        const res = await fetch(`http://${url}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'system_health', params: [] }),
+        });
+        return res.ok;
       } catch (_) {
         return false;
       }
     }, 60, 'the fresh node answers RPC');
-    await lib.until(async () => (await lib.finalizedNumber(fresh)) >= target, 240,
+    fresh = await zombie.ApiPromise.create({ provider: new zombie.WsProvider(`ws://${url}`), noInitWarn: true });
+    await lib.until(async () => (await settled(lib.finalizedNumber, fresh)) >= target, 240,
       `the fresh node finalises #${target}`);
     const synced = (Date.now() - started) / 1000;
     const tip = await lib.bestNumber(apis.alice);
-    await lib.until(async () => (await lib.bestNumber(fresh)) >= tip, 120,
+    await lib.until(async () => (await settled(lib.bestNumber, fresh)) >= tip, 120,
       `the fresh node imports new blocks to #${tip}`);
 
     const text = fs.readFileSync(logFile, 'utf8');
