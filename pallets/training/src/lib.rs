@@ -90,6 +90,10 @@ pub type RoundOf<T> = Round<
 	<T as Config>::MaxAggregators,
 >;
 
+/// Up to `S` drawn seats (trainers or aggregators), with their stake when drawn.
+pub type SeatsOf<T, S> =
+	BoundedVec<Seat<<T as frame_system::Config>::AccountId, <T as Config>::Balance>, S>;
+
 /// An aggregator's answer as this runtime stores it.
 pub type AnswerOf<T> = AggregateAnswer<<T as Config>::MaxTrainers>;
 
@@ -627,7 +631,6 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Draws up to `count` nodes for `round`'s seats of kind `purpose`.
 	/// Draws `count` seats for `purpose` in `round` from this block's VRF output, unless this
 	/// block may not draw for what `fixed_by` fixed (then `None`: a later block draws).
 	fn draw<S: Get<u32>>(
@@ -635,7 +638,7 @@ impl<T: Config> Pallet<T> {
 		round: RoundId,
 		count: u32,
 		fixed_by: Option<u32>,
-	) -> Option<BoundedVec<Seat<T::AccountId, T::Balance>, S>> {
+	) -> Option<SeatsOf<T, S>> {
 		let seed = T::Randomness::seed(&(purpose, round).encode(), fixed_by)?;
 		let seats: Vec<_> = T::Nodes::draw(&seed, count.min(S::get()))
 			.into_iter()
