@@ -12,7 +12,9 @@ setup
 log "cargo test (release profile; builds daollm-node for the node and client tests)"
 cargo test --release --locked --workspace --manifest-path "$ROOT/Cargo.toml"
 
-log "polkadot.js client tests against daollm-node"
+# Two test files at a time, each against its own dev node on its own ports: the tests wait on
+# six-second blocks far more than they compute, so two halve the wall time on two cores.
+log "polkadot.js client tests against daollm-node (two files at a time)"
 (cd "$ROOT/node/tests/polkadot-js" && npm test)
 
 log "zombienet: four-validator networks (consensus, inference agreement, a wrong model, an outage, a runtime upgrade, a training round)"
