@@ -151,12 +151,12 @@ mod tests {
 				(format!("<technical committee member {n}: SS58 address>"), member.to_string()),
 				(format!("<endowed account {n}: SS58 address>"), sr(&seed)),
 				(format!("<validator {n}: SS58 account>"), sr(&seed)),
-				(format!("<validator {n}: BABE key, sr25519 SS58>"), sr(&format!("{seed}/babe"))),
+				(format!("<validator {n}: BABE key, sr25519 SS58>"), sr(&format!("{seed}//babe"))),
 				(
 					format!("<validator {n}: GRANDPA key, ed25519 SS58>"),
-					ed(&format!("{seed}/gran")),
+					ed(&format!("{seed}//gran")),
 				),
-				(format!("<validator {n}: infr key, sr25519 SS58>"), sr(&format!("{seed}/infr"))),
+				(format!("<validator {n}: infr key, sr25519 SS58>"), sr(&format!("{seed}//infr"))),
 			] {
 				template = template.replace(&placeholder, &value);
 			}
