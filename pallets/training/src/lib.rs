@@ -97,9 +97,14 @@ pub type SeatsOf<T, S> =
 /// An aggregator's answer as this runtime stores it.
 pub type AnswerOf<T> = AggregateAnswer<<T as Config>::MaxTrainers>;
 
-/// The offchain-index key under which the bytes of `trainer`'s update to `round` are kept.
-pub fn update_key<AccountId: Encode>(round: RoundId, trainer: &AccountId) -> Vec<u8> {
-	[&b"daollm/training/update/"[..], &(round, trainer).encode()[..]].concat()
+/// The offchain-index key under which the bytes of the update with blake2b-256 `hash` are kept.
+///
+/// Keyed by the bytes' own hash, not by round and trainer (M-7 of the security review of
+/// e9f7082): a block of a losing fork that carried another update of the same trainer indexes
+/// it under another key, so it can never stand in for the update the canonical chain committed;
+/// the aggregator still checks the bytes against the committed hash before using them.
+pub fn update_key(hash: &H256) -> Vec<u8> {
+	[&b"daollm/training/update/"[..], hash.as_bytes()].concat()
 }
 
 #[frame_support::pallet]
@@ -509,7 +514,7 @@ pub mod pallet {
 			ensure!(decoded.base == record.base && decoded.is_well_formed(), Error::<T>::BadUpdate);
 
 			let update_hash = ModelUpdate::hash_of(&update);
-			sp_io::offchain_index::set(&update_key(round, &node), &update);
+			sp_io::offchain_index::set(&update_key(&update_hash), &update);
 			Updates::<T>::insert(round, &node, UpdateRecord { hash: update_hash, samples });
 			record.updates.saturating_inc();
 			Rounds::<T>::insert(round, record);

@@ -7,7 +7,7 @@
 //!   chain, bodies from the offchain index), trains the base model's linear layer on them with
 //!   the node's engine ([`training::train`]) and submits [`Call::commit_update`];
 //! - an **aggregator** seat, in the commit window: reads the committed updates from the offchain
-//!   index, builds the new model ([`training::aggregate`]), keeps the answer and a salt in
+//!   index by their committed hashes (and checks the bytes against them), builds the new model ([`training::aggregate`]), keeps the answer and a salt in
 //!   offchain storage and submits [`Call::commit_aggregate`]; in the reveal window, submits
 //!   [`Call::reveal_aggregate`] with the kept answer.
 //!
@@ -31,7 +31,7 @@ use daollm_inference_interface::{training, Example, TrainingError, TrainingPlan}
 use daollm_primitives::{
 	content::offchain_body_key,
 	offchain::{possible_before, submit_signed, LIFETIME},
-	training::aggregate_commitment,
+	training::{aggregate_commitment, ModelUpdate},
 	traits::{ComputeNodes, TrainingData},
 };
 use frame_support::BoundedVec;
@@ -257,12 +257,25 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Builds `round`'s model from its committed updates: its sha256 and the kept flags.
-	fn build(round: RoundId, record: &RoundOf<T>) -> Option<(H256, Vec<bool>)> {
+	pub(crate) fn build(round: RoundId, record: &RoundOf<T>) -> Option<(H256, Vec<bool>)> {
 		let mut updates = Vec::new();
-		for (trainer, committed) in Self::committed_updates(round, record) {
-			let key = update_key(round, &trainer);
+		for (_, committed) in Self::committed_updates(round, record) {
+			let key = update_key(&committed.hash);
 			match sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &key) {
-				Some(bytes) => updates.push((committed.samples, bytes)),
+				Some(bytes) if ModelUpdate::hash_of(&bytes) == committed.hash => {
+					updates.push((committed.samples, bytes))
+				},
+				Some(_) => {
+					// A damaged database: building without it would give another model than the
+					// other aggregators', so this node does not answer.
+					log::error!(
+						target: LOG_TARGET,
+						"round {round}: the offchain index holds bytes for update {:?} that do not \
+						 hash to it; not aggregating",
+						committed.hash
+					);
+					return None;
+				},
 				None => {
 					log::warn!(
 						target: LOG_TARGET,

@@ -352,6 +352,8 @@ mod offchain_worker {
 	struct StandIn {
 		trained: Mutex<Vec<usize>>,
 		aggregated: Mutex<u32>,
+		/// The updates of the last aggregation, as (samples, bytes).
+		inputs: Mutex<Vec<(u32, Vec<u8>)>>,
 	}
 	impl Trainer for StandIn {
 		fn train(
@@ -373,6 +375,7 @@ mod offchain_worker {
 			updates: Vec<(u32, Vec<u8>)>,
 		) -> Result<BuiltModel, TrainingError> {
 			*self.aggregated.lock().unwrap() += 1;
+			*self.inputs.lock().unwrap() = updates.clone();
 			Ok(BuiltModel {
 				sha256: sp_io::hashing::blake2_256(&updates.encode()),
 				kept: vec![true; updates.len()],
@@ -409,9 +412,8 @@ mod offchain_worker {
 			let sp_runtime::generic::Preamble::Signed(signer, ..) = xt.preamble else {
 				panic!("the worker sends signed transactions")
 			};
-			if let RuntimeCall::Training(Call::commit_update { round, update, .. }) = &xt.function {
-				let trainer = signer - KEY_OFFSET;
-				let key = update_key(*round, &trainer);
+			if let RuntimeCall::Training(Call::commit_update { update, .. }) = &xt.function {
+				let key = update_key(&ModelUpdate::hash_of(update));
 				sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, &key, update);
 			}
 			assert_ok!(xt.function.dispatch(RuntimeOrigin::signed(signer)));
@@ -467,6 +469,76 @@ mod offchain_worker {
 			to_block(begins + 5);
 			assert_eq!(*trainer.aggregated.lock().unwrap(), 3);
 			assert_eq!(include(&pool), 0);
+		});
+	}
+
+	/// The committed updates' bytes, as the worker finds them in the offchain index.
+	fn committed_bytes(round: RoundId) -> Vec<Vec<u8>> {
+		let mut records: Vec<_> = Updates::<Test>::iter_prefix(round).collect();
+		records.sort_by_key(|(trainer, _)| *trainer);
+		records
+			.into_iter()
+			.map(|(_, record)| {
+				sp_io::offchain::local_storage_get(
+					StorageKind::PERSISTENT,
+					&update_key(&record.hash),
+				)
+				.expect("indexed")
+			})
+			.collect()
+	}
+
+	/// M-7: importing a losing fork's block, whose trainer committed other bytes, leaves those
+	/// bytes in the node's offchain index too. They are indexed under their own hash, so the
+	/// aggregator builds from what the canonical chain committed (on e9f7082 both were indexed
+	/// under (round, trainer) and the fork's, written last, were aggregated); bytes that do not
+	/// hash to the committed update are not used, and the node does not answer.
+	#[test]
+	fn m7_an_aggregator_builds_from_the_committed_bytes_only() {
+		let (mut ext, pool, trainer) = node();
+		ext.execute_with(|| {
+			let round = open();
+			// The worker runs in the drawing block (and waits), then trains in the next.
+			Training::offchain_worker(System::block_number());
+			to_block(System::block_number() + 1);
+			assert_eq!(include(&pool), 3);
+			let canonical = committed_bytes(round);
+			// The fork's block: the first trainer's other update, indexed as its import would.
+			let (first, _) = Updates::<Test>::iter_prefix(round).next().expect("an update");
+			let fork = ModelUpdate {
+				base: Rounds::<Test>::get(round).unwrap().base,
+				labels: 1,
+				features: 2,
+				values: vec![-7; 3],
+			}
+			.encode();
+			sp_io::offchain::local_storage_set(
+				StorageKind::PERSISTENT,
+				&update_key(&ModelUpdate::hash_of(&fork)),
+				&fork,
+			);
+			let begins = Rounds::<Test>::get(round).unwrap().deadline + 1;
+			to_block(begins);
+			to_block(begins + 1);
+			assert_eq!(include(&pool), 2, "both aggregators commit");
+			let mut used: Vec<Vec<u8>> =
+				trainer.inputs.lock().unwrap().iter().map(|(_, bytes)| bytes.clone()).collect();
+			used.sort();
+			let mut expected = canonical.clone();
+			expected.sort();
+			assert_eq!(used, expected, "built from the committed bytes");
+			assert!(!used.contains(&fork));
+
+			// Damaged bytes under a committed hash: nothing is built from them.
+			let record = Updates::<Test>::get(round, first).expect("committed");
+			sp_io::offchain::local_storage_set(
+				StorageKind::PERSISTENT,
+				&update_key(&record.hash),
+				&fork,
+			);
+			let built = *trainer.aggregated.lock().unwrap();
+			assert_eq!(Pallet::<Test>::build(round, &Rounds::<Test>::get(round).unwrap()), None);
+			assert_eq!(*trainer.aggregated.lock().unwrap(), built, "the engine was not asked");
 		});
 	}
 
