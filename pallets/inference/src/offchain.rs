@@ -16,8 +16,9 @@
 //! slashed.
 //!
 //! It is idempotent across blocks and restarts: the chain's `Commitments`, `Reveals` and
-//! `Excuses` say what is done, the kept answer is never recomputed once committed (a new salt would not match the
-//! commitment), and a transaction sent is not sent again for [`RESEND_AFTER`] blocks. A node
+//! `Excuses` say what is done, the kept answer is never recomputed once committed (a new salt
+//! would not match the commitment), and a transaction sent is not sent again for
+//! [`RESEND_AFTER`] blocks. A node
 //! without a registered key, or without the task's model, does nothing and logs why.
 //!
 //! Every step is taken from the block after the one that made it possible (a commit from the

@@ -1119,6 +1119,15 @@ mod offchain_worker {
 		Inference::offchain_worker(n);
 	}
 
+	/// Runs the worker in the drawing block, then moves to the block after it, the first a
+	/// member may commit in, and runs the worker there; that block's number.
+	fn to_first_chance(task: TaskId) -> u64 {
+		let drawn = Tasks::<Test>::get(task).unwrap().opened_at;
+		Inference::offchain_worker(drawn);
+		to_block(drawn + 1);
+		drawn + 1
+	}
+
 	use frame_support::traits::Hooks;
 	use sp_runtime::traits::Dispatchable;
 
@@ -1176,8 +1185,7 @@ mod offchain_worker {
 			assert_ok!(Inference::set_parameters(RuntimeOrigin::root(), params));
 			let task = open_task();
 			let member = committee(task)[0];
-			let first_chance = Tasks::<Test>::get(task).unwrap().opened_at + 1;
-			to_block(first_chance);
+			let first_chance = to_first_chance(task);
 			let first: Vec<_> =
 				drain(&pool).into_iter().filter(|(s, _)| *s == signer_of(member)).collect();
 			assert_eq!(first.len(), 1);
@@ -1206,7 +1214,7 @@ mod offchain_worker {
 		let Node { mut ext, pool, classifier } = node(&[], true, true);
 		ext.execute_with(|| {
 			let task = open_task();
-			to_block(Tasks::<Test>::get(task).unwrap().opened_at + 1);
+			to_first_chance(task);
 			assert!(drain(&pool).is_empty());
 			assert_eq!(*classifier.calls.lock().unwrap(), 0);
 			assert!(committee(task).iter().all(|m| kept(task, *m).is_none()));
@@ -1218,7 +1226,7 @@ mod offchain_worker {
 		let Node { mut ext, pool, classifier } = node(&[ALICE, BOB, CHARLIE, DAVE], true, false);
 		ext.execute_with(|| {
 			let task = open_task();
-			to_block(Tasks::<Test>::get(task).unwrap().opened_at + 1);
+			to_first_chance(task);
 			assert!(drain(&pool).is_empty());
 			assert!(committee(task).iter().all(|m| kept(task, *m).is_none()));
 			assert_eq!(*classifier.calls.lock().unwrap(), 0);
@@ -1258,7 +1266,7 @@ mod offchain_worker {
 		ext.execute_with(|| {
 			Model::set(Some(H256::repeat_byte(0xBB)));
 			let task = open_task();
-			to_block(Tasks::<Test>::get(task).unwrap().opened_at + 1);
+			to_first_chance(task);
 			assert!(drain(&pool).is_empty());
 			assert!(*classifier.calls.lock().unwrap() > 0, "the engine was asked");
 			assert!(committee(task).iter().all(|m| kept(task, *m).is_none()));

@@ -7,9 +7,10 @@
 //!   chain, bodies from the offchain index), trains the base model's linear layer on them with
 //!   the node's engine ([`training::train`]) and submits [`Call::commit_update`];
 //! - an **aggregator** seat, in the commit window: reads the committed updates from the offchain
-//!   index by their committed hashes (and checks the bytes against them), builds the new model ([`training::aggregate`]), keeps the answer and a salt in
-//!   offchain storage and submits [`Call::commit_aggregate`]; in the reveal window, submits
-//!   [`Call::reveal_aggregate`] with the kept answer.
+//!   index by their committed hashes (and checks the bytes against them), builds the new model
+//!   ([`training::aggregate`]), keeps the answer and a salt in offchain storage and submits
+//!   [`Call::commit_aggregate`]; in the reveal window, submits [`Call::reveal_aggregate`] with
+//!   the kept answer.
 //!
 //! And for each recent round whose outcome is a candidate model, a node with an engine that has
 //! not built it yet builds it from the same updates, so that it can run the model once
