@@ -149,6 +149,9 @@ def main():
         "sha256": hashlib.sha256(model_bytes).hexdigest(),
         "bytes": len(model_bytes),
         "labels": LABELS,
+        # The trainable linear layer (one row of weights per label): the shape the chain's
+        # model registry records, and every training round's updates must have.
+        "layer": {"labels": len(LABELS), "features": len(model.named_steps["tfidf"].vocabulary_)},
         "input": {
             "name": INPUT_NAME,
             "type": "tensor(string)[1,1]",

@@ -5,10 +5,13 @@
 //! normalised TF-IDF features, [`onnx::with_feature_output`]); ONNX Runtime computes them for the
 //! trainer's examples. Then `epochs` passes of plain SGD on the softmax cross-entropy, in `f64`,
 //! visiting the examples in an order drawn from the plan's seed, move the layer's weights and
-//! biases; the update is the change, in fixed point ([`to_fixed`]).
+//! biases; the update is the change, in fixed point ([`to_fixed`]), clipped to the plan's
+//! `max_value`.
 //!
-//! **Aggregation.** [`aggregate`](daollm_primitives::training::aggregate) combines the round's
-//! updates in integer arithmetic; the new layer is `base + aggregate` rounded once to `f32`, and
+//! **Aggregation.** Updates that do not fit the base model's layer (another base, another shape,
+//! bytes that do not decode) are set aside and marked not kept; they cannot fail the round.
+//! [`aggregate`](daollm_primitives::training::aggregate) combines the others in integer
+//! arithmetic; the new layer is `base + aggregate` rounded once to `f32`, and
 //! [`onnx::with_linear_layer`] writes it into a copy of the base file. Every step is
 //! deterministic, so every node that builds the round's model gets the same bytes, and the same
 //! sha256.
@@ -19,7 +22,9 @@ use crate::{
 };
 use codec::{DecodeAll, Encode};
 use daollm_primitives::{
-	training::{aggregate, from_fixed, to_fixed, Contribution, ModelUpdate, RobustRule},
+	training::{
+		aggregate, from_fixed, to_fixed, Contribution, LayerShape, ModelUpdate, Perbill, RobustRule,
+	},
 	Hash as H256,
 };
 use ort::value::Tensor;
@@ -31,6 +36,24 @@ const FEATURE_BATCH: usize = 16;
 
 /// One example's features: the non-zero ones, as (index, value).
 type SparseFeatures = Vec<(usize, f64)>;
+
+/// A model built from a round's updates, and what the aggregate made of each update.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Built {
+	/// The new model.
+	pub model: ModelInfo,
+	/// Per update, in the order given: whether the robust rule kept it (one that did not fit
+	/// the base's layer is not).
+	pub kept: Vec<bool>,
+	/// Per update, in the order given: how much of the aggregate it carries.
+	pub contributions: Vec<Perbill>,
+}
+
+/// `value` clipped to `±max_value`.
+fn clip(value: i32, max_value: u32) -> i32 {
+	let bound = i32::try_from(max_value).unwrap_or(i32::MAX);
+	value.clamp(-bound, bound)
+}
 
 /// Accuracy and macro-F1 of a model on labelled examples.
 #[derive(Clone, Debug, PartialEq)]
@@ -102,7 +125,7 @@ impl Engine {
 			.iter()
 			.zip(&layer.coefficients)
 			.chain(biases.iter().zip(&layer.intercepts))
-			.map(|(new, old)| to_fixed(new - *old as f64))
+			.map(|(new, old)| clip(to_fixed(new - *old as f64), plan.max_value))
 			.collect();
 		let update = ModelUpdate {
 			base: H256::from(*base),
@@ -154,37 +177,57 @@ impl Engine {
 	}
 
 	/// Builds the model that the aggregate of `updates` (sample count, SCALE-encoded update)
-	/// under `rule` makes of model `base`; keeps it (and writes it to the store, if any).
+	/// under `rule`, for a round that drew `drawn` trainers, makes of model `base`; keeps it
+	/// (and writes it to the store, if any). Updates that do not fit the base's layer are set
+	/// aside (not kept, no contribution); if none fits, there is nothing to build.
 	pub fn aggregate(
 		&self,
 		base: &ModelHash,
 		rule: RobustRule,
+		drawn: u32,
 		updates: &[(u32, Vec<u8>)],
-	) -> Result<(ModelInfo, Vec<bool>), TrainingError> {
+	) -> Result<Built, TrainingError> {
 		let model = self.model(base).ok_or(TrainingError::ModelNotFound)?;
 		let mut layer =
 			onnx::linear_layer(model.bytes()).map_err(|_| TrainingError::NotTrainable)?;
-		let decoded = updates
+		let shape = LayerShape { labels: layer.labels as u32, features: layer.features as u32 };
+		let decoded: Vec<Option<(u32, Vec<i32>)>> = updates
 			.iter()
-			.map(|(samples, bytes)| {
-				let update = ModelUpdate::decode_all(&mut &bytes[..])
-					.map_err(|_| TrainingError::BadUpdate)?;
-				let fits = update.base.0 == *base
-					&& update.labels as usize == layer.labels
-					&& update.features as usize == layer.features
-					&& update.is_well_formed();
-				if fits {
-					Ok((*samples, update.values))
-				} else {
-					Err(TrainingError::BadUpdate)
+			.enumerate()
+			.map(|(i, (samples, bytes))| {
+				let fitting = ModelUpdate::decode_all(&mut &bytes[..])
+					.ok()
+					.filter(|u| u.base.0 == *base && u.fits(shape) && *samples > 0);
+				if fitting.is_none() {
+					log::warn!(
+						target: LOG_TARGET,
+						"update {i} does not fit the layer of {} ({} × {}): set aside",
+						model::hex(base),
+						shape.labels,
+						shape.features
+					);
 				}
+				fitting.map(|u| (*samples, u.values))
 			})
-			.collect::<Result<Vec<_>, _>>()?;
+			.collect();
 		let contributions: Vec<Contribution<'_>> = decoded
 			.iter()
+			.flatten()
 			.map(|(samples, values)| Contribution { samples: *samples, values })
 			.collect();
-		let result = aggregate(rule, &contributions).map_err(TrainingError::Aggregation)?;
+		let result =
+			aggregate(rule, drawn as usize, &contributions).map_err(TrainingError::Aggregation)?;
+		// Back to one entry per update given, the set-aside ones not kept.
+		let (mut kept, mut carried) = (Vec::new(), Vec::new());
+		let mut fitting = result.kept.iter().zip(&result.contributions);
+		for update in &decoded {
+			let (k, c) = match update.as_ref().and_then(|_| fitting.next()) {
+				Some((k, c)) => (*k, *c),
+				None => (false, Perbill::from_parts(0)),
+			};
+			kept.push(k);
+			carried.push(c);
+		}
 
 		let (weights, biases) = result.values.split_at(layer.coefficients.len());
 		for (w, delta) in layer.coefficients.iter_mut().zip(weights) {
@@ -201,7 +244,7 @@ impl Engine {
 			None => format!("built/{}.onnx", model::hex(&sha256)).into(),
 		};
 		if let Some(existing) = self.model(&sha256) {
-			return Ok((existing.info(), result.kept));
+			return Ok(Built { model: existing.info(), kept, contributions: carried });
 		}
 		// Loaded (and so checked by ONNX Runtime) before it is written; written to a temporary
 		// file and renamed into place, so the store never holds half a model.
@@ -219,9 +262,9 @@ impl Engine {
 			model::hex(&info.sha256),
 			updates.len(),
 			model::hex(base),
-			result.kept.iter().filter(|k| **k).count()
+			kept.iter().filter(|k| **k).count()
 		);
-		Ok((info, result.kept))
+		Ok(Built { model: info, kept, contributions: carried })
 	}
 
 	/// Scores model `model` on `examples` (label, raw text).
@@ -325,10 +368,14 @@ impl crate::Trainer for Engine {
 		&self,
 		base: &[u8; 32],
 		rule: RobustRule,
+		drawn: u32,
 		updates: Vec<(u32, Vec<u8>)>,
 	) -> Result<BuiltModel, TrainingError> {
-		Engine::aggregate(self, base, rule, &updates)
-			.map(|(info, kept)| BuiltModel { sha256: info.sha256, kept })
+		Engine::aggregate(self, base, rule, drawn, &updates).map(|built| BuiltModel {
+			sha256: built.model.sha256,
+			kept: built.kept,
+			contributions: built.contributions,
+		})
 	}
 }
 

@@ -8,7 +8,9 @@ use daollm_inference_engine::{
 	onnx::linear_layer,
 	Engine, EngineError, Example, InferenceError, ModelHash, TrainingError, TrainingPlan,
 };
-use daollm_primitives::training::{from_fixed, ModelUpdate, RobustRule};
+use daollm_primitives::training::{
+	from_fixed, AggregationError, ModelUpdate, Perbill, RobustRule, FRACTION_BITS,
+};
 use serde::Deserialize;
 use sp_runtime::Percent;
 use std::path::{Path, PathBuf};
@@ -202,8 +204,29 @@ fn examples() -> Vec<Example> {
 		.collect()
 }
 
+/// The runtime's clipping bound: 8.0.
+const MAX_VALUE: u32 = 8 << FRACTION_BITS;
+
 fn plan(seed: u8) -> TrainingPlan {
-	TrainingPlan { epochs: 5, learning_rate_ppm: 500_000, seed: [seed; 32] }
+	TrainingPlan { epochs: 5, learning_rate_ppm: 500_000, seed: [seed; 32], max_value: MAX_VALUE }
+}
+
+/// Four trainers' updates, each trained on every fourth example.
+fn four_updates(engine: &Engine, base: &ModelHash) -> Vec<(u32, Vec<u8>)> {
+	let examples = examples();
+	(0..4)
+		.map(|i| {
+			let part: Vec<Example> = examples.iter().skip(i).step_by(4).cloned().collect();
+			let trained = engine.train(base, &part, &plan(i as u8)).expect("trains");
+			(trained.samples, trained.update)
+		})
+		.collect()
+}
+
+/// An update of `base` with every weight at ±`value` (alternating), as a poisoner sends.
+fn poisoned(base: &ModelHash, value: i32) -> Vec<u8> {
+	let values = (0..5 * 20_000 + 5).map(|i| if i % 2 == 0 { value } else { -value }).collect();
+	ModelUpdate { base: (*base).into(), labels: 5, features: 20_000, values }.encode()
 }
 
 /// How many of `examples` the model labels as they are labelled.
@@ -226,10 +249,12 @@ fn trains_the_linear_layer_and_builds_the_same_model_twice() {
 	assert!(update.values.iter().any(|v| *v != 0), "SGD moved the layer");
 
 	let updates = vec![(trained.samples, trained.update.clone())];
-	let (built, kept) = engine.aggregate(&base, RobustRule::FedAvg, &updates).expect("builds");
-	assert_eq!(kept, vec![true]);
+	let result = engine.aggregate(&base, RobustRule::FedAvg, 1, &updates).expect("builds");
+	let built = result.model;
+	assert_eq!(result.kept, vec![true]);
+	assert_eq!(result.contributions, vec![Perbill::one()], "one update is all of the aggregate");
 	assert_ne!(built.sha256, base);
-	let (again, _) = engine.aggregate(&base, RobustRule::FedAvg, &updates).expect("builds");
+	let again = engine.aggregate(&base, RobustRule::FedAvg, 1, &updates).expect("builds").model;
 	assert_eq!(again.sha256, built.sha256, "same updates, same file");
 
 	// The new model is the base plus the update, rounded once to f32, and it runs.
@@ -239,7 +264,7 @@ fn trains_the_linear_layer_and_builds_the_same_model_twice() {
 	let mut stored = Engine::new(None, 1).expect("ONNX Runtime loads");
 	assert!(stored.use_store(&dir).expect("a store").is_empty());
 	stored.load_model(&model_dir().join("proposal-classifier.onnx"), Some(base)).expect("base");
-	let (written, _) = stored.aggregate(&base, RobustRule::FedAvg, &updates).expect("builds");
+	let written = stored.aggregate(&base, RobustRule::FedAvg, 1, &updates).expect("builds").model;
 	assert_eq!(written.sha256, built.sha256);
 	let file = std::fs::read(dir.join(format!("{}.onnx", hex(&built.sha256)))).expect("written");
 	let layer = linear_layer(&file).expect("a layer");
@@ -264,28 +289,110 @@ fn trains_the_linear_layer_and_builds_the_same_model_twice() {
 fn a_poisoned_update_is_trimmed_away_and_cannot_wreck_the_model() {
 	let (engine, base) = engine(1);
 	let examples = examples();
-	let mut updates: Vec<(u32, Vec<u8>)> = (0..4)
-		.map(|i| {
-			let part: Vec<Example> = examples.iter().skip(i).step_by(4).cloned().collect();
-			let trained = engine.train(&base, &part, &plan(i as u8)).expect("trains");
-			(trained.samples, trained.update)
-		})
-		.collect();
-	let mut poison = ModelUpdate::decode_all(&mut &updates[0].1[..]).expect("an update");
-	poison
-		.values
-		.iter_mut()
-		.enumerate()
-		.for_each(|(i, v)| *v = if i % 2 == 0 { 1 << 24 } else { -(1 << 24) });
-	updates.push((5, poison.encode()));
+	let mut updates = four_updates(&engine, &base);
+	updates.push((5, poisoned(&base, 1 << 24)));
 
 	let rule = RobustRule::TrimmedMean { trim: Percent::from_percent(20) };
-	let (built, kept) = engine.aggregate(&base, rule, &updates).expect("builds");
-	assert_eq!(kept, vec![true, true, true, true, false]);
-	let fedavg = engine.aggregate(&base, RobustRule::FedAvg, &updates).expect("builds").0;
-	let robust = correct(&engine, &built.sha256, &examples);
+	let built = engine.aggregate(&base, rule, 5, &updates).expect("builds");
+	assert_eq!(built.kept, vec![true, true, true, true, false]);
+	assert!(built.contributions[..4].iter().all(|c| !c.is_zero()));
+	let fedavg = engine.aggregate(&base, RobustRule::FedAvg, 5, &updates).expect("builds").model;
+	let robust = correct(&engine, &built.model.sha256, &examples);
 	assert!(robust >= correct(&engine, &base, &examples), "the trimmed mean kept the model");
 	assert!(correct(&engine, &fedavg.sha256, &examples) < robust, "FedAvg took the poison");
+}
+
+/// M-6 of the security review of e9f7082: four trainers drawn, three committed, one of those
+/// poisoned (at the runtime's clipping bound, the most the chain lets through). Trimming a
+/// quarter of the three *committed* updates trims nothing, and the poison shapes the model; a
+/// quarter of the four *drawn* seats trims one value at each end, the poison is set aside and
+/// the model is as good as the base on the round's examples.
+#[test]
+fn m6_three_updates_one_poisoned_the_trim_counts_the_drawn_trainers() {
+	let (engine, base) = engine(1);
+	let examples = examples();
+	let mut updates = four_updates(&engine, &base)[..2].to_vec();
+	updates.push((5, poisoned(&base, MAX_VALUE as i32)));
+	let rule = RobustRule::TrimmedMean { trim: Percent::from_percent(25) };
+
+	let as_committed = engine.aggregate(&base, rule, 3, &updates).expect("builds");
+	assert_eq!(as_committed.kept, vec![true; 3], "no trim with three updates");
+	let as_drawn = engine.aggregate(&base, rule, 4, &updates).expect("builds");
+	assert!(!as_drawn.kept[2], "the poisoned update is trimmed away");
+	assert_eq!(as_drawn.contributions[2], Perbill::zero());
+	let base_correct = correct(&engine, &base, &examples);
+	let drawn_correct = correct(&engine, &as_drawn.model.sha256, &examples);
+	let committed_correct = correct(&engine, &as_committed.model.sha256, &examples);
+	assert!(drawn_correct >= base_correct, "{drawn_correct} < {base_correct}");
+	assert!(committed_correct < drawn_correct, "{committed_correct} ≥ {drawn_correct}");
+}
+
+/// H-3 of the review: an update of another shape (here one feature short: a self-consistent
+/// 5 × 19 999 layer) made every aggregator refuse the whole set, and the round failed. The
+/// chain refuses such an update now; one that still does not fit (a registry entry that does
+/// not match the file) is set aside, not kept, and the others build the same model as without it.
+#[test]
+fn h3_an_update_that_does_not_fit_is_set_aside_and_the_rest_build() {
+	let (engine, base) = engine(1);
+	let honest = four_updates(&engine, &base)[..3].to_vec();
+	let misfit = ModelUpdate {
+		base: base.into(),
+		labels: 5,
+		features: 19_999,
+		values: vec![1; 5 * 19_999 + 5],
+	};
+	let mut updates = honest.clone();
+	updates.insert(1, (6, misfit.encode()));
+	updates.push((3, vec![1, 2, 3]));
+	let rule = RobustRule::Median;
+	let built = engine.aggregate(&base, rule, 5, &updates).expect("builds");
+	assert!(!built.kept[1] && !built.kept[4]);
+	assert_eq!(
+		(built.contributions[1], built.contributions[4]),
+		(Perbill::zero(), Perbill::zero())
+	);
+	let without = engine.aggregate(&base, rule, 5, &honest).expect("builds");
+	assert_eq!(built.model.sha256, without.model.sha256, "the misfits changed nothing");
+	let honest_kept: Vec<bool> = [0, 2, 3].iter().map(|i| built.kept[*i]).collect();
+	assert_eq!(honest_kept, without.kept);
+}
+
+/// L-1 of the review: a lazy trainer's zero update was kept and paid by its samples. It carries
+/// none of the aggregate, so its contribution, and its pay, is zero; the trainers who trained
+/// carry some.
+#[test]
+fn l1_a_lazy_zero_update_contributes_nothing() {
+	let (engine, base) = engine(1);
+	let mut updates = four_updates(&engine, &base);
+	let zero =
+		ModelUpdate { base: base.into(), labels: 5, features: 20_000, values: vec![0; 100_005] };
+	updates[3] = (updates[3].0, zero.encode());
+	let built = engine.aggregate(&base, RobustRule::FedAvg, 4, &updates).expect("builds");
+	assert!(built.kept[3], "a zero update is no outlier");
+	assert_eq!(built.contributions[3], Perbill::zero());
+	assert!(
+		built.contributions[..3].iter().all(|c| *c > Perbill::from_percent(5)),
+		"{:?}",
+		built.contributions
+	);
+}
+
+/// Updates are clipped to the plan's bound; the runtime's (8.0) leaves an honest update of the
+/// shipped layer untouched.
+#[test]
+fn updates_are_clipped_to_the_plan_bound() {
+	let (engine, base) = engine(1);
+	let examples = examples();
+	let largest = |max_value| {
+		let trained =
+			engine.train(&base, &examples, &TrainingPlan { max_value, ..plan(1) }).expect("trains");
+		let update = ModelUpdate::decode_all(&mut &trained.update[..]).expect("an update");
+		update.values.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0)
+	};
+	let honest = largest(MAX_VALUE);
+	eprintln!("largest honest update value: {:.3}", from_fixed(honest as i32));
+	assert!(honest < MAX_VALUE / 2, "an honest update is well inside the bound");
+	assert_eq!(largest(honest / 2), honest / 2, "clipped to a smaller bound");
 }
 
 #[test]
@@ -294,14 +401,13 @@ fn refuses_updates_of_another_model_or_shape() {
 	let trained = engine.train(&base, &examples()[..2], &plan(3)).expect("trains");
 	let mut update = ModelUpdate::decode_all(&mut &trained.update[..]).expect("an update");
 	update.base.0 = [9; 32];
+	// With nothing that fits, there is nothing to aggregate.
+	let nothing = TrainingError::Aggregation(AggregationError::NoUpdates);
 	let foreign = vec![(1, update.encode())];
-	let err = engine.aggregate(&base, RobustRule::Median, &foreign).unwrap_err();
-	assert_eq!(err, TrainingError::BadUpdate);
+	let err = engine.aggregate(&base, RobustRule::Median, 1, &foreign).unwrap_err();
+	assert_eq!(err, nothing);
 	let garbage = vec![(1, vec![1, 2, 3])];
-	assert_eq!(
-		engine.aggregate(&base, RobustRule::Median, &garbage).unwrap_err(),
-		TrainingError::BadUpdate
-	);
+	assert_eq!(engine.aggregate(&base, RobustRule::Median, 1, &garbage).unwrap_err(), nothing);
 	assert_eq!(
 		engine.train(&[7; 32], &examples(), &plan(1)).unwrap_err(),
 		TrainingError::ModelNotFound

@@ -1,5 +1,5 @@
 //! The one rule for "at least a share of the stake", used by every vote the chain counts:
-//! inference consensus and participation, training aggregation.
+//! inference consensus and participation, training aggregation ([`Quorum`]).
 //!
 //! "At least ⅔" means at least: `part / whole ≥ threshold` exactly, never a rounded-down
 //! `threshold × whole` (which lets 66 of 100 pass a ⅔ threshold, since `⅔` as a [`Perbill`] is
@@ -17,6 +17,43 @@ pub fn reaches(part: u128, whole: u128, threshold: Perbill) -> bool {
 	let lhs = widening_mul(part, Perbill::ACCURACY as u128);
 	let rhs = widening_mul(whole, threshold.deconstruct() as u128);
 	lhs >= rhs
+}
+
+/// When the revealed answers of a drawn committee (an inference task's, a training round's
+/// aggregators) decide something: enough of the drawn stake revealed, and one answer holds
+/// enough of the revealed stake. Both shares are "at least", exactly ([`reaches`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quorum {
+	/// The share of the revealed stake the winning answer needs.
+	pub threshold: Perbill,
+	/// The share of the drawn committee's stake that must have revealed.
+	pub min_participation: Perbill,
+}
+
+/// What a [`Quorum`] makes of the revealed answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+	/// Less than the minimum participation revealed (or nothing did): nobody is judged.
+	Inconclusive,
+	/// Enough revealed, and no answer holds the threshold: the answers are not judged, the
+	/// silent seats are.
+	NoAgreement,
+	/// The winning answer holds the threshold of a quorate reveal.
+	Agreed,
+}
+
+impl Quorum {
+	/// Decides from the stake behind the winning answer, all revealed stake and the drawn
+	/// committee's stake.
+	pub fn decide(&self, winning: u128, revealed: u128, drawn: u128) -> Decision {
+		if revealed == 0 || !reaches(revealed, drawn, self.min_participation) {
+			Decision::Inconclusive
+		} else if winning == 0 || !reaches(winning, revealed, self.threshold) {
+			Decision::NoAgreement
+		} else {
+			Decision::Agreed
+		}
+	}
 }
 
 /// `a × b` as (high, low) 128-bit halves, for `b < 2⁶⁴`; compared lexicographically.
@@ -51,7 +88,32 @@ mod tests {
 		assert!(!reaches(u128::MAX - 1, u128::MAX, Perbill::one()));
 	}
 
+	#[test]
+	fn a_quorum_needs_participation_then_agreement() {
+		let quorum = Quorum { threshold: two_thirds(), min_participation: two_thirds() };
+		// M-6 of the security review of e9f7082: one of three equal aggregators revealing used to
+		// decide alone (all of the revealed stake); it is a third of the drawn stake.
+		assert_eq!(quorum.decide(10, 10, 30), Decision::Inconclusive);
+		assert_eq!(quorum.decide(20, 20, 30), Decision::Agreed);
+		assert_eq!(quorum.decide(10, 20, 30), Decision::NoAgreement);
+		assert_eq!(quorum.decide(0, 0, 0), Decision::Inconclusive);
+	}
+
 	proptest! {
+		/// Less than a third of the drawn stake, however it reveals, never makes an answer agreed
+		/// when the rest stays silent, nor outvotes the rest when the rest reveals one answer.
+		#[test]
+		fn a_minority_of_the_drawn_stake_cannot_decide(
+			drawn in 3u128..1_000_000_000_000u128,
+			minority_ppb in 0u32..333_333_333u32,
+		) {
+			let quorum = Quorum { threshold: two_thirds(), min_participation: two_thirds() };
+			let minority = Perbill::from_parts(minority_ppb).mul_floor(drawn);
+			prop_assert_eq!(quorum.decide(minority, minority, drawn), Decision::Inconclusive);
+			let rest = drawn - minority;
+			prop_assert_eq!(quorum.decide(rest, drawn, drawn), Decision::Agreed);
+		}
+
 		/// At the boundary: exactly the smallest `part` with `part / whole ≥ threshold` passes.
 		#[test]
 		fn the_smallest_passing_part_is_the_exact_ceiling(

@@ -22,7 +22,21 @@
 //! every coordinate, an update lands outside at a share `2k / n` of the coordinates on which
 //! trainers disagree if it is like the others; it is trimmed away when that share exceeds
 //! `(1 + 2k / n) / 2`, halfway from there to always (a poisoned update, far from the honest ones,
-//! is outside nearly always).
+//! is outside nearly always). The band is computed from the trainers **drawn**, not the updates
+//! committed: a round whose drawn trainers mostly stayed silent still trims as many values as its
+//! seats promised (with at most `(n − 1) / 2` at each end, so one value is always kept).
+//!
+//! A kept update's **contribution** ([`Aggregate::contributions`]) is how much of the aggregate it
+//! carries: `clamp(u · a / a · a, 0, 1)` for update `u` and aggregate `a`, in integers. An update
+//! pointing the aggregate's way counts in proportion to how far it goes along it, up to all of it;
+//! a zero update, or one pointing against the aggregate, contributes nothing; scaling an update up
+//! gains nothing past the aggregate itself (and a far-off update is trimmed away). The round's
+//! reward is shared in proportion to `samples × contribution`, so a lazy trainer earns nothing.
+//!
+//! An update's values are bounded in absolute value by its round's clipping bound: trainers clip
+//! to it and the chain refuses anything beyond it ([`ModelUpdate::within`]). With every value in
+//! `±max_value`, no single update moves a coordinate of a weighted mean by more than its share
+//! of the samples times that bound.
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -32,6 +46,9 @@ use sp_runtime::{
 	traits::{BlakeTwo256, Hash},
 	Percent,
 };
+
+/// The type of a contribution share, re-exported for the crates that pass contributions on.
+pub use sp_runtime::Perbill;
 
 /// Fractional bits of the fixed-point values of an update: `1 << FRACTION_BITS` is 1.0.
 pub const FRACTION_BITS: u32 = 16;
@@ -76,14 +93,39 @@ impl RobustRule {
 		}
 	}
 
-	/// How many of `n` updates lie outside the kept band at each end.
-	fn band_trim(&self, n: usize) -> usize {
-		match self {
+	/// How many values lie outside the kept band at each end when `drawn` trainers were drawn
+	/// and `n` updates are aggregated: the rule's share of the drawn seats, at most `(n − 1) / 2`.
+	pub fn band_trim(&self, drawn: usize, n: usize) -> usize {
+		let band = match self {
 			Self::FedAvg => 0,
-			Self::TrimmedMean { trim } => trim.mul_floor(n as u32) as usize,
-			Self::Median => n / 4,
-		}
+			Self::TrimmedMean { trim } => trim.mul_floor(drawn as u32) as usize,
+			Self::Median => drawn / 4,
+		};
+		band.min(n.saturating_sub(1) / 2)
 	}
+}
+
+/// The shape of a model's trainable linear layer: one row of `features` weights and one bias per
+/// label. Registered with each model version; an update must have exactly this shape.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct LayerShape {
+	/// Labels (rows of the layer).
+	pub labels: u32,
+	/// Features (weights per label).
+	pub features: u32,
 }
 
 /// A trainer's proposed change to the base model's trainable layer.
@@ -109,6 +151,16 @@ impl ModelUpdate {
 	/// Whether the values fit the stated shape.
 	pub fn is_well_formed(&self) -> bool {
 		Self::expected_len(self.labels, self.features) == Some(self.values.len())
+	}
+
+	/// Whether the update has the shape `shape`, values included.
+	pub fn fits(&self, shape: LayerShape) -> bool {
+		self.labels == shape.labels && self.features == shape.features && self.is_well_formed()
+	}
+
+	/// Whether every value lies within `±max_value`.
+	pub fn within(&self, max_value: u32) -> bool {
+		self.values.iter().all(|v| v.unsigned_abs() <= max_value)
 	}
 
 	/// The name of an update on chain: blake2b-256 of its SCALE encoding.
@@ -152,6 +204,9 @@ pub struct Aggregate {
 	pub values: Vec<i32>,
 	/// Per contribution, in order: whether it was kept (not trimmed away).
 	pub kept: Vec<bool>,
+	/// Per contribution, in order: how much of the aggregate it carries (see the module docs);
+	/// zero for one trimmed away.
+	pub contributions: Vec<Perbill>,
 }
 
 /// Why updates could not be aggregated.
@@ -167,12 +222,14 @@ pub enum AggregationError {
 	InvalidRule,
 }
 
-/// Aggregates `updates` under `rule`, deterministically, in integer arithmetic.
+/// Aggregates `updates` under `rule`, deterministically, in integer arithmetic, for a round that
+/// drew `drawn` trainers (the trim is a share of those, see [`RobustRule::band_trim`]).
 ///
 /// Weighted means round towards negative infinity. Ties in value are ordered by position in
 /// `updates`, so the result does not depend on how a sort breaks them.
 pub fn aggregate(
 	rule: RobustRule,
+	drawn: usize,
 	updates: &[Contribution<'_>],
 ) -> Result<Aggregate, AggregationError> {
 	let first = updates.first().ok_or(AggregationError::NoUpdates)?;
@@ -187,7 +244,7 @@ pub fn aggregate(
 		return Err(AggregationError::NoSamples);
 	}
 	let n = updates.len();
-	let band = rule.band_trim(n);
+	let band = rule.band_trim(drawn.max(n), n);
 	let mut outside = alloc::vec![0u64; n];
 	let mut contested = 0u64;
 	let mut values = Vec::with_capacity(len);
@@ -199,10 +256,7 @@ pub fn aggregate(
 		column.sort_unstable();
 		let value = match rule {
 			RobustRule::FedAvg => weighted_mean(updates, &column),
-			RobustRule::TrimmedMean { .. } => {
-				let trim = rule.band_trim(n);
-				weighted_mean(updates, &column[trim..n - trim])
-			},
+			RobustRule::TrimmedMean { .. } => weighted_mean(updates, &column[band..n - band]),
 			RobustRule::Median => weighted_median(updates, &column),
 		};
 		values.push(value);
@@ -220,11 +274,32 @@ pub fn aggregate(
 	}
 	// Kept while outside / contested ≤ (n + 2·band) / 2n.
 	let (n64, band64) = (n as u64, band as u64);
-	let kept = outside
+	let kept: Vec<bool> = outside
 		.iter()
 		.map(|&o| o.saturating_mul(2 * n64) <= contested.saturating_mul(n64 + 2 * band64))
 		.collect();
-	Ok(Aggregate { values, kept })
+	let contributions = updates
+		.iter()
+		.zip(&kept)
+		.map(|(u, kept)| if *kept { carried(u.values, &values) } else { Perbill::zero() })
+		.collect();
+	Ok(Aggregate { values, kept, contributions })
+}
+
+/// How much of `aggregate` the update `values` carries: `clamp(u · a / a · a, 0, 1)`, exactly
+/// (the dot products are sums of at most `len` products of two `i32`, within `i128` for any
+/// update below 2⁶⁴ values).
+pub fn carried(values: &[i32], aggregate: &[i32]) -> Perbill {
+	let dot = |x: &[i32], y: &[i32]| -> i128 {
+		x.iter().zip(y).fold(0i128, |sum, (a, b)| sum.saturating_add(*a as i128 * *b as i128))
+	};
+	let along = dot(values, aggregate);
+	let length = dot(aggregate, aggregate);
+	if along <= 0 || length <= 0 {
+		return Perbill::zero();
+	}
+	// Both positive, so the casts are exact.
+	Perbill::from_rational(along.min(length) as u128, length as u128)
 }
 
 /// The mean of `column`'s values weighted by their contributions' samples, rounded down.
@@ -254,15 +329,33 @@ fn weighted_median(updates: &[Contribution<'_>], column: &[(i32, usize)]) -> i32
 	column.last().map_or(0, |&(v, _)| v)
 }
 
+/// Splits `total` points among updates by `samples × contribution`, rounding each share down:
+/// an update that contributed nothing gets nothing, and nothing is paid if none contributed.
+pub fn shares(total: u32, updates: &[(u32, Perbill)]) -> Vec<u32> {
+	let weight = |(samples, c): &(u32, Perbill)| c.mul_floor(u64::from(*samples) * 1_000_000_000);
+	let sum: u128 = updates.iter().map(|u| u128::from(weight(u))).sum();
+	updates
+		.iter()
+		.map(|u| {
+			if sum == 0 {
+				return 0;
+			}
+			// weight ≤ sum, so the share is at most `total`.
+			(u128::from(total) * u128::from(weight(u)) / sum) as u32
+		})
+		.collect()
+}
+
 /// The commitment an aggregator publishes before revealing the model it built: blake2b-256 of the
-/// SCALE encoding of `(model, kept, salt, who)`.
+/// SCALE encoding of `(model, kept, contributions, salt, who)`.
 pub fn aggregate_commitment<AccountId: Encode>(
 	model: &H256,
 	kept: &[bool],
+	contributions: &[Perbill],
 	salt: &[u8; 32],
 	who: &AccountId,
 ) -> H256 {
-	BlakeTwo256::hash_of(&(model, kept, salt, who))
+	BlakeTwo256::hash_of(&(model, kept, contributions, salt, who))
 }
 
 #[cfg(test)]
@@ -273,7 +366,7 @@ mod tests {
 	fn run(rule: RobustRule, updates: &[(u32, Vec<i32>)]) -> Aggregate {
 		let contributions: Vec<_> =
 			updates.iter().map(|(s, v)| Contribution { samples: *s, values: v }).collect();
-		aggregate(rule, &contributions).expect("well-formed updates")
+		aggregate(rule, contributions.len(), &contributions).expect("well-formed updates")
 	}
 
 	const TRIM_20: RobustRule = RobustRule::TrimmedMean { trim: Percent::from_percent(20) };
@@ -317,7 +410,9 @@ mod tests {
 
 	#[test]
 	fn bad_input_is_refused() {
-		let refuse = |rule, updates: &[Contribution<'_>]| aggregate(rule, updates).unwrap_err();
+		let refuse = |rule, updates: &[Contribution<'_>]| {
+			aggregate(rule, updates.len(), updates).unwrap_err()
+		};
 		assert_eq!(refuse(RobustRule::FedAvg, &[]), AggregationError::NoUpdates);
 		let (a, b) = ([1, 2], [1]);
 		let pair =
@@ -337,6 +432,78 @@ mod tests {
 		assert_eq!(from_fixed(to_fixed(0.25)), 0.25);
 		assert_eq!(to_fixed(1e12), i32::MAX);
 		assert_eq!(to_fixed(f64::NAN), 0);
+	}
+
+	/// M-6 of the security review of e9f7082: with three of four drawn trainers committing and
+	/// one of them poisoned, a 25 % trim of the *committed* updates trims nothing (0.75 rounds
+	/// down) and the poison moves the mean; a 25 % trim of the *drawn* seats drops one value at
+	/// each end, and the aggregate stays within the honest values.
+	#[test]
+	fn m6_the_trim_is_a_share_of_the_drawn_trainers() {
+		let rule = RobustRule::TrimmedMean { trim: Percent::from_percent(25) };
+		let honest = [vec![100, -50, 7], vec![120, -40, 9]];
+		let poison = vec![i32::MAX / 4, i32::MIN / 4, i32::MAX / 4];
+		let all = [&honest[0], &poison, &honest[1]];
+		let contributions: Vec<_> =
+			all.iter().map(|v| Contribution { samples: 10, values: v }).collect();
+		let as_committed = aggregate(rule, 3, &contributions).expect("aggregates");
+		assert!(as_committed.values[0] > 120, "trimming by the committed count takes the poison");
+		let as_drawn = aggregate(rule, 4, &contributions).expect("aggregates");
+		for (j, v) in as_drawn.values.iter().enumerate() {
+			let (low, high) = (honest[0][j].min(honest[1][j]), honest[0][j].max(honest[1][j]));
+			assert!(low <= *v && *v <= high, "coordinate {j}: {v}");
+		}
+		assert_eq!(as_drawn.kept, vec![true, false, true]);
+		assert_eq!(as_drawn.contributions[1], Perbill::zero());
+		// However many seats were drawn, one value per coordinate is kept.
+		assert_eq!(rule.band_trim(16, 3), 1);
+		assert_eq!(RobustRule::Median.band_trim(16, 2), 0);
+	}
+
+	/// L-1 of the review: a zero update claiming the most samples of its partition used to be
+	/// kept and paid the largest share. It carries none of the aggregate, so it earns nothing.
+	/// (Its samples are bounded by its partition, which the chain checks.)
+	#[test]
+	fn l1_a_lazy_zero_update_contributes_nothing_and_earns_nothing() {
+		let lazy = vec![0; 4];
+		let a = run(
+			RobustRule::Median,
+			&[(10, vec![50, 60, -20, 5]), (12, vec![40, 70, -30, 5]), (13, lazy)],
+		);
+		assert!(a.values.iter().any(|v| *v != 0));
+		assert_eq!(a.contributions[2], Perbill::zero());
+		assert!(a.contributions[0] > Perbill::zero() && a.contributions[1] > Perbill::zero());
+		let paid = shares(
+			100,
+			&[(10, a.contributions[0]), (12, a.contributions[1]), (13, a.contributions[2])],
+		);
+		assert_eq!(paid[2], 0);
+		assert!(paid[0] + paid[1] <= 100 && paid[0] + paid[1] >= 98);
+	}
+
+	#[test]
+	fn an_update_carries_its_projection_on_the_aggregate_up_to_all_of_it() {
+		let a = [4, -2, 0, 6];
+		assert_eq!(carried(&a, &a), Perbill::one());
+		assert_eq!(carried(&[8, -4, 0, 12], &a), Perbill::one(), "scaling up gains nothing");
+		assert_eq!(carried(&[2, -1, 0, 3], &a), Perbill::from_percent(50));
+		assert_eq!(carried(&[-4, 2, 0, -6], &a), Perbill::zero(), "against the aggregate");
+		assert_eq!(carried(&[0; 4], &a), Perbill::zero());
+		assert_eq!(carried(&a, &[0; 4]), Perbill::zero(), "a zero aggregate pays nobody");
+		assert_eq!(carried(&[i32::MAX; 3], &[i32::MIN; 3]), Perbill::zero());
+	}
+
+	#[test]
+	fn values_beyond_the_bound_and_other_shapes_are_told_apart() {
+		let update =
+			ModelUpdate { base: H256::zero(), labels: 2, features: 1, values: vec![3, -5, 0, 1] };
+		assert!(update.fits(LayerShape { labels: 2, features: 1 }));
+		assert!(!update.fits(LayerShape { labels: 1, features: 3 }), "same length, other shape");
+		assert!(update.within(5) && !update.within(4));
+		let short = ModelUpdate { values: vec![3], ..update };
+		assert!(!short.fits(LayerShape { labels: 2, features: 1 }));
+		let extreme = ModelUpdate { values: vec![i32::MIN], labels: 1, features: 0, ..short };
+		assert!(!extreme.within(u32::MAX >> 1) && extreme.within(u32::MAX));
 	}
 
 	/// Updates as (samples, values).
@@ -415,6 +582,31 @@ mod tests {
 			let a = run(TRIM_20, &all);
 			prop_assert!(!a.kept[8] && !a.kept[9]);
 			prop_assert!(a.kept[..8].iter().filter(|k| **k).count() >= 6);
+		}
+
+		/// Who pays: the round's fixed `total`; who gains: trainers by `samples × contribution`.
+		/// Shares never exceed the total, nothing goes to an update that carried nothing, and a
+		/// trainer that splits its samples across many accounts with the same contribution
+		/// (a many-accounts attack) gets no more in all than one account would.
+		#[test]
+		fn shares_pay_the_total_by_contribution_and_splitting_gains_nothing(
+			updates in prop::collection::vec((1u32..1_000, 0u32..=1_000_000_000), 1..12),
+			total in 0u32..1_000_000,
+			split in 2u32..6,
+		) {
+			let updates: Vec<(u32, Perbill)> =
+				updates.into_iter().map(|(s, c)| (s, Perbill::from_parts(c))).collect();
+			let paid = shares(total, &updates);
+			prop_assert!(paid.iter().map(|p| u64::from(*p)).sum::<u64>() <= u64::from(total));
+			for (p, (_, c)) in paid.iter().zip(&updates) {
+				if c.is_zero() { prop_assert_eq!(*p, 0); }
+			}
+			let (samples, c) = updates[0];
+			prop_assume!(samples >= split);
+			let mut sybils: Vec<(u32, Perbill)> = (0..split).map(|_| (samples / split, c)).collect();
+			sybils.extend_from_slice(&updates[1..]);
+			let as_sybils: u64 = shares(total, &sybils)[..split as usize].iter().map(|p| u64::from(*p)).sum();
+			prop_assert!(as_sybils <= u64::from(paid[0]), "{} > {}", as_sybils, paid[0]);
 		}
 
 		/// The aggregate depends on the updates only: the same inputs give the same values.

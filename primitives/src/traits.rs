@@ -201,6 +201,9 @@ pub trait ComputeNodes<AccountId, Balance> {
 pub trait ModelVersions {
 	/// sha256 of version `version` of model `model`, if it is registered.
 	fn version_hash(model: ModelId, version: ModelVersion) -> Option<H256>;
+	/// The shape of the trainable linear layer of version `version` of model `model`, if it is
+	/// registered as trainable.
+	fn layer_shape(model: ModelId, version: ModelVersion) -> Option<crate::training::LayerShape>;
 	/// Registers `sha256` as the next version of `model`, found at `uri`, with the labels and
 	/// input of its latest version, without activating it (governance decides that); returns
 	/// the version.

@@ -50,6 +50,7 @@ pub fn shipped_model() -> GenesisModel {
 		uri: "repo:offchain-workers/model/proposal-classifier.onnx".into(),
 		labels: SHIPPED_MODEL_LABELS.iter().map(|l| (*l).into()).collect(),
 		input: InputSpec::NormalisedText { max_chars: 8_000 },
+		layer_features: Some(crate::configs::SHIPPED_MODEL_FEATURES),
 		active: true,
 	}
 }
@@ -66,14 +67,16 @@ pub fn fast_registry() -> pallet_model_registry::Parameters<crate::BlockNumber> 
 pub const FAST_CHALLENGE_PERIOD: crate::BlockNumber = 8;
 
 /// Training for development and test networks: four trainers and three aggregators (as many as
-/// there are nodes, on a smaller network), three-block aggregation windows, and a trimmed mean
-/// that drops a quarter of the updates at each end.
+/// there are nodes, on a smaller network), three-block aggregation windows, a trimmed mean
+/// that drops a quarter of the drawn trainers' values at each end (one of four), and so at
+/// least three updates.
 pub fn fast_training() -> pallet_training::Parameters<crate::BlockNumber> {
 	pallet_training::Parameters {
 		trainers: 4,
 		aggregators: 3,
 		commit_window: 3,
 		reveal_window: 3,
+		min_updates: 3,
 		..crate::configs::DefaultTrainingParameters::get()
 	}
 }

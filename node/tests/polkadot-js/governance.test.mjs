@@ -77,7 +77,8 @@ test('the chain has the OpenGov pallets polkadot.js apps and Polkassembly read, 
 
 test('a models-track referendum activates a new model version and the next task runs it', async () => {
   const register = api.tx.modelRegistry.registerModel('proposal-classifier', V2_HASH,
-    'repo:proposal-classifier-v2.onnx', MANIFEST.labels, { NormalisedText: { maxChars: 8000 } });
+    'repo:proposal-classifier-v2.onnx', MANIFEST.labels, { NormalisedText: { maxChars: 8000 } },
+    MANIFEST.layer.features);
   const activate = api.tx.modelRegistry.activateModel(0, 2);
   // Alice votes 900,000 PROPOSAL with 1× conviction: about 7% of the issuance, over the dev
   // tracks' 5% support. The activation is enacted three blocks after its approval, so after the

@@ -94,7 +94,7 @@ test('a committee without the task\'s model slashes nobody (M-8)', async () => {
   const params = (await api.query.inference.params()).toJSON();
   const { events: registered } = await sendAndFinalize(api, api.tx.sudo.sudo(
     api.tx.modelRegistry.registerModel('proposal-classifier', model, 'ipfs://nowhere',
-      MANIFEST.labels, { NormalisedText: { maxChars: 8000 } })), alice);
+      MANIFEST.labels, { NormalisedText: { maxChars: 8000 } }, MANIFEST.layer.features)), alice);
   const version = registered.find(({ event }) => api.events.modelRegistry.ModelRegistered.is(event))
     .event.data.version;
   const { events: activated } = await sendAndFinalize(api,

@@ -25,7 +25,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};
-use daollm_primitives::training::{AggregationError, RobustRule};
+use daollm_primitives::training::{AggregationError, Perbill, RobustRule};
 use scale_info::TypeInfo;
 use sp_runtime_interface::{
 	pass_by::{
@@ -120,6 +120,9 @@ pub struct TrainingPlan {
 	pub learning_rate_ppm: u32,
 	/// Seeds the order the examples are visited in.
 	pub seed: [u8; 32],
+	/// The largest absolute value of the update's fixed-point entries: the update is clipped
+	/// to it (the chain refuses anything beyond).
+	pub max_value: u32,
 }
 
 /// A trainer's update and how many examples it trained on.
@@ -136,8 +139,12 @@ pub struct TrainedUpdate {
 pub struct BuiltModel {
 	/// sha256 of the new model file.
 	pub sha256: [u8; 32],
-	/// Per update, in the order given: whether the robust rule kept it.
+	/// Per update, in the order given: whether the robust rule kept it (an update that does
+	/// not fit the base model's layer is not).
 	pub kept: Vec<bool>,
+	/// Per update, in the order given: how much of the aggregate it carries (zero if not
+	/// kept), [`daollm_primitives::training::carried`].
+	pub contributions: Vec<Perbill>,
 }
 
 /// Why training or aggregation could not be done.
@@ -171,12 +178,14 @@ pub trait Trainer: Send + Sync {
 		plan: TrainingPlan,
 	) -> Result<TrainedUpdate, TrainingError>;
 
-	/// Applies the aggregate of `updates` (sample count, SCALE-encoded update) under `rule` to
-	/// model `base`, keeps the new model and returns what was built.
+	/// Applies the aggregate of `updates` (sample count, SCALE-encoded update) under `rule`,
+	/// for a round that drew `drawn` trainers, to model `base`, keeps the new model and returns
+	/// what was built. Updates that do not fit the base's layer are set aside, not kept.
 	fn aggregate(
 		&self,
 		base: &[u8; 32],
 		rule: RobustRule,
+		drawn: u32,
 		updates: Vec<(u32, Vec<u8>)>,
 	) -> Result<BuiltModel, TrainingError>;
 }
@@ -205,17 +214,19 @@ pub trait Training {
 		}
 	}
 
-	/// Build the model that the aggregate of `updates` under `rule` makes of model `base`.
+	/// Build the model that the aggregate of `updates` under `rule`, for a round that drew
+	/// `drawn` trainers, makes of model `base`.
 	///
 	/// Answers [`TrainingError::Unavailable`] outside offchain workers.
 	fn aggregate(
 		&mut self,
 		base: PassPointerAndRead<&[u8; 32], 32>,
 		rule: PassFatPointerAndDecode<RobustRule>,
+		drawn: u32,
 		updates: PassFatPointerAndDecode<Vec<(u32, Vec<u8>)>>,
 	) -> AllocateAndReturnByCodec<Result<BuiltModel, TrainingError>> {
 		match self.extension::<TrainerExt>() {
-			Some(ext) => ext.0.aggregate(base, rule, updates),
+			Some(ext) => ext.0.aggregate(base, rule, drawn, updates),
 			None => Err(TrainingError::Unavailable),
 		}
 	}
@@ -242,13 +253,14 @@ mod tests {
 		let mut ext = sp_io::TestExternalities::default();
 		ext.execute_with(|| {
 			assert_eq!(inference::classify(&[0; 32], b"text"), Err(InferenceError::Unavailable));
-			let plan = TrainingPlan { epochs: 1, learning_rate_ppm: 1, seed: [0; 32] };
+			let plan =
+				TrainingPlan { epochs: 1, learning_rate_ppm: 1, seed: [0; 32], max_value: 1 };
 			assert_eq!(
 				training::train(&[0; 32], Vec::new(), plan),
 				Err(TrainingError::Unavailable)
 			);
 			assert_eq!(
-				training::aggregate(&[0; 32], RobustRule::Median, Vec::new()),
+				training::aggregate(&[0; 32], RobustRule::Median, 1, Vec::new()),
 				Err(TrainingError::Unavailable)
 			);
 		});

@@ -4,11 +4,10 @@
 use alloc::vec::Vec;
 use daollm_primitives::{
 	inference::{InferenceResult, Scores},
-	threshold::reaches,
+	threshold::Decision,
 	LabelIndex,
 };
 use sp_core::H256;
-use sp_runtime::Perbill;
 
 /// What the committee's answers add up to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,15 +26,9 @@ pub enum Verdict {
 	Inconclusive,
 }
 
-/// When revealed answers decide a task: both shares are "at least", exactly
-/// ([`daollm_primitives::threshold::reaches`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Rule {
-	/// The share of the revealed stake the winning label needs.
-	pub threshold: Perbill,
-	/// The share of the committee's stake that must have revealed.
-	pub min_participation: Perbill,
-}
+/// When revealed answers decide a task: the chain's one rule for committees, shared with
+/// training's aggregators.
+pub use daollm_primitives::threshold::Quorum as Rule;
 
 /// Aggregates the revealed answers `(stake, result)` of a task run with model `model`, whose
 /// committee holds `committee_stake` in all.
@@ -53,7 +46,7 @@ pub fn aggregate(
 	rule: Rule,
 ) -> Verdict {
 	let total = reveals.iter().fold(0u128, |sum, (stake, _)| sum.saturating_add(*stake));
-	if !reaches(total, committee_stake, rule.min_participation) || total == 0 {
+	if rule.decide(total, total, committee_stake) == Decision::Inconclusive {
 		return Verdict::Inconclusive;
 	}
 	let mut by_label = alloc::vec![0u128; label_count as usize];
@@ -63,17 +56,15 @@ pub fn aggregate(
 		}
 	}
 	// The first label with the most stake; with a threshold above one half, a tie never wins.
-	let Some((label, winning)) =
-		by_label.iter().enumerate().fold(None, |best: Option<(usize, u128)>, (label, stake)| {
-			match best {
-				Some((_, most)) if most >= *stake => best,
-				_ => Some((label, *stake)),
+	let (label, winning) =
+		by_label.iter().enumerate().fold((0, 0), |best: (usize, u128), (label, stake)| {
+			if *stake > best.1 {
+				(label, *stake)
+			} else {
+				best
 			}
-		})
-	else {
-		return Verdict::NoConsensus;
-	};
-	if winning == 0 || !reaches(winning, total, rule.threshold) {
+		});
+	if rule.decide(winning, total, committee_stake) != Decision::Agreed {
 		return Verdict::NoConsensus;
 	}
 	let on_model: Vec<(u128, &InferenceResult)> =
@@ -109,7 +100,9 @@ pub fn weighted_median(values: &mut [(u16, u128)]) -> u16 {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use daollm_primitives::threshold::reaches;
 	use proptest::prelude::*;
+	use sp_runtime::Perbill;
 
 	const LABELS: LabelIndex = 5;
 

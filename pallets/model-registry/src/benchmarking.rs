@@ -27,6 +27,7 @@ mod benchmarks {
 			bytes(T::MaxUriLen::get()),
 			labels,
 			InputSpec::NormalisedText { max_chars: 8_000 },
+			Some(20_000),
 		);
 
 		assert!(VersionOfHash::<T>::contains_key(H256::repeat_byte(0xBE)));
@@ -43,6 +44,7 @@ mod benchmarks {
 			alloc::vec![],
 			alloc::vec![bytes(1); T::MaxLabels::get() as usize],
 			InputSpec::NormalisedText { max_chars: 8_000 },
+			None,
 		)
 		.map_err(|_| BenchmarkError::Stop("registers"))?;
 

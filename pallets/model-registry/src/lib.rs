@@ -70,7 +70,10 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
-use daollm_primitives::traits::{ActiveModel, ModelVersions};
+use daollm_primitives::{
+	training::LayerShape,
+	traits::{ActiveModel, ModelVersions},
+};
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::*;
 use sp_core::H256;
@@ -194,6 +197,9 @@ pub mod pallet {
 		pub labels: Vec<alloc::string::String>,
 		/// How it reads its input.
 		pub input: InputSpec,
+		/// The width of its trainable linear layer, if training may train it.
+		#[serde(default)]
+		pub layer_features: Option<u32>,
 		/// Whether this version is the model's active one.
 		pub active: bool,
 	}
@@ -225,6 +231,7 @@ pub mod pallet {
 					model.uri.as_bytes().to_vec(),
 					labels,
 					model.input,
+					model.layer_features,
 				)
 				.and_then(|(id, version)| {
 					if model.active {
@@ -298,6 +305,8 @@ pub mod pallet {
 		TooManyModels,
 		/// The model has every version number taken.
 		TooManyVersions,
+		/// A trainable layer of zero features.
+		EmptyLayer,
 	}
 
 	impl<T> From<InvalidParameter> for Error<T> {
@@ -330,7 +339,9 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Registers a new version of model `name` (a new name makes a new model): its ONNX
-		/// file's sha256, where nodes fetch it, its label names and its input format. The
+		/// file's sha256, where nodes fetch it, its label names, its input format and, for a
+		/// model training rounds may train, the width of its trainable linear layer (the shape
+		/// of every trainer's update: one row of `layer_features` weights per label). The
 		/// version is not active until [`Pallet::activate_model`].
 		///
 		/// The origin must be `RegistrarOrigin`. The hash must be new; versions of the analysis
@@ -346,9 +357,10 @@ pub mod pallet {
 			uri: Vec<u8>,
 			labels: Vec<Vec<u8>>,
 			input: InputSpec,
+			layer_features: Option<u32>,
 		) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
-			Self::do_register(name, sha256, uri, labels, input).map(|_| ())
+			Self::do_register(name, sha256, uri, labels, input, layer_features).map(|_| ())
 		}
 
 		/// Makes `version` of `model` the version tasks run, from `activation_delay` blocks on:
@@ -396,6 +408,7 @@ impl<T: Config> Pallet<T> {
 		uri: Vec<u8>,
 		labels: Vec<Vec<u8>>,
 		input: InputSpec,
+		layer_features: Option<u32>,
 	) -> Result<(ModelId, Version), DispatchError> {
 		let name: NameOf<T> = name.try_into().map_err(|_| Error::<T>::BadName)?;
 		ensure!(!name.is_empty(), Error::<T>::BadName);
@@ -408,6 +421,7 @@ impl<T: Config> Pallet<T> {
 			.filter(|l| !l.is_empty())
 			.ok_or(Error::<T>::BadLabels)?;
 		ensure!(!VersionOfHash::<T>::contains_key(sha256), Error::<T>::DuplicateModel);
+		ensure!(layer_features != Some(0), Error::<T>::EmptyLayer);
 
 		let id = match ModelIds::<T>::get(&name) {
 			Some(id) => id,
@@ -434,7 +448,7 @@ impl<T: Config> Pallet<T> {
 		Versions::<T>::insert(
 			id,
 			version,
-			ModelVersion { sha256, uri, labels, input, registered_at },
+			ModelVersion { sha256, uri, labels, input, layer_features, registered_at },
 		);
 		VersionOfHash::<T>::insert(sha256, (id, version));
 		Self::deposit_event(Event::ModelRegistered { model: id, name, version, sha256 });
@@ -542,8 +556,23 @@ impl<T: Config> ModelVersions for Pallet<T> {
 		let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
 		let latest = Versions::<T>::get(model, info.latest).ok_or(Error::<T>::UnknownVersion)?;
 		let labels = latest.labels.into_iter().map(|l| l.into_inner()).collect();
-		Self::do_register(info.name.into_inner(), sha256, uri, labels, latest.input)
-			.map(|(_, version)| version)
+		Self::do_register(
+			info.name.into_inner(),
+			sha256,
+			uri,
+			labels,
+			latest.input,
+			latest.layer_features,
+		)
+		.map(|(_, version)| version)
+	}
+
+	fn layer_shape(model: ModelId, version: Version) -> Option<LayerShape> {
+		let registered = Versions::<T>::get(model, version)?;
+		Some(LayerShape {
+			labels: registered.labels.len() as u32,
+			features: registered.layer_features?,
+		})
 	}
 }
 

@@ -89,6 +89,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			uri: "ipfs://bafkshipped".into(),
 			labels: LABELS.iter().map(|l| l.to_string()).collect(),
 			input: InputSpec::NormalisedText { max_chars: 8_000 },
+			layer_features: Some(100),
 			active: true,
 		}],
 	}

@@ -1,7 +1,10 @@
 //! Tests of the registry, every call and error, in the mock runtime.
 
 use crate::{mock::*, *};
-use daollm_primitives::traits::ActiveModel;
+use daollm_primitives::{
+	training::LayerShape,
+	traits::{ActiveModel, ModelVersions},
+};
 use frame_support::{assert_noop, assert_ok};
 use sp_runtime::DispatchError;
 
@@ -19,6 +22,7 @@ fn register(name: &str, hash: u8, n_labels: usize) -> DispatchResult {
 		b"ipfs://bafk".to_vec(),
 		labels(n_labels),
 		InputSpec::NormalisedText { max_chars: 8_000 },
+		Some(100),
 	)
 }
 
@@ -116,6 +120,7 @@ fn the_registry_refuses_bad_versions_and_changes_nothing() {
 				vec![b'u'; 65],
 				labels(2),
 				InputSpec::NormalisedText { max_chars: 1 },
+				None,
 			),
 			RegistryError::UriTooLong
 		);
@@ -127,6 +132,7 @@ fn the_registry_refuses_bad_versions_and_changes_nothing() {
 				vec![],
 				vec![b"ok".to_vec(), vec![]],
 				InputSpec::NormalisedText { max_chars: 1 },
+				None,
 			),
 			RegistryError::BadLabels
 		);
@@ -138,8 +144,21 @@ fn the_registry_refuses_bad_versions_and_changes_nothing() {
 				vec![],
 				labels(2),
 				InputSpec::NormalisedText { max_chars: 1 },
+				None,
 			),
 			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			ModelRegistry::register_model(
+				RuntimeOrigin::root(),
+				b"other".to_vec(),
+				H256::repeat_byte(0x22),
+				vec![],
+				labels(2),
+				InputSpec::NormalisedText { max_chars: 1 },
+				Some(0),
+			),
+			RegistryError::EmptyLayer
 		);
 		let activate =
 			|model, version| ModelRegistry::activate_model(RuntimeOrigin::root(), model, version);
@@ -193,6 +212,7 @@ fn only_the_registrar_registers_and_activates() {
 				vec![],
 				labels(5),
 				InputSpec::NormalisedText { max_chars: 1 },
+				None,
 			),
 			DispatchError::BadOrigin
 		);
@@ -229,5 +249,29 @@ fn i1_model_ids_and_versions_are_never_reused() {
 		Models::<Test>::mutate(0, |m| m.as_mut().unwrap().latest = Version::MAX);
 		assert_noop!(register("proposal-classifier", 0x22, 5), RegistryError::TooManyVersions);
 		Models::<Test>::mutate(0, |m| m.as_mut().unwrap().latest = 1);
+	});
+}
+
+/// H-3 of the security review of e9f7082: training needs the shape of the layer it trains, and
+/// the registry is where it reads it. A candidate a round registers keeps its base's shape.
+#[test]
+fn a_versions_trainable_layer_is_registered_and_inherited_by_candidates() {
+	build_and_execute(|| {
+		let shape = LayerShape { labels: 5, features: 100 };
+		assert_eq!(ModelRegistry::layer_shape(0, 1), Some(shape));
+		let candidate = ModelRegistry::add_version(0, H256::repeat_byte(0x55), b"round".to_vec())
+			.expect("registers");
+		assert_eq!(ModelRegistry::layer_shape(0, candidate), Some(shape));
+		assert_ok!(ModelRegistry::register_model(
+			RuntimeOrigin::root(),
+			b"untrainable".to_vec(),
+			H256::repeat_byte(0x66),
+			vec![],
+			labels(2),
+			InputSpec::NormalisedText { max_chars: 1 },
+			None,
+		));
+		assert_eq!(ModelRegistry::layer_shape(1, 1), None);
+		assert_eq!(ModelRegistry::layer_shape(0, 99), None);
 	});
 }

@@ -50,6 +50,10 @@ pub struct ModelVersion<BlockNumber, MaxUri: Get<u32>, MaxLabels: Get<u32>, MaxL
 	pub labels: BoundedVec<BoundedVec<u8, MaxLabelLen>, MaxLabels>,
 	/// How the model reads its input.
 	pub input: InputSpec,
+	/// The width of the model's trainable linear layer (features per label; the layer has one
+	/// row per label), if training rounds may train this version: the shape every trainer's
+	/// update must have.
+	pub layer_features: Option<u32>,
 	/// The block it was registered in.
 	pub registered_at: BlockNumber,
 }

@@ -3,7 +3,7 @@
 
 use super::*;
 use alloc::vec;
-use daollm_primitives::training::ModelUpdate;
+use daollm_primitives::training::{LayerShape, ModelUpdate};
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;
 
@@ -21,11 +21,20 @@ pub trait BenchmarkHelper<AccountId> {
 	fn fresh_seed();
 }
 
-/// An update of the round's base model, `bytes` long when encoded (give or take a few bytes).
-fn update<T: Config>(base: H256, bytes: u32) -> BoundedVec<u8, T::MaxUpdateLen> {
+/// An update of `round`'s base model, `bytes` long when encoded (give or take a few bytes),
+/// every value at the round's bound; the round's layer is given the update's shape.
+fn update<T: Config>(round: RoundId, bytes: u32) -> BoundedVec<u8, T::MaxUpdateLen> {
+	let mut record = Rounds::<T>::get(round).expect("open");
 	let values = (bytes.saturating_sub(48) / 4).max(2);
-	let update =
-		ModelUpdate { base, labels: 1, features: values - 1, values: vec![1; values as usize] };
+	record.shape = LayerShape { labels: 1, features: values - 1 };
+	let bound = i32::try_from(record.plan.max_value).unwrap_or(i32::MAX);
+	let update = ModelUpdate {
+		base: record.base,
+		labels: 1,
+		features: values - 1,
+		values: vec![-bound; values as usize],
+	};
+	Rounds::<T>::insert(round, record);
 	update.encode().try_into().expect("MaxUpdateLen fits the benchmark's sizes")
 }
 
@@ -55,14 +64,13 @@ fn round<T: Config>(examples: u32, trainers: u32) -> (RoundId, Vec<T::AccountId>
 	(round, trainers.into_iter().map(|s| s.node).collect())
 }
 
-/// Every trainer of `round` commits a small update.
+/// Every trainer of `round` in `trainers` commits a small update.
 fn commit_all<T: Config>(round: RoundId, trainers: &[T::AccountId]) {
-	let base = Rounds::<T>::get(round).expect("open").base;
 	for trainer in trainers {
 		Pallet::<T>::commit_update(
 			RawOrigin::Signed(T::BenchmarkHelper::signer(trainer)).into(),
 			round,
-			update::<T>(base, 64),
+			update::<T>(round, 64),
 			1,
 		)
 		.expect("a trainer commits");
@@ -91,26 +99,41 @@ fn kept<T: Config>(count: u32) -> BoundedVec<bool, T::MaxTrainers> {
 	vec![true; count as usize].try_into().expect("at most MaxTrainers updates")
 }
 
-/// Every aggregator of `round` commits to (and, if `reveal`, reveals) the same answer.
-fn answer_all<T: Config>(round: RoundId, aggregators: &[T::AccountId], updates: u32, reveal: bool) {
+fn carried<T: Config>(count: u32) -> BoundedVec<Perbill, T::MaxTrainers> {
+	vec![Perbill::from_percent(50); count as usize].try_into().expect("at most MaxTrainers")
+}
+
+/// Every aggregator of `round` commits to the same answer, and the first `reveal` of them
+/// reveal it.
+fn answer_all<T: Config>(
+	round: RoundId,
+	aggregators: &[T::AccountId],
+	updates: u32,
+	reveal: usize,
+) {
 	let model = H256::repeat_byte(0x5A);
 	for aggregator in aggregators {
 		let origin = || RawOrigin::Signed(T::BenchmarkHelper::signer(aggregator));
-		let commitment = aggregate_commitment(&model, &kept::<T>(updates), &[0; 32], aggregator);
+		let commitment = aggregate_commitment(
+			&model,
+			&kept::<T>(updates),
+			&carried::<T>(updates),
+			&[0; 32],
+			aggregator,
+		);
 		Pallet::<T>::commit_aggregate(origin().into(), round, commitment)
 			.expect("an aggregator commits");
 	}
-	if reveal {
-		for aggregator in aggregators {
-			Pallet::<T>::reveal_aggregate(
-				RawOrigin::Signed(T::BenchmarkHelper::signer(aggregator)).into(),
-				round,
-				model,
-				kept::<T>(updates),
-				[0; 32],
-			)
-			.expect("an aggregator reveals");
-		}
+	for aggregator in aggregators.iter().take(reveal) {
+		Pallet::<T>::reveal_aggregate(
+			RawOrigin::Signed(T::BenchmarkHelper::signer(aggregator)).into(),
+			round,
+			model,
+			kept::<T>(updates),
+			carried::<T>(updates),
+			[0; 32],
+		)
+		.expect("an aggregator reveals");
 	}
 }
 
@@ -145,9 +168,8 @@ mod benchmarks {
 	#[benchmark]
 	fn commit_update(b: Linear<64, { T::MaxUpdateLen::get() }>) {
 		let (round, trainers) = round::<T>(1, 1);
-		let base = Rounds::<T>::get(round).expect("open").base;
 		let signer = T::BenchmarkHelper::signer(&trainers[0]);
-		let update = update::<T>(base, b);
+		let update = update::<T>(round, b);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(signer), round, update, 1);
@@ -174,12 +196,19 @@ mod benchmarks {
 		commit_all::<T>(round, &trainers);
 		let updates = trainers.len() as u32;
 		let aggregators = aggregating::<T>(round, 1);
-		answer_all::<T>(round, &aggregators, updates, false);
+		answer_all::<T>(round, &aggregators, updates, 0);
 		let signer = T::BenchmarkHelper::signer(&aggregators[0]);
 		let model = H256::repeat_byte(0x5A);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(signer), round, model, kept::<T>(updates), [0; 32]);
+		_(
+			RawOrigin::Signed(signer),
+			round,
+			model,
+			kept::<T>(updates),
+			carried::<T>(updates),
+			[0; 32],
+		);
 
 		assert!(AggregateReveals::<T>::contains_key(round, &aggregators[0]));
 	}
@@ -194,10 +223,19 @@ mod benchmarks {
 		assert_eq!(Params::<T>::get(), parameters);
 	}
 
+	/// `t` trainers drawn, one of them committed: the others are judged to have missed their
+	/// seats (the registry's slash, its costliest judgement).
 	#[benchmark]
-	fn start_aggregation(a: Linear<1, { T::MaxAggregators::get() }>) {
-		let (round, trainers) = round::<T>(1, 1);
-		commit_all::<T>(round, &trainers);
+	fn start_aggregation(
+		a: Linear<1, { T::MaxAggregators::get() }>,
+		t: Linear<1, { T::MaxTrainers::get() }>,
+	) {
+		Params::<T>::mutate(|p| {
+			p.min_updates = 1;
+			p.plan.rule = daollm_primitives::training::RobustRule::FedAvg;
+		});
+		let (round, trainers) = round::<T>(t, t);
+		commit_all::<T>(round, &trainers[..1]);
 		Params::<T>::mutate(|p| p.aggregators = a);
 		let mut record = Rounds::<T>::get(round).expect("open");
 		let now = record.deadline.saturating_add(1u32.into());
@@ -212,13 +250,21 @@ mod benchmarks {
 		assert!(matches!(record.phase, Phase::Aggregating { .. }));
 	}
 
+	/// `a` aggregators, of which as many as the minimum participation allows stay silent (and
+	/// are slashed); `t` trainers, every one paid.
 	#[benchmark]
 	fn decide(a: Linear<1, { T::MaxAggregators::get() }>, t: Linear<1, { T::MaxTrainers::get() }>) {
 		let (round, trainers) = round::<T>(t, t);
 		commit_all::<T>(round, &trainers);
 		let updates = trainers.len() as u32;
 		let aggregators = aggregating::<T>(round, a);
-		answer_all::<T>(round, &aggregators, updates, true);
+		let participation = Params::<T>::get().min_participation;
+		let reveal = (0..=a)
+			.find(|r| {
+				daollm_primitives::threshold::reaches(u128::from(*r), u128::from(a), participation)
+			})
+			.unwrap_or(a);
+		answer_all::<T>(round, &aggregators, updates, reveal as usize);
 		let mut record = Rounds::<T>::get(round).expect("aggregating");
 
 		#[block]

@@ -16,21 +16,47 @@
 //!
 //! 1. **Training** (until the deadline): each trainer's offchain worker trains the base model's
 //!    linear layer on its partition (a native host function: a few epochs of SGD, see
-//!    `daollm-inference-engine`) and submits [`Pallet::commit_update`] with the update's bytes
-//!    and its sample count. The chain keeps the update's hash and sample count; the bytes go to
-//!    every node's offchain index, where aggregators read them.
-//! 2. **Aggregation**: after the deadline, `aggregators` **aggregators** are drawn the same way,
-//!    by a block whose author did not author the deadline block (the last to add updates).
-//!    Each builds the new model deterministically (fixed-point FedAvg weighted by sample count,
-//!    with the round's robust rule: coordinate-wise trimmed mean or median, see
-//!    [`daollm_primitives::training`]) and commits to `(model sha256, kept updates)`
-//!    ([`Pallet::commit_aggregate`]), then reveals it ([`Pallet::reveal_aggregate`]).
-//! 3. **Outcome**: after the reveal window (or the last reveal), the answer with the most
-//!    revealed stake wins if it holds `agreement` of it: its model is registered as the next
-//!    version of the round's model ([`Config::Models`]) — a **candidate** that governance may
-//!    activate. Trainers whose updates the rule kept share the round's reward points pro rata to
-//!    their samples; trainers trimmed away earn nothing; aggregators whose answer won earn
-//!    `aggregator_points` each ([`Config::RewardPoints`]).
+//!    `daollm-inference-engine`), clips it to the plan's `max_value` and submits
+//!    [`Pallet::commit_update`] with the update's bytes and its sample count. The chain refuses
+//!    an update of another shape than the base version's layer as the registry records it
+//!    ([`Round::shape`]) or with a value beyond `max_value`, keeps the update's hash and sample
+//!    count, and puts the bytes in every node's offchain index, under their hash, where
+//!    aggregators read them.
+//! 2. **Aggregation**: after the deadline, if at least `min_updates` trainers committed,
+//!    `aggregators` **aggregators** are drawn the same way, by a block whose author did not
+//!    author the deadline block (the last to add updates). Each builds the new model
+//!    deterministically (fixed-point FedAvg weighted by sample count, with the round's robust
+//!    rule: coordinate-wise trimmed mean or median, trimming a share of the *drawn* trainers;
+//!    see [`daollm_primitives::training`]), measures each kept update's contribution, and
+//!    commits to `(model sha256, kept, contributions)` ([`Pallet::commit_aggregate`]), then
+//!    reveals it ([`Pallet::reveal_aggregate`]).
+//! 3. **Outcome**: after the reveal window (or the last reveal), the round is decided by the
+//!    chain's one committee rule ([`daollm_primitives::threshold::Quorum`]): at least
+//!    `min_participation` of the drawn aggregators' stake must have revealed, and the answer
+//!    with the most revealed stake must hold `agreement` of it. Its model is registered as the
+//!    next version of the round's model ([`Config::Models`]) — a **candidate** that governance
+//!    may activate.
+//!
+//! ## Economics
+//!
+//! - **Who gains.** The round's `reward` points (set by the referendum that opened it) go to
+//!   the trainers whose updates were kept, in proportion to `samples × contribution`, where the
+//!   contribution is how much of the aggregate the update carries, capped at all of it: a zero
+//!   update, or one against the aggregate, earns nothing, and inflating an update gains
+//!   nothing. Aggregators whose answer won earn `aggregator_points` each. Points are paid per
+//!   epoch by [`Config::RewardPoints`].
+//! - **Who pays.** Through the compute-node registry ([`Config::Nodes`], whose offence window
+//!   caps it at one slash per window): a drawn trainer that committed nothing while the round
+//!   had its `min_updates` is judged `Missed`; an aggregator that revealed nothing in a round
+//!   that was decided or split is `Missed`, and one that revealed an answer other than the
+//!   winner (which honest nodes build byte for byte) is `Disagreed`. Each loses reputation and
+//!   the registry's small slash. When too little revealed or committed for anyone to be
+//!   judged, nobody is: silence is not singled out during an outage.
+//! - **Why many accounts gain nothing.** Seats are drawn by stake times reputation, so splitting
+//!   stake across accounts buys no more seats; a trainer's share is its samples (bounded by its
+//!   partition) times its contribution, so splitting an update across accounts earns no more in
+//!   all (`shares` property test); trimming is a share of the drawn seats, so staying silent
+//!   to shrink it does not work; and one aggregator cannot decide a round alone.
 //!
 //! Every node with an engine rebuilds a candidate from the same updates (the build is
 //! deterministic, so it gets the same file) and can run it once governance activates it.
@@ -60,20 +86,22 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
-use alloc::{collections::BTreeMap, vec::Vec};
+use alloc::vec::Vec;
 use codec::Encode;
 use daollm_primitives::traits::DrawRandomness as _;
 use daollm_primitives::{
-	threshold,
-	training::{aggregate_commitment, ModelUpdate},
-	traits::{ComputeNodes, Contribution, ModelVersions, RewardPoints, TrainingData},
+	threshold::{Decision, Quorum},
+	training::{aggregate_commitment, shares, ModelUpdate},
+	traits::{
+		ComputeNodes, Contribution, MemberOutcome, ModelVersions, RewardPoints, TrainingData, Work,
+	},
 	ModelId, ModelVersion, ProposalId,
 };
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::*;
 use sp_core::H256;
 use sp_runtime::{
-	traits::{AtLeast32BitUnsigned, Saturating, UniqueSaturatedInto, Zero},
+	traits::{AtLeast32BitUnsigned, Saturating, UniqueSaturatedInto},
 	Perbill,
 };
 
@@ -370,12 +398,20 @@ pub mod pallet {
 		NoCommitment,
 		/// The answer and salt do not hash to the commitment.
 		CommitmentMismatch,
-		/// The answer's list of kept updates does not match the updates committed.
+		/// The answer's lists of kept updates and contributions do not match the updates
+		/// committed, or credit an update that was not kept.
 		KeptMismatch,
 		/// The parameters are out of bounds.
 		InvalidParameters,
 		/// The round ids are exhausted.
 		RoundIdOverflow,
+		/// The base version is not registered as trainable (its layer's shape is unknown).
+		NotTrainable,
+		/// The update's shape is not the base version's layer's (H-3 of the security review of
+		/// e9f7082: one such update used to fail the whole round).
+		WrongShape,
+		/// An update value lies beyond the round's `max_value`.
+		UpdateOutOfBounds,
 	}
 
 	#[pallet::hooks]
@@ -408,10 +444,11 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Opens a training round on version `base_version` of model `model`, over the verified
 		/// examples `dataset` selects, with updates due by block `deadline`; `reward` points go
-		/// to the trainers whose updates are kept.
+		/// to the trainers whose updates are kept, by their contribution.
 		///
-		/// The origin must be `RoundOrigin`. Draws the trainers (`trainers` of the
-		/// parameters, by stake and reputation) and snapshots the dataset's example ids.
+		/// The origin must be `RoundOrigin`; the version must be registered with its trainable
+		/// layer's shape. Snapshots the dataset's example ids and the layer's shape; a later
+		/// block draws the trainers (`trainers` of the parameters, by stake and reputation).
 		///
 		/// Emits [`Event::RoundOpened`].
 		#[pallet::call_index(0)]
@@ -427,6 +464,8 @@ pub mod pallet {
 			T::RoundOrigin::ensure_origin(origin)?;
 			let base = T::Models::version_hash(model, base_version)
 				.ok_or(Error::<T>::UnknownModelVersion)?;
+			let shape =
+				T::Models::layer_shape(model, base_version).ok_or(Error::<T>::NotTrainable)?;
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(
 				deadline > now && deadline <= now.saturating_add(T::MaxTrainingPeriod::get()),
@@ -449,6 +488,7 @@ pub mod pallet {
 				model,
 				base_version,
 				base,
+				shape,
 				// At most `MaxExamples` ids were checked.
 				examples: BoundedVec::truncate_from(examples),
 				trainers: BoundedVec::new(),
@@ -483,8 +523,9 @@ pub mod pallet {
 		/// trainer's partition.
 		///
 		/// The origin must be _Signed_ by the `infr` key of a trainer of the round, up to the
-		/// deadline, once. The chain keeps the update's hash and sample count; the bytes go to
-		/// the offchain index (see [`update_key`]). A trainer's correct commit is free.
+		/// deadline, once. The update must have the round's [`Round::shape`] and no value beyond
+		/// the plan's `max_value`. The chain keeps the update's hash and sample count; the bytes
+		/// go to the offchain index (see [`update_key`]). A trainer's correct commit is free.
 		///
 		/// Emits [`Event::UpdateCommitted`].
 		#[pallet::call_index(1)]
@@ -511,7 +552,9 @@ pub mod pallet {
 			);
 			let decoded = <ModelUpdate as codec::DecodeAll>::decode_all(&mut &update[..])
 				.map_err(|_| Error::<T>::BadUpdate)?;
-			ensure!(decoded.base == record.base && decoded.is_well_formed(), Error::<T>::BadUpdate);
+			ensure!(decoded.base == record.base, Error::<T>::BadUpdate);
+			ensure!(decoded.fits(record.shape), Error::<T>::WrongShape);
+			ensure!(decoded.within(record.plan.max_value), Error::<T>::UpdateOutOfBounds);
 
 			let update_hash = ModelUpdate::hash_of(&update);
 			sp_io::offchain_index::set(&update_key(&update_hash), &update);
@@ -528,7 +571,7 @@ pub mod pallet {
 		}
 
 		/// Commits an aggregator to its answer for `round`: `commitment` is
-		/// [`aggregate_commitment`]`(model, kept, salt, operator)`.
+		/// [`aggregate_commitment`]`(model, kept, contributions, salt, operator)`.
 		///
 		/// The origin must be _Signed_ by the `infr` key of an aggregator of the round, in the
 		/// commit window, once. An aggregator's correct commit is free.
@@ -562,8 +605,9 @@ pub mod pallet {
 		}
 
 		/// Reveals an aggregator's answer for `round`: `model`, the sha256 of the model it built,
-		/// `kept`, which updates the rule kept (one flag per committed update, in trainer order),
-		/// and the commitment's salt.
+		/// `kept`, which updates the rule kept, and `contributions`, how much of the aggregate
+		/// each carries (one entry per committed update, in trainer order, zero for one not
+		/// kept), and the commitment's salt.
 		///
 		/// The origin must be _Signed_ by the `infr` key of an aggregator that committed, after
 		/// the commit window (or once every aggregator committed) and up to its end. When the
@@ -578,6 +622,7 @@ pub mod pallet {
 			round: RoundId,
 			model: H256,
 			kept: BoundedVec<bool, T::MaxTrainers>,
+			contributions: BoundedVec<Perbill, T::MaxTrainers>,
 			salt: [u8; 32],
 		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
@@ -600,11 +645,20 @@ pub mod pallet {
 			let commitment =
 				AggregateCommitments::<T>::get(round, &node).ok_or(Error::<T>::NoCommitment)?;
 			ensure!(
-				aggregate_commitment(&model, &kept, &salt, &node) == commitment,
+				aggregate_commitment(&model, &kept, &contributions, &salt, &node) == commitment,
 				Error::<T>::CommitmentMismatch
 			);
-			ensure!(kept.len() as u32 == record.updates, Error::<T>::KeptMismatch);
-			AggregateReveals::<T>::insert(round, &node, AggregateAnswer { model, kept });
+			ensure!(
+				kept.len() as u32 == record.updates
+					&& contributions.len() == kept.len()
+					&& kept.iter().zip(&contributions).all(|(k, c)| *k || c.is_zero()),
+				Error::<T>::KeptMismatch
+			);
+			AggregateReveals::<T>::insert(
+				round,
+				&node,
+				AggregateAnswer { model, kept, contributions },
+			);
 			record.reveals.saturating_inc();
 			if record.reveals as usize == record.aggregators.len() && now < reveal_end {
 				// Everyone answered: decide in the next block.
@@ -681,8 +735,11 @@ impl<T: Config> Pallet<T> {
 			};
 			match record.phase {
 				Phase::Drawing => {
-					weight
-						.saturating_accrue(T::WeightInfo::start_aggregation(T::MaxTrainers::get()));
+					// A draw of up to `MaxTrainers` seats, no judgements.
+					weight.saturating_accrue(T::WeightInfo::start_aggregation(
+						T::MaxTrainers::get(),
+						1,
+					));
 					match Self::draw_trainers(round, &mut record) {
 						Some(true) => closed.push(round),
 						Some(false) => {},
@@ -700,6 +757,7 @@ impl<T: Config> Pallet<T> {
 				Phase::Training if now > record.deadline => {
 					weight.saturating_accrue(T::WeightInfo::start_aggregation(
 						T::MaxAggregators::get(),
+						T::MaxTrainers::get(),
 					));
 					match Self::start_aggregation(round, &mut record, now) {
 						Some(true) => closed.push(round),
@@ -727,21 +785,54 @@ impl<T: Config> Pallet<T> {
 		weight
 	}
 
-	/// Ends `round`'s training: draws its aggregators. Whether the round closed (nothing to
-	/// aggregate, or nobody to aggregate it); `None` if this block may not draw (a later one
-	/// will).
+	/// The fewest committed updates `round` aggregates: the parameters' `min_updates`, and at
+	/// least one more than twice the trim of its drawn trainers (at most all of them).
+	fn updates_needed(record: &RoundOf<T>, params: &ParametersOf<T>) -> u32 {
+		let drawn = record.trainers.len() as u32;
+		let trim = record.plan.rule.band_trim(drawn as usize, usize::MAX) as u32;
+		params.min_updates.max(trim.saturating_mul(2).saturating_add(1)).min(drawn.max(1))
+	}
+
+	/// Records `outcome(position, node)` for every seat in `seats` in the compute-node registry.
+	fn judge<S: Get<u32>>(
+		round: RoundId,
+		seats: &SeatsOf<T, S>,
+		outcome: impl Fn(usize, &T::AccountId) -> MemberOutcome,
+	) {
+		for (i, seat) in seats.iter().enumerate() {
+			T::Nodes::record(&seat.node, Work::Round(round), outcome(i, &seat.node));
+		}
+	}
+
+	/// Ends `round`'s training: draws its aggregators. Whether the round closed (too few updates
+	/// to aggregate, or nobody to aggregate them); `None` if this block may not draw (a later
+	/// one will).
+	///
+	/// With enough updates, the drawn trainers that sent none are judged `Missed`; with too few,
+	/// nobody is judged (an outage is not singled out).
 	fn start_aggregation(
 		round: RoundId,
 		record: &mut RoundOf<T>,
 		now: BlockNumberFor<T>,
 	) -> Option<bool> {
-		if record.updates == 0 {
-			return Some(Self::fail(round, record, Failure::NoUpdates));
-		}
 		let params = Params::<T>::get();
+		if record.updates < Self::updates_needed(record, &params) {
+			Self::judge(round, &record.trainers, |_, _| MemberOutcome::Inconclusive);
+			return Some(Self::fail(round, record, Failure::TooFewUpdates));
+		}
 		let aggregators =
 			Self::draw(b"daollm/aggregators", round, params.aggregators, record.fixed_by)?;
+		// The trainers that committed are judged with the outcome, by what the aggregate made
+		// of their updates.
+		let (committed, silent): (Vec<_>, Vec<_>) =
+			record.trainers.iter().partition(|seat| Updates::<T>::contains_key(round, &seat.node));
+		for seat in silent {
+			T::Nodes::record(&seat.node, Work::Round(round), MemberOutcome::Missed);
+		}
 		if aggregators.is_empty() {
+			for seat in committed {
+				T::Nodes::record(&seat.node, Work::Round(round), MemberOutcome::Inconclusive);
+			}
 			return Some(Self::fail(round, record, Failure::NoAggregators));
 		}
 		let commit_end = now.saturating_add(params.commit_window);
@@ -778,66 +869,113 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
-	/// Decides `round` from its aggregators' reveals: registers the agreed model as a candidate
-	/// version and pays points, or records why not.
+	/// Decides `round` from its aggregators' reveals ([`Quorum`]): judges the aggregators,
+	/// registers the agreed model as a candidate version and pays the trainers by contribution
+	/// and the agreeing aggregators, or records why not.
 	fn decide(round: RoundId, record: &mut RoundOf<T>) {
 		let params = Params::<T>::get();
-		// Stake behind each distinct answer, in the order first revealed.
-		let mut tally: BTreeMap<(H256, Vec<bool>), T::Balance> = BTreeMap::new();
-		let mut revealed = T::Balance::zero();
-		let mut answers = Vec::new();
-		for seat in record.aggregators.iter() {
-			if let Some(answer) = AggregateReveals::<T>::get(round, &seat.node) {
-				revealed = revealed.saturating_add(seat.stake);
-				let entry = tally
-					.entry((answer.model, answer.kept.clone().into_inner()))
-					.or_insert_with(Zero::zero);
-				*entry = entry.saturating_add(seat.stake);
-				answers.push((seat.node.clone(), answer));
+		// Stake behind each distinct answer, in the order first revealed (at most
+		// `MaxAggregators` answers).
+		let mut tally: Vec<(&AnswerOf<T>, u128)> = Vec::new();
+		let (mut drawn, mut revealed) = (0u128, 0u128);
+		let answers: Vec<Option<AnswerOf<T>>> = record
+			.aggregators
+			.iter()
+			.map(|seat| AggregateReveals::<T>::get(round, &seat.node))
+			.collect();
+		for (seat, answer) in record.aggregators.iter().zip(&answers) {
+			let stake: u128 = seat.stake.unique_saturated_into();
+			drawn.saturating_accrue(stake);
+			if let Some(answer) = answer {
+				revealed.saturating_accrue(stake);
+				match tally.iter_mut().find(|(a, _)| *a == answer) {
+					Some((_, sum)) => sum.saturating_accrue(stake),
+					None => tally.push((answer, stake)),
+				}
 			}
 		}
-		let winner = tally.into_iter().max_by(|a, b| a.1.cmp(&b.1)).filter(|(_, stake)| {
-			threshold::reaches(
-				(*stake).unique_saturated_into(),
-				revealed.unique_saturated_into(),
-				params.agreement,
-			)
+		// The most stake; among equals, the first revealed (a tie never reaches an agreement
+		// share above one half).
+		let (winner, winning) = tally.into_iter().fold((None, 0u128), |best, (answer, stake)| {
+			if stake > best.1 {
+				(Some(answer.clone()), stake)
+			} else {
+				best
+			}
 		});
-		let Some(((sha256, kept), _)) = winner else {
-			Self::fail(round, record, Failure::NoAgreement);
-			return;
+		let quorum =
+			Quorum { threshold: params.agreement, min_participation: params.min_participation };
+		let decision = quorum.decide(winning, revealed, drawn);
+		Self::judge(round, &record.aggregators, |i, _| {
+			match (decision, answers.get(i).and_then(Option::as_ref)) {
+				(Decision::Inconclusive, _) => MemberOutcome::Inconclusive,
+				(_, None) => MemberOutcome::Missed,
+				(Decision::Agreed, Some(answer)) if Some(answer) == winner.as_ref() => {
+					MemberOutcome::Agreed
+				},
+				(Decision::Agreed, Some(_)) => MemberOutcome::Disagreed,
+				(Decision::NoAgreement, Some(_)) => MemberOutcome::Inconclusive,
+			}
+		});
+		let updates = Self::committed_updates(round, record);
+		let judge_trainers = |outcome: &dyn Fn(usize) -> MemberOutcome| {
+			for (i, (trainer, _)) in updates.iter().enumerate() {
+				T::Nodes::record(trainer, Work::Round(round), outcome(i));
+			}
 		};
+		let winner = match (decision, winner) {
+			(Decision::Agreed, Some(winner)) => winner,
+			(Decision::Inconclusive, _) => {
+				judge_trainers(&|_| MemberOutcome::Inconclusive);
+				Self::fail(round, record, Failure::TooFewReveals);
+				return;
+			},
+			_ => {
+				judge_trainers(&|_| MemberOutcome::Inconclusive);
+				Self::fail(round, record, Failure::NoAgreement);
+				return;
+			},
+		};
+		let sha256 = winner.model;
 		// Where the file comes from: every node with an engine builds it from the round's updates.
 		let uri = alloc::format!("training-round:{round}").into_bytes();
 		let version = match T::Models::add_version(record.model, sha256, uri) {
 			Ok(version) => version,
 			Err(_) => {
+				judge_trainers(&|_| MemberOutcome::Inconclusive);
 				Self::fail(round, record, Failure::RegistryRefused);
 				return;
 			},
 		};
 
-		let updates = Self::committed_updates(round, record);
-		let kept_samples: u64 = updates
+		let weights: Vec<(u32, Perbill)> = updates
 			.iter()
-			.zip(&kept)
-			.filter(|(_, k)| **k)
-			.map(|((_, u), _)| u64::from(u.samples))
-			.sum();
+			.zip(winner.kept.iter().zip(&winner.contributions))
+			.map(|((_, u), (kept, c))| (u.samples, if *kept { *c } else { Perbill::zero() }))
+			.collect();
+		let paid = shares(record.reward, &weights);
+		judge_trainers(&|i| {
+			if paid.get(i).is_some_and(|p| *p > 0) {
+				MemberOutcome::Agreed
+			} else {
+				MemberOutcome::Inconclusive
+			}
+		});
 		let (mut kept_trainers, mut trimmed) = (Vec::new(), Vec::new());
-		for ((trainer, update), keep) in updates.into_iter().zip(&kept) {
+		for (((trainer, _), keep), points) in updates.into_iter().zip(&winner.kept).zip(paid) {
+			if points > 0 {
+				T::RewardPoints::reward(&trainer, Contribution::Training, points);
+			}
 			if *keep {
-				let share = Perbill::from_rational(u64::from(update.samples), kept_samples.max(1));
-				T::RewardPoints::reward(&trainer, Contribution::Training, share * record.reward);
 				kept_trainers.push(trainer);
 			} else {
 				trimmed.push(trainer);
 			}
 		}
-		for (aggregator, answer) in answers {
-			if answer.model == sha256 && answer.kept.as_slice() == kept.as_slice() {
+		for (seat, answer) in record.aggregators.iter().zip(&answers) {
+			if answer.as_ref() == Some(&winner) {
 				T::RewardPoints::reward(
-					&aggregator,
+					&seat.node,
 					Contribution::Training,
 					params.aggregator_points,
 				);

@@ -4,7 +4,7 @@
 use crate as pallet_training;
 use crate::{Parameters, TrainingPlan};
 use daollm_primitives::{
-	training::RobustRule,
+	training::{LayerShape, RobustRule},
 	traits::{
 		ComputeNodes, Contribution, MemberOutcome, ModelVersions, RewardPoints, TrainingData, Work,
 	},
@@ -83,12 +83,20 @@ parameter_types! {
 	pub static Verified: Vec<(ProposalId, LabelIndex)> = (0..20).map(|id| (id, (id % 5) as u8)).collect();
 	/// Registered versions of `MODEL`: (version, sha256).
 	pub static Versions: Vec<(ModelVersion, H256)> = vec![(BASE, base_hash())];
+	/// The layer shape of every registered version (`None`: not trainable).
+	pub static Shape: Option<LayerShape> = Some(LayerShape { labels: 1, features: 2 });
 	/// Reward points credited, in order.
 	pub static Rewarded: Vec<(AccountId, Contribution, u32)> = vec![];
+	/// What the pallet told the registry about each seat, in order.
+	pub static Recorded: Vec<(AccountId, Work, MemberOutcome)> = vec![];
 	pub DefaultParameters: Parameters<u64> = default_parameters();
 }
 
-/// Three trainers, two aggregators, two-block windows, trimmed mean.
+/// The largest update value the mock's rounds accept: 4.0 in fixed point.
+pub const MAX_VALUE: u32 = 4 << 16;
+
+/// Three trainers, two aggregators (both must reveal: two thirds of their stake), two-block
+/// windows, a trimmed mean, one update enough.
 pub fn default_parameters() -> Parameters<u64> {
 	Parameters {
 		trainers: 3,
@@ -96,11 +104,14 @@ pub fn default_parameters() -> Parameters<u64> {
 		commit_window: 2,
 		reveal_window: 2,
 		agreement: Perbill::from_rational(2u32, 3u32),
+		min_participation: Perbill::from_rational(2u32, 3u32),
+		min_updates: 1,
 		aggregator_points: 7,
 		plan: TrainingPlan {
 			epochs: 3,
 			learning_rate_ppm: 500_000,
 			rule: RobustRule::TrimmedMean { trim: Percent::from_percent(20) },
+			max_value: MAX_VALUE,
 		},
 	}
 }
@@ -126,8 +137,9 @@ impl ComputeNodes<AccountId, Balance> for MockNodes {
 		let node = key.checked_sub(KEY_OFFSET)?;
 		Nodes::get().iter().any(|(n, _)| *n == node).then_some(node)
 	}
-	/// Training does not report outcomes to the registry yet.
-	fn record(_: &AccountId, _: Work, _: MemberOutcome) {}
+	fn record(node: &AccountId, work: Work, outcome: MemberOutcome) {
+		Recorded::mutate(|r| r.push((*node, work, outcome)));
+	}
 	/// Training never reports offences.
 	fn slash_offence(_: &AccountId, _: Work, _: sp_runtime::Perbill) -> Balance {
 		0
@@ -140,6 +152,9 @@ impl ModelVersions for MockModels {
 		(model == MODEL)
 			.then(|| Versions::get().into_iter().find(|(v, _)| *v == version).map(|(_, h)| h))
 			.flatten()
+	}
+	fn layer_shape(model: ModelId, version: ModelVersion) -> Option<LayerShape> {
+		Self::version_hash(model, version).and(Shape::get())
 	}
 	fn add_version(
 		model: ModelId,

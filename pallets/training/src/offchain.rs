@@ -8,9 +8,10 @@
 //!   the node's engine ([`training::train`]) and submits [`Call::commit_update`];
 //! - an **aggregator** seat, in the commit window: reads the committed updates from the offchain
 //!   index by their committed hashes (and checks the bytes against them), builds the new model
-//!   ([`training::aggregate`]), keeps the answer and a salt in offchain storage and submits
-//!   [`Call::commit_aggregate`]; in the reveal window, submits [`Call::reveal_aggregate`] with
-//!   the kept answer.
+//!   ([`training::aggregate`]: an update that does not fit the layer is set aside, not kept),
+//!   keeps the answer (model, kept flags, contributions) and a salt in offchain storage and
+//!   submits [`Call::commit_aggregate`]; in the reveal window, submits
+//!   [`Call::reveal_aggregate`] with the kept answer.
 //!
 //! And for each recent round whose outcome is a candidate model, a node with an engine that has
 //! not built it yet builds it from the same updates, so that it can run the model once
@@ -28,11 +29,11 @@ use crate::{
 };
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
-use daollm_inference_interface::{training, Example, TrainingError, TrainingPlan};
+use daollm_inference_interface::{training, BuiltModel, Example, TrainingError, TrainingPlan};
 use daollm_primitives::{
 	content::offchain_body_key,
 	offchain::{possible_before, submit_signed, LIFETIME},
-	training::{aggregate_commitment, ModelUpdate},
+	training::{aggregate_commitment, ModelUpdate, Perbill},
 	traits::{ComputeNodes, TrainingData},
 };
 use frame_support::BoundedVec;
@@ -65,6 +66,8 @@ pub struct KeptAnswer<BlockNumber> {
 	pub model: H256,
 	/// Per committed update: kept by the rule.
 	pub kept: Vec<bool>,
+	/// Per committed update: how much of the aggregate it carries.
+	pub contributions: Vec<Perbill>,
 	/// The commitment's salt.
 	pub salt: [u8; 32],
 	/// When the commit was last sent.
@@ -153,6 +156,7 @@ impl<T: Config> Pallet<T> {
 			epochs: record.plan.epochs,
 			learning_rate_ppm: record.plan.learning_rate_ppm,
 			seed: sp_io::offchain::random_seed(),
+			max_value: record.plan.max_value,
 		};
 		let trained = match training::train(&record.base.0, examples, plan) {
 			Ok(trained) => trained,
@@ -207,9 +211,10 @@ impl<T: Config> Pallet<T> {
 				Some(answer) if !Self::may_send(now, answer.commit_sent) => return,
 				Some(answer) => answer,
 				None => match Self::build(round, record) {
-					Some((model, kept)) => KeptAnswer {
-						model,
-						kept,
+					Some(built) => KeptAnswer {
+						model: H256(built.sha256),
+						kept: built.kept,
+						contributions: built.contributions,
 						salt: sp_io::offchain::random_seed(),
 						commit_sent: None,
 						reveal_sent: None,
@@ -218,7 +223,13 @@ impl<T: Config> Pallet<T> {
 				},
 			};
 			answer.commit_sent = Some(now);
-			let commitment = aggregate_commitment(&answer.model, &answer.kept, &answer.salt, node);
+			let commitment = aggregate_commitment(
+				&answer.model,
+				&answer.kept,
+				&answer.contributions,
+				&answer.salt,
+				node,
+			);
 			(answer, Call::commit_aggregate { round, commitment })
 		} else {
 			// Reveals open after the commit window, or once every aggregator has committed.
@@ -244,6 +255,7 @@ impl<T: Config> Pallet<T> {
 				round,
 				model: answer.model,
 				kept: BoundedVec::truncate_from(answer.kept.clone()),
+				contributions: BoundedVec::truncate_from(answer.contributions.clone()),
 				salt: answer.salt,
 			};
 			(answer, call)
@@ -257,8 +269,9 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Builds `round`'s model from its committed updates: its sha256 and the kept flags.
-	pub(crate) fn build(round: RoundId, record: &RoundOf<T>) -> Option<(H256, Vec<bool>)> {
+	/// Builds `round`'s model from its committed updates: its sha256, the kept flags and the
+	/// contributions.
+	pub(crate) fn build(round: RoundId, record: &RoundOf<T>) -> Option<BuiltModel> {
 		let mut updates = Vec::new();
 		for (_, committed) in Self::committed_updates(round, record) {
 			let key = update_key(&committed.hash);
@@ -287,7 +300,8 @@ impl<T: Config> Pallet<T> {
 				},
 			}
 		}
-		match training::aggregate(&record.base.0, record.plan.rule, updates) {
+		let drawn = record.trainers.len() as u32;
+		match training::aggregate(&record.base.0, record.plan.rule, drawn, updates) {
 			Ok(built) => {
 				log::info!(
 					target: LOG_TARGET,
@@ -296,7 +310,7 @@ impl<T: Config> Pallet<T> {
 					built.kept.iter().filter(|k| **k).count(),
 					built.kept.len()
 				);
-				Some((H256(built.sha256), built.kept))
+				Some(built)
 			},
 			Err(e) => {
 				log::warn!(target: LOG_TARGET, "round {round}: not aggregated: {}", why(e));
@@ -320,12 +334,12 @@ impl<T: Config> Pallet<T> {
 			let Some(record) = Rounds::<T>::get(round) else { continue };
 			// Claim it; whatever happens, it is tried once.
 			store.set(&sha256);
-			match Self::build(round, &record) {
-				Some((built, _)) if built == sha256 => log::info!(
+			match Self::build(round, &record).map(|built| H256(built.sha256)) {
+				Some(built) if built == sha256 => log::info!(
 					target: LOG_TARGET,
 					"round {round}: candidate {sha256:?} built; this node can run it"
 				),
-				Some((built, _)) => log::error!(
+				Some(built) => log::error!(
 					target: LOG_TARGET,
 					"round {round}: this node built {built:?}, not the agreed {sha256:?}"
 				),

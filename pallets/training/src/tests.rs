@@ -3,7 +3,10 @@
 
 use crate::{mock::*, *};
 use codec::Encode;
-use daollm_primitives::training::{ModelUpdate, RobustRule};
+use daollm_primitives::{
+	training::{LayerShape, ModelUpdate, RobustRule},
+	traits::{MemberOutcome, Work},
+};
 use frame_support::traits::ConstU32;
 use frame_support::{assert_noop, assert_ok, dispatch::Pays};
 use sp_runtime::{DispatchError, Percent};
@@ -21,7 +24,16 @@ fn events() -> Vec<Event<Test>> {
 }
 
 fn update_for(base: H256, values: Vec<i32>) -> BoundedVec<u8, ConstU32<4096>> {
-	let update = ModelUpdate { base, labels: 1, features: 2, values };
+	shaped(base, 1, 2, values)
+}
+
+fn shaped(
+	base: H256,
+	labels: u32,
+	features: u32,
+	values: Vec<i32>,
+) -> BoundedVec<u8, ConstU32<4096>> {
+	let update = ModelUpdate { base, labels, features, values };
 	update.encode().try_into().expect("small")
 }
 
@@ -54,10 +66,21 @@ fn commit(round: RoundId, trainer: AccountId, values: Vec<i32>) {
 	));
 }
 
-/// `aggregator` commits to and reveals `(model, kept)`.
-fn commit_aggregate(round: RoundId, aggregator: AccountId, model: H256, kept: &[bool]) {
+/// A full contribution for every kept update, none for the others.
+fn full(kept: &[bool]) -> Vec<Perbill> {
+	kept.iter().map(|k| if *k { Perbill::one() } else { Perbill::zero() }).collect()
+}
+
+/// `aggregator` commits to `(model, kept, contributions)`.
+fn commit_answer(
+	round: RoundId,
+	aggregator: AccountId,
+	model: H256,
+	kept: &[bool],
+	contributions: &[Perbill],
+) {
 	let salt = [aggregator as u8; 32];
-	let commitment = aggregate_commitment(&model, kept, &salt, &aggregator);
+	let commitment = aggregate_commitment(&model, kept, contributions, &salt, &aggregator);
 	assert_ok!(Training::commit_aggregate(
 		RuntimeOrigin::signed(signer_of(aggregator)),
 		round,
@@ -65,16 +88,41 @@ fn commit_aggregate(round: RoundId, aggregator: AccountId, model: H256, kept: &[
 	));
 }
 
-fn reveal(round: RoundId, aggregator: AccountId, model: H256, kept: &[bool]) -> DispatchResult {
+/// `aggregator` commits to `(model, kept)`, with a full contribution for every kept update.
+fn commit_aggregate(round: RoundId, aggregator: AccountId, model: H256, kept: &[bool]) {
+	commit_answer(round, aggregator, model, kept, &full(kept));
+}
+
+fn reveal_answer(
+	round: RoundId,
+	aggregator: AccountId,
+	model: H256,
+	kept: &[bool],
+	contributions: &[Perbill],
+) -> DispatchResult {
 	Training::reveal_aggregate(
 		RuntimeOrigin::signed(signer_of(aggregator)),
 		round,
 		model,
 		kept.to_vec().try_into().expect("fits"),
+		contributions.to_vec().try_into().expect("fits"),
 		[aggregator as u8; 32],
 	)
 	.map(|_| ())
 	.map_err(|e| e.error)
+}
+
+fn reveal(round: RoundId, aggregator: AccountId, model: H256, kept: &[bool]) -> DispatchResult {
+	reveal_answer(round, aggregator, model, kept, &full(kept))
+}
+
+/// What the registry was told about `round`'s seats, in order.
+fn judged(round: RoundId) -> Vec<(AccountId, MemberOutcome)> {
+	Recorded::get()
+		.into_iter()
+		.filter(|(_, work, _)| *work == Work::Round(round))
+		.map(|(node, _, outcome)| (node, outcome))
+		.collect()
 }
 
 /// Opens a round, has every trainer commit, and moves past the deadline.
@@ -159,7 +207,7 @@ fn trainers_commit_updates_of_the_base_model_once() {
 		let foreign = update_for(H256::repeat_byte(1), vec![1, 2, 3]);
 		assert_noop!(submit(signer_of(trainer), foreign, n), Error::<Test>::BadUpdate);
 		let misshapen = update_for(base_hash(), vec![1, 2]);
-		assert_noop!(submit(signer_of(trainer), misshapen, n), Error::<Test>::BadUpdate);
+		assert_noop!(submit(signer_of(trainer), misshapen, n), Error::<Test>::WrongShape);
 		let garbage = vec![1u8, 2, 3].try_into().expect("small");
 		assert_noop!(submit(signer_of(trainer), garbage, n), Error::<Test>::BadUpdate);
 		assert_noop!(
@@ -188,18 +236,30 @@ fn aggregators_agree_and_the_model_becomes_a_candidate_version() {
 		let seated = trainers(round);
 		let model = H256::repeat_byte(0x77);
 		let kept = [true, true, false];
+		// The first kept update carries all of the aggregate, the second half of it.
+		let carried = [Perbill::one(), Perbill::from_percent(50), Perbill::zero()];
 
-		commit_aggregate(round, a, model, &kept);
+		commit_answer(round, a, model, &kept, &carried);
 		// Reveals wait for the commit window's end, or for every commitment.
-		assert_eq!(reveal(round, a, model, &kept), Err(Error::<Test>::WrongPhase.into()));
-		commit_aggregate(round, b, model, &kept);
 		assert_eq!(
-			reveal(round, a, H256::repeat_byte(1), &kept),
+			reveal_answer(round, a, model, &kept, &carried),
+			Err(Error::<Test>::WrongPhase.into())
+		);
+		commit_answer(round, b, model, &kept, &carried);
+		assert_eq!(
+			reveal_answer(round, a, H256::repeat_byte(1), &kept, &carried),
 			Err(Error::<Test>::CommitmentMismatch.into())
 		);
-		assert_ok!(reveal(round, a, model, &kept));
-		assert_eq!(reveal(round, a, model, &kept), Err(Error::<Test>::AlreadyRevealed.into()));
-		assert_ok!(reveal(round, b, model, &kept));
+		assert_eq!(
+			reveal_answer(round, a, model, &kept, &full(&kept)),
+			Err(Error::<Test>::CommitmentMismatch.into())
+		);
+		assert_ok!(reveal_answer(round, a, model, &kept, &carried));
+		assert_eq!(
+			reveal_answer(round, a, model, &kept, &carried),
+			Err(Error::<Test>::AlreadyRevealed.into())
+		);
+		assert_ok!(reveal_answer(round, b, model, &kept, &carried));
 
 		// The last reveal decides the round in the next block.
 		run_to_block(12);
@@ -214,17 +274,32 @@ fn aggregators_agree_and_the_model_becomes_a_candidate_version() {
 			Some(Event::CandidateRegistered { version: 2, kept, trimmed, .. })
 				if kept[..] == seated[..2] && trimmed[..] == seated[2..]
 		));
-		// Kept trainers share the reward by samples (6 each); aggregators earn their points.
+		// Kept trainers share the reward by samples (7 each) times contribution (1 and ½):
+		// two thirds and one third; aggregators earn their points.
 		let mut rewarded = Rewarded::get();
 		rewarded.sort();
 		let mut expected = vec![
-			(seated[0], Contribution::Training, REWARD / 2),
-			(seated[1], Contribution::Training, REWARD / 2),
+			(seated[0], Contribution::Training, REWARD * 2 / 3),
+			(seated[1], Contribution::Training, REWARD / 3),
 			(a, Contribution::Training, 7),
 			(b, Contribution::Training, 7),
 		];
 		expected.sort();
 		assert_eq!(rewarded, expected);
+		// Every seat is judged once as a trainer and once as an aggregator: the paid trainers
+		// and both aggregators agreed; the trimmed trainer is not punished.
+		let by_node = |(n, o): &(AccountId, MemberOutcome)| (*n, o.encode());
+		let mut outcomes = judged(round);
+		outcomes.sort_by_key(by_node);
+		let mut expected = vec![
+			(seated[0], MemberOutcome::Agreed),
+			(seated[1], MemberOutcome::Agreed),
+			(seated[2], MemberOutcome::Inconclusive),
+			(a, MemberOutcome::Agreed),
+			(b, MemberOutcome::Agreed),
+		];
+		expected.sort_by_key(by_node);
+		assert_eq!(outcomes, expected);
 	});
 }
 
@@ -238,6 +313,22 @@ fn answers_must_account_for_every_update() {
 		run_to_block(14);
 		assert_eq!(reveal(round, a, model, &[true, true]), Err(Error::<Test>::KeptMismatch.into()));
 		assert_eq!(reveal(round, b, model, &[true; 3]), Err(Error::<Test>::NoCommitment.into()));
+
+		// A contribution for an update the rule did not keep, or one list shorter: refused.
+		let round = round_in_aggregation_from(20);
+		let [a, b] = aggregators(round)[..] else { panic!("two aggregators") };
+		let kept = [true, true, false];
+		let credited = [Perbill::one(); 3];
+		commit_answer(round, a, model, &kept, &credited);
+		commit_answer(round, b, model, &kept, &credited[..2]);
+		assert_eq!(
+			reveal_answer(round, a, model, &kept, &credited),
+			Err(Error::<Test>::KeptMismatch.into())
+		);
+		assert_eq!(
+			reveal_answer(round, b, model, &kept, &credited[..2]),
+			Err(Error::<Test>::KeptMismatch.into())
+		);
 	});
 }
 
@@ -256,10 +347,16 @@ fn a_split_vote_or_silence_registers_nothing() {
 		assert_eq!(Versions::get().len(), 1);
 		assert!(Rewarded::get().is_empty());
 
-		// Nobody reveals: the window runs out.
+		// Both answered, so neither missed; with no agreement, neither disagreed.
+		let aggregators_judged: Vec<_> =
+			judged(round).into_iter().filter(|(n, _)| [a, b].contains(n)).collect();
+		assert!(aggregators_judged.iter().all(|(_, o)| *o == MemberOutcome::Inconclusive));
+
+		// Nobody reveals: the window runs out, too little revealed to judge anyone.
 		let round = round_in_aggregation_from(12);
 		run_to_block(40);
-		assert_eq!(Outcomes::<Test>::get(round), Some(Outcome::Failed(Failure::NoAgreement)));
+		assert_eq!(Outcomes::<Test>::get(round), Some(Outcome::Failed(Failure::TooFewReveals)));
+		assert!(judged(round).iter().all(|(_, o)| *o == MemberOutcome::Inconclusive));
 	});
 }
 
@@ -279,11 +376,13 @@ fn a_round_without_updates_fails_at_its_deadline() {
 	new_test_ext().execute_with(|| {
 		let round = open();
 		run_to_block(11);
-		assert_eq!(Outcomes::<Test>::get(round), Some(Outcome::Failed(Failure::NoUpdates)));
+		assert_eq!(Outcomes::<Test>::get(round), Some(Outcome::Failed(Failure::TooFewUpdates)));
 		assert!(matches!(
 			events().last(),
-			Some(Event::RoundFailed { reason: Failure::NoUpdates, .. })
+			Some(Event::RoundFailed { reason: Failure::TooFewUpdates, .. })
 		));
+		// Nobody trained: an outage, not three offences.
+		assert!(judged(round).iter().all(|(_, o)| *o == MemberOutcome::Inconclusive));
 		assert!(LiveRounds::<Test>::get().is_empty());
 	});
 }
@@ -319,6 +418,22 @@ fn parameters_are_checked() {
 		p.plan.rule = RobustRule::TrimmedMean { trim: Percent::from_percent(50) };
 		assert_noop!(set(p), Error::<Test>::InvalidParameters);
 		let mut p = default_parameters();
+		p.min_participation = Perbill::zero();
+		assert_noop!(set(p), Error::<Test>::InvalidParameters);
+		let mut p = default_parameters();
+		p.plan.max_value = 0;
+		assert_noop!(set(p), Error::<Test>::InvalidParameters);
+		// Eight trainers, a 25 % trim: two at each end, so at least five updates are needed.
+		let mut p = default_parameters();
+		p.trainers = 8;
+		p.plan.rule = RobustRule::TrimmedMean { trim: Percent::from_percent(25) };
+		p.min_updates = 4;
+		assert_noop!(set(p.clone()), Error::<Test>::InvalidParameters);
+		p.min_updates = 9;
+		assert_noop!(set(p.clone()), Error::<Test>::InvalidParameters);
+		p.min_updates = 5;
+		assert_ok!(set(p));
+		let mut p = default_parameters();
 		p.plan.rule = RobustRule::Median;
 		assert_noop!(
 			Training::set_parameters(RuntimeOrigin::signed(1), p.clone()),
@@ -326,6 +441,220 @@ fn parameters_are_checked() {
 		);
 		assert_ok!(set(p.clone()));
 		assert_eq!(Params::<Test>::get(), p);
+	});
+}
+
+/// Sets the parameters for rounds opened from now on.
+fn with_parameters(change: impl FnOnce(&mut Parameters<u64>)) {
+	let mut p = default_parameters();
+	change(&mut p);
+	assert_ok!(Training::set_parameters(RuntimeOrigin::root(), p));
+}
+
+/// H-3 of the security review of e9f7082: one drawn trainer's free, self-consistent update of
+/// another shape (two labels × one feature, four values) was accepted, and every aggregator
+/// then refused the whole set: the round failed. The chain now refuses it (and values beyond
+/// the round's bound), and the round goes on to its candidate without that trainer, who is
+/// judged to have missed its seat.
+#[test]
+fn h3_a_wrong_shape_update_is_refused_and_the_round_still_produces_a_candidate() {
+	new_test_ext().execute_with(|| {
+		let round = open();
+		assert_eq!(
+			Rounds::<Test>::get(round).expect("round").shape,
+			LayerShape { labels: 1, features: 2 }
+		);
+		let seated = trainers(round);
+		let attacker = seated[0];
+		let n = Rounds::<Test>::get(round).expect("round").partition_len(0);
+		let submit = |update| {
+			Training::commit_update(RuntimeOrigin::signed(signer_of(attacker)), round, update, n)
+		};
+		let other_shape = shaped(base_hash(), 2, 1, vec![1, 2, 3, 4]);
+		assert!(ModelUpdate { base: base_hash(), labels: 2, features: 1, values: vec![0; 4] }
+			.is_well_formed());
+		assert_noop!(submit(other_shape), Error::<Test>::WrongShape);
+		let max = MAX_VALUE as i32;
+		assert_noop!(
+			submit(update_for(base_hash(), vec![0, max + 1, 0])),
+			Error::<Test>::UpdateOutOfBounds
+		);
+		assert_noop!(
+			submit(update_for(base_hash(), vec![-max - 1, 0, 0])),
+			Error::<Test>::UpdateOutOfBounds
+		);
+		// The bound itself is fine.
+		commit(round, seated[1], vec![max, -max, 0]);
+		commit(round, seated[2], vec![1; 3]);
+		run_to_block(11);
+		assert_eq!(judged(round), vec![(attacker, MemberOutcome::Missed)]);
+		let model = H256::repeat_byte(0x33);
+		for aggregator in aggregators(round) {
+			commit_aggregate(round, aggregator, model, &[true, true]);
+		}
+		for aggregator in aggregators(round) {
+			assert_ok!(reveal(round, aggregator, model, &[true, true]));
+		}
+		run_to_block(12);
+		assert_eq!(
+			Outcomes::<Test>::get(round),
+			Some(Outcome::Candidate { version: 2, sha256: model })
+		);
+	});
+}
+
+#[test]
+fn a_version_without_a_trainable_layer_cannot_be_trained() {
+	new_test_ext().execute_with(|| {
+		Shape::set(None);
+		assert_noop!(
+			Training::open_round(RuntimeOrigin::root(), MODEL, BASE, RANGE, 10, REWARD),
+			Error::<Test>::NotTrainable
+		);
+	});
+}
+
+/// Three aggregators of equal stake, all committed to the same answer; `reveals` of them
+/// reveal it, and `dissent` of the rest reveal another. How the round ends.
+fn three_aggregators(reveals: usize, dissent: usize) -> (RoundId, Vec<AccountId>) {
+	with_parameters(|p| p.aggregators = 3);
+	let round = round_in_aggregation();
+	let seats = aggregators(round);
+	assert_eq!(seats.len(), 3);
+	let (model, other) = (H256::repeat_byte(0x44), H256::repeat_byte(0x45));
+	let kept = [true; 3];
+	for (i, aggregator) in seats.iter().enumerate() {
+		let answer = if i < reveals { model } else { other };
+		commit_aggregate(round, *aggregator, answer, &kept);
+	}
+	run_to_block(14);
+	for (i, aggregator) in seats.iter().enumerate().take(reveals + dissent) {
+		let answer = if i < reveals { model } else { other };
+		assert_ok!(reveal(round, *aggregator, answer, &kept));
+	}
+	run_to_block(16);
+	(round, seats)
+}
+
+/// How `round`'s aggregators were judged when it was decided (before its trainers).
+fn aggregators_judged(round: RoundId) -> Vec<(AccountId, MemberOutcome)> {
+	let record = Rounds::<Test>::get(round).expect("round");
+	let all = judged(round);
+	let start = all.len() - record.aggregators.len() - record.updates as usize;
+	all[start..start + record.aggregators.len()].to_vec()
+}
+
+/// M-6 of the review: one aggregator of three revealing held all of the revealed stake and so
+/// decided the candidate, and who was paid, alone. It holds a third of the drawn stake, short
+/// of the minimum participation (two thirds): the round fails, and with too little revealed
+/// to judge anyone, nobody is punished.
+#[test]
+fn m6_one_aggregator_revealing_decides_nothing() {
+	new_test_ext().execute_with(|| {
+		let (round, _) = three_aggregators(1, 0);
+		assert_eq!(Outcomes::<Test>::get(round), Some(Outcome::Failed(Failure::TooFewReveals)));
+		assert_eq!(Versions::get().len(), 1, "no candidate");
+		assert!(Rewarded::get().is_empty());
+		assert!(judged(round).iter().all(|(_, o)| *o == MemberOutcome::Inconclusive));
+	});
+}
+
+/// M-6: aggregators that miss the reveal, or reveal an answer other than the one honest nodes
+/// built byte for byte, lose reputation and the registry's small slash (`Missed`,
+/// `Disagreed`); the two that agreed are paid.
+#[test]
+fn m6_silent_and_losing_aggregators_are_judged() {
+	new_test_ext().execute_with(|| {
+		let (round, seats) = three_aggregators(2, 0);
+		assert!(matches!(Outcomes::<Test>::get(round), Some(Outcome::Candidate { .. })));
+		assert_eq!(
+			aggregators_judged(round),
+			vec![
+				(seats[0], MemberOutcome::Agreed),
+				(seats[1], MemberOutcome::Agreed),
+				(seats[2], MemberOutcome::Missed)
+			]
+		);
+		assert!(!Rewarded::get().iter().any(|(n, _, p)| *n == seats[2] && *p == 7));
+	});
+	new_test_ext().execute_with(|| {
+		let (round, seats) = three_aggregators(2, 1);
+		assert!(matches!(Outcomes::<Test>::get(round), Some(Outcome::Candidate { .. })));
+		assert_eq!(
+			aggregators_judged(round),
+			vec![
+				(seats[0], MemberOutcome::Agreed),
+				(seats[1], MemberOutcome::Agreed),
+				(seats[2], MemberOutcome::Disagreed)
+			]
+		);
+	});
+}
+
+/// M-6: two updates of four drawn trainers were aggregated, with a 25 % trim of the two
+/// committed (none). A round needs one more than twice the trim of its drawn trainers (here
+/// three); with fewer it fails, and nobody is judged.
+#[test]
+fn m6_a_round_aggregates_only_with_its_minimum_of_updates() {
+	new_test_ext().execute_with(|| {
+		with_parameters(|p| {
+			p.trainers = 4;
+			p.min_updates = 3;
+			p.plan.rule = RobustRule::TrimmedMean { trim: Percent::from_percent(25) };
+		});
+		let round = open();
+		let seated = trainers(round);
+		assert_eq!(seated.len(), 4);
+		commit(round, seated[0], vec![1; 3]);
+		commit(round, seated[1], vec![2; 3]);
+		run_to_block(11);
+		assert_eq!(Outcomes::<Test>::get(round), Some(Outcome::Failed(Failure::TooFewUpdates)));
+		assert!(judged(round).iter().all(|(_, o)| *o == MemberOutcome::Inconclusive));
+
+		// Three of four: it aggregates, and the silent fourth missed its seat.
+		let round = round_in_aggregation_from(12);
+		assert!(matches!(
+			Rounds::<Test>::get(round).expect("round").phase,
+			Phase::Aggregating { .. }
+		));
+		assert!(judged(round).is_empty(), "every trainer committed");
+	});
+}
+
+/// L-1 of the review: a zero update claiming the most samples was kept and paid the largest
+/// share. The aggregators agree on what each update carried of the aggregate; the lazy one
+/// carried nothing, so it is paid nothing and gains no reputation, and the round's reward
+/// goes to the trainers who did the work.
+#[test]
+fn l1_a_lazy_zero_update_is_paid_nothing() {
+	new_test_ext().execute_with(|| {
+		let round = open();
+		let seated = trainers(round);
+		commit(round, seated[0], vec![0; 3]);
+		commit(round, seated[1], vec![5, 6, 7]);
+		commit(round, seated[2], vec![6, 5, 8]);
+		run_to_block(11);
+		let model = H256::repeat_byte(0x66);
+		let kept = [true; 3];
+		let carried = [Perbill::zero(), Perbill::from_percent(90), Perbill::from_percent(90)];
+		for aggregator in aggregators(round) {
+			commit_answer(round, aggregator, model, &kept, &carried);
+		}
+		for aggregator in aggregators(round) {
+			assert_ok!(reveal_answer(round, aggregator, model, &kept, &carried));
+		}
+		run_to_block(12);
+		let paid = |node| {
+			Rewarded::get()
+				.iter()
+				.filter(|(n, c, p)| *n == node && *c == Contribution::Training && *p != 7)
+				.map(|(_, _, p)| *p)
+				.sum::<u32>()
+		};
+		assert_eq!(paid(seated[0]), 0);
+		// 7 and 6 samples at 90 % each: 538 and 461 of 1 000 (rounded down).
+		assert_eq!((paid(seated[1]), paid(seated[2])), (538, 461));
+		assert!(judged(round).contains(&(seated[0], MemberOutcome::Inconclusive)));
 	});
 }
 
@@ -372,6 +701,7 @@ mod offchain_worker {
 			&self,
 			_: &[u8; 32],
 			_: RobustRule,
+			_: u32,
 			updates: Vec<(u32, Vec<u8>)>,
 		) -> Result<BuiltModel, TrainingError> {
 			*self.aggregated.lock().unwrap() += 1;
@@ -379,6 +709,7 @@ mod offchain_worker {
 			Ok(BuiltModel {
 				sha256: sp_io::hashing::blake2_256(&updates.encode()),
 				kept: vec![true; updates.len()],
+				contributions: vec![Perbill::from_percent(50); updates.len()],
 			})
 		}
 	}

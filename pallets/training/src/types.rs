@@ -1,8 +1,13 @@
 //! The pallet's data: rounds, their seats, updates, the aggregators' answers and the outcome.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use daollm_primitives::{training::RobustRule, ModelId, ModelVersion, ProposalId};
-use frame_support::{traits::Get, BoundedVec};
+use daollm_primitives::{
+	training::{LayerShape, RobustRule},
+	ModelId, ModelVersion, ProposalId,
+};
+use frame_support::{
+	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+};
 use scale_info::TypeInfo;
 use sp_core::H256;
 use sp_runtime::Perbill;
@@ -60,6 +65,9 @@ pub struct TrainingPlan {
 	pub learning_rate_ppm: u32,
 	/// How the updates are combined.
 	pub rule: RobustRule,
+	/// The largest absolute value of an update's entries, in fixed point (`1 << 16` is 1.0):
+	/// trainers clip their updates to it and the chain refuses an update beyond it.
+	pub max_value: u32,
 }
 
 /// Where a round is.
@@ -110,6 +118,9 @@ pub struct Round<
 	pub base_version: ModelVersion,
 	/// sha256 of that version's file.
 	pub base: H256,
+	/// The shape of that version's trainable layer, as the registry records it: every update
+	/// must have it.
+	pub shape: LayerShape,
 	/// The verified examples (proposal ids) the round trains on. Trainer `i` of `n` trains on
 	/// the ones at positions `i, i + n, i + 2n, …`.
 	pub examples: BoundedVec<ProposalId, MaxExamples>,
@@ -189,13 +200,19 @@ pub struct UpdateRecord {
 }
 
 /// An aggregator's revealed answer: the model it built and which updates the rule kept.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, DebugNoBound, TypeInfo, MaxEncodedLen,
+)]
 #[scale_info(skip_type_params(MaxTrainers))]
 pub struct AggregateAnswer<MaxTrainers: Get<u32>> {
 	/// sha256 of the new model file.
 	pub model: H256,
 	/// Per committed update, in trainer order: whether the robust rule kept it.
 	pub kept: BoundedVec<bool, MaxTrainers>,
+	/// Per committed update, in trainer order: how much of the aggregate it carries
+	/// ([`daollm_primitives::training::carried`]; zero for one not kept). The round's reward
+	/// is shared by samples times contribution.
+	pub contributions: BoundedVec<Perbill, MaxTrainers>,
 }
 
 /// Why a round produced no candidate model.
@@ -212,8 +229,8 @@ pub struct AggregateAnswer<MaxTrainers: Get<u32>> {
 	MaxEncodedLen,
 )]
 pub enum Failure {
-	/// No trainer committed an update by the deadline.
-	NoUpdates,
+	/// Fewer than `min_updates` trainers committed an update by the deadline.
+	TooFewUpdates,
 	/// No node could be drawn to aggregate.
 	NoAggregators,
 	/// No answer held the agreed share of the revealed stake.
@@ -222,6 +239,8 @@ pub enum Failure {
 	RegistryRefused,
 	/// No node could be drawn to train.
 	NoTrainers,
+	/// Less than `min_participation` of the drawn aggregators' stake revealed: nobody is judged.
+	TooFewReveals,
 }
 
 /// How a round ended.
@@ -276,6 +295,12 @@ pub struct Parameters<BlockNumber> {
 	pub reveal_window: BlockNumber,
 	/// The share of the revealed aggregator stake an answer needs to become the candidate.
 	pub agreement: Perbill,
+	/// The share of the drawn aggregators' stake that must have revealed for the round to be
+	/// decided (so one revealing aggregator cannot decide alone).
+	pub min_participation: Perbill,
+	/// The fewest committed updates a round aggregates; at least one more than the trim drops
+	/// from both ends for the drawn trainers, so the trim the seats promise always applies.
+	pub min_updates: u32,
 	/// Reward points for each aggregator whose answer became the candidate.
 	pub aggregator_points: u32,
 	/// How trainers train and aggregators aggregate in rounds opened from now on.
@@ -293,7 +318,12 @@ pub enum InvalidParameter {
 	Window,
 	/// An agreement share of zero or at most a half.
 	Agreement,
-	/// No epochs, no learning rate, or a robust rule out of range.
+	/// A minimum participation of zero.
+	Participation,
+	/// A minimum of committed updates that is zero, more than the trainers, or not above twice
+	/// the trim of the drawn trainers.
+	MinUpdates,
+	/// No epochs, no learning rate, no clipping bound, or a robust rule out of range.
 	Plan,
 }
 
@@ -312,8 +342,22 @@ impl<BlockNumber: sp_runtime::traits::Zero + PartialEq> Parameters<BlockNumber> 
 		if self.agreement <= Perbill::from_percent(50) {
 			return Err(InvalidParameter::Agreement);
 		}
-		if self.plan.epochs == 0 || self.plan.learning_rate_ppm == 0 || !self.plan.rule.is_valid() {
+		if self.min_participation.deconstruct() == 0 {
+			return Err(InvalidParameter::Participation);
+		}
+		if self.plan.epochs == 0
+			|| self.plan.learning_rate_ppm == 0
+			|| self.plan.max_value == 0
+			|| !self.plan.rule.is_valid()
+		{
 			return Err(InvalidParameter::Plan);
+		}
+		let trim = self.plan.rule.band_trim(self.trainers as usize, usize::MAX) as u32;
+		if self.min_updates == 0
+			|| self.min_updates > self.trainers
+			|| self.min_updates <= trim.saturating_mul(2)
+		{
+			return Err(InvalidParameter::MinUpdates);
 		}
 		Ok(())
 	}
@@ -331,6 +375,7 @@ mod tests {
 			model: 0,
 			base_version: 1,
 			base: H256::zero(),
+			shape: LayerShape { labels: 1, features: 1 },
 			examples: (0..examples).collect::<Vec<_>>().try_into().expect("fits"),
 			trainers: (0..trainers)
 				.map(|node| Seat { node, stake: 1 })
@@ -339,7 +384,12 @@ mod tests {
 				.expect("fits"),
 			aggregators: Default::default(),
 			fixed_by: None,
-			plan: TrainingPlan { epochs: 1, learning_rate_ppm: 1, rule: RobustRule::Median },
+			plan: TrainingPlan {
+				epochs: 1,
+				learning_rate_ppm: 1,
+				rule: RobustRule::Median,
+				max_value: 1,
+			},
 			reward: 0,
 			opened_at: 0,
 			deadline: 1,

@@ -44,7 +44,7 @@ pub trait WeightInfo {
 	fn commit_aggregate() -> Weight;
 	fn reveal_aggregate(t: u32, ) -> Weight;
 	fn set_parameters() -> Weight;
-	fn start_aggregation(a: u32, ) -> Weight;
+	fn start_aggregation(a: u32, t: u32, ) -> Weight;
 	fn decide(a: u32, t: u32, ) -> Weight;
 }
 
@@ -140,7 +140,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeNodes::Nodes` (r:8 w:0)
 	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(344), added: 2819, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 8]`.
-	fn start_aggregation(a: u32, ) -> Weight {
+	fn start_aggregation(a: u32, _t: u32, ) -> Weight {
 		// Proof size: measured `1225 + a * (151 ±0)`, estimated `7631 + a * (2819 ±0)`
 		// Minimum execution time: 42_008_000 picoseconds.
 		Weight::from_parts(75_600_101, 7631)
@@ -222,7 +222,7 @@ impl WeightInfo for () {
 		Weight::from_parts(11_013_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn start_aggregation(a: u32, ) -> Weight {
+	fn start_aggregation(a: u32, _t: u32, ) -> Weight {
 		Weight::from_parts(75_600_101, 7631)
 			.saturating_add(Weight::from_parts(7_997_599, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))

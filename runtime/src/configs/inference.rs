@@ -17,6 +17,10 @@ use crate::{
 pub const SHIPPED_MODEL_SHA256: H256 =
 	H256(sp_core::hex2array!("deff92639109237b8a7afbbba754b7ea7d11b840e4527e2f075eed00db42e3e4"));
 
+/// The width of the shipped classifier's trainable linear layer (its TF-IDF vocabulary; the
+/// manifest's `layer`, checked by the same test): the registry records it with the model.
+pub const SHIPPED_MODEL_FEATURES: u32 = 20_000;
+
 parameter_types! {
 	/// The pool priority of committee members' commits and reveals.
 	pub const CommitteePriority: sp_runtime::transaction_validity::TransactionPriority =
@@ -104,6 +108,7 @@ impl pallet_inference::benchmarking::BenchmarkHelper<crate::AccountId>
 					alloc::vec![],
 					labels,
 					input,
+					Some(SHIPPED_MODEL_FEATURES),
 				)
 				.map(|(_, version)| version)
 			})

@@ -19,7 +19,7 @@ mod training;
 mod transaction_payment;
 
 pub use babe::BABE_GENESIS_EPOCH_CONFIG;
-pub use inference::SHIPPED_MODEL_SHA256;
+pub use inference::{SHIPPED_MODEL_FEATURES, SHIPPED_MODEL_SHA256};
 pub use model_registry::ANALYSIS_MODEL;
 pub use offchain::tx_extension;
 pub use proposals::LabelCount;

@@ -10,9 +10,12 @@ use daollm_primitives::training::RobustRule;
 
 parameter_types! {
 	/// Public networks: eight trainers, five aggregators, a minute for each aggregation window,
-	/// and a trimmed mean that drops the highest and the lowest quarter of the updates at each
-	/// coordinate (two of eight at each end), so that two poisoned updates cannot move it out of
-	/// the honest range.
+	/// and a trimmed mean that drops the highest and the lowest quarter of the drawn trainers'
+	/// values at each coordinate (two of eight at each end), so that two poisoned updates
+	/// cannot move it out of the honest range; a round aggregates with five updates or more.
+	/// Two thirds of the aggregators' stake must reveal, and two thirds of that agree. Update
+	/// values are clipped to ±8.0: an honest round's updates (five epochs at rate 0.5 on the
+	/// shipped layer) stay well inside it.
 	pub DefaultTrainingParameters: pallet_training::Parameters<BlockNumber> =
 		pallet_training::Parameters {
 			trainers: 8,
@@ -20,11 +23,14 @@ parameter_types! {
 			commit_window: 10,
 			reveal_window: 10,
 			agreement: Perbill::from_rational(2u32, 3u32),
+			min_participation: Perbill::from_rational(2u32, 3u32),
+			min_updates: 5,
 			aggregator_points: 20,
 			plan: pallet_training::TrainingPlan {
 				epochs: 5,
 				learning_rate_ppm: 500_000,
 				rule: RobustRule::TrimmedMean { trim: Percent::from_percent(25) },
+				max_value: 8 << daollm_primitives::training::FRACTION_BITS,
 			},
 		};
 }

@@ -156,6 +156,7 @@ fn register_call(hash: u8) -> RuntimeCall {
 			.map(|l| l.as_bytes().to_vec())
 			.collect(),
 		input: pallet_model_registry::InputSpec::NormalisedText { max_chars: 8_000 },
+		layer_features: Some(crate::configs::SHIPPED_MODEL_FEATURES),
 	})
 }
 

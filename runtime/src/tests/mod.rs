@@ -238,6 +238,11 @@ fn the_shipped_model_is_the_committed_file_and_its_manifest() {
 	let labels: Vec<&str> =
 		manifest["labels"].as_array().expect("labels").iter().filter_map(|l| l.as_str()).collect();
 	assert_eq!(labels, crate::genesis_config_presets::SHIPPED_MODEL_LABELS);
+	assert_eq!(manifest["layer"]["labels"].as_u64(), Some(labels.len() as u64));
+	assert_eq!(
+		manifest["layer"]["features"].as_u64(),
+		Some(u64::from(crate::configs::SHIPPED_MODEL_FEATURES))
+	);
 	assert_eq!(
 		manifest["sha256"].as_str(),
 		Some(format!("{:x}", crate::configs::SHIPPED_MODEL_SHA256).as_str())
