@@ -82,10 +82,20 @@ async function sendAll(api, txs, signer) {
 
 /** Resolves to the first event `predicate` accepts in a new finalised block; fails after `blocks`. */
 function waitForFinalizedEvent(api, predicate, blocks) {
+  return waitForHeadEvent(api, predicate, blocks, 'subscribeFinalizedHeads');
+}
+
+/** Resolves to the first event `predicate` accepts in a new best block (which a fork may still
+ * replace); fails after `blocks`. */
+function waitForBestEvent(api, predicate, blocks) {
+  return waitForHeadEvent(api, predicate, blocks, 'subscribeNewHeads');
+}
+
+function waitForHeadEvent(api, predicate, blocks, subscription) {
   return new Promise((resolve, reject) => {
     let seen = 0;
     let unsubscribe = () => {};
-    api.rpc.chain.subscribeFinalizedHeads(async (header) => {
+    api.rpc.chain[subscription](async (header) => {
       const events = await (await api.at(header.hash)).query.system.events();
       const found = events.find(({ event }) => predicate(event));
       if (found) {
@@ -150,5 +160,5 @@ function assertEqual(actual, expected, message) {
 
 module.exports = {
   UNIT, MANIFEST, FIXTURES, NODES, connect, rpc, finalizedNumber, bestNumber, connectAll, disconnectAll, devKey,
-  sendInBlock, sendAll, waitForFinalizedEvent, until, example, submitProposal, stateFile, assert, assertEqual,
+  sendInBlock, sendAll, waitForFinalizedEvent, waitForBestEvent, until, example, submitProposal, stateFile, assert, assertEqual,
 };

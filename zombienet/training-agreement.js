@@ -4,6 +4,12 @@
 // model on its own node, reveal the same sha256: the build is deterministic across nodes. The
 // agreed model becomes version 2 of the analysis model.
 //
+// H-3 of the security review of e9f7082 on the real chain: as soon as the trainers are drawn,
+// dave's key sends a self-consistent update of another shape (5 × 19 999, one feature short)
+// before dave's worker sends its own. The chain refuses it (`training.WrongShape`, the sender
+// pays the fee); on e9f7082 it was accepted, every aggregator refused the whole set and the
+// round failed. The round goes on to the same kind of candidate from the four honest updates.
+//
 // The test's transactions come from accounts that run no node (Eve, Ferdie, their stashes),
 // so their nonces never race the validators' offchain workers.
 const lib = require('./lib.js');
@@ -39,9 +45,11 @@ async function run(_nodeName, networkInfo) {
     const deadline = now + 22;
     const open = api.tx.training.openRound(0, 1, { Range: { from: first, to: first + examples.length } },
       deadline, 100);
+    const drawn = lib.waitForBestEvent(api, (e) => api.events.training.TrainersDrawn.is(e), 40);
     await submitReferendum(api, {
       call: open, track: 'models', signer: annotators[0], balance: 900_000n * lib.UNIT,
     });
+    const refused = await sendWrongShape(api, (await drawn).event.data.round.toNumber());
 
     const outcome = await lib.waitForFinalizedEvent(api, (e) =>
       api.events.training.CandidateRegistered.is(e) || api.events.training.RoundFailed.is(e),
@@ -59,11 +67,16 @@ async function run(_nodeName, networkInfo) {
     }
     lib.assertEqual(record.trainers.length, 4, 'every validator trains');
     lib.assertEqual(record.updates.toNumber(), 4, 'every trainer committed its update');
+    const daveUpdate = (await api.query.training.updates(round, lib.devKey('dave').address)).unwrap();
+    lib.assert(daveUpdate.hash.toHex() !== refused.hash, "dave's committed update is its worker's");
     const reveals = await api.query.training.aggregateReveals.entries(round);
     lib.assertEqual(reveals.length, 3, 'three aggregators revealed');
     for (const [, answer] of reveals) {
       lib.assertEqual(answer.unwrap().model.toHex(), sha256, 'every aggregator built the same file');
     }
+    const { kept, contributions } = reveals[0][1].unwrap();
+    console.log(`kept ${kept.map((k) => k.isTrue)}; contributions `
+      + `${contributions.map((c) => (c.toNumber() / 1e7).toFixed(1))} %`);
     const version = (await api.query.modelRegistry.versions(0, 2)).unwrap();
     lib.assertEqual(version.sha256.toHex(), sha256, 'the candidate is version 2');
     console.log(`round ${round}: 4 trainers, 3 aggregators on 3 nodes built ${sha256}; candidate in`
@@ -72,6 +85,35 @@ async function run(_nodeName, networkInfo) {
   } finally {
     await lib.disconnectAll(apis);
   }
+}
+
+/** Sends, with dave's `infr` key, a well-formed update of another shape than the round's layer
+ * (5 × 19 999 weights and 5 biases, where the layer has 20 000 features) for `round`; resolves
+ * with its hash once the chain has refused it. */
+async function sendWrongShape(api, round) {
+  const record = (await api.query.training.rounds(round)).unwrap();
+  const { labels, features } = record.shape;
+  const misfit = features.toNumber() - 1;
+  const values = labels.toNumber() * misfit + labels.toNumber();
+  const update = api.createType('(H256, u32, u32, Vec<i32>)',
+    [record.base, labels, misfit, new Array(values).fill(1)]).toU8a();
+  const hash = api.registry.hash(update).toHex();
+  const tx = api.tx.training.commitUpdate(round, update, 1);
+  const error = await new Promise((resolve, reject) => {
+    tx.signAndSend(lib.devKey('dave'), { nonce: -1 }, ({ status, dispatchError }) => {
+      if (dispatchError && dispatchError.isModule) {
+        const { section, name } = api.registry.findMetaError(dispatchError.asModule);
+        resolve(`${section}.${name}`);
+      } else if (status.isInBlock) {
+        reject(new Error('the wrong-shape update was accepted'));
+      } else if (status.isInvalid || status.isDropped || status.isUsurped) {
+        reject(new Error(`the wrong-shape update did not land: ${status.type}`));
+      }
+    }).catch(reject);
+  });
+  lib.assertEqual(error, 'training.WrongShape', 'the chain refuses an update of another shape');
+  console.log(`round ${round}: dave's key sent a ${labels} × ${misfit} update; refused (${error})`);
+  return { hash };
 }
 
 module.exports = { run };

@@ -66,7 +66,9 @@
 //! ## Invariants (`try_state`)
 //!
 //! Live rounds are open and unique; a round's counters match its stored updates, commitments and
-//! reveals; no closed round is live, and every closed round has an outcome.
+//! reveals; every revealed answer has one kept flag and one contribution per committed update,
+//! and credits no update it did not keep; no closed round is live, and every closed round has an
+//! outcome.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -1010,7 +1012,19 @@ impl<T: Config> Pallet<T> {
 			ensure!(updates == record.updates, "a round's update count is off");
 			let commits = AggregateCommitments::<T>::iter_prefix(round).count() as u32;
 			ensure!(commits == record.commits, "a round's commitment count is off");
-			let reveals = AggregateReveals::<T>::iter_prefix(round).count() as u32;
+			let mut reveals = 0u32;
+			for (_, answer) in AggregateReveals::<T>::iter_prefix(round) {
+				reveals.saturating_inc();
+				ensure!(
+					answer.kept.len() as u32 == record.updates
+						&& answer.contributions.len() == answer.kept.len(),
+					"an answer does not account for every update"
+				);
+				ensure!(
+					answer.kept.iter().zip(&answer.contributions).all(|(k, c)| *k || c.is_zero()),
+					"an answer credits an update it did not keep"
+				);
+			}
 			ensure!(reveals == record.reveals, "a round's reveal count is off");
 			if record.phase == Phase::Closed {
 				ensure!(Outcomes::<T>::contains_key(round), "a closed round has no outcome");
