@@ -150,10 +150,11 @@ impl Trainer for MeteredEngine {
 		&self,
 		base: &[u8; 32],
 		rule: RobustRule,
+		drawn: u32,
 		updates: Vec<(u32, Vec<u8>)>,
 	) -> Result<BuiltModel, TrainingError> {
 		let started = Instant::now();
-		let result = Trainer::aggregate(&self.engine, base, rule, updates);
+		let result = Trainer::aggregate(&self.engine, base, rule, drawn, updates);
 		self.count_training("aggregate", &result, started);
 		result
 	}

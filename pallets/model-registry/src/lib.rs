@@ -7,7 +7,9 @@
 //!
 //! A **model** is a line of versions under one name ([`Models`]). Each registered
 //! [`ModelVersion`] names the sha256 of its ONNX file, where nodes fetch it (an IPFS CID or a
-//! URL), its label names and how it reads its input. A model has no active version until one is
+//! URL), its label names, how it reads its input and, for a version training may train, the
+//! width of its trainable linear layer (the shape every trainer's update must have, read through
+//! [`ModelVersions::layer_shape`]). A model has no active version until one is
 //! activated, and exactly one from then on. Inference tasks run the active version of the model
 //! [`Config::AnalysisModel`] names: the pallet is the runtime's [`ActiveModel`], which gives the
 //! inference pallet that version's sha256, and tasks record it; a node only runs a local file

@@ -564,31 +564,24 @@ fn m6_one_aggregator_revealing_decides_nothing() {
 /// `Disagreed`); the two that agreed are paid.
 #[test]
 fn m6_silent_and_losing_aggregators_are_judged() {
-	new_test_ext().execute_with(|| {
-		let (round, seats) = three_aggregators(2, 0);
-		assert!(matches!(Outcomes::<Test>::get(round), Some(Outcome::Candidate { .. })));
-		assert_eq!(
-			aggregators_judged(round),
-			vec![
-				(seats[0], MemberOutcome::Agreed),
-				(seats[1], MemberOutcome::Agreed),
-				(seats[2], MemberOutcome::Missed)
-			]
-		);
-		assert!(!Rewarded::get().iter().any(|(n, _, p)| *n == seats[2] && *p == 7));
-	});
-	new_test_ext().execute_with(|| {
-		let (round, seats) = three_aggregators(2, 1);
-		assert!(matches!(Outcomes::<Test>::get(round), Some(Outcome::Candidate { .. })));
-		assert_eq!(
-			aggregators_judged(round),
-			vec![
-				(seats[0], MemberOutcome::Agreed),
-				(seats[1], MemberOutcome::Agreed),
-				(seats[2], MemberOutcome::Disagreed)
-			]
-		);
-	});
+	for (dissent, third) in [(0, MemberOutcome::Missed), (1, MemberOutcome::Disagreed)] {
+		new_test_ext().execute_with(|| {
+			let (round, seats) = three_aggregators(2, dissent);
+			assert!(matches!(Outcomes::<Test>::get(round), Some(Outcome::Candidate { .. })));
+			assert_eq!(
+				aggregators_judged(round),
+				vec![
+					(seats[0], MemberOutcome::Agreed),
+					(seats[1], MemberOutcome::Agreed),
+					(seats[2], third)
+				]
+			);
+			let aggregator_points =
+				|node| Rewarded::get().iter().any(|(n, _, p)| *n == node && *p == 7);
+			assert!(aggregator_points(seats[0]) && aggregator_points(seats[1]));
+			assert!(!aggregator_points(seats[2]));
+		});
+	}
 }
 
 /// M-6: two updates of four drawn trainers were aggregated, with a 25 % trim of the two
