@@ -98,7 +98,7 @@ async function sendWrongShape(api, round) {
   const update = api.createType('(H256, u32, u32, Vec<i32>)',
     [record.base, labels, misfit, new Array(values).fill(1)]).toU8a();
   const hash = api.registry.hash(update).toHex();
-  const tx = api.tx.training.commitUpdate(round, update, 1);
+  const tx = api.tx.training.commitUpdate(round, `0x${Buffer.from(update).toString('hex')}`, 1);
   const error = await new Promise((resolve, reject) => {
     tx.signAndSend(lib.devKey('dave'), { nonce: -1 }, ({ status, dispatchError }) => {
       if (dispatchError && dispatchError.isModule) {
