@@ -258,13 +258,22 @@ mod benchmarks {
 		commit_all::<T>(round, &trainers);
 		let updates = trainers.len() as u32;
 		let aggregators = aggregating::<T>(round, a);
+		// The fewest first seats whose stake reaches the minimum participation reveal.
 		let participation = Params::<T>::get().min_participation;
-		let reveal = (0..=a)
+		let stakes: Vec<u128> = Rounds::<T>::get(round)
+			.expect("aggregating")
+			.aggregators
+			.iter()
+			.map(|s| s.stake.unique_saturated_into())
+			.collect();
+		let drawn: u128 = stakes.iter().sum();
+		let reveal = (0..=stakes.len())
 			.find(|r| {
-				daollm_primitives::threshold::reaches(u128::from(*r), u128::from(a), participation)
+				let revealed = stakes[..*r].iter().sum();
+				daollm_primitives::threshold::reaches(revealed, drawn, participation)
 			})
-			.unwrap_or(a);
-		answer_all::<T>(round, &aggregators, updates, reveal as usize);
+			.unwrap_or(stakes.len());
+		answer_all::<T>(round, &aggregators, updates, reveal);
 		let mut record = Rounds::<T>::get(round).expect("aggregating");
 
 		#[block]
