@@ -112,54 +112,29 @@ fn the_registry_refuses_bad_versions_and_changes_nothing() {
 		assert_noop!(register("other", 0x22, 9), RegistryError::BadLabels);
 		assert_noop!(register("proposal-classifier", 0x22, 4), RegistryError::LabelCountMismatch);
 		assert_noop!(register("other", 0x11, 3), RegistryError::DuplicateModel);
-		assert_noop!(
+		// Model "other" at a new hash (0x22), from `origin`, with these fields.
+		let other = |origin, uri: Vec<u8>, labels: Vec<Vec<u8>>, layer_features| {
 			ModelRegistry::register_model(
-				RuntimeOrigin::root(),
+				origin,
 				b"other".to_vec(),
 				H256::repeat_byte(0x22),
-				vec![b'u'; 65],
-				labels(2),
+				uri,
+				labels,
 				InputSpec::NormalisedText { max_chars: 1 },
-				None,
-			),
-			RegistryError::UriTooLong
-		);
+				layer_features,
+			)
+		};
+		let root = RuntimeOrigin::root;
+		assert_noop!(other(root(), vec![b'u'; 65], labels(2), None), RegistryError::UriTooLong);
 		assert_noop!(
-			ModelRegistry::register_model(
-				RuntimeOrigin::root(),
-				b"other".to_vec(),
-				H256::repeat_byte(0x22),
-				vec![],
-				vec![b"ok".to_vec(), vec![]],
-				InputSpec::NormalisedText { max_chars: 1 },
-				None,
-			),
+			other(root(), vec![], vec![b"ok".to_vec(), vec![]], None),
 			RegistryError::BadLabels
 		);
 		assert_noop!(
-			ModelRegistry::register_model(
-				RuntimeOrigin::signed(ALICE),
-				b"other".to_vec(),
-				H256::repeat_byte(0x22),
-				vec![],
-				labels(2),
-				InputSpec::NormalisedText { max_chars: 1 },
-				None,
-			),
+			other(RuntimeOrigin::signed(ALICE), vec![], labels(2), None),
 			DispatchError::BadOrigin
 		);
-		assert_noop!(
-			ModelRegistry::register_model(
-				RuntimeOrigin::root(),
-				b"other".to_vec(),
-				H256::repeat_byte(0x22),
-				vec![],
-				labels(2),
-				InputSpec::NormalisedText { max_chars: 1 },
-				Some(0),
-			),
-			RegistryError::EmptyLayer
-		);
+		assert_noop!(other(root(), vec![], labels(2), Some(0)), RegistryError::EmptyLayer);
 		let activate =
 			|model, version| ModelRegistry::activate_model(RuntimeOrigin::root(), model, version);
 		assert_noop!(activate(7, 1), RegistryError::UnknownModel);
