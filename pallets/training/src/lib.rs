@@ -795,14 +795,14 @@ impl<T: Config> Pallet<T> {
 		params.min_updates.max(trim.saturating_mul(2).saturating_add(1)).min(drawn.max(1))
 	}
 
-	/// Records `outcome(position, node)` for every seat in `seats` in the compute-node registry.
+	/// Records `outcome(position)` for every seat in `seats` in the compute-node registry.
 	fn judge<S: Get<u32>>(
 		round: RoundId,
 		seats: &SeatsOf<T, S>,
-		outcome: impl Fn(usize, &T::AccountId) -> MemberOutcome,
+		outcome: impl Fn(usize) -> MemberOutcome,
 	) {
 		for (i, seat) in seats.iter().enumerate() {
-			T::Nodes::record(&seat.node, Work::Round(round), outcome(i, &seat.node));
+			T::Nodes::record(&seat.node, Work::Round(round), outcome(i));
 		}
 	}
 
@@ -819,7 +819,7 @@ impl<T: Config> Pallet<T> {
 	) -> Option<bool> {
 		let params = Params::<T>::get();
 		if record.updates < Self::updates_needed(record, &params) {
-			Self::judge(round, &record.trainers, |_, _| MemberOutcome::Inconclusive);
+			Self::judge(round, &record.trainers, |_| MemberOutcome::Inconclusive);
 			return Some(Self::fail(round, record, Failure::TooFewUpdates));
 		}
 		let aggregators =
@@ -908,7 +908,7 @@ impl<T: Config> Pallet<T> {
 		let quorum =
 			Quorum { threshold: params.agreement, min_participation: params.min_participation };
 		let decision = quorum.decide(winning, revealed, drawn);
-		Self::judge(round, &record.aggregators, |i, _| {
+		Self::judge(round, &record.aggregators, |i| {
 			match (decision, answers.get(i).and_then(Option::as_ref)) {
 				(Decision::Inconclusive, _) => MemberOutcome::Inconclusive,
 				(_, None) => MemberOutcome::Missed,
@@ -925,30 +925,27 @@ impl<T: Config> Pallet<T> {
 				T::Nodes::record(trainer, Work::Round(round), outcome(i));
 			}
 		};
-		let winner = match (decision, winner) {
-			(Decision::Agreed, Some(winner)) => winner,
-			(Decision::Inconclusive, _) => {
-				judge_trainers(&|_| MemberOutcome::Inconclusive);
-				Self::fail(round, record, Failure::TooFewReveals);
-				return;
+		// Where the file comes from: every node with an engine builds it from the round's updates.
+		let uri = alloc::format!("training-round:{round}").into_bytes();
+		let registered = match (decision, winner) {
+			(Decision::Agreed, Some(winner)) => {
+				T::Models::add_version(record.model, winner.model, uri)
+					.map(|version| (winner, version))
+					.map_err(|_| Failure::RegistryRefused)
 			},
-			_ => {
+			(Decision::Inconclusive, _) => Err(Failure::TooFewReveals),
+			_ => Err(Failure::NoAgreement),
+		};
+		let (winner, version) = match registered {
+			Ok(registered) => registered,
+			Err(reason) => {
+				// No candidate: the trainers' updates are not judged.
 				judge_trainers(&|_| MemberOutcome::Inconclusive);
-				Self::fail(round, record, Failure::NoAgreement);
+				Self::fail(round, record, reason);
 				return;
 			},
 		};
 		let sha256 = winner.model;
-		// Where the file comes from: every node with an engine builds it from the round's updates.
-		let uri = alloc::format!("training-round:{round}").into_bytes();
-		let version = match T::Models::add_version(record.model, sha256, uri) {
-			Ok(version) => version,
-			Err(_) => {
-				judge_trainers(&|_| MemberOutcome::Inconclusive);
-				Self::fail(round, record, Failure::RegistryRefused);
-				return;
-			},
-		};
 
 		let weights: Vec<(u32, Perbill)> = updates
 			.iter()
