@@ -1,8 +1,9 @@
 // A federated training round on four validators: the shipped model's 20 fixture proposals are
 // submitted and annotated until verified, a referendum opens a round over them, the four nodes'
-// offchain workers train on their partitions, and the three aggregators, each building the new
-// model on its own node, reveal the same sha256: the build is deterministic across nodes. The
-// agreed model becomes version 2 of the analysis model.
+// offchain workers each train on all of the round's examples, and the three aggregators, each
+// building the new model on its own node, reveal the same sha256: the build is deterministic
+// across nodes. The agreed model becomes version 2 of the analysis model. Every trainer trains
+// with the round's seed on the same examples, so the four updates are the same bytes.
 //
 // H-3 of the security review of e9f7082 on the real chain: as soon as the trainers are drawn,
 // dave's key sends a self-consistent update of another shape (5 × 19 999, one feature short)
@@ -69,6 +70,9 @@ async function run(_nodeName, networkInfo) {
     lib.assertEqual(record.updates.toNumber(), 4, 'every trainer committed its update');
     const daveUpdate = (await api.query.training.updates(round, lib.devKey('dave').address)).unwrap();
     lib.assert(daveUpdate.hash.toHex() !== refused.hash, "dave's committed update is its worker's");
+    const hashes = (await api.query.training.updates.entries(round))
+      .map(([, update]) => update.unwrap().hash.toHex());
+    lib.assertEqual(new Set(hashes).size, 1, 'the four trainers, on four nodes, sent the same update');
     const reveals = await api.query.training.aggregateReveals.entries(round);
     lib.assertEqual(reveals.length, 3, 'three aggregators revealed');
     for (const [, answer] of reveals) {

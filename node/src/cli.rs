@@ -46,6 +46,10 @@ pub enum Subcommand {
 	/// Score ONNX model files on labelled proposals (accuracy, macro-F1), e.g. a training
 	/// round's candidate against the active version.
 	EvaluateModel(crate::evaluate::EvaluateModelCmd),
+
+	/// Run a training round offline, exactly as the chain's trainers and aggregators do, and
+	/// score the base and the candidate: the evaluation protocol's adaptation step.
+	SimulateRound(crate::evaluate::SimulateRoundCmd),
 }
 
 /// `daollm-node`'s arguments.

@@ -110,6 +110,7 @@ pub fn run() -> sc_cli::Result<()> {
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		},
 		Some(Subcommand::EvaluateModel(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
+		Some(Subcommand::SimulateRound(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
 			let engine = cli.inference.engine().map_err(sc_cli::Error::Input)?;

@@ -56,6 +56,17 @@ impl InferenceParams {
 				info.labels,
 				self.threads
 			);
+			// The reference examples the training rounds of this model replay, shipped beside it.
+			let reference = path.with_extension("reference.json");
+			if reference.is_file() {
+				let (_, count) = engine.load_reference(&reference).map_err(|e| e.to_string())?;
+				log::info!(
+					target: "inference",
+					"🧠 {count} reference examples of {} loaded from {}",
+					hex(&info.sha256),
+					reference.display()
+				);
+			}
 		}
 		Ok(Some(engine))
 	}

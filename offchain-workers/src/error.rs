@@ -41,6 +41,14 @@ pub enum EngineError {
 		/// Why.
 		reason: String,
 	},
+	/// A reference-examples file is not what [`crate::reference`] describes, or names a model
+	/// this engine has not loaded.
+	ReferenceInvalid {
+		/// The file.
+		path: PathBuf,
+		/// Why.
+		reason: String,
+	},
 }
 
 impl fmt::Display for EngineError {
@@ -68,6 +76,9 @@ impl fmt::Display for EngineError {
 			),
 			Self::ModelInvalid { path, reason } => {
 				write!(f, "{} is not a usable classifier model: {reason}", path.display())
+			},
+			Self::ReferenceInvalid { path, reason } => {
+				write!(f, "{} is not a usable reference-examples file: {reason}", path.display())
 			},
 		}
 	}

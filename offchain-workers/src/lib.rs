@@ -25,6 +25,7 @@ pub mod input;
 mod model;
 pub mod onnx;
 pub mod quantise;
+pub mod reference;
 pub mod training;
 
 pub use daollm_inference_interface::{
@@ -50,6 +51,8 @@ pub struct Engine {
 	environment: Environment,
 	threads: usize,
 	models: RwLock<BTreeMap<ModelHash, Arc<Model>>>,
+	/// Each model's reference examples ([`reference`]), for the rounds that train it.
+	references: RwLock<BTreeMap<ModelHash, Arc<[Example]>>>,
 	/// Where models built from training rounds are written, and read back at start.
 	store: Option<PathBuf>,
 }
@@ -74,12 +77,19 @@ impl Engine {
 			return Err(EngineError::Library { path: library, reason: "no such file".into() });
 		}
 		let environment = environment(library)?;
-		Ok(Self { environment, threads, models: RwLock::new(BTreeMap::new()), store: None })
+		Ok(Self {
+			environment,
+			threads,
+			models: RwLock::new(BTreeMap::new()),
+			references: RwLock::new(BTreeMap::new()),
+			store: None,
+		})
 	}
 
 	/// Keeps the models this engine builds in the directory `dir` (created if missing), and
 	/// loads the ones an earlier run built there (`<sha256>.onnx`, each checked against its
-	/// name); a file that does not load is logged and skipped. Returns what was loaded.
+	/// name, with its `<sha256>.reference.json`); a file that does not load is logged and
+	/// skipped. Returns what was loaded.
 	pub fn use_store(&mut self, dir: &Path) -> Result<Vec<ModelInfo>, EngineError> {
 		let unreadable =
 			|source: std::io::Error| EngineError::ModelRead { path: dir.to_owned(), source };
@@ -103,6 +113,12 @@ impl Engine {
 				Ok(info) => loaded.push(info),
 				Err(e) => log::warn!(target: "inference", "{}: {e}; skipped", path.display()),
 			}
+			let references = path.with_extension("reference.json");
+			if references.is_file() {
+				if let Err(e) = self.load_reference(&references) {
+					log::warn!(target: "inference", "{e}; skipped");
+				}
+			}
 		}
 		self.store = Some(dir.to_owned());
 		Ok(loaded)
@@ -118,6 +134,33 @@ impl Engine {
 	) -> Result<ModelInfo, EngineError> {
 		let model = Model::load(&self.environment, path, expected, self.threads)?;
 		Ok(self.insert(model))
+	}
+
+	/// Loads the reference examples in `path` ([`reference`]) for the model they name, which
+	/// must be loaded. Returns that model's sha256 and how many examples the file holds.
+	pub fn load_reference(&self, path: &Path) -> Result<(ModelHash, usize), EngineError> {
+		let (model, examples) = reference::read(path)?;
+		if self.model(&model).is_none() {
+			return Err(EngineError::ReferenceInvalid {
+				path: path.to_owned(),
+				reason: format!("no model with sha256 {} is loaded", hex(&model)),
+			});
+		}
+		let count = examples.len();
+		self.set_reference(model, examples.into());
+		Ok((model, count))
+	}
+
+	/// The reference examples of model `hash`, if it has any.
+	pub fn reference(&self, hash: &ModelHash) -> Option<Arc<[Example]>> {
+		let references = self.references.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+		references.get(hash).cloned()
+	}
+
+	fn set_reference(&self, hash: ModelHash, examples: Arc<[Example]>) {
+		let mut references =
+			self.references.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+		references.insert(hash, examples);
 	}
 
 	fn insert(&self, model: Model) -> ModelInfo {

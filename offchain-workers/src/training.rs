@@ -3,10 +3,19 @@
 //!
 //! **Training.** The base model's graph is extended to output its linear layer's input (the
 //! normalised TF-IDF features, [`onnx::with_feature_output`]); ONNX Runtime computes them for the
-//! trainer's examples. Then `epochs` passes of plain SGD on the softmax cross-entropy, in `f64`,
-//! visiting the examples in an order drawn from the plan's seed, move the layer's weights and
-//! biases; the update is the change, in fixed point ([`to_fixed`]), clipped to the plan's
-//! `max_value`.
+//! round's examples and, when the plan says `replay`, for the base's reference examples
+//! ([`crate::reference`]). Then `epochs` passes of SGD on the weighted softmax cross-entropy, in
+//! `f64`, visiting the examples in an order drawn from the plan's seed, move the layer's weights
+//! and biases. A round's example weighs `round_weight` times a reference example, and with
+//! `balance_labels` each example's weight is further divided by its label's share of the
+//! examples, so every label present weighs the same in all. The update is the change, in fixed
+//! point ([`to_fixed`]), clipped to the plan's `max_value`. Every trainer of a round trains on
+//! all of the round's examples with the round's seed, so honest trainers send the same update
+//! and the robust rule keeps it whole ([`Engine::simulate_round`] is that round, offline).
+//!
+//! Why replay and balance: trained on a new DAO's few annotated proposals alone, the layer
+//! learns that DAO and forgets the others (the evaluation protocol beside `train.py` measures
+//! both); the reference examples hold the rest of what the model knew in place.
 //!
 //! **Aggregation.** Updates that do not fit the base model's layer (another base, another shape,
 //! bytes that do not decode) are set aside and marked not kept; they cannot fail the round.
@@ -62,7 +71,7 @@ pub struct Evaluation {
 	pub examples: usize,
 	/// Share labelled correctly.
 	pub accuracy: f64,
-	/// The unweighted mean over labels of each label's F1.
+	/// The unweighted mean of each label's F1, over the labels the examples have.
 	pub macro_f1: f64,
 }
 
@@ -86,18 +95,38 @@ impl Engine {
 		})?;
 		let mut texts = Vec::with_capacity(examples.len());
 		let mut labels = Vec::with_capacity(examples.len());
-		for example in examples {
-			match input::validate(&example.text) {
-				Ok(text) if (example.label as usize) < layer.labels => {
-					texts.push(input::normalise(text));
-					labels.push(example.label as usize);
-				},
-				_ => log::debug!(target: LOG_TARGET, "an example the model cannot read, skipped"),
-			}
+		let readable = |example: &Example| match input::validate(&example.text) {
+			Ok(text) if (example.label as usize) < layer.labels => {
+				Some((input::normalise(text), example.label as usize))
+			},
+			_ => {
+				log::debug!(target: LOG_TARGET, "an example the model cannot read, skipped");
+				None
+			},
+		};
+		for (text, label) in examples.iter().filter_map(readable) {
+			texts.push(text);
+			labels.push(label);
 		}
-		if texts.is_empty() {
+		let samples = texts.len();
+		if samples == 0 {
 			return Err(TrainingError::NoExamples);
 		}
+		if plan.replay {
+			let reference = self.reference(base).unwrap_or_else(|| {
+				log::warn!(
+					target: LOG_TARGET,
+					"model {} has no reference examples: training on the round's alone",
+					model::hex(base)
+				);
+				Vec::new().into()
+			});
+			for (text, label) in reference.iter().filter_map(readable) {
+				texts.push(text);
+				labels.push(label);
+			}
+		}
+		let weight = example_weights(&labels, samples, plan, layer.labels);
 		let features = self.features(model.bytes(), &texts, layer.features)?;
 
 		let mut weights: Vec<f64> = layer.coefficients.iter().map(|&w| w as f64).collect();
@@ -111,7 +140,7 @@ impl Engine {
 			for &i in &order {
 				softmax(&weights, &biases, &features[i], layer.features, &mut probabilities);
 				for (k, p) in probabilities.iter().enumerate() {
-					let gradient = p - if k == labels[i] { 1.0 } else { 0.0 };
+					let gradient = weight[i] * (p - if k == labels[i] { 1.0 } else { 0.0 });
 					let row = &mut weights[k * layer.features..(k + 1) * layer.features];
 					for &(j, x) in &features[i] {
 						row[j] -= rate * gradient * x;
@@ -133,7 +162,7 @@ impl Engine {
 			features: layer.features as u32,
 			values,
 		};
-		Ok(TrainedUpdate { update: update.encode(), samples: texts.len() as u32 })
+		Ok(TrainedUpdate { update: update.encode(), samples: samples as u32 })
 	}
 
 	/// The features the layer of the model in `bytes` sees for each of `texts` (normalised).
@@ -243,6 +272,7 @@ impl Engine {
 			Some(dir) => dir.join(format!("{}.onnx", model::hex(&sha256))),
 			None => format!("built/{}.onnx", model::hex(&sha256)).into(),
 		};
+		self.inherit_reference(base, &sha256);
 		if let Some(existing) = self.model(&sha256) {
 			return Ok(Built { model: existing.info(), kept, contributions: carried });
 		}
@@ -267,6 +297,38 @@ impl Engine {
 		Ok(Built { model: info, kept, contributions: carried })
 	}
 
+	/// Gives the model `built` from `base` the reference examples of `base` (and writes them
+	/// beside it in the store), so that the next round replays them too.
+	fn inherit_reference(&self, base: &ModelHash, built: &ModelHash) {
+		let Some(examples) = self.reference(base) else { return };
+		if let Some(dir) = &self.store {
+			let path = dir.join(format!("{}.reference.json", model::hex(built)));
+			if let Err(e) = crate::reference::write(&path, built, &examples) {
+				log::warn!(target: LOG_TARGET, "writing {}: {e}", path.display());
+			}
+		}
+		self.set_reference(*built, examples);
+	}
+
+	/// A training round, offline, exactly as the chain runs it: each of `trainers` drawn
+	/// trainers trains on all of `examples` with `plan` (as the offchain worker does, through
+	/// [`crate::Trainer`]), and the model the aggregate of their updates under `rule` makes of
+	/// `base` is built as an aggregator builds it. The evaluation protocol beside `train.py`
+	/// (`daollm-node simulate-round`) adapts models with it.
+	pub fn simulate_round(
+		&self,
+		base: &ModelHash,
+		examples: &[Example],
+		plan: &TrainingPlan,
+		trainers: u32,
+		rule: RobustRule,
+	) -> Result<Built, TrainingError> {
+		let updates = (0..trainers.max(1))
+			.map(|_| self.train(base, examples, plan).map(|u| (u.samples, u.update)))
+			.collect::<Result<Vec<_>, _>>()?;
+		self.aggregate(base, rule, trainers, &updates)
+	}
+
 	/// Scores model `model` on `examples` (label, raw text).
 	pub fn evaluate(
 		&self,
@@ -288,22 +350,44 @@ impl Engine {
 		}
 		let total: usize = confusion.iter().flatten().sum();
 		let correct: usize = (0..labels).map(|k| confusion[k][k]).sum();
-		let f1 = |k: usize| {
-			let tp = confusion[k][k] as f64;
-			let predicted: usize = (0..labels).map(|t| confusion[t][k]).sum();
-			let actual: usize = confusion[k].iter().sum();
-			if predicted + actual == 0 {
-				0.0
-			} else {
-				2.0 * tp / (predicted + actual) as f64
-			}
-		};
+		// Over the labels the examples have: a DAO's proposals rarely use every label, and a
+		// label that none has says nothing of the set (a prediction of it still costs the true
+		// label's recall, and accuracy).
+		let f1s: Vec<f64> = (0..labels)
+			.filter_map(|k| {
+				let predicted: usize = (0..labels).map(|t| confusion[t][k]).sum();
+				let actual: usize = confusion[k].iter().sum();
+				(actual > 0).then(|| 2.0 * confusion[k][k] as f64 / (predicted + actual) as f64)
+			})
+			.collect();
 		Ok(Evaluation {
 			examples: total,
 			accuracy: correct as f64 / total.max(1) as f64,
-			macro_f1: (0..labels).map(f1).sum::<f64>() / labels.max(1) as f64,
+			macro_f1: f1s.iter().sum::<f64>() / f1s.len().max(1) as f64,
 		})
 	}
+}
+
+/// Each example's weight in the loss: the round's `samples` first examples weigh
+/// `plan.round_weight` (at least 1), the reference examples after them 1; with
+/// `plan.balance_labels` each is divided by its label's share of all the examples' count, times
+/// the number of labels present, so that every label present weighs the same in all.
+fn example_weights(labels: &[usize], samples: usize, plan: &TrainingPlan, width: usize) -> Vec<f64> {
+	let round_weight = f64::from(plan.round_weight.max(1));
+	let mut weight: Vec<f64> =
+		(0..labels.len()).map(|i| if i < samples { round_weight } else { 1.0 }).collect();
+	if plan.balance_labels {
+		let mut count = vec![0usize; width];
+		for &label in labels {
+			count[label] += 1;
+		}
+		let present = count.iter().filter(|c| **c > 0).count() as f64;
+		let n = labels.len() as f64;
+		for (w, &label) in weight.iter_mut().zip(labels) {
+			*w *= n / (present * count[label] as f64);
+		}
+	}
+	weight
 }
 
 /// `probabilities` = softmax(weights · x + biases).
@@ -381,9 +465,11 @@ impl crate::Trainer for Engine {
 
 /// Writes `bytes` to `path` through a temporary file beside it and a rename, so that a reader
 /// (or a restart) sees either no file or the whole of it.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
 	use std::io::Write;
-	let partial = path.with_extension("onnx.partial");
+	let mut partial = path.as_os_str().to_owned();
+	partial.push(".partial");
+	let partial = std::path::PathBuf::from(partial);
 	let mut file = std::fs::File::create(&partial)?;
 	file.write_all(bytes)?;
 	file.sync_all()?;

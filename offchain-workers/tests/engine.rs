@@ -207,8 +207,47 @@ fn examples() -> Vec<Example> {
 /// The runtime's clipping bound: 8.0.
 const MAX_VALUE: u32 = 8 << FRACTION_BITS;
 
+/// Plain SGD on the examples given, as rounds trained before the evaluation protocol.
 fn plan(seed: u8) -> TrainingPlan {
-	TrainingPlan { epochs: 5, learning_rate_ppm: 500_000, seed: [seed; 32], max_value: MAX_VALUE }
+	TrainingPlan {
+		epochs: 5,
+		learning_rate_ppm: 500_000,
+		seed: [seed; 32],
+		max_value: MAX_VALUE,
+		replay: false,
+		round_weight: 1,
+		balance_labels: false,
+	}
+}
+
+/// The runtime's plan (`DefaultTrainingParameters`): rate 1.0, five epochs, the reference
+/// examples replayed, a round's example weighing six of them, every label the same.
+fn round_plan(seed: u8) -> TrainingPlan {
+	TrainingPlan {
+		learning_rate_ppm: 1_000_000,
+		replay: true,
+		round_weight: 6,
+		balance_labels: true,
+		..plan(seed)
+	}
+}
+
+const REFERENCE_FILE: &str = "proposal-classifier.reference.json";
+
+/// The engine with the shipped model and its reference examples.
+fn engine_with_reference() -> (Engine, ModelHash, usize) {
+	let (engine, base) = engine(1);
+	let (model, count) =
+		engine.load_reference(&model_dir().join(REFERENCE_FILE)).expect("the reference loads");
+	assert_eq!(model, base, "the shipped reference examples are the shipped model's");
+	(engine, base, count)
+}
+
+fn labelled(examples: &[Example]) -> Vec<(u8, String)> {
+	examples
+		.iter()
+		.map(|e| (e.label, String::from_utf8(e.text.clone()).expect("text")))
+		.collect()
 }
 
 /// Four trainers' updates, each trained on every fourth example.
@@ -390,6 +429,13 @@ fn updates_are_clipped_to_the_plan_bound() {
 		update.values.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0)
 	};
 	let honest = largest(MAX_VALUE);
+	let (replaying, base_too, _) = engine_with_reference();
+	assert_eq!(base_too, base);
+	let trained = replaying.train(&base, &examples, &round_plan(1)).expect("trains");
+	let update = ModelUpdate::decode_all(&mut &trained.update[..]).expect("an update");
+	let runtime = update.values.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0);
+	eprintln!("largest update value with the runtime's plan: {:.3}", from_fixed(runtime as i32));
+	assert!(runtime < MAX_VALUE / 2, "the runtime's plan stays well inside the bound");
 	eprintln!("largest honest update value: {:.3}", from_fixed(honest as i32));
 	assert!(honest < MAX_VALUE / 2, "an honest update is well inside the bound");
 	assert_eq!(largest(honest / 2), honest / 2, "clipped to a smaller bound");
@@ -431,4 +477,93 @@ fn evaluates_accuracy_and_macro_f1() {
 	let flipped: Vec<(u8, String)> =
 		labelled.iter().map(|(l, t)| ((l + 1) % 5, t.clone())).collect();
 	assert_eq!(engine.evaluate(&base, &flipped).expect("scores").accuracy, 0.0);
+}
+
+#[test]
+fn reference_examples_load_for_their_model_only() {
+	let (engine, base, count) = engine_with_reference();
+	let examples = engine.reference(&base).expect("kept");
+	assert_eq!(examples.len(), count);
+	// Every label of the model is represented.
+	for label in 0..5u8 {
+		assert!(examples.iter().any(|e| e.label == label), "label {label} has examples");
+	}
+	let dir = std::env::temp_dir().join(format!("daollm-reference-{}", std::process::id()));
+	std::fs::create_dir_all(&dir).expect("dir");
+	let refused = |name: &str, body: &str| {
+		let path = dir.join(name);
+		std::fs::write(&path, body).expect("file");
+		match engine.load_reference(&path) {
+			Err(EngineError::ReferenceInvalid { .. }) => {},
+			other => panic!("{name}: {other:?}"),
+		}
+	};
+	refused("not-json.json", "{");
+	refused("unknown-model.json", &format!(r#"{{"model":"{}","examples":[{{"label":0,"text":"x"}}]}}"#, "ab".repeat(32)));
+	refused("empty.json", &format!(r#"{{"model":"{}","examples":[]}}"#, hex(&base)));
+	refused("no-hash.json", r#"{"model":"xyz","examples":[{"label":0,"text":"x"}]}"#);
+	refused("extra-field.json", &format!(r#"{{"model":"{}","examples":[],"more":1}}"#, hex(&base)));
+	std::fs::remove_dir_all(&dir).expect("cleaned up");
+	// What was refused changed nothing.
+	assert_eq!(engine.reference(&base).expect("kept").len(), count);
+}
+
+/// The evaluation protocol's round (`Engine::simulate_round`, which `daollm-node
+/// simulate-round` runs) and the chain's (each trainer's worker calling `train` through the
+/// host function's `Trainer`, the aggregators calling `aggregate`) build the same file.
+#[test]
+fn the_offline_round_builds_the_bytes_the_chains_round_builds() {
+	use daollm_inference_engine::Trainer;
+	let (engine, base, _) = engine_with_reference();
+	let examples = examples();
+	let rule = RobustRule::TrimmedMean { trim: Percent::from_percent(25) };
+	let seed = round_plan(7);
+	// The chain: four drawn trainers, each on all of the round's examples with its seed.
+	let updates: Vec<(u32, Vec<u8>)> = (0..4)
+		.map(|_| {
+			let trained = Trainer::train(&engine, &base, examples.clone(), seed).expect("trains");
+			(trained.samples, trained.update)
+		})
+		.collect();
+	assert!(updates.iter().all(|u| *u == updates[0]), "honest trainers send the same update");
+	let chain = Trainer::aggregate(&engine, &base, rule, 4, updates).expect("builds");
+	assert_eq!(chain.kept, vec![true; 4]);
+	assert_eq!(chain.contributions, vec![Perbill::one(); 4]);
+	// Offline, in another engine.
+	let (offline, _, _) = engine_with_reference();
+	let simulated = offline.simulate_round(&base, &examples, &seed, 4, rule).expect("builds");
+	assert_eq!(simulated.model.sha256, chain.sha256, "the same model file");
+	assert_eq!(simulated.kept, chain.kept);
+	// The same updates aggregate to themselves: one trainer's round builds the same file (the
+	// protocol's `--tune` runs rounds of one).
+	let single = offline.simulate_round(&base, &examples, &seed, 1, rule).expect("builds");
+	assert_eq!(single.model.sha256, chain.sha256);
+	// The built model inherits the base's reference examples: the next round replays them too.
+	assert_eq!(
+		offline.reference(&simulated.model.sha256).map(|r| r.len()),
+		offline.reference(&base).map(|r| r.len())
+	);
+}
+
+/// A round on one DAO's kind of proposal only (treasury requests, as a grants programme sends):
+/// trained on them alone, the model learns to call other proposals funding requests; replaying
+/// the reference examples, it labels the proposals it knew at least as well as before and the
+/// new ones as the round taught it.
+#[test]
+fn replaying_the_reference_examples_keeps_what_the_model_knew() {
+	let (engine, base, _) = engine_with_reference();
+	let known = labelled(&engine.reference(&base).expect("kept"));
+	let treasury: Vec<Example> = examples().into_iter().filter(|e| e.label == 4).collect();
+	assert_eq!(treasury.len(), 4);
+	let rule = RobustRule::TrimmedMean { trim: Percent::from_percent(25) };
+	let alone = TrainingPlan { round_weight: 6, learning_rate_ppm: 1_000_000, ..plan(3) };
+	let forgetful = engine.simulate_round(&base, &treasury, &alone, 4, rule).expect("builds");
+	let replayed = engine.simulate_round(&base, &treasury, &round_plan(3), 4, rule).expect("builds");
+	let score = |model: &ModelHash| engine.evaluate(model, &known).expect("scores").accuracy;
+	let (before, without, with) =
+		(score(&base), score(&forgetful.model.sha256), score(&replayed.model.sha256));
+	eprintln!("reference accuracy: base {before:.4}, alone {without:.4}, replayed {with:.4}");
+	assert!(without < before, "trained on one kind of proposal alone, the model forgets");
+	assert!(with >= before, "replaying, it keeps what it knew");
+	assert_eq!(correct(&engine, &replayed.model.sha256, &treasury), 4);
 }

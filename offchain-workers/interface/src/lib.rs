@@ -4,8 +4,8 @@
 //! runtime cannot run ONNX Runtime, so the node runs the model natively and hands back the answer.
 //!
 //! - [`inference::classify`] analyses a proposal and returns the quantised answer;
-//! - [`training::train`] trains the trainable layer of a base model on a trainer's partition of
-//!   the verified annotations and returns its update ([`daollm_primitives::training::ModelUpdate`],
+//! - [`training::train`] trains the trainable layer of a base model on a round's verified
+//!   annotations and returns its update ([`daollm_primitives::training::ModelUpdate`],
 //!   SCALE-encoded);
 //! - [`training::aggregate`] combines a round's updates deterministically into a new model file,
 //!   which the node keeps and can run from then on, and returns the file's sha256.
@@ -111,10 +111,11 @@ pub struct Example {
 	pub text: Vec<u8>,
 }
 
-/// How a trainer trains: plain SGD on the softmax cross-entropy of the model's linear layer.
+/// How a trainer trains: SGD on the weighted softmax cross-entropy of the model's linear layer,
+/// over the round's examples and, with `replay`, the model's reference examples.
 #[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, Debug, TypeInfo)]
 pub struct TrainingPlan {
-	/// Passes over the trainer's examples.
+	/// Passes over the examples.
 	pub epochs: u8,
 	/// The step size, in millionths.
 	pub learning_rate_ppm: u32,
@@ -123,6 +124,14 @@ pub struct TrainingPlan {
 	/// The largest absolute value of the update's fixed-point entries: the update is clipped
 	/// to it (the chain refuses anything beyond).
 	pub max_value: u32,
+	/// Whether the model's reference examples (what it was trained on, a few per source and
+	/// label, shipped with it) are trained on beside the round's, so that the model keeps
+	/// what it knew.
+	pub replay: bool,
+	/// How much one of the round's examples weighs against one reference example (at least 1).
+	pub round_weight: u8,
+	/// Whether every label present weighs the same in all, whatever its count of examples.
+	pub balance_labels: bool,
 }
 
 /// A trainer's update and how many examples it trained on.
@@ -253,8 +262,15 @@ mod tests {
 		let mut ext = sp_io::TestExternalities::default();
 		ext.execute_with(|| {
 			assert_eq!(inference::classify(&[0; 32], b"text"), Err(InferenceError::Unavailable));
-			let plan =
-				TrainingPlan { epochs: 1, learning_rate_ppm: 1, seed: [0; 32], max_value: 1 };
+			let plan = TrainingPlan {
+				epochs: 1,
+				learning_rate_ppm: 1,
+				seed: [0; 32],
+				max_value: 1,
+				replay: false,
+				round_weight: 1,
+				balance_labels: false,
+			};
 			assert_eq!(
 				training::train(&[0; 32], Vec::new(), plan),
 				Err(TrainingError::Unavailable)

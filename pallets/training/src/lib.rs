@@ -11,17 +11,23 @@
 //! `trainers` **trainers** from the network's staked nodes ([`Config::Nodes`], the inference
 //! nodes: same stake, same `infr` key), each weighing its stake times its reputation, seeded by
 //! that block's VRF output ([`Config::Randomness`]): a round opened in a block known a day ahead
-//! (a referendum's enactment) is drawn from a seed nobody knew then. Trainer `i` of `n` owns the
-//! partition of every `n`-th example from position `i`.
+//! (a referendum's enactment) is drawn from a seed nobody knew then.
 //!
 //! 1. **Training** (until the deadline): each trainer's offchain worker trains the base model's
-//!    linear layer on its partition (a native host function: a few epochs of SGD, see
+//!    linear layer on **all** of the round's examples, with the round's seed
+//!    ([`Round::training_seed`]) and the plan's method (a native host function: a few epochs of
+//!    SGD, replaying the model's reference examples so it keeps what it knew; see
 //!    `daollm-inference-engine`), clips it to the plan's `max_value` and submits
 //!    [`Pallet::commit_update`] with the update's bytes and its sample count. The chain refuses
 //!    an update of another shape than the base version's layer as the registry records it
 //!    ([`Round::shape`]) or with a value beyond `max_value`, keeps the update's hash and sample
 //!    count, and puts the bytes in every node's offchain index, under their hash, where
 //!    aggregators read them.
+//!    Training is replicated, not partitioned: the examples are public on chain anyway, a
+//!    round's few hundred of them train in seconds, and honest trainers send the same update,
+//!    so the robust rule keeps it whole and a poisoned update is the odd one out at every
+//!    coordinate. (Partitions of a few examples each gave updates that the coordinate-wise trim
+//!    mostly threw away: a feature seen by one trainer is an outlier at its coordinate.)
 //! 2. **Aggregation**: after the deadline, if at least `min_updates` trainers committed,
 //!    `aggregators` **aggregators** are drawn the same way, by a block whose author did not
 //!    author the deadline block (the last to add updates). Each builds the new model
@@ -53,8 +59,8 @@
 //!   the registry's small slash. When too little revealed or committed for anyone to be
 //!   judged, nobody is: silence is not singled out during an outage.
 //! - **Why many accounts gain nothing.** Seats are drawn by stake times reputation, so splitting
-//!   stake across accounts buys no more seats; a trainer's share is its samples (bounded by its
-//!   partition) times its contribution, so splitting an update across accounts earns no more in
+//!   stake across accounts buys no more seats; a trainer's share is its samples (bounded by the
+//!   round's examples) times its contribution, so splitting an update across accounts earns no more in
 //!   all (`shares` property test); trimming is a share of the drawn seats, so staying silent
 //!   to shrink it does not work; and one aggregator cannot decide a round alone.
 //!
@@ -384,7 +390,7 @@ pub mod pallet {
 		TrainingClosed,
 		/// The trainer committed its update already.
 		AlreadyCommitted,
-		/// The update claims no samples, or more than the trainer's partition holds.
+		/// The update claims no samples, or more than the round has examples.
 		BadSampleCount,
 		/// The update does not decode, or names another base model.
 		BadUpdate,
@@ -521,8 +527,8 @@ pub mod pallet {
 		}
 
 		/// Commits a trainer's update to `round`: `update` is the SCALE-encoded
-		/// [`ModelUpdate`] of the round's base model, trained on `samples` examples of the
-		/// trainer's partition.
+		/// [`ModelUpdate`] of the round's base model, trained on `samples` of the round's
+		/// examples.
 		///
 		/// The origin must be _Signed_ by the `infr` key of a trainer of the round, up to the
 		/// deadline, once. The update must have the round's [`Round::shape`] and no value beyond
@@ -541,7 +547,7 @@ pub mod pallet {
 			let signer = ensure_signed(origin)?;
 			let node = T::Nodes::node_of_key(&signer).ok_or(Error::<T>::NotANode)?;
 			let mut record = Rounds::<T>::get(round).ok_or(Error::<T>::UnknownRound)?;
-			let position = record.trainer(&node).ok_or(Error::<T>::NotATrainer)?;
+			ensure!(record.trainer(&node).is_some(), Error::<T>::NotATrainer);
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(
 				record.phase == Phase::Training && now <= record.deadline,
@@ -549,7 +555,7 @@ pub mod pallet {
 			);
 			ensure!(!Updates::<T>::contains_key(round, &node), Error::<T>::AlreadyCommitted);
 			ensure!(
-				samples > 0 && samples <= record.partition_len(position),
+				samples > 0 && samples as usize <= record.examples.len(),
 				Error::<T>::BadSampleCount
 			);
 			let decoded = <ModelUpdate as codec::DecodeAll>::decode_all(&mut &update[..])

@@ -112,6 +112,9 @@ pub fn default_parameters() -> Parameters<u64> {
 			learning_rate_ppm: 500_000,
 			rule: RobustRule::TrimmedMean { trim: Percent::from_percent(20) },
 			max_value: MAX_VALUE,
+			replay: true,
+			round_weight: 4,
+			balance_labels: true,
 		},
 	}
 }

@@ -3,9 +3,10 @@
 //! Runs in every node after each imported block. For each live round in which one of the node's
 //! local `infr` keys serves:
 //!
-//! - a **trainer** seat, still training: reads its partition's verified examples (labels from the
-//!   chain, bodies from the offchain index), trains the base model's linear layer on them with
-//!   the node's engine ([`training::train`]) and submits [`Call::commit_update`];
+//! - a **trainer** seat, still training: reads all of the round's verified examples (labels from
+//!   the chain, bodies from the offchain index), trains the base model's linear layer on them
+//!   with the node's engine, the round's seed and plan ([`training::train`]) and submits
+//!   [`Call::commit_update`];
 //! - an **aggregator** seat, in the commit window: reads the committed updates from the offchain
 //!   index by their committed hashes (and checks the bytes against them), builds the new model
 //!   ([`training::aggregate`]: an update that does not fit the layer is set aside, not kept),
@@ -119,7 +120,9 @@ impl<T: Config> Pallet<T> {
 		account: &Account<T>,
 		node: &T::AccountId,
 	) {
-		let Some(position) = record.trainer(node) else { return };
+		if record.trainer(node).is_none() {
+			return;
+		}
 		if now.saturating_add(One::one()) > record.deadline
 			|| Updates::<T>::contains_key(round, node)
 			|| !possible_before(&store_key(b"training-open/", (round, node)), now)
@@ -139,7 +142,7 @@ impl<T: Config> Pallet<T> {
 		}
 
 		let mut examples = Vec::new();
-		for proposal in record.partition(position) {
+		for &proposal in record.examples.iter() {
 			let Some((content_hash, label)) = T::TrainingData::example(proposal) else {
 				continue;
 			};
@@ -155,8 +158,11 @@ impl<T: Config> Pallet<T> {
 		let plan = TrainingPlan {
 			epochs: record.plan.epochs,
 			learning_rate_ppm: record.plan.learning_rate_ppm,
-			seed: sp_io::offchain::random_seed(),
+			seed: record.training_seed(round),
 			max_value: record.plan.max_value,
+			replay: record.plan.replay,
+			round_weight: record.plan.round_weight,
+			balance_labels: record.plan.balance_labels,
 		};
 		let trained = match training::train(&record.base.0, examples, plan) {
 			Ok(trained) => trained,
@@ -376,7 +382,7 @@ fn why(e: TrainingError) -> &'static str {
 		TrainingError::Unavailable => "this node runs no engine (start it with --inference-model)",
 		TrainingError::ModelNotFound => "this node has no model file with the base model's sha256",
 		TrainingError::NotTrainable => "the base model has no trainable linear layer",
-		TrainingError::NoExamples => "none of the partition's examples could be read",
+		TrainingError::NoExamples => "none of the round's examples could be read",
 		TrainingError::BadUpdate => "an update is malformed",
 		TrainingError::Aggregation(_) => "the updates could not be aggregated",
 		TrainingError::Failed => "the engine failed (see the node's log)",

@@ -56,8 +56,8 @@ fn aggregators(round: RoundId) -> Vec<AccountId> {
 }
 
 fn commit(round: RoundId, trainer: AccountId, values: Vec<i32>) {
-	let position = Rounds::<Test>::get(round).expect("round").trainer(&trainer).expect("seat");
-	let samples = Rounds::<Test>::get(round).expect("round").partition_len(position);
+	// Every trainer trains on all of the round's examples.
+	let samples = Rounds::<Test>::get(round).expect("round").examples.len() as u32;
 	assert_ok!(Training::commit_update(
 		RuntimeOrigin::signed(signer_of(trainer)),
 		round,
@@ -156,8 +156,6 @@ fn governance_opens_a_round_over_the_verified_examples() {
 			.iter()
 			.any(|e| matches!(e, Event::RoundOpened { examples: 18, deadline: 10, .. })));
 		assert!(events().contains(&Event::TrainersDrawn { round, trainers: trainers(round) }));
-		// The partitions split the snapshot: 6 examples each.
-		assert_eq!((0..3).map(|p| record.partition_len(p)).collect::<Vec<_>>(), vec![6, 6, 6]);
 	});
 }
 
@@ -193,9 +191,9 @@ fn trainers_commit_updates_of_the_base_model_once() {
 		let seated = trainers(round);
 		let outsider = (1..=6).find(|n| !seated.contains(n)).expect("an unseated node");
 		let trainer = seated[0];
-		// 20 examples over 3 trainers: 7, 7 and 6.
-		let n = Rounds::<Test>::get(round).expect("round").partition_len(0);
-		assert_eq!(n, 7);
+		// Every trainer trains on all 20 examples.
+		let n = Rounds::<Test>::get(round).expect("round").examples.len() as u32;
+		assert_eq!(n, 20);
 		let good = || update_for(base_hash(), vec![1, 2, 3]);
 		let submit = |who, update, samples| {
 			Training::commit_update(RuntimeOrigin::signed(who), round, update, samples)
@@ -466,7 +464,7 @@ fn h3_a_wrong_shape_update_is_refused_and_the_round_still_produces_a_candidate()
 		);
 		let seated = trainers(round);
 		let attacker = seated[0];
-		let n = Rounds::<Test>::get(round).expect("round").partition_len(0);
+		let n = Rounds::<Test>::get(round).expect("round").examples.len() as u32;
 		let submit = |update| {
 			Training::commit_update(RuntimeOrigin::signed(signer_of(attacker)), round, update, n)
 		};
@@ -629,7 +627,7 @@ fn l1_a_lazy_zero_update_is_paid_nothing() {
 		run_to_block(11);
 		let model = H256::repeat_byte(0x66);
 		let kept = [true; 3];
-		let carried = [Perbill::zero(), Perbill::from_percent(90), Perbill::from_percent(90)];
+		let carried = [Perbill::zero(), Perbill::from_percent(90), Perbill::from_percent(60)];
 		for aggregator in aggregators(round) {
 			commit_answer(round, aggregator, model, &kept, &carried);
 		}
@@ -645,8 +643,9 @@ fn l1_a_lazy_zero_update_is_paid_nothing() {
 				.sum::<u32>()
 		};
 		assert_eq!(paid(seated[0]), 0);
-		// 7 and 6 samples at 90 % each: 538 and 461 of 1 000 (rounded down).
-		assert_eq!((paid(seated[1]), paid(seated[2])), (538, 461));
+		// 20 samples each (every trainer trains on all of the round's examples), at 90 % and
+		// 60 %: 600 and 400 of 1 000.
+		assert_eq!((paid(seated[1]), paid(seated[2])), (600, 400));
 		assert!(judged(round).contains(&(seated[0], MemberOutcome::Inconclusive)));
 	});
 }
@@ -673,6 +672,8 @@ mod offchain_worker {
 	#[derive(Default)]
 	struct StandIn {
 		trained: Mutex<Vec<usize>>,
+		/// The plans it trained with.
+		plans: Mutex<Vec<TrainingPlan>>,
 		aggregated: Mutex<u32>,
 		/// The updates of the last aggregation, as (samples, bytes).
 		inputs: Mutex<Vec<(u32, Vec<u8>)>>,
@@ -682,9 +683,10 @@ mod offchain_worker {
 			&self,
 			base: &[u8; 32],
 			examples: Vec<Example>,
-			_: TrainingPlan,
+			plan: TrainingPlan,
 		) -> Result<TrainedUpdate, TrainingError> {
 			self.trained.lock().unwrap().push(examples.len());
+			self.plans.lock().unwrap().push(plan);
 			let sum: i32 = examples.iter().map(|e| e.label as i32).sum();
 			let update =
 				ModelUpdate { base: H256(*base), labels: 1, features: 2, values: vec![sum; 3] };
@@ -761,10 +763,17 @@ mod offchain_worker {
 			Training::offchain_worker(drawn);
 			assert!(trainer.trained.lock().unwrap().is_empty());
 			to_block(drawn + 1);
-			// Every trainer trained on its partition (7, 7 and 6 examples) and committed.
-			let mut trained = trainer.trained.lock().unwrap().clone();
-			trained.sort();
-			assert_eq!(trained, vec![6, 7, 7]);
+			// Every trainer trained on all 20 examples, with the round's seed and plan, and
+			// committed.
+			let trained = trainer.trained.lock().unwrap().clone();
+			assert_eq!(trained, vec![20, 20, 20]);
+			let record = Rounds::<Test>::get(round).unwrap();
+			let plans = trainer.plans.lock().unwrap().clone();
+			assert!(plans.iter().all(|p| p.seed == record.training_seed(round)
+				&& p.replay == record.plan.replay
+				&& p.round_weight == record.plan.round_weight
+				&& p.balance_labels == record.plan.balance_labels
+				&& p.learning_rate_ppm == record.plan.learning_rate_ppm));
 			assert_eq!(include(&pool), 3);
 			assert_eq!(Rounds::<Test>::get(round).unwrap().updates, 3);
 			// Nothing more to do until the deadline; a later worker does not train again.

@@ -59,7 +59,7 @@ pub use daollm_primitives::Seat;
 )]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TrainingPlan {
-	/// Passes of SGD over each trainer's partition.
+	/// Passes of SGD over the round's examples (and the reference examples, with `replay`).
 	pub epochs: u8,
 	/// The SGD step size, in millionths.
 	pub learning_rate_ppm: u32,
@@ -68,6 +68,13 @@ pub struct TrainingPlan {
 	/// The largest absolute value of an update's entries, in fixed point (`1 << 16` is 1.0):
 	/// trainers clip their updates to it and the chain refuses an update beyond it.
 	pub max_value: u32,
+	/// Whether trainers also train on the base model's reference examples (shipped with it: a
+	/// few of every source and label it was trained on), so that the model keeps what it knew.
+	pub replay: bool,
+	/// How much one of the round's examples weighs against one reference example (at least 1).
+	pub round_weight: u8,
+	/// Whether every label present weighs the same in the loss, whatever its count.
+	pub balance_labels: bool,
 }
 
 /// Where a round is.
@@ -161,21 +168,10 @@ impl<A: PartialEq, B, N, E: Get<u32>, T: Get<u32>, G: Get<u32>> Round<A, B, N, E
 		self.aggregators.iter().position(|s| s.node == *node)
 	}
 
-	/// The examples of trainer `position`'s partition.
-	pub fn partition(&self, position: usize) -> impl Iterator<Item = ProposalId> + '_ {
-		let n = self.trainers.len().max(1);
-		self.examples.iter().skip(position).step_by(n).copied()
-	}
-
-	/// How many examples trainer `position`'s partition holds.
-	pub fn partition_len(&self, position: usize) -> u32 {
-		let n = self.trainers.len().max(1);
-		let len = self.examples.len();
-		if position >= n {
-			0
-		} else {
-			(len / n + usize::from(position < len % n)) as u32
-		}
+	/// The seed every trainer of round `id` visits the examples in order of: public, fixed
+	/// when the round opens, so that honest trainers send the same update.
+	pub fn training_seed(&self, id: RoundId) -> [u8; 32] {
+		sp_io::hashing::blake2_256(&(b"daollm/training-seed", id, self.base).encode())
 	}
 }
 
@@ -195,7 +191,7 @@ impl<A: PartialEq, B, N, E: Get<u32>, T: Get<u32>, G: Get<u32>> Round<A, B, N, E
 pub struct UpdateRecord {
 	/// blake2b-256 of the SCALE-encoded update (its bytes are in the offchain index).
 	pub hash: H256,
-	/// The examples it trained on, at most its trainer's partition.
+	/// The examples it trained on, at most the round's.
 	pub samples: u32,
 }
 
@@ -348,6 +344,7 @@ impl<BlockNumber: sp_runtime::traits::Zero + PartialEq> Parameters<BlockNumber> 
 		if self.plan.epochs == 0
 			|| self.plan.learning_rate_ppm == 0
 			|| self.plan.max_value == 0
+			|| self.plan.round_weight == 0
 			|| !self.plan.rule.is_valid()
 		{
 			return Err(InvalidParameter::Plan);
@@ -389,6 +386,9 @@ mod tests {
 				learning_rate_ppm: 1,
 				rule: RobustRule::Median,
 				max_value: 1,
+				replay: false,
+				round_weight: 1,
+				balance_labels: false,
 			},
 			reward: 0,
 			opened_at: 0,
@@ -401,16 +401,9 @@ mod tests {
 	}
 
 	#[test]
-	fn partitions_cover_the_examples_once() {
-		for (examples, trainers) in [(10, 3), (3, 4), (0, 2), (16, 4)] {
-			let r = round(examples, trainers);
-			let mut seen: Vec<ProposalId> =
-				(0..trainers as usize).flat_map(|p| r.partition(p)).collect();
-			for p in 0..trainers as usize {
-				assert_eq!(r.partition(p).count() as u32, r.partition_len(p));
-			}
-			seen.sort();
-			assert_eq!(seen, (0..examples).collect::<Vec<_>>());
-		}
+	fn the_training_seed_is_the_rounds_own() {
+		let r = round(4, 2);
+		assert_eq!(r.training_seed(1), r.training_seed(1));
+		assert_ne!(r.training_seed(1), r.training_seed(2));
 	}
 }
