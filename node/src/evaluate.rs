@@ -193,9 +193,10 @@ impl SimulateRoundCmd {
 			engine.use_store(dir).map_err(|e| e.to_string())?;
 		}
 		let base = engine.load_model(&self.model, None).map_err(|e| e.to_string())?.sha256;
-		let reference = self.reference.clone().or_else(|| {
-			Some(self.model.with_extension("reference.json")).filter(|p| p.is_file())
-		});
+		let reference = self
+			.reference
+			.clone()
+			.or_else(|| Some(self.model.with_extension("reference.json")).filter(|p| p.is_file()));
 		let references = match &reference {
 			Some(path) => engine.load_reference(path).map_err(|e| e.to_string())?.1,
 			None => 0,

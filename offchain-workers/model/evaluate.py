@@ -53,6 +53,10 @@ GRID = [
      "balanceLabels": True},
     {"learningRatePpm": 1_000_000, "epochs": 10, "replay": True, "roundWeight": 6,
      "balanceLabels": True},
+    {"learningRatePpm": 1_000_000, "epochs": 10, "replay": True, "roundWeight": 3,
+     "balanceLabels": True},
+    {"learningRatePpm": 500_000, "epochs": 20, "replay": True, "roundWeight": 6,
+     "balanceLabels": True},
 ]
 FLAGS = {"learningRatePpm": "--learning-rate-ppm", "epochs": "--epochs", "replay": "--replay",
          "roundWeight": "--round-weight", "balanceLabels": "--balance-labels",
@@ -120,7 +124,7 @@ def score(node, model, rows, work):
 def protocol(node, rows, bases, seeds, plan, work, log=print):
     """Per DAO: the base at k = 0 and, per k, the mean over the draws of the candidate on the
     DAO's remaining rows and the change of macro-F1 on the other DAOs' dev rows."""
-    table = {}
+    table, used = {}, None
     for dao in DAOS:
         pool = [r for r in rows if r["dao"] == dao]
         others = [r for r in rows if r["dao"] != dao and r["split"] == "dev"]
@@ -134,6 +138,7 @@ def protocol(node, rows, bases, seeds, plan, work, log=print):
                 answer = simulate(node, bases[dao], annotated, {"dao": rest, "others": others},
                                   plan, work)
                 runs.append(answer["evaluations"])
+                used = {"trainers": answer["trainers"], **answer["plan"]}
             if "k0" not in entry:
                 # The base on all of the DAO's rows (it saw none of them), and on the others.
                 whole, rest = score(node, bases[dao], pool, work), score(node, bases[dao], others, work)
@@ -155,7 +160,7 @@ def protocol(node, rows, bases, seeds, plan, work, log=print):
             }
             log(f"  {dao:10} k={k:2}: {entry[f'k{k}']}")
         table[dao] = entry
-    summary = {}
+    summary = {"plan": used}
     for k in [0] + SHOTS:
         accuracies = [table[d][f"k{k}"]["accuracy"] for d in DAOS]
         summary[f"k{k}"] = {"meanAccuracy": round(float(np.mean(accuracies)), 4),

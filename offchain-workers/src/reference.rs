@@ -47,8 +47,11 @@ pub fn read(path: &Path) -> Result<(ModelHash, Vec<Example>), EngineError> {
 			file.examples.len()
 		)));
 	}
-	let examples =
-		file.examples.into_iter().map(|e| Example { label: e.label, text: e.text.into() }).collect();
+	let examples = file
+		.examples
+		.into_iter()
+		.map(|e| Example { label: e.label, text: e.text.into() })
+		.collect();
 	Ok((model, examples))
 }
 

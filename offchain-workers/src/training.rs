@@ -372,7 +372,12 @@ impl Engine {
 /// `plan.round_weight` (at least 1), the reference examples after them 1; with
 /// `plan.balance_labels` each is divided by its label's share of all the examples' count, times
 /// the number of labels present, so that every label present weighs the same in all.
-fn example_weights(labels: &[usize], samples: usize, plan: &TrainingPlan, width: usize) -> Vec<f64> {
+fn example_weights(
+	labels: &[usize],
+	samples: usize,
+	plan: &TrainingPlan,
+	width: usize,
+) -> Vec<f64> {
 	let round_weight = f64::from(plan.round_weight.max(1));
 	let mut weight: Vec<f64> =
 		(0..labels.len()).map(|i| if i < samples { round_weight } else { 1.0 }).collect();

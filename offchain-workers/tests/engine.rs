@@ -220,10 +220,11 @@ fn plan(seed: u8) -> TrainingPlan {
 	}
 }
 
-/// The runtime's plan (`DefaultTrainingParameters`): rate 1.0, five epochs, the reference
+/// The runtime's plan (`DefaultTrainingParameters`): rate 1.0, ten epochs, the reference
 /// examples replayed, a round's example weighing six of them, every label the same.
 fn round_plan(seed: u8) -> TrainingPlan {
 	TrainingPlan {
+		epochs: 10,
 		learning_rate_ppm: 1_000_000,
 		replay: true,
 		round_weight: 6,
@@ -244,10 +245,7 @@ fn engine_with_reference() -> (Engine, ModelHash, usize) {
 }
 
 fn labelled(examples: &[Example]) -> Vec<(u8, String)> {
-	examples
-		.iter()
-		.map(|e| (e.label, String::from_utf8(e.text.clone()).expect("text")))
-		.collect()
+	examples.iter().map(|e| (e.label, String::from_utf8(e.text.clone()).expect("text"))).collect()
 }
 
 /// Four trainers' updates, each trained on every fourth example.
@@ -499,7 +497,10 @@ fn reference_examples_load_for_their_model_only() {
 		}
 	};
 	refused("not-json.json", "{");
-	refused("unknown-model.json", &format!(r#"{{"model":"{}","examples":[{{"label":0,"text":"x"}}]}}"#, "ab".repeat(32)));
+	refused(
+		"unknown-model.json",
+		&format!(r#"{{"model":"{}","examples":[{{"label":0,"text":"x"}}]}}"#, "ab".repeat(32)),
+	);
 	refused("empty.json", &format!(r#"{{"model":"{}","examples":[]}}"#, hex(&base)));
 	refused("no-hash.json", r#"{"model":"xyz","examples":[{"label":0,"text":"x"}]}"#);
 	refused("extra-field.json", &format!(r#"{{"model":"{}","examples":[],"more":1}}"#, hex(&base)));
@@ -558,7 +559,8 @@ fn replaying_the_reference_examples_keeps_what_the_model_knew() {
 	let rule = RobustRule::TrimmedMean { trim: Percent::from_percent(25) };
 	let alone = TrainingPlan { round_weight: 6, learning_rate_ppm: 1_000_000, ..plan(3) };
 	let forgetful = engine.simulate_round(&base, &treasury, &alone, 4, rule).expect("builds");
-	let replayed = engine.simulate_round(&base, &treasury, &round_plan(3), 4, rule).expect("builds");
+	let replayed =
+		engine.simulate_round(&base, &treasury, &round_plan(3), 4, rule).expect("builds");
 	let score = |model: &ModelHash| engine.evaluate(model, &known).expect("scores").accuracy;
 	let (before, without, with) =
 		(score(&base), score(&forgetful.model.sha256), score(&replayed.model.sha256));
