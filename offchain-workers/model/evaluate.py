@@ -38,25 +38,14 @@ SHOTS = [10, 25, 50]
 # The plans `--tune` compares (each on top of the runtime's defaults): learning rate (ppm),
 # epochs, replay of the reference examples, a round example's weight against a reference one,
 # class balance. The first is the plan before this protocol (plain SGD on the new examples).
-GRID = [
-    {"learningRatePpm": 500_000, "epochs": 5, "replay": False, "roundWeight": 1,
-     "balanceLabels": False},
-    {"learningRatePpm": 500_000, "epochs": 5, "replay": True, "roundWeight": 1,
-     "balanceLabels": False},
-    {"learningRatePpm": 500_000, "epochs": 5, "replay": True, "roundWeight": 3,
-     "balanceLabels": True},
-    {"learningRatePpm": 1_000_000, "epochs": 5, "replay": True, "roundWeight": 3,
-     "balanceLabels": True},
-    {"learningRatePpm": 1_000_000, "epochs": 5, "replay": True, "roundWeight": 6,
-     "balanceLabels": True},
-    {"learningRatePpm": 2_000_000, "epochs": 5, "replay": True, "roundWeight": 6,
-     "balanceLabels": True},
-    {"learningRatePpm": 1_000_000, "epochs": 10, "replay": True, "roundWeight": 6,
-     "balanceLabels": True},
-    {"learningRatePpm": 1_000_000, "epochs": 10, "replay": True, "roundWeight": 3,
-     "balanceLabels": True},
-    {"learningRatePpm": 500_000, "epochs": 20, "replay": True, "roundWeight": 6,
-     "balanceLabels": True},
+PLAIN = {"learningRatePpm": 500_000, "epochs": 5, "replay": False, "roundWeight": 1,
+         "balanceLabels": False}
+REPLAY = {**PLAIN, "replay": True, "balanceLabels": True}
+GRID = [PLAIN, {**PLAIN, "replay": True}] + [
+    {**REPLAY, "learningRatePpm": rate, "epochs": epochs, "roundWeight": weight}
+    for rate, epochs, weight in [(500_000, 5, 3), (1_000_000, 5, 3), (1_000_000, 5, 6),
+                                 (2_000_000, 5, 6), (1_000_000, 10, 6), (1_000_000, 10, 3),
+                                 (500_000, 20, 6)]
 ]
 FLAGS = {"learningRatePpm": "--learning-rate-ppm", "epochs": "--epochs", "replay": "--replay",
          "roundWeight": "--round-weight", "balanceLabels": "--balance-labels",
