@@ -3,6 +3,7 @@
 training round on that DAO's annotations takes it, without forgetting the others.
 
     venv/bin/python evaluate.py [--node PATH] [--data DIR] [--seeds 3] [--write-manifest]
+    (the node built by the README's commands; ORT_DYLIB_PATH defaults to this venv's wheel)
     venv/bin/python evaluate.py --tune        # the plan grid the runtime's defaults come from
 
 **Leave-one-DAO-out.** The dataset's sources form four DAOs (Ethereum: EIPs and ERCs; Synthetix:
@@ -33,6 +34,7 @@ import numpy as np
 import train
 from preprocess import normalise
 
+DEFAULT_NODE = os.path.expanduser("~/.cache/daollm/target/release/daollm-node")
 DAOS = ["ethereum", "synthetix", "makerdao", "bitcoin"]
 SHOTS = [10, 25, 50]
 # The plans `--tune` compares (each on top of the runtime's defaults): learning rate (ppm),
@@ -175,12 +177,25 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=os.path.join(here, "../../../shared/data/proposals"))
-    ap.add_argument("--node", default=os.environ.get("DAOLLM_NODE", "daollm-node"))
+    ap.add_argument("--node", default=os.environ.get("DAOLLM_NODE", DEFAULT_NODE),
+                    help="the daollm-node binary (default: the one scripts/env.sh builds)")
     ap.add_argument("--seeds", type=int, default=3, help="annotation draws per DAO and k")
     ap.add_argument("--tune", action="store_true", help="compare the plans of GRID")
     ap.add_argument("--write-manifest", action="store_true")
     args = ap.parse_args()
 
+    if not os.path.isfile(args.node):
+        sys.exit(f"no daollm-node at {args.node}: build it (README's commands) or pass --node")
+    # The node's engine loads ONNX Runtime from ORT_DYLIB_PATH: this venv's onnxruntime wheel
+    # (requirements.txt) has the library the node is built for.
+    if "ORT_DYLIB_PATH" not in os.environ:
+        import glob
+        import onnxruntime
+        capi = os.path.join(os.path.dirname(onnxruntime.__file__), "capi")
+        found = sorted(glob.glob(os.path.join(capi, "libonnxruntime.so.*")))
+        if not found:
+            sys.exit(f"no libonnxruntime.so.* in {capi}: set ORT_DYLIB_PATH")
+        os.environ["ORT_DYLIB_PATH"] = found[0]
     rows = load(args.data)
     with tempfile.TemporaryDirectory(prefix="daollm-evaluate-") as work:
         bases = {dao: base_model(rows, dao, work) for dao in DAOS}
