@@ -460,9 +460,9 @@ mod tests {
 		assert_eq!(RobustRule::Median.band_trim(16, 2), 0);
 	}
 
-	/// L-1 of the review: a zero update claiming the most samples of its partition used to be
-	/// kept and paid the largest share. It carries none of the aggregate, so it earns nothing.
-	/// (Its samples are bounded by its partition, which the chain checks.)
+	/// L-1 of the review: a zero update claiming the most samples used to be kept and paid the
+	/// largest share. It carries none of the aggregate, so it earns nothing. (Its samples are
+	/// bounded by the round's examples, which the chain checks.)
 	#[test]
 	fn l1_a_lazy_zero_update_contributes_nothing_and_earns_nothing() {
 		let lazy = vec![0; 4];

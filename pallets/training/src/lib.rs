@@ -296,7 +296,7 @@ pub mod pallet {
 		TrainersDrawn {
 			/// The round.
 			round: RoundId,
-			/// The trainers, in partition order.
+			/// The trainers, in the order they were drawn.
 			trainers: Vec<T::AccountId>,
 		},
 		/// A trainer committed its update.
