@@ -6,10 +6,10 @@
 // with the round's seed on the same examples, so the four updates are the same bytes.
 //
 // H-3 of the security review of e9f7082 on the real chain: as soon as the trainers are drawn,
-// dave's key sends a self-consistent update of another shape (5 × 19 999, one feature short)
-// before dave's worker sends its own. The chain refuses it (`training.WrongShape`, the sender
-// pays the fee); on e9f7082 it was accepted, every aggregator refused the whole set and the
-// round failed. The round goes on to the same kind of candidate from the four honest updates.
+// a drawn trainer's key (dave's, unless dave's worker was quicker) sends a self-consistent update
+// of another shape (5 × 19 999, one feature short) before that trainer's worker sends its own.
+// The chain refuses it (`training.WrongShape`, the sender pays the fee); on e9f7082 it was
+// accepted, every aggregator refused the whole set and the round failed. The round goes on to the same kind of candidate from the four honest updates.
 //
 // The test's transactions come from accounts that run no node (Eve, Ferdie, their stashes),
 // so their nonces never race the validators' offchain workers.
@@ -68,8 +68,9 @@ async function run(_nodeName, networkInfo) {
     }
     lib.assertEqual(record.trainers.length, 4, 'every validator trains');
     lib.assertEqual(record.updates.toNumber(), 4, 'every trainer committed its update');
-    const daveUpdate = (await api.query.training.updates(round, lib.devKey('dave').address)).unwrap();
-    lib.assert(daveUpdate.hash.toHex() !== refused.hash, "dave's committed update is its worker's");
+    const attacked = (await api.query.training.updates(round, lib.devKey(refused.who).address))
+      .unwrap();
+    lib.assert(attacked.hash.toHex() !== refused.hash, `${refused.who}'s committed update is its worker's`);
     const hashes = (await api.query.training.updates.entries(round))
       .map(([, update]) => update.unwrap().hash.toHex());
     lib.assertEqual(new Set(hashes).size, 1, 'the four trainers, on four nodes, sent the same update');
@@ -91,11 +92,36 @@ async function run(_nodeName, networkInfo) {
   }
 }
 
-/** Sends, with dave's `infr` key, a well-formed update of another shape than the round's layer
- * (5 × 19 999 weights and 5 biases, where the layer has 20 000 features) for `round`; resolves
- * with its hash once the chain has refused it. */
+/** Sends, with the `infr` key of a drawn trainer that has not committed yet, a well-formed
+ * update of another shape than the round's layer (5 × 19 999 weights and 5 biases, where the
+ * layer has 20 000 features) for `round`; resolves with its hash and the trainer's name once the
+ * chain has refused it. Under BABE the best block may switch to a sibling that has not drawn the
+ * trainers yet (`NotATrainer`), or the chosen trainer's worker may commit first
+ * (`AlreadyCommitted`): then it tries again on a later best block, up to five times. */
 async function sendWrongShape(api, round) {
-  const record = (await api.query.training.rounds(round)).unwrap();
+  for (let attempt = 1; ; attempt += 1) {
+    const record = (await api.query.training.rounds(round)).unwrap();
+    const seated = record.trainers.map((seat) => seat.node.toString());
+    const committed = new Set((await api.query.training.updates.entries(round))
+      .map(([key]) => key.args[1].toString()));
+    const who = ['dave', 'charlie', 'bob', 'alice'].find((name) => {
+      const address = lib.devKey(name).address;
+      return seated.includes(address) && !committed.has(address);
+    });
+    const error = who ? await sendMisfit(api, round, record, who) : 'no trainer left to try';
+    if (error.update) return error.update;
+    lib.assert(attempt < 5 && (error === 'training.NotATrainer'
+      || error === 'training.AlreadyCommitted' || !who),
+    `the chain refuses an update of another shape: ${error} !== training.WrongShape`);
+    console.log(`round ${round}: attempt ${attempt} ended in ${error}; trying on a later block`);
+    const at = await lib.bestNumber(api);
+    await lib.until(async () => (await lib.bestNumber(api)) > at, 30, 'a new best block');
+  }
+}
+
+/** `who`'s wrong-shape update for `round`: `{ update: { hash, who } }` once refused with
+ * `WrongShape`, else the error's name. */
+async function sendMisfit(api, round, record, who) {
   const { labels, features } = record.shape;
   const misfit = features.toNumber() - 1;
   const values = labels.toNumber() * misfit + labels.toNumber();
@@ -104,7 +130,7 @@ async function sendWrongShape(api, round) {
   const hash = api.registry.hash(update).toHex();
   const tx = api.tx.training.commitUpdate(round, `0x${Buffer.from(update).toString('hex')}`, 1);
   const error = await new Promise((resolve, reject) => {
-    tx.signAndSend(lib.devKey('dave'), { nonce: -1 }, ({ status, dispatchError }) => {
+    tx.signAndSend(lib.devKey(who), { nonce: -1 }, ({ status, dispatchError }) => {
       if (dispatchError && dispatchError.isModule) {
         const { section, name } = api.registry.findMetaError(dispatchError.asModule);
         resolve(`${section}.${name}`);
@@ -115,9 +141,9 @@ async function sendWrongShape(api, round) {
       }
     }).catch(reject);
   });
-  lib.assertEqual(error, 'training.WrongShape', 'the chain refuses an update of another shape');
-  console.log(`round ${round}: dave's key sent a ${labels} × ${misfit} update; refused (${error})`);
-  return { hash };
+  if (error !== 'training.WrongShape') return error;
+  console.log(`round ${round}: ${who}'s key sent a ${labels} × ${misfit} update; refused (${error})`);
+  return { update: { hash, who } };
 }
 
 module.exports = { run };
