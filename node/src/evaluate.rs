@@ -13,7 +13,7 @@
 //! and macro-F1. `simulate-round` prints one JSON object: the base's and the candidate's sha256,
 //! the plan, and both models' scores on every `--eval` set.
 
-use daollm_inference_engine::{hex, training::Evaluation, Engine, Example, TrainingPlan};
+use daollm_inference_engine::{hex, training::Evaluation, unhex, Engine, Example, TrainingPlan};
 use daollm_runtime::genesis_config_presets::SHIPPED_MODEL_LABELS;
 use std::path::{Path, PathBuf};
 
@@ -158,15 +158,7 @@ impl SimulateRoundCmd {
 		let defaults = daollm_runtime::configs::DefaultTrainingParameters::get();
 		let seed = match &self.seed {
 			None => [0u8; 32],
-			Some(text) => {
-				let bytes = (0..text.len())
-					.step_by(2)
-					.map(|i| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-					.collect::<Option<Vec<u8>>>();
-				bytes
-					.and_then(|b| <[u8; 32]>::try_from(b).ok())
-					.ok_or("--seed: expected 64 hex digits")?
-			},
+			Some(text) => unhex(text).ok_or("--seed: expected 64 hex digits")?,
 		};
 		let plan = TrainingPlan {
 			epochs: self.epochs.unwrap_or(defaults.plan.epochs),
@@ -193,13 +185,11 @@ impl SimulateRoundCmd {
 			engine.use_store(dir).map_err(|e| e.to_string())?;
 		}
 		let base = engine.load_model(&self.model, None).map_err(|e| e.to_string())?.sha256;
-		let reference = self
-			.reference
-			.clone()
-			.or_else(|| Some(self.model.with_extension("reference.json")).filter(|p| p.is_file()));
-		let references = match &reference {
+		let references = match &self.reference {
 			Some(path) => engine.load_reference(path).map_err(|e| e.to_string())?.1,
-			None => 0,
+			None => {
+				engine.load_reference_beside(&self.model).map_err(|e| e.to_string())?.unwrap_or(0)
+			},
 		};
 		let built = engine
 			.simulate_round(&base, &examples, &plan, trainers, defaults.plan.rule)

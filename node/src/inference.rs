@@ -57,14 +57,11 @@ impl InferenceParams {
 				self.threads
 			);
 			// The reference examples the training rounds of this model replay, shipped beside it.
-			let reference = path.with_extension("reference.json");
-			if reference.is_file() {
-				let (_, count) = engine.load_reference(&reference).map_err(|e| e.to_string())?;
+			if let Some(count) = engine.load_reference_beside(path).map_err(|e| e.to_string())? {
 				log::info!(
 					target: "inference",
-					"🧠 {count} reference examples of {} loaded from {}",
-					hex(&info.sha256),
-					reference.display()
+					"🧠 {count} reference examples of {} loaded from beside it",
+					hex(&info.sha256)
 				);
 			}
 		}

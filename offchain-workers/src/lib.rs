@@ -33,7 +33,7 @@ pub use daollm_inference_interface::{
 	TrainingError, TrainingPlan,
 };
 pub use error::EngineError;
-pub use model::{hex, ModelHash, ModelInfo};
+pub use model::{hex, unhex, ModelHash, ModelInfo};
 
 use model::Model;
 use ort::environment::Environment;
@@ -113,11 +113,8 @@ impl Engine {
 				Ok(info) => loaded.push(info),
 				Err(e) => log::warn!(target: "inference", "{}: {e}; skipped", path.display()),
 			}
-			let references = path.with_extension("reference.json");
-			if references.is_file() {
-				if let Err(e) = self.load_reference(&references) {
-					log::warn!(target: "inference", "{e}; skipped");
-				}
+			if let Err(e) = self.load_reference_beside(&path) {
+				log::warn!(target: "inference", "{e}; skipped");
 			}
 		}
 		self.store = Some(dir.to_owned());
@@ -149,6 +146,16 @@ impl Engine {
 		let count = examples.len();
 		self.set_reference(model, examples.into());
 		Ok((model, count))
+	}
+
+	/// Loads the reference examples shipped beside the model file `model`
+	/// ([`reference::beside`]), if there is such a file; returns how many it holds.
+	pub fn load_reference_beside(&self, model: &Path) -> Result<Option<usize>, EngineError> {
+		let path = reference::beside(model);
+		if !path.is_file() {
+			return Ok(None);
+		}
+		self.load_reference(&path).map(|(_, count)| Some(count))
 	}
 
 	/// The reference examples of model `hash`, if it has any.

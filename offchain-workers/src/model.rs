@@ -152,7 +152,7 @@ pub(crate) fn builder(environment: &Environment, threads: usize) -> ort::Result<
 }
 
 /// The hash named by 64 hex digits.
-pub(crate) fn unhex(text: &str) -> Option<ModelHash> {
+pub fn unhex(text: &str) -> Option<ModelHash> {
 	if text.len() != 64 {
 		return None;
 	}

@@ -33,6 +33,12 @@ struct Entry {
 	text: String,
 }
 
+/// Where the reference examples of the model file `model` are shipped: beside it, as
+/// `<name>.reference.json`.
+pub fn beside(model: &Path) -> std::path::PathBuf {
+	model.with_extension("reference.json")
+}
+
 /// The reference examples in `path`, and the sha256 of the model they belong to.
 pub fn read(path: &Path) -> Result<(ModelHash, Vec<Example>), EngineError> {
 	let invalid = |reason: String| EngineError::ReferenceInvalid { path: path.to_owned(), reason };

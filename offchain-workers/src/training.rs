@@ -302,7 +302,7 @@ impl Engine {
 	fn inherit_reference(&self, base: &ModelHash, built: &ModelHash) {
 		let Some(examples) = self.reference(base) else { return };
 		if let Some(dir) = &self.store {
-			let path = dir.join(format!("{}.reference.json", model::hex(built)));
+			let path = crate::reference::beside(&dir.join(format!("{}.onnx", model::hex(built))));
 			if let Err(e) = crate::reference::write(&path, built, &examples) {
 				log::warn!(target: LOG_TARGET, "writing {}: {e}", path.display());
 			}
