@@ -1,9 +1,11 @@
 // A federated training round on four validators: the shipped model's 20 fixture proposals are
 // submitted and annotated until verified, a referendum opens a round over them, the four nodes'
-// offchain workers each train on all of the round's examples, and the three aggregators, each
-// building the new model on its own node, reveal the same sha256: the build is deterministic
-// across nodes. The agreed model becomes version 2 of the analysis model. Every trainer trains
-// with the round's seed on the same examples, so the four updates are the same bytes.
+// offchain workers each train on the round's examples but the fifth it holds back, and the three
+// aggregators, each building the new model on its own node and scoring it beside the base on the
+// held-back examples and the reference examples, reveal the same sha256 and the same scores: the
+// build and the evaluation are deterministic across nodes. The agreed model becomes version 2 of
+// the analysis model, recorded with its evaluation. Every trainer trains with the round's seed
+// on the same examples, so the four updates are the same bytes.
 //
 // H-3 of the security review of e9f7082 on the real chain: as soon as the trainers are drawn,
 // a drawn trainer's key (dave's, unless dave's worker was quicker) sends a self-consistent update
@@ -78,12 +80,25 @@ async function run(_nodeName, networkInfo) {
     lib.assertEqual(reveals.length, 3, 'three aggregators revealed');
     for (const [, answer] of reveals) {
       lib.assertEqual(answer.unwrap().model.toHex(), sha256, 'every aggregator built the same file');
+      lib.assertEqual(answer.unwrap().evaluation.toHex(), outcome.event.data.evaluation.toHex(),
+        'and measured the same scores');
     }
     const { kept, contributions } = reveals[0][1].unwrap();
     console.log(`kept ${kept.map((k) => k.isTrue)}; contributions `
       + `${contributions.map((c) => (c.toNumber() / 1e7).toFixed(1))} %`);
     const version = (await api.query.modelRegistry.versions(0, 2)).unwrap();
     lib.assertEqual(version.sha256.toHex(), sha256, 'the candidate is version 2');
+    const { validation, reference } = version.evaluation.unwrap();
+    lib.assertEqual(validation.examples.toNumber(), Math.ceil(examples.length / 5),
+      'validated on the fifth held back');
+    const samples = (await api.query.training.updates.entries(round))
+      .map(([, update]) => update.unwrap().samples.toNumber());
+    lib.assert(samples.every((n) => n === examples.length - validation.examples.toNumber()),
+      `every trainer trained on the rest: ${samples}`);
+    lib.assert(reference.examples.toNumber() > 0, 'scored on the reference examples');
+    console.log(`evaluation: held back ${validation.candidate}/${validation.examples} (base`
+      + ` ${validation.base}), reference ${reference.candidate}/${reference.examples} (base`
+      + ` ${reference.base}); forgets: ${version.forgets.isTrue}`);
     console.log(`round ${round}: 4 trainers, 3 aggregators on 3 nodes built ${sha256}; candidate in`
       + ` #${outcome.number}, ${((Date.now() - started) / 1000).toFixed(1)} s after the first proposal`);
     return 1;

@@ -127,6 +127,10 @@ pub struct SimulateRoundCmd {
 	#[arg(long)]
 	pub replay: Option<bool>,
 
+	/// The share of the round's examples held back from training to validate on, in percent.
+	#[arg(long = "validation-percent")]
+	pub validation_percent: Option<u8>,
+
 	/// The round's seed (64 hex digits; a round's is `Round::training_seed`). Defaults to zero.
 	#[arg(long)]
 	pub seed: Option<String>,
@@ -146,6 +150,11 @@ fn parse_named(text: &str) -> Result<(String, PathBuf), String> {
 		return Err("the set needs a name".into());
 	}
 	Ok((name.to_owned(), PathBuf::from(path)))
+}
+
+/// An aggregator's counts, as JSON.
+fn score_json(s: &daollm_primitives::training::Score) -> serde_json::Value {
+	serde_json::json!({ "examples": s.examples, "base": s.base, "candidate": s.candidate })
 }
 
 fn scores(e: &Evaluation) -> serde_json::Value {
@@ -191,8 +200,17 @@ impl SimulateRoundCmd {
 				engine.load_reference_beside(&self.model).map_err(|e| e.to_string())?.unwrap_or(0)
 			},
 		};
-		let built = engine
-			.simulate_round(&base, &examples, &plan, trainers, defaults.plan.rule)
+		let validation_percent =
+			self.validation_percent.unwrap_or(defaults.plan.validation_percent);
+		let (built, assessed) = engine
+			.simulate_round(
+				&base,
+				&examples,
+				&plan,
+				trainers,
+				defaults.plan.rule,
+				validation_percent,
+			)
 			.map_err(|e| format!("the round failed: {e:?}"))?;
 		let candidate = built.model.sha256;
 		let mut scored = serde_json::Map::new();
@@ -221,6 +239,14 @@ impl SimulateRoundCmd {
 					"roundWeight": plan.round_weight,
 					"balanceLabels": plan.balance_labels,
 					"maxValue": plan.max_value,
+					"validationPercent": validation_percent,
+				},
+				"assessment": {
+					"validation": score_json(&assessed.validation),
+					"reference": score_json(&assessed.reference),
+					"forgets": assessed.forgets(
+						daollm_runtime::configs::TrainingForgettingTolerance::get()
+					),
 				},
 				"evaluations": scored,
 			})

@@ -6,7 +6,7 @@ use daollm_inference_engine::{
 	BuiltModel, Classification, Classifier, Engine, Example, InferenceError, TrainedUpdate,
 	Trainer, TrainingError, TrainingPlan,
 };
-use daollm_primitives::training::RobustRule;
+use daollm_primitives::training::{CandidateEvaluation, RobustRule};
 use prometheus_endpoint::{
 	exponential_buckets, register, CounterVec, HistogramOpts, HistogramVec, Opts, PrometheusError,
 	Registry, U64,
@@ -164,6 +164,18 @@ impl Trainer for MeteredEngine {
 		let started = Instant::now();
 		let result = Trainer::aggregate(&self.engine, base, rule, drawn, updates);
 		self.count_training("aggregate", &result, started);
+		result
+	}
+
+	fn evaluate(
+		&self,
+		base: &[u8; 32],
+		candidate: &[u8; 32],
+		validation: Vec<Example>,
+	) -> Result<CandidateEvaluation, TrainingError> {
+		let started = Instant::now();
+		let result = self.engine.assess(base, candidate, &validation);
+		self.count_training("evaluate", &result, started);
 		result
 	}
 }

@@ -19,8 +19,15 @@ rule) and the aggregators' deterministic build, fixed-point arithmetic included.
 scored on the held-out DAO's remaining rows, and — to show forgetting — on the dev rows of the
 other three DAOs, beside the base on the same rows.
 
-`--write-manifest` puts the figures into `manifest.json` (key `evaluation`). Reproducible: the
-draws are seeded, the models and the rounds deterministic.
+The round holds back the runtime plan's `validationPercent` of the k annotations (a fifth: 5 of
+25) to validate the candidate on, as the chain does, so k counts annotations, not training rows;
+each run also reports what the aggregators would record (`assessment`: base and candidate right
+on the held-back and the reference examples).
+
+`--write-manifest` puts the figures into `manifest.json` (key `evaluation`). `--write-fixture
+DIR` writes the base trained without MakerDAO and the first k = 25 draw of its proposals to DIR,
+for the end-to-end test on a real chain (`node/tests/polkadot-js/training.test.mjs`).
+Reproducible: the draws are seeded, the models and the rounds deterministic.
 """
 import argparse
 import json
@@ -37,6 +44,9 @@ from preprocess import normalise
 DEFAULT_NODE = os.path.expanduser("~/.cache/daollm/target/release/daollm-node")
 DAOS = ["ethereum", "synthetix", "makerdao", "bitcoin"]
 SHOTS = [10, 25, 50]
+# The end-to-end fixture: the DAO the chain's test adapts to, its annotations and the proposals
+# its committee analyses before and after the round.
+FIXTURE_DAO, FIXTURE_K, FIXTURE_EVAL = "makerdao", 25, 60
 # The plans `--tune` compares (each on top of the runtime's defaults): learning rate (ppm),
 # epochs, replay of the reference examples, a round example's weight against a reference one,
 # class balance. The first is the plan before this protocol (plain SGD on the new examples).
@@ -47,7 +57,8 @@ GRID = [PLAIN, {**PLAIN, "replay": True}] + [
     {**REPLAY, "learningRatePpm": rate, "epochs": epochs, "roundWeight": weight}
     for rate, epochs, weight in [(500_000, 5, 3), (1_000_000, 5, 3), (1_000_000, 5, 6),
                                  (2_000_000, 5, 6), (1_000_000, 10, 6), (1_000_000, 10, 3),
-                                 (500_000, 20, 6)]
+                                 (500_000, 20, 6), (1_000_000, 20, 6), (1_000_000, 10, 10),
+                                 (500_000, 20, 10), (2_000_000, 10, 6)]
 ]
 FLAGS = {"learningRatePpm": "--learning-rate-ppm", "epochs": "--epochs", "replay": "--replay",
          "roundWeight": "--round-weight", "balanceLabels": "--balance-labels",
@@ -112,6 +123,50 @@ def score(node, model, rows, work):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def draw(pool, seed, k):
+    """Draw `seed` of `k` annotated proposals from `pool`: (annotated, the rest)."""
+    order = np.random.RandomState(1000 + seed).permutation(len(pool))
+    return [pool[i] for i in order[:k]], [pool[i] for i in order[k:]]
+
+
+def write_fixture(node, rows, bases, summary_entry, out, work):
+    """The end-to-end test's fixture: the base without FIXTURE_DAO (its file and reference
+    examples), the ids of draw 0's FIXTURE_K annotations and of FIXTURE_EVAL proposals of the
+    rest, and the protocol's figures for that DAO and k."""
+    import shutil
+    os.makedirs(out, exist_ok=True)
+    base = bases[FIXTURE_DAO]
+    for suffix in (".onnx", ".reference.json"):
+        shutil.copy(base.replace(".onnx", suffix),
+                    os.path.join(out, f"without-{FIXTURE_DAO}{suffix}"))
+    pool = [r for r in rows if r["dao"] == FIXTURE_DAO]
+    annotated, rest = draw(pool, 0, FIXTURE_K)
+    evaluated = rest[:FIXTURE_EVAL]
+    offline = simulate(node, base, annotated, {"evaluated": evaluated}, None, work)
+    fixture = {
+        "dao": FIXTURE_DAO,
+        "sources": sorted(s for s, dao in train.GROUPS.items() if dao == FIXTURE_DAO),
+        "model": f"without-{FIXTURE_DAO}.onnx",
+        "sha256": offline["base"],
+        "annotate": [r["id"] for r in annotated],
+        "evaluate": [r["id"] for r in evaluated],
+        "protocol": summary_entry,
+        "offlineRound": {"candidate": offline["candidate"], "assessment": offline["assessment"],
+                         "evaluated": offline["evaluations"]["evaluated"]},
+    }
+    path = os.path.join(out, "new-dao.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(fixture, f, indent=2)
+        f.write("\n")
+    print(f"wrote {path}")
+
+
+def held(run, model):
+    """`model`'s accuracy on a run's held-back annotations."""
+    v = run["assessment"]["validation"]
+    return v[model] / max(v["examples"], 1)
+
+
 def protocol(node, rows, bases, seeds, plan, work, log=print):
     """Per DAO: the base at k = 0 and, per k, the mean over the draws of the candidate on the
     DAO's remaining rows and the change of macro-F1 on the other DAOs' dev rows."""
@@ -123,12 +178,10 @@ def protocol(node, rows, bases, seeds, plan, work, log=print):
         for k in SHOTS:
             runs = []
             for seed in range(seeds):
-                order = np.random.RandomState(1000 + seed).permutation(len(pool))
-                annotated = [pool[i] for i in order[:k]]
-                rest = [pool[i] for i in order[k:]]
+                annotated, rest = draw(pool, seed, k)
                 answer = simulate(node, bases[dao], annotated, {"dao": rest, "others": others},
                                   plan, work)
-                runs.append(answer["evaluations"])
+                runs.append({**answer["evaluations"], "assessment": answer["assessment"]})
                 used = {"trainers": answer["trainers"], **answer["plan"]}
             if "k0" not in entry:
                 # The base on all of the DAO's rows (it saw none of them), and on the others.
@@ -145,6 +198,12 @@ def protocol(node, rows, bases, seeds, plan, work, log=print):
                                             - r["others"]["base"]["macroF1"]),
                 "othersAccuracyChange": mean(lambda r: r["others"]["candidate"]["accuracy"]
                                              - r["others"]["base"]["accuracy"]),
+                # What the aggregators would record: the candidate's and the base's accuracy on
+                # the held-back annotations, and how many draws' candidates it flags as
+                # forgetting on the reference examples.
+                "heldBackAccuracy": mean(lambda r: held(r, "candidate")),
+                "heldBackBaseAccuracy": mean(lambda r: held(r, "base")),
+                "flaggedForgetting": sum(r["assessment"]["forgets"] for r in runs),
                 "worstOthersMacroF1Change": round(min(
                     r["others"]["candidate"]["macroF1"] - r["others"]["base"]["macroF1"]
                     for r in runs), 4),
@@ -182,6 +241,8 @@ def main():
     ap.add_argument("--seeds", type=int, default=3, help="annotation draws per DAO and k")
     ap.add_argument("--tune", action="store_true", help="compare the plans of GRID")
     ap.add_argument("--write-manifest", action="store_true")
+    ap.add_argument("--write-fixture", metavar="DIR",
+                    help="write the end-to-end test's fixture (base without MakerDAO) to DIR")
     args = ap.parse_args()
 
     if not os.path.isfile(args.node):
@@ -209,6 +270,9 @@ def main():
             return
         print("the runtime's plan (DefaultTrainingParameters):", flush=True)
         table, summary = protocol(args.node, rows, bases, args.seeds, None, work)
+        if args.write_fixture:
+            write_fixture(args.node, rows, bases, table[FIXTURE_DAO][f"k{FIXTURE_K}"],
+                          args.write_fixture, work)
     print_table(table, summary)
     if args.write_manifest:
         path = os.path.join(here, "manifest.json")

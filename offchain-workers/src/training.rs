@@ -1,5 +1,6 @@
-//! Federated training's native steps: a trainer's local SGD, the aggregate's model build, and the
-//! evaluation of a model on labelled text.
+//! Federated training's native steps: a trainer's local SGD, the aggregate's model build, the
+//! aggregators' evaluation of the candidate beside its base, and the evaluation of a model on
+//! labelled text.
 //!
 //! **Training.** The base model's graph is extended to output its linear layer's input (the
 //! normalised TF-IDF features, [`onnx::with_feature_output`]); ONNX Runtime computes them for the
@@ -24,6 +25,11 @@
 //! [`onnx::with_linear_layer`] writes it into a copy of the base file. Every step is
 //! deterministic, so every node that builds the round's model gets the same bytes, and the same
 //! sha256.
+//!
+//! **Evaluation.** Aggregators count how many of the round's held-back examples, and of the
+//! base's reference examples, the candidate and the base label as annotated
+//! ([`Engine::assess`]): exact counts, agreed with the model, so voters see before they vote
+//! whether the candidate is better for the new DAO and whether it forgets the others.
 
 use crate::{
 	input, model, model::Model, onnx, BuiltModel, Engine, EngineError, Example, ModelHash,
@@ -32,7 +38,8 @@ use crate::{
 use codec::{DecodeAll, Encode};
 use daollm_primitives::{
 	training::{
-		aggregate, from_fixed, to_fixed, Contribution, LayerShape, ModelUpdate, Perbill, RobustRule,
+		aggregate, from_fixed, held_back, to_fixed, CandidateEvaluation, Contribution, LayerShape,
+		ModelUpdate, Perbill, RobustRule, Score,
 	},
 	Hash as H256,
 };
@@ -310,11 +317,13 @@ impl Engine {
 		self.set_reference(*built, examples);
 	}
 
-	/// A training round, offline, exactly as the chain runs it: each of `trainers` drawn
-	/// trainers trains on all of `examples` with `plan` (as the offchain worker does, through
-	/// [`crate::Trainer`]), and the model the aggregate of their updates under `rule` makes of
-	/// `base` is built as an aggregator builds it. The evaluation protocol beside `train.py`
-	/// (`daollm-node simulate-round`) adapts models with it.
+	/// A training round, offline, exactly as the chain runs it: `validation_percent` of
+	/// `examples` are held back as the chain holds them back (chosen by the plan's seed,
+	/// [`held_back`]); each of `trainers` drawn trainers trains on the rest with `plan` (as the
+	/// offchain worker does, through [`crate::Trainer`]); the model the aggregate of their
+	/// updates under `rule` makes of `base` is built and assessed as an aggregator builds and
+	/// assesses it. The evaluation protocol beside `train.py` (`daollm-node simulate-round`)
+	/// adapts models with it.
 	pub fn simulate_round(
 		&self,
 		base: &ModelHash,
@@ -322,11 +331,63 @@ impl Engine {
 		plan: &TrainingPlan,
 		trainers: u32,
 		rule: RobustRule,
-	) -> Result<Built, TrainingError> {
+		validation_percent: u8,
+	) -> Result<(Built, CandidateEvaluation), TrainingError> {
+		let held = held_back(&plan.seed, examples.len(), validation_percent);
+		let (mut training, mut validation) = (Vec::new(), Vec::new());
+		for (example, held) in examples.iter().zip(held) {
+			if held { &mut validation } else { &mut training }.push(example.clone());
+		}
 		let updates = (0..trainers.max(1))
-			.map(|_| self.train(base, examples, plan).map(|u| (u.samples, u.update)))
+			.map(|_| self.train(base, &training, plan).map(|u| (u.samples, u.update)))
 			.collect::<Result<Vec<_>, _>>()?;
-		self.aggregate(base, rule, trainers, &updates)
+		let built = self.aggregate(base, rule, trainers, &updates)?;
+		let evaluation = self.assess(base, &built.model.sha256, &validation)?;
+		Ok((built, evaluation))
+	}
+
+	/// What a round's aggregators measure of `candidate`, built from `base`: how many of
+	/// `validation` (the round's held-back examples) and of `base`'s reference examples each of
+	/// the two labels as annotated. Examples the models cannot read are not scored.
+	pub fn assess(
+		&self,
+		base: &ModelHash,
+		candidate: &ModelHash,
+		validation: &[Example],
+	) -> Result<CandidateEvaluation, TrainingError> {
+		for model in [base, candidate] {
+			self.model(model).ok_or(TrainingError::ModelNotFound)?;
+		}
+		let reference = self.reference(base).unwrap_or_else(|| Vec::new().into());
+		Ok(CandidateEvaluation {
+			validation: self.score(base, candidate, validation)?,
+			reference: self.score(base, candidate, &reference)?,
+		})
+	}
+
+	/// How many of `examples` models `base` and `candidate` label as annotated.
+	fn score(
+		&self,
+		base: &ModelHash,
+		candidate: &ModelHash,
+		examples: &[Example],
+	) -> Result<Score, TrainingError> {
+		let mut score = Score::default();
+		let label = |model: &ModelHash, text: &[u8]| {
+			self.classify(model, text)
+				.map(|c| c.label)
+				.map_err(|e| failed("evaluation", format!("{e:?}")))
+		};
+		for example in examples.iter().filter(|e| input::validate(&e.text).is_ok()) {
+			score.examples = score.examples.saturating_add(1);
+			if label(base, &example.text)? == example.label {
+				score.base = score.base.saturating_add(1);
+			}
+			if label(candidate, &example.text)? == example.label {
+				score.candidate = score.candidate.saturating_add(1);
+			}
+		}
+		Ok(score)
 	}
 
 	/// Scores model `model` on `examples` (label, raw text).
@@ -465,6 +526,15 @@ impl crate::Trainer for Engine {
 			kept: built.kept,
 			contributions: built.contributions,
 		})
+	}
+
+	fn evaluate(
+		&self,
+		base: &[u8; 32],
+		candidate: &[u8; 32],
+		validation: Vec<Example>,
+	) -> Result<CandidateEvaluation, TrainingError> {
+		Engine::assess(self, base, candidate, &validation)
 	}
 }
 

@@ -9,7 +9,7 @@ use daollm_inference_engine::{
 	Engine, EngineError, Example, InferenceError, ModelHash, TrainingError, TrainingPlan,
 };
 use daollm_primitives::training::{
-	from_fixed, AggregationError, ModelUpdate, Perbill, RobustRule, FRACTION_BITS,
+	from_fixed, held_back, AggregationError, ModelUpdate, Perbill, RobustRule, FRACTION_BITS,
 };
 use serde::Deserialize;
 use sp_runtime::Percent;
@@ -511,7 +511,8 @@ fn reference_examples_load_for_their_model_only() {
 
 /// The evaluation protocol's round (`Engine::simulate_round`, which `daollm-node
 /// simulate-round` runs) and the chain's (each trainer's worker calling `train` through the
-/// host function's `Trainer`, the aggregators calling `aggregate`) build the same file.
+/// host function's `Trainer` on the examples the round did not hold back, the aggregators
+/// calling `aggregate` and `evaluate`) build the same file and measure the same scores.
 #[test]
 fn the_offline_round_builds_the_bytes_the_chains_round_builds() {
 	use daollm_inference_engine::Trainer;
@@ -519,31 +520,48 @@ fn the_offline_round_builds_the_bytes_the_chains_round_builds() {
 	let examples = examples();
 	let rule = RobustRule::TrimmedMean { trim: Percent::from_percent(25) };
 	let seed = round_plan(7);
-	// The chain: four drawn trainers, each on all of the round's examples with its seed.
+	// The chain: a fifth of the examples held back by the round's seed; four drawn trainers,
+	// each on all of the others with that seed.
+	let held = held_back(&seed.seed, examples.len(), 20);
+	let (validation, training): (Vec<_>, Vec<_>) =
+		examples.iter().cloned().zip(&held).partition(|(_, held)| **held);
+	let training: Vec<Example> = training.into_iter().map(|(e, _)| e).collect();
+	let validation: Vec<Example> = validation.into_iter().map(|(e, _)| e).collect();
+	assert_eq!(validation.len(), examples.len().div_ceil(5));
 	let updates: Vec<(u32, Vec<u8>)> = (0..4)
 		.map(|_| {
-			let trained = Trainer::train(&engine, &base, examples.clone(), seed).expect("trains");
+			let trained = Trainer::train(&engine, &base, training.clone(), seed).expect("trains");
 			(trained.samples, trained.update)
 		})
 		.collect();
 	assert!(updates.iter().all(|u| *u == updates[0]), "honest trainers send the same update");
+	assert_eq!(updates[0].0 as usize, training.len());
 	let chain = Trainer::aggregate(&engine, &base, rule, 4, updates).expect("builds");
 	assert_eq!(chain.kept, vec![true; 4]);
 	assert_eq!(chain.contributions, vec![Perbill::one(); 4]);
+	let assessed =
+		Trainer::evaluate(&engine, &base, &chain.sha256, validation.clone()).expect("scores");
+	assert_eq!(assessed.validation.examples as usize, validation.len());
+	let reference = engine.reference(&base).expect("kept").len();
+	assert_eq!(assessed.reference.examples as usize, reference);
 	// Offline, in another engine.
 	let (offline, _, _) = engine_with_reference();
-	let simulated = offline.simulate_round(&base, &examples, &seed, 4, rule).expect("builds");
+	let (simulated, evaluation) =
+		offline.simulate_round(&base, &examples, &seed, 4, rule, 20).expect("builds");
 	assert_eq!(simulated.model.sha256, chain.sha256, "the same model file");
 	assert_eq!(simulated.kept, chain.kept);
+	assert_eq!(evaluation, assessed, "the same scores");
 	// The same updates aggregate to themselves: one trainer's round builds the same file (the
 	// protocol's `--tune` runs rounds of one).
-	let single = offline.simulate_round(&base, &examples, &seed, 1, rule).expect("builds");
+	let (single, _) = offline.simulate_round(&base, &examples, &seed, 1, rule, 20).expect("builds");
 	assert_eq!(single.model.sha256, chain.sha256);
 	// The built model inherits the base's reference examples: the next round replays them too.
 	assert_eq!(
 		offline.reference(&simulated.model.sha256).map(|r| r.len()),
 		offline.reference(&base).map(|r| r.len())
 	);
+	// A model the engine does not have cannot be assessed.
+	assert_eq!(offline.assess(&base, &[0xee; 32], &validation), Err(TrainingError::ModelNotFound));
 }
 
 /// A round on one DAO's kind of proposal only (treasury requests, as a grants programme sends):
@@ -557,10 +575,12 @@ fn replaying_the_reference_examples_keeps_what_the_model_knew() {
 	let treasury: Vec<Example> = examples().into_iter().filter(|e| e.label == 4).collect();
 	assert_eq!(treasury.len(), 4);
 	let rule = RobustRule::TrimmedMean { trim: Percent::from_percent(25) };
-	let alone = TrainingPlan { round_weight: 6, learning_rate_ppm: 1_000_000, ..plan(3) };
-	let forgetful = engine.simulate_round(&base, &treasury, &alone, 4, rule).expect("builds");
-	let replayed =
-		engine.simulate_round(&base, &treasury, &round_plan(3), 4, rule).expect("builds");
+	let alone =
+		TrainingPlan { round_weight: 6, learning_rate_ppm: 2_000_000, epochs: 20, ..plan(3) };
+	let (forgetful, forgot) =
+		engine.simulate_round(&base, &treasury, &alone, 4, rule, 0).expect("builds");
+	let (replayed, kept) =
+		engine.simulate_round(&base, &treasury, &round_plan(3), 4, rule, 0).expect("builds");
 	let score = |model: &ModelHash| engine.evaluate(model, &known).expect("scores").accuracy;
 	let (before, without, with) =
 		(score(&base), score(&forgetful.model.sha256), score(&replayed.model.sha256));
@@ -568,4 +588,10 @@ fn replaying_the_reference_examples_keeps_what_the_model_knew() {
 	assert!(without < before, "trained on one kind of proposal alone, the model forgets");
 	assert!(with >= before, "replaying, it keeps what it knew");
 	assert_eq!(correct(&engine, &replayed.model.sha256, &treasury), 4);
+	// The aggregators' assessment says so before anyone votes: the forgetful candidate loses on
+	// the reference examples (the runtime's tolerance is 1%), the replayed one does not.
+	let tolerance = Perbill::from_percent(1);
+	assert!(forgot.forgets(tolerance), "{forgot:?}");
+	assert!(!kept.forgets(tolerance), "{kept:?}");
+	assert_eq!(forgot.reference.candidate as f64 / forgot.reference.examples as f64, without);
 }

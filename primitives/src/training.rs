@@ -347,21 +347,143 @@ pub fn shares(total: u32, updates: &[(u32, Perbill)]) -> Vec<u32> {
 }
 
 /// The commitment an aggregator publishes before revealing the model it built: blake2b-256 of the
-/// SCALE encoding of `(model, kept, contributions, salt, who)`.
+/// SCALE encoding of `(model, kept, contributions, evaluation, salt, who)`.
 pub fn aggregate_commitment<AccountId: Encode>(
 	model: &H256,
 	kept: &[bool],
 	contributions: &[Perbill],
+	evaluation: &CandidateEvaluation,
 	salt: &[u8; 32],
 	who: &AccountId,
 ) -> H256 {
-	BlakeTwo256::hash_of(&(model, kept, contributions, salt, who))
+	BlakeTwo256::hash_of(&(model, kept, contributions, evaluation, salt, who))
+}
+
+/// Which of a round's `examples` (by position) are **held back** from training to validate the
+/// candidate: `ceil(examples × percent / 100)` of them, never all (one is always trained on),
+/// chosen by the round's public `seed` — the positions whose blake2b-256 of
+/// `("daollm/held-back", seed, position)` sorts lowest. Every node, and the offline protocol,
+/// computes the same slice for the same seed.
+pub fn held_back(seed: &[u8; 32], examples: usize, percent: u8) -> Vec<bool> {
+	let count = held_back_count(examples, percent);
+	let mut order: Vec<(H256, usize)> = (0..examples)
+		.map(|i| (BlakeTwo256::hash_of(&(b"daollm/held-back", seed, i as u32)), i))
+		.collect();
+	order.sort_unstable();
+	let mut held = alloc::vec![false; examples];
+	for (_, i) in order.into_iter().take(count) {
+		held[i] = true;
+	}
+	held
+}
+
+/// How many of a round's `examples` [`held_back`] holds back for `percent`: computed without
+/// hashing, for the chain's bounds.
+pub fn held_back_count(examples: usize, percent: u8) -> usize {
+	let wanted = examples.saturating_mul(usize::from(percent.min(100))).div_ceil(100);
+	wanted.min(examples.saturating_sub(1))
+}
+
+/// How many of a set of labelled examples a round's base model and its candidate label as the
+/// annotators did.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct Score {
+	/// The examples scored (those the model can read).
+	pub examples: u32,
+	/// How many of them the base model labels right.
+	pub base: u32,
+	/// How many of them the candidate labels right.
+	pub candidate: u32,
+}
+
+impl Score {
+	/// Whether the candidate labels more than `tolerance` of the examples fewer right than the
+	/// base does.
+	pub fn candidate_loses(&self, tolerance: Perbill) -> bool {
+		self.base.saturating_sub(self.candidate) > tolerance.mul_floor(self.examples)
+	}
+}
+
+/// What a round's aggregators measured of the candidate they built, beside its base: part of
+/// their answer, so it is agreed like the model itself, and recorded by the registry for voters.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct CandidateEvaluation {
+	/// On the round's held-back examples ([`held_back`]): the new DAO's own proposals, which
+	/// no trainer trained on.
+	pub validation: Score,
+	/// On the base model's reference examples (shipped with it: a few of every source and label
+	/// it was trained on), the DAOs already served: a candidate that scores lower here forgets.
+	pub reference: Score,
+}
+
+impl CandidateEvaluation {
+	/// Whether the candidate forgets: it labels more than `tolerance` of the reference examples
+	/// fewer right than its base.
+	pub fn forgets(&self, tolerance: Perbill) -> bool {
+		self.reference.candidate_loses(tolerance)
+	}
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
 	use proptest::prelude::*;
+
+	#[test]
+	fn the_held_back_slice_is_a_fixed_share_never_everything() {
+		let seed = [7u8; 32];
+		let count = |n, p| held_back(&seed, n, p).iter().filter(|h| **h).count();
+		assert_eq!(count(25, 20), 5);
+		assert_eq!(count(10, 20), 2);
+		assert_eq!(count(7, 20), 2, "rounded up");
+		assert_eq!(count(1, 20), 0, "the only example is trained on");
+		assert_eq!(count(4, 100), 3);
+		assert_eq!(count(25, 0), 0);
+		assert_eq!(count(0, 20), 0);
+		for n in 0..60 {
+			assert_eq!(count(n, 20), held_back_count(n, 20));
+		}
+		assert_eq!(held_back(&seed, 25, 20), held_back(&seed, 25, 20), "deterministic");
+		assert_ne!(held_back(&seed, 25, 20), held_back(&[8u8; 32], 25, 20), "the seed chooses");
+	}
+
+	#[test]
+	fn a_candidate_forgets_when_it_loses_more_than_the_tolerance_on_the_reference_set() {
+		let on = |base, candidate| CandidateEvaluation {
+			validation: Score { examples: 5, base: 0, candidate: 5 },
+			reference: Score { examples: 271, base, candidate },
+		};
+		let one_percent = Perbill::from_percent(1);
+		assert!(!on(250, 250).forgets(one_percent));
+		assert!(!on(250, 260).forgets(one_percent), "better is not forgetting");
+		assert!(!on(250, 248).forgets(one_percent), "2 of 271 is within 1%");
+		assert!(on(250, 247).forgets(one_percent), "3 of 271 is beyond it");
+		assert!(!CandidateEvaluation::default().forgets(one_percent), "nothing measured");
+	}
 
 	fn run(rule: RobustRule, updates: &[(u32, Vec<i32>)]) -> Aggregate {
 		let contributions: Vec<_> =

@@ -205,12 +205,15 @@ pub trait ModelVersions {
 	/// registered as trainable.
 	fn layer_shape(model: ModelId, version: ModelVersion) -> Option<crate::training::LayerShape>;
 	/// Registers `sha256` as the next version of `model`, found at `uri`, with the labels and
-	/// input of its latest version, without activating it (governance decides that); returns
-	/// the version.
-	fn add_version(
+	/// input of its latest version and what its round measured of it (`evaluation`; `forgets`
+	/// when it loses on the reference set), without activating it (governance decides that);
+	/// returns the version.
+	fn add_candidate(
 		model: ModelId,
 		sha256: H256,
 		uri: alloc::vec::Vec<u8>,
+		evaluation: crate::training::CandidateEvaluation,
+		forgets: bool,
 	) -> Result<ModelVersion, DispatchError>;
 }
 

@@ -8,7 +8,9 @@
 //!   annotations and returns its update ([`daollm_primitives::training::ModelUpdate`],
 //!   SCALE-encoded);
 //! - [`training::aggregate`] combines a round's updates deterministically into a new model file,
-//!   which the node keeps and can run from then on, and returns the file's sha256.
+//!   which the node keeps and can run from then on, and returns the file's sha256;
+//! - [`training::evaluate`] scores a built model beside its base on a round's held-back examples
+//!   and the base's reference examples.
 //!
 //! The node provides the engine through externalities extensions, [`ClassifierExt`] and
 //! [`TrainerExt`], which it registers **only** for offchain-worker calls. Block import, block
@@ -25,7 +27,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};
-use daollm_primitives::training::{AggregationError, Perbill, RobustRule};
+use daollm_primitives::training::{AggregationError, CandidateEvaluation, Perbill, RobustRule};
 use scale_info::TypeInfo;
 use sp_runtime_interface::{
 	pass_by::{
@@ -197,6 +199,15 @@ pub trait Trainer: Send + Sync {
 		drawn: u32,
 		updates: Vec<(u32, Vec<u8>)>,
 	) -> Result<BuiltModel, TrainingError>;
+
+	/// Scores model `candidate` and its base `base` on `validation` (the round's held-back
+	/// examples) and on `base`'s reference examples: how many of each they label right.
+	fn evaluate(
+		&self,
+		base: &[u8; 32],
+		candidate: &[u8; 32],
+		validation: Vec<Example>,
+	) -> Result<CandidateEvaluation, TrainingError>;
 }
 
 #[cfg(feature = "std")]
@@ -239,6 +250,22 @@ pub trait Training {
 			None => Err(TrainingError::Unavailable),
 		}
 	}
+
+	/// Score model `candidate`, built from model `base`, and `base` itself on `validation` and
+	/// on `base`'s reference examples.
+	///
+	/// Answers [`TrainingError::Unavailable`] outside offchain workers.
+	fn evaluate(
+		&mut self,
+		base: PassPointerAndRead<&[u8; 32], 32>,
+		candidate: PassPointerAndRead<&[u8; 32], 32>,
+		validation: PassFatPointerAndDecode<Vec<Example>>,
+	) -> AllocateAndReturnByCodec<Result<CandidateEvaluation, TrainingError>> {
+		match self.extension::<TrainerExt>() {
+			Some(ext) => ext.0.evaluate(base, candidate, validation),
+			None => Err(TrainingError::Unavailable),
+		}
+	}
 }
 
 #[cfg(test)]
@@ -277,6 +304,10 @@ mod tests {
 			);
 			assert_eq!(
 				training::aggregate(&[0; 32], RobustRule::Median, 1, Vec::new()),
+				Err(TrainingError::Unavailable)
+			);
+			assert_eq!(
+				training::evaluate(&[0; 32], &[1; 32], Vec::new()),
 				Err(TrainingError::Unavailable)
 			);
 		});

@@ -14,7 +14,10 @@
 //! [`Config::AnalysisModel`] names: the pallet is the runtime's [`ActiveModel`], which gives the
 //! inference pallet that version's sha256, and tasks record it; a node only runs a local file
 //! with that hash. The training pallet registers the candidates its rounds produce through
-//! [`ModelVersions`].
+//! [`ModelVersions`], each with its round's [`CandidateEvaluation`] (the candidate's and its
+//! base's accuracy on the round's held-back examples and on the base's reference examples) and
+//! whether it **forgets** (loses on the reference set beyond the training pallet's tolerance):
+//! voters read both in [`Versions`] before a referendum activates it.
 //!
 //! The pallet decides nothing itself: registering and activating are [`Config::RegistrarOrigin`]
 //! calls, in the runtime the origin of OpenGov's `models` track, and its one parameter is set by
@@ -234,6 +237,7 @@ pub mod pallet {
 					labels,
 					model.input,
 					model.layer_features,
+					None,
 				)
 				.and_then(|(id, version)| {
 					if model.active {
@@ -362,13 +366,14 @@ pub mod pallet {
 			layer_features: Option<u32>,
 		) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
-			Self::do_register(name, sha256, uri, labels, input, layer_features).map(|_| ())
+			Self::do_register(name, sha256, uri, labels, input, layer_features, None).map(|_| ())
 		}
 
 		/// Makes `version` of `model` the version tasks run, from `activation_delay` blocks on:
 		/// until then tasks keep the version before, so that operators have time to install the
 		/// file and nobody is slashed for lacking it. A later activation replaces one not yet in
-		/// force.
+		/// force. A candidate its round registered as forgetting ([`ModelVersion::forgets`]) may
+		/// be activated too: the referendum decides, with the round's evaluation in front of it.
 		///
 		/// The origin must be `RegistrarOrigin`.
 		///
@@ -403,7 +408,8 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Registers a version; its model and version number.
+	/// Registers a version (with its round's evaluation and whether it forgets, for a
+	/// candidate); its model and version number.
 	pub fn do_register(
 		name: Vec<u8>,
 		sha256: H256,
@@ -411,6 +417,7 @@ impl<T: Config> Pallet<T> {
 		labels: Vec<Vec<u8>>,
 		input: InputSpec,
 		layer_features: Option<u32>,
+		evaluated: Option<(CandidateEvaluation, bool)>,
 	) -> Result<(ModelId, Version), DispatchError> {
 		let name: NameOf<T> = name.try_into().map_err(|_| Error::<T>::BadName)?;
 		ensure!(!name.is_empty(), Error::<T>::BadName);
@@ -447,10 +454,23 @@ impl<T: Config> Pallet<T> {
 		let version = info.latest;
 		Models::<T>::insert(id, info);
 		let registered_at = frame_system::Pallet::<T>::block_number();
+		let (evaluation, forgets) = match evaluated {
+			Some((evaluation, forgets)) => (Some(evaluation), forgets),
+			None => (None, false),
+		};
 		Versions::<T>::insert(
 			id,
 			version,
-			ModelVersion { sha256, uri, labels, input, layer_features, registered_at },
+			ModelVersion {
+				sha256,
+				uri,
+				labels,
+				input,
+				layer_features,
+				evaluation,
+				forgets,
+				registered_at,
+			},
 		);
 		VersionOfHash::<T>::insert(sha256, (id, version));
 		Self::deposit_event(Event::ModelRegistered { model: id, name, version, sha256 });
@@ -554,7 +574,13 @@ impl<T: Config> ModelVersions for Pallet<T> {
 		Versions::<T>::get(model, version).map(|v| v.sha256)
 	}
 
-	fn add_version(model: ModelId, sha256: H256, uri: Vec<u8>) -> Result<Version, DispatchError> {
+	fn add_candidate(
+		model: ModelId,
+		sha256: H256,
+		uri: Vec<u8>,
+		evaluation: CandidateEvaluation,
+		forgets: bool,
+	) -> Result<Version, DispatchError> {
 		let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
 		let latest = Versions::<T>::get(model, info.latest).ok_or(Error::<T>::UnknownVersion)?;
 		let labels = latest.labels.into_iter().map(|l| l.into_inner()).collect();
@@ -565,6 +591,7 @@ impl<T: Config> ModelVersions for Pallet<T> {
 			labels,
 			latest.input,
 			latest.layer_features,
+			Some((evaluation, forgets)),
 		)
 		.map(|(_, version)| version)
 	}

@@ -234,9 +234,24 @@ fn a_versions_trainable_layer_is_registered_and_inherited_by_candidates() {
 	build_and_execute(|| {
 		let shape = LayerShape { labels: 5, features: 100 };
 		assert_eq!(ModelRegistry::layer_shape(0, 1), Some(shape));
-		let candidate = ModelRegistry::add_version(0, H256::repeat_byte(0x55), b"round".to_vec())
-			.expect("registers");
+		let evaluation = CandidateEvaluation {
+			validation: Score { examples: 5, base: 1, candidate: 4 },
+			reference: Score { examples: 200, base: 180, candidate: 150 },
+		};
+		let candidate = ModelRegistry::add_candidate(
+			0,
+			H256::repeat_byte(0x55),
+			b"round".to_vec(),
+			evaluation,
+			true,
+		)
+		.expect("registers");
 		assert_eq!(ModelRegistry::layer_shape(0, candidate), Some(shape));
+		// What its round measured is recorded for voters, with the warning.
+		let registered = Versions::<Test>::get(0, candidate).expect("registered");
+		assert_eq!((registered.evaluation, registered.forgets), (Some(evaluation), true));
+		let by_hand = Versions::<Test>::get(0, 1).expect("genesis");
+		assert_eq!((by_hand.evaluation, by_hand.forgets), (None, false));
 		assert_ok!(ModelRegistry::register_model(
 			RuntimeOrigin::root(),
 			b"untrainable".to_vec(),

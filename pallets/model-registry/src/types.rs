@@ -6,6 +6,9 @@ use frame_support::{traits::Get, BoundedVec};
 use scale_info::TypeInfo;
 use sp_core::H256;
 
+/// What a training round measured of a candidate version.
+pub use daollm_primitives::training::{CandidateEvaluation, Score};
+
 /// Identifies a model (a line of versions under one name), and its version numbers: 1 for its
 /// first registered version, then 2, 3, …
 pub use daollm_primitives::{ModelId, ModelVersion as Version};
@@ -54,6 +57,15 @@ pub struct ModelVersion<BlockNumber, MaxUri: Get<u32>, MaxLabels: Get<u32>, MaxL
 	/// row per label), if training rounds may train this version: the shape every trainer's
 	/// update must have.
 	pub layer_features: Option<u32>,
+	/// For a candidate a training round built: what the round's aggregators measured of it and
+	/// its base, on the round's held-back examples and on the base's reference examples, so
+	/// that voters see whether it is better before they vote. `None` for a version registered
+	/// by hand.
+	pub evaluation: Option<CandidateEvaluation>,
+	/// Whether that evaluation found the candidate forgetting: it labels more of the reference
+	/// examples wrong than the training pallet's tolerance allows. Governance may still
+	/// activate it, but it is registered saying so.
+	pub forgets: bool,
 	/// The block it was registered in.
 	pub registered_at: BlockNumber,
 }

@@ -118,6 +118,7 @@ fn answer_all<T: Config>(
 			&model,
 			&kept::<T>(updates),
 			&carried::<T>(updates),
+			&CandidateEvaluation::default(),
 			&[0; 32],
 			aggregator,
 		);
@@ -131,6 +132,7 @@ fn answer_all<T: Config>(
 			model,
 			kept::<T>(updates),
 			carried::<T>(updates),
+			CandidateEvaluation::default(),
 			[0; 32],
 		)
 		.expect("an aggregator reveals");
@@ -207,6 +209,7 @@ mod benchmarks {
 			model,
 			kept::<T>(updates),
 			carried::<T>(updates),
+			CandidateEvaluation::default(),
 			[0; 32],
 		);
 

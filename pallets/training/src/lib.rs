@@ -14,7 +14,9 @@
 //! (a referendum's enactment) is drawn from a seed nobody knew then.
 //!
 //! 1. **Training** (until the deadline): each trainer's offchain worker trains the base model's
-//!    linear layer on **all** of the round's examples, with the round's seed
+//!    linear layer on **all** of the round's examples but the **held-back** slice (the plan's
+//!    `validation_percent` of them, chosen by the round's seed: [`Round::held_back`]), with
+//!    the round's seed
 //!    ([`Round::training_seed`]) and the plan's method (a native host function: a few epochs of
 //!    SGD, replaying the model's reference examples so it keeps what it knew; see
 //!    `daollm-inference-engine`), clips it to the plan's `max_value` and submits
@@ -33,15 +35,20 @@
 //!    author the deadline block (the last to add updates). Each builds the new model
 //!    deterministically (fixed-point FedAvg weighted by sample count, with the round's robust
 //!    rule: coordinate-wise trimmed mean or median, trimming a share of the *drawn* trainers;
-//!    see [`daollm_primitives::training`]), measures each kept update's contribution, and
-//!    commits to `(model sha256, kept, contributions)` ([`Pallet::commit_aggregate`]), then
-//!    reveals it ([`Pallet::reveal_aggregate`]).
+//!    see [`daollm_primitives::training`]), measures each kept update's contribution,
+//!    **evaluates** the new model beside its base on the held-back examples and on the base's
+//!    reference examples (a few of every DAO and label it was trained on: forgetting shows
+//!    there) — a [`CandidateEvaluation`] of exact counts — and commits to `(model sha256, kept,
+//!    contributions, evaluation)` ([`Pallet::commit_aggregate`]), then reveals it
+//!    ([`Pallet::reveal_aggregate`]).
 //! 3. **Outcome**: after the reveal window (or the last reveal), the round is decided by the
 //!    chain's one committee rule ([`daollm_primitives::threshold::Quorum`]): at least
 //!    `min_participation` of the drawn aggregators' stake must have revealed, and the answer
 //!    with the most revealed stake must hold `agreement` of it. Its model is registered as the
 //!    next version of the round's model ([`Config::Models`]) — a **candidate** that governance
-//!    may activate.
+//!    may activate — with its agreed evaluation, and marked as **forgetting** when it labels
+//!    more of the reference examples wrong than its base by over [`Config::ForgettingTolerance`]
+//!    ([`CandidateEvaluation::forgets`]): voters see whether it is better before they vote.
 //!
 //! ## Economics
 //!
@@ -73,8 +80,8 @@
 //!
 //! Live rounds are open and unique; a round's counters match its stored updates, commitments and
 //! reveals; every revealed answer has one kept flag and one contribution per committed update,
-//! and credits no update it did not keep; no closed round is live, and every closed round has an
-//! outcome.
+//! and credits no update it did not keep, and scores no more examples right than it scored; no
+//! closed round is live, and every closed round has an outcome.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -208,6 +215,11 @@ pub mod pallet {
 		/// The longest a round's training phase may last, in blocks.
 		#[pallet::constant]
 		type MaxTrainingPeriod: Get<BlockNumberFor<Self>>;
+
+		/// The share of the reference examples a candidate may label wrong beyond its base's
+		/// errors before it is registered as forgetting what the base knew.
+		#[pallet::constant]
+		type ForgettingTolerance: Get<Perbill>;
 
 		/// The parameters until genesis or governance sets them.
 		type DefaultParameters: Get<ParametersOf<Self>>;
@@ -351,6 +363,12 @@ pub mod pallet {
 			kept: Vec<T::AccountId>,
 			/// The trainers whose updates were trimmed away.
 			trimmed: Vec<T::AccountId>,
+			/// The candidate's and its base's scores on the round's held-back examples and the
+			/// base's reference examples, as the aggregators agreed.
+			evaluation: CandidateEvaluation,
+			/// Whether it forgets: it loses on the reference examples beyond
+			/// [`Config::ForgettingTolerance`].
+			forgets: bool,
 		},
 		/// The round produced no candidate.
 		RoundFailed {
@@ -409,6 +427,9 @@ pub mod pallet {
 		/// The answer's lists of kept updates and contributions do not match the updates
 		/// committed, or credit an update that was not kept.
 		KeptMismatch,
+		/// A revealed evaluation scores more examples right than it scored, or more held-back
+		/// examples than the round held back.
+		BadEvaluation,
 		/// The parameters are out of bounds.
 		InvalidParameters,
 		/// The round ids are exhausted.
@@ -555,7 +576,7 @@ pub mod pallet {
 			);
 			ensure!(!Updates::<T>::contains_key(round, &node), Error::<T>::AlreadyCommitted);
 			ensure!(
-				samples > 0 && samples as usize <= record.examples.len(),
+				samples > 0 && samples as usize <= record.training_examples(),
 				Error::<T>::BadSampleCount
 			);
 			let decoded = <ModelUpdate as codec::DecodeAll>::decode_all(&mut &update[..])
@@ -579,7 +600,7 @@ pub mod pallet {
 		}
 
 		/// Commits an aggregator to its answer for `round`: `commitment` is
-		/// [`aggregate_commitment`]`(model, kept, contributions, salt, operator)`.
+		/// [`aggregate_commitment`]`(model, kept, contributions, evaluation, salt, operator)`.
 		///
 		/// The origin must be _Signed_ by the `infr` key of an aggregator of the round, in the
 		/// commit window, once. An aggregator's correct commit is free.
@@ -613,9 +634,10 @@ pub mod pallet {
 		}
 
 		/// Reveals an aggregator's answer for `round`: `model`, the sha256 of the model it built,
-		/// `kept`, which updates the rule kept, and `contributions`, how much of the aggregate
+		/// `kept`, which updates the rule kept, `contributions`, how much of the aggregate
 		/// each carries (one entry per committed update, in trainer order, zero for one not
-		/// kept), and the commitment's salt.
+		/// kept), `evaluation`, the new model's and the base's scores on the round's held-back
+		/// examples and the base's reference examples, and the commitment's salt.
 		///
 		/// The origin must be _Signed_ by the `infr` key of an aggregator that committed, after
 		/// the commit window (or once every aggregator committed) and up to its end. When the
@@ -631,6 +653,7 @@ pub mod pallet {
 			model: H256,
 			kept: BoundedVec<bool, T::MaxTrainers>,
 			contributions: BoundedVec<Perbill, T::MaxTrainers>,
+			evaluation: CandidateEvaluation,
 			salt: [u8; 32],
 		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
@@ -653,7 +676,8 @@ pub mod pallet {
 			let commitment =
 				AggregateCommitments::<T>::get(round, &node).ok_or(Error::<T>::NoCommitment)?;
 			ensure!(
-				aggregate_commitment(&model, &kept, &contributions, &salt, &node) == commitment,
+				aggregate_commitment(&model, &kept, &contributions, &evaluation, &salt, &node)
+					== commitment,
 				Error::<T>::CommitmentMismatch
 			);
 			ensure!(
@@ -662,10 +686,11 @@ pub mod pallet {
 					&& kept.iter().zip(&contributions).all(|(k, c)| *k || c.is_zero()),
 				Error::<T>::KeptMismatch
 			);
+			ensure!(record.admits(&evaluation), Error::<T>::BadEvaluation);
 			AggregateReveals::<T>::insert(
 				round,
 				&node,
-				AggregateAnswer { model, kept, contributions },
+				AggregateAnswer { model, kept, contributions, evaluation },
 			);
 			record.reveals.saturating_inc();
 			if record.reveals as usize == record.aggregators.len() && now < reveal_end {
@@ -935,14 +960,21 @@ impl<T: Config> Pallet<T> {
 		let uri = alloc::format!("training-round:{round}").into_bytes();
 		let registered = match (decision, winner) {
 			(Decision::Agreed, Some(winner)) => {
-				T::Models::add_version(record.model, winner.model, uri)
-					.map(|version| (winner, version))
-					.map_err(|_| Failure::RegistryRefused)
+				let forgets = winner.evaluation.forgets(T::ForgettingTolerance::get());
+				T::Models::add_candidate(
+					record.model,
+					winner.model,
+					uri,
+					winner.evaluation,
+					forgets,
+				)
+				.map(|version| (winner, version, forgets))
+				.map_err(|_| Failure::RegistryRefused)
 			},
 			(Decision::Inconclusive, _) => Err(Failure::TooFewReveals),
 			_ => Err(Failure::NoAgreement),
 		};
-		let (winner, version) = match registered {
+		let (winner, version, forgets) = match registered {
 			Ok(registered) => registered,
 			Err(reason) => {
 				// No candidate: the trainers' updates are not judged.
@@ -995,6 +1027,8 @@ impl<T: Config> Pallet<T> {
 			sha256,
 			kept: kept_trainers,
 			trimmed,
+			evaluation: winner.evaluation,
+			forgets,
 		});
 	}
 
@@ -1027,6 +1061,7 @@ impl<T: Config> Pallet<T> {
 					answer.kept.iter().zip(&answer.contributions).all(|(k, c)| *k || c.is_zero()),
 					"an answer credits an update it did not keep"
 				);
+				ensure!(record.admits(&answer.evaluation), "an answer's scores are impossible");
 			}
 			ensure!(reveals == record.reveals, "a round's reveal count is off");
 			if record.phase == Phase::Closed {

@@ -4,7 +4,7 @@
 use crate as pallet_training;
 use crate::{Parameters, TrainingPlan};
 use daollm_primitives::{
-	training::{LayerShape, RobustRule},
+	training::{CandidateEvaluation, LayerShape, RobustRule},
 	traits::{
 		ComputeNodes, Contribution, MemberOutcome, ModelVersions, RewardPoints, TrainingData, Work,
 	},
@@ -83,6 +83,8 @@ parameter_types! {
 	pub static Verified: Vec<(ProposalId, LabelIndex)> = (0..20).map(|id| (id, (id % 5) as u8)).collect();
 	/// Registered versions of `MODEL`: (version, sha256).
 	pub static Versions: Vec<(ModelVersion, H256)> = vec![(BASE, base_hash())];
+	/// What the registry was told of each candidate: (version, evaluation, forgets).
+	pub static Evaluated: Vec<(ModelVersion, CandidateEvaluation, bool)> = vec![];
 	/// The layer shape of every registered version (`None`: not trainable).
 	pub static Shape: Option<LayerShape> = Some(LayerShape { labels: 1, features: 2 });
 	/// Reward points credited, in order.
@@ -90,6 +92,8 @@ parameter_types! {
 	/// What the pallet told the registry about each seat, in order.
 	pub static Recorded: Vec<(AccountId, Work, MemberOutcome)> = vec![];
 	pub DefaultParameters: Parameters<u64> = default_parameters();
+	/// 1% of the reference examples, as the runtime.
+	pub const ForgettingTolerance: Perbill = Perbill::from_percent(1);
 }
 
 /// The largest update value the mock's rounds accept: 4.0 in fixed point.
@@ -115,6 +119,7 @@ pub fn default_parameters() -> Parameters<u64> {
 			replay: true,
 			round_weight: 4,
 			balance_labels: true,
+			validation_percent: 20,
 		},
 	}
 }
@@ -159,10 +164,12 @@ impl ModelVersions for MockModels {
 	fn layer_shape(model: ModelId, version: ModelVersion) -> Option<LayerShape> {
 		Self::version_hash(model, version).and(Shape::get())
 	}
-	fn add_version(
+	fn add_candidate(
 		model: ModelId,
 		sha256: H256,
 		_: Vec<u8>,
+		evaluation: CandidateEvaluation,
+		forgets: bool,
 	) -> Result<ModelVersion, DispatchError> {
 		// Refuses the base model's file, as the registry refuses any file it holds (that check
 		// is the governance pallet's, tested there; the benchmarks' repeated runs in one thread
@@ -172,6 +179,7 @@ impl ModelVersions for MockModels {
 		}
 		let version = Versions::get().len() as ModelVersion + 1;
 		Versions::mutate(|v| v.push((version, sha256)));
+		Evaluated::mutate(|e| e.push((version, evaluation, forgets)));
 		Ok(version)
 	}
 }
@@ -267,6 +275,7 @@ impl pallet_training::Config for Test {
 	type MaxUpdateLen = ConstU32<4096>;
 	type MaxLiveRounds = ConstU32<2>;
 	type MaxTrainingPeriod = sp_core::ConstU64<100>;
+	type ForgettingTolerance = ForgettingTolerance;
 	type DefaultParameters = DefaultParameters;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -3,15 +3,17 @@
 //! Runs in every node after each imported block. For each live round in which one of the node's
 //! local `infr` keys serves:
 //!
-//! - a **trainer** seat, still training: reads all of the round's verified examples (labels from
-//!   the chain, bodies from the offchain index), trains the base model's linear layer on them
-//!   with the node's engine, the round's seed and plan ([`training::train`]) and submits
-//!   [`Call::commit_update`];
+//! - a **trainer** seat, still training: reads the round's verified examples but the held-back
+//!   ones (labels from the chain, bodies from the offchain index), trains the base model's linear
+//!   layer on them with the node's engine, the round's seed and plan ([`training::train`]) and
+//!   submits [`Call::commit_update`];
 //! - an **aggregator** seat, in the commit window: reads the committed updates from the offchain
 //!   index by their committed hashes (and checks the bytes against them), builds the new model
 //!   ([`training::aggregate`]: an update that does not fit the layer is set aside, not kept),
-//!   keeps the answer (model, kept flags, contributions) and a salt in offchain storage and
-//!   submits [`Call::commit_aggregate`]; in the reveal window, submits
+//!   scores it and the base on the round's held-back examples and the base's reference examples
+//!   ([`training::evaluate`]), keeps the answer (model, kept flags, contributions, evaluation)
+//!   and a salt in offchain storage and submits [`Call::commit_aggregate`]; in the reveal
+//!   window, submits
 //!   [`Call::reveal_aggregate`] with the kept answer.
 //!
 //! And for each recent round whose outcome is a candidate model, a node with an engine that has
@@ -34,7 +36,7 @@ use daollm_inference_interface::{training, BuiltModel, Example, TrainingError, T
 use daollm_primitives::{
 	content::offchain_body_key,
 	offchain::{possible_before, submit_signed, LIFETIME},
-	training::{aggregate_commitment, ModelUpdate, Perbill},
+	training::{aggregate_commitment, CandidateEvaluation, ModelUpdate, Perbill},
 	traits::{ComputeNodes, TrainingData},
 };
 use frame_support::BoundedVec;
@@ -69,6 +71,8 @@ pub struct KeptAnswer<BlockNumber> {
 	pub kept: Vec<bool>,
 	/// Per committed update: how much of the aggregate it carries.
 	pub contributions: Vec<Perbill>,
+	/// The model's and the base's scores.
+	pub evaluation: CandidateEvaluation,
 	/// The commitment's salt.
 	pub salt: [u8; 32],
 	/// When the commit was last sent.
@@ -141,20 +145,7 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 
-		let mut examples = Vec::new();
-		for &proposal in record.examples.iter() {
-			let Some((content_hash, label)) = T::TrainingData::example(proposal) else {
-				continue;
-			};
-			let body_key = offchain_body_key(&content_hash.0);
-			match sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &body_key) {
-				Some(text) => examples.push(Example { label, text }),
-				None => log::warn!(
-					target: LOG_TARGET,
-					"round {round}: proposal {proposal}'s body is not in this node's offchain index"
-				),
-			}
-		}
+		let examples = Self::examples(round, record, false);
 		let plan = TrainingPlan {
 			epochs: record.plan.epochs,
 			learning_rate_ppm: record.plan.learning_rate_ppm,
@@ -184,7 +175,30 @@ impl<T: Config> Pallet<T> {
 		Self::send(now, account, Call::commit_update { round, update, samples: trained.samples });
 	}
 
-	/// An aggregator's steps: build and commit, then reveal.
+	/// Round `round`'s verified examples whose bodies this node has: those its trainers train on,
+	/// or with `held_back` those held back to validate the candidate on.
+	fn examples(round: RoundId, record: &RoundOf<T>, held_back: bool) -> Vec<Example> {
+		let mut examples = Vec::new();
+		for (&proposal, held) in record.examples.iter().zip(record.held_back(round)) {
+			if held != held_back {
+				continue;
+			}
+			let Some((content_hash, label)) = T::TrainingData::example(proposal) else {
+				continue;
+			};
+			let body_key = offchain_body_key(&content_hash.0);
+			match sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &body_key) {
+				Some(text) => examples.push(Example { label, text }),
+				None => log::warn!(
+					target: LOG_TARGET,
+					"round {round}: proposal {proposal}'s body is not in this node's offchain index"
+				),
+			}
+		}
+		examples
+	}
+
+	/// An aggregator's steps: build, evaluate and commit, then reveal.
 	#[allow(clippy::too_many_arguments)]
 	fn aggregate(
 		now: BlockNumberFor<T>,
@@ -216,16 +230,18 @@ impl<T: Config> Pallet<T> {
 			let mut answer = match kept {
 				Some(answer) if !Self::may_send(now, answer.commit_sent) => return,
 				Some(answer) => answer,
-				None => match Self::build(round, record) {
-					Some(built) => KeptAnswer {
+				None => {
+					let Some(built) = Self::build(round, record) else { return };
+					let Some(evaluation) = Self::evaluate(round, record, &built) else { return };
+					KeptAnswer {
 						model: H256(built.sha256),
 						kept: built.kept,
 						contributions: built.contributions,
+						evaluation,
 						salt: sp_io::offchain::random_seed(),
 						commit_sent: None,
 						reveal_sent: None,
-					},
-					None => return,
+					}
 				},
 			};
 			answer.commit_sent = Some(now);
@@ -233,6 +249,7 @@ impl<T: Config> Pallet<T> {
 				&answer.model,
 				&answer.kept,
 				&answer.contributions,
+				&answer.evaluation,
 				&answer.salt,
 				node,
 			);
@@ -262,6 +279,7 @@ impl<T: Config> Pallet<T> {
 				model: answer.model,
 				kept: BoundedVec::truncate_from(answer.kept.clone()),
 				contributions: BoundedVec::truncate_from(answer.contributions.clone()),
+				evaluation: answer.evaluation,
 				salt: answer.salt,
 			};
 			(answer, call)
@@ -320,6 +338,35 @@ impl<T: Config> Pallet<T> {
 			},
 			Err(e) => {
 				log::warn!(target: LOG_TARGET, "round {round}: not aggregated: {}", why(e));
+				None
+			},
+		}
+	}
+
+	/// Scores the model `built` from `round`'s updates and the round's base on the examples the
+	/// round held back and on the base's reference examples.
+	fn evaluate(
+		round: RoundId,
+		record: &RoundOf<T>,
+		built: &BuiltModel,
+	) -> Option<CandidateEvaluation> {
+		let validation = Self::examples(round, record, true);
+		match training::evaluate(&record.base.0, &built.sha256, validation) {
+			Ok(evaluation) => {
+				log::info!(
+					target: LOG_TARGET,
+					"round {round}: held back {}/{} right (base {}), reference {}/{} (base {})",
+					evaluation.validation.candidate,
+					evaluation.validation.examples,
+					evaluation.validation.base,
+					evaluation.reference.candidate,
+					evaluation.reference.examples,
+					evaluation.reference.base,
+				);
+				Some(evaluation)
+			},
+			Err(e) => {
+				log::warn!(target: LOG_TARGET, "round {round}: not evaluated: {}", why(e));
 				None
 			},
 		}

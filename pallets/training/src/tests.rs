@@ -56,14 +56,23 @@ fn aggregators(round: RoundId) -> Vec<AccountId> {
 }
 
 fn commit(round: RoundId, trainer: AccountId, values: Vec<i32>) {
-	// Every trainer trains on all of the round's examples.
-	let samples = Rounds::<Test>::get(round).expect("round").examples.len() as u32;
+	// Every trainer trains on all of the round's examples but the held-back ones.
+	let samples = Rounds::<Test>::get(round).expect("round").training_examples() as u32;
 	assert_ok!(Training::commit_update(
 		RuntimeOrigin::signed(signer_of(trainer)),
 		round,
 		update_for(base_hash(), values),
 		samples
 	));
+}
+
+/// What the tests' aggregators measure: the candidate better on the 4 held-back examples of
+/// the mock's 20, as good on 100 reference examples.
+fn evaluation() -> CandidateEvaluation {
+	CandidateEvaluation {
+		validation: Score { examples: 4, base: 1, candidate: 3 },
+		reference: Score { examples: 100, base: 90, candidate: 90 },
+	}
 }
 
 /// A full contribution for every kept update, none for the others.
@@ -79,8 +88,21 @@ fn commit_answer(
 	kept: &[bool],
 	contributions: &[Perbill],
 ) {
+	commit_evaluated(round, aggregator, model, kept, contributions, &evaluation())
+}
+
+/// `aggregator` commits to `(model, kept, contributions, evaluation)`.
+fn commit_evaluated(
+	round: RoundId,
+	aggregator: AccountId,
+	model: H256,
+	kept: &[bool],
+	contributions: &[Perbill],
+	evaluation: &CandidateEvaluation,
+) {
 	let salt = [aggregator as u8; 32];
-	let commitment = aggregate_commitment(&model, kept, contributions, &salt, &aggregator);
+	let commitment =
+		aggregate_commitment(&model, kept, contributions, evaluation, &salt, &aggregator);
 	assert_ok!(Training::commit_aggregate(
 		RuntimeOrigin::signed(signer_of(aggregator)),
 		round,
@@ -100,12 +122,24 @@ fn reveal_answer(
 	kept: &[bool],
 	contributions: &[Perbill],
 ) -> DispatchResult {
+	reveal_evaluated(round, aggregator, model, kept, contributions, evaluation())
+}
+
+fn reveal_evaluated(
+	round: RoundId,
+	aggregator: AccountId,
+	model: H256,
+	kept: &[bool],
+	contributions: &[Perbill],
+	evaluation: CandidateEvaluation,
+) -> DispatchResult {
 	Training::reveal_aggregate(
 		RuntimeOrigin::signed(signer_of(aggregator)),
 		round,
 		model,
 		kept.to_vec().try_into().expect("fits"),
 		contributions.to_vec().try_into().expect("fits"),
+		evaluation,
 		[aggregator as u8; 32],
 	)
 	.map(|_| ())
@@ -191,9 +225,9 @@ fn trainers_commit_updates_of_the_base_model_once() {
 		let seated = trainers(round);
 		let outsider = (1..=6).find(|n| !seated.contains(n)).expect("an unseated node");
 		let trainer = seated[0];
-		// Every trainer trains on all 20 examples.
-		let n = Rounds::<Test>::get(round).expect("round").examples.len() as u32;
-		assert_eq!(n, 20);
+		// Every trainer trains on the 16 of 20 examples the round does not hold back.
+		let n = Rounds::<Test>::get(round).expect("round").training_examples() as u32;
+		assert_eq!(n, 16);
 		let good = || update_for(base_hash(), vec![1, 2, 3]);
 		let submit = |who, update, samples| {
 			Training::commit_update(RuntimeOrigin::signed(who), round, update, samples)
@@ -327,6 +361,67 @@ fn answers_must_account_for_every_update() {
 			reveal_answer(round, b, model, &kept, &credited[..2]),
 			Err(Error::<Test>::KeptMismatch.into())
 		);
+	});
+}
+
+/// An evaluation that scores more examples right than it scored, or more held-back examples than
+/// the round held back (4 of 20), is refused; one honest aggregators agree on is recorded with
+/// the candidate. Aggregators that agree on the model but not on its scores do not agree.
+#[test]
+fn evaluations_must_be_counts_of_the_held_back_and_reference_examples() {
+	new_test_ext().execute_with(|| {
+		let round = round_in_aggregation();
+		let [a, b] = aggregators(round)[..] else { panic!("two aggregators") };
+		let model = H256::repeat_byte(0x77);
+		let kept = [true; 3];
+		let too_many = CandidateEvaluation {
+			validation: Score { examples: 5, base: 0, candidate: 5 },
+			..evaluation()
+		};
+		let impossible = CandidateEvaluation {
+			reference: Score { examples: 10, base: 11, candidate: 0 },
+			..evaluation()
+		};
+		commit_evaluated(round, a, model, &kept, &full(&kept), &too_many);
+		commit_evaluated(round, b, model, &kept, &full(&kept), &impossible);
+		run_to_block(14);
+		assert_noop!(
+			reveal_evaluated(round, a, model, &kept, &full(&kept), too_many),
+			Error::<Test>::BadEvaluation
+		);
+		assert_noop!(
+			reveal_evaluated(round, b, model, &kept, &full(&kept), impossible),
+			Error::<Test>::BadEvaluation
+		);
+
+		// Same model, other scores: two answers, neither with two thirds of the stake.
+		let round = round_in_aggregation_from(20);
+		let [a, b] = aggregators(round)[..] else { panic!("two aggregators") };
+		let other = CandidateEvaluation {
+			validation: Score { examples: 4, base: 1, candidate: 1 },
+			..evaluation()
+		};
+		commit_aggregate(round, a, model, &kept);
+		commit_evaluated(round, b, model, &kept, &full(&kept), &other);
+		run_to_block(System::block_number() + 2);
+		assert_ok!(reveal(round, a, model, &kept));
+		assert_ok!(reveal_evaluated(round, b, model, &kept, &full(&kept), other));
+		run_to_block(System::block_number() + 3);
+		assert_eq!(Outcomes::<Test>::get(round), Some(Outcome::Failed(Failure::NoAgreement)));
+
+		// Agreed: the candidate is registered with the scores, not forgetting.
+		let round = round_in_aggregation_from(40);
+		let [a, b] = aggregators(round)[..] else { panic!("two aggregators") };
+		commit_aggregate(round, a, model, &kept);
+		commit_aggregate(round, b, model, &kept);
+		run_to_block(System::block_number() + 2);
+		assert_ok!(reveal(round, a, model, &kept));
+		assert_ok!(reveal(round, b, model, &kept));
+		run_to_block(System::block_number() + 3);
+		let Some(Outcome::Candidate { version, .. }) = Outcomes::<Test>::get(round) else {
+			panic!("a candidate: {:?}", Outcomes::<Test>::get(round))
+		};
+		assert_eq!(Evaluated::get().pop(), Some((version, evaluation(), false)));
 	});
 }
 
@@ -464,7 +559,7 @@ fn h3_a_wrong_shape_update_is_refused_and_the_round_still_produces_a_candidate()
 		);
 		let seated = trainers(round);
 		let attacker = seated[0];
-		let n = Rounds::<Test>::get(round).expect("round").examples.len() as u32;
+		let n = Rounds::<Test>::get(round).expect("round").training_examples() as u32;
 		let submit = |update| {
 			Training::commit_update(RuntimeOrigin::signed(signer_of(attacker)), round, update, n)
 		};
@@ -677,6 +772,10 @@ mod offchain_worker {
 		aggregated: Mutex<u32>,
 		/// The updates of the last aggregation, as (samples, bytes).
 		inputs: Mutex<Vec<(u32, Vec<u8>)>>,
+		/// The held-back examples of each evaluation.
+		validated: Mutex<Vec<usize>>,
+		/// What it finds on the reference examples.
+		reference: Mutex<Score>,
 	}
 	impl Trainer for StandIn {
 		fn train(
@@ -705,6 +804,20 @@ mod offchain_worker {
 				sha256: sp_io::hashing::blake2_256(&updates.encode()),
 				kept: vec![true; updates.len()],
 				contributions: vec![Perbill::from_percent(50); updates.len()],
+			})
+		}
+		/// The candidate right on every held-back example, the base on none.
+		fn evaluate(
+			&self,
+			_: &[u8; 32],
+			_: &[u8; 32],
+			validation: Vec<Example>,
+		) -> Result<CandidateEvaluation, TrainingError> {
+			self.validated.lock().unwrap().push(validation.len());
+			let n = validation.len() as u32;
+			Ok(CandidateEvaluation {
+				validation: Score { examples: n, base: 0, candidate: n },
+				reference: *self.reference.lock().unwrap(),
 			})
 		}
 	}
@@ -763,10 +876,10 @@ mod offchain_worker {
 			Training::offchain_worker(drawn);
 			assert!(trainer.trained.lock().unwrap().is_empty());
 			to_block(drawn + 1);
-			// Every trainer trained on all 20 examples, with the round's seed and plan, and
-			// committed.
+			// Every trainer trained on the 16 examples of 20 the round did not hold back, with
+			// the round's seed and plan, and committed.
 			let trained = trainer.trained.lock().unwrap().clone();
-			assert_eq!(trained, vec![20, 20, 20]);
+			assert_eq!(trained, vec![16, 16, 16]);
 			let record = Rounds::<Test>::get(round).unwrap();
 			let plans = trainer.plans.lock().unwrap().clone();
 			assert!(plans.iter().all(|p| p.seed == record.training_seed(round)
@@ -793,10 +906,17 @@ mod offchain_worker {
 			to_block(begins + 3);
 			assert_eq!(include(&pool), 2, "both reveal once all committed");
 			assert_eq!(*trainer.aggregated.lock().unwrap(), 2, "each aggregator built it once");
+			// ...and evaluated it on the 4 held-back examples.
+			assert_eq!(*trainer.validated.lock().unwrap(), vec![4, 4]);
 			to_block(begins + 4);
 			let Some(Outcome::Candidate { version: 2, .. }) = Outcomes::<Test>::get(round) else {
 				panic!("a candidate: {:?}", Outcomes::<Test>::get(round))
 			};
+			// The registry records what the aggregators measured.
+			let (version, evaluation, forgets) = Evaluated::get().pop().expect("registered");
+			assert_eq!(version, 2);
+			assert_eq!(evaluation.validation, Score { examples: 4, base: 0, candidate: 4 });
+			assert!(!forgets);
 			// The worker rebuilds the candidate once, to be able to run it.
 			assert_eq!(*trainer.aggregated.lock().unwrap(), 3);
 			to_block(begins + 5);
@@ -872,6 +992,33 @@ mod offchain_worker {
 			let built = *trainer.aggregated.lock().unwrap();
 			assert_eq!(Pallet::<Test>::build(round, &Rounds::<Test>::get(round).unwrap()), None);
 			assert_eq!(*trainer.aggregated.lock().unwrap(), built, "the engine was not asked");
+		});
+	}
+
+	/// Item 4 of issue 17: the aggregators' answer carries the candidate's scores beside its
+	/// base's; a candidate that loses on the reference examples beyond the tolerance is
+	/// registered as forgetting, and says so in its event.
+	#[test]
+	fn a_candidate_that_loses_on_the_reference_set_is_registered_as_forgetting() {
+		let (mut ext, pool, trainer) = node();
+		*trainer.reference.lock().unwrap() = Score { examples: 100, base: 90, candidate: 88 };
+		ext.execute_with(|| {
+			let round = open();
+			// The worker sees the draw, then trains in the next block.
+			Training::offchain_worker(System::block_number());
+			to_block(System::block_number() + 1);
+			assert_eq!(include(&pool), 3);
+			let begins = Rounds::<Test>::get(round).unwrap().deadline + 1;
+			for block in begins..begins + 5 {
+				to_block(block);
+				include(&pool);
+			}
+			let (version, evaluation, forgets) = Evaluated::get().pop().expect("registered");
+			assert_eq!(evaluation.reference, Score { examples: 100, base: 90, candidate: 88 });
+			assert!(forgets, "2 of 100 lost is beyond 1%");
+			assert!(events().iter().any(|e| matches!(e,
+				Event::CandidateRegistered { version: v, forgets: true, evaluation: ev, .. }
+					if *v == version && *ev == evaluation)));
 		});
 	}
 

@@ -2,7 +2,7 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use daollm_primitives::{
-	training::{LayerShape, RobustRule},
+	training::{held_back, held_back_count, LayerShape, RobustRule},
 	ModelId, ModelVersion, ProposalId,
 };
 use frame_support::{
@@ -42,6 +42,9 @@ pub enum DatasetSelector {
 /// A node's seat in a round, as a trainer or an aggregator.
 pub use daollm_primitives::Seat;
 
+/// What a round's aggregators measure of its candidate.
+pub use daollm_primitives::training::{CandidateEvaluation, Score};
+
 /// How trainers train and aggregators aggregate in a round.
 #[derive(
 	Clone,
@@ -75,7 +78,14 @@ pub struct TrainingPlan {
 	pub round_weight: u8,
 	/// Whether every label present weighs the same in the loss, whatever its count.
 	pub balance_labels: bool,
+	/// The share of the round's examples held back from training to validate the candidate
+	/// on, in percent (at most [`MAX_VALIDATION_PERCENT`]; see
+	/// [`daollm_primitives::training::held_back`]).
+	pub validation_percent: u8,
 }
+
+/// The largest share of a round's examples a plan may hold back for validation, in percent.
+pub const MAX_VALIDATION_PERCENT: u8 = 50;
 
 /// Where a round is.
 #[derive(
@@ -128,8 +138,8 @@ pub struct Round<
 	/// The shape of that version's trainable layer, as the registry records it: every update
 	/// must have it.
 	pub shape: LayerShape,
-	/// The verified examples (proposal ids) the round trains on. Trainer `i` of `n` trains on
-	/// the ones at positions `i, i + n, i + 2n, …`.
+	/// The verified examples (proposal ids) of the round: every trainer trains on all of them
+	/// but the held-back ones ([`Round::held_back`]), on which aggregators validate.
 	pub examples: BoundedVec<ProposalId, MaxExamples>,
 	/// The trainers, drawn by stake after the round opened.
 	pub trainers: BoundedVec<Seat<AccountId, Balance>, MaxTrainers>,
@@ -173,6 +183,28 @@ impl<A: PartialEq, B, N, E: Get<u32>, T: Get<u32>, G: Get<u32>> Round<A, B, N, E
 	pub fn training_seed(&self, id: RoundId) -> [u8; 32] {
 		sp_io::hashing::blake2_256(&(b"daollm/training-seed", id, self.base).encode())
 	}
+
+	/// Per example, in order: whether round `id` holds it back from training to validate the
+	/// candidate on (the plan's `validation_percent`, chosen by the training seed).
+	pub fn held_back(&self, id: RoundId) -> alloc::vec::Vec<bool> {
+		held_back(&self.training_seed(id), self.examples.len(), self.plan.validation_percent)
+	}
+
+	/// Whether `evaluation` could be an honest aggregator's: no score above the examples it
+	/// scored, and no more held-back examples than the round held back.
+	pub fn admits(&self, evaluation: &CandidateEvaluation) -> bool {
+		let scored = |s: &Score| s.base <= s.examples && s.candidate <= s.examples;
+		let held = self.examples.len().saturating_sub(self.training_examples());
+		scored(&evaluation.validation)
+			&& scored(&evaluation.reference)
+			&& evaluation.validation.examples as usize <= held
+	}
+
+	/// How many of the round's examples its trainers train on (those not held back).
+	pub fn training_examples(&self) -> usize {
+		let examples = self.examples.len();
+		examples.saturating_sub(held_back_count(examples, self.plan.validation_percent))
+	}
 }
 
 /// A committed update: its name and the samples it claims.
@@ -209,6 +241,9 @@ pub struct AggregateAnswer<MaxTrainers: Get<u32>> {
 	/// ([`daollm_primitives::training::carried`]; zero for one not kept). The round's reward
 	/// is shared by samples times contribution.
 	pub contributions: BoundedVec<Perbill, MaxTrainers>,
+	/// The new model's and the base's scores on the round's held-back examples and on the
+	/// base's reference examples.
+	pub evaluation: CandidateEvaluation,
 }
 
 /// Why a round produced no candidate model.
@@ -319,7 +354,8 @@ pub enum InvalidParameter {
 	/// A minimum of committed updates that is zero, more than the trainers, or not above twice
 	/// the trim of the drawn trainers.
 	MinUpdates,
-	/// No epochs, no learning rate, no clipping bound, or a robust rule out of range.
+	/// No epochs, no learning rate, no clipping bound, no round weight, more than
+	/// [`MAX_VALIDATION_PERCENT`] held back, or a robust rule out of range.
 	Plan,
 }
 
@@ -345,6 +381,7 @@ impl<BlockNumber: sp_runtime::traits::Zero + PartialEq> Parameters<BlockNumber> 
 			|| self.plan.learning_rate_ppm == 0
 			|| self.plan.max_value == 0
 			|| self.plan.round_weight == 0
+			|| self.plan.validation_percent > MAX_VALIDATION_PERCENT
 			|| !self.plan.rule.is_valid()
 		{
 			return Err(InvalidParameter::Plan);
@@ -389,6 +426,7 @@ mod tests {
 				replay: false,
 				round_weight: 1,
 				balance_labels: false,
+				validation_percent: 0,
 			},
 			reward: 0,
 			opened_at: 0,

@@ -17,7 +17,9 @@ parameter_types! {
 	/// values are clipped to ±8.0: an honest round's updates (ten epochs at rate 1.0 on the
 	/// shipped layer) stay well inside it. Trainers replay the model's reference examples, a
 	/// round's example weighing six of them, every label the same: the plan the evaluation
-	/// protocol (`offchain-workers/model/evaluate.py --tune`) chose on leave-one-DAO-out.
+	/// protocol (`offchain-workers/model/evaluate.py --tune`) chose on leave-one-DAO-out. A
+	/// fifth of a round's examples is held back for the aggregators to validate the candidate
+	/// on (five of 25 annotations).
 	pub DefaultTrainingParameters: pallet_training::Parameters<BlockNumber> =
 		pallet_training::Parameters {
 			trainers: 8,
@@ -36,8 +38,13 @@ parameter_types! {
 				replay: true,
 				round_weight: 6,
 				balance_labels: true,
+				validation_percent: 20,
 			},
 		};
+	/// A candidate that labels more than 1% of its base's reference examples wrong beyond the
+	/// base's errors is registered as forgetting (the evaluation protocol's "no forgetting"
+	/// bound: macro-F1 within 0.01 of the base's on the DAOs already served).
+	pub TrainingForgettingTolerance: Perbill = Perbill::from_percent(1);
 }
 
 impl pallet_training::Config for Runtime {
@@ -66,6 +73,7 @@ impl pallet_training::Config for Runtime {
 	type MaxUpdateLen = ConstU32<{ 512 * 1024 }>;
 	type MaxLiveRounds = ConstU32<4>;
 	type MaxTrainingPeriod = ConstU32<{ 7 * DAYS }>;
+	type ForgettingTolerance = TrainingForgettingTolerance;
 	type DefaultParameters = DefaultTrainingParameters;
 	type WeightInfo = pallet_training::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
