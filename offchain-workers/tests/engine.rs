@@ -220,12 +220,12 @@ fn plan(seed: u8) -> TrainingPlan {
 	}
 }
 
-/// The runtime's plan (`DefaultTrainingParameters`): rate 1.0, ten epochs, the reference
+/// The runtime's plan (`DefaultTrainingParameters`): rate 0.5, twenty epochs, the reference
 /// examples replayed, a round's example weighing six of them, every label the same.
 fn round_plan(seed: u8) -> TrainingPlan {
 	TrainingPlan {
-		epochs: 10,
-		learning_rate_ppm: 1_000_000,
+		epochs: 20,
+		learning_rate_ppm: 500_000,
 		replay: true,
 		round_weight: 6,
 		balance_labels: true,

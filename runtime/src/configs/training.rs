@@ -14,7 +14,7 @@ parameter_types! {
 	/// values at each coordinate (two of eight at each end), so that two poisoned updates
 	/// cannot move it out of the honest range; a round aggregates with five updates or more.
 	/// Two thirds of the aggregators' stake must reveal, and two thirds of that agree. Update
-	/// values are clipped to ±8.0: an honest round's updates (ten epochs at rate 1.0 on the
+	/// values are clipped to ±8.0: an honest round's updates (twenty epochs at rate 0.5 on the
 	/// shipped layer) stay well inside it. Trainers replay the model's reference examples, a
 	/// round's example weighing six of them, every label the same: the plan the evaluation
 	/// protocol (`offchain-workers/model/evaluate.py --tune`) chose on leave-one-DAO-out. A
@@ -31,8 +31,8 @@ parameter_types! {
 			min_updates: 5,
 			aggregator_points: 20,
 			plan: pallet_training::TrainingPlan {
-				epochs: 10,
-				learning_rate_ppm: 1_000_000,
+				epochs: 20,
+				learning_rate_ppm: 500_000,
 				rule: RobustRule::TrimmedMean { trim: Percent::from_percent(25) },
 				max_value: 8 << daollm_primitives::training::FRACTION_BITS,
 				replay: true,
