@@ -152,11 +152,9 @@ test('governance registers and activates the base trained without MakerDAO', asy
   const register = api.tx.modelRegistry.registerModel('proposal-classifier',
     `0x${FIXTURE.sha256}`, `repo:node/tests/fixtures/new-dao/${FIXTURE.model}`, MANIFEST.labels,
     { NormalisedText: { maxChars: 8_000 } }, 20_000);
-  // Both referenda at once; the activation is enacted a few blocks after the registration.
-  await Promise.all([
-    referendum(register, annotators[0]),
-    activate(2, annotators[1], 4),
-  ]);
+  // One referendum after the other: each reads the next referendum index when it submits.
+  await referendum(register, annotators[0]);
+  await activate(2, annotators[1]);
   const version = (await api.query.modelRegistry.versions(0, 2)).unwrap();
   assert.equal(version.sha256.toHex(), `0x${FIXTURE.sha256}`);
 });
