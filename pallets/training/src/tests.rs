@@ -865,6 +865,17 @@ mod offchain_worker {
 		Training::offchain_worker(n);
 	}
 
+	/// Opens a round and lets the three drawn trainers' workers train and commit: the worker
+	/// runs in the drawing block (and waits), then trains in the next. The round, and the block
+	/// its aggregation begins in.
+	fn open_and_train(pool: &Arc<parking_lot::RwLock<PoolState>>) -> (RoundId, u64) {
+		let round = open();
+		Training::offchain_worker(System::block_number());
+		to_block(System::block_number() + 1);
+		assert_eq!(include(pool), 3);
+		(round, Rounds::<Test>::get(round).unwrap().deadline + 1)
+	}
+
 	#[test]
 	fn trainers_and_aggregators_take_a_round_to_its_candidate() {
 		let (mut ext, pool, trainer) = node();
@@ -950,11 +961,7 @@ mod offchain_worker {
 	fn m7_an_aggregator_builds_from_the_committed_bytes_only() {
 		let (mut ext, pool, trainer) = node();
 		ext.execute_with(|| {
-			let round = open();
-			// The worker runs in the drawing block (and waits), then trains in the next.
-			Training::offchain_worker(System::block_number());
-			to_block(System::block_number() + 1);
-			assert_eq!(include(&pool), 3);
+			let (round, begins) = open_and_train(&pool);
 			let canonical = committed_bytes(round);
 			// The fork's block: the first trainer's other update, indexed as its import would.
 			let (first, _) = Updates::<Test>::iter_prefix(round).next().expect("an update");
@@ -970,7 +977,6 @@ mod offchain_worker {
 				&update_key(&ModelUpdate::hash_of(&fork)),
 				&fork,
 			);
-			let begins = Rounds::<Test>::get(round).unwrap().deadline + 1;
 			to_block(begins);
 			to_block(begins + 1);
 			assert_eq!(include(&pool), 2, "both aggregators commit");
@@ -1003,12 +1009,7 @@ mod offchain_worker {
 		let (mut ext, pool, trainer) = node();
 		*trainer.reference.lock().unwrap() = Score { examples: 100, base: 90, candidate: 88 };
 		ext.execute_with(|| {
-			let round = open();
-			// The worker sees the draw, then trains in the next block.
-			Training::offchain_worker(System::block_number());
-			to_block(System::block_number() + 1);
-			assert_eq!(include(&pool), 3);
-			let begins = Rounds::<Test>::get(round).unwrap().deadline + 1;
+			let (_, begins) = open_and_train(&pool);
 			for block in begins..begins + 5 {
 				to_block(block);
 				include(&pool);
