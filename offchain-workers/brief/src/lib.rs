@@ -1,8 +1,8 @@
 //! # DAOLLM brief
 //!
 //! The deterministic parts of the analysis brief that the inference committee agrees on beside
-//! the label: where a proposal's sentences are ([`sentences`]) and which key figures it states
-//! ([`figures`]). Both are plain Rust — no model, no locale, no floating point — so that every
+//! the label: where a proposal's sentences are ([`sentences`]), which of them say best what it is
+//! about ([`summary`]) and which key figures it states ([`figures`]). Both are plain Rust — no model, no locale, no floating point — so that every
 //! honest node computes the same bytes from the same body, and the app, built from the same
 //! crate, shows the same spans the chain agreed on.
 //!
@@ -23,6 +23,8 @@
 pub mod figures;
 #[cfg(feature = "std")]
 pub mod sentences;
+#[cfg(feature = "std")]
+pub mod summary;
 
 #[cfg(feature = "std")]
 mod markdown;

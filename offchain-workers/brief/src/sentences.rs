@@ -24,23 +24,31 @@ pub const MIN_SENTENCE_BYTES: usize = 12;
 
 /// The sentences of `body` (of its first [`crate::MAX_BODY_BYTES`]), in order.
 pub fn split(body: &str) -> Vec<Span> {
+	split_marked(body).into_iter().map(|(span, _)| span).collect()
+}
+
+/// [`split`]'s sentences, each with whether it belongs to a list item.
+pub(crate) fn split_marked(body: &str) -> Vec<(Span, bool)> {
 	let body = markdown::prefix(body);
 	let mut sentences = Vec::new();
-	let mut paragraph: Option<(usize, usize)> = None;
-	let flush = |paragraph: &mut Option<(usize, usize)>, sentences: &mut Vec<Span>| {
-		if let Some((start, end)) = paragraph.take() {
-			split_paragraph(body, start, end, sentences);
+	// A paragraph's first and last byte, and whether it is a list item.
+	let mut paragraph: Option<(usize, usize, bool)> = None;
+	let flush = |paragraph: &mut Option<(usize, usize, bool)>, out: &mut Vec<(Span, bool)>| {
+		if let Some((start, end, item)) = paragraph.take() {
+			let mut spans = Vec::new();
+			split_paragraph(body, start, end, &mut spans);
+			out.extend(spans.into_iter().map(|span| (span, item)));
 		}
 	};
 	for (span, kind) in markdown::lines(body) {
 		match kind {
 			Line::Text => match &mut paragraph {
-				Some((_, end)) => *end = span.end as usize,
-				None => paragraph = Some((span.start as usize, span.end as usize)),
+				Some((_, end, _)) => *end = span.end as usize,
+				None => paragraph = Some((span.start as usize, span.end as usize, false)),
 			},
 			Line::Item { text } => {
 				flush(&mut paragraph, &mut sentences);
-				paragraph = Some((text as usize, span.end as usize));
+				paragraph = Some((text as usize, span.end as usize, true));
 			},
 			Line::Blank | Line::Code | Line::Heading | Line::Table => {
 				flush(&mut paragraph, &mut sentences)
