@@ -13,6 +13,14 @@ the crate's `brief` example) two baselines pick from the same sentences (`daollm
 the first three (lead-3), and TF-IDF centroid selection (the three sentences nearest in cosine to
 the body's TF-IDF centroid, IDF over the split's bodies).
 
+**Similar proposals.** Over the whole dataset (train and dev, every DAO), each proposal's
+signature (`daollm_brief::signature`) is compared with every other's by the chain's
+`similarity` (integer cosine, parts per million; ties to the earlier row). Reported: precision@5
+of same-label neighbours among the five nearest of the same DAO, and for every proposal that has
+a revision (another proposal of its DAO whose title has the same stem: lower-cased, version
+markers and numbers removed) how often one of them is among its five nearest. Beside it, the
+same over the full, unsketched word vectors (the signature's weights over every word).
+
 With `--write-manifest` the figures go into `manifest.json` under `brief`.
 """
 import argparse
@@ -138,6 +146,71 @@ def evaluate(rows, command):
                            "rougeL": round(t[2] / len(rows), 4)} for m, t in totals.items()}
 
 
+def dao(source):
+    return "ethereum" if source in ("eip", "erc") else source.split("-")[0]
+
+
+STEM_NOISE = re.compile(r"\b(v\d+|version \d+|revised|revision|amendments?|updated?|\d+(\.\d+)*)\b")
+
+
+def title_stem(title):
+    return re.sub(r"[^a-z]+", " ", STEM_NOISE.sub(" ", title.lower())).strip()
+
+
+def cosine_ppm(a, b):
+    """The chain's `similarity`: a and b map hash -> weight."""
+    dot = sum(w * b[h] for h, w in a.items() if h in b)
+    denominator = math.isqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
+    return min(dot * 1_000_000 // denominator, 1_000_000) if denominator else 0
+
+
+def neighbour_figures(rows, vectors):
+    """precision@5 of same-label neighbours within the DAO, and revisions found in the top 5."""
+    n = len(rows)
+    daos = [dao(r["source"]) for r in rows]
+    stems = [(daos[i], title_stem(r["title"])) for i, r in enumerate(rows)]
+    index = {}
+    for i, v in enumerate(vectors):
+        for h in v:
+            index.setdefault(h, []).append(i)
+    precision, found, with_revision = 0.0, 0, 0
+    for i in range(n):
+        scores = {}
+        for h in vectors[i]:
+            for j in index[h]:
+                if j != i and j not in scores:
+                    scores[j] = cosine_ppm(vectors[i], vectors[j])
+        ranked = sorted(scores, key=lambda j: (-scores[j], j))
+        same = [j for j in ranked if daos[j] == daos[i]][:5]
+        precision += sum(rows[j]["label"] == rows[i]["label"] for j in same) / 5
+        mates = {j for j in range(n) if j != i and stems[j] == stems[i]}
+        if mates:
+            with_revision += 1
+            found += bool(mates & set(ranked[:5]))
+    return {"precisionAt5SameLabelSameDao": round(precision / n, 4),
+            "revisionFoundInTop5": round(found / with_revision, 4),
+            "proposals": n, "proposalsWithRevision": with_revision}
+
+
+WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def full_vector(row, stop):
+    counts = Counter(w for w in (m.lower() for m in WORD.findall(row["title"] + " " + row["text"]))
+                     if len(w) >= 3 and w not in stop)
+    return {w: 1 + int(math.log2(c)) for w, c in counts.items()}
+
+
+def evaluate_similarity(rows, command):
+    briefs = run_brief(command, [dict(r, input=r["text"]) for r in rows])
+    sketches = [{h: w for h, w in b["signature"]} for b in briefs]
+    flag = "-- --stop-words" if command.split()[0] == "cargo" else "--stop-words"
+    stop = set(json.loads(subprocess.run(f"{command} {flag}", shell=True, capture_output=True,
+                                         cwd=REPO, check=True).stdout))
+    return {"signature": neighbour_figures(rows, sketches),
+            "fullWordVectors": neighbour_figures(rows, [full_vector(r, stop) for r in rows])}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=os.path.join(REPO, "..", "shared", "data", "proposals"))
@@ -152,6 +225,15 @@ def main():
     print("method    ROUGE-1  ROUGE-2  ROUGE-L")
     for method, s in scores.items():
         print(f"{method:9} {s['rouge1']:.4f}   {s['rouge2']:.4f}   {s['rougeL']:.4f}")
+    corpus = []
+    for split in ("train", "dev"):
+        with open(os.path.join(args.data, f"{split}.jsonl"), encoding="utf-8") as f:
+            corpus += [json.loads(line) for line in f]
+    similar = evaluate_similarity(corpus, args.brief)
+    print(f"similar proposals over train + dev ({len(corpus)}):")
+    for method, s in similar.items():
+        print(f"{method:16} precision@5 same label, same DAO {s['precisionAt5SameLabelSameDao']:.4f}; "
+              f"revision in top 5 {s['revisionFoundInTop5']:.4f} of {s['proposalsWithRevision']}")
     if args.write_manifest:
         path = os.path.join(HERE, "manifest.json")
         with open(path, encoding="utf-8") as f:
@@ -161,6 +243,9 @@ def main():
             "protocol": "summary sections removed from the body; the first (Abstract, Simple "
                         "Summary, Paragraph Summary, Sentence Summary, Summary, TL;DR) is the "
                         "reference; ROUGE F1 on lower-cased alphanumeric tokens"}
+        manifest["brief"]["similarity"] = dict(similar, protocol=(
+            "train + dev, every DAO; precision@5 of same-label neighbours among the five nearest "
+            "of the same DAO; revisions: same DAO and title stem, one in the five nearest"))
         with open(path, "w", encoding="utf-8") as f:
             json.dump(manifest, f, indent=2)
             f.write("\n")

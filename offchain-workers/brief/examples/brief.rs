@@ -1,16 +1,23 @@
 //! Prints the brief's deterministic parts for proposals: JSON lines `{"id", "title", "text", …}`
 //! on stdin, one JSON line `{"id", "sentences": [[start, end], …], "key": [index, …],
-//! "figures": [[kind, start, end], …]}` out per row (byte offsets into the row's `text` as
+//! "figures": [[kind, start, end], …], "signature": [[hash, weight], …]}` out per row (byte offsets into the row's `text` as
 //! UTF-8; `key` indexes `sentences`). The offline evaluation and the
 //! figure fixtures are made with it:
 //!
 //!     cargo run --release -p daollm-brief --example brief < rows.jsonl
+//!
+//! With `--stop-words` it prints the words' stop list (`daollm_brief::words::STOP_WORDS`) as a
+//! JSON array instead.
 
 use std::io::{BufRead, Write};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
 	let stdout = std::io::stdout();
 	let mut out = stdout.lock();
+	if std::env::args().any(|a| a == "--stop-words") {
+		writeln!(out, "{}", serde_json::json!(daollm_brief::words::STOP_WORDS))?;
+		return Ok(());
+	}
 	for (number, line) in std::io::stdin().lock().lines().enumerate() {
 		let row: serde_json::Value = serde_json::from_str(&line?)
 			.map_err(|e| format!("line {}: not JSON: {e}", number + 1))?;
@@ -18,12 +25,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 		let sentences: Vec<[u32; 2]> =
 			daollm_brief::sentences::split(text).iter().map(|s| [s.start, s.end]).collect();
 		let title = row["title"].as_str().unwrap_or("");
-		let key = daollm_brief::summary::key_sentences(title, text);
-		let figures: Vec<(&str, u32, u32)> = daollm_brief::figures::extract(text)
-			.iter()
-			.map(|f| (f.kind.name(), f.span.start, f.span.end))
-			.collect();
-		let answer = serde_json::json!({ "id": row["id"], "sentences": sentences, "key": key, "figures": figures });
+		let brief = daollm_brief::brief(title, text);
+		let figures: Vec<(&str, u32, u32)> =
+			brief.figures.iter().map(|f| (f.kind.name(), f.span.start, f.span.end)).collect();
+		let signature: Vec<(u32, u8)> =
+			brief.signature.iter().map(|t| (t.hash, t.weight)).collect();
+		let answer = serde_json::json!({
+			"id": row["id"],
+			"sentences": sentences,
+			"key": brief.sentences,
+			"figures": figures,
+			"signature": signature,
+		});
 		writeln!(out, "{answer}")?;
 	}
 	Ok(())

@@ -2,9 +2,11 @@
 //!
 //! The deterministic parts of the analysis brief that the inference committee agrees on beside
 //! the label: where a proposal's sentences are ([`sentences`]), which of them say best what it is
-//! about ([`summary`]) and which key figures it states ([`figures`]). Both are plain Rust — no model, no locale, no floating point — so that every
-//! honest node computes the same bytes from the same body, and the app, built from the same
-//! crate, shows the same spans the chain agreed on.
+//! about ([`summary`]), which key figures it states ([`figures`]) and a sketch of its words that
+//! finds similar proposals ([`signature`]). All of it is plain Rust — no model, no locale, no
+//! floating point — so that every honest node computes the same bytes from the same title and
+//! body, and the app, built from the same crate, shows the same spans the chain agreed on.
+//! [`brief`] computes the whole brief.
 //!
 //! ## Terminology
 //! - **Body**: a proposal's text as submitted (UTF-8, usually Markdown).
@@ -13,6 +15,9 @@
 //!   blocks and front matter are not sentences.
 //! - **Figure**: a span that states an amount, a percentage, a duration, an address or a
 //!   parameter change, with its [`FigureKind`].
+//! - **Key sentence**: one of the (up to) [`MAX_KEY_SENTENCES`] sentences that summarise the body,
+//!   named by its index in [`sentences::split`]'s list.
+//! - **Signature**: the proposal's heaviest words as hashed [`signature::Term`]s.
 //!
 //! Without the `std` feature the crate holds the types alone (with `codec`, SCALE-encodable for
 //! the chain); the splitter and the extractor need `regex`, hence `std`.
@@ -23,11 +28,16 @@
 pub mod figures;
 #[cfg(feature = "std")]
 pub mod sentences;
+pub mod signature;
 #[cfg(feature = "std")]
 pub mod summary;
+#[cfg(feature = "std")]
+pub mod words;
 
 #[cfg(feature = "std")]
 mod markdown;
+
+pub use signature::{Term, SIGNATURE_TERMS};
 
 /// A byte range `start..end` of a body, on `char` boundaries.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
@@ -149,3 +159,28 @@ pub const MAX_FIGURES: usize = 12;
 /// The most bytes of a body the splitter and the extractor read (the model reads fewer); a
 /// longer body's later part has no sentences or figures in the brief.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The most key sentences a brief holds.
+pub const MAX_KEY_SENTENCES: usize = 3;
+
+/// A proposal's brief, as one node computes it.
+#[cfg(feature = "std")]
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Brief {
+	/// The key sentences' indices in [`sentences::split`]'s list, ascending.
+	pub sentences: Vec<u16>,
+	/// The key figures, in the body's order (at most [`MAX_FIGURES`]).
+	pub figures: Vec<Figure>,
+	/// The similarity signature (at most [`SIGNATURE_TERMS`] terms, sorted by hash).
+	pub signature: Vec<Term>,
+}
+
+/// The brief of a proposal with `title` and `body`.
+#[cfg(feature = "std")]
+pub fn brief(title: &str, body: &str) -> Brief {
+	Brief {
+		sentences: summary::key_sentences(title, body),
+		figures: figures::extract(body),
+		signature: signature::signature(title, body),
+	}
+}

@@ -2,8 +2,7 @@
 //! sentences of [`crate::sentences::split`] that best say what a proposal is about.
 //!
 //! The method is integer arithmetic only, so every node picks the same indices:
-//! 1. A sentence's *words* are its ASCII-alphanumeric runs of three or more characters,
-//!    lower-cased, that are not stop words; each counts once per sentence.
+//! 1. A sentence's *words* are its [`crate::words`], each counted once per sentence.
 //! 2. A word weighs as many points as the sentences it occurs in (what the body keeps coming
 //!    back to), plus [`TITLE_POINTS`] × the number of sentences / 8 (at least one) if the title
 //!    has it (what the author says it is about).
@@ -24,10 +23,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::sentences;
-
-/// The most key sentences a brief holds.
-pub const MAX_KEY_SENTENCES: usize = 3;
+use crate::{sentences, MAX_KEY_SENTENCES};
 
 /// How much a word of the title weighs, per eighth of the body's sentences.
 pub const TITLE_POINTS: u64 = 4;
@@ -60,7 +56,7 @@ pub fn key_sentences(title: &str, body: &str) -> Vec<u16> {
 		})
 		.collect();
 	let count = words.len() as u64;
-	let title_words = words_of(title);
+	let title_words: Vec<String> = crate::words::words(title).collect();
 	let title_points = TITLE_POINTS * (count / 8).max(1);
 
 	// Points, scaled by 2^20 so that halving stays exact for a long while.
@@ -121,7 +117,7 @@ fn self_reference() -> &'static Regex {
 /// A sentence's distinct words (rule 1), in order of first occurrence.
 fn words(sentence: &str) -> Vec<String> {
 	let mut out: Vec<String> = Vec::new();
-	for word in words_of(sentence) {
+	for word in crate::words::words(sentence) {
 		if !out.contains(&word) {
 			out.push(word);
 		}
@@ -129,36 +125,9 @@ fn words(sentence: &str) -> Vec<String> {
 	out
 }
 
-fn words_of(text: &str) -> Vec<String> {
-	text.split(|c: char| !c.is_ascii_alphanumeric())
-		.filter(|w| w.len() >= 3)
-		.map(|w| w.to_ascii_lowercase())
-		.filter(|w| STOP_WORDS.binary_search(&w.as_str()).is_err())
-		.collect()
-}
-
-/// English function words, sorted (for `binary_search`).
-const STOP_WORDS: &[&str] = &[
-	"about", "above", "after", "again", "all", "also", "although", "among", "and", "any", "are",
-	"because", "been", "before", "being", "below", "between", "both", "but", "can", "could", "did",
-	"does", "doing", "down", "during", "each", "either", "etc", "for", "from", "further", "had",
-	"has", "have", "having", "her", "here", "hers", "him", "his", "how", "however", "into", "its",
-	"itself", "just", "may", "might", "more", "most", "much", "must", "not", "now", "off", "once",
-	"one", "only", "other", "our", "ours", "out", "over", "own", "same", "shall", "she", "should",
-	"since", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there",
-	"these", "they", "this", "those", "through", "too", "under", "until", "upon", "very", "was",
-	"way", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "why",
-	"will", "with", "within", "without", "would", "yet", "you", "your", "yours",
-];
-
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	#[test]
-	fn stop_words_are_sorted() {
-		assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
-	}
 
 	#[test]
 	fn the_sentences_about_the_title_are_picked_in_order() {
