@@ -1,6 +1,7 @@
 // A proposal submitted to alice is analysed by the four nodes' offchain workers; the task's
-// result is finalised with the model's label, and every node reports the same result and the same
-// record for every member.
+// result is finalised with the model's label and an agreed brief, and every node reports the same
+// result (the brief decoded against its own copy of the body) and the same record for every
+// member.
 const lib = require('./lib.js');
 
 async function run(_nodeName, networkInfo) {
@@ -17,11 +18,17 @@ async function run(_nodeName, networkInfo) {
     lib.assertEqual(event.data.label.toNumber(), label, 'the consensus label is the model\'s');
     lib.assertEqual(event.data.scores.map((s) => s.toNumber()), scores, 'the scores are Python\'s bytes');
     lib.assertEqual(event.data.participation.toNumber(), 1_000_000_000, 'every member revealed');
+    // A field of the brief is agreed only if two thirds of the stake gave the same bytes.
+    const { brief } = event.data;
+    lib.assert(brief.sentences.length > 0 && brief.signature.length > 0,
+      `the four nodes agreed on the brief: ${JSON.stringify(brief.toJSON())}`);
     console.log(`blocks from submission (#${submitted.submittedAt}) to finalised result (#${number}) across four nodes: ${number - submitted.submittedAt}`);
 
     // Every node reports the same judged task and the same member records.
     const reference = await lib.rpc(apis.alice, 'inference_task', submitted.task);
     lib.assertEqual(reference.label, label, 'the RPC reports the label');
+    lib.assert(reference.brief.sentences.every((s) => typeof s.text === 'string'),
+      'the RPC gives the key sentences as text (every node holds the body)');
     for (const name of lib.NODES) {
       const api = apis[name];
       await lib.until(async () => (await lib.finalizedNumber(api)) >= number, 60, `${name} finalises #${number}`);

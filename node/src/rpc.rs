@@ -31,12 +31,14 @@ pub struct FullDeps<C, P, SC> {
 	pub pool: Arc<P>,
 	/// BABE's part.
 	pub babe: BabeDeps<SC>,
+	/// Proposal bodies by hash, from the offchain index, to decode briefs.
+	pub bodies: Option<pallet_inference_rpc::Bodies>,
 }
 
 /// The RPC methods of a full node: account nonces (`system_accountNextIndex`, `system_dryRun`),
 /// fee queries (`payment_queryInfo`, `payment_queryFeeDetails`) and proposals (`proposals_get`,
 /// `proposals_trainingSet`, `proposals_contributions`), inference (`inference_task`,
-/// `inference_proposalTask`, `inference_node`, `inference_leaderboard`), rewards
+/// `inference_proposalTask`, `inference_node`, `inference_leaderboard`, `proposals_similar`), rewards
 /// (`rewards_pending`) and BABE (`babe_epochAuthorship`: the slots this node's keys may author
 /// in the current epoch; an unsafe method, as in polkadot-sdk's nodes).
 pub fn create_full<C, P, SC>(
@@ -67,7 +69,7 @@ where
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, babe } = deps;
+	let FullDeps { client, pool, babe, bodies } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
@@ -78,7 +80,7 @@ where
 	)?;
 	module.merge(
 		InferenceApiServer::<<Block as BlockT>::Hash, AccountId, BlockNumber>::into_rpc(
-			Inference::<_, Block, Balance>::new(client.clone()),
+			Inference::<_, Block, Balance>::new(client.clone(), bodies),
 		),
 	)?;
 	module.merge(RewardsApiServer::<<Block as BlockT>::Hash, AccountId>::into_rpc(Rewards::<

@@ -1,5 +1,7 @@
-//! Inference latency per proposal over the dev set: this engine (1 and 2 threads) and Python's
-//! onnxruntime on the same model and inputs, side by side in one run.
+//! Inference latency per proposal over the dev set: this engine (1 and 2 threads) with and
+//! without the brief (`daollm_brief::brief`, computed beside the label as the offchain worker
+//! does), the brief alone, and Python's onnxruntime on the same model and inputs (label only),
+//! side by side in one run.
 //!
 //! ```sh
 //! offchain-workers/bench/run.sh      # sets up Python's onnxruntime, then runs this
@@ -35,17 +37,41 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
 	sorted[rank - 1]
 }
 
-fn rust(model: &Path, texts: &[String], threads: usize, passes: usize) -> Latency {
+/// What one run measures per proposal.
+#[derive(Clone, Copy, PartialEq)]
+enum Work {
+	/// The label and scores.
+	Label,
+	/// The label, the scores and the brief: what the offchain worker computes.
+	LabelAndBrief,
+	/// The brief alone.
+	Brief,
+}
+
+/// A proposal of the dev set: title and body.
+struct Row {
+	title: String,
+	text: String,
+}
+
+fn rust(model: &Path, rows: &[Row], threads: usize, passes: usize, work: Work) -> Latency {
 	let engine = Engine::new(None, threads).expect("ONNX Runtime loads (ORT_DYLIB_PATH)");
 	let hash: ModelHash = engine.load_model(model, None).expect("the model loads").sha256;
-	for text in texts.iter().take(10) {
-		engine.classify(&hash, text.as_bytes()).expect("classifies");
-	}
-	let mut samples = Vec::with_capacity(texts.len() * passes);
+	let run = |row: &Row| {
+		if work != Work::Brief {
+			engine.classify(&hash, row.text.as_bytes()).expect("classifies");
+		}
+		if work != Work::Label {
+			daollm_inference_interface::compute_brief(row.title.as_bytes(), row.text.as_bytes())
+				.expect("a brief");
+		}
+	};
+	rows.iter().take(10).for_each(run);
+	let mut samples = Vec::with_capacity(rows.len() * passes);
 	for _ in 0..passes {
-		for text in texts {
+		for row in rows {
 			let start = Instant::now();
-			engine.classify(&hash, text.as_bytes()).expect("classifies");
+			run(row);
 			samples.push(start.elapsed().as_secs_f64() * 1e3);
 		}
 	}
@@ -97,15 +123,18 @@ fn main() {
 		eprintln!("no dev set at {} (set DAOLLM_DEV_SET)", data.display());
 		std::process::exit(if quick { 0 } else { 1 });
 	};
-	let mut texts: Vec<String> = lines
+	let mut rows: Vec<Row> = lines
 		.lines()
 		.map(|l| {
 			let v: serde_json::Value = serde_json::from_str(l).expect("JSON lines");
-			v["text"].as_str().expect("a text field").to_owned()
+			Row {
+				title: v["title"].as_str().unwrap_or_default().to_owned(),
+				text: v["text"].as_str().expect("a text field").to_owned(),
+			}
 		})
 		.collect();
 	if quick {
-		texts.truncate(5);
+		rows.truncate(5);
 	}
 	let passes = if quick {
 		1
@@ -114,21 +143,34 @@ fn main() {
 	};
 	let python_bin = std::env::var("DAOLLM_BENCH_PYTHON").ok().filter(|_| !quick);
 
-	println!("inference latency per proposal: {} proposals x {passes} passes", texts.len());
-	println!("{:<34} {:>9} {:>9} {:>8}", "engine", "p50 ms", "p99 ms", "samples");
+	println!("inference latency per proposal: {} proposals x {passes} passes", rows.len());
+	println!("{:<40} {:>9} {:>9} {:>8}", "engine", "p50 ms", "p99 ms", "samples");
+	let brief = rust(&model, &rows, 1, passes, Work::Brief);
+	println!(
+		"{:<40} {:>9.3} {:>9.3} {:>8}",
+		"the brief alone (daollm-brief)", brief.p50_ms, brief.p99_ms, brief.samples
+	);
 	for threads in [1, 2] {
-		let r = rust(&model, &texts, threads, passes);
+		let r = rust(&model, &rows, threads, passes, Work::Label);
 		println!(
-			"{:<34} {:>9.3} {:>9.3} {:>8}",
+			"{:<40} {:>9.3} {:>9.3} {:>8}",
 			format!("daollm engine (ort), {threads} thread(s)"),
 			r.p50_ms,
 			r.p99_ms,
 			r.samples
 		);
+		let b = rust(&model, &rows, threads, passes, Work::LabelAndBrief);
+		println!(
+			"{:<40} {:>9.3} {:>9.3} {:>8}",
+			format!("daollm engine + brief, {threads} thread(s)"),
+			b.p50_ms,
+			b.p99_ms,
+			b.samples
+		);
 		match &python_bin {
 			Some(bin) => match python(bin, &model, &data, threads, passes) {
 				Ok(p) => println!(
-					"{:<34} {:>9.3} {:>9.3} {:>8}   python/rust p50 {:.2}x, p99 {:.2}x",
+					"{:<40} {:>9.3} {:>9.3} {:>8}   python/rust p50 {:.2}x, p99 {:.2}x",
 					format!("python onnxruntime, {threads} thread(s)"),
 					p.p50_ms,
 					p.p99_ms,

@@ -1,5 +1,6 @@
 //! What the inference network and the chain agree on: the `infr` signing key, the shape of one
-//! node's answer, and the commitment that hides it until the reveal.
+//! node's answer (label, scores and the proposal's [`Brief`]), and the commitment that hides it
+//! until the reveal.
 
 use crate::{LabelIndex, MAX_LABELS};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -30,8 +31,57 @@ pub type InferenceKey = crypto::Public;
 /// Per-class scores in basis points, indexed by label.
 pub type Scores = BoundedVec<u16, ConstU32<MAX_LABELS>>;
 
-/// One node's answer for one task: the label it found, its score for every class and the model
-/// that produced them.
+/// The indices of a brief's key sentences in `daollm_brief::sentences::split`'s list.
+pub type KeySentences = BoundedVec<u16, ConstU32<{ daollm_brief::MAX_KEY_SENTENCES as u32 }>>;
+
+/// A brief's key figures, in the body's order.
+pub type Figures = BoundedVec<Figure, ConstU32<{ daollm_brief::MAX_FIGURES as u32 }>>;
+
+/// A brief's similarity signature, sorted by hash.
+pub type Signature = BoundedVec<Term, ConstU32<{ daollm_brief::SIGNATURE_TERMS as u32 }>>;
+
+pub use daollm_brief::{signature::similarity, Figure, FigureKind, Span, Term};
+
+/// A proposal's brief (`daollm_brief::brief` of its title and body): what a voter reads beside
+/// the label. Its spans are byte ranges of the body, which the chain does not hold (the node's
+/// RPC and the app decode them against the body).
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	Default,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct Brief {
+	/// The key sentences, ascending.
+	pub sentences: KeySentences,
+	/// The key figures, by start.
+	pub figures: Figures,
+	/// The similarity signature: hashes strictly ascending, weights at least one.
+	pub signature: Signature,
+}
+
+impl Brief {
+	/// Whether the brief is in the canonical form `daollm_brief::brief` gives: sentence indices
+	/// strictly ascending; figure spans non-empty, no longer than a body and in order of their
+	/// start; signature hashes strictly ascending with weights of at least one.
+	pub fn is_well_formed(&self) -> bool {
+		let body = crate::content::MAX_BODY_BYTES as u32;
+		self.sentences.windows(2).all(|w| w[0] < w[1])
+			&& self.figures.iter().all(|f| f.span.start < f.span.end && f.span.end <= body)
+			&& self.figures.windows(2).all(|w| w[0].span.start <= w[1].span.start)
+			&& self.signature.windows(2).all(|w| w[0].hash < w[1].hash)
+			&& self.signature.iter().all(|t| t.weight >= 1)
+	}
+}
+
+/// One node's answer for one task: the label it found, its score for every class, the model
+/// that produced them, and the proposal's brief.
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, Debug, TypeInfo, MaxEncodedLen,
 )]
@@ -42,15 +92,19 @@ pub struct InferenceResult {
 	pub scores: Scores,
 	/// sha256 of the ONNX model file that produced the answer.
 	pub model: H256,
+	/// The proposal's brief.
+	pub brief: Brief,
 }
 
 impl InferenceResult {
 	/// Whether the result is well formed for a model with `label_count` labels: the label is one
-	/// of them, and there is one score of at most [`BASIS_POINTS`] per label.
+	/// of them, there is one score of at most [`BASIS_POINTS`] per label, and the brief is
+	/// [`Brief::is_well_formed`].
 	pub fn is_well_formed(&self, label_count: LabelIndex) -> bool {
 		self.label < label_count
 			&& self.scores.len() == label_count as usize
 			&& self.scores.iter().all(|s| *s <= BASIS_POINTS)
+			&& self.brief.is_well_formed()
 	}
 }
 
@@ -76,6 +130,7 @@ mod tests {
 			label,
 			scores: scores.to_vec().try_into().expect("within MAX_LABELS"),
 			model: H256::repeat_byte(7),
+			brief: Brief::default(),
 		}
 	}
 
@@ -85,6 +140,38 @@ mod tests {
 		assert!(!result(2, &[1_000, 9_000]).is_well_formed(2), "label out of range");
 		assert!(!result(0, &[10_000]).is_well_formed(2), "a class without a score");
 		assert!(!result(0, &[10_001, 0]).is_well_formed(2), "a score above certainty");
+	}
+
+	#[test]
+	fn well_formed_briefs_are_canonical() {
+		let span = |start, end| Span { start, end };
+		let figure = |start, end| Figure { span: span(start, end), kind: FigureKind::Amount };
+		let term = |hash, weight| Term { hash, weight };
+		let brief = Brief {
+			sentences: vec![0, 2].try_into().unwrap(),
+			figures: vec![figure(3, 9), figure(5, 12)].try_into().unwrap(),
+			signature: vec![term(1, 2), term(7, 1)].try_into().unwrap(),
+		};
+		assert!(brief.is_well_formed());
+		let mut bad = brief.clone();
+		bad.sentences = vec![2, 2].try_into().unwrap();
+		assert!(!bad.is_well_formed(), "a sentence twice");
+		let mut bad = brief.clone();
+		bad.figures = vec![figure(5, 5)].try_into().unwrap();
+		assert!(!bad.is_well_formed(), "an empty span");
+		let mut bad = brief.clone();
+		bad.figures = vec![figure(5, 9), figure(3, 4)].try_into().unwrap();
+		assert!(!bad.is_well_formed(), "figures out of order");
+		let mut bad = brief.clone();
+		bad.figures =
+			vec![figure(0, crate::content::MAX_BODY_BYTES as u32 + 1)].try_into().unwrap();
+		assert!(!bad.is_well_formed(), "a span past any body");
+		let mut bad = brief.clone();
+		bad.signature = vec![term(7, 1), term(1, 2)].try_into().unwrap();
+		assert!(!bad.is_well_formed(), "terms out of order");
+		let mut bad = brief;
+		bad.signature = vec![term(1, 0)].try_into().unwrap();
+		assert!(!bad.is_well_formed(), "a weightless term");
 	}
 
 	#[test]

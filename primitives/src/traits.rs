@@ -120,6 +120,19 @@ impl ProposalAnalysed for () {
 	}
 }
 
+/// Where the inference offchain worker reads a proposal's title (the brief weighs its words):
+/// implemented by the proposals pallet. Read by offchain workers only, never in a block.
+pub trait ProposalTitle {
+	/// `proposal`'s title, if it exists.
+	fn title(proposal: ProposalId) -> Option<alloc::vec::Vec<u8>>;
+}
+
+impl ProposalTitle for () {
+	fn title(_: ProposalId) -> Option<alloc::vec::Vec<u8>> {
+		None
+	}
+}
+
 /// A piece of work the compute-node registry draws nodes for, named in their history.
 #[derive(
 	Clone,

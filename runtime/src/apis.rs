@@ -262,6 +262,13 @@ impl_runtime_apis! {
 			pallet_inference::TaskOfProposal::<Runtime>::get(proposal)
 		}
 
+		fn similar(
+			proposal: daollm_primitives::ProposalId,
+			limit: u32,
+		) -> Vec<(daollm_primitives::ProposalId, u32)> {
+			Inference::similar_proposals(proposal, limit)
+		}
+
 		fn node(
 			operator: AccountId,
 		) -> Option<pallet_compute_nodes::NodeDetails<AccountId, Balance, BlockNumber>> {

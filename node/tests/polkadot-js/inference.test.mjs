@@ -22,6 +22,9 @@ let alice;
 const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
 const MANIFEST = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR)));
 const FIXTURES = JSON.parse(readFileSync(new URL('fixtures.json', MODEL_DIR)));
+// Proposals whose key figures were checked by hand (offchain-workers/brief/tests/fixtures).
+const BRIEF_FIXTURES = JSON.parse(readFileSync(new URL(
+  '../../../offchain-workers/brief/tests/fixtures/figures.json', import.meta.url))).proposals;
 
 before(async () => {
   node = await startDevNode(['--inference-model', new URL(MANIFEST.file, MODEL_DIR).pathname]);
@@ -87,6 +90,58 @@ test('the dev validator\'s offchain worker analyses a proposal with the shipped 
   assert.match(metrics, /daollm_inference_seconds_count\{[^}]*outcome="ok"[^}]*\} 1\b/, 'and timed');
 });
 
+/** Submits `title` and `body` and waits for its analysis: the TaskFinalized event's data. */
+async function analysed(title, body) {
+  const { events } = await sendAndFinalize(api, api.tx.proposals.submitProposal(
+    title, u8aToHex(new TextEncoder().encode(body))), alice);
+  const opened = await taskOpened(api, submittedProposal(api, events));
+  assert.ok(opened, 'TaskOpened was emitted');
+  const { task } = opened.event.data;
+  const finalized = await waitForEvent(api, (e) => api.events.inference.TaskFinalized.is(e)
+    && e.data.task.eq(task), 20);
+  return finalized.data;
+}
+
+test('the committee agrees on the brief: key sentences, hand-checked key figures, similar earlier proposals', async () => {
+  const fixture = BRIEF_FIXTURES.find((p) => p.id === 'makerdao:MIP40c3-SP53');
+  const body = fixture.text;
+  const bytes = Buffer.from(body);
+  const first = await analysed('TechOps Core Unit DAI Budget', body);
+
+  // The event carries the brief; its figures are exactly the hand-checked spans.
+  const kind = (name) => name.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  assert.deepEqual(first.brief.figures.map((f) => [f.kind.type, f.span.start.toNumber(), f.span.end.toNumber()]),
+    fixture.figures.map((f) => [kind(f.kind), f.start, f.end]));
+  assert.ok(first.brief.signature.length > 0, 'a similarity signature');
+
+  // The RPC decodes it against the body: figures and key sentences as text.
+  const judged = await provider.send('inference_task', [first.task.toNumber()]);
+  assert.deepEqual(judged.brief.figures.map((f) => [f.kind, f.text]),
+    fixture.figures.map((f) => [f.kind, f.text]));
+  const sentences = judged.brief.sentences;
+  assert.ok(sentences.length >= 1 && sentences.length <= 3, `1 to 3 key sentences: ${sentences.length}`);
+  assert.deepEqual(sentences.map((s) => s.index), first.brief.sentences.map((i) => i.toNumber()));
+  for (const s of sentences) {
+    assert.equal(s.text, bytes.subarray(s.start, s.end).toString(), 'the text is the span of the body');
+  }
+  assert.ok(sentences.some((s) => s.text.includes('2,566,200 DAI')),
+    `the budget request is a key sentence: ${JSON.stringify(sentences.map((s) => s.text))}`);
+  console.log(`# key sentences: ${JSON.stringify(sentences.map((s) => s.text))}`);
+
+  // A revision of it (the budget cut, one paragraph added) finds it first among the earlier
+  // proposals, ahead of the budget request analysed before.
+  const revised = body.replace('2,566,200 DAI', '2,100,000 DAI')
+    + '\n\nThis revision lowers the requested budget after the forum discussion.\n';
+  const second = await analysed('TechOps Core Unit DAI Budget (revised)', revised);
+  const similar = await provider.send('proposals_similar', [second.proposal.toNumber(), 5]);
+  assert.equal(similar[0]?.proposal, first.proposal.toNumber(), JSON.stringify(similar));
+  assert.ok(similar[0].similarity > 900_000, `nearly the same words: ${similar[0].similarity}`);
+  assert.ok(similar.every((s) => s.proposal < second.proposal.toNumber()), 'earlier proposals only');
+  console.log(`# proposals_similar(${second.proposal}): ${JSON.stringify(similar)}`);
+  await assert.rejects(provider.send('proposals_similar', [second.proposal.toNumber(), 21]),
+    /limit must be between 1 and 20/);
+});
+
 test('a committee without the task\'s model slashes nobody (M-8)', async () => {
   // Root (sudo, on the dev chain) registers and activates a model version no node has, and
   // shortens the windows to one block each.
@@ -133,7 +188,9 @@ test('a committee without the task\'s model slashes nobody (M-8)', async () => {
   assert.equal(after.missed, 0);
   assert.equal(BigInt(after.slashed), 0n);
   assert.equal(BigInt(after.stake), 10_000n * UNIT, 'the stake is whole');
-  assert.deepEqual(after.history.map((h) => h.outcome), ['agreed', 'inconclusive'], 'oldest first');
+  // Oldest first: the three proposals the tests above had analysed, then this one.
+  assert.deepEqual(after.history.map((h) => h.outcome),
+    ['agreed', 'agreed', 'agreed', 'inconclusive'], 'oldest first');
   const pending = await api.query.proposals.proposals(proposal);
   assert.equal(pending.unwrap().analysis.toString(), 'Pending', 'the proposal stays withdrawable');
 });

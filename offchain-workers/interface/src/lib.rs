@@ -4,6 +4,9 @@
 //! runtime cannot run ONNX Runtime, so the node runs the model natively and hands back the answer.
 //!
 //! - [`inference::classify`] analyses a proposal and returns the quantised answer;
+//! - [`inference::brief`] returns a proposal's brief (`daollm_brief::brief`: key sentences, key
+//!   figures, similarity signature), computed natively because its regular expressions do not
+//!   build for Wasm;
 //! - [`training::train`] trains the trainable layer of a base model on a round's verified
 //!   annotations and returns its update ([`daollm_primitives::training::ModelUpdate`],
 //!   SCALE-encoded);
@@ -27,7 +30,10 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};
-use daollm_primitives::training::{AggregationError, CandidateEvaluation, Perbill, RobustRule};
+use daollm_primitives::{
+	inference::Brief,
+	training::{AggregationError, CandidateEvaluation, Perbill, RobustRule},
+};
 use scale_info::TypeInfo;
 use sp_runtime_interface::{
 	pass_by::{
@@ -75,6 +81,32 @@ pub enum InferenceError {
 pub trait Classifier: Send + Sync {
 	/// Runs the model whose file has sha256 `model` on the UTF-8 `text`.
 	fn classify(&self, model: &[u8; 32], text: &[u8]) -> Result<Classification, InferenceError>;
+
+	/// The brief of the proposal with `title` and the UTF-8 `body`: `daollm_brief::brief`, in
+	/// the chain's bounded form. The same for every engine; override it only to meter it.
+	fn brief(&self, title: &[u8], body: &[u8]) -> Result<Brief, InferenceError> {
+		compute_brief(title, body)
+	}
+}
+
+/// [`Classifier::brief`]'s computation: refuses what [`Classifier::classify`] refuses (empty,
+/// oversized or non-UTF-8 bodies); a title that is not UTF-8 is read lossily.
+#[cfg(feature = "std")]
+pub fn compute_brief(title: &[u8], body: &[u8]) -> Result<Brief, InferenceError> {
+	if body.is_empty() {
+		return Err(InferenceError::EmptyInput);
+	}
+	if body.len() > MAX_INPUT_BYTES {
+		return Err(InferenceError::InputTooLarge);
+	}
+	let body = core::str::from_utf8(body).map_err(|_| InferenceError::NotUtf8)?;
+	let brief = daollm_brief::brief(&String::from_utf8_lossy(title), body);
+	// `daollm_brief` keeps within the chain's bounds, so no conversion drops anything.
+	Ok(Brief {
+		sentences: brief.sentences.try_into().unwrap_or_default(),
+		figures: brief.figures.try_into().unwrap_or_default(),
+		signature: brief.signature.try_into().unwrap_or_default(),
+	})
 }
 
 #[cfg(feature = "std")]
@@ -99,6 +131,20 @@ pub trait Inference {
 	) -> AllocateAndReturnByCodec<Result<Classification, InferenceError>> {
 		match self.extension::<ClassifierExt>() {
 			Some(ext) => ext.0.classify(model, text),
+			None => Err(InferenceError::Unavailable),
+		}
+	}
+
+	/// The brief of the proposal with `title` and `body` ([`Classifier::brief`]).
+	///
+	/// Answers [`InferenceError::Unavailable`] outside offchain workers.
+	fn brief(
+		&mut self,
+		title: PassFatPointerAndRead<&[u8]>,
+		body: PassFatPointerAndRead<&[u8]>,
+	) -> AllocateAndReturnByCodec<Result<Brief, InferenceError>> {
+		match self.extension::<ClassifierExt>() {
+			Some(ext) => ext.0.brief(title, body),
 			None => Err(InferenceError::Unavailable),
 		}
 	}

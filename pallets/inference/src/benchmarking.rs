@@ -3,7 +3,9 @@
 //! (which the runtime's compute-node registry carries out, so its cost is measured here).
 
 use super::*;
-use daollm_primitives::inference::BASIS_POINTS;
+use daollm_primitives::inference::{
+	Figure, FigureKind, Figures, KeySentences, Signature, Span, Term, BASIS_POINTS,
+};
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;
 
@@ -51,6 +53,22 @@ fn answer<T: Config>(label: LabelIndex) -> InferenceResult {
 		label,
 		scores: scores.try_into().expect("LabelCount ≤ MAX_LABELS"),
 		model: T::ActiveModel::active_model().unwrap_or_default(),
+		brief: full_brief(),
+	}
+}
+
+/// A brief of the largest size: every reveal and result carries one.
+fn full_brief() -> Brief {
+	let sentences: Vec<u16> = (0..KeySentences::bound() as u16).collect();
+	let figures: Vec<Figure> = (0..Figures::bound() as u32)
+		.map(|i| Figure { span: Span { start: i * 10, end: i * 10 + 5 }, kind: FigureKind::Amount })
+		.collect();
+	let signature: Vec<Term> =
+		(0..Signature::bound() as u32).map(|hash| Term { hash, weight: 1 }).collect();
+	Brief {
+		sentences: sentences.try_into().expect("at the bound"),
+		figures: figures.try_into().expect("at the bound"),
+		signature: signature.try_into().expect("at the bound"),
 	}
 }
 

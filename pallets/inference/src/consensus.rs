@@ -1,9 +1,23 @@
 //! The inference network's arithmetic, free of storage so that it can be property-tested:
 //! aggregating revealed answers by stake.
+//!
+//! Each field of the answer gets the rule that fits it:
+//! - the **label**: the one with the most revealed stake, if it holds the threshold;
+//! - the **scores**: each class's stake-weighted median (a number may differ in its last digit
+//!   between honest nodes' hardware; the median stays within the honest range);
+//! - the brief's **figures** and **signature**: exact bytes, the value that holds the threshold of
+//!   the revealed stake (empty if none does: the brief then says nothing rather than something
+//!   only some nodes said);
+//! - the brief's **key sentences**: a vote per sentence index; an index is kept if the answers
+//!   naming it hold the threshold, at most `MAX_KEY_SENTENCES` of them (the most supported, then
+//!   the earliest).
+//!
+//! With a threshold above one half, stake below `1 − threshold` (a third, at two thirds) can
+//! neither add a value of its own nor remove the honest one from any field.
 
 use alloc::vec::Vec;
 use daollm_primitives::{
-	inference::{InferenceResult, Scores},
+	inference::{Brief, InferenceResult, KeySentences, Scores},
 	threshold::Decision,
 	LabelIndex,
 };
@@ -18,6 +32,8 @@ pub enum Verdict {
 		label: LabelIndex,
 		/// Each class's stake-weighted median score among answers from the task's model.
 		scores: Scores,
+		/// The brief those answers agree on, field by field.
+		brief: Brief,
 	},
 	/// Enough of the committee revealed, and no label reached the threshold.
 	NoConsensus,
@@ -37,7 +53,8 @@ pub use daollm_primitives::threshold::Quorum as Rule;
 /// is [`Verdict::Inconclusive`]. Otherwise the label with the most revealed stake wins if it
 /// holds at least `rule.threshold` of all revealed stake; answers from another model count in
 /// that total but for no label. Each class's score is the stake-weighted (lower) median of the
-/// scores of answers from `model`.
+/// scores of answers from `model`, and the brief is agreed field by field (the module's rules)
+/// among the same answers, each field's value needing the threshold of all revealed stake.
 pub fn aggregate(
 	reveals: &[(u128, &InferenceResult)],
 	committee_stake: u128,
@@ -78,7 +95,55 @@ pub fn aggregate(
 		// `label_count` is at most `MAX_LABELS`, the bound of `Scores`.
 		let _ = scores.try_push(weighted_median(&mut column));
 	}
-	Verdict::Consensus { label: label as LabelIndex, scores }
+	let holds = |stake: u128| rule.decide(stake, total, committee_stake) == Decision::Agreed;
+	let brief = Brief {
+		sentences: agreed_sentences(&on_model, holds),
+		figures: agreed_value(&on_model, |r| &r.brief.figures, holds).unwrap_or_default(),
+		signature: agreed_value(&on_model, |r| &r.brief.signature, holds).unwrap_or_default(),
+	};
+	Verdict::Consensus { label: label as LabelIndex, scores, brief }
+}
+
+/// The value of `field` whose answers' stake `holds`, if one does (with a threshold above one
+/// half, at most one can).
+fn agreed_value<V: Clone + PartialEq>(
+	answers: &[(u128, &InferenceResult)],
+	field: impl Fn(&InferenceResult) -> &V,
+	holds: impl Fn(u128) -> bool,
+) -> Option<V> {
+	let mut tally: Vec<(&V, u128)> = Vec::new();
+	for (stake, result) in answers {
+		let value = field(result);
+		match tally.iter_mut().find(|(v, _)| *v == value) {
+			Some((_, sum)) => *sum = sum.saturating_add(*stake),
+			None => tally.push((value, *stake)),
+		}
+	}
+	tally.into_iter().find(|(_, stake)| holds(*stake)).map(|(value, _)| value.clone())
+}
+
+/// The key sentences whose answers' stake `holds`: the most supported, then the earliest, at
+/// most the bound, in ascending order.
+fn agreed_sentences(
+	answers: &[(u128, &InferenceResult)],
+	holds: impl Fn(u128) -> bool,
+) -> KeySentences {
+	let mut support: Vec<(u16, u128)> = Vec::new();
+	for (stake, result) in answers {
+		for index in result.brief.sentences.iter() {
+			match support.iter_mut().find(|(i, _)| i == index) {
+				Some((_, sum)) => *sum = sum.saturating_add(*stake),
+				None => support.push((*index, *stake)),
+			}
+		}
+	}
+	support.retain(|(_, stake)| holds(*stake));
+	support.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+	let mut kept: Vec<u16> = support.into_iter().map(|(index, _)| index).collect();
+	kept.truncate(KeySentences::bound());
+	kept.sort_unstable();
+	// Within the bound by the truncation.
+	KeySentences::truncate_from(kept)
 }
 
 /// The lower weighted median of `(value, weight)` pairs: the smallest value whose cumulative
@@ -100,7 +165,10 @@ pub fn weighted_median(values: &mut [(u16, u128)]) -> u16 {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use daollm_primitives::threshold::reaches;
+	use daollm_primitives::{
+		inference::{Figure, FigureKind, Span, Term},
+		threshold::reaches,
+	};
 	use proptest::prelude::*;
 	use sp_runtime::Perbill;
 
@@ -111,7 +179,45 @@ mod tests {
 	}
 
 	fn result(label: LabelIndex, scores: &[u16], model: H256) -> InferenceResult {
-		InferenceResult { label, scores: scores.to_vec().try_into().unwrap(), model }
+		InferenceResult {
+			label,
+			scores: scores.to_vec().try_into().unwrap(),
+			model,
+			brief: Brief::default(),
+		}
+	}
+
+	fn with_brief(mut result: InferenceResult, brief: Brief) -> InferenceResult {
+		result.brief = brief;
+		result
+	}
+
+	fn a_brief(sentences: &[u16], figures: &[(u32, u32)], terms: &[u32]) -> Brief {
+		Brief {
+			sentences: sentences.to_vec().try_into().unwrap(),
+			figures: figures
+				.iter()
+				.map(|(start, end)| Figure {
+					span: Span { start: *start, end: *end },
+					kind: FigureKind::Amount,
+				})
+				.collect::<Vec<_>>()
+				.try_into()
+				.unwrap(),
+			signature: terms
+				.iter()
+				.map(|hash| Term { hash: *hash, weight: 1 })
+				.collect::<Vec<_>>()
+				.try_into()
+				.unwrap(),
+		}
+	}
+
+	fn agreed_brief(verdict: Verdict) -> Brief {
+		match verdict {
+			Verdict::Consensus { brief, .. } => brief,
+			other => panic!("expected consensus, got {other:?}"),
+		}
 	}
 
 	fn two_thirds() -> Perbill {
@@ -135,7 +241,7 @@ mod tests {
 		let b = result(3, &[0, 0, 1_000, 9_000, 0], model());
 		let reveals = [(70, &a), (30, &b)];
 		match all_revealed(&reveals) {
-			Verdict::Consensus { label, scores } => {
+			Verdict::Consensus { label, scores, .. } => {
 				assert_eq!(label, 2);
 				assert_eq!(scores.into_inner(), vec![0, 0, 9_000, 1_000, 0]);
 			},
@@ -181,6 +287,31 @@ mod tests {
 		let stale = result(1, &[0, 10_000, 0, 0, 0], H256::repeat_byte(9));
 		// 60 of 100 revealed stake on the task's model: short of two thirds.
 		assert_eq!(all_revealed(&[(60, &honest), (40, &stale)]), Verdict::NoConsensus);
+	}
+
+	#[test]
+	fn the_brief_is_agreed_field_by_field() {
+		let label = result(2, &[0, 0, 9_000, 1_000, 0], model());
+		let honest = with_brief(label.clone(), a_brief(&[0, 2, 5], &[(3, 9)], &[1, 4]));
+		// Agrees on the label, differs in every field of the brief.
+		let odd = with_brief(label.clone(), a_brief(&[1, 2], &[(3, 8)], &[1, 5]));
+		let brief = agreed_brief(all_revealed(&[(70, &honest), (30, &odd)]));
+		assert_eq!(brief, honest.brief, "70 % hold every field");
+
+		// 60 / 40: the label holds (the same label), no whole field does; sentence 2 does.
+		let brief = agreed_brief(all_revealed(&[(60, &honest), (40, &odd)]));
+		assert_eq!(brief.sentences.into_inner(), vec![2]);
+		assert!(brief.figures.is_empty() && brief.signature.is_empty());
+	}
+
+	#[test]
+	fn at_most_the_bound_of_key_sentences_are_kept_the_most_supported_first() {
+		let label = result(2, &[0, 0, 9_000, 1_000, 0], model());
+		let a = with_brief(label.clone(), a_brief(&[0, 1, 2], &[], &[]));
+		let b = with_brief(label.clone(), a_brief(&[3, 4, 5], &[], &[]));
+		// Threshold of 2/3 needs 67 of 100: only a's indices (80) hold, b's (20) do not.
+		let brief = agreed_brief(all_revealed(&[(80, &a), (20, &b)]));
+		assert_eq!(brief.sentences.into_inner(), vec![0, 1, 2]);
 	}
 
 	#[test]
@@ -233,7 +364,7 @@ mod tests {
 				.collect();
 
 			match aggregate(&reveals, honest_stake + other_stake, &model(), LABELS, rule()) {
-				Verdict::Consensus { label, scores } => {
+				Verdict::Consensus { label, scores, .. } => {
 					prop_assert_eq!(label, honest_label);
 					for (class, score) in scores.iter().enumerate() {
 						let low = honest.iter().map(|(_, s)| s[class]).min().unwrap();
@@ -246,6 +377,57 @@ mod tests {
 				},
 				other => prop_assert!(false, "an honest supermajority always decides: {:?}", other),
 			}
+		}
+
+		/// The brief's fields: with honest stake holding the threshold of everyone's stake and
+		/// every honest node computing the same brief, whatever briefs the others reveal (for the
+		/// honest label or another, from any model) the agreed brief is the honest one.
+		#[test]
+		fn less_than_a_third_of_the_stake_cannot_change_an_agreed_field(
+			honest in proptest::collection::vec(1u128..1_000_000, 1..12),
+			others in proptest::collection::vec(
+				(
+					1u128..1_000_000,
+					0..LABELS,
+					proptest::collection::btree_set(0u16..8, 0..=3),
+					proptest::collection::btree_set(0u32..6, 0..=3),
+					proptest::collection::btree_set(0u32..6, 0..=4),
+				),
+				0..12,
+			),
+			honest_brief in (
+				proptest::collection::btree_set(0u16..8, 0..=3),
+				proptest::collection::btree_set(0u32..6, 0..=3),
+				proptest::collection::btree_set(0u32..6, 0..=4),
+			),
+		) {
+			let honest_stake: u128 = honest.iter().sum();
+			let other_stake: u128 = others.iter().map(|(s, ..)| s).sum();
+			prop_assume!(reaches(honest_stake, honest_stake + other_stake, rule().threshold));
+			let make = |sentences: &std::collections::BTreeSet<u16>,
+						figures: &std::collections::BTreeSet<u32>,
+						terms: &std::collections::BTreeSet<u32>| {
+				let sentences: Vec<u16> = sentences.iter().copied().collect();
+				let figures: Vec<(u32, u32)> = figures.iter().map(|f| (f * 10, f * 10 + 4)).collect();
+				let terms: Vec<u32> = terms.iter().copied().collect();
+				a_brief(&sentences, &figures, &terms)
+			};
+			let expected = make(&honest_brief.0, &honest_brief.1, &honest_brief.2);
+			let scores = [0, 0, 10_000, 0, 0];
+			let honest_result = with_brief(result(2, &scores, model()), expected.clone());
+			let other_results: Vec<(u128, InferenceResult)> = others
+				.iter()
+				.map(|(stake, label, s, f, t)| {
+					(*stake, with_brief(result(*label, &scores, model()), make(s, f, t)))
+				})
+				.collect();
+			let reveals: Vec<(u128, &InferenceResult)> = honest
+				.iter()
+				.map(|stake| (*stake, &honest_result))
+				.chain(other_results.iter().map(|(s, r)| (*s, r)))
+				.collect();
+			let verdict = aggregate(&reveals, honest_stake + other_stake, &model(), LABELS, rule());
+			prop_assert_eq!(agreed_brief(verdict), expected);
 		}
 
 	}

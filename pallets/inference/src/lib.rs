@@ -36,7 +36,11 @@
 //!   wins if it holds at least `consensus_threshold` of the revealed stake (both shares "at
 //!   least", exactly: [`daollm_primitives::threshold::reaches`], the rule training uses too),
 //!   else the task ends with no consensus; each class's score is the stake-weighted median of
-//!   the revealed scores. The result is stored ([`Results`]) and emitted
+//!   the revealed scores; the proposal's brief (key sentences, key figures, similarity
+//!   signature) is agreed field by field by the same threshold ([`consensus`]). Members are
+//!   judged on the label alone: the brief is plain deterministic code with nothing to gain by
+//!   faking it, and a field without agreement is left empty rather than slashed over. The
+//!   result is stored ([`Results`]) and emitted
 //!   ([`Event::TaskFinalized`]), and the proposals pallet is told ([`Config::OnAnalysed`]).
 //!
 //! ## Quality
@@ -87,6 +91,12 @@ pub mod weights;
 
 pub use extension::CheckCommitteeSeat;
 pub use pallet::*;
+
+/// The most earlier tasks [`Pallet::similar_proposals`] compares a proposal with.
+pub const SIMILAR_SCAN: TaskId = 2_000;
+
+/// The most similar proposals [`Pallet::similar_proposals`] returns.
+pub const MAX_SIMILAR: u32 = 20;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -95,7 +105,7 @@ use consensus::Verdict;
 use daollm_primitives::traits::ComputeNodes as _;
 use daollm_primitives::traits::DrawRandomness;
 use daollm_primitives::{
-	inference::{commitment, InferenceResult, Salt},
+	inference::{commitment, Brief, InferenceResult, Salt},
 	traits::{ActiveModel, Contribution, InferenceTasks, ProposalAnalysed, RewardPoints, Work},
 	LabelIndex, ProposalId,
 };
@@ -158,6 +168,9 @@ pub mod pallet {
 
 		/// Told when a task reaches consensus.
 		type OnAnalysed: ProposalAnalysed;
+
+		/// Where the offchain worker reads a proposal's title for its brief (`()`: no title).
+		type Titles: daollm_primitives::traits::ProposalTitle;
 
 		/// Credits reward points to members that agreed with the consensus.
 		type RewardPoints: RewardPoints<Self::AccountId>;
@@ -341,6 +354,9 @@ pub mod pallet {
 			label: LabelIndex,
 			/// Each class's stake-weighted median score, in basis points.
 			scores: Vec<u16>,
+			/// The brief the committee agreed on: key sentences, key figures and the similarity
+			/// signature (spans are byte ranges of the proposal's body).
+			brief: Brief,
 			/// The share of the committee's stake that revealed.
 			participation: Perbill,
 		},
@@ -865,16 +881,17 @@ impl<T: Config> Pallet<T> {
 		}
 
 		let outcome = match verdict {
-			Verdict::Consensus { label, scores } => {
+			Verdict::Consensus { label, scores, brief } => {
 				T::OnAnalysed::on_analysed(record.proposal, label);
 				Self::deposit_event(Event::TaskFinalized {
 					task,
 					proposal: record.proposal,
 					label,
 					scores: scores.to_vec(),
+					brief: brief.clone(),
 					participation,
 				});
-				Outcome::Consensus { label, scores }
+				Outcome::Consensus { label, scores, brief }
 			},
 			Verdict::NoConsensus => {
 				Self::deposit_event(Event::NoConsensus {
@@ -901,6 +918,7 @@ impl<T: Config> Pallet<T> {
 			task,
 			TaskResult {
 				proposal: record.proposal,
+				content_hash: record.content_hash,
 				model: record.model,
 				outcome,
 				participation,
@@ -934,6 +952,38 @@ impl<T: Config> Pallet<T> {
 		TaskOfProposal::<T>::remove(proposal);
 		Self::deposit_event(Event::TaskCancelled { task, proposal });
 		true
+	}
+
+	/// The analysed proposals most similar to `proposal` among the [`SIMILAR_SCAN`] tasks
+	/// opened before its own: at most `limit` (and [`MAX_SIMILAR`]) `(proposal, similarity)`,
+	/// similarity in parts per million of the agreed signatures
+	/// ([`daollm_primitives::inference::similarity`]), most similar first, then the most recent; none
+	/// that shares no word. Empty if `proposal` has no agreed signature. Work: at most
+	/// [`SIMILAR_SCAN`] result reads and signature merges, for runtime API calls (never in a
+	/// block).
+	pub fn similar_proposals(proposal: ProposalId, limit: u32) -> Vec<(ProposalId, u32)> {
+		let signature_of = |task: TaskId| match Results::<T>::get(task)?.outcome {
+			Outcome::Consensus { brief, .. } if !brief.signature.is_empty() => {
+				Some(brief.signature)
+			},
+			_ => None,
+		};
+		let Some(task) = TaskOfProposal::<T>::get(proposal) else { return Vec::new() };
+		let Some(own) = signature_of(task) else { return Vec::new() };
+		let limit = limit.min(MAX_SIMILAR) as usize;
+		let mut found: Vec<(ProposalId, u32)> = Vec::new();
+		for earlier in (task.saturating_sub(SIMILAR_SCAN)..task).rev() {
+			let Some(result) = Results::<T>::get(earlier) else { continue };
+			let Outcome::Consensus { brief, .. } = result.outcome else { continue };
+			let score = daollm_primitives::inference::similarity(&own, &brief.signature);
+			if score > 0 && result.proposal != proposal {
+				found.push((result.proposal, score));
+			}
+		}
+		// Stable: equal scores keep the most recent first.
+		found.sort_by(|a, b| b.1.cmp(&a.1));
+		found.truncate(limit);
+		found
 	}
 
 	/// Task `id`, open or judged.

@@ -283,6 +283,7 @@ impl pallet_inference::Config for Test {
 	type Randomness = MockDraws;
 	type ActiveModel = MockModel;
 	type OnAnalysed = RecordAnalysed;
+	type Titles = ();
 	type RewardPoints = RecordRewards;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type LabelCount = ConstU8<LABELS>;

@@ -5,7 +5,8 @@
 //!
 //! 1. reads the proposal body from the offchain index (the proposals pallet put it there under
 //!    [`offchain_body_key`]), runs the task's model on it through the node's native engine
-//!    ([`inference::classify`], a host function the node provides to offchain workers only), draws
+//!    ([`inference::classify`], a host function the node provides to offchain workers only),
+//!    computes the proposal's brief from its title and body ([`inference::brief`]), draws
 //!    a salt, **keeps answer and salt in the node's persistent offchain storage**, and submits a
 //!    signed [`Call::commit`];
 //! 2. once the reveal window opens, submits [`Call::reveal`] with the kept answer and salt.
@@ -36,7 +37,7 @@ use daollm_primitives::{
 	content::offchain_body_key,
 	inference::{commitment, InferenceResult, Salt},
 	offchain::{possible_before, submit_signed, LIFETIME},
-	traits::ComputeNodes,
+	traits::{ComputeNodes, ProposalTitle},
 };
 use frame_support::traits::Get;
 use frame_system::{
@@ -292,11 +293,20 @@ impl<T: Config> Pallet<T> {
 				return Err(Unanswerable::Other);
 			},
 		};
+		let title = T::Titles::title(task.proposal).unwrap_or_default();
+		let brief = match inference::brief(&title, &body) {
+			Ok(brief) => brief,
+			Err(e) => {
+				log::warn!(target: LOG_TARGET, "task {task_id}: no brief: {e:?}");
+				return Err(Unanswerable::Other);
+			},
+		};
 		let labels = T::LabelCount::get() as usize;
 		let result = InferenceResult {
 			label: classification.label,
 			scores: classification.scores.try_into().unwrap_or_default(),
 			model: task.model,
+			brief,
 		};
 		if result.scores.len() != labels || !result.is_well_formed(T::LabelCount::get()) {
 			log::error!(
@@ -307,10 +317,14 @@ impl<T: Config> Pallet<T> {
 		}
 		log::info!(
 			target: LOG_TARGET,
-			"task {task_id}: proposal {} analysed: label {} (scores {:?})",
+			"task {task_id}: proposal {} analysed: label {} (scores {:?}); brief: {} key \
+			 sentences, {} figures, {} signature terms",
 			task.proposal,
 			result.label,
-			result.scores.as_slice()
+			result.scores.as_slice(),
+			result.brief.sentences.len(),
+			result.brief.figures.len(),
+			result.brief.signature.len()
 		);
 		Ok(Answer {
 			result,

@@ -41,10 +41,21 @@ fn held(who: AccountId) -> Balance {
 	Balances::balance_on_hold(&pallet_compute_nodes::HoldReason::NodeStake.into(), &who)
 }
 
-/// An answer for `label`, scoring it 9 000 basis points and the rest evenly.
+/// An answer for `label`, scoring it 9 000 basis points and the rest evenly, with the brief of
+/// [`BRIEFED`].
 fn answer(label: LabelIndex) -> InferenceResult {
 	let scores: Vec<u16> = (0..LABELS).map(|l| if l == label { 9_000 } else { 250 }).collect();
-	InferenceResult { label, scores: scores.try_into().unwrap(), model: model() }
+	InferenceResult { label, scores: scores.try_into().unwrap(), model: model(), brief: brief() }
+}
+
+/// A body with a brief to agree on.
+const BRIEFED: &str = "Raise the debt ceiling of the ETH-A vault from 100M DAI to 150M DAI. \
+	The stability fee stays at 2%. Demand for ETH-A has grown for six months.";
+
+/// [`BRIEFED`]'s brief, as every honest node computes it.
+fn brief() -> daollm_primitives::inference::Brief {
+	daollm_inference_interface::compute_brief(b"Raise the ETH-A debt ceiling", BRIEFED.as_bytes())
+		.expect("a body")
 }
 
 fn salt(who: AccountId) -> Salt {
@@ -507,7 +518,12 @@ mod judgement {
 			assert_eq!(Tasks::<Test>::get(task).unwrap().reveal_end, 2);
 			run_to_block(3);
 			let result = Results::<Test>::get(task).expect("judged in block 3");
-			assert_eq!(result.outcome, Outcome::Consensus { label: 3, scores: answer(3).scores });
+			assert_eq!(
+				result.outcome,
+				Outcome::Consensus { label: 3, scores: answer(3).scores, brief: brief() }
+			);
+			assert!(!brief().figures.is_empty() && !brief().sentences.is_empty());
+
 			assert_eq!(result.participation, Perbill::one());
 			assert_eq!(result.finalized_at, 3);
 			assert_eq!(Analysed::get(), vec![(1, 3)]);
@@ -532,6 +548,7 @@ mod judgement {
 				proposal: 1,
 				label: 3,
 				scores: answer(3).scores.to_vec(),
+				brief: brief(),
 				participation: Perbill::one(),
 			}));
 		});
@@ -582,6 +599,34 @@ mod judgement {
 				assert_ok!(ComputeNodes::add_stake(RuntimeOrigin::signed(silent), 100));
 				assert!(Candidates::<Test>::get().iter().any(|(who, _)| *who == silent));
 			});
+	}
+
+	#[test]
+	fn similar_proposals_are_earlier_ones_with_the_closest_agreed_signature() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let proposals = [
+				("Raise the ETH-A debt ceiling", "Raise the ETH-A debt ceiling to 150M DAI."),
+				("A token standard", "An interface for fungible tokens that wallets implement."),
+				("Raise the ETH-A debt ceiling again", "Raise the ETH-A debt ceiling to 200M DAI."),
+				("Lower the WBTC stability fee", "Lower the stability fee of the WBTC vault."),
+			];
+			for (i, (title, body)) in proposals.iter().enumerate() {
+				let brief =
+					daollm_inference_interface::compute_brief(title.as_bytes(), body.as_bytes())
+						.unwrap();
+				let a = InferenceResult { brief, ..answer(0) };
+				play(open(i as ProposalId + 1), |_| Some(a.clone()));
+			}
+			let similar = Inference::similar_proposals(3, 10);
+			assert_eq!(similar.len(), 1, "only the first shares words: {similar:?}");
+			assert_eq!(similar[0].0, 1);
+			assert!(similar[0].1 > 500_000 && similar[0].1 < 1_000_000, "{similar:?}");
+			// Only earlier proposals, at most `limit`, none without an agreed signature.
+			assert!(Inference::similar_proposals(1, 10).is_empty());
+			assert!(Inference::similar_proposals(3, 0).is_empty());
+			assert!(Inference::similar_proposals(99, 10).is_empty());
+			assert!(Inference::similar_proposals(4, 10).is_empty(), "shares no word");
+		});
 	}
 
 	#[test]
@@ -1026,7 +1071,9 @@ mod offchain_worker {
 	use sp_runtime::testing::UintAuthorityId;
 	use std::sync::{Arc, Mutex};
 
-	const BODY: &[u8] = b"\x02 a proposal body the stand-in labels 2";
+	const BODY: &[u8] =
+		b"\x02 A proposal body the stand-in labels 2. It pays 500 DAI to the keeper \
+		over 6 months.";
 
 	/// Label = first byte of the body, for the model `model()` only; counts its calls.
 	struct StandIn {
@@ -1170,7 +1217,13 @@ mod offchain_worker {
 			to_block(drawn + 4);
 			assert!(drain(&pool).is_empty(), "nothing left to do");
 			let result = Results::<Test>::get(task).expect("judged");
-			assert!(matches!(result.outcome, Outcome::Consensus { label: 2, .. }));
+			// The committee agreed on the brief every worker computed from the body (the mock
+			// has no titles).
+			let expected = daollm_inference_interface::compute_brief(b"", BODY).unwrap();
+			assert_eq!(expected.figures.len(), 2, "500 DAI and 6 months");
+			assert!(
+				matches!(result.outcome, Outcome::Consensus { label: 2, brief, .. } if brief == expected)
+			);
 			assert_eq!(Analysed::get(), vec![(7, 2)]);
 		});
 	}

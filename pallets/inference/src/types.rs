@@ -1,7 +1,10 @@
 //! The pallet's data: parameters, tasks and results.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use daollm_primitives::{inference::Scores, LabelIndex, ProposalId};
+use daollm_primitives::{
+	inference::{Brief, Scores},
+	LabelIndex, ProposalId,
+};
 use frame_support::{traits::Get, BoundedVec};
 use scale_info::TypeInfo;
 use sp_core::H256;
@@ -151,6 +154,8 @@ pub enum Outcome {
 		label: LabelIndex,
 		/// Each class's stake-weighted median score, in basis points.
 		scores: Scores,
+		/// The brief, agreed field by field.
+		brief: Brief,
 	},
 	/// No label held the consensus threshold of the revealed stake.
 	NoConsensus,
@@ -165,6 +170,8 @@ pub enum Outcome {
 pub struct TaskResult<BlockNumber> {
 	/// The proposal analysed.
 	pub proposal: ProposalId,
+	/// blake2b-256 of the body analysed: the brief's spans are byte ranges of it.
+	pub content_hash: H256,
 	/// The model it ran with.
 	pub model: H256,
 	/// What the committee agreed on.

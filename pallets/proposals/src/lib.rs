@@ -124,7 +124,9 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use daollm_primitives::{
 	content::{cid_v1_raw_blake2b_256, offchain_body_key, readable_body, UnreadableBody},
-	traits::{Contribution, InferenceTasks, ProposalAnalysed, RewardPoints, TrainingData},
+	traits::{
+		Contribution, InferenceTasks, ProposalAnalysed, ProposalTitle, RewardPoints, TrainingData,
+	},
 	LabelIndex, ProposalId,
 };
 use frame_support::{
@@ -1211,6 +1213,12 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> TrainingData for Pallet<T> {
 	fn example(proposal: ProposalId) -> Option<(H256, LabelIndex)> {
 		TrainingSet::<T>::get(proposal).map(|e| (e.content_hash, e.label))
+	}
+}
+
+impl<T: Config> ProposalTitle for Pallet<T> {
+	fn title(id: ProposalId) -> Option<Vec<u8>> {
+		Proposals::<T>::get(id).map(|proposal| proposal.title.into_inner())
 	}
 }
 

@@ -51,6 +51,7 @@ impl pallet_inference::Config for Runtime {
 	/// The active version of the analysis model in the governance registry.
 	type ActiveModel = ModelRegistry;
 	type OnAnalysed = Proposals;
+	type Titles = Proposals;
 	/// Members that agreed with the consensus earn inference points, paid per epoch.
 	type RewardPoints = Rewards;
 	/// The `parameters` track.

@@ -5,6 +5,12 @@
 //! - `inference_proposalTask(proposal, at?)`: the same, found by the proposal it analyses.
 //! - `inference_node(operator, at?)`: a node's stake, reputation, record and recent history.
 //! - `inference_leaderboard(limit?, at?)`: nodes by reputation, then stake.
+//! - `proposals_similar(id, limit?, at?)`: the analysed proposals most similar to proposal `id`
+//!   among those analysed before it (served here because the signatures are the inference
+//!   committee's results).
+//!
+//! A judged task's brief is decoded against the proposal's body when this node's offchain index
+//! holds it (every `daollm-node` indexes): key sentences and figures come with their text.
 //!
 //! Balances are decimal strings (JavaScript numbers lose precision above 2^53); shares
 //! (reputation, participation) are parts per billion.
@@ -12,21 +18,113 @@
 use std::{marker::PhantomData, sync::Arc};
 
 use codec::Codec;
-use daollm_primitives::{LabelIndex, ProposalId};
+use daollm_primitives::{
+	inference::{Brief, Span},
+	LabelIndex, ProposalId,
+};
 use daollm_rpc_primitives::{block_or_best, page_limit, runtime_error};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 pub use pallet_inference_runtime_api::InferenceApi as InferenceRuntimeApi;
 use pallet_inference_runtime_api::{
 	MemberOutcome, NodeDetails, NodeStatus, Outcome, TaskDetails, TaskId, TaskStatus, Work,
+	MAX_SIMILAR,
 };
 use serde::Serialize;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 use sp_core::H256;
-use sp_runtime::traits::Block as BlockT;
+use sp_runtime::traits::{BlakeTwo256, Block as BlockT, Hash as _};
 
 /// The longest leaderboard `inference_leaderboard` returns.
 pub const MAX_LEADERBOARD: u32 = 100;
+
+/// Where the RPC reads a proposal body by its blake2b-256 (the node's offchain index); `None`
+/// if it does not hold it.
+pub type Bodies = Arc<dyn Fn(&H256) -> Option<Vec<u8>> + Send + Sync>;
+
+/// A key sentence, as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SentenceJson {
+	/// Its index among the body's sentences (`daollm_brief::sentences::split`).
+	pub index: u16,
+	/// Its first byte in the body, if the body is at hand.
+	pub start: Option<u32>,
+	/// One past its last byte, if the body is at hand.
+	pub end: Option<u32>,
+	/// Its text, if the body is at hand.
+	pub text: Option<String>,
+}
+
+/// A key figure, as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FigureJson {
+	/// `parameter-change`, `amount`, `percentage`, `duration` or `address`.
+	pub kind: &'static str,
+	/// Its first byte in the body.
+	pub start: u32,
+	/// One past its last byte.
+	pub end: u32,
+	/// Its text, if the body is at hand.
+	pub text: Option<String>,
+}
+
+/// A brief, as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BriefJson {
+	/// The key sentences, in the body's order.
+	pub sentences: Vec<SentenceJson>,
+	/// The key figures, in the body's order.
+	pub figures: Vec<FigureJson>,
+	/// The similarity signature: `[hash, weight]` pairs.
+	pub signature: Vec<(u32, u8)>,
+}
+
+impl BriefJson {
+	/// `brief` with the text of `body` where it is at hand.
+	pub fn decode(brief: &Brief, body: Option<&str>) -> Self {
+		let spans = body.map(daollm_brief::sentences::split);
+		let text = |span: &Span| body.and_then(|b| span.text(b)).map(str::to_owned);
+		BriefJson {
+			sentences: brief
+				.sentences
+				.iter()
+				.map(|index| {
+					let span = spans.as_ref().and_then(|s| s.get(*index as usize));
+					SentenceJson {
+						index: *index,
+						start: span.map(|s| s.start),
+						end: span.map(|s| s.end),
+						text: span.and_then(text),
+					}
+				})
+				.collect(),
+			figures: brief
+				.figures
+				.iter()
+				.map(|f| FigureJson {
+					kind: f.kind.name(),
+					start: f.span.start,
+					end: f.span.end,
+					text: text(&f.span),
+				})
+				.collect(),
+			signature: brief.signature.iter().map(|t| (t.hash, t.weight)).collect(),
+		}
+	}
+}
+
+/// A similar proposal, as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SimilarJson {
+	/// The earlier proposal.
+	pub proposal: ProposalId,
+	/// Its similarity, in parts per million (the cosine of the two signatures).
+	pub similarity: u32,
+}
 
 /// A committee seat, as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -70,16 +168,22 @@ pub struct TaskJson<AccountId, BlockNumber> {
 	pub label: Option<LabelIndex>,
 	/// Judged with consensus: each class's score in basis points.
 	pub scores: Option<Vec<u16>>,
+	/// Judged with consensus: the brief, with text where this node holds the body.
+	pub brief: Option<BriefJson>,
+	/// Judged tasks: blake2b-256 of the body analysed.
+	pub content_hash: Option<H256>,
 	/// Judged tasks: the share of the committee's stake that revealed, per billion.
 	pub participation: Option<u32>,
 	/// Judged tasks: the block it was judged in.
 	pub finalized_at: Option<BlockNumber>,
 }
 
-impl<AccountId, Balance: ToString, BlockNumber> From<TaskDetails<AccountId, Balance, BlockNumber>>
-	for TaskJson<AccountId, BlockNumber>
-{
-	fn from(t: TaskDetails<AccountId, Balance, BlockNumber>) -> Self {
+impl<AccountId, BlockNumber> TaskJson<AccountId, BlockNumber> {
+	/// `t` as JSON, its brief decoded against the body `bodies` holds.
+	pub fn new<Balance: ToString>(
+		t: TaskDetails<AccountId, Balance, BlockNumber>,
+		bodies: Option<&Bodies>,
+	) -> Self {
 		let mut json = TaskJson {
 			id: t.id,
 			proposal: t.proposal,
@@ -95,6 +199,8 @@ impl<AccountId, Balance: ToString, BlockNumber> From<TaskDetails<AccountId, Bala
 			outcome: None,
 			label: None,
 			scores: None,
+			brief: None,
+			content_hash: None,
 			participation: None,
 			finalized_at: None,
 		};
@@ -124,13 +230,19 @@ impl<AccountId, Balance: ToString, BlockNumber> From<TaskDetails<AccountId, Bala
 			TaskStatus::Judged(result) => {
 				json.status = "judged";
 				json.model = result.model;
+				json.content_hash = Some(result.content_hash);
 				json.participation = Some(result.participation.deconstruct());
 				json.finalized_at = Some(result.finalized_at);
 				match result.outcome {
-					Outcome::Consensus { label, scores } => {
+					Outcome::Consensus { label, scores, brief } => {
 						json.outcome = Some("consensus");
 						json.label = Some(label);
 						json.scores = Some(scores.into_inner());
+						let body = bodies
+							.and_then(|bodies| bodies(&result.content_hash))
+							.filter(|body| BlakeTwo256::hash(body) == result.content_hash)
+							.and_then(|body| String::from_utf8(body).ok());
+						json.brief = Some(BriefJson::decode(&brief, body.as_deref()));
 					},
 					Outcome::NoConsensus => json.outcome = Some("noConsensus"),
 					Outcome::Inconclusive => json.outcome = Some("inconclusive"),
@@ -275,18 +387,29 @@ pub trait InferenceApi<BlockHash, AccountId, BlockNumber> {
 		limit: Option<u32>,
 		at: Option<BlockHash>,
 	) -> RpcResult<Vec<NodeJson<AccountId, BlockNumber>>>;
+
+	/// Up to `limit` (default and at most 20) proposals analysed before proposal `id` that are
+	/// most similar to it, most similar first; empty if `id` has no agreed analysis.
+	#[method(name = "proposals_similar")]
+	fn similar(
+		&self,
+		id: ProposalId,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<SimilarJson>>;
 }
 
 /// Serves the `inference_*` methods from a client's runtime API.
 pub struct Inference<C, Block, Balance> {
 	client: Arc<C>,
+	bodies: Option<Bodies>,
 	_marker: PhantomData<(Block, Balance)>,
 }
 
 impl<C, Block, Balance> Inference<C, Block, Balance> {
-	/// Serves from `client`.
-	pub fn new(client: Arc<C>) -> Self {
-		Self { client, _marker: PhantomData }
+	/// Serves from `client`, reading bodies from `bodies` (if any) to decode briefs.
+	pub fn new(client: Arc<C>, bodies: Option<Bodies>) -> Self {
+		Self { client, bodies, _marker: PhantomData }
 	}
 }
 
@@ -308,7 +431,7 @@ where
 	) -> RpcResult<Option<TaskJson<AccountId, BlockNumber>>> {
 		let at = block_or_best(&*self.client, at);
 		let task = self.client.runtime_api().task(at, id).map_err(runtime_error)?;
-		Ok(task.map(Into::into))
+		Ok(task.map(|t| TaskJson::new(t, self.bodies.as_ref())))
 	}
 
 	fn proposal_task(
@@ -321,7 +444,7 @@ where
 		let Some(id) = api.task_of_proposal(at, proposal).map_err(runtime_error)? else {
 			return Ok(None);
 		};
-		Ok(api.task(at, id).map_err(runtime_error)?.map(Into::into))
+		Ok(api.task(at, id).map_err(runtime_error)?.map(|t| TaskJson::new(t, self.bodies.as_ref())))
 	}
 
 	fn node(
@@ -343,5 +466,20 @@ where
 		let at = block_or_best(&*self.client, at);
 		let nodes = self.client.runtime_api().leaderboard(at, limit).map_err(runtime_error)?;
 		Ok(nodes.into_iter().map(Into::into).collect())
+	}
+
+	fn similar(
+		&self,
+		id: ProposalId,
+		limit: Option<u32>,
+		at: Option<Block::Hash>,
+	) -> RpcResult<Vec<SimilarJson>> {
+		let limit = page_limit(limit, MAX_SIMILAR)?;
+		let at = block_or_best(&*self.client, at);
+		let similar = self.client.runtime_api().similar(at, id, limit).map_err(runtime_error)?;
+		Ok(similar
+			.into_iter()
+			.map(|(proposal, similarity)| SimilarJson { proposal, similarity })
+			.collect())
 	}
 }

@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 use codec::Codec;
 use daollm_primitives::ProposalId;
 pub use pallet_compute_nodes::{HistoryEntry, MemberOutcome, NodeDetails, NodeStatus, Work};
-pub use pallet_inference::{Outcome, Seat, TaskDetails, TaskId, TaskStatus};
+pub use pallet_inference::{Outcome, Seat, TaskDetails, TaskId, TaskStatus, MAX_SIMILAR};
 
 sp_api::decl_runtime_apis! {
 	/// Reads tasks with their results, nodes with their history, and the leaderboard.
@@ -29,5 +29,10 @@ sp_api::decl_runtime_apis! {
 
 		/// Up to `limit` nodes by reputation, then stake, highest first.
 		fn leaderboard(limit: u32) -> Vec<NodeDetails<AccountId, Balance, BlockNumber>>;
+
+		/// Up to `limit` analysed proposals most similar to `proposal` among those analysed
+		/// before it, with their similarity in parts per million, most similar first
+		/// (`pallet_inference::Pallet::similar_proposals`).
+		fn similar(proposal: ProposalId, limit: u32) -> Vec<(ProposalId, u32)>;
 	}
 }
