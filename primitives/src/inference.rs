@@ -143,6 +143,12 @@ mod tests {
 	}
 
 	#[test]
+	fn a_brief_takes_at_most_277_bytes() {
+		// 3 sentence indices (1 + 3 × 2), 12 figures (1 + 12 × 9), 32 terms (1 + 32 × 5).
+		assert_eq!(Brief::max_encoded_len(), 277);
+	}
+
+	#[test]
 	fn well_formed_briefs_are_canonical() {
 		let span = |start, end| Span { start, end };
 		let figure = |start, end| Figure { span: span(start, end), kind: FigureKind::Amount };

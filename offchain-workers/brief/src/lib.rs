@@ -23,6 +23,7 @@
 //! the chain); the splitter and the extractor need `regex`, hence `std`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
 
 #[cfg(feature = "std")]
 pub mod figures;
