@@ -981,7 +981,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		// Stable: equal scores keep the most recent first.
-		found.sort_by(|a, b| b.1.cmp(&a.1));
+		found.sort_by_key(|(_, score)| core::cmp::Reverse(*score));
 		found.truncate(limit);
 		found
 	}
