@@ -113,11 +113,7 @@ fn agreed_value<V: Clone + PartialEq>(
 ) -> Option<V> {
 	let mut tally: Vec<(&V, u128)> = Vec::new();
 	for (stake, result) in answers {
-		let value = field(result);
-		match tally.iter_mut().find(|(v, _)| *v == value) {
-			Some((_, sum)) => *sum = sum.saturating_add(*stake),
-			None => tally.push((value, *stake)),
-		}
+		add_stake(&mut tally, field(result), *stake);
 	}
 	tally.into_iter().find(|(_, stake)| holds(*stake)).map(|(value, _)| value.clone())
 }
@@ -131,10 +127,7 @@ fn agreed_sentences(
 	let mut support: Vec<(u16, u128)> = Vec::new();
 	for (stake, result) in answers {
 		for index in result.brief.sentences.iter() {
-			match support.iter_mut().find(|(i, _)| i == index) {
-				Some((_, sum)) => *sum = sum.saturating_add(*stake),
-				None => support.push((*index, *stake)),
-			}
+			add_stake(&mut support, *index, *stake);
 		}
 	}
 	support.retain(|(_, stake)| holds(*stake));
@@ -144,6 +137,14 @@ fn agreed_sentences(
 	kept.sort_unstable();
 	// Within the bound by the truncation.
 	KeySentences::truncate_from(kept)
+}
+
+/// Adds `stake` to `key`'s entry in `tally`, opening one at the end for a new key.
+fn add_stake<K: PartialEq>(tally: &mut Vec<(K, u128)>, key: K, stake: u128) {
+	match tally.iter_mut().find(|(k, _)| *k == key) {
+		Some((_, sum)) => *sum = sum.saturating_add(stake),
+		None => tally.push((key, stake)),
+	}
 }
 
 /// The lower weighted median of `(value, weight)` pairs: the smallest value whose cumulative
