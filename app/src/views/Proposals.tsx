@@ -1,0 +1,58 @@
+/**
+ * Proposals: the newest first, each with its stage and, once analysed, the agreed label. A
+ * proposal's page is its analysis card.
+ */
+import { useState } from "react";
+import { useChain, useLive } from "../chain/ChainContext";
+import { href } from "../route";
+import { shortAddress } from "../format";
+import { stageOf } from "./proposalState";
+
+const PAGE = 20;
+
+export function Proposals() {
+  const { api, rpc, labels } = useChain();
+  const [pages, setPages] = useState(1);
+  const list = useLive(async (at) => {
+    const next = await api.query.Proposals.NextProposalId.getValue({ at });
+    const header = await api.query.System.Number.getValue({ at });
+    const ids = Array.from({ length: Math.min(next, PAGE * pages) }, (_, i) => next - 1 - i);
+    const rows = await Promise.all(
+      ids.map(async (id) => {
+        const [proposal, task] = await Promise.all([rpc.proposal(id, at), rpc.proposalTask(id, at)]);
+        return { id, proposal, task, stage: stageOf(proposal, task, header) };
+      }),
+    );
+    return { next, rows };
+  }, [pages]);
+
+  if (list.error && !list.data) return <p className="error">Could not read proposals: {list.error}</p>;
+  if (!list.data) return <p className="muted">Reading proposals…</p>;
+  const { rows, next } = list.data;
+  return (
+    <section>
+      <h1>Proposals</h1>
+      {rows.length === 0 ? (
+        <p>No proposal yet. <a href={href("submit")}>Submit the first.</a></p>
+      ) : (
+        <table className="list" data-testid="proposal-list">
+          <thead>
+            <tr><th>#</th><th>Title</th><th>Author</th><th>Stage</th><th>Label</th></tr>
+          </thead>
+          <tbody>
+            {rows.map(({ id, proposal, task, stage }) => (
+              <tr key={id} data-testid={`proposal-row-${id}`}>
+                <td>{id}</td>
+                <td><a href={href("proposals", id)}>{proposal?.title ?? "—"}</a></td>
+                <td className="mono">{proposal ? shortAddress(proposal.author) : "—"}</td>
+                <td><span className={`stage stage-${stage.replace(/ /g, "-")}`} data-testid="stage">{stage}</span></td>
+                <td>{task?.label != null ? labels[task.label] ?? task.label : ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {rows.length < next && <button onClick={() => setPages(pages + 1)}>Older proposals</button>}
+    </section>
+  );
+}

@@ -1,0 +1,99 @@
+/**
+ * Submit a proposal: title and body (typed, pasted or read from a file), the deposit the chain
+ * will hold shown before signing, the transaction's progress, then the analysis arriving.
+ */
+import { useEffect, useState } from "react";
+import { Binary } from "polkadot-api";
+import { useChain } from "../chain/ChainContext";
+import { useTx } from "../chain/useTx";
+import { TxProgress } from "../components/TxProgress";
+import { formatBalance } from "../format";
+import { href } from "../route";
+
+const encoder = new TextEncoder();
+
+export function Submit() {
+  const { api, token, account } = useChain();
+  const [title, setTitle] = useState("");
+  const [body, setBody] = useState("");
+  const [limits, setLimits] = useState<{ base: bigint; perByte: bigint; fee: bigint; record: bigint; maxTitle: number; maxBody: number } | null>(null);
+  const [txFee, setTxFee] = useState<bigint | null>(null);
+  const [tx, send, reset] = useTx();
+  const [submitted, setSubmitted] = useState<number | null>(null);
+
+  useEffect(() => {
+    Promise.all([
+      api.constants.Proposals.DepositBase(),
+      api.constants.Proposals.DepositPerByte(),
+      api.constants.Proposals.ProposalFee(),
+      api.constants.Proposals.RecordDeposit(),
+      api.constants.Proposals.MaxTitleLen(),
+      api.constants.Proposals.MaxBodyLen(),
+    ]).then(([base, perByte, fee, record, maxTitle, maxBody]) => setLimits({ base, perByte, fee, record, maxTitle, maxBody }), () => undefined);
+  }, [api]);
+
+  const titleBytes = encoder.encode(title.trim()).length;
+  const bodyBytes = encoder.encode(body).length;
+  const problem =
+    titleBytes === 0 ? "Give the proposal a title." :
+    bodyBytes === 0 ? "Write, paste or load the proposal's body." :
+    limits && titleBytes > limits.maxTitle ? `The title is ${titleBytes} bytes; at most ${limits.maxTitle}.` :
+    limits && bodyBytes > limits.maxBody ? `The body is ${bodyBytes} bytes; at most ${limits.maxBody}.` : null;
+  const deposit = limits ? limits.base + limits.perByte * BigInt(bodyBytes) : null;
+  const call = () => api.tx.Proposals.submit_proposal({ title: Binary.fromText(title.trim()), body: Binary.fromText(body) });
+
+  useEffect(() => {
+    setTxFee(null);
+    if (problem || !account) return;
+    const timer = setTimeout(() => call().getEstimatedFees(account.address).then(setTxFee, () => setTxFee(null)), 300);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [title, body, account?.address, problem]);
+
+  const onFile = async (file: File | undefined) => {
+    if (!file) return;
+    const text = await file.text();
+    setBody(text);
+    if (!title) setTitle(file.name.replace(/\.(md|txt)$/i, ""));
+  };
+
+  const onSubmit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (problem) return;
+    const result = await send(call());
+    if (result.stage === "finalized") {
+      const event = result.events.find((ev) => ev.type === "Proposals" && ev.value.type === "ProposalSubmitted");
+      const id = (event?.value.value as { id?: number } | undefined)?.id;
+      if (id !== undefined) setSubmitted(id);
+    }
+  };
+
+  return (
+    <section>
+      <h1>Submit a proposal</h1>
+      <form onSubmit={onSubmit} className="form" data-testid="submit-form">
+        <label>Title <input name="title" value={title} onChange={(e) => { setTitle(e.target.value); reset(); }} maxLength={limits?.maxTitle} /></label>
+        <label>Body (Markdown or plain text)
+          <textarea name="body" rows={14} value={body} onChange={(e) => { setBody(e.target.value); reset(); }} />
+        </label>
+        <label>…or load it from a file <input type="file" accept=".md,.txt,text/*" onChange={(e) => onFile(e.target.files?.[0])} /></label>
+        {deposit !== null && limits && (
+          <p data-testid="deposit">
+            Deposit held: <strong>{formatBalance(deposit, token)}</strong> ({formatBalance(limits.base, token)} + {formatBalance(limits.perByte, token, 8)} × {bodyBytes} bytes).
+            It is returned when the proposal is analysed, less {formatBalance(limits.fee, token)} paid to the network; {formatBalance(limits.record, token)} stays held until you remove the finished record.
+            {txFee !== null && <> Transaction fee about {formatBalance(txFee, token, 6)}.</>}
+          </p>
+        )}
+        {problem && (title || body) && <p className="hint">{problem}</p>}
+        <button type="submit" disabled={!!problem || !account || (tx.stage !== "idle" && tx.stage !== "failed" && tx.stage !== "finalized")}>
+          Sign and submit{account ? ` as ${account.name}` : ""}
+        </button>
+        {!account && <p className="hint">Choose an account (top right) to sign with.</p>}
+      </form>
+      <TxProgress state={tx} />
+      {submitted !== null && (
+        <p data-testid="submitted">Proposal #{submitted} is on chain. <a href={href("proposals", submitted)}>Follow its analysis →</a></p>
+      )}
+    </section>
+  );
+}
