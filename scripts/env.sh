@@ -53,6 +53,20 @@ setup() {
 		log "installing the polkadot.js client for the client tests (npm ci)"
 		(cd "$ROOT/node/tests/polkadot-js" && npm ci --no-audit --no-fund --loglevel=error)
 	fi
+	if [ ! -d "$ROOT/app/node_modules/polkadot-api" ]; then
+		log "installing the app's packages (npm ci; generates the chain's typed descriptors)"
+		(cd "$ROOT/app" && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+	if [ ! -x /usr/bin/chromium ]; then
+		log "installing Chromium (Debian chromium): the app's end-to-end tests drive it headless"
+		apt_install chromium
+	fi
+}
+
+# Builds the app into app/dist: a static folder any web server can host.
+build_app() {
+	log "building the app (app/dist)"
+	(cd "$ROOT/app" && npm run --silent build)
 }
 
 build_node() {

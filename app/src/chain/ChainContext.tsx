@@ -9,7 +9,7 @@ import type { PolkadotClient } from "polkadot-api";
 import { connect, endpointFromLocation, type Api, type LinkState } from "./connection";
 import { rpc as makeRpc, type Rpc } from "./rpc";
 import { errorDocs, type ErrorDocs } from "./errors";
-import { devAccounts, extensionAccounts, type Account } from "./accounts";
+import { extensionAccounts, type Account } from "./accounts";
 import { PROPOSAL, type Token } from "../format";
 
 /** A finalised block. */
@@ -32,6 +32,8 @@ export interface Chain {
   ss58Format: number;
   /** `system_chainType` is `Development`: dev accounts are offered. */
   development: boolean;
+  /** The node runs another chain's runtime (its spec name is not `daollm`): `null` until known. */
+  wrongNetwork: string | null;
   /** The genesis hash: what a node key's proof of possession is bound to. */
   genesis: string | null;
   /** The runtime's error docs (refreshed after a runtime upgrade). */
@@ -53,6 +55,8 @@ export function useChain(): Chain {
 }
 
 const decoder = new TextDecoder();
+/** The spec name of the runtime the descriptors were generated from. */
+const RUNTIME_SPEC_NAME = "daollm";
 const first = <T,>(v: T | T[] | undefined): T | undefined => (Array.isArray(v) ? v[0] : v);
 
 /** Connects to the endpoint `?rpc=` names (or the default) and provides [`Chain`]. */
@@ -67,6 +71,7 @@ export function ChainProvider({ children }: { children: ReactNode }) {
   const [ss58Format, setSs58] = useState(42);
   const [development, setDevelopment] = useState(false);
   const [genesis, setGenesis] = useState<string | null>(null);
+  const [wrongNetwork, setWrongNetwork] = useState<string | null>(null);
   const [errors, setErrors] = useState<ErrorDocs | null>(null);
   const [labels, setLabels] = useState<string[]>([]);
   const [accounts, setAccounts] = useState<Account[]>([]);
@@ -83,12 +88,14 @@ export function ChainProvider({ children }: { children: ReactNode }) {
     if (link.kind !== "connected") return;
     let live = true;
     (async () => {
-      const [type, props, spec] = await Promise.all([
+      const [type, props, spec, version] = await Promise.all([
         rpc.chainType(),
         rpc.properties(),
         client.getChainSpecData(),
+        rpc.runtimeVersion(),
       ]);
       if (!live) return;
+      setWrongNetwork(version.specName === RUNTIME_SPEC_NAME ? null : `${spec.name} (runtime "${version.specName}")`);
       const decimals = first(props.tokenDecimals) ?? PROPOSAL.decimals;
       const symbol = first(props.tokenSymbol) ?? PROPOSAL.symbol;
       setToken({ decimals, symbol });
@@ -116,7 +123,7 @@ export function ChainProvider({ children }: { children: ReactNode }) {
       const model = await api.constants.ModelRegistry.AnalysisModel();
       const record = await api.query.ModelRegistry.Models.getValue(model, { at: block.hash });
       if (!record?.active) return;
-      const version = await api.query.ModelRegistry.Versions.getValue([model, record.active], { at: block.hash });
+      const version = await api.query.ModelRegistry.Versions.getValue(model, record.active, { at: block.hash });
       if (live && version) setLabels(version.labels.map((l) => decoder.decode(l)));
     })().catch(() => undefined);
     return () => {
@@ -128,11 +135,12 @@ export function ChainProvider({ children }: { children: ReactNode }) {
   // Accounts: dev accounts on a development chain, and the wallet extensions' accounts.
   useEffect(() => {
     let live = true;
-    extensionAccounts()
-      .then((injected) => {
-        if (live) setAccounts([...(development ? devAccounts(ss58Format) : []), ...injected]);
-      })
-      .catch(() => setAccounts(development ? devAccounts(ss58Format) : []));
+    const dev = development
+      ? import("./devAccounts").then((m) => m.devAccounts(ss58Format))
+      : Promise.resolve([]);
+    Promise.all([dev, extensionAccounts().catch(() => [])])
+      .then(([devs, injected]) => live && setAccounts([...devs, ...injected]))
+      .catch(() => undefined);
     return () => {
       live = false;
     };
@@ -154,6 +162,7 @@ export function ChainProvider({ children }: { children: ReactNode }) {
     token,
     ss58Format,
     development,
+    wrongNetwork,
     genesis,
     errors,
     labels,

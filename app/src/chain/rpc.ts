@@ -1,7 +1,7 @@
 /**
  * The node's custom JSON-RPC methods (`proposals_*`, `inference_*`, `rewards_*`, Bitswap),
  * called through the same client, with the shapes the Rust RPC crates serialise
- * (`pallets/*/rpc`). Balances are decimal strings; shares are parts per billion.
+ * (the `rpc` crate of each pallet). Balances are decimal strings; shares are parts per billion.
  */
 import type { PolkadotClient } from "polkadot-api";
 
@@ -29,13 +29,8 @@ export interface ProposalJson {
 /** A committee seat of `inference_task`. */
 export interface MemberJson {
   node: string;
+  /** The stake the member was drawn with. */
   stake: string;
-  committed: boolean;
-  revealed: boolean;
-  excused: boolean;
-  answer: number | null;
-  outcome: "agreed" | "disagreed" | "missed" | "excused" | null;
-  slashed: string | null;
 }
 
 /** The brief of a judged task, decoded against the body the node holds. */
@@ -139,6 +134,7 @@ export function rpc(client: PolkadotClient) {
     pending: (who: string, at?: string) => call<PendingJson>("rewards_pending", who, at),
     /** A proposal body by its CID, as hex (`bitswap_v1_get`). */
     body: (cid: string) => call<string>("bitswap_v1_get", cid),
+    runtimeVersion: () => call<{ specName: string; specVersion: number }>("state_getRuntimeVersion"),
     chainType: () => call<string | { [k: string]: unknown }>("system_chainType"),
     properties: () =>
       call<{ tokenDecimals?: number | number[]; tokenSymbol?: string | string[]; ss58Format?: number }>(

@@ -17,7 +17,7 @@ export type TxState =
   | { stage: "failed"; message: string };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyTx = Transaction<any, any, any, any>;
+type AnyTx = Transaction<any, any>;
 
 /** `[state, send]`: `send(tx)` signs with the selected account and resolves when it ends. */
 export function useTx(): [TxState, (tx: AnyTx) => Promise<TxState>, () => void] {

@@ -8,7 +8,7 @@ import { useEffect, useState } from "react";
 import { blake2b256 } from "@polkadot-labs/hdkd-helpers";
 import { useChain, useLive } from "../chain/ChainContext";
 import type { MemberJson, NodeJson, TaskJson } from "../chain/rpc";
-import { ScoreBars } from "../components/Charts";
+import { ScoreBars } from "../components/ScoreBars";
 import { formatBalance, formatPerbill, formatPpm, shortAddress } from "../format";
 import { href } from "../route";
 import { stageOf, type Stage } from "./proposalState";
@@ -88,7 +88,7 @@ export function ProposalDetail({ id }: { id: number }) {
     let modelInfo = null;
     if (model) {
       const [modelId, version] = model;
-      const [record, entry] = await Promise.all([api.query.ModelRegistry.Models.getValue(modelId, { at }), api.query.ModelRegistry.Versions.getValue([modelId, version], { at })]);
+      const [record, entry] = await Promise.all([api.query.ModelRegistry.Models.getValue(modelId, { at }), api.query.ModelRegistry.Versions.getValue(modelId, version, { at })]);
       modelInfo = { modelId, version, name: record ? new TextDecoder().decode(record.name) : "", active: record?.active === version, registeredAt: entry?.registered_at ?? null };
     }
     return { proposal, task, now, seats, similar: similar.map((s, i) => ({ ...s, title: similarTitles[i] })), model: modelInfo };

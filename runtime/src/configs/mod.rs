@@ -10,7 +10,7 @@ mod inference;
 mod model_registry;
 mod offchain;
 mod proposals;
-mod rewards;
+pub mod rewards;
 pub mod session;
 mod sudo;
 mod system;

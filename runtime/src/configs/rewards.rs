@@ -11,7 +11,11 @@ use crate::{AccountId, Balance, Balances, Runtime, HOURS, MILLI_UNIT, UNIT};
 parameter_types! {
 	pub const RewardsPalletId: PalletId = PalletId(*b"daol/rwd");
 	/// An hour per epoch: points turn into claimable rewards within the hour they are earned.
-	pub const EpochLength: crate::BlockNumber = HOURS;
+	///
+	/// Kept in storage under `:EpochBlocks:` so that a development chain can shorten it with
+	/// `sudo(system.set_storage)` (the app's end-to-end test closes an epoch in a minute); on a
+	/// live chain only Root can write it, as it can any key. Read through [`EpochLength`].
+	pub storage EpochBlocks: crate::BlockNumber = HOURS;
 	/// A thousand PROPOSAL an hour (about 8.8 million a year), half of it for inference.
 	pub DefaultRewardParameters: pallet_rewards::Parameters<Balance> = pallet_rewards::Parameters {
 		emission: 1_000 * UNIT,
@@ -30,6 +34,20 @@ parameter_types! {
 	};
 	/// The pot's account, where proposal fees go to pay the work they caused.
 	pub RewardsPot: AccountId = RewardsPalletId::get().into_account_truncating();
+}
+
+/// The shortest epoch [`EpochLength`] yields, whatever `:EpochBlocks:` holds: a zero would make
+/// every block's `now % EpochLength` divide by zero, and an epoch must outlast the reveal window
+/// of the work it pays for.
+pub const MIN_EPOCH_LENGTH: crate::BlockNumber = 10;
+
+/// Blocks per rewards epoch: [`EpochBlocks`], never below [`MIN_EPOCH_LENGTH`].
+pub struct EpochLength;
+
+impl frame_support::traits::Get<crate::BlockNumber> for EpochLength {
+	fn get() -> crate::BlockNumber {
+		EpochBlocks::get().max(MIN_EPOCH_LENGTH)
+	}
 }
 
 impl pallet_rewards::Config for Runtime {

@@ -282,6 +282,27 @@ fn an_epoch_mints_its_emission_into_the_rewards_pot() {
 	});
 }
 
+/// A development chain shortens the rewards epoch by writing `:EpochBlocks:` (the app's
+/// end-to-end test does, through sudo); no value makes it shorter than `MIN_EPOCH_LENGTH`, so a
+/// zero cannot halt the chain with a division by zero.
+#[test]
+fn the_epoch_length_is_read_from_storage_and_never_below_its_floor() {
+	use crate::configs::rewards::{EpochBlocks, EpochLength, MIN_EPOCH_LENGTH};
+	use frame_support::traits::{Get, Hooks};
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(EpochLength::get(), crate::HOURS);
+		let key = sp_core::hashing::twox_128(b":EpochBlocks:");
+		assert_eq!(EpochBlocks::key(), key);
+		sp_io::storage::set(&key, &20u32.encode());
+		assert_eq!(EpochLength::get(), 20);
+		System::set_block_number(20);
+		crate::Rewards::on_initialize(20);
+		assert_eq!(pallet_rewards::CurrentEpoch::<Runtime>::get(), 1);
+		sp_io::storage::set(&key, &0u32.encode());
+		assert_eq!(EpochLength::get(), MIN_EPOCH_LENGTH);
+	});
+}
+
 /// `call` signed by the key `pair` with the given nonce.
 fn signed_by(call: RuntimeCall, pair: &sp_core::sr25519::Pair, nonce: Nonce) -> UncheckedExtrinsic {
 	use sp_core::Pair as _;

@@ -1,0 +1,133 @@
+/**
+ * The app's frame: navigation, the account picker, and the banners that explain what is wrong
+ * when the node is down, runs another network, or the account cannot pay; then the view the
+ * hash route names.
+ */
+import { lazy, Suspense } from "react";
+import { useChain, useLive } from "./chain/ChainContext";
+import { formatBalance, shortAddress } from "./format";
+import { href, useRoute } from "./route";
+
+// Each view is its own chunk: a page downloads the code it shows (the chart library only with
+// the views that chart).
+const Contribute = lazy(() => import("./views/Contribute").then((m) => ({ default: m.Contribute })));
+const Governance = lazy(() => import("./views/Governance").then((m) => ({ default: m.Governance })));
+const Nodes = lazy(() => import("./views/Nodes").then((m) => ({ default: m.Nodes })));
+const ProposalDetail = lazy(() => import("./views/ProposalDetail").then((m) => ({ default: m.ProposalDetail })));
+const Proposals = lazy(() => import("./views/Proposals").then((m) => ({ default: m.Proposals })));
+const Rewards = lazy(() => import("./views/Rewards").then((m) => ({ default: m.Rewards })));
+const Submit = lazy(() => import("./views/Submit").then((m) => ({ default: m.Submit })));
+
+const VIEWS = [
+  ["proposals", "Proposals"],
+  ["submit", "Submit"],
+  ["contribute", "Contribute data"],
+  ["nodes", "Nodes"],
+  ["governance", "Governance"],
+  ["rewards", "Rewards"],
+] as const;
+
+function AccountPicker() {
+  const { accounts, account, selectAccount, api, token, development } = useChain();
+  const balance = useLive(
+    async (at) => (account ? api.query.System.Account.getValue(account.address, { at }) : null),
+    [account?.address],
+  );
+  if (accounts.length === 0) {
+    return (
+      <span className="muted" data-testid="no-accounts">
+        {development ? "Loading accounts…" : "No wallet: install the polkadot.js extension, Talisman or SubWallet to sign."}
+      </span>
+    );
+  }
+  const free = balance.data?.data.free;
+  const frozen = balance.data?.data.frozen ?? 0n;
+  return (
+    <span className="account">
+      <select aria-label="account" data-testid="account" value={account?.address ?? ""} onChange={(e) => selectAccount(e.target.value)}>
+        {accounts.map((a) => (
+          <option key={a.address} value={a.address}>
+            {a.name} · {shortAddress(a.address)}
+          </option>
+        ))}
+      </select>
+      {free !== undefined && (
+        <span className={free === 0n ? "error" : "muted"} data-testid="balance">
+          {free === 0n ? " This account holds no PROPOSAL: it cannot pay a fee. Ask for a transfer first." : ` ${formatBalance(free, token, 2)}${frozen > 0n ? ` (${formatBalance(frozen, token, 0)} locked)` : ""}`}
+        </span>
+      )}
+    </span>
+  );
+}
+
+function Banners() {
+  const { link, endpointError, wrongNetwork } = useChain();
+  return (
+    <>
+      {endpointError && <p className="banner error">{endpointError} Connecting to {link.url} instead.</p>}
+      {link.kind === "down" && (
+        <p className="banner error" data-testid="node-down">
+          {link.url}: {link.reason} Start a node with <code>scripts/dev.sh</code>, or open the app with <code>?rpc=ws://host:port</code>.
+        </p>
+      )}
+      {link.kind === "connecting" && <p className="banner muted">Connecting to {link.url}…</p>}
+      {wrongNetwork && (
+        <p className="banner error" data-testid="wrong-network">
+          {link.url} serves {wrongNetwork}, not a DAOLLM chain: this app cannot read it. Point it at a DAOLLM node with <code>?rpc=</code>.
+        </p>
+      )}
+    </>
+  );
+}
+
+function View({ route }: { route: string[] }) {
+  const [view, arg] = route;
+  switch (view ?? "proposals") {
+    case "proposals":
+      return arg !== undefined && /^\d+$/.test(arg) ? <ProposalDetail id={Number(arg)} /> : <Proposals />;
+    case "submit":
+      return <Submit />;
+    case "contribute":
+      return <Contribute />;
+    case "nodes":
+      return <Nodes operator={arg} />;
+    case "governance":
+      return <Governance />;
+    case "rewards":
+      return <Rewards />;
+    default:
+      return <p>There is no page “{view}”. <a href={href("proposals")}>Proposals</a></p>;
+  }
+}
+
+export function App() {
+  const route = useRoute();
+  const { block, wrongNetwork } = useChain();
+  const current = route[0] ?? "proposals";
+  return (
+    <>
+      <header>
+        <a className="brand" href={href("proposals")}>DAOLLM</a>
+        <nav>
+          {VIEWS.map(([path, name]) => (
+            <a key={path} href={href(path)} className={current === path ? "active" : ""}>
+              {name}
+            </a>
+          ))}
+        </nav>
+        <AccountPicker />
+      </header>
+      <Banners />
+      <main>
+        {wrongNetwork ? null : (
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            <View route={route} />
+          </Suspense>
+        )}
+      </main>
+      <footer className="muted">
+        {block ? <>Finalised block <span data-testid="finalized">#{block.number}</span>: everything shown is final.</> : "Waiting for a finalised block…"}
+      </footer>
+    </>
+  );
+}
