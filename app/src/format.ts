@@ -69,7 +69,10 @@ export function parseBalance(
 
 function percent(parts: number, whole: number, digits: number): string {
   const value = (parts / whole) * 100;
-  return `${value.toFixed(digits).replace(/\.?0+$/, "")}%`;
+  const fixed = value.toFixed(digits);
+  // Trailing zeros of the fraction only: 100% stays "100%", 12.50% is "12.5%".
+  const trimmed = fixed.includes(".") ? fixed.replace(/0+$/, "").replace(/\.$/, "") : fixed;
+  return `${trimmed}%`;
 }
 
 /** Basis points (1/10 000) as a percentage: `formatBasisPoints(2500)` is `"25%"`. */

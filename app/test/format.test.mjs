@@ -47,6 +47,9 @@ test('basis points, perbill and ppm as percentages', () => {
   assert.equal(f.formatPerbill(333_333_333), '33.33%');
   assert.equal(f.formatPerbill(0), '0%');
   assert.equal(f.formatPerbill(5_000_000, 3), '0.5%');
+  // No fraction to trim: whole percentages keep their zeros.
+  assert.equal(f.formatPerbill(300_000_000, 0), '30%');
+  assert.equal(f.formatBasisPoints(10_000, 0), '100%');
   assert.equal(f.formatPpm(912_345), '91.2%');
 });
 

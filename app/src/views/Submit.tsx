@@ -4,11 +4,12 @@
  */
 import { useEffect, useState } from "react";
 import { Binary } from "polkadot-api";
-import { useChain } from "../chain/ChainContext";
+import { useChain, useLive } from "../chain/ChainContext";
 import { useTx } from "../chain/useTx";
 import { TxProgress } from "../components/TxProgress";
 import { formatBalance } from "../format";
 import { href } from "../route";
+import { stageOf } from "./proposalState";
 
 const encoder = new TextEncoder();
 
@@ -92,8 +93,28 @@ export function Submit() {
       </form>
       <TxProgress state={tx} />
       {submitted !== null && (
-        <p data-testid="submitted">Proposal #{submitted} is on chain. <a href={href("proposals", submitted)}>Follow its analysis →</a></p>
+        <>
+          <p data-testid="submitted">Proposal #{submitted} is on chain. <a href={href("proposals", submitted)}>Follow its analysis →</a></p>
+          <Arriving id={submitted} />
+        </>
       )}
     </section>
+  );
+}
+
+/** The analysis of proposal `id` arriving, block by block. */
+function Arriving({ id }: { id: number }) {
+  const { api, rpc } = useChain();
+  const state = useLive(async (at) => {
+    const [proposal, task, now] = await Promise.all([rpc.proposal(id, at), rpc.proposalTask(id, at), api.query.System.Number.getValue({ at })]);
+    return { stage: stageOf(proposal, task, now), now, task };
+  }, [id]);
+  if (!state.data) return null;
+  const { stage, now, task } = state.data;
+  return (
+    <p className="muted" data-testid="arriving" data-stage={stage}>
+      Block #{now}: {stage}
+      {task && task.status === "open" ? ` — ${task.commits ?? 0} of ${task.committee.length} committed, ${task.reveals ?? 0} revealed` : ""}.
+    </p>
   );
 }

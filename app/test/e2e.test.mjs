@@ -1,0 +1,277 @@
+// The app end to end: the production build (app/dist) served on loopback, driven in Debian's
+// headless Chromium (playwright-core, no browser download) against a real `daollm-node --dev`
+// whose validator analyses proposals with the shipped model. What the page shows is checked
+// against what the chain finalised, read with the same client library in Node.
+//
+// Each step saves a screenshot of its view in app/test-results/ (the closing note's pictures);
+// a failing step saves `failure-<step>.png` there too.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createClient } from 'polkadot-api';
+import { getWsProvider } from 'polkadot-api/ws';
+import { getPolkadotSigner } from 'polkadot-api/signer';
+import { Binary, Twox128 } from '@polkadot-api/substrate-bindings';
+import { sr25519CreateDerive } from '@polkadot-labs/hdkd';
+import { DEV_PHRASE, entropyToMiniSecret, mnemonicToEntropy } from '@polkadot-labs/hdkd-helpers';
+import { daollm } from '@polkadot-api/descriptors';
+import { freePort, startDevNode } from '../../node/tests/polkadot-js/node.mjs';
+
+const APP = fileURLToPath(new URL('..', import.meta.url));
+const DIST = join(APP, 'dist');
+const RESULTS = join(APP, 'test-results');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const MODEL_DIR = new URL('../../offchain-workers/model/', import.meta.url);
+const MANIFEST = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR)));
+const FIXTURE = JSON.parse(readFileSync(new URL('../../offchain-workers/brief/tests/fixtures/figures.json', import.meta.url)))
+  .proposals.find((p) => p.id === 'makerdao:MIP40c3-SP53');
+const UNIT = 10n ** 12n;
+// The rewards epoch of this chain, shortened through sudo (runtime `:EpochBlocks:`).
+const EPOCH_BLOCKS = 10;
+
+const derive = sr25519CreateDerive(entropyToMiniSecret(mnemonicToEntropy(DEV_PHRASE)));
+const dev = (name) => {
+  const pair = derive(`//${name}`);
+  return { publicKey: pair.publicKey, signer: getPolkadotSigner(pair.publicKey, 'Sr25519', pair.sign) };
+};
+const alice = dev('Alice');
+const bob = dev('Bob');
+
+let node;
+let server;
+let appUrl;
+let browser;
+let page;
+let client;
+let api;
+let proposalId;
+let addresses;
+
+/** Serves app/dist, as any static web server would. */
+function serve(root, port) {
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.svg': 'image/svg+xml' };
+  const s = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(root, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(root) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => s.listen(port, '127.0.0.1', () => resolve(s)));
+}
+
+/** Runs `body`; on failure saves a screenshot of the page, then fails. */
+async function step(name, body) {
+  try {
+    await body();
+    await page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: true });
+  } catch (e) {
+    await page?.screenshot({ path: join(RESULTS, `failure-${name}.png`), fullPage: true }).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Opens the app at `route` (`#/…`) against the test node. */
+async function open(route) {
+  await page.goto(`${appUrl}/?rpc=${encodeURIComponent(node.wsUrl)}#/${route}`);
+  await page.getByTestId('finalized').waitFor({ timeout: 60_000 });
+}
+
+/** Chooses a dev account in the picker by its name. */
+async function chooseAccount(name) {
+  const picker = page.getByTestId('account');
+  await picker.waitFor();
+  const value = await picker.locator('option', { hasText: `${name} (dev)` }).getAttribute('value');
+  await picker.selectOption(value);
+}
+
+/** Waits for the transaction progress shown in `scope` to reach "finalised" (or fails with its words). */
+async function finalised(scope = page) {
+  const done = scope.locator('[data-testid=tx-progress][data-stage=finalized], [data-testid=tx-error]').first();
+  await done.waitFor({ timeout: 120_000 });
+  if ((await done.getAttribute('data-testid')) === 'tx-error') assert.fail(`the transaction failed: ${await done.textContent()}`);
+}
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: scripts/env.sh setup installs Debian's chromium`);
+  assert.ok(existsSync(join(DIST, 'index.html')), 'app/dist is missing: run `npm run build` in app/ first');
+  mkdirSync(RESULTS, { recursive: true });
+  node = await startDevNode(['--inference-model', new URL(MANIFEST.file, MODEL_DIR).pathname]);
+  const port = await freePort();
+  server = await serve(DIST, port);
+  appUrl = `http://127.0.0.1:${port}`;
+  client = createClient(getWsProvider(node.wsUrl));
+  api = client.getTypedApi(daollm);
+  const { AccountId } = await import('@polkadot-api/substrate-bindings');
+  const encode = AccountId(42).dec;
+  addresses = { alice: encode(alice.publicKey), bob: encode(bob.publicKey) };
+
+  // A dev chain with ten-block rewards epochs, so that a claim comes within a minute.
+  const key = Binary.toHex(Twox128(Binary.fromText(':EpochBlocks:')));
+  const value = Binary.toHex(new Uint8Array(new Uint32Array([EPOCH_BLOCKS]).buffer));
+  const setStorage = api.tx.System.set_storage({ items: [[Binary.fromHex(key), Binary.fromHex(value)]] });
+  const sudo = await api.tx.Sudo.sudo({ call: setStorage.decodedCall }).signAndSubmit(alice.signer);
+  assert.ok(sudo.ok, 'sudo set :EpochBlocks:');
+  assert.equal(await api.constants.Rewards.EpochLength(), EPOCH_BLOCKS);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+});
+
+after(async () => {
+  await browser?.close();
+  client?.destroy();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  await node?.stop();
+});
+
+test('the committed descriptors were generated from this runtime (regenerate with `npm run metadata`)', async () => {
+  const committed = readFileSync(join(APP, '.papi/metadata/daollm.scale'));
+  // `.scale` holds the metadata at version 16 (its fifth byte); the runtime API returns the same
+  // bytes as an `Option<OpaqueMetadata>`.
+  assert.equal(committed[4], 16);
+  const served = await client._request('state_call', ['Metadata_metadata_at_version', '0x10000000']);
+  assert.ok(served.endsWith(committed.toString('hex')),
+    'app/.papi/metadata/daollm.scale is not this runtime\'s metadata: run `npm run metadata` in app/');
+});
+
+test('a member submits a proposal through the form and watches its card reach "analysed"', async () => {
+  await step('submit', async () => {
+    await open('submit');
+    await chooseAccount('Alice');
+    await page.locator('input[name=title]').fill('TechOps Core Unit DAI Budget');
+    await page.locator('textarea[name=body]').fill(FIXTURE.text);
+    await assert.doesNotReject(page.getByTestId('deposit').waitFor());
+    assert.match(await page.getByTestId('deposit').textContent(), /Deposit held: .+ PROPOSAL/);
+    await page.getByRole('button', { name: /Sign and submit/ }).click();
+    await finalised();
+    const submitted = await page.getByTestId('submitted').textContent();
+    proposalId = Number(/#(\d+)/.exec(submitted)[1]);
+    assert.ok(Number.isInteger(proposalId));
+  });
+
+  await step('proposal', async () => {
+    const started = Date.now();
+    await page.getByRole('link', { name: /Follow its analysis/ }).click();
+    await page.locator('[data-testid=proposal-card][data-stage=analysed]').waitFor({ timeout: 300_000 });
+    console.log(`the card reached "analysed" ${((Date.now() - started) / 1000).toFixed(0)} s after finalisation`);
+    const task = await client._request('inference_proposalTask', [proposalId]);
+    assert.equal(task.outcome, 'consensus');
+    const labels = MANIFEST.labels;
+    assert.equal(await page.getByTestId('agreed-label').textContent(), labels[task.label]);
+    const shown = await page.locator('[data-testid=score-bars] .bar-value').allTextContents();
+    assert.equal(shown.length, task.scores.length);
+    shown.forEach((text, i) => assert.ok(Math.abs(parseFloat(text) * 100 - task.scores[i]) <= 5,
+      `label ${i}: the chart shows ${text}, the chain finalised ${task.scores[i]} bps`));
+    // The brief: key sentences, and the hand-checked figures among the key figures.
+    assert.ok((await page.getByTestId('key-sentences').locator('li').count()) > 0);
+    const figures = await page.getByTestId('key-figures').textContent();
+    for (const f of FIXTURE.figures.slice(0, 3)) assert.ok(figures.includes(FIXTURE.text.slice(f.start, f.end)), f.text);
+    // The committee: the validator's seat, agreed; the body fetched by CID and hash-checked.
+    assert.match(await page.getByTestId('committee').textContent(), /agreed/);
+    assert.ok((await page.getByTestId('body').textContent()).startsWith(FIXTURE.text.slice(0, 40)));
+    assert.match(await page.getByTestId('model').textContent(), new RegExp(MANIFEST.sha256));
+  });
+});
+
+test('another member annotates the proposal with a bond', async () => {
+  await step('contribute', async () => {
+    await open('contribute');
+    await chooseAccount('Bob');
+    await page.getByTestId(`annotate-${proposalId}`).click();
+    const form = page.getByTestId('annotate-form');
+    await form.locator('select[name=label]').selectOption({ index: 0 });
+    await form.getByRole('button', { name: /Sign and annotate/ }).click();
+    await finalised(form);
+    const annotation = await api.query.Proposals.Annotations.getValue(proposalId, addresses.bob);
+    assert.equal(annotation?.label, 0, 'the chain holds Bob\'s annotation');
+    await page.getByTestId('my-annotations').getByText('bond held, awaiting verification').or(page.getByTestId('my-annotations').getByText(/verified|provisional/)).first().waitFor({ timeout: 30_000 });
+  });
+});
+
+test('a member votes on a referendum with conviction', async () => {
+  const remark = api.tx.System.remark_with_event({ remark: Binary.fromText('DAOLLM app end-to-end test') });
+  const submitted = await api.tx.Referenda.submit({
+    proposal_origin: { type: 'system', value: { type: 'Root', value: undefined } },
+    proposal: { type: 'Inline', value: await remark.getEncodedData() },
+    enactment_moment: { type: 'After', value: 10 },
+  }).signAndSubmit(bob.signer);
+  assert.ok(submitted.ok, 'referendum submitted');
+  const index = submitted.events.find((e) => e.type === 'Referenda' && e.value.type === 'Submitted').value.value.index;
+
+  await step('governance', async () => {
+    await open('governance');
+    await chooseAccount('Alice');
+    const form = page.getByTestId(`vote-${index}`);
+    await form.locator('select[name=direction]').selectOption('aye');
+    await form.locator('select[name=conviction]').selectOption('2');
+    await form.locator('input[name=amount]').fill('100');
+    await form.getByRole('button', { name: 'Vote' }).click();
+    await finalised(form);
+    const info = await api.query.Referenda.ReferendumInfoFor.getValue(index);
+    assert.equal(info.type, 'Ongoing');
+    assert.equal(info.value.tally.ayes, 200n * UNIT, '100 PROPOSAL at 2× conviction');
+    await page.getByTestId(`referendum-${index}`).getByTestId('ayes').getByText('200 PROPOSAL').waitFor({ timeout: 30_000 });
+  });
+});
+
+test('the validator claims its inference rewards once the epoch has ended', async () => {
+  await step('rewards', async () => {
+    await open('rewards');
+    await chooseAccount('Alice');
+    const claim = page.getByTestId('claim');
+    // The analysis earned points in a running epoch; the button turns on when it ends.
+    await page.waitForFunction(() => !document.querySelector('[data-testid=claim]')?.hasAttribute('disabled'), null, { timeout: 180_000 });
+    const before = await api.query.Rewards.History.getValue(addresses.alice);
+    await claim.click();
+    await finalised();
+    const history = await api.query.Rewards.History.getValue(addresses.alice);
+    assert.ok(history.length > before.length, 'a payment was recorded');
+    assert.ok(history.at(-1).amount > 0n);
+    await page.getByTestId('payment-list').waitFor({ timeout: 30_000 });
+    await page.getByTestId('payments').waitFor();
+  });
+});
+
+test('the node leaderboard shows the validator, and its page its history', async () => {
+  await step('nodes', async () => {
+    await open('nodes');
+    const row = page.locator(`[data-testid=leaderboard] tr[data-operator="${addresses.alice}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    const node = await client._request('inference_node', [addresses.alice]);
+    assert.ok(node.agreed >= 1, 'the validator agreed at least once');
+    assert.match(await row.textContent(), /Active/i);
+  });
+  await step('node', async () => {
+    await page.locator(`[data-testid=leaderboard] tr[data-operator="${addresses.alice}"] a`).click();
+    await page.getByTestId('node-page').waitFor();
+    await page.getByTestId('node-history').waitFor({ timeout: 30_000 });
+    await page.getByTestId('manage-node').waitFor();
+  });
+  await step('proposals', async () => {
+    await open('proposals');
+    await page.getByTestId(`proposal-row-${proposalId}`).getByText('analysed').waitFor({ timeout: 30_000 });
+  });
+});
+
+test('a node that is down and a wrong address are explained in words', async () => {
+  const port = await freePort();
+  await step('node-down', async () => {
+    await page.goto(`${appUrl}/?rpc=${encodeURIComponent(`ws://127.0.0.1:${port}`)}#/proposals`);
+    await page.getByTestId('node-down').waitFor({ timeout: 30_000 });
+    assert.match(await page.getByTestId('node-down').textContent(), /does not answer/);
+  });
+  await page.goto(`${appUrl}/?rpc=http://example#/proposals`);
+  await page.getByText('?rpc= must be a ws:// or wss:// address').waitFor({ timeout: 10_000 });
+});
