@@ -119,7 +119,9 @@ before(async () => {
   const setStorage = api.tx.System.set_storage({ items: [[Binary.fromHex(key), Binary.fromHex(value)]] });
   const sudo = await api.tx.Sudo.sudo({ call: setStorage.decodedCall }).signAndSubmit(alice.signer);
   assert.ok(sudo.ok, 'sudo set :EpochBlocks:');
-  assert.equal(await api.constants.Rewards.EpochLength(), EPOCH_BLOCKS);
+  const { number } = await client.getFinalizedBlock();
+  const { currentEpochEnd } = await client._request('rewards_pending', [addresses.alice]);
+  assert.ok(currentEpochEnd - number <= EPOCH_BLOCKS + 2, `the epoch ends at #${currentEpochEnd}, now #${number}`);
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -144,6 +146,30 @@ test('the committed descriptors were generated from this runtime (regenerate wit
   const served = await client._request('state_call', ['Metadata_metadata_at_version', '0x10000000']);
   assert.ok(served.endsWith(committed.toString('hex')),
     'app/.papi/metadata/daollm.scale is not this runtime\'s metadata: run `npm run metadata` in app/');
+});
+
+test('first load: what the proposals view downloads and how soon it shows final state', async () => {
+  const fresh = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    const started = Date.now();
+    await fresh.goto(`${appUrl}/?rpc=${encodeURIComponent(node.wsUrl)}#/proposals`);
+    await fresh.getByTestId('finalized').waitFor({ timeout: 60_000 });
+    const shown = Date.now() - started;
+    const { loaded, files } = await fresh.evaluate(() => ({
+      loaded: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+      files: performance.getEntriesByType('resource').filter((r) => /\.(js|css)$/.test(r.name))
+        .map((r) => ({ name: r.name.replace(/.*\//, ''), bytes: r.encodedBodySize })),
+    }));
+    const total = files.reduce((sum, f) => sum + f.bytes, 0);
+    console.log(`first load of #/proposals: DOMContentLoaded ${loaded.toFixed(0)} ms, first finalised block shown ${shown} ms, `
+      + `${files.length} files, ${(total / 1024).toFixed(0)} KiB uncompressed: ${files.map((f) => `${f.name} ${(f.bytes / 1024).toFixed(1)}`).join(', ')}`);
+    // A view downloads what it shows: no chart library, no other view's code.
+    for (const other of ['TimeChart', 'Governance', 'Nodes', 'Rewards', 'Contribute', 'Submit', 'ProposalDetail']) {
+      assert.ok(!files.some((f) => f.name.startsWith(`${other}-`)), `#/proposals fetched ${other}`);
+    }
+  } finally {
+    await fresh.close();
+  }
 });
 
 test('a member submits a proposal through the form and watches its card reach "analysed"', async () => {

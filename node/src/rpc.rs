@@ -55,7 +55,7 @@ where
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
 		+ pallet_proposals_rpc::ProposalsRuntimeApi<Block, AccountId, Balance, BlockNumber>
 		+ pallet_inference_rpc::InferenceRuntimeApi<Block, AccountId, Balance, BlockNumber>
-		+ pallet_rewards_rpc::RewardsRuntimeApi<Block, AccountId, Balance>
+		+ pallet_rewards_rpc::RewardsRuntimeApi<Block, AccountId, Balance, BlockNumber>
 		+ sp_consensus_babe::BabeApi<Block>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
@@ -83,13 +83,15 @@ where
 			Inference::<_, Block, Balance>::new(client.clone(), bodies),
 		),
 	)?;
-	module.merge(RewardsApiServer::<<Block as BlockT>::Hash, AccountId>::into_rpc(Rewards::<
-		_,
-		Block,
-		Balance,
-	>::new(
-		client.clone(),
-	)))?;
+	module.merge(
+		RewardsApiServer::<<Block as BlockT>::Hash, AccountId, BlockNumber>::into_rpc(Rewards::<
+			_,
+			Block,
+			Balance,
+		>::new(
+			client.clone(),
+		)),
+	)?;
 
 	module.merge(
 		Babe::new(client, babe.worker_handle, babe.keystore, babe.select_chain).into_rpc(),

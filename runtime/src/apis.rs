@@ -282,9 +282,13 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl pallet_rewards_runtime_api::RewardsApi<Block, AccountId, Balance> for Runtime {
+	impl pallet_rewards_runtime_api::RewardsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn current_epoch() -> pallet_rewards::EpochIndex {
 			pallet_rewards::CurrentEpoch::<Runtime>::get()
+		}
+
+		fn current_epoch_end() -> BlockNumber {
+			Rewards::current_epoch_end()
 		}
 
 		fn pending_rewards(who: AccountId) -> Vec<pallet_rewards::PendingReward<Balance>> {

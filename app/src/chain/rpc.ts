@@ -100,6 +100,8 @@ export interface ContributionsJson {
 /** `rewards_pending`. */
 export interface PendingJson {
   currentEpoch: number;
+  /** The block that ends the running epoch. */
+  currentEpochEnd: number;
   claimable: string;
   epochs: {
     epoch: number;

@@ -12,13 +12,10 @@ import { formatBalance, formatBlocks, formatPerbill } from "../format";
 
 export function Rewards() {
   const { api, rpc, token, account, block } = useChain();
-  const [rules, setRules] = useState<{ epochLength: number; maxClaim: number } | null>(null);
+  const [maxClaim, setMaxClaim] = useState<number | null>(null);
   const [tx, send] = useTx();
   useEffect(() => {
-    Promise.all([api.constants.Rewards.EpochLength(), api.constants.Rewards.MaxClaimEpochs()]).then(
-      ([epochLength, maxClaim]) => setRules({ epochLength, maxClaim }),
-      () => undefined,
-    );
+    api.constants.Rewards.MaxClaimEpochs().then(setMaxClaim, () => undefined);
   }, [api]);
   const params = useLive((at) => api.query.Rewards.Params.getValue({ at }));
   const mine = useLive(
@@ -40,8 +37,8 @@ export function Rewards() {
 
   const current = mine.data?.pending.currentEpoch ?? null;
   const ended = (mine.data?.pending.epochs ?? []).filter((e) => current !== null && e.epoch < current && e.amount !== null);
-  const toClaim = ended.slice(0, rules?.maxClaim ?? ended.length).map((e) => e.epoch);
-  const epochEnd = rules && current !== null ? (current + 1) * rules.epochLength : null;
+  const toClaim = ended.slice(0, maxClaim ?? ended.length).map((e) => e.epoch);
+  const epochEnd = mine.data?.pending.currentEpochEnd ?? null;
 
   return (
     <section>

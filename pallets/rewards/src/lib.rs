@@ -335,6 +335,14 @@ impl<T: Config> Pallet<T> {
 		!now.is_zero() && (now % T::EpochLength::get()).is_zero()
 	}
 
+	/// The block whose `on_initialize` ends the running epoch: the first multiple of
+	/// `EpochLength` after the current block. What a countdown to the next claim counts to.
+	pub fn current_epoch_end() -> BlockNumberFor<T> {
+		let now = frame_system::Pallet::<T>::block_number();
+		let length = T::EpochLength::get();
+		now.saturating_sub(now % length).saturating_add(length)
+	}
+
 	/// What the pot holds that is not spoken for: the part of it the next epoch divides.
 	pub fn available() -> BalanceOf<T> {
 		let spendable =

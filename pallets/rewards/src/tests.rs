@@ -352,3 +352,18 @@ proptest! {
 		});
 	}
 }
+
+#[test]
+fn the_current_epoch_ends_at_the_next_multiple_of_the_epoch_length() {
+	ExtBuilder::default().build_and_execute(|| {
+		System::set_block_number(1);
+		assert_eq!(Rewards::current_epoch_end(), EPOCH_LENGTH);
+		System::set_block_number(EPOCH_LENGTH - 1);
+		assert_eq!(Rewards::current_epoch_end(), EPOCH_LENGTH);
+		// The block that ended an epoch counts towards the next, which ends a length later.
+		run_to_block(EPOCH_LENGTH);
+		assert!(Rewards::ends_epoch(EPOCH_LENGTH));
+		assert_eq!(Rewards::current_epoch_end(), 2 * EPOCH_LENGTH);
+		assert_eq!(CurrentEpoch::<Test>::get(), 1);
+	});
+}

@@ -37,25 +37,29 @@ pub struct EpochRewardJson {
 /// An account's pending rewards, as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PendingJson {
+pub struct PendingJson<BlockNumber> {
 	/// The running epoch.
 	pub current_epoch: EpochIndex,
+	/// The block that ends the running epoch (its points are claimable from then on).
+	pub current_epoch_end: BlockNumber,
 	/// What claiming every ended epoch below pays together.
 	pub claimable: String,
 	/// Unclaimed rewards per epoch, oldest first.
 	pub epochs: Vec<EpochRewardJson>,
 }
 
-fn to_json<Balance: ToString + Copy + Zero + Saturating>(
+fn to_json<Balance: ToString + Copy + Zero + Saturating, BlockNumber>(
 	current_epoch: EpochIndex,
+	current_epoch_end: BlockNumber,
 	pending: Vec<PendingReward<Balance>>,
-) -> PendingJson {
+) -> PendingJson<BlockNumber> {
 	let claimable = pending
 		.iter()
 		.filter_map(|p| p.amount)
 		.fold(Balance::zero(), |sum, a| sum.saturating_add(a));
 	PendingJson {
 		current_epoch,
+		current_epoch_end,
 		claimable: claimable.to_string(),
 		epochs: pending
 			.into_iter()
@@ -72,10 +76,11 @@ fn to_json<Balance: ToString + Copy + Zero + Saturating>(
 
 /// The `rewards_*` methods.
 #[rpc(server)]
-pub trait RewardsApi<BlockHash, AccountId> {
+pub trait RewardsApi<BlockHash, AccountId, BlockNumber> {
 	/// `who`'s unclaimed rewards at block `at` (best block if omitted).
 	#[method(name = "rewards_pending")]
-	fn pending(&self, who: AccountId, at: Option<BlockHash>) -> RpcResult<PendingJson>;
+	fn pending(&self, who: AccountId, at: Option<BlockHash>)
+		-> RpcResult<PendingJson<BlockNumber>>;
 }
 
 /// Serves the `rewards_*` methods from a client's runtime API.
@@ -91,21 +96,27 @@ impl<C, Block, Balance> Rewards<C, Block, Balance> {
 	}
 }
 
-impl<C, Block, AccountId, Balance> RewardsApiServer<<Block as BlockT>::Hash, AccountId>
-	for Rewards<C, Block, Balance>
+impl<C, Block, AccountId, Balance, BlockNumber>
+	RewardsApiServer<<Block as BlockT>::Hash, AccountId, BlockNumber> for Rewards<C, Block, Balance>
 where
 	Block: BlockT,
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
-	C::Api: RewardsRuntimeApi<Block, AccountId, Balance>,
+	C::Api: RewardsRuntimeApi<Block, AccountId, Balance, BlockNumber>,
+	BlockNumber: Codec + Send + Sync + serde::Serialize + 'static,
 	AccountId: Codec + Clone + Send + Sync + for<'de> serde::Deserialize<'de> + 'static,
 	Balance: Codec + ToString + Copy + Zero + Saturating + Send + Sync + 'static,
 {
-	fn pending(&self, who: AccountId, at: Option<Block::Hash>) -> RpcResult<PendingJson> {
+	fn pending(
+		&self,
+		who: AccountId,
+		at: Option<Block::Hash>,
+	) -> RpcResult<PendingJson<BlockNumber>> {
 		let at = block_or_best(&*self.client, at);
 		let api = self.client.runtime_api();
 		let current = api.current_epoch(at).map_err(runtime_error)?;
+		let end = api.current_epoch_end(at).map_err(runtime_error)?;
 		let pending = api.pending_rewards(at, who).map_err(runtime_error)?;
-		Ok(to_json(current, pending))
+		Ok(to_json(current, end, pending))
 	}
 }
 
@@ -129,7 +140,8 @@ mod tests {
 				amount: None,
 			},
 		];
-		let json = to_json(5, pending);
+		let json = to_json(5, 600u32, pending);
+		assert_eq!(json.current_epoch_end, 600);
 		assert_eq!(json.claimable, "42");
 		assert_eq!(json.epochs.len(), 3);
 		assert_eq!(json.epochs[0].amount.as_deref(), Some("40"));
