@@ -83,15 +83,9 @@ where
 			Inference::<_, Block, Balance>::new(client.clone(), bodies),
 		),
 	)?;
-	module.merge(
-		RewardsApiServer::<<Block as BlockT>::Hash, AccountId, BlockNumber>::into_rpc(Rewards::<
-			_,
-			Block,
-			Balance,
-		>::new(
-			client.clone(),
-		)),
-	)?;
+	module.merge(RewardsApiServer::<<Block as BlockT>::Hash, AccountId, BlockNumber>::into_rpc(
+		Rewards::<_, Block, Balance>::new(client.clone()),
+	))?;
 
 	module.merge(
 		Babe::new(client, babe.worker_handle, babe.keystore, babe.select_chain).into_rpc(),
