@@ -98,9 +98,11 @@ export function shortAddress(address: string): string {
 /** A block count as a duration at `blockMs` per block: "1 h 5 min", "42 s". */
 export function formatBlocks(blocks: number, blockMs = 6000): string {
   const seconds = Math.max(0, Math.round((blocks * blockMs) / 1000));
-  const h = Math.floor(seconds / 3600);
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
+  if (d > 0) return h > 0 ? `${d} d ${h} h` : `${d} d`;
   if (h > 0) return `${h} h ${m} min`;
   if (m > 0) return s > 0 ? `${m} min ${s} s` : `${m} min`;
   return `${s} s`;

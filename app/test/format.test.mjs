@@ -59,4 +59,6 @@ test('addresses and durations', () => {
   assert.equal(f.formatBlocks(7), '42 s');
   assert.equal(f.formatBlocks(650), '1 h 5 min');
   assert.equal(f.formatBlocks(-3), '0 s');
+  assert.equal(f.formatBlocks(100_800), '7 d');
+  assert.equal(f.formatBlocks(15_000), '1 d 1 h');
 });

@@ -19,7 +19,7 @@ export function TimeChart({ x, series, height = 180, testId, xLabel = "block" }:
         width: Math.min(box.current.clientWidth || 600, 720),
         height,
         scales: { x: { time: false } },
-        axes: [{ label: xLabel }, { values: (_u, ticks) => ticks.map((t) => series[0]?.format?.(t) ?? String(t)) }],
+        axes: [{ label: xLabel }, { size: 80, values: (_u, ticks) => ticks.map((t) => series[0]?.format?.(t) ?? String(t)) }],
         series: [{ label: xLabel }, ...series.map((s) => ({ label: s.name, stroke: s.stroke, width: 2, value: (_u: uPlot, v: number | null) => (v === null ? "–" : s.format?.(v) ?? String(v)) }))],
       },
       [x, ...series.map((s) => s.values)],

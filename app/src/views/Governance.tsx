@@ -50,7 +50,8 @@ async function readReferenda({ api }: Chain, at: string) {
     api.constants.Referenda.Tracks(),
     api.query.Balances.TotalIssuance.getValue({ at }),
   ]);
-  const trackName = new Map(tracks.map(([id, t]) => [id, t.name]));
+  // Track names are fixed-size strings, NUL-padded.
+  const trackName = new Map(tracks.map(([id, t]) => [id, t.name.replace(/\0+$/, "")]));
   const trackInfo = new Map(tracks.map(([id, t]) => [id, t]));
   const ids = Array.from({ length: Math.min(count, RECENT) }, (_, i) => count - 1 - i);
   return Promise.all(

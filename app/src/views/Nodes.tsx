@@ -76,6 +76,12 @@ function historySeries(node: NodeJson) {
   let a = 0;
   let d = 0;
   let m = 0;
+  // From zero, at registration when the history reaches back to it.
+  const start = node.history.length > 0 ? Math.min(node.registeredAt, node.history[0].at - 1) : node.registeredAt;
+  x.push(start);
+  agreed.push(0);
+  disagreed.push(0);
+  missed.push(0);
   for (const h of node.history) {
     if (h.outcome === "agreed") a += 1;
     else if (h.outcome === "disagreed") d += 1;

@@ -70,7 +70,8 @@ async function committeeOf(chain: ReturnType<typeof useChain>, task: TaskJson, a
   return nodes.flatMap((n) =>
     n.history
       .filter((h) => h.task === task.id)
-      .map((h) => ({ node: n.operator, stake: n.stake, committed: h.outcome !== "missed", revealed: h.outcome === "agreed" || h.outcome === "disagreed", answer: null, outcome: h.outcome })),
+      // An agreeing seat answered the agreed label; a disagreeing one's answer is not kept.
+      .map((h) => ({ node: n.operator, stake: n.stake, committed: h.outcome !== "missed", revealed: h.outcome === "agreed" || h.outcome === "disagreed", answer: h.outcome === "agreed" ? task.label : null, outcome: h.outcome })),
   );
 }
 

@@ -29,9 +29,13 @@ export function Rewards() {
   const chart = useMemo(() => {
     const history = mine.data?.history ?? [];
     const decimals = 10 ** Math.min(token.decimals, 12);
+    // What the account has been paid in all, epoch by epoch, from zero before its first payment.
+    let total = 0;
+    const paid = history.map((h) => (total += Number(h.amount) / decimals));
+    const first = history[0]?.epoch ?? 0;
     return {
-      x: history.map((h) => h.epoch),
-      series: [{ name: `paid (${token.symbol})`, values: history.map((h) => Number(h.amount) / decimals), stroke: "#1565c0", format: (v: number) => v.toFixed(2) }],
+      x: history.length > 0 ? [first - 1, ...history.map((h) => h.epoch)] : [],
+      series: [{ name: `paid in all (${token.symbol})`, values: [0, ...paid], stroke: "#1565c0", format: (v: number) => v.toFixed(2) }],
     };
   }, [mine.data?.history, token]);
 
