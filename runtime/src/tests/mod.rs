@@ -220,7 +220,9 @@ fn a_transfer_with_a_stale_nonce_is_rejected() {
 fn the_runtime_version_names_the_chain() {
 	assert_eq!(crate::VERSION.spec_name, "daollm");
 	// The metadata is what polkadot.js reads: it must encode and list the token pallet.
-	let metadata = Runtime::metadata().encode();
+	// Within externalities, as a node computes it: `Rewards::EpochLength` is read from storage.
+	let metadata =
+		sp_io::TestExternalities::default().execute_with(|| Runtime::metadata().encode());
 	assert!(metadata.windows(8).any(|w| w == b"Balances"));
 }
 
@@ -269,7 +271,7 @@ fn every_proposal_body_fits_the_inference_engine() {
 
 #[test]
 fn an_epoch_mints_its_emission_into_the_rewards_pot() {
-	use frame_support::traits::Hooks;
+	use frame_support::traits::{Get, Hooks};
 	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		let issuance = Balances::total_issuance();
 		let emission = pallet_rewards::Params::<Runtime>::get().emission;
@@ -291,7 +293,7 @@ fn the_epoch_length_is_read_from_storage_and_never_below_its_floor() {
 	use frame_support::traits::{Get, Hooks};
 	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		assert_eq!(EpochLength::get(), crate::HOURS);
-		let key = sp_core::hashing::twox_128(b":EpochBlocks:");
+		let key = sp_io::hashing::twox_128(b":EpochBlocks:");
 		assert_eq!(EpochBlocks::key(), key);
 		sp_io::storage::set(&key, &20u32.encode());
 		assert_eq!(EpochLength::get(), 20);
