@@ -13,19 +13,7 @@ setup
 build_node
 WASM="$CARGO_TARGET_DIR/release/wbuild/daollm-runtime/daollm_runtime.compact.compressed.wasm"
 cd "$ROOT/app"
+# Replaces the metadata of the existing `daollm` entry (the config keeps naming only the
+# committed file) and regenerates the descriptors.
 npx papi add daollm --wasm "$WASM"
-# `papi add` records where the metadata came from (this machine's target directory); the
-# committed config names only the metadata file, so that `npm ci` regenerates from it anywhere.
-cat > .papi/polkadot-api.json <<'JSON'
-{
-  "version": 0,
-  "descriptorPath": ".papi/descriptors",
-  "entries": {
-    "daollm": {
-      "metadata": ".papi/metadata/daollm.scale"
-    }
-  }
-}
-JSON
-npx papi generate
 log "app/.papi/metadata/daollm.scale regenerated from $WASM"

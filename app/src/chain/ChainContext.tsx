@@ -173,6 +173,27 @@ export function ChainProvider({ children }: { children: ReactNode }) {
   return <ChainContext.Provider value={chain}>{children}</ChainContext.Provider>;
 }
 
+/**
+ * The runtime's constants that `read` picks (`null` until they arrive): read once per client,
+ * as they change only with the runtime.
+ */
+export function useConstants<T>(read: (api: Api) => Promise<T>): T | null {
+  const { api } = useChain();
+  const [value, setValue] = useState<T | null>(null);
+  useEffect(() => {
+    let live = true;
+    read(api).then(
+      (v) => live && setValue(() => v),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api]);
+  return value;
+}
+
 /** The result of a read that is redone at every finalised block. */
 export interface Live<T> {
   data: T | undefined;

@@ -5,7 +5,7 @@
  * with their status, and one's contribution record.
  */
 import { useEffect, useState } from "react";
-import { useChain, useLive } from "../chain/ChainContext";
+import { useChain, useConstants, useLive } from "../chain/ChainContext";
 import { useTx } from "../chain/useTx";
 import { TxProgress } from "../components/TxProgress";
 import { formatBalance, formatPerbill, parseBalance } from "../format";
@@ -15,23 +15,24 @@ const WINDOW = 40;
 
 export function Contribute() {
   const { api, rpc, labels, token, account } = useChain();
-  const [rules, setRules] = useState<{ minBond: bigint; verification: bigint; threshold: number; slash: number } | null>(null);
   const [chosen, setChosen] = useState<number | null>(null);
   const [label, setLabel] = useState(0);
   const [bondText, setBondText] = useState("");
   const [tx, send, reset] = useTx();
 
-  useEffect(() => {
-    Promise.all([
+  const rules = useConstants(async (api) => {
+    const [minBond, verification, threshold, slash] = await Promise.all([
       api.constants.Proposals.MinAnnotationBond(),
       api.constants.Proposals.VerificationBond(),
       api.constants.Proposals.AgreementThreshold(),
       api.constants.Proposals.DisagreementSlash(),
-    ]).then(([minBond, verification, threshold, slash]) => {
-      setRules({ minBond, verification, threshold, slash });
-      setBondText((t) => t || formatBalance(minBond, token, 12).replace(/ .*/, "").replace(/,/g, ""));
-    }, () => undefined);
-  }, [api, token]);
+    ]);
+    return { minBond, verification, threshold, slash };
+  });
+  // The bond starts at the least the chain accepts.
+  useEffect(() => {
+    if (rules) setBondText((t) => t || formatBalance(rules.minBond, token, 12).replace(/ .*/, "").replace(/,/g, ""));
+  }, [rules, token]);
 
   const data = useLive(async (at) => {
     const next = await api.query.Proposals.NextProposalId.getValue({ at });

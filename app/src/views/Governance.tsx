@@ -3,9 +3,9 @@
  * preparing, deciding or confirming), a vote with conviction, the model registry (every version,
  * which one is active, each candidate's evaluation) and the federated training rounds.
  */
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Binary } from "@polkadot-api/substrate-bindings";
-import { useChain, useLive } from "../chain/ChainContext";
+import { useChain, useConstants, useLive } from "../chain/ChainContext";
 import { useTx } from "../chain/useTx";
 import { TxProgress } from "../components/TxProgress";
 import { formatBalance, formatBlocks, formatPerbill, parseBalance, shortAddress } from "../format";
@@ -175,10 +175,7 @@ function Vote({ index, trackDeposit }: { index: number; trackDeposit: bigint | n
 
 function ModelRegistry() {
   const { api } = useChain();
-  const [analysisModel, setAnalysisModel] = useState<number | null>(null);
-  useEffect(() => {
-    api.constants.ModelRegistry.AnalysisModel().then(setAnalysisModel, () => undefined);
-  }, [api]);
+  const analysisModel = useConstants((api) => api.constants.ModelRegistry.AnalysisModel());
   const models = useLive(async (at) => {
     const entries = await api.query.ModelRegistry.Models.getEntries({ at });
     return Promise.all(

@@ -3,8 +3,8 @@
  * claim of every ended epoch, the payment history as a chart, and the countdown to the end of
  * the running epoch, when its points become claimable.
  */
-import { useEffect, useMemo, useState } from "react";
-import { useChain, useLive } from "../chain/ChainContext";
+import { useMemo } from "react";
+import { useChain, useConstants, useLive } from "../chain/ChainContext";
 import { useTx } from "../chain/useTx";
 import { TimeChart } from "../components/TimeChart";
 import { TxProgress } from "../components/TxProgress";
@@ -12,11 +12,8 @@ import { formatBalance, formatBlocks, formatPerbill } from "../format";
 
 export function Rewards() {
   const { api, rpc, token, account, block } = useChain();
-  const [maxClaim, setMaxClaim] = useState<number | null>(null);
+  const maxClaim = useConstants((api) => api.constants.Rewards.MaxClaimEpochs());
   const [tx, send] = useTx();
-  useEffect(() => {
-    api.constants.Rewards.MaxClaimEpochs().then(setMaxClaim, () => undefined);
-  }, [api]);
   const params = useLive((at) => api.query.Rewards.Params.getValue({ at }));
   const mine = useLive(
     async (at) => {

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from "react";
 import { Binary } from "polkadot-api";
-import { useChain, useLive } from "../chain/ChainContext";
+import { useChain, useConstants, useLive } from "../chain/ChainContext";
 import { useTx } from "../chain/useTx";
 import { TxProgress } from "../components/TxProgress";
 import { formatBalance } from "../format";
@@ -17,21 +17,21 @@ export function Submit() {
   const { api, token, account } = useChain();
   const [title, setTitle] = useState("");
   const [body, setBody] = useState("");
-  const [limits, setLimits] = useState<{ base: bigint; perByte: bigint; fee: bigint; record: bigint; maxTitle: number; maxBody: number } | null>(null);
   const [txFee, setTxFee] = useState<bigint | null>(null);
   const [tx, send, reset] = useTx();
   const [submitted, setSubmitted] = useState<number | null>(null);
 
-  useEffect(() => {
-    Promise.all([
+  const limits = useConstants(async (api) => {
+    const [base, perByte, fee, record, maxTitle, maxBody] = await Promise.all([
       api.constants.Proposals.DepositBase(),
       api.constants.Proposals.DepositPerByte(),
       api.constants.Proposals.ProposalFee(),
       api.constants.Proposals.RecordDeposit(),
       api.constants.Proposals.MaxTitleLen(),
       api.constants.Proposals.MaxBodyLen(),
-    ]).then(([base, perByte, fee, record, maxTitle, maxBody]) => setLimits({ base, perByte, fee, record, maxTitle, maxBody }), () => undefined);
-  }, [api]);
+    ]);
+    return { base, perByte, fee, record, maxTitle, maxBody };
+  });
 
   const titleBytes = encoder.encode(title.trim()).length;
   const bodyBytes = encoder.encode(body).length;
