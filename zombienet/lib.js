@@ -3,6 +3,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { submittedProposal, taskOpened } = require('../node/tests/polkadot-js/tasks.cjs');
+const { sendInBlock, sendAll } = require('../node/tests/polkadot-js/tx.cjs');
 
 const UNIT = 10n ** 12n;
 const MODEL_DIR = path.join(__dirname, '..', 'offchain-workers', 'model');
@@ -50,34 +51,6 @@ async function disconnectAll(apis) {
 /** The well-known development key `//Name`. */
 function devKey(name) {
   return new zombie.Keyring({ type: 'sr25519' }).addFromUri(`//${name[0].toUpperCase()}${name.slice(1)}`);
-}
-
-/** Sends `tx` signed by `signer`; resolves to its block hash and events once in a block. */
-function sendInBlock(api, tx, signer) {
-  return new Promise((resolve, reject) => {
-    tx.signAndSend(signer, { nonce: -1 }, ({ status, events, dispatchError }) => {
-      if (dispatchError) {
-        const detail = dispatchError.isModule
-          ? (({ section, name }) => `${section}.${name}`)(api.registry.findMetaError(dispatchError.asModule))
-          : dispatchError.toString();
-        reject(new Error(detail));
-      } else if (status.isInBlock) {
-        resolve({ blockHash: status.asInBlock, events });
-      }
-    }).catch(reject);
-  });
-}
-
-/** Sends `txs` signed by `signer` with consecutive nonces, all at once; resolves once all are in
- * blocks. */
-async function sendAll(api, txs, signer) {
-  const first = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
-  await Promise.all(txs.map((tx, i) => new Promise((resolve, reject) => {
-    tx.signAndSend(signer, { nonce: first + i }, ({ status, dispatchError }) => {
-      if (dispatchError) reject(new Error(dispatchError.toString()));
-      else if (status.isInBlock) resolve();
-    }).catch(reject);
-  })));
 }
 
 /** Resolves to the first event `predicate` accepts in a new finalised block; fails after `blocks`. */

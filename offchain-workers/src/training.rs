@@ -38,7 +38,7 @@ use crate::{
 use codec::{DecodeAll, Encode};
 use daollm_primitives::{
 	training::{
-		aggregate, from_fixed, held_back, to_fixed, CandidateEvaluation, Contribution, LayerShape,
+		aggregate, from_fixed, held_back, to_fixed, CandidateEvaluation, WeightedUpdate, LayerShape,
 		ModelUpdate, Perbill, RobustRule, Score,
 	},
 	Hash as H256,
@@ -246,10 +246,10 @@ impl Engine {
 				fitting.map(|u| (*samples, u.values))
 			})
 			.collect();
-		let contributions: Vec<Contribution<'_>> = decoded
+		let contributions: Vec<WeightedUpdate<'_>> = decoded
 			.iter()
 			.flatten()
-			.map(|(samples, values)| Contribution { samples: *samples, values })
+			.map(|(samples, values)| WeightedUpdate { samples: *samples, values })
 			.collect();
 		let result =
 			aggregate(rule, drawn as usize, &contributions).map_err(TrainingError::Aggregation)?;

@@ -30,8 +30,14 @@
 //!    chain's nonce is handed out again. (Resending, which every worker does, must not keep a hole
 //!    alive: a reservation refreshes nothing.) A worker resends a step no sooner than
 //!    [`LIFETIME`] blocks after it sent it, when the first attempt is dead everywhere.
+//!
+//! The commit–reveal workers (inference tasks, training aggregation) share one send state: a
+//! member keeps its answer and salt with the block each step was last sent in ([`Kept`]),
+//! claims a step by replacing the record it read, atomically ([`claim`]), sends it
+//! ([`submit_logged`]) and sends it again once the pallet's `ResendAfter` blocks have passed
+//! without it landing ([`may_send`]).
 
-use codec::{Codec, Encode};
+use codec::{Codec, Decode, Encode};
 use frame_system::{
 	offchain::{
 		Account, AppCrypto, CreateSignedTransaction, CreateTransactionBase, SubmitTransaction,
@@ -154,6 +160,103 @@ where
 	sent.is_ok()
 }
 
+/// Whether a step last sent in block `sent` may be sent (again) in block `now`: never sent, or
+/// sent at least `resend_after` blocks ago (a pallet's `ResendAfter`, no less than
+/// [`LIFETIME`], so that a resend never meets its first attempt).
+pub fn may_send<BlockNumber>(now: BlockNumber, sent: Option<BlockNumber>, resend_after: u32) -> bool
+where
+	BlockNumber: Copy + PartialOrd + Saturating + From<u32>,
+{
+	sent.is_none_or(|at| now >= at.saturating_add(resend_after.into()))
+}
+
+/// The two steps of a commit–reveal.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Step {
+	/// Sending the commitment to the answer.
+	Commit,
+	/// Sending the answer and salt.
+	Reveal,
+}
+
+/// What a commit–reveal member's worker keeps in the node's persistent offchain storage between
+/// its commit and its reveal: the answer, the commitment's salt (never drawn again once
+/// committed: a new one would not match), and when each step was last sent.
+#[derive(Encode, Decode, Clone, PartialEq, Debug)]
+pub struct Kept<Answer, BlockNumber> {
+	/// The answer committed to.
+	pub answer: Answer,
+	/// The commitment's salt.
+	pub salt: [u8; 32],
+	/// When the commit was last sent.
+	pub commit_sent: Option<BlockNumber>,
+	/// When the reveal was last sent.
+	pub reveal_sent: Option<BlockNumber>,
+}
+
+impl<Answer, BlockNumber> Kept<Answer, BlockNumber>
+where
+	BlockNumber: Copy + PartialOrd + Saturating + From<u32>,
+{
+	/// An answer just computed, with its salt, not sent yet.
+	pub fn new(answer: Answer, salt: [u8; 32]) -> Self {
+		Kept { answer, salt, commit_sent: None, reveal_sent: None }
+	}
+
+	/// Whether `step` may be sent (again) in block `now` ([`may_send`]).
+	pub fn may_send(&self, step: Step, now: BlockNumber, resend_after: u32) -> bool {
+		let sent = match step {
+			Step::Commit => self.commit_sent,
+			Step::Reveal => self.reveal_sent,
+		};
+		may_send(now, sent, resend_after)
+	}
+
+	/// The record with `step` sent in block `now`.
+	pub fn sent(mut self, step: Step, now: BlockNumber) -> Self {
+		match step {
+			Step::Commit => self.commit_sent = Some(now),
+			Step::Reveal => self.reveal_sent = Some(now),
+		}
+		self
+	}
+}
+
+/// Stores `next` in `store` if it still holds `previous` (what the worker read before deciding
+/// to take a step), atomically: whether this worker claimed the step. A worker of another block
+/// that raced it to the same step finds the record changed and leaves the step to the first.
+pub fn claim<V: Codec + PartialEq>(store: &StorageValueRef<'_>, previous: &Option<V>, next: &V) -> bool {
+	store
+		.mutate::<V, (), _>(|current| match current {
+			Ok(current) if current == *previous => Ok(next.clone()),
+			_ => Err(()),
+		})
+		.is_ok()
+}
+
+/// [`submit_signed`], logged under `target` as "`subject`: `step` sent" or why not (the pool
+/// refused it, or the key could not sign).
+pub fn submit_logged<T, C, A>(
+	target: &str,
+	subject: impl core::fmt::Display,
+	step: &str,
+	now: BlockNumberFor<T>,
+	account: &Account<T>,
+	call: C,
+) -> bool
+where
+	T: CreateSignedTransaction<C>,
+	A: AppCrypto<T::Public, T::Signature>,
+{
+	let sent = submit_signed::<T, C, A>(now, account, call);
+	if sent {
+		log::info!(target: target, "{subject}: {step} sent");
+	} else {
+		log::warn!(target: target, "{subject}: {step} could not be signed or was refused by the pool");
+	}
+	sent
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -206,6 +309,37 @@ mod tests {
 			assert_eq!(reserve_nonce(&store, 2u32, 14u32), Some(2));
 			assert_eq!(reserve_nonce(&store, 2u32, 15u32), Some(3));
 			assert_eq!(reserve_nonce(&store, 3u32, 20u32), Some(4));
+		});
+	}
+
+	/// A step is sent once, and again only `resend_after` blocks later; the commit's record
+	/// does not hold back the reveal.
+	#[test]
+	fn a_step_is_resent_only_after_resend_after_blocks() {
+		let kept = Kept::<u8, u32>::new(7, [0; 32]);
+		assert!(kept.may_send(Step::Commit, 10, LIFETIME));
+		let kept = kept.sent(Step::Commit, 10);
+		assert!(!kept.may_send(Step::Commit, 10 + LIFETIME - 1, LIFETIME));
+		assert!(kept.may_send(Step::Commit, 10 + LIFETIME, LIFETIME));
+		assert!(kept.may_send(Step::Reveal, 11, LIFETIME));
+		assert_eq!(kept.commit_sent, Some(10));
+		assert_eq!(kept.reveal_sent, None);
+	}
+
+	/// Two workers read the same record; the first to claim the step takes it, the second
+	/// finds the record changed.
+	#[test]
+	fn of_two_racing_workers_one_claims_the_step() {
+		with_offchain_storage(|| {
+			let store = StorageValueRef::persistent(b"test/kept");
+			let read: Option<Kept<u8, u32>> = None;
+			let first = Kept::new(1, [1; 32]).sent(Step::Commit, 5);
+			let second = Kept::new(2, [2; 32]).sent(Step::Commit, 5);
+			assert!(claim(&store, &read, &first));
+			assert!(!claim(&store, &read, &second));
+			assert_eq!(store.get::<Kept<u8, u32>>(), Ok(Some(first.clone())));
+			// A later step starts from what is stored now.
+			assert!(claim(&store, &Some(first.clone()), &first.sent(Step::Reveal, 8)));
 		});
 	}
 

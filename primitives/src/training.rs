@@ -188,9 +188,10 @@ pub fn from_fixed(x: i32) -> f64 {
 	x as f64 / (1u64 << FRACTION_BITS) as f64
 }
 
-/// One trainer's contribution to an aggregation.
+/// One trainer's update as the aggregation weighs it (not [`crate::traits::Contribution`], the kind
+/// of work a reward pays for).
 #[derive(Clone, Copy, Debug)]
-pub struct Contribution<'a> {
+pub struct WeightedUpdate<'a> {
 	/// How many examples it trained on: its weight in the mean.
 	pub samples: u32,
 	/// Its values, all of one length across contributions.
@@ -230,7 +231,7 @@ pub enum AggregationError {
 pub fn aggregate(
 	rule: RobustRule,
 	drawn: usize,
-	updates: &[Contribution<'_>],
+	updates: &[WeightedUpdate<'_>],
 ) -> Result<Aggregate, AggregationError> {
 	let first = updates.first().ok_or(AggregationError::NoUpdates)?;
 	if !rule.is_valid() {
@@ -303,7 +304,7 @@ pub fn carried(values: &[i32], aggregate: &[i32]) -> Perbill {
 }
 
 /// The mean of `column`'s values weighted by their contributions' samples, rounded down.
-fn weighted_mean(updates: &[Contribution<'_>], column: &[(i32, usize)]) -> i32 {
+fn weighted_mean(updates: &[WeightedUpdate<'_>], column: &[(i32, usize)]) -> i32 {
 	let (mut sum, mut weight) = (0i128, 0i128);
 	for &(v, i) in column {
 		let samples = updates[i].samples as i128;
@@ -317,7 +318,7 @@ fn weighted_mean(updates: &[Contribution<'_>], column: &[(i32, usize)]) -> i32 {
 
 /// The lower weighted median of the sorted `column`: the first value at which the samples so far
 /// reach half of all samples.
-fn weighted_median(updates: &[Contribution<'_>], column: &[(i32, usize)]) -> i32 {
+fn weighted_median(updates: &[WeightedUpdate<'_>], column: &[(i32, usize)]) -> i32 {
 	let total: u64 = column.iter().map(|&(_, i)| updates[i].samples as u64).sum();
 	let mut cumulative = 0u64;
 	for &(v, i) in column {
@@ -487,7 +488,7 @@ mod tests {
 
 	fn run(rule: RobustRule, updates: &[(u32, Vec<i32>)]) -> Aggregate {
 		let contributions: Vec<_> =
-			updates.iter().map(|(s, v)| Contribution { samples: *s, values: v }).collect();
+			updates.iter().map(|(s, v)| WeightedUpdate { samples: *s, values: v }).collect();
 		aggregate(rule, contributions.len(), &contributions).expect("well-formed updates")
 	}
 
@@ -532,18 +533,18 @@ mod tests {
 
 	#[test]
 	fn bad_input_is_refused() {
-		let refuse = |rule, updates: &[Contribution<'_>]| {
+		let refuse = |rule, updates: &[WeightedUpdate<'_>]| {
 			aggregate(rule, updates.len(), updates).unwrap_err()
 		};
 		assert_eq!(refuse(RobustRule::FedAvg, &[]), AggregationError::NoUpdates);
 		let (a, b) = ([1, 2], [1]);
 		let pair =
-			[Contribution { samples: 1, values: &a }, Contribution { samples: 1, values: &b }];
+			[WeightedUpdate { samples: 1, values: &a }, WeightedUpdate { samples: 1, values: &b }];
 		assert_eq!(refuse(RobustRule::FedAvg, &pair), AggregationError::LengthMismatch);
-		let none = [Contribution { samples: 0, values: &a }];
+		let none = [WeightedUpdate { samples: 0, values: &a }];
 		assert_eq!(refuse(RobustRule::FedAvg, &none), AggregationError::NoSamples);
 		let too_much = RobustRule::TrimmedMean { trim: Percent::from_percent(50) };
-		let one = [Contribution { samples: 1, values: &a }];
+		let one = [WeightedUpdate { samples: 1, values: &a }];
 		assert_eq!(refuse(too_much, &one), AggregationError::InvalidRule);
 	}
 
@@ -567,7 +568,7 @@ mod tests {
 		let poison = vec![i32::MAX / 4, i32::MIN / 4, i32::MAX / 4];
 		let all = [&honest[0], &poison, &honest[1]];
 		let contributions: Vec<_> =
-			all.iter().map(|v| Contribution { samples: 10, values: v }).collect();
+			all.iter().map(|v| WeightedUpdate { samples: 10, values: v }).collect();
 		let as_committed = aggregate(rule, 3, &contributions).expect("aggregates");
 		assert!(as_committed.values[0] > 120, "trimming by the committed count takes the poison");
 		let as_drawn = aggregate(rule, 4, &contributions).expect("aggregates");

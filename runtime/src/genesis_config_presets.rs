@@ -66,16 +66,23 @@ pub fn fast_registry() -> pallet_model_registry::Parameters<crate::BlockNumber> 
 /// enact).
 pub const FAST_CHALLENGE_PERIOD: crate::BlockNumber = 8;
 
+/// The aggregation windows of development and test networks: the least window in which an
+/// aggregator whose commit or reveal was lost (in a block BABE abandoned, or a pool that dropped
+/// it) still resends it once and lands it, as the worker resends after
+/// [`crate::configs::TRAINING_RESEND_AFTER`] (five) blocks. With three-block windows an
+/// aggregator missed its reveal on CI (zombienet 0004, 2026-12-03).
+const AGGREGATION_WINDOW: crate::BlockNumber = crate::configs::TRAINING_RESEND_AFTER + 1;
+
 /// Training for development and test networks: four trainers and three aggregators (as many as
-/// there are nodes, on a smaller network), three-block aggregation windows, a trimmed mean
-/// that drops a quarter of the drawn trainers' values at each end (one of four), and so at
-/// least three updates.
+/// there are nodes, on a smaller network), [`AGGREGATION_WINDOW`]-block aggregation windows, a
+/// trimmed mean that drops a quarter of the drawn trainers' values at each end (one of four),
+/// and so at least three updates.
 pub fn fast_training() -> pallet_training::Parameters<crate::BlockNumber> {
 	pallet_training::Parameters {
 		trainers: 4,
 		aggregators: 3,
-		commit_window: 3,
-		reveal_window: 3,
+		commit_window: AGGREGATION_WINDOW,
+		reveal_window: AGGREGATION_WINDOW,
 		min_updates: 3,
 		..crate::configs::DefaultTrainingParameters::get()
 	}

@@ -4,6 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import tx from './tx.cjs';
+
+const { describeError } = tx;
+/** Signing and sending, shared with the zombienet scripts (`tx.cjs`). */
+export const { sendInBlock, sendAll } = tx;
 
 /** The node binary: `DAOLLM_NODE`, set by scripts/test.sh to the one cargo just built. */
 export const NODE_BINARY = process.env.DAOLLM_NODE;
@@ -67,23 +72,6 @@ export async function startDevNode(extraArgs = []) {
   };
 }
 
-/** `section.Name` of a module error, or the error's text. */
-function describe(api, dispatchError) {
-  if (!dispatchError.isModule) return dispatchError.toString();
-  const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-  return `${section}.${name}`;
-}
-
-/** Signs and sends `tx` with `signer`; resolves to its events once it is in a block. */
-export function sendInBlock(api, tx, signer) {
-  return new Promise((resolve, reject) => {
-    tx.signAndSend(signer, { nonce: -1 }, ({ status, events, dispatchError }) => {
-      if (dispatchError) reject(new Error(describe(api, dispatchError)));
-      else if (status.isInBlock) resolve(events);
-    }).catch(reject);
-  });
-}
-
 /** Resolves to the first event `predicate` accepts in a new block; fails after `blocks` blocks. */
 export function waitForEvent(api, predicate, blocks = 20) {
   return new Promise((resolve, reject) => {
@@ -124,7 +112,7 @@ export function sendAndFinalize(api, tx, signer, timeoutMs = 120000) {
     tx.signAndSend(signer, ({ status, events, dispatchError }) => {
       if (dispatchError) {
         clearTimeout(timer);
-        reject(new Error(describe(api, dispatchError)));
+        reject(new Error(describeError(api, dispatchError)));
       }
       if (status.isFinalized) {
         clearTimeout(timer);

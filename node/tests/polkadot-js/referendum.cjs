@@ -3,6 +3,8 @@
 // all in one block (consecutive nonces); then the scheduler enacts it. Shared by the
 // polkadot.js tests (ESM) and the zombienet scripts (CommonJS), hence `.cjs`.
 
+const { sendAll } = require('./tx.cjs');
+
 /** The origins of the tracks, as polkadot.js encodes an `OriginCaller`. */
 const TRACKS = {
   root: { system: 'Root' },
@@ -19,22 +21,6 @@ function enactmentId(api, index) {
   return api.registry.hash(key.toU8a()).toHex();
 }
 
-/** Signs and sends `tx` with an explicit nonce; resolves to its events once it is in a block. */
-function inBlock(api, tx, signer, nonce) {
-  return new Promise((resolve, reject) => {
-    tx.signAndSend(signer, { nonce }, ({ status, events, dispatchError }) => {
-      if (dispatchError) {
-        const detail = dispatchError.isModule
-          ? (({ section, name }) => `${section}.${name}`)(api.registry.findMetaError(dispatchError.asModule))
-          : dispatchError.toString();
-        reject(new Error(detail));
-      } else if (status.isInBlock) {
-        resolve(events);
-      }
-    }).catch(reject);
-  });
-}
-
 /**
  * Submits `call` as a referendum on `track` (a key of `TRACKS`) from `signer`, who places the
  * decision deposit and votes `balance` aye at `conviction`. `after` delays the enactment by
@@ -45,7 +31,6 @@ async function submitReferendum(api, { call, track, signer, balance, conviction 
   const bytes = call.method.toU8a();
   const hash = api.registry.hash(bytes).toHex();
   const index = (await api.query.referenda.referendumCount()).toNumber();
-  const nonce = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
   const txs = [
     // As hex: polkadot.js reads a Uint8Array argument of type `Bytes` as already length-prefixed.
     api.tx.preimage.notePreimage(call.method.toHex()),
@@ -53,7 +38,7 @@ async function submitReferendum(api, { call, track, signer, balance, conviction 
     api.tx.referenda.placeDecisionDeposit(index),
     api.tx.convictionVoting.vote(index, { Standard: { vote: { aye: true, conviction }, balance } }),
   ];
-  await Promise.all(txs.map((tx, i) => inBlock(api, tx, signer, nonce + i)));
+  await sendAll(api, txs, signer);
   return { index, enactment: enactmentId(api, index) };
 }
 

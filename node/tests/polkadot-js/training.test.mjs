@@ -26,7 +26,7 @@ import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import {
-  NODE_BINARY, nextBlocks, startDevNode, waitForBlock, waitForEvent,
+  NODE_BINARY, nextBlocks, sendAll, startDevNode, waitForBlock, waitForEvent,
 } from './node.mjs';
 import { isEnactment, submitReferendum } from './referendum.cjs';
 import { taskOpened } from './tasks.cjs';
@@ -86,21 +86,10 @@ const row = (id) => {
   return found;
 };
 
-/** Sends `txs` from `signer` with consecutive nonces, all at once; resolves when all are in. */
-async function sendAll(txs, signer) {
-  const first = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
-  await Promise.all(txs.map((tx, i) => new Promise((resolve, reject) => {
-    tx.signAndSend(signer, { nonce: first + i }, ({ status, dispatchError }) => {
-      if (dispatchError) reject(new Error(dispatchError.toString()));
-      else if (status.isInBlock) resolve();
-    }).catch(reject);
-  })));
-}
-
 /** Submits the proposals `ids` from the author, all at once; the id the first one got. */
 async function submit(ids, title) {
   const first = (await api.query.proposals.nextProposalId()).toNumber();
-  await sendAll(ids.map((id, i) => api.tx.proposals.submitProposal(`${title} ${i}`,
+  await sendAll(api, ids.map((id, i) => api.tx.proposals.submitProposal(`${title} ${i}`,
     u8aToHex(new TextEncoder().encode(row(id).text)))), author);
   return first;
 }
@@ -164,7 +153,7 @@ test('the committee analyses MakerDAO proposals with the base: accuracy before',
   firstAnnotated = await submit(FIXTURE.annotate, 'MakerDAO annotated');
   const firstEvaluated = await submit(FIXTURE.evaluate, 'MakerDAO before');
   const bond = api.consts.proposals.minAnnotationBond.toBigInt();
-  await Promise.all(annotators.map((annotator) => sendAll(FIXTURE.annotate.map((id, i) => api.tx
+  await Promise.all(annotators.map((annotator) => sendAll(api, FIXTURE.annotate.map((id, i) => api.tx
     .proposals.annotate(firstAnnotated + i, MANIFEST.labels.indexOf(row(id).label), bond, null)),
   annotator)));
   before_ = await committeeAccuracy(firstEvaluated, FIXTURE.evaluate, `0x${FIXTURE.sha256}`);

@@ -40,7 +40,9 @@
 //! ## Calls
 //!
 //! - `register_node(stake, key, proof)`, `add_stake(amount)`, `unbond(amount)`,
-//!   `withdraw_unbonded()`: signed by the operator. Weight: O(1) each.
+//!   `withdraw_unbonded()`: signed by the operator. Weight: O(N) each in the nodes (the node's
+//!   entry in the draw list is found by a scan; the benchmarks fill the registry to
+//!   `MaxNodes`).
 //! - `set_parameters(parameters)`: [`Config::GovernanceOrigin`]. Weight: O(N) in the nodes.
 //!
 //! ## Hooks
@@ -62,6 +64,7 @@
 //! that it proves it holds.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
 
 extern crate alloc;
 
@@ -423,7 +426,7 @@ pub mod pallet {
 		/// `min_reputation`, not to `initial_reputation`, and `stake` is added to what it holds.
 		/// An operator whose node left with a low reputation resumes it.
 		///
-		/// Emits `NodeRegistered`. Weight: O(1).
+		/// Emits `NodeRegistered`. Weight: O(N) in the nodes (its draw entry is found by a scan).
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_node())]
 		pub fn register_node(
@@ -443,7 +446,8 @@ pub mod pallet {
 		/// Add `amount` to the caller's node stake.
 		///
 		/// The origin must be _Signed_ by a node's operator. A node that had unbonded
-		/// everything serves again. Emits `StakeAdded`. Weight: O(1).
+		/// everything serves again. Emits `StakeAdded`. Weight: O(N) in the nodes (its draw entry
+		/// is found by a scan).
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::add_stake())]
 		pub fn add_stake(
@@ -470,7 +474,7 @@ pub mod pallet {
 		/// slashable, for `unbonding_period` blocks; then `withdraw_unbonded` releases it. What
 		/// stays bonded must be zero (the node leaves the draws) or at least `min_node_stake`.
 		///
-		/// Emits `Unbonded`. Weight: O(1).
+		/// Emits `Unbonded`. Weight: O(N) in the nodes (its draw entry is found by a scan).
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::unbond())]
 		pub fn unbond(
@@ -506,7 +510,8 @@ pub mod pallet {
 		/// The origin must be _Signed_ by a node's operator. When nothing is bonded or unbonding
 		/// afterwards, the node's record, history and key binding are removed.
 		///
-		/// Emits `Withdrawn`, and `NodeRemoved` when the node is gone. Weight: O(1).
+		/// Emits `Withdrawn`, and `NodeRemoved` when the node is gone. Weight: O(N + U) in the nodes
+		/// and its unbonding chunks.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {

@@ -72,8 +72,53 @@
 //! Every parameter is one storage value, [`Params`], set at genesis and by
 //! [`Config::GovernanceOrigin`] through [`Pallet::set_parameters`], within the bounds that
 //! [`Parameters::check`] enforces.
+//!
+//! ## Lifecycle
+//!
+//! A proposal's task goes through:
+//!
+//! 1. **queued**: [`InferenceTasks::open_task`] puts the proposal in the [`Backlog`] (or the
+//!    next block's draw);
+//! 2. **committee drawn**: a later block by another author opens the task ([`Tasks`],
+//!    [`Event::TaskOpened`]) with its committee;
+//! 3. **commits**, then **reveals**, within their windows (the offchain workers send them);
+//! 4. **judged**: a result ([`Event::TaskFinalized`], kept in [`Results`]), no consensus
+//!    ([`Event::NoConsensus`]), or inconclusive (the proposal stays pending) — or **cancelled**
+//!    when the proposal is withdrawn, marked spam or removed ([`InferenceTasks::cancel_task`]).
+//!
+//! ## Calls
+//!
+//! - `commit(task, commitment)`, `reveal(task, result, salt)`, `excuse(task)`: signed by a
+//!   committee member's `infr` key; free when they succeed, and given the pool priority
+//!   [`Config::CommitteePriority`] by [`CheckCommitteeSeat`]. Weight: O(1) each (a reveal
+//!   decodes a bounded result).
+//! - `set_parameters(parameters)`: [`Config::GovernanceOrigin`]. Weight: O(1).
+//!
+//! ## Hooks
+//!
+//! - `on_initialize`: opens the tasks queued for this block, then waiting ones from the
+//!   [`Backlog`] as judgement slots allow, and judges the tasks due (at most
+//!   `MaxTasksPerBlock`); one read each when none is. Weight: O(K · C) in the tasks touched and
+//!   the committee size, each step benchmarked.
+//! - `offchain_worker`: the members' commits, reveals and excuses ([`offchain`]).
+//! - `integrity_test`: the constants and the default parameters are consistent.
+//! - `try_state`: every open task has a committee and is due in exactly one block, right after
+//!   its reveal window; its commit, reveal and excuse counts match what is stored, and no
+//!   excused member committed.
+//!
+//! ## Cross-pallet contract
+//!
+//! Upward: the pallet implements [`InferenceTasks`] for the proposals pallet (`open_task`,
+//! `cancel_task`, `committee_drawn`; the first two carry `*_weight()` functions, because the
+//! caller charges them in its own call). Downward, through [`daollm_primitives::traits`]:
+//! [`Config::Nodes`] (draw a committee, tell a node from its key, record each member's
+//! outcome), [`Config::ActiveModel`] (the model a task runs), [`Config::OnAnalysed`] (tell the
+//! proposals pallet a result; it carries a weight function, charged by the judging hook),
+//! [`Config::Titles`] (a proposal's title, for the brief), [`Config::RewardPoints`] and
+//! [`Config::Randomness`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
 
 extern crate alloc;
 
@@ -204,6 +249,13 @@ pub mod pallet {
 		/// keeps a member from answering in time.
 		#[pallet::constant]
 		type CommitteePriority: Get<sp_runtime::transaction_validity::TransactionPriority>;
+
+		/// Blocks the offchain worker gives a transaction it sent to land before it sends it
+		/// again (a commit, reveal or excuse lost in a dropped block or pool). No less than
+		/// [`daollm_primitives::offchain::LIFETIME`], after which the first attempt is dead in
+		/// every pool, so that a resend never meets it (`integrity_test` checks).
+		#[pallet::constant]
+		type ResendAfter: Get<u32>;
 
 		/// The parameters until genesis or governance sets them.
 		type DefaultParameters: Get<ParametersOf<Self>>;
@@ -477,6 +529,10 @@ pub mod pallet {
 
 		fn integrity_test() {
 			assert!(
+				T::ResendAfter::get() >= daollm_primitives::offchain::LIFETIME,
+				"ResendAfter must not be shorter than a worker transaction's lifetime"
+			);
+			assert!(
 				(2..=daollm_primitives::MAX_LABELS).contains(&(T::LabelCount::get() as u32)),
 				"LabelCount must be between 2 and MAX_LABELS"
 			);
@@ -491,8 +547,8 @@ pub mod pallet {
 		}
 
 		#[cfg(feature = "try-runtime")]
-		fn try_state(now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
-			Self::do_try_state(now)
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 	}
 
@@ -1017,7 +1073,8 @@ impl<T: Config> Pallet<T> {
 	/// - every open task has a committee, is due in exactly one block not yet past, and its
 	///   commit and reveal counts match storage.
 	#[cfg(any(feature = "try-runtime", test))]
-	pub fn do_try_state(now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let now = frame_system::Pallet::<T>::block_number();
 		let mut open = 0u32;
 		for (id, task) in Tasks::<T>::iter() {
 			open += 1;

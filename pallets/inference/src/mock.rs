@@ -12,14 +12,12 @@ use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU8, Hooks, Imbalance, OnUnbalanced},
 };
-use frame_system::offchain::{
-	AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
-};
+use daollm_test_support::TestAuthorityId;
 use frame_system::EnsureRoot;
 use pallet_compute_nodes::CreditOf;
 use sp_core::H256;
 use sp_runtime::{
-	testing::{TestSignature, TestXt, UintAuthorityId},
+	testing::{TestSignature, UintAuthorityId},
 	traits::Convert,
 	BuildStorage, Perbill, Weight,
 };
@@ -214,43 +212,7 @@ impl OnUnbalanced<CreditOf<Test>> for BurnSlashes {
 	}
 }
 
-/// What the offchain worker submits: the call and the account that signed it.
-pub type Extrinsic = TestXt<RuntimeCall, ()>;
-
-impl SigningTypes for Test {
-	type Public = UintAuthorityId;
-	type Signature = TestSignature;
-}
-
-impl<LocalCall> CreateTransactionBase<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	type Extrinsic = Extrinsic;
-	type RuntimeCall = RuntimeCall;
-}
-
-impl<LocalCall> CreateSignedTransaction<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	fn create_signed_transaction<C: AppCrypto<Self::Public, Self::Signature>>(
-		call: RuntimeCall,
-		_public: UintAuthorityId,
-		account: AccountId,
-		_nonce: u32,
-	) -> Option<Extrinsic> {
-		Some(Extrinsic::new_signed(call, account, (), ()))
-	}
-}
-
-/// Test keys sign as themselves: `UintAuthorityId(n)` is account `n`.
-pub struct TestAuthorityId;
-impl AppCrypto<UintAuthorityId, TestSignature> for TestAuthorityId {
-	type RuntimeAppPublic = UintAuthorityId;
-	type GenericPublic = UintAuthorityId;
-	type GenericSignature = TestSignature;
-}
+daollm_test_support::impl_offchain_signing!(Test, RuntimeCall);
 
 pub struct KeyAccount;
 impl Convert<UintAuthorityId, AccountId> for KeyAccount {
@@ -292,6 +254,7 @@ impl pallet_inference::Config for Test {
 	type MaxTaskDuration = sp_core::ConstU64<20>;
 	type MaxBacklog = ConstU32<MAX_BACKLOG>;
 	type CommitteePriority = sp_core::ConstU64<COMMITTEE_PRIORITY>;
+	type ResendAfter = ConstU32<{ daollm_primitives::offchain::LIFETIME }>;
 	type DefaultParameters = DefaultParameters;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
@@ -374,7 +337,7 @@ impl ExtBuilder {
 	pub fn build_and_execute(self, test: impl FnOnce()) {
 		self.build().execute_with(|| {
 			test();
-			Inference::do_try_state(System::block_number()).expect("invariants hold");
+			Inference::do_try_state().expect("invariants hold");
 			ComputeNodes::do_try_state().expect("the registry's invariants hold");
 		});
 	}
@@ -386,7 +349,7 @@ pub fn run_to_block(n: u64) {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
 		Inference::on_initialize(next);
-		Inference::do_try_state(next).expect("invariants hold in every block");
+		Inference::do_try_state().expect("invariants hold in every block");
 		ComputeNodes::do_try_state().expect("the registry's invariants hold in every block");
 	}
 }

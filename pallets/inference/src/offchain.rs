@@ -19,7 +19,7 @@
 //! It is idempotent across blocks and restarts: the chain's `Commitments`, `Reveals` and
 //! `Excuses` say what is done, the kept answer is never recomputed once committed (a new salt
 //! would not match the commitment), and a transaction sent is not sent again for
-//! [`RESEND_AFTER`] blocks. A node
+//! [`Config::ResendAfter`](crate::Config::ResendAfter) blocks. A node
 //! without a registered key, or without the task's model, does nothing and logs why.
 //!
 //! Every step is taken from the block after the one that made it possible (a commit from the
@@ -31,12 +31,12 @@
 
 use crate::{Call, Commitments, Config, Excuses, Pallet, Reveals, TaskId, TaskOf, Tasks};
 use alloc::vec::Vec;
-use codec::{Decode, Encode};
+use codec::Encode;
 use daollm_inference_interface::{inference, InferenceError};
 use daollm_primitives::{
 	content::offchain_body_key,
-	inference::{commitment, InferenceResult, Salt},
-	offchain::{possible_before, submit_signed, LIFETIME},
+	inference::{commitment, InferenceResult},
+	offchain::{claim, may_send, possible_before, submit_logged, Kept, Step},
 	traits::{ComputeNodes, ProposalTitle},
 };
 use frame_support::traits::Get;
@@ -45,31 +45,18 @@ use frame_system::{
 	pallet_prelude::BlockNumberFor,
 };
 use sp_runtime::{
-	offchain::storage::{MutateStorageError, StorageRetrievalError, StorageValueRef},
+	offchain::storage::{StorageRetrievalError, StorageValueRef},
 	traits::{One, Saturating},
 };
 
 const LOG_TARGET: &str = "runtime::inference::ocw";
 
-/// Blocks a sent transaction is given to land before the worker sends it again: its
-/// [`LIFETIME`], after which it is dead in every pool and a resend replaces nothing.
-pub const RESEND_AFTER: u32 = LIFETIME;
-
 /// The offchain storage prefix of this worker's records.
 const STORE_PREFIX: &[u8] = b"daollm/inference-ocw/";
 
-/// What the worker keeps about one member's work on one task.
-#[derive(Encode, Decode, Clone, PartialEq, Debug)]
-pub struct Answer<BlockNumber> {
-	/// The model's answer.
-	pub result: InferenceResult,
-	/// The salt of the commitment.
-	pub salt: Salt,
-	/// When the commit was last sent.
-	pub commit_sent: Option<BlockNumber>,
-	/// When the reveal was last sent.
-	pub reveal_sent: Option<BlockNumber>,
-}
+/// What the worker keeps about one member's work on one task: the model's answer, the
+/// commitment's salt, and when each step was last sent.
+pub type Answer<BlockNumber> = Kept<InferenceResult, BlockNumber>;
 
 /// Where the worker keeps `node`'s answer to `task`.
 pub fn answer_key<AccountId: Encode>(task: TaskId, node: &AccountId) -> Vec<u8> {
@@ -93,12 +80,6 @@ enum Unanswerable {
 	NoInput,
 	/// Anything else (no engine, no model file, a model failure): logged, nothing sent.
 	Other,
-}
-
-/// A step the worker takes for one member of one task.
-enum Step {
-	Commit,
-	Reveal,
 }
 
 impl<T: Config> Pallet<T> {
@@ -171,33 +152,19 @@ impl<T: Config> Pallet<T> {
 				return;
 			},
 		};
-		let previous = kept.clone();
-		let resend = |sent: Option<BlockNumberFor<T>>| {
-			sent.is_none_or(|at| now >= at.saturating_add(RESEND_AFTER.into()))
-		};
-		let (answer, call) = match (step, kept) {
-			(Step::Commit, Some(answer)) if !resend(answer.commit_sent) => return,
-			(Step::Commit, kept) => {
-				let analysed = match kept {
-					Some(answer) => Ok(answer),
-					None => Self::analyse(task_id, task),
-				};
-				let mut answer = match analysed {
-					Ok(answer) => answer,
-					// The body may still arrive (a block imported late): wait for the last block a
-					// commit can land in, then excuse the seat rather than fall silent.
-					Err(Unanswerable::NoInput) if lands < task.commit_end => return,
-					Err(Unanswerable::NoInput) => {
-						return Self::send_excuse(now, task_id, account, node)
-					},
-					Err(Unanswerable::Other) => return,
-				};
-				answer.commit_sent = Some(now);
-				let call = Call::commit {
-					task: task_id,
-					commitment: commitment(&answer.result, &answer.salt, node),
-				};
-				(answer, call)
+		let resend_after = T::ResendAfter::get();
+		let answer = match (step, kept.clone()) {
+			(_, Some(answer)) if !answer.may_send(step, now, resend_after) => return,
+			(Step::Commit, Some(answer)) => answer,
+			(Step::Commit, None) => match Self::analyse(task_id, task) {
+				Ok(result) => Answer::new(result, sp_io::offchain::random_seed()),
+				// The body may still arrive (a block imported late): wait for the last block a
+				// commit can land in, then excuse the seat rather than fall silent.
+				Err(Unanswerable::NoInput) if lands < task.commit_end => return,
+				Err(Unanswerable::NoInput) => {
+					return Self::send_excuse(now, task_id, account, node)
+				},
+				Err(Unanswerable::Other) => return,
 			},
 			(Step::Reveal, None) => {
 				log::error!(
@@ -207,35 +174,29 @@ impl<T: Config> Pallet<T> {
 				);
 				return;
 			},
-			(Step::Reveal, Some(answer)) if !resend(answer.reveal_sent) => return,
-			(Step::Reveal, Some(mut answer)) => {
-				answer.reveal_sent = Some(now);
-				let call = Call::reveal {
-					task: task_id,
-					result: answer.result.clone(),
-					salt: answer.salt,
-				};
-				(answer, call)
+			(Step::Reveal, Some(answer)) => answer,
+		}
+		.sent(step, now);
+		let call = match step {
+			Step::Commit => Call::commit {
+				task: task_id,
+				commitment: commitment(&answer.answer, &answer.salt, node),
+			},
+			Step::Reveal => {
+				Call::reveal { task: task_id, result: answer.answer.clone(), salt: answer.salt }
 			},
 		};
-
 		// Keep the answer before anything is sent, atomically: a worker for another block that
 		// raced this one to the same step leaves it to the first.
-		let claimed = store.mutate::<_, (), _>(|current| match current {
-			Ok(current) if current == previous => Ok(answer.clone()),
-			_ => Err(()),
-		});
-		if let Err(e) = claimed {
-			if let MutateStorageError::ConcurrentModification(_) = e {
-				log::debug!(target: LOG_TARGET, "task {task_id}: another worker took this step");
-			}
+		if !claim(&store, &kept, &answer) {
+			log::debug!(target: LOG_TARGET, "task {task_id}: another worker took this step");
 			return;
 		}
 		Self::send(now, account, call);
 	}
 
-	/// Sends `node`'s excuse for `task`, unless one was sent less than [`RESEND_AFTER`] blocks
-	/// ago.
+	/// Sends `node`'s excuse for `task`, unless one was sent less than
+	/// [`Config::ResendAfter`](crate::Config::ResendAfter) blocks ago.
 	fn send_excuse(
 		now: BlockNumberFor<T>,
 		task_id: TaskId,
@@ -245,7 +206,7 @@ impl<T: Config> Pallet<T> {
 		let key = excuse_key(task_id, node);
 		let store = StorageValueRef::persistent(&key);
 		let claimed = store.mutate::<BlockNumberFor<T>, (), _>(|sent| match sent {
-			Ok(Some(at)) if now < at.saturating_add(RESEND_AFTER.into()) => Err(()),
+			Ok(sent) if !may_send(now, sent, T::ResendAfter::get()) => Err(()),
 			_ => Ok(now),
 		});
 		if claimed.is_ok() {
@@ -257,7 +218,7 @@ impl<T: Config> Pallet<T> {
 	fn analyse(
 		task_id: TaskId,
 		task: &TaskOf<T>,
-	) -> Result<Answer<BlockNumberFor<T>>, Unanswerable> {
+	) -> Result<InferenceResult, Unanswerable> {
 		let key = offchain_body_key(&task.content_hash.0);
 		let Some(body) =
 			sp_io::offchain::local_storage_get(sp_core::offchain::StorageKind::PERSISTENT, &key)
@@ -326,33 +287,20 @@ impl<T: Config> Pallet<T> {
 			result.brief.figures.len(),
 			result.brief.signature.len()
 		);
-		Ok(Answer {
-			result,
-			salt: sp_io::offchain::random_seed(),
-			commit_sent: None,
-			reveal_sent: None,
-		})
+		Ok(result)
 	}
 
 	/// Signs `call` with `account`'s key and submits it to the node's transaction pool, with the
 	/// next nonce this node's workers have not used
 	/// ([`daollm_primitives::offchain::submit_signed`]).
 	fn send(now: BlockNumberFor<T>, account: &Account<T>, call: Call<T>) {
-		let name = match &call {
+		let (step, task) = match &call {
 			Call::commit { task, .. } => ("commit", *task),
 			Call::reveal { task, .. } => ("reveal", *task),
 			Call::excuse { task } => ("excuse", *task),
 			_ => ("call", 0),
 		};
-		if submit_signed::<T, Call<T>, T::AuthorityId>(now, account, call) {
-			log::info!(target: LOG_TARGET, "task {}: {} sent", name.1, name.0);
-		} else {
-			log::warn!(
-				target: LOG_TARGET,
-				"task {}: {} could not be signed or was refused by the pool",
-				name.1,
-				name.0
-			);
-		}
+		let subject = alloc::format!("task {task}");
+		submit_logged::<T, Call<T>, T::AuthorityId>(LOG_TARGET, subject, step, now, account, call);
 	}
 }

@@ -1060,15 +1060,12 @@ mod offchain_worker {
 	//! The offchain worker against the pallet: a stand-in classifier (the real engine is tested in
 	//! `offchain-workers/` and end to end on the node) answers from the body's first byte.
 	use super::*;
-	use crate::offchain::{answer_key, Answer, RESEND_AFTER};
+	use crate::offchain::{answer_key, Answer};
 	use codec::Decode;
 	use daollm_inference_interface::{Classification, Classifier, ClassifierExt, InferenceError};
 	use daollm_primitives::content::offchain_body_key;
-	use sp_core::offchain::{
-		testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
-		OffchainDbExt, OffchainWorkerExt, StorageKind, TransactionPoolExt,
-	};
-	use sp_runtime::testing::UintAuthorityId;
+	use daollm_test_support::{drain_signed, with_offchain_worker, Pool};
+	use sp_core::offchain::StorageKind;
 	use std::sync::{Arc, Mutex};
 
 	const BODY: &[u8] =
@@ -1093,7 +1090,7 @@ mod offchain_worker {
 
 	struct Node {
 		ext: sp_io::TestExternalities,
-		pool: Arc<parking_lot::RwLock<PoolState>>,
+		pool: Pool,
 		classifier: Arc<StandIn>,
 	}
 
@@ -1101,16 +1098,11 @@ mod offchain_worker {
 	/// `indexed`; the engine is present when `engine`.
 	fn node(local: &[AccountId], indexed: bool, engine: bool) -> Node {
 		let mut ext = ExtBuilder::four_nodes().build();
-		let (offchain, _) = TestOffchainExt::new();
-		let (pool, pool_state) = TestTransactionPoolExt::new();
-		ext.register_extension(OffchainDbExt::new(offchain.clone()));
-		ext.register_extension(OffchainWorkerExt::new(offchain));
-		ext.register_extension(TransactionPoolExt::new(pool));
+		let pool = with_offchain_worker(&mut ext, local.iter().map(|who| signer_of(*who)));
 		let classifier = Arc::new(StandIn { calls: Mutex::new(0) });
 		if engine {
 			ext.register_extension(ClassifierExt(classifier.clone()));
 		}
-		UintAuthorityId::set_all_keys(local.iter().map(|who| signer_of(*who)).collect::<Vec<_>>());
 		if indexed {
 			ext.execute_with(|| {
 				let digest = sp_io::hashing::blake2_256(BODY);
@@ -1121,7 +1113,7 @@ mod offchain_worker {
 				);
 			});
 		}
-		Node { ext, pool: pool_state, classifier }
+		Node { ext, pool, classifier }
 	}
 
 	fn open_task() -> TaskId {
@@ -1132,19 +1124,12 @@ mod offchain_worker {
 	}
 
 	/// Takes the pool's transactions, as (signer, call).
-	fn drain(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(AccountId, Call<Test>)> {
-		std::mem::take(&mut pool.write().transactions)
+	fn drain(pool: &Pool) -> Vec<(AccountId, Call<Test>)> {
+		drain_signed::<RuntimeCall>(pool)
 			.into_iter()
-			.map(|bytes| {
-				let xt = Extrinsic::decode(&mut &bytes[..]).expect("a mock extrinsic");
-				let signer = match xt.preamble {
-					sp_runtime::generic::Preamble::Signed(who, ..) => who,
-					_ => panic!("the worker sends signed transactions"),
-				};
-				match xt.function {
-					RuntimeCall::Inference(call) => (signer, call),
-					other => panic!("unexpected call {other:?}"),
-				}
+			.map(|(signer, call)| match call {
+				RuntimeCall::Inference(call) => (signer, call),
+				other => panic!("unexpected call {other:?}"),
 			})
 			.collect()
 	}
@@ -1154,6 +1139,11 @@ mod offchain_worker {
 		for (signer, call) in sent {
 			assert_ok!(RuntimeCall::Inference(call).dispatch(RuntimeOrigin::signed(signer)));
 		}
+	}
+
+	/// The blocks the worker waits before it resends a step.
+	fn resend_after() -> u64 {
+		u64::from(<Test as Config>::ResendAfter::get())
 	}
 
 	fn kept(task: TaskId, node: AccountId) -> Option<Answer<u64>> {
@@ -1197,9 +1187,9 @@ mod offchain_worker {
 				let node = *signer - KEY_OFFSET;
 				let Call::commit { task: t, commitment: c } = call else { panic!("{call:?}") };
 				let answer = kept(task, node).expect("kept before sending");
-				assert_eq!((*t, *c), (task, commitment(&answer.result, &answer.salt, &node)));
-				assert_eq!(answer.result.label, 2);
-				assert_eq!(answer.result.model, model());
+				assert_eq!((*t, *c), (task, commitment(&answer.answer, &answer.salt, &node)));
+				assert_eq!(answer.answer.label, 2);
+				assert_eq!(answer.answer.model, model());
 			}
 			assert_eq!(*classifier.calls.lock().unwrap(), members.len() as u32);
 			include(sent);
@@ -1247,14 +1237,14 @@ mod offchain_worker {
 			// The same block again, and the blocks before the resend delay (while the first
 			// attempt may still land): nothing is sent.
 			Inference::offchain_worker(first_chance);
-			for n in first_chance + 1..(first_chance + RESEND_AFTER as u64) {
+			for n in first_chance + 1..(first_chance + resend_after()) {
 				to_block(n);
 			}
 			assert!(drain(&pool).is_empty());
 
 			// The commit never landed, and it is dead: it is sent again, with the same
 			// commitment, and the model is not run again.
-			to_block(first_chance + RESEND_AFTER as u64);
+			to_block(first_chance + resend_after());
 			let again: Vec<_> =
 				drain(&pool).into_iter().filter(|(s, _)| *s == signer_of(member)).collect();
 			assert_eq!(again, first);
@@ -1308,7 +1298,7 @@ mod offchain_worker {
 			include(sent);
 			assert!(Excuses::<Test>::contains_key(task, ALICE));
 			// Once excused, the worker sends nothing more for the task.
-			to_block(2 + RESEND_AFTER as u64);
+			to_block(2 + resend_after());
 			assert!(drain(&pool).is_empty());
 		});
 	}

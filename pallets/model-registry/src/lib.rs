@@ -6,7 +6,7 @@
 //! ## Overview
 //!
 //! A **model** is a line of versions under one name ([`Models`]). Each registered
-//! [`ModelVersion`] names the sha256 of its ONNX file, where nodes fetch it (an IPFS CID or a
+//! [`ModelVersionInfo`] names the sha256 of its ONNX file, where nodes fetch it (an IPFS CID or a
 //! URL), its label names, how it reads its input and, for a version training may train, the
 //! width of its trainable linear layer (the shape every trainer's update must have, read through
 //! [`ModelVersions::layer_shape`]). A model has no active version until one is
@@ -58,6 +58,7 @@
 //!   governance tracks.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
 
 extern crate alloc;
 
@@ -88,7 +89,7 @@ use sp_runtime::traits::{Saturating, Zero};
 pub type ParametersOf<T> = Parameters<BlockNumberFor<T>>;
 
 /// A model version as this runtime stores it.
-pub type ModelVersionOf<T> = ModelVersion<
+pub type ModelVersionInfoOf<T> = ModelVersionInfo<
 	BlockNumberFor<T>,
 	<T as Config>::MaxUriLen,
 	<T as Config>::MaxLabels,
@@ -175,18 +176,18 @@ pub mod pallet {
 	/// Every registered version of every model.
 	#[pallet::storage]
 	pub type Versions<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, ModelId, Twox64Concat, Version, ModelVersionOf<T>>;
+		StorageDoubleMap<_, Twox64Concat, ModelId, Twox64Concat, ModelVersion, ModelVersionInfoOf<T>>;
 
 	/// Activations announced and not yet in force: the version and the first block whose tasks
 	/// run it.
 	#[pallet::storage]
 	pub type PendingActivation<T: Config> =
-		StorageMap<_, Twox64Concat, ModelId, (Version, BlockNumberFor<T>)>;
+		StorageMap<_, Twox64Concat, ModelId, (ModelVersion, BlockNumberFor<T>)>;
 
 	/// The model version each ONNX file hash was registered as (a file is one version only).
 	/// Hashed again: a candidate's hash is chosen by its aggregators (I-5).
 	#[pallet::storage]
-	pub type VersionOfHash<T: Config> = StorageMap<_, Blake2_128Concat, H256, (ModelId, Version)>;
+	pub type VersionOfHash<T: Config> = StorageMap<_, Blake2_128Concat, H256, (ModelId, ModelVersion)>;
 
 	/// A model version registered at genesis.
 	#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
@@ -262,7 +263,7 @@ pub mod pallet {
 			/// Its name.
 			name: NameOf<T>,
 			/// The new version.
-			version: Version,
+			version: ModelVersion,
 			/// sha256 of its ONNX file.
 			sha256: H256,
 		},
@@ -272,7 +273,7 @@ pub mod pallet {
 			/// The model.
 			model: ModelId,
 			/// The version that becomes active.
-			version: Version,
+			version: ModelVersion,
 			/// sha256 of its ONNX file.
 			sha256: H256,
 			/// The first block whose tasks run it (`activation_delay` after the activation):
@@ -372,7 +373,7 @@ pub mod pallet {
 		/// Makes `version` of `model` the version tasks run, from `activation_delay` blocks on:
 		/// until then tasks keep the version before, so that operators have time to install the
 		/// file and nobody is slashed for lacking it. A later activation replaces one not yet in
-		/// force. A candidate its round registered as forgetting ([`ModelVersion::forgets`]) may
+		/// force. A candidate its round registered as forgetting ([`ModelVersionInfo::forgets`]) may
 		/// be activated too: the referendum decides, with the round's evaluation in front of it.
 		///
 		/// The origin must be `RegistrarOrigin`.
@@ -383,7 +384,7 @@ pub mod pallet {
 		pub fn activate_model(
 			origin: OriginFor<T>,
 			model: ModelId,
-			version: Version,
+			version: ModelVersion,
 		) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
 			Self::do_activate(model, version, Params::<T>::get().activation_delay)
@@ -418,7 +419,7 @@ impl<T: Config> Pallet<T> {
 		input: InputSpec,
 		layer_features: Option<u32>,
 		evaluated: Option<(CandidateEvaluation, bool)>,
-	) -> Result<(ModelId, Version), DispatchError> {
+	) -> Result<(ModelId, ModelVersion), DispatchError> {
 		let name: NameOf<T> = name.try_into().map_err(|_| Error::<T>::BadName)?;
 		ensure!(!name.is_empty(), Error::<T>::BadName);
 		let uri = uri.try_into().map_err(|_| Error::<T>::UriTooLong)?;
@@ -461,7 +462,7 @@ impl<T: Config> Pallet<T> {
 		Versions::<T>::insert(
 			id,
 			version,
-			ModelVersion {
+			ModelVersionInfo {
 				sha256,
 				uri,
 				labels,
@@ -481,7 +482,7 @@ impl<T: Config> Pallet<T> {
 	/// zero delay, as at genesis).
 	pub fn do_activate(
 		model: ModelId,
-		version: Version,
+		version: ModelVersion,
 		delay: BlockNumberFor<T>,
 	) -> DispatchResult {
 		let now = frame_system::Pallet::<T>::block_number();
@@ -529,7 +530,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The version of `model` that tasks run now, with its record: the active one, or an
 	/// announced one whose block has come.
-	pub fn active_version(model: ModelId) -> Option<(Version, ModelVersionOf<T>)> {
+	pub fn active_version(model: ModelId) -> Option<(ModelVersion, ModelVersionInfoOf<T>)> {
 		let now = frame_system::Pallet::<T>::block_number();
 		let version = match PendingActivation::<T>::get(model) {
 			Some((version, from)) if from <= now => version,
@@ -540,6 +541,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Checks the pallet's invariants: announced activations name registered versions that are
 	/// not active yet, every active version exists, and the hash index matches the versions.
+	#[cfg(any(test, feature = "try-runtime"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		for (model, (version, _)) in PendingActivation::<T>::iter() {
 			ensure!(
@@ -570,7 +572,7 @@ impl<T: Config> Pallet<T> {
 
 /// The active version of the analysis model is what inference tasks run.
 impl<T: Config> ModelVersions for Pallet<T> {
-	fn version_hash(model: ModelId, version: Version) -> Option<H256> {
+	fn version_hash(model: ModelId, version: ModelVersion) -> Option<H256> {
 		Versions::<T>::get(model, version).map(|v| v.sha256)
 	}
 
@@ -580,7 +582,7 @@ impl<T: Config> ModelVersions for Pallet<T> {
 		uri: Vec<u8>,
 		evaluation: CandidateEvaluation,
 		forgets: bool,
-	) -> Result<Version, DispatchError> {
+	) -> Result<ModelVersion, DispatchError> {
 		let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
 		let latest = Versions::<T>::get(model, info.latest).ok_or(Error::<T>::UnknownVersion)?;
 		let labels = latest.labels.into_iter().map(|l| l.into_inner()).collect();
@@ -596,7 +598,7 @@ impl<T: Config> ModelVersions for Pallet<T> {
 		.map(|(_, version)| version)
 	}
 
-	fn layer_shape(model: ModelId, version: Version) -> Option<LayerShape> {
+	fn layer_shape(model: ModelId, version: ModelVersion) -> Option<LayerShape> {
 		let registered = Versions::<T>::get(model, version)?;
 		Some(LayerShape {
 			labels: registered.labels.len() as u32,

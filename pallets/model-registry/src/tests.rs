@@ -221,7 +221,7 @@ fn i1_model_ids_and_versions_are_never_reused() {
 	build_and_execute(|| {
 		NextModelId::<Test>::put(ModelId::MAX);
 		assert_noop!(register("summariser", 0x33, 2), RegistryError::TooManyModels);
-		Models::<Test>::mutate(0, |m| m.as_mut().unwrap().latest = Version::MAX);
+		Models::<Test>::mutate(0, |m| m.as_mut().unwrap().latest = ModelVersion::MAX);
 		assert_noop!(register("proposal-classifier", 0x22, 5), RegistryError::TooManyVersions);
 		Models::<Test>::mutate(0, |m| m.as_mut().unwrap().latest = 1);
 	});

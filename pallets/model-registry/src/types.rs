@@ -11,7 +11,7 @@ pub use daollm_primitives::training::{CandidateEvaluation, Score};
 
 /// Identifies a model (a line of versions under one name), and its version numbers: 1 for its
 /// first registered version, then 2, 3, …
-pub use daollm_primitives::{ModelId, ModelVersion as Version};
+pub use daollm_primitives::{ModelId, ModelVersion};
 
 /// How a model reads its input.
 #[derive(
@@ -44,7 +44,7 @@ pub enum InputSpec {
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, Debug, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(MaxUri, MaxLabels, MaxLabelLen))]
-pub struct ModelVersion<BlockNumber, MaxUri: Get<u32>, MaxLabels: Get<u32>, MaxLabelLen: Get<u32>> {
+pub struct ModelVersionInfo<BlockNumber, MaxUri: Get<u32>, MaxLabels: Get<u32>, MaxLabelLen: Get<u32>> {
 	/// sha256 of the ONNX file: what nodes verify their local file against.
 	pub sha256: H256,
 	/// Where nodes fetch the file: an IPFS CID or a URL.
@@ -79,9 +79,9 @@ pub struct ModelInfo<MaxName: Get<u32>> {
 	/// The model's name, unique on chain.
 	pub name: BoundedVec<u8, MaxName>,
 	/// The number of its latest version (versions are `1..=latest`).
-	pub latest: Version,
+	pub latest: ModelVersion,
 	/// The version tasks run, once one is activated; exactly one from then on.
-	pub active: Option<Version>,
+	pub active: Option<ModelVersion>,
 }
 
 /// The registry's parameters: set at genesis, changed by governance

@@ -78,14 +78,17 @@
 //!
 //! ## Calls
 //!
-//! - [`Pallet::submit_proposal`]: submit a proposal, holding its deposit.
+//! - [`Pallet::submit_proposal`]: submit a proposal, holding its deposit. Weight: O(T + B) in
+//!   the title and body lengths, plus opening its task.
 //! - [`Pallet::withdraw_proposal`]: the author withdraws a pending, unverified proposal.
-//! - [`Pallet::annotate`]: label someone else's proposal, holding a bond.
+//!   Weight: O(A) in its annotations (each bond released), plus cancelling its task.
+//! - [`Pallet::annotate`]: label someone else's proposal, holding a bond. Weight: O(1).
 //! - [`Pallet::mark_spam`]: [`Config::SpamOrigin`] removes a proposal and slashes its deposit
-//!   (all of it within the spam window).
-//! - [`Pallet::set_challenge_period`]: governance sets the challenge window's length.
+//!   (all of it within the spam window). Weight: O(A) in its annotations.
+//! - [`Pallet::set_challenge_period`]: governance sets the challenge window's length. Weight:
+//!   O(1).
 //! - [`Pallet::remove_proposal`]: the author removes a finished record, taking back the record
-//!   deposit.
+//!   deposit. Weight: O(A) in its annotations.
 //!
 //! ## Hooks
 //!
@@ -101,10 +104,13 @@
 //!   deposits and bonds; [`Config::Slash`] receives what is slashed as spam (and rounding dust);
 //!   [`Config::Fees`] receives the proposal fee.
 //! - Upward: the pallet implements [`ProposalAnalysed`], through which the inference pallet
-//!   reports a finished analysis, which releases the deposit; and [`TrainingData`], through
-//!   which the training pallet reads verified examples.
+//!   reports a finished analysis, which releases the deposit (it carries a weight function,
+//!   charged by the inference pallet's judging hook); [`TrainingData`], through which the
+//!   training pallet reads verified examples; and [`ProposalTitle`], through which the
+//!   inference worker reads a proposal's title for its brief.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
 
 extern crate alloc;
 

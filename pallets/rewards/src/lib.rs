@@ -8,30 +8,73 @@
 //! [`RewardPoints::reward`], which this pallet implements: verified annotations
 //! ([`Contribution::Annotation`]), inference answers that agreed with the consensus
 //! ([`Contribution::Inference`]) and model updates the aggregate kept
-//! ([`Contribution::Training`]). Points count in the current **epoch**, a run of
-//! [`Config::EpochLength`] blocks.
-//!
-//! At the end of an epoch (`on_initialize` of block `(e + 1) × EpochLength`, constant work):
-//! 1. `emission` new tokens are minted into the pot ([`Pallet::pot`]): total issuance grows by
-//!    exactly the emission;
-//! 2. what the pot holds beyond the rewards still to be claimed (the emission plus anything
-//!    earlier epochs left) is divided by the governance-set [`RewardSplit`]: each kind of work
-//!    that earned points gets its share as the epoch's pool for that kind;
-//!    The annotation pool is at most `annotation_point_cap` per annotation point: annotations
-//!    need no stake, so their value per point is capped where inference and training points
-//!    (earned only in committee seats drawn by stake) are not;
-//! 3. a kind's pool belongs to the accounts with points of that kind, pro rata to their points,
-//!    rounded down. Shares of kinds that earned nothing, the split's remainder and rounding dust
-//!    stay in the pot for the next epoch.
+//! ([`Contribution::Training`]). At the end of each epoch the epoch's emission is divided among
+//! the kinds of work, and each kind's pool among the accounts that earned its points.
 //!
 //! Payment is **pull-based**: an account calls [`Pallet::claim`] with the closed epochs it
 //! wants paid (at most [`Config::MaxClaimEpochs`] at once), so no hook ever loops over
 //! accounts. Each payment is kept in the account's [`History`] and emitted as
 //! [`Event::RewardClaimed`]; the runtime API reports pending rewards, open and closed.
 //!
-//! Rewards are claimable for `claim_period` epochs after their epoch closes; then what is
-//! still unclaimed returns to the pot (constant work in `on_initialize`), and the expired
-//! points records go when their accounts next claim.
+//! ## Terminology
+//!
+//! - **Epoch**: a run of [`Config::EpochLength`] blocks; epoch `e` ends at the start of block
+//!   `(e + 1) × EpochLength`.
+//! - **Reward points**: what a piece of useful work earns in the current epoch, per kind
+//!   ([`Contribution`]).
+//! - **Pot** ([`Pallet::pot`]): the account that holds the emission until it is claimed.
+//! - **Pool**: one kind's share of an epoch's emission, by the governance-set [`RewardSplit`].
+//! - **Claim period**: `claim_period` epochs after an epoch closes in which its rewards can be
+//!   claimed.
+//!
+//! ## Lifecycle
+//!
+//! At the end of an epoch (`on_initialize` of block `(e + 1) × EpochLength`, constant work):
+//! 1. `emission` new tokens are minted into the pot: total issuance grows by exactly the
+//!    emission;
+//! 2. what the pot holds beyond the rewards still to be claimed (the emission plus anything
+//!    earlier epochs left) is divided by the [`RewardSplit`]: each kind of work that earned
+//!    points gets its share as the epoch's pool for that kind. The annotation pool is at most
+//!    `annotation_point_cap` per annotation point: annotations need no stake, so their value
+//!    per point is capped where inference and training points (earned only in committee seats
+//!    drawn by stake) are not;
+//! 3. a kind's pool belongs to the accounts with points of that kind, pro rata to their points,
+//!    rounded down. Shares of kinds that earned nothing, the split's remainder and rounding dust
+//!    stay in the pot for the next epoch.
+//! 4. Accounts claim; once an epoch's claim period has passed, what is still unclaimed returns
+//!    to the pot (constant work in `on_initialize`), and the expired points records go when
+//!    their accounts next claim.
+//!
+//! ## Calls
+//!
+//! - `claim(epochs)`: signed by the account that earned the points. Weight: O(E) in the epochs
+//!   named (at most `MaxClaimEpochs`).
+//! - `set_parameters(parameters)`: [`Config::GovernanceOrigin`]. Weight: O(1).
+//!
+//! ## Hooks
+//!
+//! - `on_initialize`: in the first block of an epoch, closes the epoch before it (mints the
+//!   emission, fixes the pools) and expires the epoch whose claim period ended; in every other
+//!   block, one read. Weight: O(1).
+//! - `integrity_test`: the default parameters pass their checks.
+//! - `try_state`: the invariants below.
+//!
+//! ## Cross-pallet contract
+//!
+//! Upward: the pallet implements [`RewardPoints`] for the pallets that credit work (proposals
+//! for annotations, inference for agreeing answers, training for kept updates and agreeing
+//! aggregators); crediting is constant work, benchmarked inside the caller's call or hook.
+//! Downward: it mints and pays through [`Config::Currency`] (`fungible::Mutate`) and reads the
+//! epoch length from [`Config::EpochLength`].
+//!
+//! ## Economics
+//!
+//! Who pays: every holder, through the emission's inflation, and nobody else; a claim moves
+//! tokens from the pot to the claimant, never from another account. Who gains: the accounts
+//! with points, pro rata within each kind. Many accounts gain an attacker nothing: a kind's
+//! pool is fixed before it is divided, so splitting the same work over more accounts splits
+//! the same pool, and points are only earned for work the other pallets verified (a verified
+//! annotation's bond, a drawn seat's stake).
 //!
 //! ## Parameters
 //!
@@ -46,6 +89,7 @@
 //! accounts' points.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
 
 extern crate alloc;
 
@@ -289,6 +333,8 @@ pub mod pallet {
 		/// epoch named twice).
 		///
 		/// Emits [`Event::RewardClaimed`] per epoch.
+		///
+		/// Weight: `O(E)` in the epochs named (at most `MaxClaimEpochs`).
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::claim(epochs.len() as u32))]
 		pub fn claim(
@@ -311,6 +357,8 @@ pub mod pallet {
 		/// The origin must be `GovernanceOrigin`; the split's shares must add up to at most one.
 		///
 		/// Emits [`Event::ParametersSet`].
+		///
+		/// Weight: `O(1).`
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::set_parameters())]
 		pub fn set_parameters(origin: OriginFor<T>, parameters: ParametersOf<T>) -> DispatchResult {
@@ -462,6 +510,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Checks the pallet's invariants (see the module docs).
+	#[cfg(any(test, feature = "try-runtime"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let current = CurrentEpoch::<T>::get();
 		let mut outstanding = BalanceOf::<T>::zero();

@@ -13,6 +13,24 @@
 //! that block's VRF output ([`Config::Randomness`]): a round opened in a block known a day ahead
 //! (a referendum's enactment) is drawn from a seed nobody knew then.
 //!
+//! ## Terminology
+//!
+//! - **Round**: one training of one base version on one snapshot of verified examples
+//!   ([`Round`]), identified by a [`RoundId`].
+//! - **Trainer**: a drawn node that trains the base's linear layer and commits an **update**
+//!   ([`ModelUpdate`]): the new layer's weights in fixed point.
+//! - **Held back**: the slice of a round's examples no trainer trains on, kept to validate the
+//!   candidate.
+//! - **Aggregator**: a drawn node that builds the new model from the committed updates by the
+//!   round's robust rule, evaluates it, and commits and reveals its answer
+//!   ([`AggregateAnswer`]).
+//! - **Candidate**: the agreed model, registered as the next version for governance to
+//!   activate; **forgetting** when it does worse than its base on the reference examples.
+//!
+//! ## Lifecycle
+//!
+//! Drawing → Training → Aggregating (commit, then reveal) → Closed, with one [`Outcome`]:
+//!
 //! 1. **Training** (until the deadline): each trainer's offchain worker trains the base model's
 //!    linear layer on **all** of the round's examples but the **held-back** slice (the plan's
 //!    `validation_percent` of them, chosen by the round's seed: [`Round::held_back`]), with
@@ -50,6 +68,39 @@
 //!    more of the reference examples wrong than its base by over [`Config::ForgettingTolerance`]
 //!    ([`CandidateEvaluation::forgets`]): voters see whether it is better before they vote.
 //!
+//! ## Calls
+//!
+//! - `open_round(model, base_version, dataset, deadline, reward)`: [`Config::RoundOrigin`] (the
+//!   `models` track). Weight: O(X + T) in the dataset's examples and the trainers drawn.
+//! - `commit_update(round, update, samples)`: signed by a drawn trainer's `infr` key; free when
+//!   it succeeds. Weight: O(U) in the update's bytes (decoded and checked).
+//! - `commit_aggregate(round, commitment)`: signed by a drawn aggregator's key; free. Weight:
+//!   O(1).
+//! - `reveal_aggregate(round, model, kept, contributions, evaluation, salt)`: signed by an
+//!   aggregator that committed; free. Weight: O(T) in the trainers (the kept flags).
+//! - `set_parameters(parameters)`: [`Config::GovernanceOrigin`]. Weight: O(1).
+//!
+//! ## Hooks
+//!
+//! - `on_initialize`: advances each of the at most `MaxLiveRounds` live rounds one phase when
+//!   its block comes (draws trainers, fixes the last updates, draws aggregators, decides);
+//!   one read when no round is live. Weight: O(R · (T + A)), each step benchmarked.
+//! - `offchain_worker`: the trainers' and aggregators' steps ([`offchain`]), and building the
+//!   candidates of recent rounds.
+//! - `integrity_test`: the default parameters pass their checks; `ResendAfter` is no shorter
+//!   than a worker transaction's lifetime.
+//! - `try_state`: the invariants below.
+//!
+//! ## Cross-pallet contract
+//!
+//! Downward, through [`daollm_primitives::traits`]: [`Config::Nodes`] ([`ComputeNodes`]: draw
+//! trainers and aggregators, tell a node from its key, record each seat's outcome),
+//! [`Config::Models`] ([`ModelVersions`]: a base version's hash and layer shape, register the
+//! candidate), [`Config::TrainingData`] ([`TrainingData`]: the verified examples),
+//! [`Config::RewardPoints`] ([`RewardPoints`]) and [`Config::Randomness`] (the draws' seed).
+//! None of these traits carries weight functions: each is benchmarked inside the call or hook
+//! that uses it. Upward: none; the runtime API and RPC read [`Rounds`] and [`Outcomes`].
+//!
 //! ## Economics
 //!
 //! - **Who gains.** The round's `reward` points (set by the referendum that opened it) go to
@@ -84,6 +135,7 @@
 //! closed round is live, and every closed round has an outcome.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
 
 extern crate alloc;
 
@@ -220,6 +272,13 @@ pub mod pallet {
 		/// errors before it is registered as forgetting what the base knew.
 		#[pallet::constant]
 		type ForgettingTolerance: Get<Perbill>;
+
+		/// Blocks the offchain worker gives a transaction it sent to land before it sends it
+		/// again (an update, commitment or reveal lost in a dropped block or pool). No less than
+		/// [`daollm_primitives::offchain::LIFETIME`], after which the first attempt is dead in
+		/// every pool, so that a resend never meets it (`integrity_test` checks).
+		#[pallet::constant]
+		type ResendAfter: Get<u32>;
 
 		/// The parameters until genesis or governance sets them.
 		type DefaultParameters: Get<ParametersOf<Self>>;
@@ -421,17 +480,17 @@ pub mod pallet {
 		/// The aggregator revealed already.
 		AlreadyRevealed,
 		/// The aggregator has no commitment to reveal.
-		NoCommitment,
+		NotCommitted,
 		/// The answer and salt do not hash to the commitment.
-		CommitmentMismatch,
+		RevealMismatch,
 		/// The answer's lists of kept updates and contributions do not match the updates
 		/// committed, or credit an update that was not kept.
 		KeptMismatch,
 		/// A revealed evaluation scores more examples right than it scored, or more held-back
 		/// examples than the round held back.
 		BadEvaluation,
-		/// The parameters are out of bounds.
-		InvalidParameters,
+		/// No trainers, or more than `MaxTrainers`.
+		InvalidTrainers,
 		/// The round ids are exhausted.
 		RoundIdOverflow,
 		/// The base version is not registered as trainable (its layer's shape is unknown).
@@ -441,6 +500,34 @@ pub mod pallet {
 		WrongShape,
 		/// An update value lies beyond the round's `max_value`.
 		UpdateOutOfBounds,
+		/// No aggregators, or more than `MaxAggregators`.
+		InvalidAggregators,
+		/// A window of zero blocks.
+		InvalidWindow,
+		/// An agreement share of at most one half.
+		InvalidAgreement,
+		/// A minimum participation of zero.
+		InvalidParticipation,
+		/// A minimum of committed updates that is zero, more than the trainers, or not above
+		/// twice the trim of the drawn trainers.
+		InvalidMinUpdates,
+		/// A training plan with no epochs, no learning rate, no clipping bound, no round weight,
+		/// too much held back, or a robust rule out of range.
+		InvalidPlan,
+	}
+
+	impl<T> From<InvalidParameter> for Error<T> {
+		fn from(e: InvalidParameter) -> Self {
+			match e {
+				InvalidParameter::Trainers => Error::InvalidTrainers,
+				InvalidParameter::Aggregators => Error::InvalidAggregators,
+				InvalidParameter::Window => Error::InvalidWindow,
+				InvalidParameter::Agreement => Error::InvalidAgreement,
+				InvalidParameter::Participation => Error::InvalidParticipation,
+				InvalidParameter::MinUpdates => Error::InvalidMinUpdates,
+				InvalidParameter::Plan => Error::InvalidPlan,
+			}
+		}
 	}
 
 	#[pallet::hooks]
@@ -454,6 +541,10 @@ pub mod pallet {
 		}
 
 		fn integrity_test() {
+			assert!(
+				T::ResendAfter::get() >= daollm_primitives::offchain::LIFETIME,
+				"ResendAfter must not be shorter than a worker transaction's lifetime"
+			);
 			assert!(
 				T::DefaultParameters::get()
 					.check(T::MaxTrainers::get(), T::MaxAggregators::get())
@@ -480,6 +571,8 @@ pub mod pallet {
 		/// block draws the trainers (`trainers` of the parameters, by stake and reputation).
 		///
 		/// Emits [`Event::RoundOpened`].
+		///
+		/// Weight: `O(X` + T) in the dataset's examples and the trainers drawn.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::open_round(T::MaxExamples::get(), T::MaxTrainers::get()))]
 		pub fn open_round(
@@ -557,6 +650,8 @@ pub mod pallet {
 		/// go to the offchain index (see [`update_key`]). A trainer's correct commit is free.
 		///
 		/// Emits [`Event::UpdateCommitted`].
+		///
+		/// Weight: `O(U)` in the update's bytes (decoded and checked).
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::commit_update(update.len() as u32))]
 		pub fn commit_update(
@@ -606,6 +701,8 @@ pub mod pallet {
 		/// commit window, once. An aggregator's correct commit is free.
 		///
 		/// Emits [`Event::AggregateCommitted`].
+		///
+		/// Weight: `O(1).`
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::commit_aggregate())]
 		pub fn commit_aggregate(
@@ -645,6 +742,8 @@ pub mod pallet {
 		/// free.
 		///
 		/// Emits [`Event::AggregateRevealed`].
+		///
+		/// Weight: `O(T)` in the trainers (one kept flag and contribution each).
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::reveal_aggregate(T::MaxTrainers::get()))]
 		pub fn reveal_aggregate(
@@ -674,11 +773,11 @@ pub mod pallet {
 				Error::<T>::AlreadyRevealed
 			);
 			let commitment =
-				AggregateCommitments::<T>::get(round, &node).ok_or(Error::<T>::NoCommitment)?;
+				AggregateCommitments::<T>::get(round, &node).ok_or(Error::<T>::NotCommitted)?;
 			ensure!(
 				aggregate_commitment(&model, &kept, &contributions, &evaluation, &salt, &node)
 					== commitment,
-				Error::<T>::CommitmentMismatch
+				Error::<T>::RevealMismatch
 			);
 			ensure!(
 				kept.len() as u32 == record.updates
@@ -708,13 +807,15 @@ pub mod pallet {
 		/// The origin must be `GovernanceOrigin`.
 		///
 		/// Emits [`Event::ParametersSet`].
+		///
+		/// Weight: `O(1).`
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::set_parameters())]
 		pub fn set_parameters(origin: OriginFor<T>, parameters: ParametersOf<T>) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			parameters
 				.check(T::MaxTrainers::get(), T::MaxAggregators::get())
-				.map_err(|_| Error::<T>::InvalidParameters)?;
+				.map_err(Error::<T>::from)?;
 			Params::<T>::put(&parameters);
 			Self::deposit_event(Event::ParametersSet { parameters });
 			Ok(())
@@ -1033,6 +1134,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Checks the pallet's invariants (see the module docs).
+	#[cfg(any(test, feature = "try-runtime"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let live = LiveRounds::<T>::get();
 		let mut seen = Vec::new();

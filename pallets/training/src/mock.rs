@@ -14,13 +14,10 @@ use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, Hooks},
 };
-use frame_system::{
-	offchain::{AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes},
-	EnsureRoot,
-};
+use daollm_test_support::TestAuthorityId;
+use frame_system::EnsureRoot;
 use sp_core::H256;
 use sp_runtime::{
-	testing::{TestSignature, TestXt, UintAuthorityId},
 	BuildStorage, DispatchError, Perbill, Percent,
 };
 
@@ -223,41 +220,8 @@ impl daollm_primitives::traits::DrawRandomness for MockDraws {
 	}
 }
 
-pub type Extrinsic = TestXt<RuntimeCall, ()>;
 
-impl SigningTypes for Test {
-	type Public = UintAuthorityId;
-	type Signature = TestSignature;
-}
-
-impl<LocalCall> CreateTransactionBase<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	type Extrinsic = Extrinsic;
-	type RuntimeCall = RuntimeCall;
-}
-
-impl<LocalCall> CreateSignedTransaction<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	fn create_signed_transaction<C: AppCrypto<Self::Public, Self::Signature>>(
-		call: RuntimeCall,
-		_public: UintAuthorityId,
-		account: AccountId,
-		_nonce: u32,
-	) -> Option<Extrinsic> {
-		Some(Extrinsic::new_signed(call, account, (), ()))
-	}
-}
-
-pub struct TestAuthorityId;
-impl AppCrypto<UintAuthorityId, TestSignature> for TestAuthorityId {
-	type RuntimeAppPublic = UintAuthorityId;
-	type GenericPublic = UintAuthorityId;
-	type GenericSignature = TestSignature;
-}
+daollm_test_support::impl_offchain_signing!(Test, RuntimeCall);
 
 impl pallet_training::Config for Test {
 	type Balance = Balance;
@@ -276,6 +240,7 @@ impl pallet_training::Config for Test {
 	type MaxLiveRounds = ConstU32<2>;
 	type MaxTrainingPeriod = sp_core::ConstU64<100>;
 	type ForgettingTolerance = ForgettingTolerance;
+	type ResendAfter = ConstU32<5>;
 	type DefaultParameters = DefaultParameters;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

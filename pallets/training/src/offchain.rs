@@ -21,22 +21,24 @@
 //! governance activates it (the build is deterministic: the same file, the same sha256).
 //!
 //! Each step is claimed in offchain storage before it is taken, so overlapping workers do not
-//! repeat it; a sent transaction is resent after [`RESEND_AFTER`] blocks if it did not land.
+//! repeat it; a sent transaction is resent after [`Config::ResendAfter`](crate::Config::ResendAfter)
+//! blocks if it did not land ([`daollm_primitives::offchain::Kept`], shared with the inference
+//! worker).
 //! Each is taken from the block after the one that made it possible (the draw, the deadline, the
 //! last aggregate commitment), so that no peer still on that block's parent drops the
 //! transaction ([`daollm_primitives::offchain`]).
 
 use crate::{
-	update_key, AggregateCommitments, AggregateReveals, Call, Config, NextRoundId, Outcome,
-	Outcomes, Pallet, Phase, RoundId, RoundOf, Rounds, Updates,
+	update_key, AggregateAnswer, AggregateCommitments, AggregateReveals, AnswerOf, Call, Config,
+	NextRoundId, Outcome, Outcomes, Pallet, Phase, RoundId, RoundOf, Rounds, Updates,
 };
 use alloc::vec::Vec;
-use codec::{Decode, Encode};
+use codec::Encode;
 use daollm_inference_interface::{training, BuiltModel, Example, TrainingError, TrainingPlan};
 use daollm_primitives::{
 	content::offchain_body_key,
-	offchain::{possible_before, submit_signed, LIFETIME},
-	training::{aggregate_commitment, CandidateEvaluation, ModelUpdate, Perbill},
+	offchain::{claim, may_send, possible_before, submit_logged, Kept, Step},
+	training::{aggregate_commitment, CandidateEvaluation, ModelUpdate},
 	traits::{ComputeNodes, TrainingData},
 };
 use frame_support::BoundedVec;
@@ -52,34 +54,14 @@ use sp_runtime::{
 
 const LOG_TARGET: &str = "runtime::training::ocw";
 
-/// Blocks a sent transaction is given to land before the worker sends it again (no sooner than
-/// its [`LIFETIME`], after which it is dead in every pool).
-pub const RESEND_AFTER: u32 = 5;
-const _: () = assert!(RESEND_AFTER >= LIFETIME, "a resend must not meet its first attempt");
-
 /// How many of the latest rounds a node checks for candidates to build.
 const RECENT_ROUNDS: u32 = 4;
 
 const STORE_PREFIX: &[u8] = b"daollm/training-ocw/";
 
-/// What an aggregator keeps between its commit and its reveal.
-#[derive(Encode, Decode, Clone, PartialEq, Debug)]
-pub struct KeptAnswer<BlockNumber> {
-	/// sha256 of the model it built.
-	pub model: H256,
-	/// Per committed update: kept by the rule.
-	pub kept: Vec<bool>,
-	/// Per committed update: how much of the aggregate it carries.
-	pub contributions: Vec<Perbill>,
-	/// The model's and the base's scores.
-	pub evaluation: CandidateEvaluation,
-	/// The commitment's salt.
-	pub salt: [u8; 32],
-	/// When the commit was last sent.
-	pub commit_sent: Option<BlockNumber>,
-	/// When the reveal was last sent.
-	pub reveal_sent: Option<BlockNumber>,
-}
+/// What an aggregator keeps between its commit and its reveal: its answer (model, kept flags,
+/// contributions, evaluation), the commitment's salt, and when each step was last sent.
+pub type KeptAnswer<T> = Kept<AnswerOf<T>, BlockNumberFor<T>>;
 
 fn store_key(kind: &[u8], what: impl Encode) -> Vec<u8> {
 	[STORE_PREFIX, kind, &what.encode()[..]].concat()
@@ -111,11 +93,6 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Whether a transaction last sent at `sent` may be sent (again) at `now`.
-	fn may_send(now: BlockNumberFor<T>, sent: Option<BlockNumberFor<T>>) -> bool {
-		sent.is_none_or(|at| now >= at.saturating_add(RESEND_AFTER.into()))
-	}
-
 	/// A trainer's step: train and commit the update, once.
 	fn train(
 		now: BlockNumberFor<T>,
@@ -138,7 +115,7 @@ impl<T: Config> Pallet<T> {
 		let key = store_key(b"trained/", (round, node));
 		let store = StorageValueRef::persistent(&key);
 		let claimed = store.mutate::<BlockNumberFor<T>, (), _>(|sent| match sent {
-			Ok(sent) if !Self::may_send(now, sent) => Err(()),
+			Ok(sent) if !may_send(now, sent, T::ResendAfter::get()) => Err(()),
 			_ => Ok(now),
 		});
 		if claimed.is_err() {
@@ -213,47 +190,13 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		let lands = now.saturating_add(One::one());
-		let key = store_key(b"answer/", (round, node));
-		let store = StorageValueRef::persistent(&key);
-		let Ok(kept) = store.get::<KeptAnswer<BlockNumberFor<T>>>() else {
-			log::error!(target: LOG_TARGET, "round {round}: undecodable kept answer");
-			return;
-		};
-		let previous = kept.clone();
-		let committed = AggregateCommitments::<T>::contains_key(round, node);
-		let (answer, call) = if !committed {
+		let step = if !AggregateCommitments::<T>::contains_key(round, node) {
 			if lands > commit_end
 				|| !possible_before(&store_key(b"aggregating/", (round, node)), now)
 			{
 				return;
 			}
-			let mut answer = match kept {
-				Some(answer) if !Self::may_send(now, answer.commit_sent) => return,
-				Some(answer) => answer,
-				None => {
-					let Some(built) = Self::build(round, record) else { return };
-					let Some(evaluation) = Self::evaluate(round, record, &built) else { return };
-					KeptAnswer {
-						model: H256(built.sha256),
-						kept: built.kept,
-						contributions: built.contributions,
-						evaluation,
-						salt: sp_io::offchain::random_seed(),
-						commit_sent: None,
-						reveal_sent: None,
-					}
-				},
-			};
-			answer.commit_sent = Some(now);
-			let commitment = aggregate_commitment(
-				&answer.model,
-				&answer.kept,
-				&answer.contributions,
-				&answer.evaluation,
-				&answer.salt,
-				node,
-			);
-			(answer, Call::commit_aggregate { round, commitment })
+			Step::Commit
 		} else {
 			// Reveals open after the commit window, or once every aggregator has committed.
 			let all_committed = record.commits as usize == record.aggregators.len();
@@ -263,32 +206,58 @@ impl<T: Config> Pallet<T> {
 			if lands > reveal_end || !open {
 				return;
 			}
-			let Some(mut answer) = kept else {
+			Step::Reveal
+		};
+		let key = store_key(b"answer/", (round, node));
+		let store = StorageValueRef::persistent(&key);
+		let Ok(kept) = store.get::<KeptAnswer<T>>() else {
+			log::error!(target: LOG_TARGET, "round {round}: undecodable kept answer");
+			return;
+		};
+		let resend_after = T::ResendAfter::get();
+		let answer = match (step, kept.clone()) {
+			(_, Some(answer)) if !answer.may_send(step, now, resend_after) => return,
+			(Step::Commit, Some(answer)) => answer,
+			(Step::Commit, None) => {
+				let Some(built) = Self::build(round, record) else { return };
+				let Some(evaluation) = Self::evaluate(round, record, &built) else { return };
+				let answer = AggregateAnswer {
+					model: H256(built.sha256),
+					kept: BoundedVec::truncate_from(built.kept),
+					contributions: BoundedVec::truncate_from(built.contributions),
+					evaluation,
+				};
+				Kept::new(answer, sp_io::offchain::random_seed())
+			},
+			(Step::Reveal, None) => {
 				log::error!(
 					target: LOG_TARGET,
 					"round {round}: committed, but this node's offchain storage lost the answer"
 				);
 				return;
-			};
-			if !Self::may_send(now, answer.reveal_sent) {
-				return;
-			}
-			answer.reveal_sent = Some(now);
-			let call = Call::reveal_aggregate {
+			},
+			(Step::Reveal, Some(answer)) => answer,
+		}
+		.sent(step, now);
+		let Kept { answer: AggregateAnswer { model, kept: flags, contributions, evaluation }, salt, .. } =
+			answer.clone();
+		let call = match step {
+			Step::Commit => Call::commit_aggregate {
 				round,
-				model: answer.model,
-				kept: BoundedVec::truncate_from(answer.kept.clone()),
-				contributions: BoundedVec::truncate_from(answer.contributions.clone()),
-				evaluation: answer.evaluation,
-				salt: answer.salt,
-			};
-			(answer, call)
+				commitment: aggregate_commitment(
+					&model,
+					&flags,
+					&contributions,
+					&evaluation,
+					&salt,
+					node,
+				),
+			},
+			Step::Reveal => {
+				Call::reveal_aggregate { round, model, kept: flags, contributions, evaluation, salt }
+			},
 		};
-		let claimed = store.mutate::<_, (), _>(|current| match current {
-			Ok(current) if current == previous => Ok(answer.clone()),
-			_ => Err(()),
-		});
-		if claimed.is_ok() {
+		if claim(&store, &kept, &answer) {
 			Self::send(now, account, call);
 		}
 	}
@@ -404,22 +373,14 @@ impl<T: Config> Pallet<T> {
 	/// Signs `call` with `account`'s key and submits it to the transaction pool, with the next
 	/// nonce this node's workers have not used.
 	fn send(now: BlockNumberFor<T>, account: &Account<T>, call: Call<T>) {
-		let name = match &call {
+		let (step, round) = match &call {
 			Call::commit_update { round, .. } => ("update", *round),
 			Call::commit_aggregate { round, .. } => ("aggregate commitment", *round),
 			Call::reveal_aggregate { round, .. } => ("aggregate reveal", *round),
 			_ => ("call", 0),
 		};
-		if submit_signed::<T, Call<T>, T::AuthorityId>(now, account, call) {
-			log::info!(target: LOG_TARGET, "round {}: {} sent", name.1, name.0);
-		} else {
-			log::warn!(
-				target: LOG_TARGET,
-				"round {}: {} could not be signed or was refused by the pool",
-				name.1,
-				name.0
-			);
-		}
+		let subject = alloc::format!("round {round}");
+		submit_logged::<T, Call<T>, T::AuthorityId>(LOG_TARGET, subject, step, now, account, call);
 	}
 }
 

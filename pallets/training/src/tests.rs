@@ -280,11 +280,11 @@ fn aggregators_agree_and_the_model_becomes_a_candidate_version() {
 		commit_answer(round, b, model, &kept, &carried);
 		assert_eq!(
 			reveal_answer(round, a, H256::repeat_byte(1), &kept, &carried),
-			Err(Error::<Test>::CommitmentMismatch.into())
+			Err(Error::<Test>::RevealMismatch.into())
 		);
 		assert_eq!(
 			reveal_answer(round, a, model, &kept, &full(&kept)),
-			Err(Error::<Test>::CommitmentMismatch.into())
+			Err(Error::<Test>::RevealMismatch.into())
 		);
 		assert_ok!(reveal_answer(round, a, model, &kept, &carried));
 		assert_eq!(
@@ -344,7 +344,7 @@ fn answers_must_account_for_every_update() {
 		commit_aggregate(round, a, model, &[true, true]);
 		run_to_block(14);
 		assert_eq!(reveal(round, a, model, &[true, true]), Err(Error::<Test>::KeptMismatch.into()));
-		assert_eq!(reveal(round, b, model, &[true; 3]), Err(Error::<Test>::NoCommitment.into()));
+		assert_eq!(reveal(round, b, model, &[true; 3]), Err(Error::<Test>::NotCommitted.into()));
 
 		// A contribution for an update the rule did not keep, or one list shorter: refused.
 		let round = round_in_aggregation_from(20);
@@ -503,27 +503,27 @@ fn parameters_are_checked() {
 		let set = |p| Training::set_parameters(RuntimeOrigin::root(), p);
 		let mut p = default_parameters();
 		p.trainers = 9;
-		assert_noop!(set(p), Error::<Test>::InvalidParameters);
+		assert_noop!(set(p), Error::<Test>::InvalidTrainers);
 		let mut p = default_parameters();
 		p.agreement = Perbill::from_percent(50);
-		assert_noop!(set(p), Error::<Test>::InvalidParameters);
+		assert_noop!(set(p), Error::<Test>::InvalidAgreement);
 		let mut p = default_parameters();
 		p.plan.rule = RobustRule::TrimmedMean { trim: Percent::from_percent(50) };
-		assert_noop!(set(p), Error::<Test>::InvalidParameters);
+		assert_noop!(set(p), Error::<Test>::InvalidPlan);
 		let mut p = default_parameters();
 		p.min_participation = Perbill::zero();
-		assert_noop!(set(p), Error::<Test>::InvalidParameters);
+		assert_noop!(set(p), Error::<Test>::InvalidParticipation);
 		let mut p = default_parameters();
 		p.plan.max_value = 0;
-		assert_noop!(set(p), Error::<Test>::InvalidParameters);
+		assert_noop!(set(p), Error::<Test>::InvalidPlan);
 		// Eight trainers, a 25 % trim: two at each end, so at least five updates are needed.
 		let mut p = default_parameters();
 		p.trainers = 8;
 		p.plan.rule = RobustRule::TrimmedMean { trim: Percent::from_percent(25) };
 		p.min_updates = 4;
-		assert_noop!(set(p.clone()), Error::<Test>::InvalidParameters);
+		assert_noop!(set(p.clone()), Error::<Test>::InvalidMinUpdates);
 		p.min_updates = 9;
-		assert_noop!(set(p.clone()), Error::<Test>::InvalidParameters);
+		assert_noop!(set(p.clone()), Error::<Test>::InvalidMinUpdates);
 		p.min_updates = 5;
 		assert_ok!(set(p));
 		let mut p = default_parameters();
@@ -755,11 +755,9 @@ mod offchain_worker {
 	};
 	use daollm_primitives::content::offchain_body_key;
 	use frame_support::traits::Hooks;
-	use sp_core::offchain::{
-		testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
-		OffchainDbExt, OffchainWorkerExt, StorageKind, TransactionPoolExt,
-	};
-	use sp_runtime::{testing::UintAuthorityId, traits::Dispatchable};
+	use daollm_test_support::{drain_signed, with_offchain_worker, Pool};
+	use sp_core::offchain::StorageKind;
+	use sp_runtime::traits::Dispatchable;
 	use std::sync::{Arc, Mutex};
 
 	/// Trains "an update" whose values are the sum of its examples' labels; builds "a model"
@@ -823,39 +821,30 @@ mod offchain_worker {
 	}
 
 	/// A node holding every operator's key, with the examples' bodies indexed.
-	fn node() -> (sp_io::TestExternalities, Arc<parking_lot::RwLock<PoolState>>, Arc<StandIn>) {
+	fn node() -> (sp_io::TestExternalities, Pool, Arc<StandIn>) {
 		let mut ext = new_test_ext();
-		let (offchain, _) = TestOffchainExt::new();
-		let (pool, pool_state) = TestTransactionPoolExt::new();
-		ext.register_extension(OffchainDbExt::new(offchain.clone()));
-		ext.register_extension(OffchainWorkerExt::new(offchain));
-		ext.register_extension(TransactionPoolExt::new(pool));
+		let pool = with_offchain_worker(&mut ext, (1..=6).map(signer_of));
 		let trainer = Arc::new(StandIn::default());
 		ext.register_extension(TrainerExt(trainer.clone()));
-		UintAuthorityId::set_all_keys((1..=6).map(signer_of).collect::<Vec<_>>());
 		ext.execute_with(|| {
 			for (id, _) in Verified::get() {
 				let key = offchain_body_key(&[id as u8; 32]);
 				sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, &key, b"a body");
 			}
 		});
-		(ext, pool_state, trainer)
+		(ext, pool, trainer)
 	}
 
 	/// Dispatches what the worker sent, as the block author would, and indexes updates as a
 	/// node importing the block would; how many.
-	fn include(pool: &Arc<parking_lot::RwLock<PoolState>>) -> usize {
-		let sent = std::mem::take(&mut pool.write().transactions);
-		for bytes in &sent {
-			let xt = Extrinsic::decode(&mut &bytes[..]).expect("a mock extrinsic");
-			let sp_runtime::generic::Preamble::Signed(signer, ..) = xt.preamble else {
-				panic!("the worker sends signed transactions")
-			};
-			if let RuntimeCall::Training(Call::commit_update { update, .. }) = &xt.function {
+	fn include(pool: &Pool) -> usize {
+		let sent = drain_signed::<RuntimeCall>(pool);
+		for (signer, call) in &sent {
+			if let RuntimeCall::Training(Call::commit_update { update, .. }) = call {
 				let key = update_key(&ModelUpdate::hash_of(update));
 				sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, &key, update);
 			}
-			assert_ok!(xt.function.dispatch(RuntimeOrigin::signed(signer)));
+			assert_ok!(call.clone().dispatch(RuntimeOrigin::signed(*signer)));
 		}
 		sent.len()
 	}
@@ -868,7 +857,7 @@ mod offchain_worker {
 	/// Opens a round and lets the three drawn trainers' workers train and commit: the worker
 	/// runs in the drawing block (and waits), then trains in the next. The round, and the block
 	/// its aggregation begins in.
-	fn open_and_train(pool: &Arc<parking_lot::RwLock<PoolState>>) -> (RoundId, u64) {
+	fn open_and_train(pool: &Pool) -> (RoundId, u64) {
 		let round = open();
 		Training::offchain_worker(System::block_number());
 		to_block(System::block_number() + 1);
@@ -1026,16 +1015,11 @@ mod offchain_worker {
 	#[test]
 	fn without_an_engine_nothing_is_sent() {
 		let mut ext = new_test_ext();
-		let (offchain, _) = TestOffchainExt::new();
-		let (pool, pool_state) = TestTransactionPoolExt::new();
-		ext.register_extension(OffchainDbExt::new(offchain.clone()));
-		ext.register_extension(OffchainWorkerExt::new(offchain));
-		ext.register_extension(TransactionPoolExt::new(pool));
-		UintAuthorityId::set_all_keys((1..=6).map(signer_of).collect::<Vec<_>>());
+		let pool = with_offchain_worker(&mut ext, (1..=6).map(signer_of));
 		ext.execute_with(|| {
 			open();
 			to_block(System::block_number() + 1);
-			assert_eq!(include(&pool_state), 0);
+			assert_eq!(include(&pool), 0);
 		});
 	}
 }

@@ -66,6 +66,9 @@ impl pallet_inference::Config for Runtime {
 	/// Above every tip (priorities from fees are far below this), and as high as the pool gives
 	/// operational calls: a member's answer is never crowded out.
 	type CommitteePriority = CommitteePriority;
+	/// A commit, reveal or excuse is sent again as soon as its first attempt is dead in every
+	/// pool: its three-block lifetime. Five-block windows leave room for one resend.
+	type ResendAfter = ConstU32<{ daollm_primitives::offchain::LIFETIME }>;
 	type DefaultParameters = DefaultInferenceParameters;
 	type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

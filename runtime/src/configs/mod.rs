@@ -24,5 +24,5 @@ pub use model_registry::ANALYSIS_MODEL;
 pub use offchain::tx_extension;
 pub use proposals::LabelCount;
 pub use system::{RuntimeBlockLength, RuntimeBlockWeights};
-pub use training::{DefaultTrainingParameters, TrainingForgettingTolerance};
+pub use training::{DefaultTrainingParameters, TrainingForgettingTolerance, TRAINING_RESEND_AFTER};
 pub use transaction_payment::{TransactionByteFee, TreasuryAccount};

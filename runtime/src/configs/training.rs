@@ -8,6 +8,13 @@ use super::compute_nodes::NodeSigner;
 use crate::{Balance, BlockNumber, ComputeNodes, ModelRegistry, Proposals, Runtime, DAYS};
 use daollm_primitives::training::RobustRule;
 
+/// Blocks the training worker waits before it sends an update, commitment or reveal again:
+/// five (30 s), more than a worker transaction's three-block lifetime, because a trainer's claim
+/// on its step also keeps the next blocks' workers from starting the same training while a slow
+/// one still runs. Aggregation windows must be longer than this for a lost transaction to be
+/// resent in time (see `genesis_config_presets::AGGREGATION_WINDOW`).
+pub const TRAINING_RESEND_AFTER: u32 = 5;
+
 parameter_types! {
 	/// Public networks: eight trainers, five aggregators, a minute for each aggregation window,
 	/// and a trimmed mean that drops the highest and the lowest quarter of the drawn trainers'
@@ -74,6 +81,7 @@ impl pallet_training::Config for Runtime {
 	type MaxLiveRounds = ConstU32<4>;
 	type MaxTrainingPeriod = ConstU32<{ 7 * DAYS }>;
 	type ForgettingTolerance = TrainingForgettingTolerance;
+	type ResendAfter = ConstU32<TRAINING_RESEND_AFTER>;
 	type DefaultParameters = DefaultTrainingParameters;
 	type WeightInfo = pallet_training::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

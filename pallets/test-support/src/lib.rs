@@ -1,0 +1,110 @@
+//! # DAOLLM test support
+//!
+//! What the pallets' mock runtimes share, for their tests only (a dev-dependency, never built
+//! into the runtime). The inference and training pallets both have offchain workers that sign
+//! transactions with a node's `infr` key; their mocks sign with [`UintAuthorityId`] instead
+//! (key `n` is account `n`) and read what the worker sent from a test transaction pool:
+//!
+//! - [`impl_offchain_signing!`] implements `frame_system`'s signing traits for a mock runtime,
+//!   with [`TestXt`] extrinsics signed by the account itself;
+//! - [`TestAuthorityId`] is the mock's `AuthorityId`;
+//! - [`with_offchain_worker`] gives test externalities an offchain database, an offchain-worker
+//!   context and a transaction pool, and this node's keys;
+//! - [`drain_signed`] takes the pool's transactions as (signer, call), the way a block author
+//!   would find them.
+
+#![deny(missing_docs)]
+
+use codec::Decode;
+use sp_core::offchain::{
+	testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
+	OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
+};
+use std::sync::Arc;
+
+pub use frame_system;
+pub use sp_runtime::testing::{TestSignature, TestXt, UintAuthorityId};
+
+/// The `AuthorityId` of a mock runtime: keys sign as themselves, `UintAuthorityId(n)` is
+/// account `n`.
+pub struct TestAuthorityId;
+impl frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature> for TestAuthorityId {
+	type RuntimeAppPublic = UintAuthorityId;
+	type GenericPublic = UintAuthorityId;
+	type GenericSignature = TestSignature;
+}
+
+/// Implements `SigningTypes`, `CreateTransactionBase` and `CreateSignedTransaction` for the
+/// mock runtime `$runtime` (whose accounts are `u64`) with call type `$call`: a worker's
+/// transaction is a [`TestXt`] signed by its account, with no extension data.
+#[macro_export]
+macro_rules! impl_offchain_signing {
+	($runtime:ty, $call:ty) => {
+		impl $crate::frame_system::offchain::SigningTypes for $runtime {
+			type Public = $crate::UintAuthorityId;
+			type Signature = $crate::TestSignature;
+		}
+
+		impl<LocalCall> $crate::frame_system::offchain::CreateTransactionBase<LocalCall> for $runtime
+		where
+			$call: From<LocalCall>,
+		{
+			type Extrinsic = $crate::TestXt<$call, ()>;
+			type RuntimeCall = $call;
+		}
+
+		impl<LocalCall> $crate::frame_system::offchain::CreateSignedTransaction<LocalCall>
+			for $runtime
+		where
+			$call: From<LocalCall>,
+		{
+			fn create_signed_transaction<
+				C: $crate::frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
+			>(
+				call: $call,
+				_public: $crate::UintAuthorityId,
+				account: u64,
+				_nonce: <$runtime as $crate::frame_system::Config>::Nonce,
+			) -> Option<$crate::TestXt<$call, ()>> {
+				Some($crate::TestXt::new_signed(call, account, (), ()))
+			}
+		}
+	};
+}
+
+/// A test transaction pool, as the offchain worker's transactions reach it.
+pub type Pool = Arc<parking_lot::RwLock<PoolState>>;
+
+/// Registers an offchain database, an offchain-worker context and a transaction pool with
+/// `ext`, and makes `keys` this node's local keys: the pool.
+pub fn with_offchain_worker(
+	ext: &mut sp_io::TestExternalities,
+	keys: impl IntoIterator<Item = u64>,
+) -> Pool {
+	let (offchain, _) = TestOffchainExt::new();
+	let (pool, pool_state) = TestTransactionPoolExt::new();
+	ext.register_extension(OffchainDbExt::new(offchain.clone()));
+	ext.register_extension(OffchainWorkerExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	UintAuthorityId::set_all_keys(keys.into_iter().collect::<Vec<_>>());
+	pool_state
+}
+
+/// Takes the pool's transactions, decoded as signed [`TestXt`]s of `Call`: (signer, call), in
+/// the order they were sent.
+///
+/// # Panics
+/// On a transaction that is not a signed `TestXt<Call, ()>`: the mocks' workers send nothing
+/// else.
+pub fn drain_signed<Call: Decode>(pool: &Pool) -> Vec<(u64, Call)> {
+	std::mem::take(&mut pool.write().transactions)
+		.into_iter()
+		.map(|bytes| {
+			let xt = TestXt::<Call, ()>::decode(&mut &bytes[..]).expect("a mock extrinsic");
+			match xt.preamble {
+				sp_runtime::generic::Preamble::Signed(signer, ..) => (signer, xt.function),
+				_ => panic!("the worker sends signed transactions"),
+			}
+		})
+		.collect()
+}
