@@ -38,7 +38,9 @@ for pallet in "${PALLETS[@]}"; do
 		output=("--output" "runtime/src/weights/$pallet.rs")
 	fi
 	log "benchmarking $pallet ($STEPS steps, $REPEAT repeats) into ${output[-1]}"
-	"$DAOLLM_NODE" benchmark pallet \
+	# `exec -a`: the generated header records the command as `daollm-node benchmark pallet …`,
+	# not the target directory's absolute path on this machine.
+	(exec -a daollm-node "$DAOLLM_NODE" benchmark pallet \
 		--chain dev \
 		--pallet "$pallet" \
 		--extrinsic '*' \
@@ -46,5 +48,5 @@ for pallet in "${PALLETS[@]}"; do
 		--repeat "$REPEAT" \
 		--wasm-execution compiled \
 		--heap-pages 4096 \
-		"${output[@]}"
+		"${output[@]}")
 done

@@ -23,6 +23,28 @@ export DAOLLM_MODEL="$ROOT/offchain-workers/model/proposal-classifier.onnx"
 
 log() { printf '\n==> %s\n' "$*" >&2; }
 
+# Runs a command as a named step and prints its wall time (`step "what" command args…`).
+step() {
+	local what="$1" started=$SECONDS
+	shift
+	log "$what"
+	"$@"
+	printf '==> %s: %d s\n' "$what" $((SECONDS - started)) >&2
+}
+
+# The pallets whose benchmarks run in their mocks (`impl_benchmark_test_suite!`).
+BENCHMARKED_PALLETS=(pallet-compute-nodes pallet-inference pallet-model-registry pallet-proposals
+	pallet-rewards pallet-training)
+
+# Runs the pallets' benchmark test suites and the runtime's try-runtime test, natively (no
+# Wasm), in one build with both features.
+benchmark_and_try_runtime_tests() {
+	local packages=()
+	for pallet in "${BENCHMARKED_PALLETS[@]}" daollm-runtime; do packages+=(-p "$pallet"); done
+	SKIP_WASM_BUILD=1 cargo test --release --locked --manifest-path "$ROOT/Cargo.toml" \
+		"${packages[@]}" --features runtime-benchmarks,try-runtime --lib -- bench try_runtime
+}
+
 # Installs a Debian package, as root or through sudo.
 apt_install() {
 	local sudo=""

@@ -225,7 +225,11 @@ where
 /// Stores `next` in `store` if it still holds `previous` (what the worker read before deciding
 /// to take a step), atomically: whether this worker claimed the step. A worker of another block
 /// that raced it to the same step finds the record changed and leaves the step to the first.
-pub fn claim<V: Codec + PartialEq>(store: &StorageValueRef<'_>, previous: &Option<V>, next: &V) -> bool {
+pub fn claim<V: Codec + PartialEq + Clone>(
+	store: &StorageValueRef<'_>,
+	previous: &Option<V>,
+	next: &V,
+) -> bool {
 	store
 		.mutate::<V, (), _>(|current| match current {
 			Ok(current) if current == *previous => Ok(next.clone()),

@@ -1,5 +1,18 @@
 //! The small traits that join the pallets: each is implemented by the pallet that provides the
-//! service, wired in the runtime, and implemented by `()` for pallets tested without it.
+//! service, wired in the runtime, and implemented by `()` for pallets tested without it (a `()`
+//! that has nothing to give: no model, no nodes, no examples, and refusals where it is asked to
+//! record something).
+//!
+//! ## Weights
+//!
+//! Two traits carry weight functions, because their caller charges the callee's cost inside its
+//! own benchmarked call or hook and cannot see it: [`InferenceTasks`] (`open_task_weight`,
+//! `cancel_task_weight`, charged by the proposals pallet's calls) and [`ProposalAnalysed`]
+//! (`on_analysed_weight`, charged by the inference pallet's judging hook). The others carry
+//! none: [`RewardPoints`], [`ActiveModel`], [`ComputeNodes`], [`ModelVersions`],
+//! [`TrainingData`] and [`DrawRandomness`] are benchmarked as part of the call or hook that uses
+//! them, whose benchmark runs against the real provider in the runtime (as conviction voting's
+//! `VotingHooks` are). [`ProposalTitle`] is read by offchain workers only.
 
 use crate::{LabelIndex, ModelId, ModelVersion, ProposalId};
 use sp_core::H256;
@@ -193,6 +206,7 @@ pub enum MemberOutcome {
 pub trait ComputeNodes<AccountId, Balance> {
 	/// Draws up to `count` distinct nodes, each weighing its stake times its reputation, from
 	/// `seed`: every node computes the same draw for the same seed. With each node's stake.
+	/// O(N · count) in the candidates.
 	fn draw(seed: &H256, count: u32) -> alloc::vec::Vec<(AccountId, Balance)>;
 	/// How many nodes a draw chooses from now; at most [`ComputeNodes::max_candidates`].
 	fn candidates() -> u32;
@@ -234,4 +248,80 @@ pub trait ModelVersions {
 pub trait TrainingData {
 	/// The verified example of proposal `proposal`: its body's digest and its agreed label.
 	fn example(proposal: ProposalId) -> Option<(H256, LabelIndex)>;
+}
+
+/// No nodes: nothing is drawn, no key is a node's, and nothing is recorded or slashed.
+impl<AccountId, Balance: Default> ComputeNodes<AccountId, Balance> for () {
+	fn draw(_: &H256, _: u32) -> alloc::vec::Vec<(AccountId, Balance)> {
+		alloc::vec::Vec::new()
+	}
+	fn candidates() -> u32 {
+		0
+	}
+	fn max_candidates() -> u32 {
+		0
+	}
+	fn node_of_key(_: &AccountId) -> Option<AccountId> {
+		None
+	}
+	fn record(_: &AccountId, _: Work, _: MemberOutcome) {}
+	fn slash_offence(_: &AccountId, _: Work, _: sp_runtime::Perbill) -> Balance {
+		Balance::default()
+	}
+}
+
+/// No registry: no version is known, and no candidate can be registered.
+impl ModelVersions for () {
+	fn version_hash(_: ModelId, _: ModelVersion) -> Option<H256> {
+		None
+	}
+	fn layer_shape(_: ModelId, _: ModelVersion) -> Option<crate::training::LayerShape> {
+		None
+	}
+	fn add_candidate(
+		_: ModelId,
+		_: H256,
+		_: alloc::vec::Vec<u8>,
+		_: crate::training::CandidateEvaluation,
+		_: bool,
+	) -> Result<ModelVersion, DispatchError> {
+		Err(DispatchError::Other("no model registry"))
+	}
+}
+
+/// No verified examples.
+impl TrainingData for () {
+	fn example(_: ProposalId) -> Option<(H256, LabelIndex)> {
+		None
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// What a pallet tested without a provider sees: nothing to draw, no version, no example,
+	/// and a refusal where it asks to register a candidate.
+	#[test]
+	fn the_unit_providers_have_nothing_to_give() {
+		assert!(<() as ComputeNodes<u64, u64>>::draw(&H256::zero(), 5).is_empty());
+		assert_eq!(<() as ComputeNodes<u64, u64>>::candidates(), 0);
+		assert_eq!(<() as ComputeNodes<u64, u64>>::node_of_key(&1), None);
+		assert_eq!(
+			<() as ComputeNodes<u64, u64>>::slash_offence(&1, Work::Task(0), Default::default()),
+			0
+		);
+		assert_eq!(<() as ModelVersions>::version_hash(0, 1), None);
+		assert_eq!(<() as ModelVersions>::layer_shape(0, 1), None);
+		assert!(<() as ModelVersions>::add_candidate(
+			0,
+			H256::zero(),
+			Default::default(),
+			Default::default(),
+			false
+		)
+		.is_err());
+		assert_eq!(<() as TrainingData>::example(0), None);
+		assert_eq!(<() as ActiveModel>::active_model(), None);
+	}
 }

@@ -27,9 +27,10 @@ export function freePort() {
 
 /**
  * Starts `daollm-node --dev` with `extraArgs`; resolves to `{ wsUrl, metricsUrl, base, stop, log }`
- * (`base`: the node's base path, removed when it stops).
+ * (`base`: the node's base path, removed when it stops). `onLog`, if given, sees every chunk of
+ * the node's log as it comes.
  */
-export async function startDevNode(extraArgs = []) {
+export async function startDevNode(extraArgs = [], { onLog } = {}) {
   if (!NODE_BINARY) throw new Error('set DAOLLM_NODE to the daollm-node binary');
   const base = mkdtempSync(join(tmpdir(), 'daollm-js-'));
   const [rpcPort, p2pPort, promPort] = [await freePort(), await freePort(), await freePort()];
@@ -39,7 +40,10 @@ export async function startDevNode(extraArgs = []) {
     '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`, ...extraArgs,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  child.stderr.on('data', (chunk) => { log = (log + chunk).slice(-20000); });
+  child.stderr.on('data', (chunk) => {
+    log = (log + chunk).slice(-20000);
+    onLog?.(chunk.toString());
+  });
   const exited = new Promise((resolve) => child.once('exit', resolve));
 
   const stop = async () => {

@@ -456,3 +456,35 @@ fn a_workers_transaction_dies_lifetime_blocks_after_it_was_signed() {
 		assert!(later.is_err(), "and later: {later:?}");
 	});
 }
+
+/// What `try-runtime` checks on a live chain, on the presets' states: every pallet's
+/// `try_state` invariants hold at genesis, in the first block and after the first rewards epoch
+/// closes, and the runtime upgrade's pre- and post-upgrade checks pass (this runtime has no
+/// pending migration, so they check that none is needed). CI runs it with
+/// `--features try-runtime`.
+#[cfg(feature = "try-runtime")]
+#[test]
+fn try_runtime_checks_hold_on_every_preset() {
+	use frame_support::traits::{Get, Hooks, TryState, TryStateSelect, UpgradeCheckSelect};
+	let check = |what: &str| {
+		let now = System::block_number();
+		<crate::AllPalletsWithSystem as TryState<crate::BlockNumber>>::try_state(
+			now,
+			TryStateSelect::All,
+		)
+		.unwrap_or_else(|e| panic!("{what}: try_state fails at block {now}: {e:?}"));
+	};
+	for id in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
+		preset_ext(id).execute_with(|| {
+			check(id);
+			start_block();
+			check(id);
+			Executive::try_runtime_upgrade(UpgradeCheckSelect::All)
+				.unwrap_or_else(|e| panic!("{id}: the upgrade checks fail: {e:?}"));
+			let end = <Runtime as pallet_rewards::Config>::EpochLength::get();
+			System::set_block_number(end);
+			crate::Rewards::on_initialize(end);
+			check(id);
+		});
+	}
+}

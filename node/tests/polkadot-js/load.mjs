@@ -1,0 +1,119 @@
+// The block-execution load of issue 21, against a real `daollm-node --dev` (the `scripts/dev.sh`
+// configuration: the shipped model, Alice's offchain workers): 100 funded accounts each pre-sign
+// 100 `balances.transferKeepAlive`, all 10 000 are submitted at once, and every block the node
+// authors is reported with its transfers and its authoring time (the proposer's "Prepared block
+// for proposing … (N ms)"). A full block is one the proposer closed on its length or weight
+// limit; the summary gives their authoring times and transfers per block.
+//
+//   DAOLLM_NODE=<daollm-node> node load.mjs [--accounts 100] [--per-account 100] [node args…]
+//
+// `scripts/load.sh` runs it with the freshly built node.
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { sendAll, startDevNode } from './node.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const [, value] = args.splice(i, 2);
+  return Number(value);
+};
+const ACCOUNTS = option('--accounts', 100);
+const PER_ACCOUNT = option('--per-account', 100);
+const TOTAL = ACCOUNTS * PER_ACCOUNT;
+const model = process.env.DAOLLM_MODEL;
+const ort = process.env.ORT_DYLIB_PATH;
+const nodeArgs = [
+  ...(model && ort ? ['--inference-model', model, '--onnxruntime', ort] : []),
+  // Room for every transaction in the pool at once.
+  '--pool-limit', String(TOTAL + 1000), '--pool-kbytes', String(Math.ceil(TOTAL * 0.3) + 20000),
+  ...args,
+];
+
+/** Proposer timings by block number, from the node's log. */
+const prepared = new Map();
+let pending = '';
+const onLog = (chunk) => {
+  pending += chunk;
+  const lines = pending.split('\n');
+  pending = lines.pop();
+  for (const line of lines) {
+    // "🎁 Prepared block for proposing at 12 (498 ms) hash: 0x…; parent_hash: 0x…; end: …;
+    // extrinsics_count: 1976"
+    const m = line.match(/Prepared block for proposing at (\d+) \((\d+) ms\).*end: ([A-Za-z]+)/);
+    if (m) prepared.set(Number(m[1]), { ms: Number(m[2]), end: m[3] });
+  }
+};
+
+await cryptoWaitReady();
+const node = await startDevNode(nodeArgs, { onLog });
+const api = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
+try {
+  const keyring = new Keyring({ type: 'sr25519' });
+  const alice = keyring.addFromUri('//Alice');
+  const bob = keyring.addFromUri('//Bob');
+  const senders = Array.from({ length: ACCOUNTS }, (_, i) => keyring.addFromUri(`//Load//${i}`));
+  const unit = 10n ** 12n;
+
+  console.log(`funding ${ACCOUNTS} accounts from Alice`);
+  await sendAll(api, senders.map((s) => api.tx.balances.transferKeepAlive(s.address, 1000n * unit)), alice);
+
+  console.log(`signing ${TOTAL} transfers (${PER_ACCOUNT} per account)`);
+  const signed = [];
+  for (let n = 0; n < PER_ACCOUNT; n += 1) {
+    for (const sender of senders) {
+      const tx = api.tx.balances.transferKeepAlive(bob.address, unit);
+      signed.push((await tx.signAsync(sender, { nonce: n, era: 0 })).toHex());
+    }
+  }
+
+  const first = (await api.rpc.chain.getHeader()).number.toNumber() + 1;
+  console.log(`submitting ${TOTAL} transfers from block #${first} on`);
+  const started = Date.now();
+  const results = await Promise.allSettled(signed.map((hex) => api.rpc.author.submitExtrinsic(hex)));
+  const refused = results.filter((r) => r.status === 'rejected');
+  console.log(`submitted in ${((Date.now() - started) / 1000).toFixed(1)} s; the pool refused ${refused.length}`
+    + (refused.length ? ` (${refused[0].reason.message})` : ''));
+
+  // Follow the chain until every transfer landed (or 20 blocks passed with none).
+  const rows = [];
+  let landed = 0;
+  let idle = 0;
+  for (let number = first; landed < TOTAL - refused.length && idle < 20; number += 1) {
+    while ((await api.rpc.chain.getHeader()).number.toNumber() < number) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const hash = await api.rpc.chain.getBlockHash(number);
+    const block = await api.rpc.chain.getBlock(hash);
+    const transfers = block.block.extrinsics
+      .filter((x) => x.method.section === 'balances' && x.method.method === 'transferKeepAlive').length;
+    landed += transfers;
+    idle = transfers ? 0 : idle + 1;
+    // The proposer's log line may come a moment after the block is imported.
+    for (let wait = 0; !prepared.has(number) && wait < 20; wait += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const timing = prepared.get(number) ?? { ms: NaN, end: '?' };
+    rows.push({ number, transfers, ms: timing.ms, end: timing.end });
+    console.log(`#${number}: ${transfers} transfers, authored in ${timing.ms} ms (${timing.end})`);
+  }
+
+  const full = rows.filter((r) => r.transfers > 0 && r.end !== 'NoMoreTransactions');
+  const sorted = (xs) => [...xs].sort((a, b) => a - b);
+  const median = (xs) => sorted(xs)[Math.floor(xs.length / 2)];
+  if (full.length) {
+    const ms = full.map((r) => r.ms);
+    const perBlock = full.map((r) => r.transfers);
+    console.log(`\nfull blocks: ${full.length}; transfers per full block: ${sorted(perBlock).join(', ')}`);
+    console.log(`full-block authoring time: min ${Math.min(...ms)} ms, median ${median(ms)} ms, max ${Math.max(...ms)} ms`);
+    console.log(`per transfer: ${(median(ms) * 1000 / median(perBlock)).toFixed(0)} µs (median block)`);
+  } else {
+    console.log('\nno block was filled: send more transfers (--per-account)');
+  }
+  console.log(`landed ${landed} of ${TOTAL} transfers in ${rows.filter((r) => r.transfers).length} blocks`);
+} finally {
+  await api.disconnect();
+  await node.stop();
+}
