@@ -32,6 +32,30 @@ step() {
 	printf '==> %s: %d s\n' "$what" $((SECONDS - started)) >&2
 }
 
+# Runs the functions named at once, each with its output in its own log; prints each log when
+# all have ended, and fails if any did (naming which).
+in_parallel() {
+	local dir pids=() names=() failed=()
+	dir="$(mktemp -d "${TMPDIR:-/tmp}/daollm-parallel.XXXXXX")"
+	for name in "$@"; do
+		("$name") > "$dir/$name.log" 2>&1 &
+		pids+=($!)
+		names+=("$name")
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}" || failed+=("${names[$i]}")
+	done
+	for name in "${names[@]}"; do
+		log "output of $name"
+		cat "$dir/$name.log" >&2
+	done
+	rm -rf "$dir"
+	if [ ${#failed[@]} -gt 0 ]; then
+		log "FAILED: ${failed[*]}"
+		return 1
+	fi
+}
+
 # The pallets whose benchmarks run in their mocks (`impl_benchmark_test_suite!`).
 BENCHMARKED_PALLETS=(pallet-compute-nodes pallet-inference pallet-model-registry pallet-proposals
 	pallet-rewards pallet-training)
@@ -89,6 +113,18 @@ setup() {
 build_app() {
 	log "building the app (app/dist)"
 	(cd "$ROOT/app" && npm run --silent build)
+}
+
+# The upgrade runtime of zombienet's 0003: the same code with `spec_version` + 1. Its own target
+# directory, so the node's runtime is never rebuilt with the feature. Only its Wasm matters: the
+# native crate is a quick debug build, the Wasm a release build (compact and compressed, as a
+# real upgrade ships).
+UPGRADE_TARGET="$HOME/.cache/daollm/upgrade-target"
+UPGRADE_WASM="$UPGRADE_TARGET/debug/wbuild/daollm-runtime/daollm_runtime.compact.compressed.wasm"
+build_upgrade_runtime() {
+	log "building the upgrade runtime (spec-version-bump) in $UPGRADE_TARGET"
+	CARGO_TARGET_DIR="$UPGRADE_TARGET" WASM_BUILD_TYPE=release cargo build --locked \
+		-p daollm-runtime --features spec-version-bump --manifest-path "$ROOT/Cargo.toml"
 }
 
 build_node() {

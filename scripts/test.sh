@@ -3,24 +3,14 @@
 # specs in their own test runtimes, with the benchmark suites and try-runtime's checks; the real
 # node (dev chain, bad input); the real polkadot.js client against the real node; the app in a
 # real headless browser against the real node; real four-validator networks under zombienet.
-# Each step prints its wall time; README.md ("CI") lists them.
+# Each step prints its wall time (README.md, "What CI runs", lists them).
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 setup
 
-# The cheap guards first, so that a formatting slip fails in seconds, not after an hour.
+# The cheap guard first, so that a formatting slip fails in seconds, not after an hour.
 step "rustfmt: the tree is formatted" \
 	cargo fmt --all --manifest-path "$ROOT/Cargo.toml" -- --check
-
-# Clippy on every target with every feature (runtime-benchmarks and try-runtime code is compiled
-# nowhere else), warnings as errors; the runtime's Wasm is not built for it. rustdoc then reuses
-# clippy's checked dependencies, and refuses a broken intra-doc link.
-step "clippy: all targets, all features, warnings are errors" \
-	env SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets --all-features \
-	--manifest-path "$ROOT/Cargo.toml" -- -D warnings
-step "rustdoc: the workspace's docs build, every intra-doc link resolves" \
-	env SKIP_WASM_BUILD=1 RUSTDOCFLAGS="-D warnings" cargo doc --locked --workspace --no-deps \
-	--all-features --manifest-path "$ROOT/Cargo.toml"
 
 # `cargo test` builds daollm-node too (the node's integration tests run the binary), with the
 # features the test build unifies; the client tests below use that same binary. Building it
@@ -28,20 +18,39 @@ step "rustdoc: the workspace's docs build, every intra-doc link resolves" \
 step "cargo test (release profile; builds daollm-node for the node and client tests)" \
 	cargo test --release --locked --workspace --manifest-path "$ROOT/Cargo.toml"
 
-# The pallets' benchmarks run once each in their mock runtimes (`impl_benchmark_test_suite!`),
-# and try-runtime's checks on the runtime's presets: both need their features, which no
-# production build has.
-step "benchmark test suites and try-runtime checks (features runtime-benchmarks, try-runtime)" \
-	benchmark_and_try_runtime_tests
-
-# Two test files at a time, each against its own dev node on its own ports: the tests wait on
-# six-second blocks far more than they compute, so two halve the wall time on two cores.
+# The CPU-bound checks, at the lowest priority (nice 19) beside the client and app tests, which
+# wait on six-second blocks far more than they compute: the nodes get the CPU whenever they
+# want it, the compiler the rest.
+#  - clippy on every target with every feature (runtime-benchmarks and try-runtime code is
+#    compiled nowhere else), warnings as errors, without the runtime's Wasm;
+#  - rustdoc, reusing clippy's checked dependencies, refusing a broken intra-doc link;
+#  - the pallets' benchmarks, once each in their mocks, and try-runtime's checks on the
+#    runtime's presets: both need features no production build has;
+#  - the upgrade runtime zombienet's 0003 enacts.
+clippy() {
+	SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets --all-features \
+		--manifest-path "$ROOT/Cargo.toml" -- -D warnings
+}
+rustdoc() {
+	SKIP_WASM_BUILD=1 RUSTDOCFLAGS="-D warnings" cargo doc --locked --workspace --no-deps \
+		--all-features --manifest-path "$ROOT/Cargo.toml"
+}
+checks() {
+	renice -n 19 -p "$BASHPID" >/dev/null
+	step "clippy: all targets, all features, warnings are errors" clippy
+	step "rustdoc: the workspace's docs build, every intra-doc link resolves" rustdoc
+	step "benchmark test suites and try-runtime checks (features runtime-benchmarks, try-runtime)" \
+		benchmark_and_try_runtime_tests
+	step "the upgrade runtime (zombienet 0003)" build_upgrade_runtime
+}
 client_tests() { (cd "$ROOT/node/tests/polkadot-js" && npm test); }
-step "polkadot.js client tests against daollm-node (two files at a time)" client_tests
-
 app_tests() { build_app && (cd "$ROOT/app" && npm test); }
-step "the app: build, formatting unit tests, end to end in headless Chromium against daollm-node --dev" \
-	app_tests
+
+# Two client test files at a time, each against its own dev node on its own ports, the app's
+# end-to-end test against a third, and the checks: each writes its own log, printed when all are
+# done (a failure names the one that failed).
+step "in parallel: polkadot.js client tests (two files at a time), the app's tests, the checks" \
+	in_parallel client_tests app_tests checks
 
 step "zombienet: four-validator networks (consensus, inference agreement, a wrong model, an outage, a runtime upgrade, a training round)" \
 	bash "$ROOT/scripts/zombienet.sh"

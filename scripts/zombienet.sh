@@ -20,14 +20,8 @@ if [ ! -x "$ZN/node_modules/.bin/zombienet" ]; then
 	(cd "$ZN" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# The upgrade runtime: the same code with `spec_version` + 1. Its own target directory, so the
-# node's runtime is never rebuilt with the feature. Only its Wasm matters: the native crate is a
-# quick debug build, the Wasm a release build (compact and compressed, as a real upgrade ships).
-UPGRADE_TARGET="$HOME/.cache/daollm/upgrade-target"
-log "building the upgrade runtime (spec-version-bump) in $UPGRADE_TARGET"
-CARGO_TARGET_DIR="$UPGRADE_TARGET" WASM_BUILD_TYPE=release cargo build --locked -p daollm-runtime \
-	--features spec-version-bump --manifest-path "$ROOT/Cargo.toml"
-export DAOLLM_UPGRADE_WASM="$UPGRADE_TARGET/debug/wbuild/daollm-runtime/daollm_runtime.compact.compressed.wasm"
+build_upgrade_runtime
+export DAOLLM_UPGRADE_WASM="$UPGRADE_WASM"
 
 STATE="$(mktemp -d "${TMPDIR:-/tmp}/daollm-zombienet.XXXXXX")"
 SAMPLER=""

@@ -38,8 +38,8 @@ use crate::{
 use codec::{DecodeAll, Encode};
 use daollm_primitives::{
 	training::{
-		aggregate, from_fixed, held_back, to_fixed, CandidateEvaluation, WeightedUpdate, LayerShape,
-		ModelUpdate, Perbill, RobustRule, Score,
+		aggregate, from_fixed, held_back, to_fixed, CandidateEvaluation, LayerShape, ModelUpdate,
+		Perbill, RobustRule, Score, WeightedUpdate,
 	},
 	Hash as H256,
 };

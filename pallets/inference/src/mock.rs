@@ -8,11 +8,11 @@ use daollm_primitives::{
 	traits::{ActiveModel, Contribution, ProposalAnalysed, RewardPoints},
 	LabelIndex, ProposalId,
 };
+use daollm_test_support::TestAuthorityId;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU8, Hooks, Imbalance, OnUnbalanced},
 };
-use daollm_test_support::TestAuthorityId;
 use frame_system::EnsureRoot;
 use pallet_compute_nodes::CreditOf;
 use sp_core::H256;

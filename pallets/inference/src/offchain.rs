@@ -215,10 +215,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Runs the task's model on the proposal body; why not (logged) if this node cannot.
-	fn analyse(
-		task_id: TaskId,
-		task: &TaskOf<T>,
-	) -> Result<InferenceResult, Unanswerable> {
+	fn analyse(task_id: TaskId, task: &TaskOf<T>) -> Result<InferenceResult, Unanswerable> {
 		let key = offchain_body_key(&task.content_hash.0);
 		let Some(body) =
 			sp_io::offchain::local_storage_get(sp_core::offchain::StorageKind::PERSISTENT, &key)

@@ -1143,7 +1143,7 @@ mod offchain_worker {
 
 	/// The blocks the worker waits before it resends a step.
 	fn resend_after() -> u64 {
-		u64::from(<Test as Config>::ResendAfter::get())
+		u64::from(<<Test as Config>::ResendAfter as frame_support::traits::Get<u32>>::get())
 	}
 
 	fn kept(task: TaskId, node: AccountId) -> Option<Answer<u64>> {

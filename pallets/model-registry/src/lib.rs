@@ -175,8 +175,14 @@ pub mod pallet {
 
 	/// Every registered version of every model.
 	#[pallet::storage]
-	pub type Versions<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, ModelId, Twox64Concat, ModelVersion, ModelVersionInfoOf<T>>;
+	pub type Versions<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		ModelId,
+		Twox64Concat,
+		ModelVersion,
+		ModelVersionInfoOf<T>,
+	>;
 
 	/// Activations announced and not yet in force: the version and the first block whose tasks
 	/// run it.
@@ -187,7 +193,8 @@ pub mod pallet {
 	/// The model version each ONNX file hash was registered as (a file is one version only).
 	/// Hashed again: a candidate's hash is chosen by its aggregators (I-5).
 	#[pallet::storage]
-	pub type VersionOfHash<T: Config> = StorageMap<_, Blake2_128Concat, H256, (ModelId, ModelVersion)>;
+	pub type VersionOfHash<T: Config> =
+		StorageMap<_, Blake2_128Concat, H256, (ModelId, ModelVersion)>;
 
 	/// A model version registered at genesis.
 	#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]

@@ -44,7 +44,12 @@ pub enum InputSpec {
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, Debug, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(MaxUri, MaxLabels, MaxLabelLen))]
-pub struct ModelVersionInfo<BlockNumber, MaxUri: Get<u32>, MaxLabels: Get<u32>, MaxLabelLen: Get<u32>> {
+pub struct ModelVersionInfo<
+	BlockNumber,
+	MaxUri: Get<u32>,
+	MaxLabels: Get<u32>,
+	MaxLabelLen: Get<u32>,
+> {
 	/// sha256 of the ONNX file: what nodes verify their local file against.
 	pub sha256: H256,
 	/// Where nodes fetch the file: an IPFS CID or a URL.

@@ -15,7 +15,7 @@
 
 #![deny(missing_docs)]
 
-use codec::Decode;
+use codec::{Decode, DecodeWithMemTracking};
 use sp_core::offchain::{
 	testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
 	OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
@@ -45,7 +45,8 @@ macro_rules! impl_offchain_signing {
 			type Signature = $crate::TestSignature;
 		}
 
-		impl<LocalCall> $crate::frame_system::offchain::CreateTransactionBase<LocalCall> for $runtime
+		impl<LocalCall> $crate::frame_system::offchain::CreateTransactionBase<LocalCall>
+			for $runtime
 		where
 			$call: From<LocalCall>,
 		{
@@ -96,7 +97,7 @@ pub fn with_offchain_worker(
 /// # Panics
 /// On a transaction that is not a signed `TestXt<Call, ()>`: the mocks' workers send nothing
 /// else.
-pub fn drain_signed<Call: Decode>(pool: &Pool) -> Vec<(u64, Call)> {
+pub fn drain_signed<Call: Decode + DecodeWithMemTracking>(pool: &Pool) -> Vec<(u64, Call)> {
 	std::mem::take(&mut pool.write().transactions)
 		.into_iter()
 		.map(|bytes| {

@@ -10,16 +10,14 @@ use daollm_primitives::{
 	},
 	LabelIndex, ModelId, ModelVersion, ProposalId,
 };
+use daollm_test_support::TestAuthorityId;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, Hooks},
 };
-use daollm_test_support::TestAuthorityId;
 use frame_system::EnsureRoot;
 use sp_core::H256;
-use sp_runtime::{
-	BuildStorage, DispatchError, Perbill, Percent,
-};
+use sp_runtime::{BuildStorage, DispatchError, Perbill, Percent};
 
 pub type AccountId = u64;
 pub type Balance = u64;
@@ -219,7 +217,6 @@ impl daollm_primitives::traits::DrawRandomness for MockDraws {
 		Some(H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(subject, block)))))
 	}
 }
-
 
 daollm_test_support::impl_offchain_signing!(Test, RuntimeCall);
 

@@ -41,7 +41,7 @@ use daollm_primitives::{
 	training::{aggregate_commitment, CandidateEvaluation, ModelUpdate},
 	traits::{ComputeNodes, TrainingData},
 };
-use frame_support::BoundedVec;
+use frame_support::{traits::Get, BoundedVec};
 use frame_system::{
 	offchain::{Account, Signer},
 	pallet_prelude::BlockNumberFor,
@@ -239,8 +239,11 @@ impl<T: Config> Pallet<T> {
 			(Step::Reveal, Some(answer)) => answer,
 		}
 		.sent(step, now);
-		let Kept { answer: AggregateAnswer { model, kept: flags, contributions, evaluation }, salt, .. } =
-			answer.clone();
+		let Kept {
+			answer: AggregateAnswer { model, kept: flags, contributions, evaluation },
+			salt,
+			..
+		} = answer.clone();
 		let call = match step {
 			Step::Commit => Call::commit_aggregate {
 				round,
@@ -253,8 +256,13 @@ impl<T: Config> Pallet<T> {
 					node,
 				),
 			},
-			Step::Reveal => {
-				Call::reveal_aggregate { round, model, kept: flags, contributions, evaluation, salt }
+			Step::Reveal => Call::reveal_aggregate {
+				round,
+				model,
+				kept: flags,
+				contributions,
+				evaluation,
+				salt,
 			},
 		};
 		if claim(&store, &kept, &answer) {

@@ -749,13 +749,12 @@ mod offchain_worker {
 	//! The offchain worker against the pallet: a stand-in trainer (the real engine is tested in
 	//! `offchain-workers/` and end to end on the node) sums labels and hashes what it aggregates.
 	use super::*;
-	use codec::Decode;
 	use daollm_inference_interface::{
 		BuiltModel, Example, TrainedUpdate, Trainer, TrainerExt, TrainingError, TrainingPlan,
 	};
 	use daollm_primitives::content::offchain_body_key;
-	use frame_support::traits::Hooks;
 	use daollm_test_support::{drain_signed, with_offchain_worker, Pool};
+	use frame_support::traits::Hooks;
 	use sp_core::offchain::StorageKind;
 	use sp_runtime::traits::Dispatchable;
 	use std::sync::{Arc, Mutex};
