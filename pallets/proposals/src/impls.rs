@@ -1,0 +1,32 @@
+//! What the pallet offers the other pallets: [`TrainingData`] for training, [`ProposalTitle`]
+//! for the inference worker, [`ProposalAnalysed`] for inference.
+
+use super::*;
+
+impl<T: Config> TrainingData for Pallet<T> {
+	fn example(proposal: ProposalId) -> Option<(H256, LabelIndex)> {
+		TrainingSet::<T>::get(proposal).map(|e| (e.content_hash, e.label))
+	}
+}
+
+impl<T: Config> ProposalTitle for Pallet<T> {
+	fn title(id: ProposalId) -> Option<Vec<u8>> {
+		Proposals::<T>::get(id).map(|proposal| proposal.title.into_inner())
+	}
+}
+
+impl<T: Config> ProposalAnalysed for Pallet<T> {
+	fn on_analysed(id: ProposalId, label: LabelIndex) {
+		Proposals::<T>::mutate(id, |maybe| {
+			if let Some(proposal) = maybe {
+				proposal.analysis = AnalysisStatus::Analysed { label };
+				Self::deposit_event(Event::ProposalAnalysed { id, label });
+				Self::release_deposit(id, proposal);
+			}
+		});
+	}
+
+	fn on_analysed_weight() -> Weight {
+		T::WeightInfo::on_analysed()
+	}
+}
