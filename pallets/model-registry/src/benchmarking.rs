@@ -45,6 +45,7 @@ mod benchmarks {
 			alloc::vec![bytes(1); T::MaxLabels::get() as usize],
 			InputSpec::NormalisedText { max_chars: 8_000 },
 			None,
+			None,
 		)
 		.map_err(|_| BenchmarkError::Stop("registers"))?;
 

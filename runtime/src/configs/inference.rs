@@ -113,6 +113,7 @@ impl pallet_inference::benchmarking::BenchmarkHelper<crate::AccountId>
 					labels,
 					input,
 					Some(SHIPPED_MODEL_FEATURES),
+					None,
 				)
 				.map(|(_, version)| version)
 			})
