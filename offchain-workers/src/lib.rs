@@ -133,7 +133,7 @@ impl Engine {
 		Ok(self.insert(model))
 	}
 
-	/// Loads the reference examples in `path` ([`reference`]) for the model they name, which
+	/// Loads the reference examples in `path` ([`mod@reference`]) for the model they name, which
 	/// must be loaded. Returns that model's sha256 and how many examples the file holds.
 	pub fn load_reference(&self, path: &Path) -> Result<(ModelHash, usize), EngineError> {
 		let (model, examples) = reference::read(path)?;

@@ -20,7 +20,7 @@
 //!
 //! **Aggregation.** Updates that do not fit the base model's layer (another base, another shape,
 //! bytes that do not decode) are set aside and marked not kept; they cannot fail the round.
-//! [`aggregate`](daollm_primitives::training::aggregate) combines the others in integer
+//! [`aggregate`] combines the others in integer
 //! arithmetic; the new layer is `base + aggregate` rounded once to `f32`, and
 //! [`onnx::with_linear_layer`] writes it into a copy of the base file. Every step is
 //! deterministic, so every node that builds the round's model gets the same bytes, and the same

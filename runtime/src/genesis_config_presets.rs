@@ -71,7 +71,7 @@ pub const FAST_CHALLENGE_PERIOD: crate::BlockNumber = 8;
 /// it) still resends it once and lands it, as the worker resends after
 /// [`crate::configs::TRAINING_RESEND_AFTER`] (five) blocks. With three-block windows an
 /// aggregator missed its reveal on CI (zombienet 0004, 2026-12-03).
-const AGGREGATION_WINDOW: crate::BlockNumber = crate::configs::TRAINING_RESEND_AFTER + 1;
+pub const AGGREGATION_WINDOW: crate::BlockNumber = crate::configs::TRAINING_RESEND_AFTER + 1;
 
 /// Training for development and test networks: four trainers and three aggregators (as many as
 /// there are nodes, on a smaller network), [`AGGREGATION_WINDOW`]-block aggregation windows, a

@@ -2,7 +2,7 @@
 //! the engine that picks them and the app that shows them must split a body the same way.
 //!
 //! The rules:
-//! 1. Only prose lines are read ([`crate::markdown`]): headings, tables, thematic breaks, code
+//! 1. Only prose lines are read (the `markdown` module): headings, tables, thematic breaks, code
 //!    blocks and front matter hold no sentences.
 //! 2. A paragraph is a run of prose lines; a blank line, a heading, a table or a list item ends
 //!    it, and every list item begins a new one (its marker is not part of its text).

@@ -19,13 +19,13 @@
 //! It is idempotent across blocks and restarts: the chain's `Commitments`, `Reveals` and
 //! `Excuses` say what is done, the kept answer is never recomputed once committed (a new salt
 //! would not match the commitment), and a transaction sent is not sent again for
-//! [`Config::ResendAfter`](crate::Config::ResendAfter) blocks. A node
+//! [`Config::ResendAfter`] blocks. A node
 //! without a registered key, or without the task's model, does nothing and logs why.
 //!
 //! Every step is taken from the block after the one that made it possible (a commit from the
 //! block after the task opened, an early reveal from the block after the last commit landed),
 //! so that no peer still on the parent of that block drops the transaction; transactions die
-//! [`LIFETIME`] blocks after they are signed; and several transactions from one key in one block
+//! [`LIFETIME`](daollm_primitives::offchain::LIFETIME) blocks after they are signed; and several transactions from one key in one block
 //! (this worker's and the training worker's) get consecutive nonces: see
 //! [`daollm_primitives::offchain`].
 
@@ -196,7 +196,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Sends `node`'s excuse for `task`, unless one was sent less than
-	/// [`Config::ResendAfter`](crate::Config::ResendAfter) blocks ago.
+	/// [`Config::ResendAfter`] blocks ago.
 	fn send_excuse(
 		now: BlockNumberFor<T>,
 		task_id: TaskId,

@@ -21,7 +21,7 @@
 //! governance activates it (the build is deterministic: the same file, the same sha256).
 //!
 //! Each step is claimed in offchain storage before it is taken, so overlapping workers do not
-//! repeat it; a sent transaction is resent after [`Config::ResendAfter`](crate::Config::ResendAfter)
+//! repeat it; a sent transaction is resent after [`Config::ResendAfter`]
 //! blocks if it did not land ([`daollm_primitives::offchain::Kept`], shared with the inference
 //! worker).
 //! Each is taken from the block after the one that made it possible (the draw, the deadline, the
