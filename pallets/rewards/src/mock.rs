@@ -21,30 +21,7 @@ pub const ED: Balance = 1;
 /// Closed epochs stay claimable this long: longer than any test but the expiry one runs.
 pub const CLAIM_PERIOD: u32 = 10;
 
-#[frame_support::runtime]
-mod runtime {
-	#[runtime::runtime]
-	#[runtime::derive(
-		RuntimeCall,
-		RuntimeEvent,
-		RuntimeError,
-		RuntimeOrigin,
-		RuntimeFreezeReason,
-		RuntimeHoldReason,
-		RuntimeSlashReason,
-		RuntimeLockId,
-		RuntimeTask,
-		RuntimeViewFunction
-	)]
-	pub struct Test;
-
-	#[runtime::pallet_index(0)]
-	pub type System = frame_system;
-	#[runtime::pallet_index(1)]
-	pub type Balances = pallet_balances;
-	#[runtime::pallet_index(2)]
-	pub type Rewards = pallet_rewards;
-}
+daollm_test_support::mock_runtime! { 1: Balances = pallet_balances, 2: Rewards = pallet_rewards }
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {

@@ -5,6 +5,8 @@
 //! transactions with a node's `infr` key; their mocks sign with [`UintAuthorityId`] instead
 //! (key `n` is account `n`) and read what the worker sent from a test transaction pool:
 //!
+//! - [`mock_runtime!`] declares the mock runtime `Test`: `frame_system` and the pallets named,
+//!   with the aggregate types every mock derives;
 //! - [`impl_offchain_signing!`] implements `frame_system`'s signing traits for a mock runtime,
 //!   with [`TestXt`] extrinsics signed by the account itself;
 //! - [`TestAuthorityId`] is the mock's `AuthorityId`;
@@ -24,6 +26,45 @@ use std::sync::Arc;
 
 pub use frame_system;
 pub use sp_runtime::testing::{TestSignature, TestXt, UintAuthorityId};
+
+/// Declares the mock runtime `Test` with `System` (`frame_system`) at index 0 and the pallets
+/// named at theirs, deriving the aggregate enums every mock needs:
+///
+/// ```ignore
+/// daollm_test_support::mock_runtime! { 1: Balances = pallet_balances, 2: Rewards = pallet_rewards }
+/// ```
+///
+/// The calling crate depends on `frame-support` and `frame-system`; each pallet is named as a
+/// crate or an alias in scope (`use crate as pallet_rewards;`).
+#[macro_export]
+macro_rules! mock_runtime {
+	($($index:literal: $name:ident = $pallet:ident),+ $(,)?) => {
+		#[frame_support::runtime]
+		mod runtime {
+			#[runtime::runtime]
+			#[runtime::derive(
+				RuntimeCall,
+				RuntimeEvent,
+				RuntimeError,
+				RuntimeOrigin,
+				RuntimeFreezeReason,
+				RuntimeHoldReason,
+				RuntimeSlashReason,
+				RuntimeLockId,
+				RuntimeTask,
+				RuntimeViewFunction
+			)]
+			pub struct Test;
+
+			#[runtime::pallet_index(0)]
+			pub type System = frame_system;
+			$(
+				#[runtime::pallet_index($index)]
+				pub type $name = $pallet;
+			)+
+		}
+	};
+}
 
 /// The `AuthorityId` of a mock runtime: keys sign as themselves, `UintAuthorityId(n)` is
 /// account `n`.
