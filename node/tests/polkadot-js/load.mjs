@@ -7,7 +7,10 @@
 //
 //   DAOLLM_NODE=<daollm-node> node load.mjs [--accounts 100] [--per-account 100] [node args…]
 //
+// With `LOAD_NODE_LOG=<file>` the node's whole log is kept in that file (for `-ltxpool=debug`).
+//
 // `scripts/load.sh` runs it with the freshly built node.
+import { appendFileSync } from 'node:fs';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
@@ -27,15 +30,20 @@ const model = process.env.DAOLLM_MODEL;
 const ort = process.env.ORT_DYLIB_PATH;
 const nodeArgs = [
   ...(model && ort ? ['--inference-model', model, '--onnxruntime', ort] : []),
-  // Room for every transaction in the pool at once.
-  '--pool-limit', String(TOTAL + 1000), '--pool-kbytes', String(Math.ceil(TOTAL * 0.3) + 20000),
+  // Room for every transaction in the pool at once, in its ready queue and also in its future
+  // queue (a tenth of these limits): a new block's view re-validates the pool in no particular
+  // order, so a later nonce can wait in the future queue for its predecessor.
+  '--pool-limit', String(10 * (TOTAL + 1000)),
+  '--pool-kbytes', String(10 * (Math.ceil(TOTAL * 0.3) + 20000)),
   ...args,
 ];
 
 /** Proposer timings by block number, from the node's log. */
 const prepared = new Map();
 let pending = '';
+const logFile = process.env.LOAD_NODE_LOG;
 const onLog = (chunk) => {
+  if (logFile) appendFileSync(logFile, chunk);
   pending += chunk;
   const lines = pending.split('\n');
   pending = lines.pop();
@@ -71,8 +79,15 @@ try {
 
   const first = (await api.rpc.chain.getHeader()).number.toNumber() + 1;
   console.log(`submitting ${TOTAL} transfers from block #${first} on`);
+  // In waves of one nonce: a transfer whose predecessor the pool has not validated yet waits in
+  // its future queue, which holds a tenth of `--pool-limit`; sent all at once, most of 10 000
+  // would overflow it and be dropped.
   const started = Date.now();
-  const results = await Promise.allSettled(signed.map((hex) => api.rpc.author.submitExtrinsic(hex)));
+  const results = [];
+  for (let n = 0; n < PER_ACCOUNT; n += 1) {
+    const wave = signed.slice(n * ACCOUNTS, (n + 1) * ACCOUNTS);
+    results.push(...await Promise.allSettled(wave.map((hex) => api.rpc.author.submitExtrinsic(hex))));
+  }
   const refused = results.filter((r) => r.status === 'rejected');
   console.log(`submitted in ${((Date.now() - started) / 1000).toFixed(1)} s; the pool refused ${refused.length}`
     + (refused.length ? ` (${refused[0].reason.message})` : ''));
