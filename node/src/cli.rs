@@ -34,8 +34,8 @@ pub enum Subcommand {
 	/// Revert the chain to a previous state.
 	Revert(sc_cli::RevertCmd),
 
-	/// Runtime benchmarks (`pallet`, `storage`, `block`, `machine`); needs a node built with the
-	/// `runtime-benchmarks` feature.
+	/// Runtime benchmarks (`pallet`, `overhead`, `storage`, `machine`, `block`, `extrinsic`);
+	/// needs a node built with the `runtime-benchmarks` feature.
 	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]
 	Benchmark(frame_benchmarking_cli::BenchmarkCmd),

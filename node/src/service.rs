@@ -22,7 +22,17 @@ pub type DaollmHostFunctions = (
 );
 
 /// The host functions the runtime may call: Substrate's own set and DAOLLM's.
+#[cfg(not(feature = "runtime-benchmarks"))]
 pub type HostFunctions = (sp_io::SubstrateHostFunctions, DaollmHostFunctions);
+
+/// The host functions the runtime may call: Substrate's own set and DAOLLM's, and the
+/// benchmarking host functions that a runtime built with its benchmarks imports.
+#[cfg(feature = "runtime-benchmarks")]
+pub type HostFunctions = (
+	sp_io::SubstrateHostFunctions,
+	DaollmHostFunctions,
+	frame_benchmarking::benchmarking::HostFunctions,
+);
 
 /// The full client, executing the runtime's Wasm.
 pub type FullClient =
