@@ -14,9 +14,11 @@ step "rustfmt: the tree is formatted" \
 
 # `cargo test` builds daollm-node too (the node's integration tests run the binary), with the
 # features the test build unifies; the client tests below use that same binary. Building it
-# separately first (`build_node`) would compile and link it twice.
+# separately first (`build_node`) would compile and link it twice. Libraries, binaries and
+# integration tests, not doc tests: the workspace's doc comments hold diagrams and shell lines
+# (`text`, `sh`), no Rust example, and rustdoc's pass over twenty crates would test nothing.
 step "cargo test (release profile; builds daollm-node for the node and client tests)" \
-	cargo test --release --locked --workspace --manifest-path "$ROOT/Cargo.toml"
+	cargo test --release --locked --workspace --lib --bins --tests --manifest-path "$ROOT/Cargo.toml"
 
 # The CPU-bound checks, at the lowest priority (nice 19) beside the client and app tests, which
 # wait on six-second blocks far more than they compute: the nodes get the CPU whenever they

@@ -30,6 +30,8 @@ const model = process.env.DAOLLM_MODEL;
 const ort = process.env.ORT_DYLIB_PATH;
 const nodeArgs = [
   ...(model && ort ? ['--inference-model', model, '--onnxruntime', ort] : []),
+  // The proposer's debug lines say when it began to pull transactions from the pool.
+  '-lbasic-authorship=debug',
   // Room for every transaction in the pool at once, in its ready queue and also in its future
   // queue (a tenth of these limits): a new block's view re-validates the pool in no particular
   // order, so a later nonce can wait in the future queue for its predecessor.
@@ -40,6 +42,14 @@ const nodeArgs = [
 
 /** Proposer timings by block number, from the node's log. */
 const prepared = new Map();
+/** When the proposer started on each block, and when it began to pull from the pool. */
+const started = new Map();
+const pulling = new Map();
+let proposing = null;
+const at = (line) => {
+  const m = line.match(/^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})/);
+  return m ? Date.parse(`${m[1].replace(' ', 'T')}Z`) : NaN;
+};
 let pending = '';
 const logFile = process.env.LOAD_NODE_LOG;
 const onLog = (chunk) => {
@@ -48,10 +58,25 @@ const onLog = (chunk) => {
   const lines = pending.split('\n');
   pending = lines.pop();
   for (const line of lines) {
+    // "🙌 Starting consensus session on top of parent 0x… (#11)"
+    let m = line.match(/Starting consensus session on top of parent \S+ \(#(\d+)\)/);
+    if (m) {
+      proposing = Number(m[1]) + 1;
+      started.set(proposing, at(line));
+    }
+    // (debug) "Attempting to push transactions from the pool at 0x…": the pool's ready set is in
+    // hand; the time before it is the proposer waiting for the pool's view of the parent.
+    if (line.includes('Attempting to push transactions from the pool') && proposing !== null) {
+      pulling.set(proposing, at(line));
+    }
     // "🎁 Prepared block for proposing at 12 (498 ms) hash: 0x…; parent_hash: 0x…; end: …;
     // extrinsics_count: 1976"
-    const m = line.match(/Prepared block for proposing at (\d+) \((\d+) ms\).*end: ([A-Za-z]+)/);
-    if (m) prepared.set(Number(m[1]), { ms: Number(m[2]), end: m[3] });
+    m = line.match(/Prepared block for proposing at (\d+) \((\d+) ms\).*end: ([A-Za-z]+)/);
+    if (m) {
+      const number = Number(m[1]);
+      const waited = pulling.get(number) - started.get(number);
+      prepared.set(number, { ms: Number(m[2]), waited: Number.isNaN(waited) ? 0 : waited, end: m[3] });
+    }
   }
 };
 
@@ -82,14 +107,14 @@ try {
   // In waves of one nonce: a transfer whose predecessor the pool has not validated yet waits in
   // its future queue, which holds a tenth of `--pool-limit`; sent all at once, most of 10 000
   // would overflow it and be dropped.
-  const started = Date.now();
+  const submittedAt = Date.now();
   const results = [];
   for (let n = 0; n < PER_ACCOUNT; n += 1) {
     const wave = signed.slice(n * ACCOUNTS, (n + 1) * ACCOUNTS);
     results.push(...await Promise.allSettled(wave.map((hex) => api.rpc.author.submitExtrinsic(hex))));
   }
   const refused = results.filter((r) => r.status === 'rejected');
-  console.log(`submitted in ${((Date.now() - started) / 1000).toFixed(1)} s; the pool refused ${refused.length}`
+  console.log(`submitted in ${((Date.now() - submittedAt) / 1000).toFixed(1)} s; the pool refused ${refused.length}`
     + (refused.length ? ` (${refused[0].reason.message})` : ''));
 
   // Follow the chain until every transfer landed (or 20 blocks passed with none).
@@ -110,9 +135,10 @@ try {
     for (let wait = 0; !prepared.has(number) && wait < 20; wait += 1) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    const timing = prepared.get(number) ?? { ms: NaN, end: '?' };
-    rows.push({ number, transfers, ms: timing.ms, end: timing.end });
-    console.log(`#${number}: ${transfers} transfers, authored in ${timing.ms} ms (${timing.end})`);
+    const timing = prepared.get(number) ?? { ms: NaN, waited: NaN, end: '?' };
+    rows.push({ number, transfers, ...timing });
+    console.log(`#${number}: ${transfers} transfers, authored in ${timing.ms} ms`
+      + ` (${timing.waited} ms of it waiting for the pool; ${timing.end})`);
   }
 
   const full = rows.filter((r) => r.transfers > 0 && r.end !== 'NoMoreTransactions');
@@ -123,6 +149,8 @@ try {
     const perBlock = full.map((r) => r.transfers);
     console.log(`\nfull blocks: ${full.length}; transfers per full block: ${sorted(perBlock).join(', ')}`);
     console.log(`full-block authoring time: min ${Math.min(...ms)} ms, median ${median(ms)} ms, max ${Math.max(...ms)} ms`);
+    const built = full.map((r) => r.ms - r.waited);
+    console.log(`of which building (not waiting for the pool): min ${Math.min(...built)} ms, median ${median(built)} ms, max ${Math.max(...built)} ms`);
     console.log(`per transfer: ${(median(ms) * 1000 / median(perBlock)).toFixed(0)} µs (median block)`);
   } else {
     console.log('\nno block was filled: send more transfers (--per-account)');
