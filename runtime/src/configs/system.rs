@@ -5,15 +5,16 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::ConstU32,
-	weights::{
-		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-		Weight,
-	},
+	weights::{constants::WEIGHT_REF_TIME_PER_SECOND, Weight},
 };
 use frame_system::limits::{BlockLength, BlockWeights};
 use sp_runtime::Perbill;
 
 use crate::{
+	weights::{
+		block_weights::BlockExecutionWeight, extrinsic_weights::ExtrinsicBaseWeight,
+		paritydb_weights::constants::ParityDbWeight,
+	},
 	AccountId, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeOrigin, RuntimeTask, BLOCK_HASH_COUNT, VERSION,
 };
@@ -22,15 +23,35 @@ use crate::{
 /// operational calls such as GRANDPA equivocation reports.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 
+/// Two seconds of compute per six-second block, leaving time to gossip and import.
+const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(2 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
+
+/// Share of a block that `on_initialize` hooks are expected to take on average.
+const AVERAGE_ON_INITIALIZE_RATIO: Perbill = Perbill::from_percent(10);
+
 parameter_types! {
 	pub const BlockHashCount: BlockNumber = BLOCK_HASH_COUNT;
 	pub const Version: sp_version::RuntimeVersion = VERSION;
 
-	/// Two seconds of compute per six-second block, leaving time to gossip and import.
-	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
-		NORMAL_DISPATCH_RATIO,
-	);
+	/// [`MAXIMUM_BLOCK_WEIGHT`] per block, [`NORMAL_DISPATCH_RATIO`] of it for ordinary
+	/// extrinsics and the rest reserved for operational ones; an empty block and each
+	/// extrinsic's fixed cost as `benchmark overhead` measured them on this runtime
+	/// (`weights::block_weights`, `weights::extrinsic_weights`).
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::builder()
+		.base_block(BlockExecutionWeight::get())
+		.for_class(DispatchClass::all(), |weights| {
+			weights.base_extrinsic = ExtrinsicBaseWeight::get();
+		})
+		.for_class(DispatchClass::Normal, |weights| {
+			weights.max_total = Some(NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+		})
+		.for_class(DispatchClass::Operational, |weights| {
+			weights.max_total = Some(MAXIMUM_BLOCK_WEIGHT);
+			weights.reserved =
+				Some(MAXIMUM_BLOCK_WEIGHT - NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+		})
+		.avg_block_initialization(AVERAGE_ON_INITIALIZE_RATIO)
+		.build_or_panic();
 	/// Five MiB per block, three quarters of it for ordinary extrinsics: room for many 64 KiB
 	/// proposal bodies.
 	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
@@ -50,8 +71,9 @@ impl frame_system::Config for Runtime {
 	type Nonce = Nonce;
 	type Hash = Hash;
 	type BlockHashCount = BlockHashCount;
-	// ParityDB's read/write costs are of the same order; RocksDB's are the conservative figure.
-	type DbWeight = RocksDbWeight;
+	/// ParityDB, the node's database, as `benchmark storage` measured it
+	/// (`weights::paritydb_weights`).
+	type DbWeight = ParityDbWeight;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<crate::Balance>;
 	type SS58Prefix = SS58Prefix;

@@ -284,6 +284,29 @@ fn an_epoch_mints_its_emission_into_the_rewards_pot() {
 	});
 }
 
+/// An idle chain's block (nothing due, nothing waiting) costs DAOLLM's pallets' hooks no write
+/// and at most two reads each: the state root they leave is the one they found.
+#[test]
+fn an_idle_block_costs_our_hooks_no_write() {
+	use frame_support::traits::{Get, Hooks};
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		let now = 2;
+		System::set_block_number(now);
+		let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
+		let most = <Runtime as frame_system::Config>::DbWeight::get().reads(2);
+		for (pallet, weight) in [
+			("proposals", crate::Proposals::on_initialize(now)),
+			("inference", crate::Inference::on_initialize(now)),
+			("model-registry", crate::ModelRegistry::on_initialize(now)),
+			("rewards", crate::Rewards::on_initialize(now)),
+			("training", crate::Training::on_initialize(now)),
+		] {
+			assert!(weight.all_lte(most), "{pallet}'s idle hook weighs {weight:?}");
+		}
+		assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), root);
+	});
+}
+
 /// A development chain shortens the rewards epoch by writing `:EpochBlocks:` (the app's
 /// end-to-end test does, through sudo); no value makes it shorter than `MIN_EPOCH_LENGTH`, so a
 /// zero cannot halt the chain with a division by zero.
