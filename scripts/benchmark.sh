@@ -17,7 +17,7 @@
 #    busy chain's (the dev genesis with `STORAGE_ACCOUNTS` more funded accounts), the writes
 #    committed `STORAGE_BATCH` at a time with their storage root (a block full of transfers
 #    writes some 5 000 keys), into `runtime/src/weights/paritydb_weights.rs` (`ParityDbWeight`,
-#    the runtime's `DbWeight`).
+#    the runtime's `DbWeight`; through `.maintain/storage-weight-template.hbs`).
 #  - `machine`: this machine's CPU, memory and disk beside the reference hardware polkadot-sdk
 #    asks of a validator (printed; README.md, "Benchmarks", keeps the figures).
 #
@@ -113,7 +113,7 @@ benchmark_storage() {
 	storage_chain_spec
 	node benchmark storage --chain "$SCRATCH/storage.json" --base-path "$SCRATCH/storage" \
 		--database paritydb --state-version 1 --batch-size "$STORAGE_BATCH" \
-		--weight-path runtime/src/weights
+		--template-path .maintain/storage-weight-template.hbs --weight-path runtime/src/weights
 	formatted runtime/src/weights/paritydb_weights.rs
 }
 

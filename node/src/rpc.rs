@@ -75,7 +75,13 @@ where
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(
 		ProposalsApiServer::<<Block as BlockT>::Hash, AccountId, BlockNumber>::into_rpc(
-			Proposals::<_, Block, Balance>::new(client.clone()),
+			Proposals::<_, Block, Balance>::new(
+				client.clone(),
+				Some(pallet_inference_rpc::briefs::<_, Block, AccountId, Balance, BlockNumber>(
+					client.clone(),
+					bodies.clone(),
+				)),
+			),
 		),
 	)?;
 	module.merge(

@@ -19,6 +19,8 @@ export interface ProposalJson {
   recordDeposit: string;
   analysis: "pending" | "analysed";
   analysedLabel: number | null;
+  /** The committee's brief, once agreed (the same as `inference_task`'s). */
+  brief: BriefJson | null;
   verifiedLabel: number | null;
   tally: number[];
   bonded: string[];

@@ -127,6 +127,10 @@ test('the committee agrees on the brief: key sentences, hand-checked key figures
   assert.ok(sentences.some((s) => s.text.includes('2,566,200 DAI')),
     `the budget request is a key sentence: ${JSON.stringify(sentences.map((s) => s.text))}`);
   console.log(`# key sentences: ${JSON.stringify(sentences.map((s) => s.text))}`);
+  // `proposals_get` carries the same brief beside the proposal's own fields.
+  const proposal = await provider.send('proposals_get', [first.proposal.toNumber()]);
+  assert.equal(proposal.analysis, 'analysed');
+  assert.deepEqual(proposal.brief, judged.brief);
 
   // A revision of it (the budget cut, one paragraph added) finds it first among the earlier
   // proposals, ahead of the budget request analysed before.

@@ -68,6 +68,7 @@ test('a 60 KiB proposal is served back over Bitswap under its CID', async () => 
   assert.equal(proposal.cid, cidText(cid.toU8a()));
   assert.equal(proposal.bodyLen, body.length);
   assert.equal(proposal.analysis, 'pending');
+  assert.equal(proposal.brief, null, 'no brief before the committee agrees');
 
   const served = await provider.send('bitswap_v1_get', [proposal.cid]);
   assert.equal(served, u8aToHex(body), 'Bitswap serves the exact body');

@@ -1,5 +1,7 @@
-//! What the DAOLLM pallets' JSON-RPC crates share: how they report errors and which block they
-//! read when the caller names none.
+//! What the DAOLLM pallets' JSON-RPC crates share: how they report errors, which block they
+//! read when the caller names none, and the analysis brief as JSON ([`brief`]).
+
+pub mod brief;
 
 use jsonrpsee::types::error::{ErrorObject, ErrorObjectOwned};
 use sp_blockchain::HeaderBackend;

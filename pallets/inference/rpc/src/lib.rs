@@ -18,11 +18,13 @@
 use std::{marker::PhantomData, sync::Arc};
 
 use codec::Codec;
-use daollm_primitives::{
-	inference::{Brief, Span},
-	LabelIndex, ProposalId,
+use daollm_primitives::{LabelIndex, ProposalId};
+pub use daollm_rpc_primitives::brief::Bodies;
+use daollm_rpc_primitives::{
+	block_or_best,
+	brief::{BriefJson, Briefs},
+	page_limit, runtime_error,
 };
-use daollm_rpc_primitives::{block_or_best, page_limit, runtime_error};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 pub use pallet_inference_runtime_api::InferenceApi as InferenceRuntimeApi;
 use pallet_inference_runtime_api::{
@@ -33,88 +35,10 @@ use serde::Serialize;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 use sp_core::H256;
-use sp_runtime::traits::{BlakeTwo256, Block as BlockT, Hash as _};
+use sp_runtime::traits::Block as BlockT;
 
 /// The longest leaderboard `inference_leaderboard` returns.
 pub const MAX_LEADERBOARD: u32 = 100;
-
-/// Where the RPC reads a proposal body by its blake2b-256 (the node's offchain index); `None`
-/// if it does not hold it.
-pub type Bodies = Arc<dyn Fn(&H256) -> Option<Vec<u8>> + Send + Sync>;
-
-/// A key sentence, as JSON.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SentenceJson {
-	/// Its index among the body's sentences (`daollm_brief::sentences::split`).
-	pub index: u16,
-	/// Its first byte in the body, if the body is at hand.
-	pub start: Option<u32>,
-	/// One past its last byte, if the body is at hand.
-	pub end: Option<u32>,
-	/// Its text, if the body is at hand.
-	pub text: Option<String>,
-}
-
-/// A key figure, as JSON.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FigureJson {
-	/// `parameter-change`, `amount`, `percentage`, `duration` or `address`.
-	pub kind: &'static str,
-	/// Its first byte in the body.
-	pub start: u32,
-	/// One past its last byte.
-	pub end: u32,
-	/// Its text, if the body is at hand.
-	pub text: Option<String>,
-}
-
-/// A brief, as JSON.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BriefJson {
-	/// The key sentences, in the body's order.
-	pub sentences: Vec<SentenceJson>,
-	/// The key figures, in the body's order.
-	pub figures: Vec<FigureJson>,
-	/// The similarity signature: `[hash, weight]` pairs.
-	pub signature: Vec<(u32, u8)>,
-}
-
-impl BriefJson {
-	/// `brief` with the text of `body` where it is at hand.
-	pub fn decode(brief: &Brief, body: Option<&str>) -> Self {
-		let spans = body.map(daollm_brief::sentences::split);
-		let text = |span: &Span| body.and_then(|b| span.text(b)).map(str::to_owned);
-		BriefJson {
-			sentences: brief
-				.sentences
-				.iter()
-				.map(|index| {
-					let span = spans.as_ref().and_then(|s| s.get(*index as usize));
-					SentenceJson {
-						index: *index,
-						start: span.map(|s| s.start),
-						end: span.map(|s| s.end),
-						text: span.and_then(text),
-					}
-				})
-				.collect(),
-			figures: brief
-				.figures
-				.iter()
-				.map(|f| FigureJson {
-					kind: f.kind.name(),
-					start: f.span.start,
-					end: f.span.end,
-					text: text(&f.span),
-				})
-				.collect(),
-			signature: brief.signature.iter().map(|t| (t.hash, t.weight)).collect(),
-		}
-	}
-}
 
 /// A similar proposal, as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -238,11 +162,7 @@ impl<AccountId, BlockNumber> TaskJson<AccountId, BlockNumber> {
 						json.outcome = Some("consensus");
 						json.label = Some(label);
 						json.scores = Some(scores.into_inner());
-						let body = bodies
-							.and_then(|bodies| bodies(&result.content_hash))
-							.filter(|body| BlakeTwo256::hash(body) == result.content_hash)
-							.and_then(|body| String::from_utf8(body).ok());
-						json.brief = Some(BriefJson::decode(&brief, body.as_deref()));
+						json.brief = Some(BriefJson::of_body(&brief, &result.content_hash, bodies));
 					},
 					Outcome::NoConsensus => json.outcome = Some("noConsensus"),
 					Outcome::Inconclusive => json.outcome = Some("inconclusive"),
@@ -397,6 +317,40 @@ pub trait InferenceApi<BlockHash, AccountId, BlockNumber> {
 		limit: Option<u32>,
 		at: Option<BlockHash>,
 	) -> RpcResult<Vec<SimilarJson>>;
+}
+
+/// The agreed brief of a proposal at a block, for `proposals_get`: its task's, read through
+/// the inference runtime API, decoded against `bodies`; `None` while the task is open or if the
+/// committee agreed on nothing.
+pub fn briefs<C, Block, AccountId, Balance, BlockNumber>(
+	client: Arc<C>,
+	bodies: Option<Bodies>,
+) -> Briefs<Block::Hash>
+where
+	Block: BlockT,
+	C: ProvideRuntimeApi<Block> + Send + Sync + 'static,
+	C::Api: InferenceRuntimeApi<Block, AccountId, Balance, BlockNumber>,
+	AccountId: Codec,
+	Balance: Codec,
+	BlockNumber: Codec,
+{
+	Arc::new(move |at, proposal| {
+		let api = client.runtime_api();
+		let Some(task) = api.task_of_proposal(at, proposal).map_err(runtime_error)? else {
+			return Ok(None);
+		};
+		let Some(TaskDetails { status: TaskStatus::Judged(result), .. }) =
+			api.task(at, task).map_err(runtime_error)?
+		else {
+			return Ok(None);
+		};
+		Ok(match result.outcome {
+			Outcome::Consensus { brief, .. } => {
+				Some(BriefJson::of_body(&brief, &result.content_hash, bodies.as_ref()))
+			},
+			Outcome::NoConsensus | Outcome::Inconclusive => None,
+		})
+	})
 }
 
 /// Serves the `inference_*` methods from a client's runtime API.

@@ -1,7 +1,8 @@
 //! JSON-RPC methods of the proposals pallet: what a dApp needs in one call.
 //!
-//! - `proposals_get(id, at?)`: a proposal with its analysis, verified label, CID (text form, the
-//!   one `bitswap_v1_get` takes) and content hash; `null` if it does not exist.
+//! - `proposals_get(id, at?)`: a proposal with its analysis (the committee's label and, once
+//!   agreed, its brief: key sentences and figures with their text), verified label, CID (text
+//!   form, the one `bitswap_v1_get` takes) and content hash; `null` if it does not exist.
 //! - `proposals_trainingSet(startAfter?, limit?, at?)`: a page of the verified training set.
 //! - `proposals_contributions(account, at?)`: an account's contributions.
 
@@ -9,7 +10,11 @@ use std::{marker::PhantomData, sync::Arc};
 
 use codec::Codec;
 use daollm_primitives::{content::cid_to_string, LabelIndex, ProposalId};
-use daollm_rpc_primitives::{block_or_best, page_limit, runtime_error};
+use daollm_rpc_primitives::{
+	block_or_best,
+	brief::{BriefJson, Briefs},
+	page_limit, runtime_error,
+};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 pub use pallet_proposals_runtime_api::ProposalsApi as ProposalsRuntimeApi;
 use pallet_proposals_runtime_api::{AnalysisStatus, ProposalDetails};
@@ -50,6 +55,9 @@ pub struct ProposalJson<AccountId, BlockNumber> {
 	pub analysis: &'static str,
 	/// The inference network's label, once analysed.
 	pub analysed_label: Option<LabelIndex>,
+	/// The committee's brief, once agreed: key sentences and figures, with their text where this
+	/// node holds the body (the same as `inference_task`'s).
+	pub brief: Option<BriefJson>,
 	/// The annotators' verified label, if any.
 	pub verified_label: Option<LabelIndex>,
 	/// Annotations per label.
@@ -83,6 +91,7 @@ impl<AccountId, Balance: ToString, BlockNumber>
 			record_deposit: p.record_deposit.to_string(),
 			analysis,
 			analysed_label,
+			brief: None,
 			verified_label: p.verified_label,
 			tally: p.tally,
 			bonded: p.bonded.iter().map(ToString::to_string).collect(),
@@ -146,15 +155,16 @@ pub trait ProposalsApi<BlockHash, AccountId, BlockNumber> {
 }
 
 /// Serves the `proposals_*` methods from a client's runtime API.
-pub struct Proposals<C, Block, Balance> {
+pub struct Proposals<C, Block: BlockT, Balance> {
 	client: Arc<C>,
+	briefs: Option<Briefs<Block::Hash>>,
 	_marker: PhantomData<(Block, Balance)>,
 }
 
-impl<C, Block, Balance> Proposals<C, Block, Balance> {
-	/// Serves from `client`.
-	pub fn new(client: Arc<C>) -> Self {
-		Self { client, _marker: PhantomData }
+impl<C, Block: BlockT, Balance> Proposals<C, Block, Balance> {
+	/// Serves from `client`, with analysed proposals' briefs from `briefs` (if any).
+	pub fn new(client: Arc<C>, briefs: Option<Briefs<Block::Hash>>) -> Self {
+		Self { client, briefs, _marker: PhantomData }
 	}
 }
 
@@ -175,8 +185,15 @@ where
 		at: Option<Block::Hash>,
 	) -> RpcResult<Option<ProposalJson<AccountId, BlockNumber>>> {
 		let at = block_or_best(&*self.client, at);
-		let details = self.client.runtime_api().proposal(at, id).map_err(runtime_error)?;
-		Ok(details.map(Into::into))
+		let Some(details) = self.client.runtime_api().proposal(at, id).map_err(runtime_error)?
+		else {
+			return Ok(None);
+		};
+		let mut json = ProposalJson::from(details);
+		if let (Some(_), Some(briefs)) = (json.analysed_label, &self.briefs) {
+			json.brief = briefs(at, id)?;
+		}
+		Ok(Some(json))
 	}
 
 	fn training_set(
