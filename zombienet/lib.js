@@ -64,21 +64,48 @@ function waitForBestEvent(api, predicate, blocks) {
   return waitForHeadEvent(api, predicate, blocks, 'subscribeNewHeads');
 }
 
+/** Checks every block the subscription's heads lead through, oldest first: a head notification
+ * names only the newest block, and GRANDPA finalises several at once, as a fork choice replaces
+ * the best block's ancestors, so the blocks between two notified heads are walked back to by
+ * parent hash (back to the first head's height, never twice the same block). */
 function waitForHeadEvent(api, predicate, blocks, subscription) {
+  const kind = subscription === 'subscribeFinalizedHeads' ? 'finalised' : 'best';
   return new Promise((resolve, reject) => {
+    const checked = new Set();
+    let from = null;
     let seen = 0;
+    let done = false;
+    let queue = Promise.resolve();
     let unsubscribe = () => {};
-    api.rpc.chain[subscription](async (header) => {
-      const events = await (await api.at(header.hash)).query.system.events();
-      const found = events.find(({ event }) => predicate(event));
-      if (found) {
-        unsubscribe();
-        resolve({ event: found.event, number: header.number.toNumber(), hash: header.hash });
-      } else if (++seen > blocks) {
-        unsubscribe();
-        reject(new Error(`no such event in ${blocks} finalised blocks`));
+    const finish = (settle, value) => {
+      done = true;
+      unsubscribe();
+      settle(value);
+    };
+    const check = async (head) => {
+      from ??= head.number.toNumber();
+      const path = [head];
+      while (path[0].number.toNumber() > from && !checked.has(path[0].parentHash.toHex())) {
+        path.unshift(await api.rpc.chain.getHeader(path[0].parentHash));
       }
-    }).then((u) => { unsubscribe = u; });
+      for (const header of path) {
+        if (done || checked.has(header.hash.toHex())) continue;
+        checked.add(header.hash.toHex());
+        const events = await (await api.at(header.hash)).query.system.events();
+        const found = events.find(({ event }) => predicate(event));
+        if (found) {
+          finish(resolve, { event: found.event, number: header.number.toNumber(), hash: header.hash });
+        } else if (++seen > blocks) {
+          finish(reject, new Error(`no such event in ${blocks} ${kind} blocks`));
+        }
+      }
+    };
+    api.rpc.chain[subscription]((head) => {
+      queue = queue.then(() => (done ? undefined : check(head))).catch((e) => finish(reject, e));
+    }).then((u) => {
+      unsubscribe = u;
+      if (done) u();
+    });
   });
 }
 
