@@ -3,6 +3,7 @@
 
 use super::*;
 use frame_benchmarking::v2::*;
+use frame_system::RawOrigin;
 
 fn bytes(len: u32) -> Vec<u8> {
 	alloc::vec![b'a'; len as usize]
@@ -55,6 +56,40 @@ mod benchmarks {
 		let announced = PendingActivation::<T>::get(model).map(|(v, _)| v);
 		let active = Models::<T>::get(model).and_then(|m| m.active);
 		assert!(announced == Some(version) || active == Some(version));
+		Ok(())
+	}
+
+	/// The version has all but one of its `MaxActivationReferenda` places taken by referenda
+	/// that may still enact it, so every one is read and kept.
+	#[benchmark]
+	fn propose_activation() -> Result<(), BenchmarkError> {
+		let caller: T::AccountId = whitelisted_caller();
+		T::Referenda::fund(&caller);
+		let (model, version) = Pallet::<T>::do_register(
+			bytes(T::MaxNameLen::get()),
+			H256::repeat_byte(0xBE),
+			alloc::vec![],
+			alloc::vec![bytes(1); T::AnalysisLabels::get() as usize],
+			InputSpec::NormalisedText { max_chars: 8_000 },
+			None,
+			None,
+		)
+		.map_err(|_| BenchmarkError::Stop("registers"))?;
+		for _ in 1..T::MaxActivationReferenda::get() {
+			Pallet::<T>::propose_activation(
+				RawOrigin::Signed(caller.clone()).into(),
+				model,
+				version,
+			)?;
+		}
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), model, version);
+
+		assert_eq!(
+			ProposedActivations::<T>::get(model, version).len(),
+			T::MaxActivationReferenda::get() as usize
+		);
 		Ok(())
 	}
 

@@ -24,6 +24,16 @@
 //! [`Config::ParametersOrigin`] (the `parameters` track). Referenda, votes, deposits and
 //! enactment belong to `pallet-referenda`, `pallet-conviction-voting` and `pallet-scheduler`.
 //!
+//! Which referendum activated a version is on chain too. Anyone may open the referendum that
+//! activates a version with [`Pallet::propose_activation`], paying its submission deposit as
+//! for any referendum; the pallet opens it through [`Config::Referenda`] (in the runtime,
+//! `pallet-referenda` on the `models` track) and remembers it ([`ProposedActivations`]). When an
+//! activation is enacted, the approved one of those referenda is recorded as the version's
+//! [`ActivatedBy`] and named in [`Event::ModelActivated`]. A referendum cannot claim another's
+//! activation: the pallet records only indices its own submissions returned, for the version
+//! they propose, and only once approved. An activation by any other path (Root, or a referendum
+//! submitted directly to `pallet-referenda`) records none.
+//!
 //! ## Terminology
 //!
 //! - **Version**: one ONNX file of a model, numbered 1, 2, … per model; a file hash is one
@@ -43,6 +53,8 @@
 //!
 //! - [`Pallet::register_model`]: register a new version of a model. Weight: O(1).
 //! - [`Pallet::activate_model`]: announce a version's activation. Weight: O(1).
+//! - [`Pallet::propose_activation`]: open the referendum that activates a version. Weight:
+//!   O([`Config::MaxActivationReferenda`]) plus the referendum's submission.
 //! - [`Pallet::set_parameters`]: set `activation_delay`. Weight: O(1).
 //!
 //! ## Hooks
@@ -56,6 +68,8 @@
 //!   [`ModelVersions`] (the training pallet reads versions and registers candidates).
 //! - Origins: [`Config::RegistrarOrigin`] and [`Config::ParametersOrigin`], the runtime's
 //!   governance tracks.
+//! - Downward: [`Config::Referenda`] ([`ActivationReferenda`]) opens the activation referenda
+//!   and says which were approved.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
@@ -153,6 +167,16 @@ pub mod pallet {
 		/// The parameters until genesis or governance sets them.
 		type DefaultParameters: Get<ParametersOf<Self>>;
 
+		/// Opens the referenda [`Pallet::propose_activation`] asks for, dispatching a call as
+		/// `RegistrarOrigin`, and says which were approved: in the runtime, `pallet-referenda`
+		/// on the `models` track.
+		type Referenda: ActivationReferenda<Self::AccountId, Call<Self>>;
+
+		/// The most referenda [`Pallet::propose_activation`] keeps open for one version at once
+		/// (a rejected or cancelled one frees its place).
+		#[pallet::constant]
+		type MaxActivationReferenda: Get<u32>;
+
 		/// Weights of this pallet's calls and hooks, from its benchmarks.
 		type WeightInfo: WeightInfo;
 	}
@@ -189,6 +213,25 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PendingActivation<T: Config> =
 		StorageMap<_, Twox64Concat, ModelId, (ModelVersion, BlockNumberFor<T>)>;
+
+	/// The referenda [`Pallet::propose_activation`] opened for each version's activation that may
+	/// still enact it (ongoing, or approved and not yet enacted), oldest first.
+	#[pallet::storage]
+	pub type ProposedActivations<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		ModelId,
+		Twox64Concat,
+		ModelVersion,
+		BoundedVec<ReferendumIndex, T::MaxActivationReferenda>,
+		ValueQuery,
+	>;
+
+	/// The referendum whose enactment activated each version, for the versions activated by one
+	/// that [`Pallet::propose_activation`] opened.
+	#[pallet::storage]
+	pub type ActivatedBy<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, ModelId, Twox64Concat, ModelVersion, ReferendumIndex>;
 
 	/// The model version each ONNX file hash was registered as (a file is one version only).
 	/// Hashed again: a candidate's hash is chosen by its aggregators (I-5).
@@ -286,6 +329,19 @@ pub mod pallet {
 			/// The first block whose tasks run it (`activation_delay` after the activation):
 			/// the operators' notice to install the file.
 			from: BlockNumberFor<T>,
+			/// The referendum that enacted it, if [`Pallet::propose_activation`] opened it.
+			referendum: Option<ReferendumIndex>,
+		},
+		/// A referendum to activate a version was opened.
+		ActivationProposed {
+			/// The model.
+			model: ModelId,
+			/// The version it would activate.
+			version: ModelVersion,
+			/// The referendum (in the runtime, `pallet-referenda`'s index).
+			referendum: ReferendumIndex,
+			/// Who opened it and paid its submission deposit.
+			who: T::AccountId,
 		},
 		/// Governance set new parameters.
 		ParametersSet {
@@ -321,6 +377,8 @@ pub mod pallet {
 		TooManyVersions,
 		/// A trainable layer of zero features.
 		EmptyLayer,
+		/// The version has `MaxActivationReferenda` referenda open already.
+		TooManyReferenda,
 	}
 
 	impl<T> From<InvalidParameter> for Error<T> {
@@ -395,6 +453,46 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
 			Self::do_activate(model, version, Params::<T>::get().activation_delay)
+		}
+
+		/// Opens a referendum that activates `version` of `model` when it is enacted (the call
+		/// it dispatches is [`Pallet::activate_model`]); the caller pays its submission deposit,
+		/// and its decision deposit and votes are `pallet-referenda`'s and
+		/// `pallet-conviction-voting`'s as for any referendum. The pallet remembers it, so that
+		/// the activation it enacts records it ([`ActivatedBy`]).
+		///
+		/// The origin must be signed. The version must exist and be neither active nor
+		/// announced; it may have at most `MaxActivationReferenda` referenda open (decided ones
+		/// that did not pass are forgotten here first).
+		///
+		/// Emits [`Event::ActivationProposed`]. Weight: O(`MaxActivationReferenda`), plus
+		/// [`ActivationReferenda::submit_weight`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(
+			T::WeightInfo::propose_activation().saturating_add(T::Referenda::submit_weight())
+		)]
+		pub fn propose_activation(
+			origin: OriginFor<T>,
+			model: ModelId,
+			version: ModelVersion,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+			ensure!(Versions::<T>::contains_key(model, version), Error::<T>::UnknownVersion);
+			let pending = PendingActivation::<T>::get(model).map(|(v, _)| v);
+			ensure!(
+				info.active != Some(version) && pending != Some(version),
+				Error::<T>::AlreadyActive
+			);
+			let mut open = ProposedActivations::<T>::get(model, version);
+			open.retain(|index| T::Referenda::may_enact(*index));
+			ensure!(open.len() < T::MaxActivationReferenda::get() as usize, Error::<T>::TooManyReferenda);
+			let referendum =
+				T::Referenda::submit(&who, Call::<T>::activate_model { model, version })?;
+			open.try_push(referendum).map_err(|_| Error::<T>::TooManyReferenda)?;
+			ProposedActivations::<T>::insert(model, version, open);
+			Self::deposit_event(Event::ActivationProposed { model, version, referendum, who });
+			Ok(())
 		}
 
 		/// Sets the registry's parameters.
@@ -502,6 +600,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::AlreadyActive
 		);
 		let from = now.saturating_add(delay);
+		let referendum = Self::take_enacting_referendum(model, version);
 		if delay.is_zero() {
 			info.active = Some(version);
 			Models::<T>::insert(model, info);
@@ -514,8 +613,25 @@ impl<T: Config> Pallet<T> {
 			version,
 			sha256: registered.sha256,
 			from,
+			referendum,
 		});
 		Ok(())
+	}
+
+	/// The approved referendum among those [`Pallet::propose_activation`] opened for `version`
+	/// (the oldest, if several were), recorded as the one that activated it and forgotten as
+	/// open.
+	fn take_enacting_referendum(model: ModelId, version: ModelVersion) -> Option<ReferendumIndex> {
+		let mut open = ProposedActivations::<T>::get(model, version);
+		let at = open.iter().position(|index| T::Referenda::approved(*index))?;
+		let referendum = open.remove(at);
+		if open.is_empty() {
+			ProposedActivations::<T>::remove(model, version);
+		} else {
+			ProposedActivations::<T>::insert(model, version, open);
+		}
+		ActivatedBy::<T>::insert(model, version, referendum);
+		Some(referendum)
 	}
 
 	/// Puts `model`'s announced activation in force once its block has come; the weight used.
@@ -547,7 +663,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Checks the pallet's invariants: announced activations name registered versions that are
-	/// not active yet, every active version exists, and the hash index matches the versions.
+	/// not active yet, every active version exists, activation referenda name registered
+	/// versions, and the hash index matches the versions.
 	#[cfg(any(test, feature = "try-runtime"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		for (model, (version, _)) in PendingActivation::<T>::iter() {
@@ -567,6 +684,19 @@ impl<T: Config> Pallet<T> {
 				ensure!(Versions::<T>::contains_key(model, active), "an active version is missing");
 			}
 		}
+		for (model, version, _) in ActivatedBy::<T>::iter() {
+			ensure!(
+				Versions::<T>::contains_key(model, version),
+				"an activating referendum names no version"
+			);
+		}
+		for (model, version, open) in ProposedActivations::<T>::iter() {
+			ensure!(
+				Versions::<T>::contains_key(model, version),
+				"an activation referendum names no version"
+			);
+			ensure!(!open.is_empty(), "an empty list of activation referenda is stored");
+		}
 		for (model, version, record) in Versions::<T>::iter() {
 			ensure!(
 				VersionOfHash::<T>::get(record.sha256) == Some((model, version)),
@@ -575,6 +705,30 @@ impl<T: Config> Pallet<T> {
 		}
 		Ok(())
 	}
+}
+
+/// A referendum's index (in the runtime, `pallet-referenda`'s).
+pub type ReferendumIndex = u32;
+
+/// The referenda that activate model versions, as the registry sees them: in the runtime,
+/// `pallet-referenda` on the `models` track.
+pub trait ActivationReferenda<AccountId, Call> {
+	/// Opens a referendum that dispatches `call` as the registrar origin when it is enacted,
+	/// `who` paying its submission deposit; its index.
+	fn submit(who: &AccountId, call: Call) -> Result<ReferendumIndex, DispatchError>;
+
+	/// Whether referendum `index` was approved.
+	fn approved(index: ReferendumIndex) -> bool;
+
+	/// Whether referendum `index` may still enact its call: it is ongoing, or approved.
+	fn may_enact(index: ReferendumIndex) -> bool;
+
+	/// The most weight [`ActivationReferenda::submit`] takes.
+	fn submit_weight() -> Weight;
+
+	/// Makes `who` able to pay a submission deposit (for the benchmarks).
+	#[cfg(feature = "runtime-benchmarks")]
+	fn fund(who: &AccountId);
 }
 
 /// The active version of the analysis model is what inference tasks run.

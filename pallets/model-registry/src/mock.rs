@@ -1,18 +1,24 @@
 //! The smallest runtime that exercises the pallet: System and ModelRegistry, with Root as the
 //! registrar and a signed account as the parameters origin (two origins, as the runtime's
-//! `models` and `parameters` tracks are).
+//! `models` and `parameters` tracks are), and [`TestReferenda`], a ledger of referenda whose
+//! outcome the tests decide, in place of `pallet-referenda` (whose votes and deposits the
+//! runtime's tests exercise).
 
 use crate as pallet_model_registry;
 use crate::{pallet::GenesisModel, InputSpec, Parameters};
 use frame_support::{derive_impl, ord_parameter_types, parameter_types, traits::Hooks};
 use frame_system::{EnsureRoot, EnsureSignedBy};
 use sp_core::{ConstU32, H256};
-use sp_runtime::BuildStorage;
+use sp_runtime::{BuildStorage, DispatchError};
+use std::cell::RefCell;
 
 pub type AccountId = u64;
 type Block = frame_system::mocking::MockBlock<Test>;
 
 pub const ALICE: AccountId = 1;
+/// An account [`TestReferenda`] refuses, as `pallet-referenda` refuses one that cannot pay the
+/// submission deposit.
+pub const PENNILESS: AccountId = 9;
 /// The account the mock's parameters origin accepts.
 pub const PARAMETERS_ADMIN: AccountId = 7;
 pub const ACTIVATION_DELAY: u64 = 4;
@@ -42,6 +48,63 @@ parameter_types! {
 	pub DefaultParameters: Parameters<u64> = Parameters { activation_delay: ACTIVATION_DELAY };
 }
 
+/// How a [`TestReferenda`] referendum stands.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Outcome {
+	Ongoing,
+	Approved,
+	Rejected,
+}
+
+thread_local! {
+	/// Every referendum opened, by index: its call and how it stands.
+	static REFERENDA: RefCell<Vec<(crate::Call<Test>, Outcome)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A referendum ledger: `submit` opens an ongoing referendum, the tests decide it with
+/// [`decide`] and enact it with [`enact`].
+pub struct TestReferenda;
+impl crate::ActivationReferenda<AccountId, crate::Call<Test>> for TestReferenda {
+	fn submit(who: &AccountId, call: crate::Call<Test>) -> Result<u32, DispatchError> {
+		if *who == PENNILESS {
+			return Err(DispatchError::Other("cannot pay the submission deposit"));
+		}
+		Ok(REFERENDA.with(|r| {
+			let mut r = r.borrow_mut();
+			r.push((call, Outcome::Ongoing));
+			r.len() as u32 - 1
+		}))
+	}
+	fn approved(index: u32) -> bool {
+		outcome(index) == Some(Outcome::Approved)
+	}
+	fn may_enact(index: u32) -> bool {
+		matches!(outcome(index), Some(Outcome::Ongoing | Outcome::Approved))
+	}
+	fn submit_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::from_parts(1_000_000, 0)
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn fund(_: &AccountId) {}
+}
+
+/// How referendum `index` stands.
+pub fn outcome(index: u32) -> Option<Outcome> {
+	REFERENDA.with(|r| r.borrow().get(index as usize).map(|(_, o)| *o))
+}
+
+/// Decides referendum `index`.
+pub fn decide(index: u32, outcome: Outcome) {
+	REFERENDA.with(|r| r.borrow_mut()[index as usize].1 = outcome);
+}
+
+/// Dispatches referendum `index`'s call as the registrar origin (Root), as its enactment would.
+pub fn enact(index: u32) -> frame_support::dispatch::DispatchResult {
+	use frame_support::traits::UnfilteredDispatchable;
+	let call = REFERENDA.with(|r| r.borrow()[index as usize].0.clone());
+	call.dispatch_bypass_filter(RuntimeOrigin::root()).map(|_| ()).map_err(|e| e.error)
+}
+
 impl pallet_model_registry::Config for Test {
 	type RegistrarOrigin = EnsureRoot<AccountId>;
 	type ParametersOrigin = EnsureSignedBy<ParametersAdmin, AccountId>;
@@ -53,12 +116,15 @@ impl pallet_model_registry::Config for Test {
 	type MaxLabels = ConstU32<8>;
 	type MaxLabelLen = ConstU32<24>;
 	type DefaultParameters = DefaultParameters;
+	type Referenda = TestReferenda;
+	type MaxActivationReferenda = ConstU32<2>;
 	type WeightInfo = ();
 }
 
 /// Builds test externalities with the analysis model `proposal-classifier` registered and
 /// active at version 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	REFERENDA.with(|r| r.borrow_mut().clear());
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_model_registry::GenesisConfig::<Test> {
 		parameters: None,

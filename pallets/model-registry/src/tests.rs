@@ -89,6 +89,7 @@ fn registering_numbers_versions_per_model_and_activation_switches_the_analysis_m
 				version: 2,
 				sha256: H256::repeat_byte(0x22),
 				from,
+				referendum: None,
 			})
 		);
 		// M-8: tasks keep the old version until the announced block, so that no node is
@@ -263,5 +264,88 @@ fn a_versions_trainable_layer_is_registered_and_inherited_by_candidates() {
 		));
 		assert_eq!(ModelRegistry::layer_shape(1, 1), None);
 		assert_eq!(ModelRegistry::layer_shape(0, 99), None);
+	});
+}
+
+/// Issue 19: the app shows the referendum that activated a version. A referendum the registry
+/// opened is recorded when it enacts the activation, and no other referendum can claim it.
+#[test]
+fn the_referendum_that_enacts_an_activation_is_recorded() {
+	build_and_execute(|| {
+		version_two();
+		assert_ok!(ModelRegistry::propose_activation(RuntimeOrigin::signed(ALICE), 0, 2));
+		assert_eq!(
+			events().last(),
+			Some(&crate::Event::ActivationProposed { model: 0, version: 2, referendum: 0, who: ALICE })
+		);
+		assert_ok!(ModelRegistry::propose_activation(RuntimeOrigin::signed(ALICE), 0, 2));
+		assert_eq!(ProposedActivations::<Test>::get(0, 2).into_inner(), vec![0, 1]);
+
+		// Referendum 0 fails; 1 passes and is enacted.
+		decide(0, Outcome::Rejected);
+		decide(1, Outcome::Approved);
+		assert_ok!(enact(1));
+		let from = System::block_number() + ACTIVATION_DELAY;
+		assert_eq!(
+			events().last(),
+			Some(&crate::Event::ModelActivated {
+				model: 0,
+				version: 2,
+				sha256: H256::repeat_byte(0x22),
+				from,
+				referendum: Some(1),
+			})
+		);
+		assert_eq!(ActivatedBy::<Test>::get(0, 2), Some(1));
+		assert_eq!(ProposedActivations::<Test>::get(0, 2).into_inner(), vec![0]);
+		run_to_block(from);
+		assert_eq!(Models::<Test>::get(0).and_then(|m| m.active), Some(2));
+	});
+}
+
+#[test]
+fn an_activation_by_another_path_records_no_referendum() {
+	build_and_execute(|| {
+		version_two();
+		// An ongoing referendum for the version does not claim Root's activation of it.
+		assert_ok!(ModelRegistry::propose_activation(RuntimeOrigin::signed(ALICE), 0, 2));
+		assert_ok!(ModelRegistry::activate_model(RuntimeOrigin::root(), 0, 2));
+		assert_eq!(ActivatedBy::<Test>::get(0, 2), None);
+		assert!(matches!(
+			events().last(),
+			Some(crate::Event::ModelActivated { referendum: None, .. })
+		));
+		// Once approved, it cannot record itself for an activation it did not enact.
+		decide(0, Outcome::Approved);
+		assert_noop!(enact(0), RegistryError::AlreadyActive);
+		assert_eq!(ActivatedBy::<Test>::get(0, 2), None);
+	});
+}
+
+#[test]
+fn proposing_an_activation_refuses_bad_versions_and_changes_nothing() {
+	build_and_execute(|| {
+		version_two();
+		let propose = |who, model, version| {
+			ModelRegistry::propose_activation(RuntimeOrigin::signed(who), model, version)
+		};
+		assert_noop!(
+			ModelRegistry::propose_activation(RuntimeOrigin::root(), 0, 2),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(propose(ALICE, 7, 1), RegistryError::UnknownModel);
+		assert_noop!(propose(ALICE, 0, 9), RegistryError::UnknownVersion);
+		assert_noop!(propose(ALICE, 0, 1), RegistryError::AlreadyActive);
+		assert_noop!(propose(PENNILESS, 0, 2), DispatchError::Other("cannot pay the submission deposit"));
+		// At most `MaxActivationReferenda` (2) open; a decided one that failed frees its place.
+		assert_ok!(propose(ALICE, 0, 2));
+		assert_ok!(propose(ALICE, 0, 2));
+		assert_noop!(propose(ALICE, 0, 2), RegistryError::TooManyReferenda);
+		decide(0, Outcome::Rejected);
+		assert_ok!(propose(ALICE, 0, 2));
+		assert_eq!(ProposedActivations::<Test>::get(0, 2).into_inner(), vec![1, 2]);
+		// An announced version cannot be proposed again.
+		assert_ok!(ModelRegistry::activate_model(RuntimeOrigin::root(), 0, 2));
+		assert_noop!(propose(ALICE, 0, 2), RegistryError::AlreadyActive);
 	});
 }

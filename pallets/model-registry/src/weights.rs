@@ -42,6 +42,7 @@ pub trait WeightInfo {
 	fn register_model() -> Weight;
 	fn activate_model() -> Weight;
 	fn set_parameters() -> Weight;
+	fn propose_activation() -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -81,6 +82,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `ModelRegistry::Params` (r:0 w:1)
 	/// Proof: `ModelRegistry::Params` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	fn propose_activation() -> Weight {
+		Weight::from_parts(30_000_000, 4000)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 	fn set_parameters() -> Weight {
 		// Proof size: measured `0`, estimated `0`
 		// Minimum execution time: 5_368_000 picoseconds.
@@ -99,6 +105,11 @@ impl WeightInfo for () {
 	fn activate_model() -> Weight {
 		Weight::from_parts(28_582_000, 4876)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn propose_activation() -> Weight {
+		Weight::from_parts(30_000_000, 4000)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_parameters() -> Weight {

@@ -2,15 +2,19 @@
 
 use frame_support::{
 	parameter_types,
-	traits::{ConstU32, Get},
+	traits::{schedule::DispatchTime, ConstU32, Get, StorePreimage},
+	weights::Weight,
 };
+use pallet_referenda::{ReferendumInfo, WeightInfo as _};
+use sp_runtime::DispatchError;
 
 use crate::{
 	configs::{
-		governance::{ModelsOrigin, ParametersOrigin},
+		governance::{origins, ModelsOrigin, ParametersOrigin},
 		proposals::LabelCount,
 	},
-	BlockNumber, Runtime, DAYS,
+	AccountId, BlockNumber, OriginCaller, Preimage, Referenda, Runtime, RuntimeCall, RuntimeOrigin,
+	DAYS,
 };
 
 /// The model whose active version analyses proposals: the first model registered at genesis,
@@ -33,6 +37,53 @@ impl Get<u32> for AnalysisLabels {
 	}
 }
 
+/// The registry's activation referenda are `pallet-referenda`'s on the `models` track: the
+/// proposer holds the usual submission deposit, and the activation is enacted after the
+/// track's minimum enactment period once the referendum is approved.
+pub struct ModelsReferenda;
+impl pallet_model_registry::ActivationReferenda<AccountId, pallet_model_registry::Call<Runtime>>
+	for ModelsReferenda
+{
+	fn submit(
+		who: &AccountId,
+		call: pallet_model_registry::Call<Runtime>,
+	) -> Result<pallet_model_registry::ReferendumIndex, DispatchError> {
+		let index = pallet_referenda::ReferendumCount::<Runtime>::get();
+		let proposal = <Preimage as StorePreimage>::bound(RuntimeCall::from(call))?;
+		Referenda::submit(
+			RuntimeOrigin::signed(who.clone()),
+			alloc::boxed::Box::new(OriginCaller::Origins(origins::Origin::ModelRegistrar)),
+			proposal,
+			DispatchTime::After(0),
+		)?;
+		Ok(index)
+	}
+
+	fn approved(index: pallet_model_registry::ReferendumIndex) -> bool {
+		matches!(
+			pallet_referenda::ReferendumInfoFor::<Runtime>::get(index),
+			Some(ReferendumInfo::Approved(..))
+		)
+	}
+
+	fn may_enact(index: pallet_model_registry::ReferendumIndex) -> bool {
+		matches!(
+			pallet_referenda::ReferendumInfoFor::<Runtime>::get(index),
+			Some(ReferendumInfo::Ongoing(..) | ReferendumInfo::Approved(..))
+		)
+	}
+
+	fn submit_weight() -> Weight {
+		<Runtime as pallet_referenda::Config>::WeightInfo::submit()
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn fund(who: &AccountId) {
+		use frame_support::traits::fungible::Mutate;
+		let _ = crate::Balances::set_balance(who, 1_000 * crate::UNIT);
+	}
+}
+
 impl pallet_model_registry::Config for Runtime {
 	/// The `models` track.
 	type RegistrarOrigin = ModelsOrigin;
@@ -47,5 +98,9 @@ impl pallet_model_registry::Config for Runtime {
 	type MaxLabels = ConstU32<{ daollm_primitives::MAX_LABELS }>;
 	type MaxLabelLen = ConstU32<64>;
 	type DefaultParameters = DefaultRegistryParameters;
+	type Referenda = ModelsReferenda;
+	/// Four referenda open at once per version: a DAO that resubmits an activation after a
+	/// failed attempt does not wait for the old one to time out.
+	type MaxActivationReferenda = ConstU32<4>;
 	type WeightInfo = pallet_model_registry::weights::SubstrateWeight<Runtime>;
 }

@@ -284,6 +284,42 @@ fn a_models_referendum_registers_a_version_from_preimage_to_enactment() {
 	});
 }
 
+/// Issue 19: a version activated by a referendum the registry opened records that referendum,
+/// the real one `pallet-referenda` decided and the scheduler enacted.
+#[test]
+fn a_referendum_opened_by_the_registry_activates_a_version_and_is_recorded() {
+	dev().execute_with(|| {
+		use pallet_model_registry::{ActivatedBy, ProposedActivations};
+		let registered = propose_and_back(models(), &register_call(0x22));
+		assert_ok!(enact(registered).1);
+		let held = Balances::total_balance_on_hold(&account(Bob));
+		let index = pallet_referenda::ReferendumCount::<Runtime>::get();
+		assert_ok!(pallet_model_registry::Pallet::<Runtime>::propose_activation(signed(Bob), 0, 2));
+		// Bob holds the submission deposit, as for any referendum; it is on the models track.
+		assert_eq!(
+			Balances::total_balance_on_hold(&account(Bob)),
+			held + crate::configs::governance::SubmissionDeposit::get()
+		);
+		let Some(ReferendumInfo::Ongoing(status)) =
+			pallet_referenda::ReferendumInfoFor::<Runtime>::get(index)
+		else {
+			panic!("referendum {index} is ongoing");
+		};
+		assert_eq!(status.track, tracks::MODELS);
+		assert_eq!(ProposedActivations::<Runtime>::get(0, 2).into_inner(), vec![index]);
+
+		assert_ok!(Referenda::place_decision_deposit(signed(Alice), index));
+		vote(Alice, index, true, 900_000 * UNIT);
+		assert_ok!(enact(index).1);
+		assert_eq!(ActivatedBy::<Runtime>::get(0, 2), Some(index));
+		assert!(ProposedActivations::<Runtime>::get(0, 2).is_empty());
+		assert_eq!(pallet_model_registry::PendingActivation::<Runtime>::get(0).map(|p| p.0), Some(2));
+		// Approved: Bob's deposit comes back.
+		assert_ok!(Referenda::refund_submission_deposit(signed(Bob), index));
+		assert_eq!(Balances::total_balance_on_hold(&account(Bob)), held);
+	});
+}
+
 #[test]
 fn the_whitelisted_caller_track_dispatches_what_the_committee_whitelisted() {
 	dev().execute_with(|| {
