@@ -180,16 +180,22 @@ function ModelRegistry() {
     const entries = await api.query.ModelRegistry.Models.getEntries({ at });
     return Promise.all(
       entries.map(async ({ keyArgs: [id], value }) => {
-        const [versions, pending] = await Promise.all([
+        const [versions, pending, activatedBy, proposed] = await Promise.all([
           api.query.ModelRegistry.Versions.getEntries(id, { at }),
           api.query.ModelRegistry.PendingActivation.getValue(id, { at }),
+          api.query.ModelRegistry.ActivatedBy.getEntries(id, { at }),
+          api.query.ModelRegistry.ProposedActivations.getEntries(id, { at }),
         ]);
+        const referendumOf = new Map(activatedBy.map(({ keyArgs: [, version], value }) => [version, value]));
+        const proposedFor = new Map(proposed.map(({ keyArgs: [, version], value }) => [version, value]));
         return {
           id,
           name: decoder.decode(value.name),
           active: value.active ?? null,
           pending: pending ?? null,
-          versions: versions.map(({ keyArgs: [, version], value: v }) => ({ version, ...v })).sort((a, b) => b.version - a.version),
+          versions: versions
+            .map(({ keyArgs: [, version], value: v }) => ({ version, ...v, activatedBy: referendumOf.get(version) ?? null, proposed: proposedFor.get(version) ?? [] }))
+            .sort((a, b) => b.version - a.version),
         };
       }),
     );
@@ -204,7 +210,7 @@ function ModelRegistry() {
               <h3>{m.name} (model {m.id}){m.id === analysisModel ? " · analyses proposals" : ""}</h3>
               {m.pending && <p className="warning">Version {m.pending[0]} becomes active from block #{m.pending[1]}.</p>}
               <table className="list">
-                <thead><tr><th>Version</th><th>sha256</th><th>Labels</th><th>Registered</th><th>Evaluation (held-back · reference)</th><th></th></tr></thead>
+                <thead><tr><th>Version</th><th>sha256</th><th>Labels</th><th>Registered</th><th>Evaluation (held-back · reference)</th><th>Activated by</th><th></th></tr></thead>
                 <tbody>
                   {m.versions.map((v) => (
                     <tr key={v.version} data-testid={`model-${m.id}-${v.version}`}>
@@ -218,7 +224,15 @@ function ModelRegistry() {
                           : "shipped, not trained here"}
                         {v.forgets ? " · forgets what the base knew" : ""}
                       </td>
-                      <td>{m.active === v.version ? <span className="tag ok">active</span> : null}</td>
+                      <td data-testid={`activated-by-${m.id}-${v.version}`}>
+                        {v.activatedBy !== null ? `referendum #${v.activatedBy}` : m.active === v.version ? "genesis, Root or a referendum submitted directly" : "—"}
+                        {v.proposed.length > 0 ? ` · proposed in ${v.proposed.map((i) => `#${i}`).join(", ")}` : ""}
+                      </td>
+                      <td>
+                        {m.active === v.version ? <span className="tag ok">active</span>
+                          : m.pending?.[0] === v.version ? <span className="tag">announced</span>
+                          : <ProposeActivation model={m.id} version={v.version} />}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -227,6 +241,20 @@ function ModelRegistry() {
           ))}
         </div>
       )}
+    </>
+  );
+}
+
+/** Opens the `models`-track referendum that activates a version (the signer holds the
+ * submission deposit); the registry records it when it is enacted. */
+function ProposeActivation({ model, version }: { model: number; version: number }) {
+  const { api } = useChain();
+  const [tx, send] = useTx();
+  return (
+    <>
+      <button type="button" data-testid={`propose-${model}-${version}`}
+        onClick={() => void send(api.tx.ModelRegistry.propose_activation({ model, version }))}>Propose activation</button>
+      <TxProgress state={tx} />
     </>
   );
 }

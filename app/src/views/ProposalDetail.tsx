@@ -89,8 +89,12 @@ export function ProposalDetail({ id }: { id: number }) {
     let modelInfo = null;
     if (model) {
       const [modelId, version] = model;
-      const [record, entry] = await Promise.all([api.query.ModelRegistry.Models.getValue(modelId, { at }), api.query.ModelRegistry.Versions.getValue(modelId, version, { at })]);
-      modelInfo = { modelId, version, name: record ? new TextDecoder().decode(record.name) : "", active: record?.active === version, registeredAt: entry?.registered_at ?? null };
+      const [record, entry, activatedBy] = await Promise.all([
+        api.query.ModelRegistry.Models.getValue(modelId, { at }),
+        api.query.ModelRegistry.Versions.getValue(modelId, version, { at }),
+        api.query.ModelRegistry.ActivatedBy.getValue(modelId, version, { at }),
+      ]);
+      modelInfo = { modelId, version, name: record ? new TextDecoder().decode(record.name) : "", active: record?.active === version, registeredAt: entry?.registered_at ?? null, activatedBy: activatedBy ?? null };
     }
     return { proposal, task, now, seats, similar: similar.map((s, i) => ({ ...s, title: similarTitles[i] })), model: modelInfo };
   }, [id]);
@@ -168,7 +172,7 @@ export function ProposalDetail({ id }: { id: number }) {
         <>
           <h2>Model</h2>
           <p data-testid="model">
-            {model ? <>{model.name} version {model.version}{model.active ? " (active)" : ""}, registered at block #{model.registeredAt} · </> : null}
+            {model ? <>{model.name} version {model.version}{model.active ? " (active)" : ""}, registered at block #{model.registeredAt}{model.activatedBy !== null ? `, activated by referendum #${model.activatedBy}` : ""} · </> : null}
             sha256 <span className="mono">{task.model}</span> · <a href={href("governance")}>model registry and referenda</a>
           </p>
           <h2>Committee</h2>

@@ -15,7 +15,7 @@ import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { sendAndFinalize, sendInBlock, startDevNode, waitForBlock, waitForEvent } from './node.mjs';
-import { isEnactment, submitReferendum } from './referendum.cjs';
+import { backReferendum, isEnactment, submitReferendum } from './referendum.cjs';
 import { submittedProposal, taskOpened } from './tasks.cjs';
 
 const UNIT = 10n ** 12n;
@@ -75,32 +75,39 @@ test('the chain has the OpenGov pallets polkadot.js apps and Polkassembly read, 
   assert.deepEqual(members, ['//Alice', '//Bob', '//Charlie'].map((u) => keyring.addFromUri(u).address).sort());
 });
 
-test('a models-track referendum activates a new model version and the next task runs it', async () => {
+test('a models-track referendum activates a new model version, records it, and the next task runs it', async () => {
   const register = api.tx.modelRegistry.registerModel('proposal-classifier', V2_HASH,
     'repo:proposal-classifier-v2.onnx', MANIFEST.labels, { NormalisedText: { maxChars: 8000 } },
     MANIFEST.layer.features);
-  const activate = api.tx.modelRegistry.activateModel(0, 2);
   // Alice votes 900,000 PROPOSAL with 1× conviction: about 7% of the issuance, over the dev
-  // tracks' 5% support. The activation is enacted three blocks after its approval, so after the
-  // registration it needs.
+  // tracks' 5% support.
   const amount = 900_000n * UNIT;
   const started = Date.now();
   const first = await submitReferendum(api, { call: register, track: 'models', signer: alice, balance: amount });
-  const second = await submitReferendum(api, { call: activate, track: 'models', signer: alice, balance: amount, after: 3 });
   const locks = await api.query.balances.locks(alice.address);
   assert.ok(locks.some((l) => l.id.toUtf8() === 'pyconvot' && l.amount.toBigInt() === amount),
     'the voted amount is locked by conviction voting');
+  const registered = await waitForEvent(api, (e) => isEnactment(api, e, first.enactment), 30);
+  assert.ok(registered.data.result.isOk, `registration enacted: ${registered.data.result}`);
 
+  // Once version 2 is registered (voters read it before they vote), the registry opens the
+  // referendum that activates it, and remembers it.
+  const second = await backReferendum(api, {
+    opening: [api.tx.modelRegistry.proposeActivation(0, 2)], signer: alice, balance: amount });
+  assert.deepEqual((await api.query.modelRegistry.proposedActivations(0, 2)).map((i) => i.toNumber()),
+    [second.index]);
   // Announced (M-8): tasks run version 2 from `from`, two blocks later on the dev chain, so that
   // nodes have time to install the file.
   const announced = waitForEvent(api, (e) => api.events.modelRegistry.ModelActivated.is(e)
     && e.data.version.toNumber() === 2, 30);
-  const registered = await waitForEvent(api, (e) => isEnactment(api, e, first.enactment), 30);
-  assert.ok(registered.data.result.isOk, `registration enacted: ${registered.data.result}`);
   const enacted = await waitForEvent(api, (e) => isEnactment(api, e, second.enactment), 30);
   assert.ok(enacted.data.result.isOk, `activation enacted: ${enacted.data.result}`);
-  console.log(`two models-track referenda enacted ${((Date.now() - started) / 1000).toFixed(1)} s after submission`);
-  const from = (await announced).data.from.toNumber();
+  console.log(`two models-track referenda enacted ${((Date.now() - started) / 1000).toFixed(1)} s after the first submission`);
+  const activation = (await announced).data;
+  assert.equal(activation.referendum.unwrap().toNumber(), second.index, 'the event names the referendum');
+  assert.equal((await api.query.modelRegistry.activatedBy(0, 2)).unwrap().toNumber(), second.index,
+    'the version records the referendum that activated it');
+  const from = activation.from.toNumber();
   await waitForBlock(api, from);
   const model = (await api.query.modelRegistry.models(0)).unwrap();
   assert.equal(model.active.unwrap().toNumber(), 2, 'version 2 is active');

@@ -30,15 +30,27 @@ function enactmentId(api, index) {
 async function submitReferendum(api, { call, track, signer, balance, conviction = 'Locked1x', after = 0 }) {
   const bytes = call.method.toU8a();
   const hash = api.registry.hash(bytes).toHex();
-  const index = (await api.query.referenda.referendumCount()).toNumber();
-  const txs = [
+  return backReferendum(api, {
     // As hex: polkadot.js reads a Uint8Array argument of type `Bytes` as already length-prefixed.
-    api.tx.preimage.notePreimage(call.method.toHex()),
-    api.tx.referenda.submit(TRACKS[track], { Lookup: { hash, len: bytes.length } }, { After: after }),
+    opening: [api.tx.preimage.notePreimage(call.method.toHex()),
+      api.tx.referenda.submit(TRACKS[track], { Lookup: { hash, len: bytes.length } }, { After: after })],
+    signer, balance, conviction,
+  });
+}
+
+/**
+ * Opens the next referendum with the transactions `opening` (a `referenda.submit`, or a call
+ * that submits one such as `modelRegistry.proposeActivation`), then from `signer` places its
+ * decision deposit and votes `balance` aye at `conviction`, all in one block. Resolves like
+ * `submitReferendum`.
+ */
+async function backReferendum(api, { opening, signer, balance, conviction = 'Locked1x' }) {
+  const index = (await api.query.referenda.referendumCount()).toNumber();
+  await sendAll(api, [
+    ...opening,
     api.tx.referenda.placeDecisionDeposit(index),
     api.tx.convictionVoting.vote(index, { Standard: { vote: { aye: true, conviction }, balance } }),
-  ];
-  await sendAll(api, txs, signer);
+  ], signer);
   return { index, enactment: enactmentId(api, index) };
 }
 
@@ -48,4 +60,4 @@ function isEnactment(api, event, id) {
     && event.data.id.unwrap().toHex() === id;
 }
 
-module.exports = { TRACKS, enactmentId, isEnactment, submitReferendum };
+module.exports = { TRACKS, backReferendum, enactmentId, isEnactment, submitReferendum };

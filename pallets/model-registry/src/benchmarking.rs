@@ -35,20 +35,35 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// The version has `MaxActivationReferenda` referenda open and the last is the approved
+	/// one: every one is read, and the list and [`ActivatedBy`] are written.
 	#[benchmark]
 	fn activate_model() -> Result<(), BenchmarkError> {
 		let origin =
 			T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let caller: T::AccountId = whitelisted_caller();
+		T::Referenda::fund(&caller);
 		let (model, version) = Pallet::<T>::do_register(
 			bytes(T::MaxNameLen::get()),
 			H256::repeat_byte(0xBE),
 			alloc::vec![],
-			alloc::vec![bytes(1); T::MaxLabels::get() as usize],
+			alloc::vec![bytes(1); T::AnalysisLabels::get() as usize],
 			InputSpec::NormalisedText { max_chars: 8_000 },
 			None,
 			None,
 		)
 		.map_err(|_| BenchmarkError::Stop("registers"))?;
+		for _ in 0..T::MaxActivationReferenda::get() {
+			Pallet::<T>::propose_activation(
+				RawOrigin::Signed(caller.clone()).into(),
+				model,
+				version,
+			)?;
+		}
+		let last = *ProposedActivations::<T>::get(model, version)
+			.last()
+			.ok_or(BenchmarkError::Stop("proposed"))?;
+		T::Referenda::approve(last);
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, model, version);
@@ -56,6 +71,7 @@ mod benchmarks {
 		let announced = PendingActivation::<T>::get(model).map(|(v, _)| v);
 		let active = Models::<T>::get(model).and_then(|m| m.active);
 		assert!(announced == Some(version) || active == Some(version));
+		assert_eq!(ActivatedBy::<T>::get(model, version), Some(last));
 		Ok(())
 	}
 

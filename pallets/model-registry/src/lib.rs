@@ -486,7 +486,10 @@ pub mod pallet {
 			);
 			let mut open = ProposedActivations::<T>::get(model, version);
 			open.retain(|index| T::Referenda::may_enact(*index));
-			ensure!(open.len() < T::MaxActivationReferenda::get() as usize, Error::<T>::TooManyReferenda);
+			ensure!(
+				open.len() < T::MaxActivationReferenda::get() as usize,
+				Error::<T>::TooManyReferenda
+			);
 			let referendum =
 				T::Referenda::submit(&who, Call::<T>::activate_model { model, version })?;
 			open.try_push(referendum).map_err(|_| Error::<T>::TooManyReferenda)?;
@@ -729,6 +732,10 @@ pub trait ActivationReferenda<AccountId, Call> {
 	/// Makes `who` able to pay a submission deposit (for the benchmarks).
 	#[cfg(feature = "runtime-benchmarks")]
 	fn fund(who: &AccountId);
+
+	/// Marks referendum `index` approved (for the benchmarks).
+	#[cfg(feature = "runtime-benchmarks")]
+	fn approve(index: ReferendumIndex);
 }
 
 /// The active version of the analysis model is what inference tasks run.

@@ -86,6 +86,10 @@ impl crate::ActivationReferenda<AccountId, crate::Call<Test>> for TestReferenda 
 	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn fund(_: &AccountId) {}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn approve(index: u32) {
+		decide(index, Outcome::Approved);
+	}
 }
 
 /// How referendum `index` stands.

@@ -276,7 +276,12 @@ fn the_referendum_that_enacts_an_activation_is_recorded() {
 		assert_ok!(ModelRegistry::propose_activation(RuntimeOrigin::signed(ALICE), 0, 2));
 		assert_eq!(
 			events().last(),
-			Some(&crate::Event::ActivationProposed { model: 0, version: 2, referendum: 0, who: ALICE })
+			Some(&crate::Event::ActivationProposed {
+				model: 0,
+				version: 2,
+				referendum: 0,
+				who: ALICE
+			})
 		);
 		assert_ok!(ModelRegistry::propose_activation(RuntimeOrigin::signed(ALICE), 0, 2));
 		assert_eq!(ProposedActivations::<Test>::get(0, 2).into_inner(), vec![0, 1]);
@@ -336,7 +341,10 @@ fn proposing_an_activation_refuses_bad_versions_and_changes_nothing() {
 		assert_noop!(propose(ALICE, 7, 1), RegistryError::UnknownModel);
 		assert_noop!(propose(ALICE, 0, 9), RegistryError::UnknownVersion);
 		assert_noop!(propose(ALICE, 0, 1), RegistryError::AlreadyActive);
-		assert_noop!(propose(PENNILESS, 0, 2), DispatchError::Other("cannot pay the submission deposit"));
+		assert_noop!(
+			propose(PENNILESS, 0, 2),
+			DispatchError::Other("cannot pay the submission deposit")
+		);
 		// At most `MaxActivationReferenda` (2) open; a decided one that failed frees its place.
 		assert_ok!(propose(ALICE, 0, 2));
 		assert_ok!(propose(ALICE, 0, 2));

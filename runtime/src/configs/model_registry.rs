@@ -82,6 +82,14 @@ impl pallet_model_registry::ActivationReferenda<AccountId, pallet_model_registry
 		use frame_support::traits::fungible::Mutate;
 		let _ = crate::Balances::set_balance(who, 1_000 * crate::UNIT);
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn approve(index: pallet_model_registry::ReferendumIndex) {
+		pallet_referenda::ReferendumInfoFor::<Runtime>::insert(
+			index,
+			ReferendumInfo::Approved(crate::System::block_number(), None, None),
+		);
+	}
 }
 
 impl pallet_model_registry::Config for Runtime {

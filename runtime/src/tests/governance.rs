@@ -313,7 +313,10 @@ fn a_referendum_opened_by_the_registry_activates_a_version_and_is_recorded() {
 		assert_ok!(enact(index).1);
 		assert_eq!(ActivatedBy::<Runtime>::get(0, 2), Some(index));
 		assert!(ProposedActivations::<Runtime>::get(0, 2).is_empty());
-		assert_eq!(pallet_model_registry::PendingActivation::<Runtime>::get(0).map(|p| p.0), Some(2));
+		assert_eq!(
+			pallet_model_registry::PendingActivation::<Runtime>::get(0).map(|p| p.0),
+			Some(2)
+		);
 		// Approved: Bob's deposit comes back.
 		assert_ok!(Referenda::refund_submission_deposit(signed(Bob), index));
 		assert_eq!(Balances::total_balance_on_hold(&account(Bob)), held);

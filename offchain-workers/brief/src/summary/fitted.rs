@@ -7,25 +7,25 @@ pub const KEY_SENTENCES: usize = 2;
 
 /// Each [`super::Feature`]'s weight, in [`super::Feature::ALL`]'s order.
 pub const WEIGHTS: [i64; super::FEATURES] = [
-	413, // Centrality
-	108, // Title
-	-2838, // First
-	-3784, // Second
-	5935, // Third
-	-1034, // Position
-	-206, // Words
+	413,    // Centrality
+	108,    // Title
+	-2838,  // First
+	-3784,  // Second
+	5935,   // Third
+	-1034,  // Position
+	-206,   // Words
 	-11530, // Short
 	-24594, // Long
-	22045, // SelfReference
-	-2193, // ListItem
-	-500, // Colon
-	10271, // SectionStart
+	22045,  // SelfReference
+	-2193,  // ListItem
+	-500,   // Colon
+	10271,  // SectionStart
 	144741, // Preamble
-	8455, // IntroSection
-	24026, // DetailSection
-	7893, // Digit
-	2620, // HeadingInTitle
-	486, // Lexicon
+	8455,   // IntroSection
+	24026,  // DetailSection
+	7893,   // Digit
+	2620,   // HeadingInTitle
+	486,    // Lexicon
 ];
 
 /// The [`super::Feature::Lexicon`] value of a token not in [`LEXICON`] (per mille).

@@ -147,7 +147,9 @@ pub const DETAIL_HEADINGS: &[&str] = &[
 pub fn key_sentences(title: &str, body: &str) -> Vec<u16> {
 	let scores: Vec<i64> = features(title, body)
 		.iter()
-		.map(|f| f.iter().zip(WEIGHTS).map(|(x, w)| x.saturating_mul(w)).fold(0, i64::saturating_add))
+		.map(|f| {
+			f.iter().zip(WEIGHTS).map(|(x, w)| x.saturating_mul(w)).fold(0, i64::saturating_add)
+		})
 		.collect();
 	let mut order: Vec<usize> = (0..scores.len()).collect();
 	order.sort_by_key(|&i| (core::cmp::Reverse(scores[i]), i));
@@ -270,4 +272,71 @@ fn distinct_words(text: &str) -> Vec<String> {
 		}
 	}
 	out
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn feature(features: &[[i64; FEATURES]], index: usize, feature: Feature) -> i64 {
+		features[index][feature as usize]
+	}
+
+	#[test]
+	fn the_fitted_constants_fit_the_scorer() {
+		assert!((1..=crate::MAX_KEY_SENTENCES).contains(&KEY_SENTENCES));
+		assert!(LEXICON.windows(2).all(|w| w[0].0 < w[1].0), "sorted, for binary_search");
+		assert!(LEXICON.iter().all(|(_, v)| *v <= 1000) && LEXICON_DEFAULT <= 1000);
+		assert_eq!(Feature::ALL.iter().enumerate().filter(|(i, f)| **f as usize != *i).count(), 0);
+	}
+
+	#[test]
+	fn features_read_position_sections_and_the_title() {
+		let body = "This proposal raises the ETH-A stability fee.\n\n## Motivation\n\nThe fee \
+			protects the peg. It was last changed in May 2021.\n\n## Specification\n\n- Set the \
+			fee:\n";
+		let f = features("Raise the ETH-A stability fee", body);
+		assert_eq!(f.len(), 4);
+		assert_eq!(feature(&f, 0, Feature::First), 1);
+		assert_eq!(feature(&f, 1, Feature::Second), 1);
+		assert_eq!(feature(&f, 3, Feature::Position), 3);
+		// The first sentence: before any heading, about the proposal, three of the title's four
+		// words (`raises` is not `raise`: words are not stemmed).
+		assert_eq!(feature(&f, 0, Feature::Preamble), 1);
+		assert_eq!(feature(&f, 0, Feature::SelfReference), 1);
+		assert_eq!(feature(&f, 0, Feature::Title), 1000 * 3 / 4);
+		// Under `Motivation`: introductory; the first of it starts its section.
+		assert_eq!(feature(&f, 1, Feature::IntroSection), 1);
+		assert_eq!(feature(&f, 1, Feature::SectionStart), 1);
+		assert_eq!(feature(&f, 2, Feature::SectionStart), 0);
+		assert_eq!(feature(&f, 2, Feature::Digit), 1);
+		// Under `Specification`: detail, a list item ending in a colon.
+		assert_eq!(feature(&f, 3, Feature::DetailSection), 1);
+		assert_eq!((feature(&f, 3, Feature::ListItem), feature(&f, 3, Feature::Colon)), (1, 1));
+		assert!(f.iter().all(|v| v[Feature::Lexicon as usize] > 0));
+	}
+
+	#[test]
+	fn key_sentences_are_the_best_scored_in_the_bodys_order() {
+		let body = "The TechOps Core Unit is requesting an annual budget cap of 2,566,200 DAI.\n\n\
+			## Motivation\n\nThe unit runs infrastructure. Nobody asked about lunch. Cats are \
+			sleeping outside.\n";
+		let picked = key_sentences("TechOps Core Unit DAI Budget", body);
+		assert_eq!(picked.len(), KEY_SENTENCES);
+		assert!(picked.windows(2).all(|w| w[0] < w[1]));
+		assert_eq!(picked[0], 0, "the budget request is a key sentence");
+		assert_eq!(picked, key_sentences("TechOps Core Unit DAI Budget", body), "deterministic");
+	}
+
+	#[test]
+	fn a_body_without_sentences_has_no_key_sentences() {
+		assert!(key_sentences("Title", "# Only a heading\n```\ncode.\n```\n").is_empty());
+		assert!(key_sentences("", "").is_empty());
+	}
+
+	#[test]
+	fn fewer_sentences_than_are_picked_are_all_picked() {
+		let body = "The only sentence is here.";
+		assert_eq!(key_sentences("", body), vec![0]);
+	}
 }
