@@ -269,6 +269,41 @@ test('a member votes on a referendum with conviction', async () => {
   });
 });
 
+test('a member proposes activating a registered model version, and the registry shows its referendum', async () => {
+  const text = (t) => new TextEncoder().encode(t);
+  // Version 2 of the analysis model, registered through sudo (the registrar origin) to skip the
+  // registration's own referendum.
+  const register = api.tx.ModelRegistry.register_model({
+    name: text('proposal-classifier'),
+    sha256: `0x${'22'.repeat(32)}`,
+    uri: text('repo:proposal-classifier-v2.onnx'),
+    labels: MANIFEST.labels.map(text),
+    input: { type: 'NormalisedText', value: { max_chars: 8000 } },
+    layer_features: MANIFEST.layer.features,
+  });
+  const sudo = await api.tx.Sudo.sudo({ call: register.decodedCall }).signAndSubmit(alice.signer);
+  assert.ok(sudo.ok, 'sudo registered version 2');
+
+  await step('model-registry', async () => {
+    await open('governance');
+    await chooseAccount('Bob');
+    const row = page.getByTestId('model-0-2');
+    await row.waitFor({ timeout: 30_000 });
+    await row.getByTestId('propose-0-2').click();
+    await finalised(row);
+    const proposed = await api.query.ModelRegistry.ProposedActivations.getValue(0, 2);
+    assert.equal(proposed.length, 1, 'the registry remembers the referendum it opened');
+    const [index] = proposed;
+    const info = await api.query.Referenda.ReferendumInfoFor.getValue(index);
+    assert.equal(info.type, 'Ongoing');
+    assert.equal(info.value.track, 2, 'on the models track');
+    await page.getByTestId('activated-by-0-2').getByText(`proposed in #${index}`).waitFor({ timeout: 30_000 });
+    const card = page.getByTestId(`referendum-${index}`);
+    await card.waitFor({ timeout: 30_000 });
+    assert.match(await card.textContent(), /ModelRegistry\.activate_model/, 'the card shows the activation it enacts');
+  });
+});
+
 test('the validator claims its inference rewards once the epoch has ended', async () => {
   await shortenEpochs();
   await step('rewards', async () => {

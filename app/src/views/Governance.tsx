@@ -225,8 +225,10 @@ function ModelRegistry() {
                         {v.forgets ? " · forgets what the base knew" : ""}
                       </td>
                       <td data-testid={`activated-by-${m.id}-${v.version}`}>
-                        {v.activatedBy !== null ? `referendum #${v.activatedBy}` : m.active === v.version ? "genesis, Root or a referendum submitted directly" : "—"}
-                        {v.proposed.length > 0 ? ` · proposed in ${v.proposed.map((i) => `#${i}`).join(", ")}` : ""}
+                        {[
+                          v.activatedBy !== null ? `referendum #${v.activatedBy}` : m.active === v.version ? "genesis, Root or a referendum submitted directly" : null,
+                          v.proposed.length > 0 ? `proposed in ${v.proposed.map((i) => `#${i}`).join(", ")}` : null,
+                        ].filter(Boolean).join(" · ") || "—"}
                       </td>
                       <td>
                         {m.active === v.version ? <span className="tag ok">active</span>

@@ -9,6 +9,29 @@ fn bytes(len: u32) -> Vec<u8> {
 	alloc::vec![b'a'; len as usize]
 }
 
+/// A new version of a model with the longest name, and `referenda` referenda proposing its
+/// activation, opened by a funded caller; the caller, model and version.
+fn proposed<T: Config>(
+	referenda: u32,
+) -> Result<(T::AccountId, ModelId, ModelVersion), BenchmarkError> {
+	let caller: T::AccountId = whitelisted_caller();
+	T::Referenda::fund(&caller);
+	let (model, version) = Pallet::<T>::do_register(
+		bytes(T::MaxNameLen::get()),
+		H256::repeat_byte(0xBE),
+		alloc::vec![],
+		alloc::vec![bytes(1); T::AnalysisLabels::get() as usize],
+		InputSpec::NormalisedText { max_chars: 8_000 },
+		None,
+		None,
+	)
+	.map_err(|_| BenchmarkError::Stop("registers"))?;
+	for _ in 0..referenda {
+		Pallet::<T>::propose_activation(RawOrigin::Signed(caller.clone()).into(), model, version)?;
+	}
+	Ok((caller, model, version))
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -41,25 +64,7 @@ mod benchmarks {
 	fn activate_model() -> Result<(), BenchmarkError> {
 		let origin =
 			T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let caller: T::AccountId = whitelisted_caller();
-		T::Referenda::fund(&caller);
-		let (model, version) = Pallet::<T>::do_register(
-			bytes(T::MaxNameLen::get()),
-			H256::repeat_byte(0xBE),
-			alloc::vec![],
-			alloc::vec![bytes(1); T::AnalysisLabels::get() as usize],
-			InputSpec::NormalisedText { max_chars: 8_000 },
-			None,
-			None,
-		)
-		.map_err(|_| BenchmarkError::Stop("registers"))?;
-		for _ in 0..T::MaxActivationReferenda::get() {
-			Pallet::<T>::propose_activation(
-				RawOrigin::Signed(caller.clone()).into(),
-				model,
-				version,
-			)?;
-		}
+		let (_, model, version) = proposed::<T>(T::MaxActivationReferenda::get())?;
 		let last = *ProposedActivations::<T>::get(model, version)
 			.last()
 			.ok_or(BenchmarkError::Stop("proposed"))?;
@@ -79,25 +84,7 @@ mod benchmarks {
 	/// that may still enact it, so every one is read and kept.
 	#[benchmark]
 	fn propose_activation() -> Result<(), BenchmarkError> {
-		let caller: T::AccountId = whitelisted_caller();
-		T::Referenda::fund(&caller);
-		let (model, version) = Pallet::<T>::do_register(
-			bytes(T::MaxNameLen::get()),
-			H256::repeat_byte(0xBE),
-			alloc::vec![],
-			alloc::vec![bytes(1); T::AnalysisLabels::get() as usize],
-			InputSpec::NormalisedText { max_chars: 8_000 },
-			None,
-			None,
-		)
-		.map_err(|_| BenchmarkError::Stop("registers"))?;
-		for _ in 1..T::MaxActivationReferenda::get() {
-			Pallet::<T>::propose_activation(
-				RawOrigin::Signed(caller.clone()).into(),
-				model,
-				version,
-			)?;
-		}
+		let (caller, model, version) = proposed::<T>(T::MaxActivationReferenda::get() - 1)?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), model, version);

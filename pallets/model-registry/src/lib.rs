@@ -466,7 +466,9 @@ pub mod pallet {
 		/// that did not pass are forgotten here first).
 		///
 		/// Emits [`Event::ActivationProposed`]. Weight: O(`MaxActivationReferenda`), plus
-		/// [`ActivationReferenda::submit_weight`].
+		/// [`ActivationReferenda::submit_weight`]: the benchmark runs the runtime's submission
+		/// once, at an empty scheduler agenda, so the submission's own worst case is added on
+		/// top (the submission is charged twice rather than too little).
 		#[pallet::call_index(3)]
 		#[pallet::weight(
 			T::WeightInfo::propose_activation().saturating_add(T::Referenda::submit_weight())

@@ -36,6 +36,17 @@ fn events() -> Vec<crate::Event<Test>> {
 		.collect()
 }
 
+/// The announcement of version 2's activation in this block, enacted by `referendum`.
+fn version_two_announced(referendum: Option<u32>) -> crate::Event<Test> {
+	crate::Event::ModelActivated {
+		model: 0,
+		version: 2,
+		sha256: H256::repeat_byte(0x22),
+		from: System::block_number() + ACTIVATION_DELAY,
+		referendum,
+	}
+}
+
 /// Registers version 2 of the analysis model (hash 0x22) directly.
 fn version_two() {
 	assert_ok!(register("proposal-classifier", 0x22, 5));
@@ -82,16 +93,7 @@ fn registering_numbers_versions_per_model_and_activation_switches_the_analysis_m
 
 		assert_ok!(ModelRegistry::activate_model(RuntimeOrigin::root(), 0, 2));
 		let from = System::block_number() + ACTIVATION_DELAY;
-		assert_eq!(
-			events().last(),
-			Some(&crate::Event::ModelActivated {
-				model: 0,
-				version: 2,
-				sha256: H256::repeat_byte(0x22),
-				from,
-				referendum: None,
-			})
-		);
+		assert_eq!(events().last(), Some(&version_two_announced(None)));
 		// M-8: tasks keep the old version until the announced block, so that no node is
 		// slashed for lacking a file it could not have yet.
 		run_to_block(from - 1);
@@ -291,16 +293,7 @@ fn the_referendum_that_enacts_an_activation_is_recorded() {
 		decide(1, Outcome::Approved);
 		assert_ok!(enact(1));
 		let from = System::block_number() + ACTIVATION_DELAY;
-		assert_eq!(
-			events().last(),
-			Some(&crate::Event::ModelActivated {
-				model: 0,
-				version: 2,
-				sha256: H256::repeat_byte(0x22),
-				from,
-				referendum: Some(1),
-			})
-		);
+		assert_eq!(events().last(), Some(&version_two_announced(Some(1))));
 		assert_eq!(ActivatedBy::<Test>::get(0, 2), Some(1));
 		assert_eq!(ProposedActivations::<Test>::get(0, 2).into_inner(), vec![0]);
 		run_to_block(from);
