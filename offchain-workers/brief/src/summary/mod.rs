@@ -14,8 +14,8 @@
 //! token, the share of bodies holding it whose own summary section holds it too; cross-fitted in
 //! five folds so that a body's lexicon never saw its own summary), fits the weights to the
 //! ROUGE-L of the picks against the authors' summaries (a least-squares start, then coordinate
-//! ascent on the picks themselves), and writes them into [`fitted`]. The development split is
-//! never read by the fit; `evaluate_brief.py` scores it.
+//! ascent on the picks themselves), and writes them into `summary/fitted.rs`. The development
+//! split is never read by the fit; `evaluate_brief.py` scores it.
 
 mod fitted;
 
