@@ -291,16 +291,17 @@ test('a member proposes activating a registered model version, and the registry 
     await row.waitFor({ timeout: 30_000 });
     await row.getByTestId('propose-0-2').click();
     await finalised(row);
-    const proposed = await api.query.ModelRegistry.ProposedActivations.getValue(0, 2);
+    const proposed = await api.query.ModelRegistry.ActivationReferenda.getEntries();
     assert.equal(proposed.length, 1, 'the registry remembers the referendum it opened');
-    const [index] = proposed;
+    const [{ keyArgs: [index], value }] = proposed;
+    assert.deepEqual(value, [0, 2], 'for version 2');
     const info = await api.query.Referenda.ReferendumInfoFor.getValue(index);
     assert.equal(info.type, 'Ongoing');
     assert.equal(info.value.track, 2, 'on the models track');
     await page.getByTestId('activated-by-0-2').getByText(`proposed in #${index}`).waitFor({ timeout: 30_000 });
     const card = page.getByTestId(`referendum-${index}`);
     await card.waitFor({ timeout: 30_000 });
-    assert.match(await card.textContent(), /ModelRegistry\.activate_model/, 'the card shows the activation it enacts');
+    assert.match(await card.textContent(), /ModelRegistry\.activate_proposed/, 'the card shows the activation it enacts');
   });
 });
 

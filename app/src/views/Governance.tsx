@@ -177,24 +177,28 @@ function ModelRegistry() {
   const { api } = useChain();
   const analysisModel = useConstants((api) => api.constants.ModelRegistry.AnalysisModel());
   const models = useLive(async (at) => {
-    const entries = await api.query.ModelRegistry.Models.getEntries({ at });
+    // Referenda the registry opened that have not activated their version yet.
+    const [entries, proposed] = await Promise.all([
+      api.query.ModelRegistry.Models.getEntries({ at }),
+      api.query.ModelRegistry.ActivationReferenda.getEntries({ at }),
+    ]);
     return Promise.all(
       entries.map(async ({ keyArgs: [id], value }) => {
-        const [versions, pending, activatedBy, proposed] = await Promise.all([
+        const [versions, pending, activatedBy] = await Promise.all([
           api.query.ModelRegistry.Versions.getEntries(id, { at }),
           api.query.ModelRegistry.PendingActivation.getValue(id, { at }),
           api.query.ModelRegistry.ActivatedBy.getEntries(id, { at }),
-          api.query.ModelRegistry.ProposedActivations.getEntries(id, { at }),
         ]);
         const referendumOf = new Map(activatedBy.map(({ keyArgs: [, version], value }) => [version, value]));
-        const proposedFor = new Map(proposed.map(({ keyArgs: [, version], value }) => [version, value]));
+        const proposedFor = (version: number) =>
+          proposed.filter(({ value: [m, v] }) => m === id && v === version).map(({ keyArgs: [index] }) => index).sort((a, b) => a - b);
         return {
           id,
           name: decoder.decode(value.name),
           active: value.active ?? null,
           pending: pending ?? null,
           versions: versions
-            .map(({ keyArgs: [, version], value: v }) => ({ version, ...v, activatedBy: referendumOf.get(version) ?? null, proposed: proposedFor.get(version) ?? [] }))
+            .map(({ keyArgs: [, version], value: v }) => ({ version, ...v, activatedBy: referendumOf.get(version) ?? null, proposed: proposedFor(version) }))
             .sort((a, b) => b.version - a.version),
         };
       }),

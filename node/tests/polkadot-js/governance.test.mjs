@@ -91,11 +91,11 @@ test('a models-track referendum activates a new model version, records it, and t
   assert.ok(registered.data.result.isOk, `registration enacted: ${registered.data.result}`);
 
   // Once version 2 is registered (voters read it before they vote), the registry opens the
-  // referendum that activates it, and remembers it.
+  // referendum that activates it (its call names the referendum itself), and remembers it.
   const second = await backReferendum(api, {
     opening: [api.tx.modelRegistry.proposeActivation(0, 2)], signer: alice, balance: amount });
-  assert.deepEqual((await api.query.modelRegistry.proposedActivations(0, 2)).map((i) => i.toNumber()),
-    [second.index]);
+  assert.deepEqual((await api.query.modelRegistry.activationReferenda(second.index)).unwrap().map((i) => i.toNumber()),
+    [0, 2]);
   // Announced (M-8): tasks run version 2 from `from`, two blocks later on the dev chain, so that
   // nodes have time to install the file.
   const announced = waitForEvent(api, (e) => api.events.modelRegistry.ModelActivated.is(e)

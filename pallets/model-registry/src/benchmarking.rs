@@ -9,26 +9,21 @@ fn bytes(len: u32) -> Vec<u8> {
 	alloc::vec![b'a'; len as usize]
 }
 
-/// A new version of a model with the longest name, and `referenda` referenda proposing its
-/// activation, opened by a funded caller; the caller, model and version.
-fn proposed<T: Config>(
-	referenda: u32,
-) -> Result<(T::AccountId, ModelId, ModelVersion), BenchmarkError> {
+/// A new version of a model with the longest name, and a funded caller; the caller, model and
+/// version.
+fn registered<T: Config>() -> Result<(T::AccountId, ModelId, ModelVersion), BenchmarkError> {
 	let caller: T::AccountId = whitelisted_caller();
 	T::Referenda::fund(&caller);
 	let (model, version) = Pallet::<T>::do_register(
 		bytes(T::MaxNameLen::get()),
 		H256::repeat_byte(0xBE),
 		alloc::vec![],
-		alloc::vec![bytes(1); T::AnalysisLabels::get() as usize],
+		alloc::vec![bytes(1); T::MaxLabels::get() as usize],
 		InputSpec::NormalisedText { max_chars: 8_000 },
 		None,
 		None,
 	)
 	.map_err(|_| BenchmarkError::Stop("registers"))?;
-	for _ in 0..referenda {
-		Pallet::<T>::propose_activation(RawOrigin::Signed(caller.clone()).into(), model, version)?;
-	}
 	Ok((caller, model, version))
 }
 
@@ -58,17 +53,11 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// The version has `MaxActivationReferenda` referenda open and the last is the approved
-	/// one: every one is read, and the list and [`ActivatedBy`] are written.
 	#[benchmark]
 	fn activate_model() -> Result<(), BenchmarkError> {
 		let origin =
 			T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let (_, model, version) = proposed::<T>(T::MaxActivationReferenda::get())?;
-		let last = *ProposedActivations::<T>::get(model, version)
-			.last()
-			.ok_or(BenchmarkError::Stop("proposed"))?;
-		T::Referenda::approve(last);
+		let (_, model, version) = registered::<T>()?;
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, model, version);
@@ -76,23 +65,35 @@ mod benchmarks {
 		let announced = PendingActivation::<T>::get(model).map(|(v, _)| v);
 		let active = Models::<T>::get(model).and_then(|m| m.active);
 		assert!(announced == Some(version) || active == Some(version));
-		assert_eq!(ActivatedBy::<T>::get(model, version), Some(last));
 		Ok(())
 	}
 
-	/// The version has all but one of its `MaxActivationReferenda` places taken by referenda
-	/// that may still enact it, so every one is read and kept.
+	/// One submission to the runtime's referenda.
 	#[benchmark]
 	fn propose_activation() -> Result<(), BenchmarkError> {
-		let (caller, model, version) = proposed::<T>(T::MaxActivationReferenda::get() - 1)?;
+		let (caller, model, version) = registered::<T>()?;
+		let referendum = T::Referenda::next_index();
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), model, version);
 
-		assert_eq!(
-			ProposedActivations::<T>::get(model, version).len(),
-			T::MaxActivationReferenda::get() as usize
-		);
+		assert_eq!(ActivationReferenda::<T>::get(referendum), Some((model, version)));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn activate_proposed() -> Result<(), BenchmarkError> {
+		let origin =
+			T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let (caller, model, version) = registered::<T>()?;
+		let referendum = T::Referenda::next_index();
+		Pallet::<T>::propose_activation(RawOrigin::Signed(caller).into(), model, version)?;
+		T::Referenda::approve(referendum);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, model, version, referendum);
+
+		assert_eq!(ActivatedBy::<T>::get(model, version), Some(referendum));
 		Ok(())
 	}
 

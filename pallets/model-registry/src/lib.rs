@@ -27,12 +27,15 @@
 //! Which referendum activated a version is on chain too. Anyone may open the referendum that
 //! activates a version with [`Pallet::propose_activation`], paying its submission deposit as
 //! for any referendum; the pallet opens it through [`Config::Referenda`] (in the runtime,
-//! `pallet-referenda` on the `models` track) and remembers it ([`ProposedActivations`]). When an
-//! activation is enacted, the approved one of those referenda is recorded as the version's
-//! [`ActivatedBy`] and named in [`Event::ModelActivated`]. A referendum cannot claim another's
-//! activation: the pallet records only indices its own submissions returned, for the version
-//! they propose, and only once approved. An activation by any other path (Root, or a referendum
-//! submitted directly to `pallet-referenda`) records none.
+//! `pallet-referenda` on the `models` track) with a call that names the referendum itself,
+//! [`Pallet::activate_proposed`], and remembers which version it proposes
+//! ([`ActivationReferenda`]). When that call is enacted, the version is activated and the
+//! referendum recorded as its [`ActivatedBy`] and named in [`Event::ModelActivated`]. A
+//! referendum cannot claim another's activation: the call must name a referendum this pallet
+//! opened, for that very version, and approved; each is used once. Each referendum is one entry
+//! paid for by its own submission deposit, so no number of proposals for a version stops another
+//! from being recorded. An activation by any other path (Root, or a referendum on
+//! [`Pallet::activate_model`] submitted directly to `pallet-referenda`) records none.
 //!
 //! ## Terminology
 //!
@@ -54,7 +57,8 @@
 //! - [`Pallet::register_model`]: register a new version of a model. Weight: O(1).
 //! - [`Pallet::activate_model`]: announce a version's activation. Weight: O(1).
 //! - [`Pallet::propose_activation`]: open the referendum that activates a version. Weight:
-//!   O([`Config::MaxActivationReferenda`]) plus the referendum's submission.
+//!   O(1) plus the referendum's submission.
+//! - [`Pallet::activate_proposed`]: the activation such a referendum enacts. Weight: O(1).
 //! - [`Pallet::set_parameters`]: set `activation_delay`. Weight: O(1).
 //!
 //! ## Hooks
@@ -68,8 +72,8 @@
 //!   [`ModelVersions`] (the training pallet reads versions and registers candidates).
 //! - Origins: [`Config::RegistrarOrigin`] and [`Config::ParametersOrigin`], the runtime's
 //!   governance tracks.
-//! - Downward: [`Config::Referenda`] ([`ActivationReferenda`]) opens the activation referenda
-//!   and says which were approved.
+//! - Downward: [`Config::Referenda`] ([`OpenReferenda`]) opens the activation referenda and
+//!   says which were approved.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
@@ -170,12 +174,7 @@ pub mod pallet {
 		/// Opens the referenda [`Pallet::propose_activation`] asks for, dispatching a call as
 		/// `RegistrarOrigin`, and says which were approved: in the runtime, `pallet-referenda`
 		/// on the `models` track.
-		type Referenda: ActivationReferenda<Self::AccountId, Call<Self>>;
-
-		/// The most referenda [`Pallet::propose_activation`] keeps open for one version at once
-		/// (a rejected or cancelled one frees its place).
-		#[pallet::constant]
-		type MaxActivationReferenda: Get<u32>;
+		type Referenda: OpenReferenda<Self::AccountId, Call<Self>>;
 
 		/// Weights of this pallet's calls and hooks, from its benchmarks.
 		type WeightInfo: WeightInfo;
@@ -214,18 +213,11 @@ pub mod pallet {
 	pub type PendingActivation<T: Config> =
 		StorageMap<_, Twox64Concat, ModelId, (ModelVersion, BlockNumberFor<T>)>;
 
-	/// The referenda [`Pallet::propose_activation`] opened for each version's activation that may
-	/// still enact it (ongoing, or approved and not yet enacted), oldest first.
+	/// The version each referendum [`Pallet::propose_activation`] opened would activate, until
+	/// it does ([`Pallet::activate_proposed`]).
 	#[pallet::storage]
-	pub type ProposedActivations<T: Config> = StorageDoubleMap<
-		_,
-		Twox64Concat,
-		ModelId,
-		Twox64Concat,
-		ModelVersion,
-		BoundedVec<ReferendumIndex, T::MaxActivationReferenda>,
-		ValueQuery,
-	>;
+	pub type ActivationReferenda<T: Config> =
+		StorageMap<_, Twox64Concat, ReferendumIndex, (ModelId, ModelVersion)>;
 
 	/// The referendum whose enactment activated each version, for the versions activated by one
 	/// that [`Pallet::propose_activation`] opened.
@@ -292,7 +284,7 @@ pub mod pallet {
 				)
 				.and_then(|(id, version)| {
 					if model.active {
-						Pallet::<T>::do_activate(id, version, Zero::zero())?;
+						Pallet::<T>::do_activate(id, version, Zero::zero(), None)?;
 					}
 					Ok(())
 				});
@@ -377,8 +369,13 @@ pub mod pallet {
 		TooManyVersions,
 		/// A trainable layer of zero features.
 		EmptyLayer,
-		/// The version has `MaxActivationReferenda` referenda open already.
-		TooManyReferenda,
+		/// The referendum was not opened by [`Pallet::propose_activation`] for this version, or
+		/// has activated it already.
+		NotProposed,
+		/// The referendum has not been approved.
+		NotApproved,
+		/// The referenda did not give the new referendum the index they announced.
+		UnexpectedReferendum,
 	}
 
 	impl<T> From<InvalidParameter> for Error<T> {
@@ -452,23 +449,22 @@ pub mod pallet {
 			version: ModelVersion,
 		) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
-			Self::do_activate(model, version, Params::<T>::get().activation_delay)
+			Self::do_activate(model, version, Params::<T>::get().activation_delay, None)
 		}
 
-		/// Opens a referendum that activates `version` of `model` when it is enacted (the call
-		/// it dispatches is [`Pallet::activate_model`]); the caller pays its submission deposit,
-		/// and its decision deposit and votes are `pallet-referenda`'s and
-		/// `pallet-conviction-voting`'s as for any referendum. The pallet remembers it, so that
-		/// the activation it enacts records it ([`ActivatedBy`]).
+		/// Opens a referendum that activates `version` of `model` when it is enacted: its call
+		/// is [`Pallet::activate_proposed`] naming this very referendum. The caller pays its
+		/// submission deposit; its decision deposit and votes are `pallet-referenda`'s and
+		/// `pallet-conviction-voting`'s as for any referendum. The pallet remembers the
+		/// version it proposes ([`ActivationReferenda`]).
 		///
 		/// The origin must be signed. The version must exist and be neither active nor
-		/// announced; it may have at most `MaxActivationReferenda` referenda open (decided ones
-		/// that did not pass are forgotten here first).
+		/// announced.
 		///
-		/// Emits [`Event::ActivationProposed`]. Weight: O(`MaxActivationReferenda`), plus
-		/// [`ActivationReferenda::submit_weight`]: the benchmark runs the runtime's submission
-		/// once, at an empty scheduler agenda, so the submission's own worst case is added on
-		/// top (the submission is charged twice rather than too little).
+		/// Emits [`Event::ActivationProposed`]. Weight: O(1), plus
+		/// [`OpenReferenda::submit_weight`]: the benchmark runs the runtime's submission once,
+		/// at an empty scheduler agenda, so the submission's own worst case is added on top
+		/// (the submission is charged twice rather than too little).
 		#[pallet::call_index(3)]
 		#[pallet::weight(
 			T::WeightInfo::propose_activation().saturating_add(T::Referenda::submit_weight())
@@ -479,24 +475,42 @@ pub mod pallet {
 			version: ModelVersion,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
-			ensure!(Versions::<T>::contains_key(model, version), Error::<T>::UnknownVersion);
-			let pending = PendingActivation::<T>::get(model).map(|(v, _)| v);
-			ensure!(
-				info.active != Some(version) && pending != Some(version),
-				Error::<T>::AlreadyActive
-			);
-			let mut open = ProposedActivations::<T>::get(model, version);
-			open.retain(|index| T::Referenda::may_enact(*index));
-			ensure!(
-				open.len() < T::MaxActivationReferenda::get() as usize,
-				Error::<T>::TooManyReferenda
-			);
-			let referendum =
-				T::Referenda::submit(&who, Call::<T>::activate_model { model, version })?;
-			open.try_push(referendum).map_err(|_| Error::<T>::TooManyReferenda)?;
-			ProposedActivations::<T>::insert(model, version, open);
+			Self::ensure_inactive(model, version)?;
+			let referendum = T::Referenda::next_index();
+			let call = Call::<T>::activate_proposed { model, version, referendum };
+			let opened = T::Referenda::submit(&who, call)?;
+			ensure!(opened == referendum, Error::<T>::UnexpectedReferendum);
+			ActivationReferenda::<T>::insert(referendum, (model, version));
 			Self::deposit_event(Event::ActivationProposed { model, version, referendum, who });
+			Ok(())
+		}
+
+		/// Activates `version` of `model` as [`Pallet::activate_model`] does, as the
+		/// enactment of `referendum`, which [`Pallet::propose_activation`] opened for it:
+		/// records the referendum as the version's [`ActivatedBy`].
+		///
+		/// The origin must be `RegistrarOrigin`; `referendum` must have been opened for this
+		/// version and approved, and not have activated it already.
+		///
+		/// Emits [`Event::ModelActivated`] with the referendum. Weight: O(1).
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::activate_proposed())]
+		pub fn activate_proposed(
+			origin: OriginFor<T>,
+			model: ModelId,
+			version: ModelVersion,
+			referendum: ReferendumIndex,
+		) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			ensure!(
+				ActivationReferenda::<T>::get(referendum) == Some((model, version)),
+				Error::<T>::NotProposed
+			);
+			ensure!(T::Referenda::approved(referendum), Error::<T>::NotApproved);
+			let delay = Params::<T>::get().activation_delay;
+			Self::do_activate(model, version, delay, Some(referendum))?;
+			ActivationReferenda::<T>::remove(referendum);
+			ActivatedBy::<T>::insert(model, version, referendum);
 			Ok(())
 		}
 
@@ -589,54 +603,42 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Makes `version` the active version of `model` `delay` blocks from now (at once for a
-	/// zero delay, as at genesis).
+	/// zero delay, as at genesis), as the enactment of `referendum` if one is named.
 	pub fn do_activate(
 		model: ModelId,
 		version: ModelVersion,
 		delay: BlockNumberFor<T>,
+		referendum: Option<ReferendumIndex>,
 	) -> DispatchResult {
 		let now = frame_system::Pallet::<T>::block_number();
 		Self::promote_due(model, now);
-		let mut info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
-		let registered = Versions::<T>::get(model, version).ok_or(Error::<T>::UnknownVersion)?;
+		Self::ensure_inactive(model, version)?;
+		let sha256 = Versions::<T>::get(model, version).ok_or(Error::<T>::UnknownVersion)?.sha256;
+		let from = now.saturating_add(delay);
+		if delay.is_zero() {
+			Models::<T>::mutate(model, |info| {
+				if let Some(info) = info {
+					info.active = Some(version);
+				}
+			});
+			PendingActivation::<T>::remove(model);
+		} else {
+			PendingActivation::<T>::insert(model, (version, from));
+		}
+		Self::deposit_event(Event::ModelActivated { model, version, sha256, from, referendum });
+		Ok(())
+	}
+
+	/// Fails unless `version` of `model` exists and is neither active nor announced.
+	fn ensure_inactive(model: ModelId, version: ModelVersion) -> DispatchResult {
+		let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+		ensure!(Versions::<T>::contains_key(model, version), Error::<T>::UnknownVersion);
 		let pending = PendingActivation::<T>::get(model).map(|(v, _)| v);
 		ensure!(
 			info.active != Some(version) && pending != Some(version),
 			Error::<T>::AlreadyActive
 		);
-		let from = now.saturating_add(delay);
-		let referendum = Self::take_enacting_referendum(model, version);
-		if delay.is_zero() {
-			info.active = Some(version);
-			Models::<T>::insert(model, info);
-			PendingActivation::<T>::remove(model);
-		} else {
-			PendingActivation::<T>::insert(model, (version, from));
-		}
-		Self::deposit_event(Event::ModelActivated {
-			model,
-			version,
-			sha256: registered.sha256,
-			from,
-			referendum,
-		});
 		Ok(())
-	}
-
-	/// The approved referendum among those [`Pallet::propose_activation`] opened for `version`
-	/// (the oldest, if several were), recorded as the one that activated it and forgotten as
-	/// open.
-	fn take_enacting_referendum(model: ModelId, version: ModelVersion) -> Option<ReferendumIndex> {
-		let mut open = ProposedActivations::<T>::get(model, version);
-		let at = open.iter().position(|index| T::Referenda::approved(*index))?;
-		let referendum = open.remove(at);
-		if open.is_empty() {
-			ProposedActivations::<T>::remove(model, version);
-		} else {
-			ProposedActivations::<T>::insert(model, version, open);
-		}
-		ActivatedBy::<T>::insert(model, version, referendum);
-		Some(referendum)
 	}
 
 	/// Puts `model`'s announced activation in force once its block has come; the weight used.
@@ -695,12 +697,11 @@ impl<T: Config> Pallet<T> {
 				"an activating referendum names no version"
 			);
 		}
-		for (model, version, open) in ProposedActivations::<T>::iter() {
+		for (_, (model, version)) in ActivationReferenda::<T>::iter() {
 			ensure!(
 				Versions::<T>::contains_key(model, version),
 				"an activation referendum names no version"
 			);
-			ensure!(!open.is_empty(), "an empty list of activation referenda is stored");
 		}
 		for (model, version, record) in Versions::<T>::iter() {
 			ensure!(
@@ -717,7 +718,10 @@ pub type ReferendumIndex = u32;
 
 /// The referenda that activate model versions, as the registry sees them: in the runtime,
 /// `pallet-referenda` on the `models` track.
-pub trait ActivationReferenda<AccountId, Call> {
+pub trait OpenReferenda<AccountId, Call> {
+	/// The index the next referendum opened gets.
+	fn next_index() -> ReferendumIndex;
+
 	/// Opens a referendum that dispatches `call` as the registrar origin when it is enacted,
 	/// `who` paying its submission deposit; its index.
 	fn submit(who: &AccountId, call: Call) -> Result<ReferendumIndex, DispatchError>;
@@ -725,10 +729,7 @@ pub trait ActivationReferenda<AccountId, Call> {
 	/// Whether referendum `index` was approved.
 	fn approved(index: ReferendumIndex) -> bool;
 
-	/// Whether referendum `index` may still enact its call: it is ongoing, or approved.
-	fn may_enact(index: ReferendumIndex) -> bool;
-
-	/// The most weight [`ActivationReferenda::submit`] takes.
+	/// The most weight [`OpenReferenda::submit`] takes.
 	fn submit_weight() -> Weight;
 
 	/// Makes `who` able to pay a submission deposit (for the benchmarks).

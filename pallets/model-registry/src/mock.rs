@@ -64,7 +64,10 @@ thread_local! {
 /// A referendum ledger: `submit` opens an ongoing referendum, the tests decide it with
 /// [`decide`] and enact it with [`enact`].
 pub struct TestReferenda;
-impl crate::ActivationReferenda<AccountId, crate::Call<Test>> for TestReferenda {
+impl crate::OpenReferenda<AccountId, crate::Call<Test>> for TestReferenda {
+	fn next_index() -> u32 {
+		REFERENDA.with(|r| r.borrow().len() as u32)
+	}
 	fn submit(who: &AccountId, call: crate::Call<Test>) -> Result<u32, DispatchError> {
 		if *who == PENNILESS {
 			return Err(DispatchError::Other("cannot pay the submission deposit"));
@@ -77,9 +80,6 @@ impl crate::ActivationReferenda<AccountId, crate::Call<Test>> for TestReferenda 
 	}
 	fn approved(index: u32) -> bool {
 		outcome(index) == Some(Outcome::Approved)
-	}
-	fn may_enact(index: u32) -> bool {
-		matches!(outcome(index), Some(Outcome::Ongoing | Outcome::Approved))
 	}
 	fn submit_weight() -> frame_support::weights::Weight {
 		frame_support::weights::Weight::from_parts(1_000_000, 0)
@@ -97,6 +97,11 @@ pub fn outcome(index: u32) -> Option<Outcome> {
 	REFERENDA.with(|r| r.borrow().get(index as usize).map(|(_, o)| *o))
 }
 
+/// Referendum `index`'s call.
+pub fn call_of(index: u32) -> crate::Call<Test> {
+	REFERENDA.with(|r| r.borrow()[index as usize].0.clone())
+}
+
 /// Decides referendum `index`.
 pub fn decide(index: u32, outcome: Outcome) {
 	REFERENDA.with(|r| r.borrow_mut()[index as usize].1 = outcome);
@@ -105,8 +110,7 @@ pub fn decide(index: u32, outcome: Outcome) {
 /// Dispatches referendum `index`'s call as the registrar origin (Root), as its enactment would.
 pub fn enact(index: u32) -> frame_support::dispatch::DispatchResult {
 	use frame_support::traits::UnfilteredDispatchable;
-	let call = REFERENDA.with(|r| r.borrow()[index as usize].0.clone());
-	call.dispatch_bypass_filter(RuntimeOrigin::root()).map(|_| ()).map_err(|e| e.error)
+	call_of(index).dispatch_bypass_filter(RuntimeOrigin::root()).map(|_| ()).map_err(|e| e.error)
 }
 
 impl pallet_model_registry::Config for Test {
@@ -121,7 +125,6 @@ impl pallet_model_registry::Config for Test {
 	type MaxLabelLen = ConstU32<24>;
 	type DefaultParameters = DefaultParameters;
 	type Referenda = TestReferenda;
-	type MaxActivationReferenda = ConstU32<2>;
 	type WeightInfo = ();
 }
 

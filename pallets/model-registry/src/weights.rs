@@ -42,6 +42,7 @@ pub trait WeightInfo {
 	fn register_model() -> Weight;
 	fn activate_model() -> Weight;
 	fn propose_activation() -> Weight;
+	fn activate_proposed() -> Weight;
 	fn set_parameters() -> Weight;
 }
 
@@ -60,8 +61,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
 	fn register_model() -> Weight {
 		// Proof size: measured `298`, estimated `3551`
-		// Minimum execution time: 24_476_000 picoseconds.
-		Weight::from_parts(26_189_000, 3551)
+		// Minimum execution time: 25_368_000 picoseconds.
+		Weight::from_parts(26_981_000, 3551)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -73,18 +74,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
 	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(1411), added: 3886, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::ProposedActivations` (r:1 w:1)
-	/// Proof: `ModelRegistry::ProposedActivations` (`max_values`: None, `max_size`: Some(41), added: 2516, mode: `MaxEncodedLen`)
-	/// Storage: `Referenda::ReferendumInfoFor` (r:4 w:0)
-	/// Proof: `Referenda::ReferendumInfoFor` (`max_values`: None, `max_size`: Some(366), added: 2841, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::ActivatedBy` (r:0 w:1)
-	/// Proof: `ModelRegistry::ActivatedBy` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn activate_model() -> Weight {
-		// Proof size: measured `1164`, estimated `12354`
-		// Minimum execution time: 39_129_000 picoseconds.
-		Weight::from_parts(42_012_000, 12354)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof size: measured `466`, estimated `4876`
+		// Minimum execution time: 21_422_000 picoseconds.
+		Weight::from_parts(23_185_000, 4876)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
@@ -92,29 +87,50 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(1411), added: 3886, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::PendingActivation` (r:1 w:0)
 	/// Proof: `ModelRegistry::PendingActivation` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::ProposedActivations` (r:1 w:1)
-	/// Proof: `ModelRegistry::ProposedActivations` (`max_values`: None, `max_size`: Some(41), added: 2516, mode: `MaxEncodedLen`)
-	/// Storage: `Referenda::ReferendumInfoFor` (r:3 w:1)
-	/// Proof: `Referenda::ReferendumInfoFor` (`max_values`: None, `max_size`: Some(366), added: 2841, mode: `MaxEncodedLen`)
 	/// Storage: `Referenda::ReferendumCount` (r:1 w:1)
 	/// Proof: `Referenda::ReferendumCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Origins::Timing` (r:1 w:0)
 	/// Proof: `Origins::Timing` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	/// Storage: `Scheduler::Agenda` (r:1 w:1)
 	/// Proof: `Scheduler::Agenda` (`max_values`: None, `max_size`: Some(10463), added: 12938, mode: `MaxEncodedLen`)
+	/// Storage: `Referenda::ReferendumInfoFor` (r:0 w:1)
+	/// Proof: `Referenda::ReferendumInfoFor` (`max_values`: None, `max_size`: Some(366), added: 2841, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ActivationReferenda` (r:0 w:1)
+	/// Proof: `ModelRegistry::ActivationReferenda` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn propose_activation() -> Weight {
-		// Proof size: measured `1201`, estimated `13928`
-		// Minimum execution time: 60_269_000 picoseconds.
-		Weight::from_parts(63_445_000, 13928)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
+		// Proof size: measured `529`, estimated `13928`
+		// Minimum execution time: 45_378_000 picoseconds.
+		Weight::from_parts(49_664_000, 13928)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `ModelRegistry::ActivationReferenda` (r:1 w:1)
+	/// Proof: `ModelRegistry::ActivationReferenda` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Referenda::ReferendumInfoFor` (r:1 w:0)
+	/// Proof: `Referenda::ReferendumInfoFor` (`max_values`: None, `max_size`: Some(366), added: 2841, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Params` (r:1 w:0)
+	/// Proof: `ModelRegistry::Params` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::PendingActivation` (r:1 w:1)
+	/// Proof: `ModelRegistry::PendingActivation` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Models` (r:1 w:0)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
+	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(1411), added: 3886, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ActivatedBy` (r:0 w:1)
+	/// Proof: `ModelRegistry::ActivatedBy` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	fn activate_proposed() -> Weight {
+		// Proof size: measured `664`, estimated `4876`
+		// Minimum execution time: 32_118_000 picoseconds.
+		Weight::from_parts(35_222_000, 4876)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `ModelRegistry::Params` (r:0 w:1)
 	/// Proof: `ModelRegistry::Params` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_parameters() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 3_846_000 picoseconds.
-		Weight::from_parts(4_277_000, 0)
+		// Minimum execution time: 3_886_000 picoseconds.
+		Weight::from_parts(4_297_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -122,22 +138,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(26_189_000, 3551)
+		Weight::from_parts(26_981_000, 3551)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn activate_model() -> Weight {
-		Weight::from_parts(42_012_000, 12354)
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(23_185_000, 4876)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn propose_activation() -> Weight {
-		Weight::from_parts(63_445_000, 13928)
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
+		Weight::from_parts(49_664_000, 13928)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
+	fn activate_proposed() -> Weight {
+		Weight::from_parts(35_222_000, 4876)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(4_277_000, 0)
+		Weight::from_parts(4_297_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

@@ -118,6 +118,6 @@ impl pallet_inference::benchmarking::BenchmarkHelper<crate::AccountId>
 				.map(|(_, version)| version)
 			})
 			.expect("the benchmark model registers");
-		let _ = ModelRegistry::do_activate(crate::configs::ANALYSIS_MODEL, version, 0);
+		let _ = ModelRegistry::do_activate(crate::configs::ANALYSIS_MODEL, version, 0, None);
 	}
 }

@@ -41,9 +41,13 @@ impl Get<u32> for AnalysisLabels {
 /// proposer holds the usual submission deposit, and the activation is enacted after the
 /// track's minimum enactment period once the referendum is approved.
 pub struct ModelsReferenda;
-impl pallet_model_registry::ActivationReferenda<AccountId, pallet_model_registry::Call<Runtime>>
+impl pallet_model_registry::OpenReferenda<AccountId, pallet_model_registry::Call<Runtime>>
 	for ModelsReferenda
 {
+	fn next_index() -> pallet_model_registry::ReferendumIndex {
+		pallet_referenda::ReferendumCount::<Runtime>::get()
+	}
+
 	fn submit(
 		who: &AccountId,
 		call: pallet_model_registry::Call<Runtime>,
@@ -63,13 +67,6 @@ impl pallet_model_registry::ActivationReferenda<AccountId, pallet_model_registry
 		matches!(
 			pallet_referenda::ReferendumInfoFor::<Runtime>::get(index),
 			Some(ReferendumInfo::Approved(..))
-		)
-	}
-
-	fn may_enact(index: pallet_model_registry::ReferendumIndex) -> bool {
-		matches!(
-			pallet_referenda::ReferendumInfoFor::<Runtime>::get(index),
-			Some(ReferendumInfo::Ongoing(..) | ReferendumInfo::Approved(..))
 		)
 	}
 
@@ -107,8 +104,5 @@ impl pallet_model_registry::Config for Runtime {
 	type MaxLabelLen = ConstU32<64>;
 	type DefaultParameters = DefaultRegistryParameters;
 	type Referenda = ModelsReferenda;
-	/// Four referenda open at once per version: a DAO that resubmits an activation after a
-	/// failed attempt does not wait for the old one to time out.
-	type MaxActivationReferenda = ConstU32<4>;
 	type WeightInfo = pallet_model_registry::weights::SubstrateWeight<Runtime>;
 }

@@ -289,7 +289,7 @@ fn a_models_referendum_registers_a_version_from_preimage_to_enactment() {
 #[test]
 fn a_referendum_opened_by_the_registry_activates_a_version_and_is_recorded() {
 	dev().execute_with(|| {
-		use pallet_model_registry::{ActivatedBy, ProposedActivations};
+		use pallet_model_registry::{ActivatedBy, ActivationReferenda};
 		let registered = propose_and_back(models(), &register_call(0x22));
 		assert_ok!(enact(registered).1);
 		let held = Balances::total_balance_on_hold(&account(Bob));
@@ -306,13 +306,13 @@ fn a_referendum_opened_by_the_registry_activates_a_version_and_is_recorded() {
 			panic!("referendum {index} is ongoing");
 		};
 		assert_eq!(status.track, tracks::MODELS);
-		assert_eq!(ProposedActivations::<Runtime>::get(0, 2).into_inner(), vec![index]);
+		assert_eq!(ActivationReferenda::<Runtime>::get(index), Some((0, 2)));
 
 		assert_ok!(Referenda::place_decision_deposit(signed(Alice), index));
 		vote(Alice, index, true, 900_000 * UNIT);
 		assert_ok!(enact(index).1);
 		assert_eq!(ActivatedBy::<Runtime>::get(0, 2), Some(index));
-		assert!(ProposedActivations::<Runtime>::get(0, 2).is_empty());
+		assert_eq!(ActivationReferenda::<Runtime>::get(index), None);
 		assert_eq!(
 			pallet_model_registry::PendingActivation::<Runtime>::get(0).map(|p| p.0),
 			Some(2)

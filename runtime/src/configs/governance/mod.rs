@@ -163,6 +163,7 @@ fn is_models_call(call: &RuntimeCall) -> bool {
 		RuntimeCall::ModelRegistry(
 			pallet_model_registry::Call::register_model { .. }
 				| pallet_model_registry::Call::activate_model { .. }
+				| pallet_model_registry::Call::activate_proposed { .. }
 		) | RuntimeCall::Training(pallet_training::Call::open_round { .. })
 	)
 }
