@@ -185,6 +185,9 @@ def main():
     rows = [r for r in rows if r["reference"] and len(eb.tokens(r["reference"])) >= 5]
     docs = []
     for r, out in zip(rows, eb.run_brief(args.brief, rows)):
+        if any(len(f) != len(FEATURES) for f in out["features"]):
+            sys.exit(f"{r['id']}: the crate reads {len(out['features'][0])} features, this script "
+                     f"names {len(FEATURES)}: keep FEATURES in `summary::Feature::ALL`'s order")
         body = r["input"].encode()
         docs.append({"features": out["features"], "tokens": out["tokens"], "ref": eb.tokens(r["reference"]),
                      "rouge": [eb.tokens(body[s:e].decode()) for s, e in out["sentences"]]})

@@ -475,7 +475,7 @@ pub mod pallet {
 			version: ModelVersion,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::ensure_inactive(model, version)?;
+			Self::inactive_version(model, version)?;
 			let referendum = T::Referenda::next_index();
 			let call = Call::<T>::activate_proposed { model, version, referendum };
 			let opened = T::Referenda::submit(&who, call)?;
@@ -612,8 +612,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let now = frame_system::Pallet::<T>::block_number();
 		Self::promote_due(model, now);
-		Self::ensure_inactive(model, version)?;
-		let sha256 = Versions::<T>::get(model, version).ok_or(Error::<T>::UnknownVersion)?.sha256;
+		let sha256 = Self::inactive_version(model, version)?.sha256;
 		let from = now.saturating_add(delay);
 		if delay.is_zero() {
 			Models::<T>::mutate(model, |info| {
@@ -629,16 +628,20 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Fails unless `version` of `model` exists and is neither active nor announced.
-	fn ensure_inactive(model: ModelId, version: ModelVersion) -> DispatchResult {
+	/// The record of `version` of `model`, which must exist and be neither active nor
+	/// announced.
+	fn inactive_version(
+		model: ModelId,
+		version: ModelVersion,
+	) -> Result<ModelVersionInfoOf<T>, DispatchError> {
 		let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
-		ensure!(Versions::<T>::contains_key(model, version), Error::<T>::UnknownVersion);
+		let record = Versions::<T>::get(model, version).ok_or(Error::<T>::UnknownVersion)?;
 		let pending = PendingActivation::<T>::get(model).map(|(v, _)| v);
 		ensure!(
 			info.active != Some(version) && pending != Some(version),
 			Error::<T>::AlreadyActive
 		);
-		Ok(())
+		Ok(record)
 	}
 
 	/// Puts `model`'s announced activation in force once its block has come; the weight used.

@@ -52,7 +52,7 @@ impl pallet_model_registry::OpenReferenda<AccountId, pallet_model_registry::Call
 		who: &AccountId,
 		call: pallet_model_registry::Call<Runtime>,
 	) -> Result<pallet_model_registry::ReferendumIndex, DispatchError> {
-		let index = pallet_referenda::ReferendumCount::<Runtime>::get();
+		let index = Self::next_index();
 		let proposal = <Preimage as StorePreimage>::bound(RuntimeCall::from(call))?;
 		Referenda::submit(
 			RuntimeOrigin::signed(who.clone()),
