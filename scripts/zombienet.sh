@@ -3,7 +3,7 @@
 # provider (npm @zombienet/cli; no Docker, no download at run time).
 #
 #   scripts/zombienet.sh                       # every zombienet/*.zndsl
-#   scripts/zombienet.sh 0002-wrong-model      # the ones whose names contain the argument
+#   scripts/zombienet.sh 0002-whale-liar       # the ones whose names contain the argument
 #
 # Uses the daollm-node that scripts/test.sh's cargo test built (building it if there is none),
 # builds the upgrade runtime (spec_version + 1) for the upgrade test in its own target directory,

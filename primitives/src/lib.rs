@@ -55,8 +55,10 @@ pub type ModelVersion = u32;
 /// A label of the analysis model's label set, by index (`protocol-upgrade` is 0, …).
 pub type LabelIndex = u8;
 
-/// A node's seat on a committee (an inference task's, a training round's trainers or
-/// aggregators): the node's operator account and its stake when drawn, which weighs its answer.
+/// A node's place on a committee (an inference task's, a training round's trainers or
+/// aggregators): the node's operator account, its stake when drawn (what a slash for its answer
+/// takes from), and how many of the committee's seats it won. Each seat is one vote: stake buys
+/// seats in the draw, never a heavier vote.
 #[derive(
 	Clone,
 	PartialEq,
@@ -73,6 +75,8 @@ pub struct Seat<AccountId, Balance> {
 	pub node: AccountId,
 	/// Its stake when it was drawn.
 	pub stake: Balance,
+	/// How many seats it holds: its answer counts once for each.
+	pub seats: u32,
 }
 
 /// The largest label set any model may have; bounds per-label tallies in storage.

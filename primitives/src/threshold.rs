@@ -20,13 +20,15 @@ pub fn reaches(part: u128, whole: u128, threshold: Perbill) -> bool {
 }
 
 /// When the revealed answers of a drawn committee (an inference task's, a training round's
-/// aggregators) decide something: enough of the drawn stake revealed, and one answer holds
-/// enough of the revealed stake. Both shares are "at least", exactly ([`reaches`]).
+/// aggregators) decide something: enough of the drawn seats revealed, and one answer holds
+/// enough of the revealed seats. Both shares are "at least", exactly ([`reaches`]). The
+/// pallets count seats (each one vote, however much stake drew it); the rule itself takes any
+/// weights.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Quorum {
-	/// The share of the revealed stake the winning answer needs.
+	/// The share of the revealed weight the winning answer needs.
 	pub threshold: Perbill,
-	/// The share of the drawn committee's stake that must have revealed.
+	/// The share of the drawn committee's weight that must have revealed.
 	pub min_participation: Perbill,
 }
 

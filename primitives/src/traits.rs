@@ -88,20 +88,38 @@ impl InferenceTasks for () {
 	}
 }
 
-/// The randomness committee, trainer and aggregator draws are seeded with: the current block's
-/// VRF output (BABE's), which nobody but the block's author knew before the block was published.
+/// The randomness committee, trainer and aggregator draws are seeded with: the VRF outputs
+/// (BABE's) of the current block and of its parent, which two different authorities produced,
+/// so that no single author knew the seed before the parent was published.
 ///
 /// Whoever fixes what is drawn for (the author of the block a proposal lands in, or the block
 /// that closes a round's updates) records [`DrawRandomness::author`]; the draw happens in the
-/// first later block whose author is someone else, so nobody who could still change what is
-/// drawn for knew the seed. The one choice left to an author is not to author its slot.
+/// first later block whose author is someone else and differs from its parent's author. An
+/// author knows its own VRF output in advance but not its parent's author's: by the time it
+/// can compute the seed, the parent is published and a stake moved in its own block counts only
+/// for later blocks' draws. The one choice left to an author is not to author its slot.
 pub trait DrawRandomness {
 	/// The current block's author, as an index into the authority set, if the block names one.
 	fn author() -> Option<u32>;
-	/// A seed for `subject` from the current block's VRF output; `None` if the block has none,
-	/// or if its author is `fixed_by` while another authority could have authored it. The caller
-	/// then draws in a later block.
+	/// The current block's author and a digest of its VRF output, for the next block's seeds
+	/// (the compute-node registry keeps it for one block).
+	fn vrf() -> Option<(u32, H256)> {
+		None
+	}
+	/// A seed for `subject` from the current block's and its parent's VRF outputs; `None` if
+	/// the block has none, or if its author is `fixed_by` or its parent's author while another
+	/// authority could have authored it. The caller then draws in a later block.
 	fn seed(subject: &[u8], fixed_by: Option<u32>) -> Option<H256>;
+}
+
+/// No randomness: no author, and no seed, so nothing is ever drawn.
+impl DrawRandomness for () {
+	fn author() -> Option<u32> {
+		None
+	}
+	fn seed(_: &[u8], _: Option<u32>) -> Option<H256> {
+		None
+	}
 }
 
 /// The analysis model that inference tasks run: implemented by model governance, read by the
@@ -124,11 +142,20 @@ pub trait ProposalAnalysed {
 	fn on_analysed(proposal: ProposalId, label: LabelIndex);
 	/// The most weight [`ProposalAnalysed::on_analysed`] uses.
 	fn on_analysed_weight() -> Weight;
+	/// The network tried every round it allows and reached no consensus on `proposal`: its
+	/// analysis is over, unanswered.
+	fn on_unanswered(proposal: ProposalId);
+	/// The most weight [`ProposalAnalysed::on_unanswered`] uses.
+	fn on_unanswered_weight() -> Weight;
 }
 
 impl ProposalAnalysed for () {
 	fn on_analysed(_: ProposalId, _: LabelIndex) {}
 	fn on_analysed_weight() -> Weight {
+		Weight::zero()
+	}
+	fn on_unanswered(_: ProposalId) {}
+	fn on_unanswered_weight() -> Weight {
 		Weight::zero()
 	}
 }
@@ -188,8 +215,7 @@ pub enum MemberOutcome {
 	/// Answered against a consensus that honest nodes reach byte for byte: reputation down and
 	/// the registry's `disagreement_slash` (at most once per offence window).
 	Disagreed,
-	/// Answered, but there was no consensus, or too few answered for anyone to be judged:
-	/// nothing changes.
+	/// Answered, but there was no consensus, or nobody answered at all: nothing changes.
 	Inconclusive,
 	/// Did not answer while enough of the others did: reputation down and the registry's
 	/// `miss_slash` (at most once per offence window).
@@ -197,7 +223,11 @@ pub enum MemberOutcome {
 	/// Said in time that it could not answer (its node lacks the input: a warp-synced or
 	/// restored database has no body for tasks opened before it caught up): reputation down as
 	/// for a miss, so that excusing every seat drifts a node out of the draws, but no slash.
+	/// Past the registry's excuse budget for an offence window, an excuse counts as a miss.
 	Excused,
+	/// Did not answer while others did, in work that ended without consensus: reputation down
+	/// as for a miss, no slash (no consensus says what the answer should have been).
+	Silent,
 }
 
 /// The staked compute nodes of the network, as the pallets that give them work see them:
@@ -205,9 +235,18 @@ pub enum MemberOutcome {
 /// (trainers and aggregators).
 pub trait ComputeNodes<AccountId, Balance> {
 	/// Draws up to `count` distinct nodes, each weighing its stake times its reputation, from
-	/// `seed`: every node computes the same draw for the same seed. With each node's stake.
-	/// O(N · count) in the candidates.
-	fn draw(seed: &H256, count: u32) -> alloc::vec::Vec<(AccountId, Balance)>;
+	/// `seed`: every node computes the same draw for the same seed. Each with its stake and one
+	/// seat. O(N · count) in the candidates.
+	fn draw(seed: &H256, count: u32) -> alloc::vec::Vec<crate::Seat<AccountId, Balance>>;
+	/// Draws `seats` committee seats from `seed`, each independently (with replacement) with
+	/// probability proportional to a node's stake times its reputation, leaving out the nodes
+	/// in `excluded`: each drawn node once, with its stake and the seats it won. Every node
+	/// computes the same draw for the same seed. O(N · seats) in the candidates.
+	fn draw_seats(
+		seed: &H256,
+		seats: u32,
+		excluded: &[AccountId],
+	) -> alloc::vec::Vec<crate::Seat<AccountId, Balance>>;
 	/// How many nodes a draw chooses from now; at most [`ComputeNodes::max_candidates`].
 	fn candidates() -> u32;
 	/// The most nodes a draw can choose from: the bound for weights.
@@ -252,7 +291,14 @@ pub trait TrainingData {
 
 /// No nodes: nothing is drawn, no key is a node's, and nothing is recorded or slashed.
 impl<AccountId, Balance: Default> ComputeNodes<AccountId, Balance> for () {
-	fn draw(_: &H256, _: u32) -> alloc::vec::Vec<(AccountId, Balance)> {
+	fn draw(_: &H256, _: u32) -> alloc::vec::Vec<crate::Seat<AccountId, Balance>> {
+		alloc::vec::Vec::new()
+	}
+	fn draw_seats(
+		_: &H256,
+		_: u32,
+		_: &[AccountId],
+	) -> alloc::vec::Vec<crate::Seat<AccountId, Balance>> {
 		alloc::vec::Vec::new()
 	}
 	fn candidates() -> u32 {

@@ -17,7 +17,7 @@ export interface ProposalJson {
   cid: string;
   deposit: string;
   recordDeposit: string;
-  analysis: "pending" | "analysed";
+  analysis: "pending" | "analysed" | "unanswered";
   analysedLabel: number | null;
   /** The committee's brief, once agreed (the same as `inference_task`'s). */
   brief: BriefJson | null;
@@ -33,6 +33,8 @@ export interface MemberJson {
   node: string;
   /** The stake the member was drawn with. */
   stake: string;
+  /** The seats it won: its answer counts once for each. */
+  seats: number;
 }
 
 /** The brief of a judged task, decoded against the body the node holds. */
@@ -52,6 +54,8 @@ export interface TaskJson {
   commitEnd: number | null;
   revealEnd: number | null;
   committee: MemberJson[];
+  /** How many rounds of the proposal failed before this one (0: its first committee). */
+  round: number;
   commits: number | null;
   reveals: number | null;
   excused: number | null;

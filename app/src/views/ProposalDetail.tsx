@@ -22,6 +22,8 @@ const fromHex = (hex: string) => Uint8Array.from((hex.replace(/^0x/, "").match(/
 interface Seat {
   node: string;
   stake: string | null;
+  /** The seats it won (each one vote), while the task is open. */
+  seats: number | null;
   committed: boolean | null;
   revealed: boolean | null;
   answer: number | null;
@@ -61,7 +63,7 @@ async function committeeOf(chain: ReturnType<typeof useChain>, task: TaskJson, a
           api.query.Inference.Commitments.getValue(task.id, m.node, { at }),
           api.query.Inference.Reveals.getValue(task.id, m.node, { at }),
         ]);
-        return { node: m.node, stake: m.stake, committed: commit !== undefined, revealed: reveal !== undefined, answer: reveal?.label ?? null, outcome: null };
+        return { node: m.node, stake: m.stake, seats: m.seats, committed: commit !== undefined, revealed: reveal !== undefined, answer: reveal?.label ?? null, outcome: null };
       }),
     );
   }
@@ -71,7 +73,7 @@ async function committeeOf(chain: ReturnType<typeof useChain>, task: TaskJson, a
     n.history
       .filter((h) => h.task === task.id)
       // An agreeing seat answered the agreed label; a disagreeing one's answer is not kept.
-      .map((h) => ({ node: n.operator, stake: n.stake, committed: h.outcome !== "missed", revealed: h.outcome === "agreed" || h.outcome === "disagreed", answer: h.outcome === "agreed" ? task.label : null, outcome: h.outcome })),
+      .map((h) => ({ node: n.operator, stake: n.stake, seats: null, committed: h.outcome !== "missed", revealed: h.outcome === "agreed" || h.outcome === "disagreed", answer: h.outcome === "agreed" ? task.label : null, outcome: h.outcome })),
   );
 }
 
@@ -134,7 +136,7 @@ export function ProposalDetail({ id }: { id: number }) {
       {task?.status === "judged" && task.outcome === "consensus" && task.label !== null && (
         <div className="analysis" data-testid="analysis">
           <h2>Analysis: <span data-testid="agreed-label">{labels[task.label] ?? `label ${task.label}`}</span></h2>
-          <p className="muted">Agreed by {formatPerbill(task.participation ?? 0)} of the committee's stake revealing, at block #{task.finalizedAt}.</p>
+          <p className="muted">Agreed by {formatPerbill(task.participation ?? 0)} of the committee's seats revealing, at block #{task.finalizedAt}.</p>
           {task.scores && <ScoreBars labels={labels} scores={task.scores} highlight={task.label} />}
           {task.brief && (
             <>
@@ -165,7 +167,12 @@ export function ProposalDetail({ id }: { id: number }) {
         </div>
       )}
       {task?.status === "judged" && task.outcome !== "consensus" && (
-        <p className="warning" data-testid="analysis">No label held the consensus threshold ({task.outcome === "noConsensus" ? "the committee disagreed" : "too few members answered"}); the proposal is analysed again by a new committee.</p>
+        <p className="warning" data-testid="analysis">
+          No label held the consensus threshold ({task.outcome === "noConsensus" ? "the committee disagreed" : "too few members answered"}
+          {task.round > 0 ? `, round ${task.round + 1}` : ""}){proposal?.analysis === "unanswered"
+            ? "; the network tried every round it allows and the analysis ended without a label. The deposit is released as for an analysed proposal."
+            : "; the proposal is analysed again by a larger committee without this one's members."}
+        </p>
       )}
 
       {task && (
@@ -177,11 +184,12 @@ export function ProposalDetail({ id }: { id: number }) {
           </p>
           <h2>Committee</h2>
           <table className="list" data-testid="committee">
-            <thead><tr><th>Node</th><th>Stake</th><th>Commit</th><th>Reveal</th><th>Answer</th><th>Outcome</th></tr></thead>
+            <thead><tr><th>Node</th><th>Seats</th><th>Stake</th><th>Commit</th><th>Reveal</th><th>Answer</th><th>Outcome</th></tr></thead>
             <tbody>
               {seats.map((s) => (
                 <tr key={s.node}>
                   <td className="mono"><a href={href("nodes", s.node)}>{shortAddress(s.node)}</a></td>
+                  <td>{s.seats ?? "—"}</td>
                   <td>{s.stake ? formatBalance(s.stake, token, 0) : "—"}</td>
                   <td>{s.committed === null ? "—" : s.committed ? "✓" : "✗"}</td>
                   <td>{s.revealed === null ? "—" : s.revealed ? "✓" : "✗"}</td>

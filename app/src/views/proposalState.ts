@@ -8,18 +8,20 @@ export type Stage =
   | "commits"
   | "reveals"
   | "analysed"
-  | "no consensus"
-  | "inconclusive"
+  | "escalated"
+  | "unanswered"
   | "withdrawn or spam";
 
 /** `proposal`'s stage at block `now`. */
 export function stageOf(proposal: ProposalJson | null, task: TaskJson | null, now: number): Stage {
   if (!proposal) return "withdrawn or spam";
+  if (proposal.analysis === "unanswered") return "unanswered";
   if (!task) return proposal.analysis === "analysed" ? "analysed" : "pending";
   if (task.status === "judged") {
     if (task.outcome === "consensus") return "analysed";
-    if (task.outcome === "noConsensus") return "no consensus";
-    return "inconclusive";
+    // No consensus in this round: the proposal waits for a larger committee without its
+    // members.
+    return "escalated";
   }
   if ((task.commits ?? 0) === 0 && (task.excused ?? 0) === 0) return "committee drawn";
   if (task.commitEnd !== null && now <= task.commitEnd) return "commits";

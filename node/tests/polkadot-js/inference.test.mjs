@@ -146,7 +146,7 @@ test('the committee agrees on the brief: key sentences, hand-checked key figures
     /limit must be between 1 and 20/);
 });
 
-test('a committee without the task\'s model slashes nobody (M-8)', async () => {
+test('a committee without the task\'s model slashes nobody and the analysis ends unanswered', async () => {
   // Root (sudo, on the dev chain) registers and activates a model version no node has, and
   // shortens the windows to one block each.
   const model = `0x${'ab'.repeat(32)}`;
@@ -180,10 +180,13 @@ test('a committee without the task\'s model slashes nobody (M-8)', async () => {
   assert.deepEqual(open.committee.map((m) => m.node), [alice.address]);
 
   // Alice's worker has no file with that hash, so nobody commits: after its reveal window the
-  // task is inconclusive, and nobody is slashed (on e9f7082 Alice lost 5 %).
+  // task ends without consensus; no node is left that answered, so the analysis ends
+  // unanswered, and nobody is slashed (on e9f7082 Alice lost 5 %).
   const inconclusive = await waitForEvent(api, (e) => api.events.inference.TaskInconclusive.is(e)
     && e.data.task.eq(task));
   assert.equal(inconclusive.data.participation.toNumber(), 0);
+  await waitForEvent(api, (e) => api.events.inference.AnalysisUnanswered.is(e)
+    && e.data.proposal.eq(proposal));
   const judged = await provider.send('inference_task', [task.toNumber()]);
   assert.equal(judged.status, 'judged');
   assert.equal(judged.outcome, 'inconclusive');
@@ -195,6 +198,7 @@ test('a committee without the task\'s model slashes nobody (M-8)', async () => {
   // Oldest first: the three proposals the tests above had analysed, then this one.
   assert.deepEqual(after.history.map((h) => h.outcome),
     ['agreed', 'agreed', 'agreed', 'inconclusive'], 'oldest first');
-  const pending = await api.query.proposals.proposals(proposal);
-  assert.equal(pending.unwrap().analysis.toString(), 'Pending', 'the proposal stays withdrawable');
+  const ended = await api.query.proposals.proposals(proposal);
+  assert.equal(ended.unwrap().analysis.toString(), 'Unanswered',
+    'the analysis is over, and the deposit is not stranded');
 });

@@ -2,19 +2,41 @@
 //! inference and training.
 
 use super::*;
+use daollm_primitives::Seat;
+
+impl<T: Config> Pallet<T> {
+	/// `node`'s place on a committee: its stake now, and `seats`.
+	fn seat(node: &T::AccountId, seats: u32) -> Seat<T::AccountId, BalanceOf<T>> {
+		let stake = Nodes::<T>::get(node).map_or_else(Zero::zero, |n| n.stake);
+		Seat { node: node.clone(), stake, seats }
+	}
+}
 
 impl<T: Config> daollm_primitives::traits::ComputeNodes<T::AccountId, BalanceOf<T>> for Pallet<T> {
-	fn draw(seed: &H256, count: u32) -> Vec<(T::AccountId, BalanceOf<T>)> {
+	fn draw(seed: &H256, count: u32) -> Vec<Seat<T::AccountId, BalanceOf<T>>> {
 		let candidates = Candidates::<T>::get();
 		let weights: Vec<u128> =
 			candidates.iter().map(|(_, w)| (*w).unique_saturated_into()).collect();
 		sortition::draw(&weights, count, seed)
 			.into_iter()
 			.filter_map(|index| candidates.get(index))
-			.map(|(node, _)| {
-				let stake = Nodes::<T>::get(node).map_or_else(Zero::zero, |n| n.stake);
-				(node.clone(), stake)
-			})
+			.map(|(node, _)| Self::seat(node, 1))
+			.collect()
+	}
+
+	fn draw_seats(
+		seed: &H256,
+		seats: u32,
+		excluded: &[T::AccountId],
+	) -> Vec<Seat<T::AccountId, BalanceOf<T>>> {
+		let candidates = Candidates::<T>::get();
+		let weights: Vec<u128> = candidates
+			.iter()
+			.map(|(node, w)| if excluded.contains(node) { 0 } else { (*w).unique_saturated_into() })
+			.collect();
+		sortition::draw_seats(&weights, seats, seed)
+			.into_iter()
+			.filter_map(|(index, won)| candidates.get(index).map(|(node, _)| Self::seat(node, won)))
 			.collect()
 	}
 

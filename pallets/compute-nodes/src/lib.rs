@@ -15,12 +15,17 @@
 //! ## Terminology
 //!
 //! - **Draw weight**: stake × reputation, for active nodes with at least `min_node_stake`; the
-//!   [`Candidates`] list holds every node of positive weight, and a draw samples
-//!   it without replacement ([`sortition::draw`]).
+//!   [`Candidates`] list holds every node of positive weight. Trainers are drawn from it
+//!   without replacement ([`sortition::draw`]); committee seats with replacement, each node up
+//!   to just under a third of the seats ([`sortition::draw_seats`]): stake buys seats, and each
+//!   seat is one vote.
 //! - **Outcome**: what a drawn node did in one piece of work ([`MemberOutcome`]), judged by the
 //!   pallet that drew it and reported to the registry.
 //! - **Offence window**: `offence_window` blocks from a node's last slash in which it is not
-//!   slashed again: one outage is one offence, however many seats it held.
+//!   slashed again unless it answers in agreement in between: one outage is one offence,
+//!   however many seats it held, while a node that answers some seats and fails others is
+//!   slashed for each failure. The same window bounds its excuses: past `excuse_budget` in a
+//!   window, an excuse is judged a miss.
 //!
 //! ## Lifecycle
 //!
@@ -200,6 +205,10 @@ pub mod pallet {
 		/// Receives slashed stake.
 		type Slash: OnUnbalanced<CreditOf<Self>>;
 
+		/// The VRF source draws are seeded with: the registry remembers each block's output
+		/// for the next block's draws ([`LastVrf`]).
+		type Randomness: daollm_primitives::traits::DrawRandomness;
+
 		/// The origin that sets the parameters.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
@@ -248,6 +257,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Candidates<T: Config> =
 		StorageValue<_, BoundedVec<(T::AccountId, BalanceOf<T>), T::MaxNodes>, ValueQuery>;
+
+	/// The last block's author (its index in the authority set) and a digest of its VRF
+	/// output: the next block's draws mix it with their own, so that two authors' outputs
+	/// seed every draw ([`Config::Randomness`]).
+	#[pallet::storage]
+	pub type LastVrf<T> = StorageValue<_, (u32, H256)>;
 
 	/// Each node's recent outcomes, oldest first.
 	#[pallet::storage]
@@ -399,6 +414,20 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Charges [`Hooks::on_finalize`]'s one write.
+		fn on_initialize(_now: BlockNumberFor<T>) -> Weight {
+			T::DbWeight::get().writes(1)
+		}
+
+		/// Remembers this block's author and VRF output for the next block's draws, which mix
+		/// both blocks' outputs.
+		fn on_finalize(_now: BlockNumberFor<T>) {
+			match <T::Randomness as daollm_primitives::traits::DrawRandomness>::vrf() {
+				Some(vrf) => LastVrf::<T>::put(vrf),
+				None => LastVrf::<T>::kill(),
+			}
+		}
+
 		fn integrity_test() {
 			assert!(T::MaxUnbondingChunks::get() > 0, "MaxUnbondingChunks must allow a chunk");
 			assert!(

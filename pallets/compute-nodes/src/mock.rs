@@ -79,6 +79,7 @@ pub fn default_parameters() -> Parameters<Balance, u64> {
 		miss_slash: Perbill::from_percent(10),
 		disagreement_slash: Perbill::from_percent(2),
 		offence_window: OFFENCE_WINDOW,
+		excuse_budget: 2,
 		rejoin_cooldown: REJOIN_COOLDOWN,
 	}
 }
@@ -110,6 +111,7 @@ impl pallet_compute_nodes::Config for Test {
 	type NodeKey = UintAuthorityId;
 	type KeyAccount = KeyAccount;
 	type Slash = BurnSlashes;
+	type Randomness = ();
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type MaxNodes = ConstU32<MAX_NODES>;
 	type MaxUnbondingChunks = ConstU32<3>;

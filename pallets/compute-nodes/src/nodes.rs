@@ -60,6 +60,7 @@ impl<T: Config> Pallet<T> {
 			registered_at: Zero::zero(),
 			stats: NodeStats::default(),
 			offence_at: None,
+			excuses: (Zero::zero(), 0),
 			excluded_at: standing.and_then(|s| s.excluded_at),
 		});
 		if node.key_account != key_account {

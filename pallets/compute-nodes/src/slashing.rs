@@ -18,11 +18,19 @@ impl<T: Config> Pallet<T> {
 		});
 		node.stats.tasks.saturating_inc();
 		let step = params.reputation_step;
+		let outcome = match outcome {
+			MemberOutcome::Excused if !Self::within_excuse_budget(&mut node, &params, now) => {
+				MemberOutcome::Missed
+			},
+			outcome => outcome,
+		};
 		match outcome {
 			MemberOutcome::Agreed => {
 				node.stats.agreed.saturating_inc();
 				node.reputation =
 					node.reputation.saturating_add(step * node.reputation.left_from_one());
+				// An answer ends an outage: the next offence is a new one.
+				node.offence_at = None;
 			},
 			MemberOutcome::Disagreed => {
 				node.stats.disagreed.saturating_inc();
@@ -38,6 +46,10 @@ impl<T: Config> Pallet<T> {
 				node.stats.excused.saturating_inc();
 				node.reputation = node.reputation.saturating_sub(step * node.reputation);
 			},
+			MemberOutcome::Silent => {
+				node.stats.missed.saturating_inc();
+				node.reputation = node.reputation.saturating_sub(step * node.reputation);
+			},
 			MemberOutcome::Inconclusive => {},
 		}
 		if node.status == NodeStatus::Active && node.reputation < params.min_reputation {
@@ -51,8 +63,25 @@ impl<T: Config> Pallet<T> {
 		Self::store_node(operator, &node);
 	}
 
+	/// Counts one excuse in `node`'s excuse window (opening a new window when the last one is
+	/// over): whether it is within `excuse_budget`. Past the budget an excuse is a miss.
+	fn within_excuse_budget(
+		node: &mut NodeOf<T>,
+		params: &ParametersOf<T>,
+		now: BlockNumberFor<T>,
+	) -> bool {
+		let (since, count) = &mut node.excuses;
+		if now >= since.saturating_add(params.offence_window) || count == &0 {
+			*since = now;
+			*count = 0;
+		}
+		count.saturating_inc();
+		*count <= params.excuse_budget
+	}
+
 	/// Slashes `fraction` of what `node` holds for an offence in `work`, unless it was slashed
-	/// less than `offence_window` blocks ago: every seat of one outage is one offence.
+	/// less than `offence_window` blocks ago and has not agreed since: every seat of one outage
+	/// is one offence, while a node that answers between its failures is slashed for each.
 	pub(crate) fn punish(
 		work: Work,
 		operator: &T::AccountId,

@@ -3,7 +3,7 @@
 
 use crate::{mock::*, *};
 use codec::Encode;
-use daollm_primitives::traits::ComputeNodes as _;
+use daollm_primitives::{traits::ComputeNodes as _, Seat};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
@@ -305,6 +305,55 @@ mod outcomes {
 		});
 	}
 
+	/// A node that answers in agreement between two failures ends its outage: the second
+	/// failure is a new offence, slashed although it falls in the first one's window.
+	#[test]
+	fn an_answer_ends_an_outage_so_the_next_failure_is_slashed() {
+		ExtBuilder::nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
+			report(ALICE, 0, MemberOutcome::Missed);
+			assert_eq!(held(ALICE), 3_600);
+			report(ALICE, 1, MemberOutcome::Agreed);
+			report(ALICE, 2, MemberOutcome::Missed);
+			assert_eq!(held(ALICE), 3_240, "idling between answers is slashed each time");
+			report(ALICE, 3, MemberOutcome::Agreed);
+			report(ALICE, 4, MemberOutcome::Disagreed);
+			assert_eq!(held(ALICE), 3_240 - 64, "a disagreement after an answer too");
+		});
+	}
+
+	/// Excuses within the budget cost reputation only; past it, each excuse in the window is a
+	/// miss, slashed; a new window brings a new budget.
+	#[test]
+	fn excuses_past_the_budget_are_judged_as_misses() {
+		ExtBuilder::nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
+			let budget = default_parameters().excuse_budget;
+			for task in 0..budget {
+				report(ALICE, task, MemberOutcome::Excused);
+			}
+			assert_eq!(held(ALICE), 4_000, "within the budget: no slash");
+			assert_eq!(Nodes::<Test>::get(ALICE).unwrap().stats.excused, budget);
+			report(ALICE, budget, MemberOutcome::Excused);
+			assert_eq!(held(ALICE), 3_600, "past the budget an excuse is a miss");
+			assert_eq!(Nodes::<Test>::get(ALICE).unwrap().stats.missed, 1);
+			run_to_block(1 + OFFENCE_WINDOW);
+			report(ALICE, budget + 1, MemberOutcome::Excused);
+			assert_eq!(held(ALICE), 3_600, "a new window, a new budget");
+		});
+	}
+
+	/// Silence in work that reached no consensus costs reputation, never stake.
+	#[test]
+	fn silence_without_consensus_costs_reputation_only() {
+		ExtBuilder::nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
+			let before = Nodes::<Test>::get(ALICE).unwrap().reputation;
+			report(ALICE, 0, MemberOutcome::Silent);
+			let node = Nodes::<Test>::get(ALICE).unwrap();
+			assert_eq!(held(ALICE), 4_000);
+			assert!(node.reputation < before);
+			assert_eq!(node.stats.missed, 1);
+		});
+	}
+
 	#[test]
 	fn unbonding_stake_is_slashed_too() {
 		ExtBuilder::nodes(vec![(ALICE, 3_000)]).build_and_execute(|| {
@@ -392,10 +441,10 @@ mod outcomes {
 				let seed = sp_core::H256::repeat_byte(9);
 				let drawn = ComputeNodes::draw(&seed, 5);
 				assert_eq!(drawn, ComputeNodes::draw(&seed, 5), "deterministic per seed");
-				let mut who: Vec<_> = drawn.iter().map(|(n, _)| *n).collect();
+				let mut who: Vec<_> = drawn.iter().map(|seat| seat.node).collect();
 				who.sort();
 				assert_eq!(who, vec![ALICE, BOB, CHARLIE]);
-				assert!(drawn.contains(&(BOB, 2_000)));
+				assert!(drawn.contains(&Seat { node: BOB, stake: 2_000, seats: 1 }));
 				assert_eq!(ComputeNodes::candidates(), 3);
 				assert_eq!(ComputeNodes::node_of_key(&signer_of(BOB)), Some(BOB));
 				assert_eq!(ComputeNodes::node_of_key(&BOB), None);

@@ -35,15 +35,21 @@ pub struct Parameters<Balance, BlockNumber> {
 	/// Below this reputation a node leaves the draws until it registers again (after
 	/// `rejoin_cooldown`), and the reputation a node comes back with.
 	pub min_reputation: Perbill,
-	/// The share of what it holds a node loses for not answering while enough of the others
-	/// did (at most once per `offence_window`).
+	/// The share of what it holds a node loses for not answering while others did, in work
+	/// that reached consensus (once per offence, see `offence_window`).
 	pub miss_slash: Perbill,
 	/// The share of what it holds a node loses for an answer that disagrees with a consensus:
 	/// honest nodes agree byte for byte, so a disagreement is evidence.
 	pub disagreement_slash: Perbill,
-	/// Blocks in which a node is slashed at most once: one outage, or one bad model, is one
-	/// offence, however many seats it missed.
+	/// Blocks after a slash in which the node is not slashed again unless it answers in
+	/// agreement in between: one outage, or one bad model, is one offence however many seats it
+	/// missed, while a node that answers some seats and fails others is slashed for each
+	/// failure. Also the window of the excuse budget.
 	pub offence_window: BlockNumber,
+	/// How many excuses a node may make per `offence_window` before each further excuse counts
+	/// as a miss (a node that lacks an input says so a few times; one that excuses most of its
+	/// seats is idling).
+	pub excuse_budget: u32,
 	/// Blocks an excluded node waits before it may register again.
 	pub rejoin_cooldown: BlockNumber,
 }
@@ -176,8 +182,11 @@ pub struct Node<AccountId, Key, Balance, BlockNumber, MaxChunks: Get<u32>> {
 	/// Its record.
 	pub stats: NodeStats<Balance>,
 	/// The block its current offence window opened in (its last slash): until
-	/// `offence_window` blocks later it is not slashed again.
+	/// `offence_window` blocks later it is not slashed again, unless it agrees in between
+	/// (which closes the window).
 	pub offence_at: Option<BlockNumber>,
+	/// The block its current excuse window opened in, and the excuses made in it.
+	pub excuses: (BlockNumber, u32),
 	/// The block it was (last) excluded in.
 	pub excluded_at: Option<BlockNumber>,
 }

@@ -33,8 +33,8 @@ fn committee_size<T: Config>(size: u32) {
 	Params::<T>::mutate(|p| p.committee_size = size);
 }
 
-/// Opens a task for proposal 0 with a committee of `size` (from at least `size` nodes); the
-/// task and its members.
+/// Opens a task for proposal 0 with a committee of `size` distinct members (from at least
+/// `size` nodes); the task and its members.
 fn task<T: Config>(size: u32) -> (TaskId, Vec<T::AccountId>) {
 	T::BenchmarkHelper::activate_model();
 	committee_size::<T>(size);
@@ -42,6 +42,14 @@ fn task<T: Config>(size: u32) -> (TaskId, Vec<T::AccountId>) {
 	T::BenchmarkHelper::fresh_seed();
 	let entry = QueuedProposal { proposal: 0, content_hash: H256::repeat_byte(1), fixed_by: None };
 	let (task, _) = Pallet::<T>::open(&entry).expect("ids left").expect("nodes and a model exist");
+	// The worst case of a committee of `size` seats: `size` distinct members, one seat each
+	// (a seat draw may give a node several).
+	let distinct = T::Nodes::draw(&H256::repeat_byte(2), size);
+	Tasks::<T>::mutate(task, |record| {
+		if let Some(record) = record {
+			record.committee = BoundedVec::truncate_from(distinct);
+		}
+	});
 	let members = Tasks::<T>::get(task).expect("open").committee.into_iter().map(|m| m.node);
 	(task, members.collect())
 }
@@ -157,7 +165,7 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// Opening a queued proposal's task: drawing a committee of `c` from `n` candidates. (Its
+	/// Opening a queued proposal's task: drawing a committee of `c` seats from `n` candidates. (Its
 	/// queueing, in the proposal's own block, is the same call without the draw.)
 	#[benchmark]
 	fn open_task(

@@ -1,18 +1,20 @@
 //! The inference network's arithmetic, free of storage so that it can be property-tested:
-//! aggregating revealed answers by stake.
+//! aggregating revealed answers by weight. The weight of an answer is the number of committee
+//! seats its member holds (the pallet passes seats, never stake: stake buys seats in the draw,
+//! not a heavier vote).
 //!
 //! Each field of the answer gets the rule that fits it:
-//! - the **label**: the one with the most revealed stake, if it holds the threshold;
-//! - the **scores**: each class's stake-weighted median (a number may differ in its last digit
+//! - the **label**: the one with the most revealed weight, if it holds the threshold;
+//! - the **scores**: each class's weighted median (a number may differ in its last digit
 //!   between honest nodes' hardware; the median stays within the honest range);
 //! - the brief's **figures** and **signature**: exact bytes, the value that holds the threshold of
-//!   the revealed stake (empty if none does: the brief then says nothing rather than something
+//!   the revealed weight (empty if none does: the brief then says nothing rather than something
 //!   only some nodes said);
 //! - the brief's **key sentences**: a vote per sentence index; an index is kept if the answers
 //!   naming it hold the threshold, at most `MAX_KEY_SENTENCES` of them (the most supported, then
 //!   the earliest).
 //!
-//! With a threshold above one half, stake below `1 − threshold` (a third, at two thirds) can
+//! With a threshold above one half, weight below `1 − threshold` (a third, at two thirds) can
 //! neither add a value of its own nor remove the honest one from any field.
 
 use alloc::vec::Vec;
@@ -26,19 +28,19 @@ use sp_core::H256;
 /// What the committee's answers add up to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
-	/// A label holds at least the consensus threshold of the revealed stake.
+	/// A label holds at least the consensus threshold of the revealed weight.
 	Consensus {
 		/// The winning label.
 		label: LabelIndex,
-		/// Each class's stake-weighted median score among answers from the task's model.
+		/// Each class's weighted median score among answers from the task's model.
 		scores: Scores,
 		/// The brief those answers agree on, field by field.
 		brief: Brief,
 	},
 	/// Enough of the committee revealed, and no label reached the threshold.
 	NoConsensus,
-	/// Less than the minimum participation of the committee's stake revealed (nobody, say,
-	/// because nobody could answer): the task judges nobody.
+	/// Less than the minimum participation of the committee's weight revealed (nobody, say,
+	/// because nobody could answer).
 	Inconclusive,
 }
 
@@ -46,15 +48,15 @@ pub enum Verdict {
 /// training's aggregators.
 pub use daollm_primitives::threshold::Quorum as Rule;
 
-/// Aggregates the revealed answers `(stake, result)` of a task run with model `model`, whose
-/// committee holds `committee_stake` in all.
+/// Aggregates the revealed answers `(weight, result)` of a task run with model `model`, whose
+/// committee holds `committee_stake` of weight in all (its seats, excused ones left out).
 ///
-/// Unless the revealed stake is at least `rule.min_participation` of `committee_stake`, the task
-/// is [`Verdict::Inconclusive`]. Otherwise the label with the most revealed stake wins if it
-/// holds at least `rule.threshold` of all revealed stake; answers from another model count in
-/// that total but for no label. Each class's score is the stake-weighted (lower) median of the
+/// Unless the revealed weight is at least `rule.min_participation` of `committee_stake`, the
+/// task is [`Verdict::Inconclusive`]. Otherwise the label with the most revealed weight wins if
+/// it holds at least `rule.threshold` of all revealed weight; answers from another model count
+/// in that total but for no label. Each class's score is the weighted (lower) median of the
 /// scores of answers from `model`, and the brief is agreed field by field (the module's rules)
-/// among the same answers, each field's value needing the threshold of all revealed stake.
+/// among the same answers, each field's value needing the threshold of all revealed weight.
 pub fn aggregate(
 	reveals: &[(u128, &InferenceResult)],
 	committee_stake: u128,

@@ -29,8 +29,10 @@ impl<T: Config> InferenceTasks for Pallet<T> {
 		T::WeightInfo::open_task(0, 0)
 	}
 
+	/// A proposal waiting for another round after a failed one has no committee whose draw a
+	/// withdrawal would re-roll: its failure was not its author's doing.
 	fn committee_drawn(proposal: ProposalId) -> bool {
-		TaskOfProposal::<T>::contains_key(proposal)
+		TaskOfProposal::<T>::contains_key(proposal) && !Queued::<T>::contains_key(proposal)
 	}
 
 	fn cancel_task(proposal: ProposalId) -> Weight {

@@ -11,13 +11,23 @@
 //! Every submitted proposal is queued for a **task** ([`InferenceTasks::open_task`], called by
 //! the proposals pallet) in the block it lands in. The task opens in a later block, the first
 //! whose author is not the one who included the proposal, with a **committee** of
-//! `committee_size` nodes drawn by weighted sampling without replacement, seeded by that
-//! block's VRF output ([`Config::Randomness`]). So every node computes the same committee for a
-//! given block, and nobody who could still change the task (its proposal, its id, its place in
-//! the queue) knew the seed: the committee of a proposal that lands in block N cannot be
-//! computed from any state at N. The only choice left to an author is not to author its slot,
-//! which re-rolls one draw at the price of the slot; withdrawing a proposal once its committee
-//! is drawn costs part of its deposit (the proposals pallet), so a re-roll is never free.
+//! `committee_size` **seats**, each drawn independently by stake × reputation, seeded by that
+//! block's VRF output ([`Config::Randomness`]). A node may win several seats; it answers once,
+//! and its answer counts once per seat. So every node computes the same committee for a given
+//! block, and nobody who could still change the task (its proposal, its id, its place in the
+//! queue) knew the seed: the committee of a proposal that lands in block N cannot be computed
+//! from any state at N. The only choice left to an author is not to author its slot, which
+//! re-rolls one draw at the price of the slot; withdrawing a proposal once its committee is
+//! drawn costs part of its deposit (the proposals pallet), so a re-roll is never free.
+//!
+//! ## One seat, one vote
+//!
+//! Stake buys seats, never a heavier vote: the label vote, each field of the brief and the
+//! participation all count seats. An operator holding a share `r` of the draw weight, however
+//! it splits it over nodes, holds a binomial number of a committee's seats; at the runtime's
+//! 25 seats it decides a committee (⅔ of its seats) with probability 4.2 × 10⁻⁴ at r = ⅓ and
+//! blocks one (more than ⅓) with probability 0.46 (`pallet_compute_nodes::sortition` has the
+//! table). A block only delays: see escalation below.
 //!
 //! ## Terminology
 //!
@@ -30,42 +40,51 @@
 //! - **Result** ([`InferenceResult`]): a label, a score per class in basis points and the
 //!   sha256 of the model that produced it.
 //! - **Judgement**: in the block after the reveal window (or after the last reveal),
-//!   `on_initialize` judges the task. Unless at least `min_participation` of the committee's
-//!   stake revealed, the task is *inconclusive*: nobody is scored, nobody is slashed, and the
-//!   proposal stays pending (and withdrawable). Otherwise the label with the most revealed stake
-//!   wins if it holds at least `consensus_threshold` of the revealed stake (both shares "at
-//!   least", exactly: [`daollm_primitives::threshold::reaches`], the rule training uses too),
-//!   else the task ends with no consensus; each class's score is the stake-weighted median of
-//!   the revealed scores; the proposal's brief (key sentences, key figures, similarity
-//!   signature) is agreed field by field by the same threshold ([`consensus`]). Members are
-//!   judged on the label alone: the brief is plain deterministic code with nothing to gain by
-//!   faking it, and a field without agreement is left empty rather than slashed over. The
-//!   result is stored ([`Results`]) and emitted
+//!   `on_initialize` judges the task. If at least `min_participation` of the committee's seats
+//!   (excused seats left out) revealed, the label with the most revealed seats wins if it
+//!   holds at least `consensus_threshold` of them (both shares "at least", exactly:
+//!   [`daollm_primitives::threshold::reaches`], the rule training uses too); each class's
+//!   score is the seat-weighted median of the revealed scores, and the proposal's brief (key
+//!   sentences, key figures, similarity signature) is agreed field by field by the same
+//!   threshold ([`consensus`]). The result is stored ([`Results`]) and emitted
 //!   ([`Event::TaskFinalized`]), and the proposals pallet is told ([`Config::OnAnalysed`]).
+//! - **Escalation**: a task that ends without consensus (too few seats revealed, or no label
+//!   holds the threshold) is not the end. The proposal goes back to the front of the
+//!   [`Backlog`] ([`Event::TaskEscalated`]) and a later block draws it a fresh committee of
+//!   `committee_size` more seats, from which every member of its failed rounds is left out
+//!   ([`Escalations`]; on a network too small for that, every member that did not answer in
+//!   one). After `escalations` failed escalations, or when no node is left to
+//!   draw, the analysis ends unanswered ([`Event::AnalysisUnanswered`]) and the proposals
+//!   pallet releases the author's deposit: no proposal is stranded, and its author pays no
+//!   redraw penalty for a failure that was not its own.
 //!
 //! ## Quality
 //!
-//! Each member's outcome goes to the registry
-//! ([`daollm_primitives::traits::ComputeNodes::record`]): agreeing members gain
-//! reputation (and earn `inference_points` reward points through [`Config::RewardPoints`]);
-//! members that disagreed with the consensus, or did not commit or reveal while enough of the
-//! committee did, lose reputation and a slice of stake, at most once per offence window. A
-//! member whose node lacks the task's input says so with [`Pallet::excuse`]: it loses reputation
-//! as for a miss, but no stake. Honest members pay no fees for their commits, reveals and
-//! excuses.
+//! Every member of every round of a proposal is judged once, when its analysis ends, and each
+//! outcome goes to the registry ([`daollm_primitives::traits::ComputeNodes::record`]):
 //!
-//! Slashing and rewards follow who could have answered: if the committee as a whole could not
-//! (an unreadable body, a model nobody has yet), the task is inconclusive and costs nobody; the
-//! author can withdraw and gets the deposit back, having paid fees and filled nobody's pocket.
+//! | what the member did | analysis agreed on a label | analysis ended unanswered |
+//! |---|---|---|
+//! | revealed the agreed label (from the task's model) | `Agreed`: reputation up, reward points | — |
+//! | revealed anything else | `Disagreed`: reputation down, `disagreement_slash` | `Inconclusive` |
+//! | silent while another member of its round revealed | `Missed`: reputation down, `miss_slash` | `Silent`: reputation down |
+//! | excused itself ([`Pallet::excuse`]) | `Excused`: reputation down (a miss past the registry's excuse budget) | the same |
+//! | silent in a round nobody answered | `Inconclusive` | `Inconclusive` |
+//!
+//! So silence and dissent are never free: a silent or dissenting third of the seats only
+//! sends the proposal to a committee without them, whose consensus then judges them. A task
+//! nobody could answer (an unreadable body, a model nobody has yet) singles nobody out. Honest
+//! members pay no fees for their commits, reveals and excuses.
 //!
 //! ## Backlog
 //!
 //! At most `MaxTasksPerBlock` tasks are judged in a block. A proposal that finds no judgement
-//! slot within reach waits in a FIFO [`Backlog`] of at most `MaxBacklog` entries, and
-//! `on_initialize` opens waiting proposals, oldest first, as slots free up; while any wait, new
+//! slot within reach waits in a FIFO [`Backlog`], and `on_initialize` opens waiting proposals,
+//! oldest first (escalated ones ahead of new ones), as slots free up; while any wait, new
 //! proposals queue behind them. A flood of proposals therefore delays analysis but never denies
-//! it, and a full backlog refuses new proposals with [`Error::BacklogFull`] before they hold a
-//! deposit.
+//! it. New proposals are refused with [`Error::BacklogFull`], before they hold a deposit, when
+//! `MaxBacklog` proposals wait ([`BacklogLen`]: a withdrawn proposal's gap does not count, and
+//! the hook passes gaps over without spending its budget of openings).
 //!
 //! ## Parameters
 //!
@@ -82,16 +101,17 @@
 //! 2. **committee drawn**: a later block by another author opens the task ([`Tasks`],
 //!    [`Event::TaskOpened`]) with its committee;
 //! 3. **commits**, then **reveals**, within their windows (the offchain workers send them);
-//! 4. **judged**: a result ([`Event::TaskFinalized`], kept in [`Results`]), no consensus
-//!    ([`Event::NoConsensus`]), or inconclusive (the proposal stays pending) — or **cancelled**
-//!    when the proposal is withdrawn, marked spam or removed ([`InferenceTasks::cancel_task`]).
+//! 4. **judged**: a result ([`Event::TaskFinalized`], kept in [`Results`]), or no consensus
+//!    ([`Event::NoConsensus`] or [`Event::TaskInconclusive`]), after which the proposal goes back
+//!    to step 1 for a larger committee or ends unanswered — or **cancelled** when the proposal
+//!    is withdrawn, marked spam or removed ([`InferenceTasks::cancel_task`]).
 //!
 //! ## Calls
 //!
 //! - `commit(task, commitment)`, `reveal(task, result, salt)`, `excuse(task)`: signed by a
 //!   committee member's `infr` key; free when they succeed, and given the pool priority
-//!   [`Config::CommitteePriority`] by [`CheckCommitteeSeat`]. Weight: O(1) each (a reveal
-//!   decodes a bounded result).
+//!   [`Config::CommitteePriority`] by [`CheckCommitteeSeat`], one pool entry per seat and step.
+//!   Weight: O(1) each (a reveal decodes a bounded result).
 //! - `set_parameters(parameters)`: [`Config::GovernanceOrigin`]. Weight: O(1).
 //!
 //! ## Hooks
@@ -161,7 +181,7 @@ use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::*;
 use sp_core::H256;
 use sp_runtime::{
-	traits::{One, Saturating, UniqueSaturatedInto},
+	traits::{One, Saturating},
 	Perbill,
 };
 
@@ -174,6 +194,17 @@ pub type BalanceOf<T> = <T as Config>::Balance;
 
 /// The parameters as this runtime stores them.
 pub type ParametersOf<T> = Parameters<BlockNumberFor<T>>;
+
+/// An escalated proposal's failed rounds, as this runtime stores them.
+pub type EscalationOf<T> = Escalation<<T as frame_system::Config>::AccountId, MaxPriorMembers<T>>;
+
+/// The most members of failed rounds one proposal keeps: `MaxCommitteeSize` for each round.
+pub struct MaxPriorMembers<T>(core::marker::PhantomData<T>);
+impl<T: Config> Get<u32> for MaxPriorMembers<T> {
+	fn get() -> u32 {
+		T::MaxCommitteeSize::get().saturating_mul(T::MaxEscalations::get().saturating_add(1))
+	}
+}
 
 /// A task as this runtime stores it.
 pub type TaskOf<T> = AnalysisTask<
@@ -230,9 +261,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type LabelCount: Get<LabelIndex>;
 
-		/// The largest committee the parameters may ask for.
+		/// The most seats a committee may have (and so the most members: each holds at least
+		/// one seat).
 		#[pallet::constant]
 		type MaxCommitteeSize: Get<u32>;
+
+		/// The most times a proposal may be drawn a fresh committee after a round without
+		/// consensus (the bound of the parameters' `escalations`).
+		#[pallet::constant]
+		type MaxEscalations: Get<u32>;
 
 		/// The most tasks judged in one block; beyond it, tasks wait for a later block.
 		#[pallet::constant]
@@ -323,9 +360,19 @@ pub mod pallet {
 	pub type Backlog<T> = StorageMap<_, Twox64Concat, u32, QueuedProposal>;
 
 	/// The backlog's first position and the position after its last: `(head, tail)`, counting
-	/// with wrap-around; `tail - head` is at most `MaxBacklog`.
+	/// with wrap-around. Escalated proposals join at the head, new ones at the tail.
 	#[pallet::storage]
 	pub type BacklogBounds<T> = StorageValue<_, (u32, u32), ValueQuery>;
+
+	/// How many proposals wait in the backlog (gaps not counted): new proposals are refused
+	/// at `MaxBacklog`.
+	#[pallet::storage]
+	pub type BacklogLen<T> = StorageValue<_, u32, ValueQuery>;
+
+	/// Proposals whose last round ended without consensus and that wait for, or run, a larger
+	/// committee: the members of their failed rounds, judged when the analysis ends.
+	#[pallet::storage]
+	pub type Escalations<T: Config> = StorageMap<_, Twox64Concat, ProposalId, EscalationOf<T>>;
 
 	/// The backlog position of each waiting proposal.
 	#[pallet::storage]
@@ -342,8 +389,11 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			if let Some(params) = &self.parameters {
-				if let Err(e) = params.check(T::MaxCommitteeSize::get(), T::MaxTaskDuration::get())
-				{
+				if let Err(e) = params.check(
+					T::MaxCommitteeSize::get(),
+					T::MaxTaskDuration::get(),
+					T::MaxEscalations::get(),
+				) {
 					panic!("invalid inference parameters in the genesis config: {e:?}");
 				}
 				Params::<T>::put(params);
@@ -364,6 +414,10 @@ pub mod pallet {
 			model: H256,
 			/// The members.
 			committee: Vec<T::AccountId>,
+			/// The seats each member won, in the order of `committee`: each seat is one vote.
+			seats: Vec<u32>,
+			/// How many rounds of the proposal failed before this one (0: its first committee).
+			round: u32,
 			/// The last block for commits.
 			commit_end: BlockNumberFor<T>,
 			/// The last block for reveals.
@@ -407,22 +461,40 @@ pub mod pallet {
 			proposal: ProposalId,
 			/// The agreed label.
 			label: LabelIndex,
-			/// Each class's stake-weighted median score, in basis points.
+			/// Each class's seat-weighted median score, in basis points.
 			scores: Vec<u16>,
 			/// The brief the committee agreed on: key sentences, key figures and the similarity
 			/// signature (spans are byte ranges of the proposal's body).
 			brief: Brief,
-			/// The share of the committee's stake that revealed.
+			/// The share of the committee's seats (excused seats left out) that revealed.
 			participation: Perbill,
 		},
-		/// A task was judged and no label held the consensus threshold.
+		/// A task was judged and no label held the consensus threshold of the revealed seats.
 		NoConsensus {
 			/// The task.
 			task: TaskId,
 			/// The proposal.
 			proposal: ProposalId,
-			/// The share of the committee's stake that revealed.
+			/// The share of the committee's seats that revealed.
 			participation: Perbill,
+		},
+		/// A task ended without consensus: its proposal goes back to the front of the backlog
+		/// for a larger committee, without this one's members.
+		TaskEscalated {
+			/// The task that failed.
+			task: TaskId,
+			/// The proposal.
+			proposal: ProposalId,
+			/// The round its next committee is (1 for the first escalation).
+			round: u32,
+		},
+		/// A proposal's analysis ended without consensus after every round the parameters
+		/// allow (or with no node left to draw): its members are judged, nobody slashed.
+		AnalysisUnanswered {
+			/// The proposal.
+			proposal: ProposalId,
+			/// How many rounds failed.
+			rounds: u32,
 		},
 		/// A task was cancelled with its proposal.
 		TaskCancelled {
@@ -436,14 +508,14 @@ pub mod pallet {
 			/// The new parameters.
 			parameters: ParametersOf<T>,
 		},
-		/// Too little of a task's committee revealed to judge it: nobody is scored or slashed,
-		/// and the proposal stays pending.
+		/// Less than `min_participation` of a task's seats revealed: the task ends without
+		/// consensus (and escalates).
 		TaskInconclusive {
 			/// The task.
 			task: TaskId,
 			/// The proposal.
 			proposal: ProposalId,
-			/// The share of the committee's stake that revealed.
+			/// The share of the committee's seats that revealed.
 			participation: Perbill,
 		},
 		/// No judgement slot was free: the proposal waits in the backlog and gets its task as
@@ -487,6 +559,8 @@ pub mod pallet {
 		InvalidResult,
 		/// `committee_size` is zero or above `MaxCommitteeSize`.
 		InvalidCommitteeSize,
+		/// `escalations` is above `MaxEscalations`.
+		InvalidEscalations,
 		/// A window is zero or the task would outlast `MaxTaskDuration`.
 		InvalidWindow,
 		/// `consensus_threshold` must be above one half.
@@ -506,6 +580,7 @@ pub mod pallet {
 				InvalidParameter::Window => Error::InvalidWindow,
 				InvalidParameter::Threshold => Error::InvalidThreshold,
 				InvalidParameter::Participation => Error::InvalidParticipation,
+				InvalidParameter::Escalations => Error::InvalidEscalations,
 			}
 		}
 	}
@@ -549,7 +624,11 @@ pub mod pallet {
 			assert!(T::MaxTasksPerBlock::get() > 0, "MaxTasksPerBlock must allow a task");
 			assert!(
 				T::DefaultParameters::get()
-					.check(T::MaxCommitteeSize::get(), T::MaxTaskDuration::get())
+					.check(
+						T::MaxCommitteeSize::get(),
+						T::MaxTaskDuration::get(),
+						T::MaxEscalations::get()
+					)
 					.is_ok(),
 				"DefaultParameters must pass their own checks"
 			);
@@ -641,10 +720,10 @@ pub mod pallet {
 		/// nor excused itself, within the commit window. A node whose database lacks the body
 		/// (warp-synced, or restored from before the proposal) says so rather than fall silent:
 		/// it is judged `Excused`, which moves its reputation down as a miss does but slashes
-		/// nothing. An honest node wins the reputation back by agreeing; one that excuses
-		/// every seat drifts out of the draws, so an excuse is no way to idle with stake. Its
-		/// stake still counts in the committee's for the minimum participation. Feeless and
-		/// prioritised like a commit ([`CheckCommitteeSeat`]).
+		/// nothing, up to the registry's excuse budget per offence window; past it an excuse is
+		/// judged a miss, so excuses are no way to idle with stake. Its seats do not count for
+		/// the minimum participation. Feeless and prioritised like a commit
+		/// ([`CheckCommitteeSeat`]).
 		///
 		/// Emits `Excused`. Weight: O(1).
 		#[pallet::call_index(3)]
@@ -680,7 +759,11 @@ pub mod pallet {
 		pub fn set_parameters(origin: OriginFor<T>, parameters: ParametersOf<T>) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			parameters
-				.check(T::MaxCommitteeSize::get(), T::MaxTaskDuration::get())
+				.check(
+					T::MaxCommitteeSize::get(),
+					T::MaxTaskDuration::get(),
+					T::MaxEscalations::get(),
+				)
 				.map_err(Error::<T>::from)?;
 			Params::<T>::put(&parameters);
 			Self::deposit_event(Event::ParametersSet { parameters });

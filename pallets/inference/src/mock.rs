@@ -39,7 +39,7 @@ pub const KEY_OFFSET: u64 = 100;
 pub const INITIAL_BALANCE: Balance = 1_000_000;
 pub const MIN_STAKE: Balance = 1_000;
 pub const LABELS: LabelIndex = 5;
-pub const MAX_NODES: u32 = 8;
+pub const MAX_NODES: u32 = 32;
 pub const MAX_TASKS_PER_BLOCK: u32 = 2;
 pub const MAX_BACKLOG: u32 = 64;
 pub const COMMITTEE_PRIORITY: u64 = u64::MAX / 2;
@@ -85,6 +85,8 @@ parameter_types! {
 	pub static Entropy: u64 = 0;
 	/// Proposals reported analysed, in order.
 	pub static Analysed: Vec<(ProposalId, LabelIndex)> = vec![];
+	/// Proposals whose analysis ended unanswered, as the proposals pallet was told.
+	pub static Unanswered: Vec<ProposalId> = vec![];
 	/// Reward points credited, in order.
 	pub static Rewarded: Vec<(AccountId, Contribution, u32)> = vec![];
 	/// Stake slashed (and burnt) so far.
@@ -94,7 +96,7 @@ parameter_types! {
 		default_node_parameters();
 }
 
-/// The mock's parameters: committees of three, two-block windows.
+/// The mock's parameters: committees of three seats, two-block windows, one escalation.
 pub fn default_parameters() -> Parameters<u64> {
 	Parameters {
 		committee_size: 3,
@@ -103,6 +105,7 @@ pub fn default_parameters() -> Parameters<u64> {
 		consensus_threshold: Perbill::from_rational(2u32, 3u32),
 		inference_points: 5,
 		min_participation: Perbill::from_percent(50),
+		escalations: 1,
 	}
 }
 
@@ -117,6 +120,7 @@ pub fn default_node_parameters() -> pallet_compute_nodes::Parameters<Balance, u6
 		miss_slash: Perbill::from_percent(10),
 		disagreement_slash: Perbill::from_percent(2),
 		offence_window: OFFENCE_WINDOW,
+		excuse_budget: 2,
 		rejoin_cooldown: REJOIN_COOLDOWN,
 	}
 }
@@ -167,6 +171,12 @@ impl ProposalAnalysed for RecordAnalysed {
 	fn on_analysed(proposal: ProposalId, label: LabelIndex) {
 		Analysed::mutate(|a| a.push((proposal, label)));
 	}
+	fn on_unanswered(proposal: ProposalId) {
+		Unanswered::mutate(|u| u.push(proposal));
+	}
+	fn on_unanswered_weight() -> Weight {
+		Weight::zero()
+	}
 	fn on_analysed_weight() -> Weight {
 		Weight::zero()
 	}
@@ -202,6 +212,7 @@ impl pallet_compute_nodes::Config for Test {
 	type NodeKey = UintAuthorityId;
 	type KeyAccount = KeyAccount;
 	type Slash = BurnSlashes;
+	type Randomness = MockDraws;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type MaxNodes = ConstU32<MAX_NODES>;
 	type MaxUnbondingChunks = ConstU32<3>;
@@ -224,7 +235,8 @@ impl pallet_inference::Config for Test {
 	type RewardPoints = RecordRewards;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type LabelCount = ConstU8<LABELS>;
-	type MaxCommitteeSize = ConstU32<8>;
+	type MaxCommitteeSize = ConstU32<64>;
+	type MaxEscalations = ConstU32<3>;
 	type MaxTasksPerBlock = ConstU32<MAX_TASKS_PER_BLOCK>;
 	type MaxTaskDuration = sp_core::ConstU64<20>;
 	type MaxBacklog = ConstU32<MAX_BACKLOG>;
@@ -284,6 +296,10 @@ impl ExtBuilder {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		let mut balances: Vec<(AccountId, Balance)> =
 			(ALICE..=FERDIE).map(|who| (who, INITIAL_BALANCE)).collect();
+		// Operators beyond the named accounts are funded like them.
+		for (who, _) in self.nodes.iter().filter(|(who, _)| !(ALICE..=FERDIE).contains(who)) {
+			balances.push((*who, INITIAL_BALANCE));
+		}
 		balances.push((POOR, 500));
 		pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
 			.assimilate_storage(&mut storage)
@@ -302,6 +318,7 @@ impl ExtBuilder {
 			Authorities::set(4);
 			BlockAuthor::set(None);
 			Analysed::take();
+			Unanswered::take();
 			Rewarded::take();
 			Slashed::set(0);
 		});

@@ -73,9 +73,10 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Opens a task for the queued proposal `entry`, drawing its committee: the task and its
-	/// committee's size, `Ok(Err(None))` when no judgement slot is free or this block may not
-	/// draw for it (it waits), or why the network cannot analyse the proposal.
+	/// Opens a task for the queued proposal `entry`, drawing its committee's seats (more after
+	/// each failed round, never a member of one): the task and its committee's size,
+	/// `Ok(Err(None))` when no judgement slot is free or this block may not draw for it (it
+	/// waits), or why the network cannot analyse the proposal.
 	pub(crate) fn open(
 		entry: &QueuedProposal,
 	) -> Result<Result<(TaskId, u32), Option<Unavailable>>, DispatchError> {
@@ -91,7 +92,23 @@ impl<T: Config> Pallet<T> {
 		else {
 			return Ok(Err(None));
 		};
-		let drawn = T::Nodes::draw(&seed, params.committee_size);
+		let escalation = Escalations::<T>::get(proposal);
+		let round = escalation.as_ref().map_or(0, |e| e.failed);
+		let prior = escalation.map(|e| e.prior.into_inner()).unwrap_or_default();
+		let seats = params.seats_for_round(round, T::MaxCommitteeSize::get());
+		// Nobody of a failed round sits again; on a network too small for that, nobody who
+		// failed to answer in one (a dissenter stays: it cannot block forever, since the
+		// analysis ends after `escalations`, and it is judged by any consensus).
+		let everyone: Vec<T::AccountId> = prior.iter().map(|m| m.node.clone()).collect();
+		let mut drawn = T::Nodes::draw_seats(&seed, seats, &everyone);
+		if drawn.is_empty() && !prior.is_empty() {
+			let silent: Vec<T::AccountId> = prior
+				.iter()
+				.filter(|m| !matches!(m.answer, PriorAnswer::Revealed { .. }))
+				.map(|m| m.node.clone())
+				.collect();
+			drawn = T::Nodes::draw_seats(&seed, seats, &silent);
+		}
 		if drawn.is_empty() {
 			return Ok(Err(Some(Unavailable::NoNodes)));
 		}
@@ -103,12 +120,10 @@ impl<T: Config> Pallet<T> {
 			return Ok(Err(None));
 		};
 
-		let mut committee = BoundedVec::<_, T::MaxCommitteeSize>::new();
-		for (node, stake) in drawn {
-			// `committee_size` is at most `MaxCommitteeSize`.
-			let _ = committee.try_push(Seat { node, stake });
-		}
+		// At most `seats` distinct members, and `seats` is at most `MaxCommitteeSize`.
+		let committee = BoundedVec::<_, T::MaxCommitteeSize>::truncate_from(drawn);
 		let members: Vec<T::AccountId> = committee.iter().map(|m| m.node.clone()).collect();
+		let member_seats: Vec<u32> = committee.iter().map(|m| m.seats).collect();
 		let size = committee.len() as u32;
 
 		// `judgement_slot` found room in `due`.
@@ -124,6 +139,7 @@ impl<T: Config> Pallet<T> {
 				// A deferred judgement leaves the reveal window open until it.
 				reveal_end: due.saturating_sub(One::one()),
 				committee,
+				round,
 				commits: 0,
 				reveals: 0,
 				excused: 0,
@@ -136,6 +152,8 @@ impl<T: Config> Pallet<T> {
 			proposal,
 			model,
 			committee: members,
+			seats: member_seats,
+			round,
 			commit_end,
 			reveal_end: due.saturating_sub(One::one()),
 		});
@@ -143,22 +161,39 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Puts `proposal` at the end of the backlog, fixed by this block's author; how many wait
-	/// ahead of it.
+	/// ahead of it. Refused when `MaxBacklog` proposals wait already (gaps left by
+	/// withdrawals do not count).
 	pub(crate) fn enqueue(proposal: ProposalId, content_hash: H256) -> Result<u32, DispatchError> {
+		let waiting = BacklogLen::<T>::get();
+		ensure!(waiting < T::MaxBacklog::get(), Error::<T>::BacklogFull);
 		let (head, tail) = BacklogBounds::<T>::get();
-		let ahead = tail.wrapping_sub(head);
-		ensure!(ahead < T::MaxBacklog::get(), Error::<T>::BacklogFull);
 		let fixed_by = T::Randomness::author();
 		Backlog::<T>::insert(tail, QueuedProposal { proposal, content_hash, fixed_by });
 		Queued::<T>::insert(proposal, tail);
 		BacklogBounds::<T>::put((head, tail.wrapping_add(1)));
-		Self::deposit_event(Event::TaskQueued { proposal, ahead });
-		Ok(ahead)
+		BacklogLen::<T>::put(waiting.saturating_add(1));
+		Self::deposit_event(Event::TaskQueued { proposal, ahead: waiting });
+		Ok(waiting)
+	}
+
+	/// Puts a proposal whose round failed at the front of the backlog, fixed by this block's
+	/// author, so that its next committee is drawn before any new proposal's. Never refused:
+	/// at most one entry per open task comes back this way, so the backlog holds at most
+	/// `MaxBacklog` plus the open tasks.
+	pub(crate) fn requeue(proposal: ProposalId, content_hash: H256) {
+		let (head, tail) = BacklogBounds::<T>::get();
+		let head = head.wrapping_sub(1);
+		let fixed_by = T::Randomness::author();
+		Backlog::<T>::insert(head, QueuedProposal { proposal, content_hash, fixed_by });
+		Queued::<T>::insert(proposal, head);
+		BacklogBounds::<T>::put((head, tail));
+		BacklogLen::<T>::mutate(|n| n.saturating_inc());
 	}
 
 	/// Opens tasks for waiting proposals, oldest first, while judgement slots are free: at most
-	/// `MaxTasksPerBlock` tasks, looking at most twice as many positions (gaps left by
-	/// withdrawals included). Returns the weight used.
+	/// `MaxTasksPerBlock` tasks. Gaps left by withdrawals are passed over without counting
+	/// against that, up to `MaxBacklog` of them per block (one read each). Returns the weight
+	/// used.
 	pub(crate) fn open_backlog() -> Weight {
 		let db = T::DbWeight::get();
 		let (mut head, tail) = BacklogBounds::<T>::get();
@@ -168,12 +203,12 @@ impl<T: Config> Pallet<T> {
 		}
 		let open_weight =
 			T::WeightInfo::open_task(T::Nodes::max_candidates(), T::MaxCommitteeSize::get());
-		let (mut opened, mut looked) = (0u32, 0u32);
+		let (mut opened, mut gaps) = (0u32, 0u32);
 		let max = T::MaxTasksPerBlock::get();
-		while head != tail && opened < max && looked < max.saturating_mul(2) {
-			looked.saturating_inc();
-			weight.saturating_accrue(db.reads_writes(1, 2));
+		while head != tail && opened < max && gaps < T::MaxBacklog::get() {
+			weight.saturating_accrue(db.reads(1));
 			let Some(entry) = Backlog::<T>::get(head) else {
+				gaps.saturating_inc();
 				head = head.wrapping_add(1);
 				continue;
 			};
@@ -181,9 +216,22 @@ impl<T: Config> Pallet<T> {
 			match Self::open(&entry) {
 				Ok(Ok(_)) => {
 					opened.saturating_inc();
+					weight.saturating_accrue(db.writes(3));
 					Backlog::<T>::remove(head);
 					Queued::<T>::remove(entry.proposal);
+					BacklogLen::<T>::mutate(|n| n.saturating_dec());
 					head = head.wrapping_add(1);
+				},
+				// No node left that was not on one of its failed committees: the analysis ends.
+				Ok(Err(Some(Unavailable::NoNodes)))
+					if Escalations::<T>::contains_key(entry.proposal) =>
+				{
+					weight.saturating_accrue(db.writes(3));
+					Backlog::<T>::remove(head);
+					Queued::<T>::remove(entry.proposal);
+					BacklogLen::<T>::mutate(|n| n.saturating_dec());
+					head = head.wrapping_add(1);
+					weight.saturating_accrue(Self::end_unanswered(entry.proposal));
 				},
 				// No slot free yet, no seed this block may use, no model, no nodes, or no task
 				// ids: it waits, and so does everything behind it.
@@ -194,8 +242,10 @@ impl<T: Config> Pallet<T> {
 		weight
 	}
 
-	/// Judges task `task`: aggregates its reveals, scores its members, stores its result.
-	/// Returns the weight used.
+	/// Judges task `task`: aggregates its reveals by seat and either stores the agreed result
+	/// and judges every member of every round of the proposal by it, or sends the proposal back
+	/// to the backlog for a larger committee without this one's members, or (no rounds left)
+	/// ends its analysis unanswered. Returns the weight used.
 	pub(crate) fn finalize(task: TaskId, now: BlockNumberFor<T>) -> Weight {
 		let Some(record) = Tasks::<T>::take(task) else {
 			return T::DbWeight::get().reads(1);
@@ -205,16 +255,19 @@ impl<T: Config> Pallet<T> {
 
 		let mut answers: Vec<(u128, Option<InferenceResult>, bool)> =
 			Vec::with_capacity(record.committee.len());
-		let (mut committee_stake, mut revealed_stake) = (0u128, 0u128);
+		let (mut counted_seats, mut revealed_seats) = (0u128, 0u128);
 		for member in record.committee.iter() {
-			let stake: u128 = member.stake.unique_saturated_into();
-			committee_stake.saturating_accrue(stake);
+			let seats = u128::from(member.seats);
 			let reveal = Reveals::<T>::take(task, &member.node);
-			if reveal.is_some() {
-				revealed_stake.saturating_accrue(stake);
-			}
 			let excused = Excuses::<T>::take(task, &member.node).is_some();
-			answers.push((stake, reveal, excused));
+			// An excused seat is not asked to answer: it counts neither way.
+			if !excused {
+				counted_seats.saturating_accrue(seats);
+			}
+			if reveal.is_some() {
+				revealed_seats.saturating_accrue(seats);
+			}
+			answers.push((seats, reveal, excused));
 		}
 		let _ = Commitments::<T>::clear_prefix(task, size, None);
 
@@ -222,7 +275,7 @@ impl<T: Config> Pallet<T> {
 			answers.iter().filter_map(|(s, r, _)| r.as_ref().map(|r| (*s, r))).collect();
 		let verdict = consensus::aggregate(
 			&revealed,
-			committee_stake,
+			counted_seats,
 			&record.model,
 			T::LabelCount::get(),
 			consensus::Rule {
@@ -230,39 +283,40 @@ impl<T: Config> Pallet<T> {
 				min_participation: params.min_participation,
 			},
 		);
-		let participation = if committee_stake == 0 {
+		let participation = if counted_seats == 0 {
 			Perbill::zero()
 		} else {
-			Perbill::from_rational(revealed_stake, committee_stake)
+			Perbill::from_rational(revealed_seats, counted_seats)
 		};
+		let anyone_revealed = !revealed.is_empty();
+		// What each member did, as the proposal's later rounds (or its end) judge it.
+		let this_round =
+			record.committee.iter().zip(answers.iter()).map(|(member, (_, answer, excused))| {
+				PriorMember {
+					node: member.node.clone(),
+					task,
+					answer: match answer {
+						Some(r) => PriorAnswer::Revealed { label: r.label, model: r.model },
+						None if *excused => PriorAnswer::Excused,
+						None if anyone_revealed => PriorAnswer::Silent,
+						None => PriorAnswer::Unanswered,
+					},
+				}
+			});
+		let this_round: Vec<PriorMember<T::AccountId>> = this_round.collect();
 
-		for (member, (_, answer, excused)) in record.committee.iter().zip(answers.iter()) {
-			let outcome = match (answer, &verdict) {
-				// Too few answered for anyone to be judged: silence is not singled out.
-				(_, Verdict::Inconclusive) => MemberOutcome::Inconclusive,
-				(None, _) if *excused => MemberOutcome::Excused,
-				(None, _) => MemberOutcome::Missed,
-				(Some(_), Verdict::NoConsensus) => MemberOutcome::Inconclusive,
-				(Some(r), Verdict::Consensus { label, .. })
-					if r.label == *label && r.model == record.model =>
-				{
-					MemberOutcome::Agreed
-				},
-				(Some(_), Verdict::Consensus { .. }) => MemberOutcome::Disagreed,
-			};
-			if outcome == MemberOutcome::Agreed {
-				T::RewardPoints::reward(
-					&member.node,
-					Contribution::Inference,
-					params.inference_points,
-				);
-			}
-			T::Nodes::record(&member.node, Work::Task(task), outcome);
-		}
-
+		let mut weight = T::WeightInfo::finalize_task(size);
 		let outcome = match verdict {
 			Verdict::Consensus { label, scores, brief } => {
+				let prior = Escalations::<T>::take(record.proposal)
+					.map(|e| e.prior.into_inner())
+					.unwrap_or_default();
+				weight.saturating_accrue(T::WeightInfo::finalize_task(prior.len() as u32));
+				for member in prior.iter().chain(this_round.iter()) {
+					Self::judge(member, &params, Some((label, &record.model)));
+				}
 				T::OnAnalysed::on_analysed(record.proposal, label);
+				weight.saturating_accrue(T::OnAnalysed::on_analysed_weight());
 				Self::deposit_event(Event::TaskFinalized {
 					task,
 					proposal: record.proposal,
@@ -273,26 +327,25 @@ impl<T: Config> Pallet<T> {
 				});
 				Outcome::Consensus { label, scores, brief }
 			},
-			Verdict::NoConsensus => {
-				Self::deposit_event(Event::NoConsensus {
-					task,
-					proposal: record.proposal,
-					participation,
-				});
-				Outcome::NoConsensus
+			verdict => {
+				let outcome = if verdict == Verdict::NoConsensus {
+					Self::deposit_event(Event::NoConsensus {
+						task,
+						proposal: record.proposal,
+						participation,
+					});
+					Outcome::NoConsensus
+				} else {
+					Self::deposit_event(Event::TaskInconclusive {
+						task,
+						proposal: record.proposal,
+						participation,
+					});
+					Outcome::Inconclusive
+				};
+				weight.saturating_accrue(Self::escalate(task, &record, this_round, &params));
+				outcome
 			},
-			Verdict::Inconclusive => {
-				Self::deposit_event(Event::TaskInconclusive {
-					task,
-					proposal: record.proposal,
-					participation,
-				});
-				Outcome::Inconclusive
-			},
-		};
-		let analysed = match &outcome {
-			Outcome::Consensus { .. } => T::OnAnalysed::on_analysed_weight(),
-			Outcome::NoConsensus | Outcome::Inconclusive => Weight::zero(),
 		};
 		Results::<T>::insert(
 			task,
@@ -303,17 +356,98 @@ impl<T: Config> Pallet<T> {
 				outcome,
 				participation,
 				committee_size: size,
+				seats: record.seats(),
+				round: record.round,
 				finalized_at: now,
 			},
 		);
-		T::WeightInfo::finalize_task(size).saturating_add(analysed)
+		weight
+	}
+
+	/// After a round of `record`'s proposal failed: sends the proposal back to the backlog for
+	/// a larger committee without this round's members, or, with no rounds left, ends its
+	/// analysis unanswered. Returns the weight used beyond the judgement's.
+	fn escalate(
+		task: TaskId,
+		record: &TaskOf<T>,
+		this_round: Vec<PriorMember<T::AccountId>>,
+		params: &ParametersOf<T>,
+	) -> Weight {
+		let proposal = record.proposal;
+		let mut escalation = Escalations::<T>::get(proposal)
+			.unwrap_or(Escalation { failed: 0, prior: Default::default() });
+		let mut prior = escalation.prior.into_inner();
+		prior.extend(this_round);
+		escalation.failed.saturating_inc();
+		// Bounded: `MaxCommitteeSize` members a round, at most `MaxEscalations` + 1 rounds.
+		escalation.prior = BoundedVec::truncate_from(prior);
+		let round = escalation.failed;
+		Escalations::<T>::insert(proposal, escalation);
+		if round > params.escalations {
+			return Self::end_unanswered(proposal);
+		}
+		Self::requeue(proposal, record.content_hash);
+		Self::deposit_event(Event::TaskEscalated { task, proposal, round });
+		T::DbWeight::get().reads_writes(2, 5)
+	}
+
+	/// Ends `proposal`'s analysis without consensus after its failed rounds: every round's
+	/// members are judged (silence while others answered costs reputation, nothing is
+	/// slashed), and the proposals pallet is told, so that the author's deposit is not held for
+	/// ever. Returns the weight used.
+	pub(crate) fn end_unanswered(proposal: ProposalId) -> Weight {
+		let params = Params::<T>::get();
+		let (rounds, prior) = Escalations::<T>::take(proposal)
+			.map(|e| (e.failed, e.prior.into_inner()))
+			.unwrap_or_default();
+		for member in prior.iter() {
+			Self::judge(member, &params, None);
+		}
+		T::OnAnalysed::on_unanswered(proposal);
+		Self::deposit_event(Event::AnalysisUnanswered { proposal, rounds });
+		T::WeightInfo::finalize_task(prior.len() as u32)
+			.saturating_add(T::OnAnalysed::on_unanswered_weight())
+	}
+
+	/// Judges one member of one of a proposal's rounds, by the label the analysis agreed on
+	/// and the model it ran (`None`: it ended without consensus), and credits an agreeing
+	/// member's reward points.
+	fn judge(
+		member: &PriorMember<T::AccountId>,
+		params: &ParametersOf<T>,
+		agreed: Option<(LabelIndex, &H256)>,
+	) {
+		let outcome = match (member.answer, agreed) {
+			(PriorAnswer::Unanswered, _) => MemberOutcome::Inconclusive,
+			(PriorAnswer::Excused, _) => MemberOutcome::Excused,
+			(PriorAnswer::Silent, Some(_)) => MemberOutcome::Missed,
+			(PriorAnswer::Silent, None) => MemberOutcome::Silent,
+			(PriorAnswer::Revealed { .. }, None) => MemberOutcome::Inconclusive,
+			(PriorAnswer::Revealed { label, model }, Some((agreed, agreed_model)))
+				if label == agreed && model == *agreed_model =>
+			{
+				MemberOutcome::Agreed
+			},
+			(PriorAnswer::Revealed { .. }, Some(_)) => MemberOutcome::Disagreed,
+		};
+		if outcome == MemberOutcome::Agreed {
+			T::RewardPoints::reward(&member.node, Contribution::Inference, params.inference_points);
+		}
+		T::Nodes::record(&member.node, Work::Task(member.task), outcome);
 	}
 
 	/// Cancels the open task of `proposal`, or takes it out of the backlog, or forgets its
 	/// judged task's result; whether there was any.
 	pub(crate) fn cancel(proposal: ProposalId) -> bool {
+		// Members of failed rounds are not judged: the proposal's analysis never ended.
+		Escalations::<T>::remove(proposal);
 		if let Some(position) = Queued::<T>::take(proposal) {
 			Backlog::<T>::remove(position);
+			BacklogLen::<T>::mutate(|n| n.saturating_dec());
+			// A proposal waiting for another round has results of its failed ones.
+			if let Some(task) = TaskOfProposal::<T>::take(proposal) {
+				Results::<T>::remove(task);
+			}
 			Self::deposit_event(Event::QueuedTaskCancelled { proposal });
 			return true;
 		}
@@ -370,10 +504,10 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(open == Tasks::<T>::count(), "Tasks counter is off");
 
-		// The backlog: bounded, every entry inside the bounds and indexed, in submission order.
+		// The backlog: every entry inside the bounds and indexed, new proposals in submission
+		// order behind the escalated ones, and its live count right.
 		let (head, tail) = BacklogBounds::<T>::get();
 		let len = tail.wrapping_sub(head);
-		ensure!(len <= T::MaxBacklog::get(), "the backlog is longer than MaxBacklog");
 		let mut waiting = 0u32;
 		let mut last: Option<ProposalId> = None;
 		for offset in 0..len {
@@ -384,6 +518,9 @@ impl<T: Config> Pallet<T> {
 				Queued::<T>::get(entry.proposal) == Some(position),
 				"a backlog entry is not indexed"
 			);
+			if Escalations::<T>::contains_key(entry.proposal) {
+				continue;
+			}
 			ensure!(
 				!TaskOfProposal::<T>::contains_key(entry.proposal),
 				"a waiting proposal has a task"
@@ -396,6 +533,22 @@ impl<T: Config> Pallet<T> {
 			Queued::<T>::iter().count() as u32 == waiting,
 			"an index entry has no backlog entry"
 		);
+		ensure!(BacklogLen::<T>::get() == waiting, "the backlog's live count is off");
+		ensure!(
+			waiting <= T::MaxBacklog::get().saturating_add(open),
+			"the backlog holds more than MaxBacklog and one escalation per open task"
+		);
+		// Every escalated proposal waits in the backlog or has an open task, and its failed
+		// rounds fit the bound.
+		for (proposal, escalation) in Escalations::<T>::iter() {
+			let open_task = TaskOfProposal::<T>::get(proposal)
+				.is_some_and(|task| Tasks::<T>::contains_key(task));
+			ensure!(
+				Queued::<T>::contains_key(proposal) || open_task,
+				"an escalated proposal neither waits nor has an open task"
+			);
+			ensure!(escalation.failed > 0, "an escalation without a failed round");
+		}
 		Ok(())
 	}
 }

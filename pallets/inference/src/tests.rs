@@ -121,6 +121,8 @@ mod tasks {
 					proposal: 7,
 					model: model(),
 					committee: committee.clone(),
+					seats: vec![1; 3],
+					round: 0,
 					commit_end: 4,
 					reveal_end: 6,
 				}));
@@ -245,11 +247,14 @@ mod tasks {
 			<Inference as InferenceTasks>::cancel_task(reach);
 			assert!(events().contains(&Event::QueuedTaskCancelled { proposal: reach }));
 			assert!(Queued::<Test>::get(reach).is_none());
-			// The queue moves on past the gap the withdrawn one left.
-			// Every fourth block is authored by the one who fixed the queue, and draws nothing.
-			run_to_block(2 * u64::from(reach / MAX_TASKS_PER_BLOCK) + 2);
+			// The queue moves on past the gap the withdrawn one left (every fourth block is
+			// authored by the one who fixed the queue and draws nothing; tasks nobody answers
+			// come back for a second round ahead of the waiting ones).
+			while TaskOfProposal::<Test>::get(reach + 1).is_none() {
+				assert!(System::block_number() < 80, "the queue moved on");
+				run_to_block(System::block_number() + 1);
+			}
 			assert!(TaskOfProposal::<Test>::get(reach).is_none());
-			assert!(TaskOfProposal::<Test>::get(reach + 1).is_some());
 		});
 	}
 
@@ -449,6 +454,51 @@ mod transaction_pool {
 			assert_eq!(validate(member, reveal.clone()), Ok(COMMITTEE_PRIORITY));
 			assert!(RuntimeCall::Inference(reveal)
 				.is_feeless(&RuntimeOrigin::signed(signer_of(member))));
+		});
+	}
+
+	/// A member signs the same step many times at other nonces, with other commitments, or an
+	/// excuse instead: every copy provides the same seat tag, so a pool keeps one of them, and
+	/// none outlives the step's window.
+	#[test]
+	fn a_seat_gets_one_pool_entry_per_step() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let task = open(1);
+			let member = committee(task)[0];
+			let validity = |call: Call<Test>| {
+				let call = RuntimeCall::Inference(call);
+				let info = call.get_dispatch_info();
+				CheckCommitteeSeat::<Test>::new()
+					.validate_only(
+						RuntimeOrigin::signed(signer_of(member)),
+						&call,
+						&info,
+						0,
+						TransactionSource::External,
+						0,
+					)
+					.map(|(valid, ..)| valid)
+					.expect("valid")
+			};
+			let copies: Vec<_> = (0u8..8)
+				.map(|i| validity(Call::commit { task, commitment: H256::repeat_byte(i) }))
+				.chain([validity(Call::excuse { task })])
+				.collect();
+			let record = Tasks::<Test>::get(task).unwrap();
+			let window = record.commit_end - System::block_number() + 1;
+			for copy in &copies {
+				assert_eq!(copy.provides, copies[0].provides, "one tag for the seat's commit");
+				assert_eq!(copy.longevity, window, "lives no longer than the commit window");
+				assert_eq!(copy.priority, COMMITTEE_PRIORITY);
+			}
+			assert_eq!(copies[0].provides.len(), 1);
+
+			// The reveal is another step: another tag.
+			for m in committee(task) {
+				assert_ok!(commit(m, task, &answer(0)));
+			}
+			let reveal = validity(Call::reveal { task, result: answer(0), salt: salt(member) });
+			assert_ne!(reveal.provides, copies[0].provides);
 		});
 	}
 
@@ -938,7 +988,8 @@ mod governance {
 			);
 			let cases = [
 				(Parameters { committee_size: 0, ..d() }, Error::<Test>::InvalidCommitteeSize),
-				(Parameters { committee_size: 9, ..d() }, Error::<Test>::InvalidCommitteeSize),
+				(Parameters { committee_size: 65, ..d() }, Error::<Test>::InvalidCommitteeSize),
+				(Parameters { escalations: 4, ..d() }, Error::<Test>::InvalidEscalations),
 				(Parameters { commit_window: 0, ..d() }, Error::<Test>::InvalidWindow),
 				(Parameters { reveal_window: 0, ..d() }, Error::<Test>::InvalidWindow),
 				(Parameters { commit_window: 19, ..d() }, Error::<Test>::InvalidWindow),
@@ -983,11 +1034,11 @@ mod properties {
 	proptest! {
 		#![proptest_config(ProptestConfig::with_cases(64))]
 
-		/// Five nodes all on the committee; the honest ones hold more than two thirds of the
-		/// stake. Whatever the others do, the honest label wins, and total issuance falls by
-		/// exactly the stake slashed.
+		/// Five nodes of any stakes all on a committee of five seats (one a node); the honest
+		/// ones hold at least two thirds of the seats. Whatever the others do, the honest label
+		/// wins, and total issuance falls by exactly the stake slashed.
 		#[test]
-		fn honest_stake_above_the_threshold_decides_and_only_slashes_move_issuance(
+		fn honest_seats_above_the_threshold_decide_and_only_slashes_move_issuance(
 			stakes in proptest::collection::vec(MIN_STAKE..10 * MIN_STAKE, 5),
 			honest in proptest::collection::vec(any::<bool>(), 5),
 			behaviours in proptest::collection::vec(behaviour(), 5),
@@ -995,12 +1046,11 @@ mod properties {
 			entropy in any::<u64>(),
 		) {
 			let operators = [ALICE, BOB, CHARLIE, DAVE, EVE];
-			let honest_stake: Balance =
-				stakes.iter().zip(&honest).filter(|(_, h)| **h).map(|(s, _)| s).sum();
-			let total: Balance = stakes.iter().sum();
+			// One seat each: stake weighs the draw, not the vote.
+			let honest_seats = honest.iter().filter(|h| **h).count() as u128;
 			prop_assume!(daollm_primitives::threshold::reaches(
-				honest_stake as u128,
-				total as u128,
+				honest_seats,
+				operators.len() as u128,
 				Perbill::from_rational(2u32, 3u32),
 			));
 
@@ -1361,8 +1411,9 @@ mod grinding {
 	}
 
 	fn captures(seed: H256) -> bool {
+		// Three seats, at most one a node: three members.
 		let drawn: Vec<AccountId> =
-			ComputeNodes::draw(&seed, 3).into_iter().map(|(node, _)| node).collect();
+			ComputeNodes::draw_seats(&seed, 3, &[]).into_iter().map(|seat| seat.node).collect();
 		captured(&drawn)
 	}
 
@@ -1456,6 +1507,294 @@ mod grinding {
 			assert_ok!(<Inference as InferenceTasks>::open_task(7, H256::zero()));
 			run_to_block(2);
 			assert!(TaskOfProposal::<Test>::get(7).is_some());
+		});
+	}
+}
+
+/// Committees that an honest majority of seats decides: a large node buys seats, not a heavier
+/// vote; silence and dissent are judged by the consensus that follows them; a task without
+/// consensus escalates instead of stranding its proposal.
+mod honest_majority {
+	use super::*;
+
+	/// The honest label and the attacker's.
+	const HONEST: LabelIndex = 2;
+	const LIE: LabelIndex = 4;
+
+	/// Twenty honest operators (accounts 10 to 29) at the minimum stake.
+	fn honest_nodes() -> Vec<(AccountId, Balance)> {
+		(10..30).map(|who| (who, MIN_STAKE)).collect()
+	}
+
+	fn seats(size: u32) {
+		assert_ok!(Inference::set_parameters(
+			RuntimeOrigin::root(),
+			Parameters { committee_size: size, ..default_parameters() }
+		));
+	}
+
+	/// Every member of `task` answers as `answer_of` says (`None`: silent) within the windows;
+	/// returns once the task is judged.
+	fn play(task: TaskId, answer_of: &impl Fn(AccountId) -> Option<InferenceResult>) {
+		let record = Tasks::<Test>::get(task).expect("an open task");
+		for m in committee(task) {
+			if let Some(a) = answer_of(m) {
+				assert_ok!(commit(m, task, &a));
+			}
+		}
+		run_to_block(record.commit_end + 1);
+		for m in committee(task) {
+			if let Some(a) = answer_of(m) {
+				assert_ok!(reveal(m, task, &a));
+			}
+		}
+		run_to_block(Tasks::<Test>::get(task).map_or(System::block_number(), |t| t.reveal_end) + 1);
+		assert!(Results::<Test>::get(task).is_some(), "task {task} judged");
+	}
+
+	/// Analyses `proposal` to its end, every round's members answering as `answer_of` says:
+	/// the rounds its analysis took.
+	fn analyse(
+		proposal: ProposalId,
+		answer_of: impl Fn(AccountId) -> Option<InferenceResult>,
+	) -> u32 {
+		let mut task = open(proposal);
+		let mut rounds = 1;
+		loop {
+			play(task, &answer_of);
+			if !Queued::<Test>::contains_key(proposal) {
+				return rounds;
+			}
+			// Escalated: the next block draws the next round's committee.
+			run_to_block(System::block_number() + 1);
+			let next = TaskOfProposal::<Test>::get(proposal).expect("a task");
+			assert_ne!(next, task, "the next round is a new task");
+			task = next;
+			rounds += 1;
+		}
+	}
+
+	#[test]
+	fn a_node_wins_seats_by_stake_up_to_a_third_and_answers_once_for_all_of_them() {
+		ExtBuilder::nodes(vec![(ALICE, MIN_STAKE), (BOB, 8 * MIN_STAKE)]).build_and_execute(|| {
+			seats(25);
+			let task = open(1);
+			let record = Tasks::<Test>::get(task).unwrap();
+			assert_eq!(record.committee.len(), 2, "each node appears once, with its seats");
+			// Each holds the cap, 8 of 25: the whale cannot hold more than a third.
+			assert_eq!(record.member(&BOB).unwrap().seats, 8);
+			assert_eq!(record.member(&ALICE).unwrap().seats, 8);
+			assert_eq!(record.seats(), 16);
+			assert!(events().iter().any(|e| matches!(
+				e,
+				Event::TaskOpened { task: t, seats, round: 0, .. }
+					if *t == task && seats.iter().sum::<u32>() == 16
+			)));
+			// Bob answers once; a second commit is refused.
+			assert_ok!(commit(BOB, task, &answer(1)));
+			assert_noop!(commit(BOB, task, &answer(1)), Error::<Test>::AlreadyCommitted);
+		});
+	}
+
+	/// One node with twice the stake of twenty honest nodes together reveals a wrong label on
+	/// twenty proposals: it holds at most a third of the seats less one, so every proposal
+	/// gets the honest label in its first round, and the whale is judged and slashed until its
+	/// reputation takes it out of the draws.
+	#[test]
+	fn a_whale_never_decides_nor_blocks_a_committee() {
+		let mut nodes = honest_nodes();
+		nodes.push((BOB, 40 * MIN_STAKE));
+		ExtBuilder::nodes(nodes).build_and_execute(|| {
+			seats(25);
+			let issuance = Balances::total_issuance();
+			for proposal in 0..20 {
+				let rounds =
+					analyse(proposal, |m| Some(answer(if m == BOB { LIE } else { HONEST })));
+				assert_eq!(rounds, 1);
+				assert_eq!(Analysed::get().last(), Some(&(proposal, HONEST)));
+			}
+			let bob = Nodes::<Test>::get(BOB).unwrap();
+			assert_eq!(bob.stats.agreed, 0);
+			assert_eq!(bob.stats.disagreed, bob.stats.tasks, "judged on every task it sat on");
+			assert!(bob.stake < 40 * MIN_STAKE, "slashed");
+			assert_eq!(bob.status, NodeStatus::Excluded, "and drawn no more");
+			for (who, _) in honest_nodes() {
+				let node = Nodes::<Test>::get(who).unwrap();
+				assert_eq!((node.stats.disagreed, node.stats.missed), (0, 0), "node {who}");
+				assert_eq!(node.stake, MIN_STAKE, "node {who} is whole");
+			}
+			// Only the liar's stake left the system.
+			assert_eq!(issuance - Balances::total_issuance(), 40 * MIN_STAKE - bob.stake);
+		});
+	}
+
+	/// An operator holding a third of the draw weight over five nodes reveals a wrong label on
+	/// twenty proposals: a committee it blocks escalates to one without the blocked one's
+	/// members, it never decides a label, and no proposal is stranded; the judgements drive its
+	/// nodes' reputation down and out of the draws.
+	#[test]
+	fn an_operator_with_a_third_of_the_weight_never_decides_a_label() {
+		let attackers: Vec<AccountId> = (40..45).collect();
+		let mut nodes = honest_nodes();
+		nodes.extend(attackers.iter().map(|who| (*who, 2 * MIN_STAKE)));
+		ExtBuilder::nodes(nodes).build_and_execute(|| {
+			assert_ok!(Inference::set_parameters(
+				RuntimeOrigin::root(),
+				Parameters { committee_size: 25, escalations: 2, ..default_parameters() }
+			));
+			let lie =
+				|m: AccountId| Some(answer(if attackers.contains(&m) { LIE } else { HONEST }));
+			for proposal in 0..20 {
+				analyse(proposal, lie);
+			}
+			assert!(Analysed::get().iter().all(|(_, label)| *label == HONEST), "never the lie");
+			assert_eq!(Analysed::get().len() + Unanswered::get().len(), 20, "none stranded");
+			let mut judged = 0;
+			for who in &attackers {
+				let node = Nodes::<Test>::get(who).unwrap();
+				assert_eq!(node.stats.agreed, 0, "attacker {who}");
+				judged += node.stats.disagreed;
+			}
+			assert!(judged >= 5, "the lies are judged: {judged}");
+			for (who, _) in honest_nodes() {
+				let node = Nodes::<Test>::get(who).unwrap();
+				assert_eq!((node.stats.disagreed, node.stats.missed), (0, 0), "node {who}");
+				assert_eq!(node.stake, MIN_STAKE, "node {who} is whole");
+			}
+		});
+	}
+
+	/// A node with most of the draw weight stays silent: the task ends without consensus, and
+	/// the next round, without it, reaches one; the silent node is judged missed and slashed,
+	/// the proposal is analysed, and the answering members earn their points.
+	#[test]
+	fn a_silent_member_is_judged_missed() {
+		ExtBuilder::nodes(vec![
+			(ALICE, MIN_STAKE),
+			(CHARLIE, MIN_STAKE),
+			(DAVE, MIN_STAKE),
+			(BOB, 10 * MIN_STAKE),
+		])
+		.build_and_execute(|| {
+			seats(5);
+			analyse(1, |m| (m != BOB).then(|| answer(HONEST)));
+			assert_eq!(Analysed::get(), vec![(1, HONEST)]);
+			let bob = Nodes::<Test>::get(BOB).unwrap();
+			assert!(bob.stats.missed >= 1);
+			assert_eq!(bob.stake, 9 * MIN_STAKE, "10 % of what it held");
+			for who in [ALICE, CHARLIE, DAVE] {
+				let node = Nodes::<Test>::get(who).unwrap();
+				assert_eq!(node.stake, MIN_STAKE);
+				assert_eq!(node.stats.missed + node.stats.disagreed, 0);
+				assert!(Rewarded::get().iter().any(|(n, ..)| *n == who), "node {who} earned");
+			}
+			assert!(Escalations::<Test>::iter().next().is_none());
+		});
+	}
+
+	/// Two of five equal members reveal another label: the first round has no consensus, the
+	/// second, without them, agrees; both dissenters are judged by it.
+	#[test]
+	fn a_dissenting_minority_is_judged_by_the_next_rounds_consensus() {
+		let mut nodes = honest_nodes();
+		nodes.truncate(8);
+		nodes.extend([(EVE, MIN_STAKE), (FERDIE, MIN_STAKE)]);
+		ExtBuilder::nodes(nodes).build_and_execute(|| {
+			assert_ok!(Inference::set_parameters(
+				RuntimeOrigin::root(),
+				Parameters { committee_size: 5, escalations: 2, ..default_parameters() }
+			));
+			for proposal in 0..10 {
+				analyse(proposal, |m| {
+					Some(answer(if [EVE, FERDIE].contains(&m) { LIE } else { HONEST }))
+				});
+				assert_eq!(Analysed::get().last(), Some(&(proposal, HONEST)));
+			}
+			for who in [EVE, FERDIE] {
+				let node = Nodes::<Test>::get(who).unwrap();
+				assert_eq!(node.stats.agreed, 0);
+				assert_eq!(node.stats.disagreed, node.stats.tasks, "every seat it held judged");
+			}
+		});
+	}
+
+	/// A body nobody can answer: every round is silent, the analysis ends unanswered after the
+	/// rounds the parameters allow, nobody is slashed or singled out, and the proposals pallet
+	/// is told so that the author's deposit is released.
+	#[test]
+	fn a_task_nobody_answered_ends_unanswered_and_slashes_nobody() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let issuance = Balances::total_issuance();
+			let rounds = analyse(1, |_| None);
+			assert!(rounds <= 2, "one escalation at most");
+			assert_eq!(Unanswered::get(), vec![1]);
+			assert!(Analysed::get().is_empty());
+			assert_eq!(Balances::total_issuance(), issuance);
+			for who in [ALICE, BOB, CHARLIE, DAVE] {
+				let node = Nodes::<Test>::get(who).unwrap();
+				assert_eq!((node.stake, node.reputation), (MIN_STAKE, Perbill::from_percent(50)));
+			}
+			assert!(events().contains(&Event::AnalysisUnanswered { proposal: 1, rounds }));
+		});
+	}
+
+	/// After every escalation the parameters allow, a split committee ends unanswered; silent
+	/// members lose reputation, nobody is slashed without a consensus.
+	#[test]
+	fn an_analysis_ends_unanswered_after_its_last_escalation() {
+		ExtBuilder::nodes(vec![(ALICE, MIN_STAKE), (BOB, MIN_STAKE)]).build_and_execute(|| {
+			seats(4);
+			// Alice and Bob split; neither is excluded (both answered), so the one escalation
+			// splits again.
+			let rounds = analyse(1, |m| Some(answer(if m == ALICE { HONEST } else { LIE })));
+			assert_eq!(rounds, 2);
+			assert_eq!(Unanswered::get(), vec![1]);
+			assert_eq!(Slashed::get(), 0);
+			assert!(events().contains(&Event::AnalysisUnanswered { proposal: 1, rounds: 2 }));
+		});
+	}
+
+	/// Excused seats are not asked to answer: they count neither for nor against the minimum
+	/// participation.
+	#[test]
+	fn excused_seats_do_not_count_against_participation() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			seats(8);
+			let task = open(1);
+			let members = committee(task);
+			let (answering, excusing) = members.split_at(1);
+			for m in excusing {
+				assert_ok!(Inference::excuse(RuntimeOrigin::signed(signer_of(*m)), task));
+			}
+			play(task, &|m| answering.contains(&m).then(|| answer(HONEST)));
+			let result = Results::<Test>::get(task).unwrap();
+			assert_eq!(result.participation, Perbill::one());
+			assert!(matches!(result.outcome, Outcome::Consensus { label: HONEST, .. }));
+		});
+	}
+
+	/// A withdrawal leaves no hole that counts against the backlog's bound: a thousand
+	/// submit-and-withdraw cycles later, a new proposal still queues.
+	#[test]
+	fn withdrawn_proposals_leave_no_hole_that_fills_the_backlog() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			// Judgement slots of the next blocks full: everything queues.
+			for proposal in 0..1_000 {
+				assert_ok!(<Inference as InferenceTasks>::open_task(proposal, H256::zero()));
+				<Inference as InferenceTasks>::cancel_task(proposal);
+			}
+			assert_eq!(BacklogLen::<Test>::get(), 0);
+			for proposal in 1_000..1_000 + MAX_BACKLOG {
+				assert_ok!(<Inference as InferenceTasks>::open_task(proposal, H256::zero()));
+			}
+			assert_noop!(
+				<Inference as InferenceTasks>::open_task(9_999, H256::zero()),
+				Error::<Test>::BacklogFull
+			);
+			// The hook passes up to `MaxBacklog` gaps a block without spending its openings
+			// (and block 17's author fixed the queue, so block 18 draws).
+			run_to_block(3 + 1_000 / u64::from(MAX_BACKLOG));
+			assert!(Tasks::<Test>::count() >= MAX_TASKS_PER_BLOCK);
 		});
 	}
 }

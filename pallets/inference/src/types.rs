@@ -33,20 +33,24 @@ pub type TaskId = u32;
 )]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Parameters<BlockNumber> {
-	/// How many nodes a task's committee draws.
+	/// How many seats a task's first committee draws (a node may win several; each seat is one
+	/// vote). Each escalation draws this many more, up to `MaxCommitteeSize`.
 	pub committee_size: u32,
 	/// Blocks in which committee members commit, from the block the task opens in.
 	pub commit_window: BlockNumber,
 	/// Blocks in which committee members reveal, after the commit window.
 	pub reveal_window: BlockNumber,
-	/// The share of revealed stake the winning label needs; above one half.
+	/// The share of the revealed seats the winning label needs; above one half.
 	pub consensus_threshold: Perbill,
 	/// Reward points each member that agreed with the consensus earns.
 	pub inference_points: u32,
-	/// The share of the committee's stake that must reveal for a task to be judged at all;
-	/// below it the task is inconclusive and nobody is slashed (a task that most members could
-	/// not answer is the task's fault, not theirs).
+	/// The share of the committee's seats (excused seats left out) that must reveal for a
+	/// task to reach consensus; below it the task escalates.
 	pub min_participation: Perbill,
+	/// How many times a proposal whose task ended without consensus is drawn a fresh, larger
+	/// committee (without the members of its failed rounds) before its analysis ends
+	/// unanswered; at most the pallet's `MaxEscalations`.
+	pub escalations: u32,
 }
 
 /// Why a set of parameters is refused.
@@ -60,6 +64,8 @@ pub enum InvalidParameter {
 	Threshold,
 	/// `min_participation` is zero.
 	Participation,
+	/// `escalations` is above the pallet's `MaxEscalations`.
+	Escalations,
 }
 
 impl<BlockNumber: Copy + Zero + Saturating + PartialOrd> Parameters<BlockNumber> {
@@ -68,6 +74,7 @@ impl<BlockNumber: Copy + Zero + Saturating + PartialOrd> Parameters<BlockNumber>
 		&self,
 		max_committee: u32,
 		max_task_duration: BlockNumber,
+		max_escalations: u32,
 	) -> Result<(), InvalidParameter> {
 		use InvalidParameter::*;
 		if self.committee_size == 0 || self.committee_size > max_committee {
@@ -86,7 +93,16 @@ impl<BlockNumber: Copy + Zero + Saturating + PartialOrd> Parameters<BlockNumber>
 		if self.min_participation.is_zero() {
 			return Err(Participation);
 		}
+		if self.escalations > max_escalations {
+			return Err(Escalations);
+		}
 		Ok(())
+	}
+
+	/// The seats of a proposal's committee after `failed` failed rounds: `committee_size` more
+	/// for each, up to `max_committee`.
+	pub fn seats_for_round(&self, failed: u32, max_committee: u32) -> u32 {
+		self.committee_size.saturating_mul(failed.saturating_add(1)).min(max_committee)
 	}
 
 	/// Blocks from a task's opening to the end of its reveal window.
@@ -95,7 +111,7 @@ impl<BlockNumber: Copy + Zero + Saturating + PartialOrd> Parameters<BlockNumber>
 	}
 }
 
-/// A committee seat: the node and its stake when drawn, which weighs its answer.
+/// A committee member: the node, its stake when drawn, and the seats it won (each one vote).
 pub use daollm_primitives::Seat;
 
 /// An open analysis task.
@@ -114,8 +130,10 @@ pub struct AnalysisTask<AccountId, Balance, BlockNumber, MaxCommittee: Get<u32>>
 	pub commit_end: BlockNumber,
 	/// The last block in which reveals are accepted; the task is judged in the next one.
 	pub reveal_end: BlockNumber,
-	/// The members.
+	/// The members, each with the seats it won.
 	pub committee: BoundedVec<Seat<AccountId, Balance>, MaxCommittee>,
+	/// How many rounds of this proposal failed before this one (0: its first committee).
+	pub round: u32,
 	/// How many members have committed.
 	pub commits: u32,
 	/// How many members have revealed.
@@ -130,6 +148,11 @@ impl<AccountId: PartialEq, Balance, BlockNumber, MaxCommittee: Get<u32>>
 	/// The seat of `node`, if it is a member.
 	pub fn member(&self, node: &AccountId) -> Option<&Seat<AccountId, Balance>> {
 		self.committee.iter().find(|m| m.node == *node)
+	}
+
+	/// The committee's seats.
+	pub fn seats(&self) -> u32 {
+		self.committee.iter().fold(0u32, |sum, m| sum.saturating_add(m.seats))
 	}
 
 	/// Whether every member has committed or excused itself: the reveal phase may start early.
@@ -157,9 +180,9 @@ pub enum Outcome {
 		/// The brief, agreed field by field.
 		brief: Brief,
 	},
-	/// No label held the consensus threshold of the revealed stake.
+	/// No label held the consensus threshold of the revealed seats.
 	NoConsensus,
-	/// Less than `min_participation` of the committee's stake revealed: nobody is judged.
+	/// Less than `min_participation` of the committee's seats revealed.
 	Inconclusive,
 }
 
@@ -176,10 +199,14 @@ pub struct TaskResult<BlockNumber> {
 	pub model: H256,
 	/// What the committee agreed on.
 	pub outcome: Outcome,
-	/// The share of the committee's stake that revealed.
+	/// The share of the committee's seats (excused seats left out) that revealed.
 	pub participation: Perbill,
 	/// How many members the committee had.
 	pub committee_size: u32,
+	/// The committee's seats.
+	pub seats: u32,
+	/// How many rounds of the proposal failed before this one.
+	pub round: u32,
 	/// The block it was judged in.
 	pub finalized_at: BlockNumber,
 }
@@ -251,8 +278,10 @@ pub enum TaskStatus<AccountId, Balance, BlockNumber> {
 		commit_end: BlockNumber,
 		/// The last block for reveals.
 		reveal_end: BlockNumber,
-		/// The members and their stakes.
+		/// The members, their stakes and seats.
 		committee: alloc::vec::Vec<Seat<AccountId, Balance>>,
+		/// How many rounds of the proposal failed before this one.
+		round: u32,
 		/// Commits so far.
 		commits: u32,
 		/// Reveals so far.
@@ -262,4 +291,58 @@ pub enum TaskStatus<AccountId, Balance, BlockNumber> {
 	},
 	/// Judged.
 	Judged(TaskResult<BlockNumber>),
+}
+
+/// What a member of a failed round did, kept until the proposal's analysis ends and every
+/// round's members are judged by how it ended.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum PriorAnswer {
+	/// It revealed `label`, computed with `model`.
+	Revealed {
+		/// The label.
+		label: LabelIndex,
+		/// The model it ran.
+		model: H256,
+	},
+	/// It neither revealed nor excused itself while another member revealed.
+	Silent,
+	/// It excused itself.
+	Excused,
+	/// Nobody of its round revealed: its silence is not singled out.
+	Unanswered,
+}
+
+/// A member of a failed round of a proposal.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct PriorMember<AccountId> {
+	/// The node.
+	pub node: AccountId,
+	/// The task of the round.
+	pub task: TaskId,
+	/// What it did.
+	pub answer: PriorAnswer,
+}
+
+/// A proposal whose task ended without consensus and that waits for a larger committee.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(MaxPrior))]
+pub struct Escalation<AccountId, MaxPrior: Get<u32>> {
+	/// How many rounds failed.
+	pub failed: u32,
+	/// The members of the failed rounds: none of them is drawn again for the proposal, and each
+	/// is judged when the analysis ends.
+	pub prior: BoundedVec<PriorMember<AccountId>, MaxPrior>,
 }

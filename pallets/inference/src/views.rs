@@ -50,6 +50,7 @@ impl<T: Config> Pallet<T> {
 					commit_end: task.commit_end,
 					reveal_end: task.reveal_end,
 					committee: task.committee.into_inner(),
+					round: task.round,
 					commits: task.commits,
 					reveals: task.reveals,
 					excused: task.excused,

@@ -29,4 +29,19 @@ impl<T: Config> ProposalAnalysed for Pallet<T> {
 	fn on_analysed_weight() -> Weight {
 		T::WeightInfo::on_analysed()
 	}
+
+	fn on_unanswered(id: ProposalId) {
+		Proposals::<T>::mutate(id, |maybe| {
+			if let Some(proposal) = maybe {
+				proposal.analysis = AnalysisStatus::Unanswered;
+				Self::deposit_event(Event::AnalysisUnanswered { id });
+				Self::release_deposit(id, proposal);
+			}
+		});
+	}
+
+	/// The same reads and writes as a consensus's.
+	fn on_unanswered_weight() -> Weight {
+		T::WeightInfo::on_analysed()
+	}
 }

@@ -36,7 +36,12 @@
 //!   challenge window; on release, [`Config::ProposalFee`] of it is kept and paid to
 //!   [`Config::Fees`] (the runtime sends it to the rewards pot, which pays the inference
 //!   committees): a flood of proposals costs the flooder that fee per proposal. Withdrawing a
-//!   pending proposal returns the whole deposit.
+//!   pending proposal keeps the fee too (a submit-and-withdraw cycle costs the cycler the fee
+//!   and the network nothing but a queue entry it drops), and once its committee is drawn also
+//!   [`Config::RedrawPenalty`] of the deposit.
+//! - A proposal whose analysis ended unanswered (no consensus after every escalation the
+//!   inference network allows) releases its deposit as an analysed one does: its author did
+//!   nothing wrong.
 //! - [`Config::RecordDeposit`] of it stays held for as long as the finished record (with its
 //!   analysis result and tally) exists: the author gets it back by removing the record
 //!   ([`Pallet::remove_proposal`]). Verified annotations leave no records once their bonds are
@@ -50,8 +55,9 @@
 //! ## Terminology
 //!
 //! - **Deposit**: held from the author with [`HoldReason::ProposalDeposit`]; released (less
-//!   [`Config::ProposalFee`]) when the proposal is analysed or verified, no challenge window is
-//!   open and its spam window has ended, returned whole on withdrawal, slashed when marked spam.
+//!   [`Config::ProposalFee`]) when the proposal is analysed (or its analysis ended unanswered)
+//!   or verified, no challenge window is open and its spam window has ended, returned less the
+//!   fee on withdrawal, slashed when marked spam.
 //! - **Spam window**: one challenge period from submission (`deposit_held_until`). The whole
 //!   deposit stays held through it, so that the technical committee (a motion) or a `spam`
 //!   referendum has time to slash it; the runtime keeps the period longer than the `spam`
@@ -271,8 +277,9 @@ pub mod pallet {
 		/// withdrawing it once its committee is drawn. Withdrawing and resubmitting would
 		/// otherwise re-roll the committee for the price of the fees; with it, each re-roll
 		/// costs this share of a deposit, whichever account submits, and nobody but the
-		/// treasury gains. A proposal still waiting for its draw withdraws for free: nobody
-		/// knows its committee yet.
+		/// treasury gains. A proposal still waiting for its draw, or for another round after a
+		/// round without consensus, forfeits only the proposal fee: nobody knows its next
+		/// committee yet.
 		#[pallet::constant]
 		type RedrawPenalty: Get<Perbill>;
 
@@ -381,7 +388,8 @@ pub mod pallet {
 			id: ProposalId,
 			/// The deposit returned.
 			deposit: BalanceOf<T>,
-			/// The part of the deposit forfeited: its committee had been drawn.
+			/// The part of the deposit kept: the proposal fee (to [`Config::Fees`]), and the
+			/// redraw penalty if its committee had been drawn (to [`Config::Slash`]).
 			forfeited: BalanceOf<T>,
 		},
 		/// An account labelled a proposal.
@@ -415,6 +423,12 @@ pub mod pallet {
 			id: ProposalId,
 			/// The label the network agreed on.
 			label: LabelIndex,
+		},
+		/// The inference network reached no consensus on a proposal in any round it allows:
+		/// its analysis is over without a label.
+		AnalysisUnanswered {
+			/// The proposal.
+			id: ProposalId,
 		},
 		/// A proposal's deposit went back to its author, less the proposal fee.
 		DepositReleased {
@@ -636,7 +650,8 @@ pub mod pallet {
 		/// Withdraw a proposal that is still pending analysis and has no verified label.
 		///
 		/// The origin must be _Signed_ by the proposal's author, and no label may be in its
-		/// challenge window. The deposit is returned, less `RedrawPenalty` of it if the
+		/// challenge window. The deposit is returned less the `ProposalFee` (so that submitting
+		/// and withdrawing in a loop is never free), and less `RedrawPenalty` of it if the
 		/// proposal's committee has been drawn (no free re-roll of the draw); the annotations
 		/// are removed (their bonds returned) and the analysis task is cancelled (or the
 		/// proposal leaves the backlog).
@@ -656,19 +671,21 @@ pub mod pallet {
 			ensure!(proposal.verified_label.is_none(), Error::<T>::AlreadyVerified);
 			ensure!(proposal.provisional.is_none(), Error::<T>::LabelUnderChallenge);
 
-			let forfeited = if T::InferenceTasks::committee_drawn(id) {
-				let due = T::RedrawPenalty::get().mul_floor(proposal.deposit);
-				let (credit, _missing) = <T::Currency as BalancedHold<_>>::slash(
-					&HoldReason::ProposalDeposit.into(),
-					&proposal.author,
-					due,
-				);
-				let forfeited = credit.peek();
-				T::Slash::on_unbalanced(credit);
-				forfeited
+			let penalty = if T::InferenceTasks::committee_drawn(id) {
+				T::RedrawPenalty::get().mul_floor(proposal.deposit)
 			} else {
 				Zero::zero()
 			};
+			let fee = T::ProposalFee::get().min(proposal.deposit.saturating_sub(penalty));
+			let (credit, _missing) = <T::Currency as BalancedHold<_>>::slash(
+				&HoldReason::ProposalDeposit.into(),
+				&proposal.author,
+				penalty.saturating_add(fee),
+			);
+			let forfeited = credit.peek();
+			let (fee_credit, penalty_credit) = credit.split(fee);
+			T::Fees::on_unbalanced(fee_credit);
+			T::Slash::on_unbalanced(penalty_credit);
 			let deposit =
 				Self::return_deposit(&proposal.author, proposal.deposit.saturating_sub(forfeited));
 			let annotations = Self::discard(id, &proposal);

@@ -212,18 +212,23 @@ mod withdraw_proposal {
 			assert!(Proposals::proposal(id).is_none());
 			assert_eq!(Annotations::<Test>::iter_prefix(id).count(), 0);
 			assert_eq!(held(ALICE), 0);
-			assert_eq!(Balances::balance(&ALICE), INITIAL_BALANCE, "no fee on withdrawal");
+			assert_eq!(
+				Balances::balance(&ALICE),
+				INITIAL_BALANCE - FEE,
+				"the proposal fee is kept"
+			);
 			assert_eq!((bonded(BOB), Balances::balance(&BOB)), (0, INITIAL_BALANCE));
 			assert_eq!(CancelledTasks::get(), vec![id]);
 			System::assert_last_event(
-				Event::ProposalWithdrawn { id, deposit: DEPOSIT_BASE + 15, forfeited: 0 }.into(),
+				Event::ProposalWithdrawn { id, deposit: DEPOSIT_BASE + 15 - FEE, forfeited: FEE }
+					.into(),
 			);
 		});
 	}
 
-	/// M-2's re-roll: once the committee is drawn, withdrawing and resubmitting costs half the
-	/// deposit each time, paid to the treasury; before the draw nobody knows the committee and
-	/// the withdrawal is free (the test above).
+	/// Once the committee is drawn, withdrawing and resubmitting costs half the deposit each
+	/// time, paid to the treasury, besides the proposal fee; before the draw nobody knows the
+	/// committee and the withdrawal costs the fee alone (the test above).
 	#[test]
 	fn after_the_committee_draw_a_withdrawal_forfeits_half_the_deposit() {
 		ExtBuilder::build_and_execute(|| {
@@ -236,7 +241,7 @@ mod withdraw_proposal {
 				let id = submit(ALICE, body);
 				Drawn::mutate(|d| d.push(id));
 				assert_ok!(Proposals::withdraw_proposal(RuntimeOrigin::signed(ALICE), id));
-				let forfeited = deposit / 2;
+				let forfeited = deposit / 2 + FEE;
 				System::assert_last_event(
 					Event::ProposalWithdrawn { id, deposit: deposit - forfeited, forfeited }.into(),
 				);
@@ -246,9 +251,25 @@ mod withdraw_proposal {
 			assert_eq!(Balances::balance(&ALICE), before - forfeited_total);
 			assert_eq!(
 				Balances::balance(&SPAM_POT) - pot,
-				forfeited_total,
+				forfeited_total - 3 * FEE,
 				"the treasury gets what re-rolls cost"
 			);
+		});
+	}
+
+	/// Submitting and withdrawing in a loop costs the cycler the proposal fee each time, paid
+	/// to the fee pot that pays the network: queue entries are never free to churn.
+	#[test]
+	fn a_submit_and_withdraw_cycle_costs_the_proposal_fee() {
+		ExtBuilder::build_and_execute(|| {
+			let before = Balances::balance(&ALICE);
+			let pot = Balances::balance(&FEE_POT);
+			for _ in 0..10 {
+				let id = submit(ALICE, b"x");
+				assert_ok!(Proposals::withdraw_proposal(RuntimeOrigin::signed(ALICE), id));
+			}
+			assert_eq!(before - Balances::balance(&ALICE), 10 * FEE);
+			assert_eq!(Balances::balance(&FEE_POT) - pot, 10 * FEE);
 		});
 	}
 

@@ -28,6 +28,9 @@ pub enum AnalysisStatus {
 		/// The label the network agreed on.
 		label: LabelIndex,
 	},
+	/// The inference network tried every round it allows and reached no consensus: the
+	/// analysis is over without a label, and the deposit is released as for an analysed one.
+	Unanswered,
 }
 
 /// How many annotations each label has received, indexed by label.

@@ -261,13 +261,13 @@ mod benchmarks {
 		commit_all::<T>(round, &trainers);
 		let updates = trainers.len() as u32;
 		let aggregators = aggregating::<T>(round, a);
-		// The fewest first seats whose stake reaches the minimum participation reveal.
+		// The fewest first members whose seats reach the minimum participation reveal.
 		let participation = Params::<T>::get().min_participation;
 		let stakes: Vec<u128> = Rounds::<T>::get(round)
 			.expect("aggregating")
 			.aggregators
 			.iter()
-			.map(|s| s.stake.unique_saturated_into())
+			.map(|s| u128::from(s.seats))
 			.collect();
 		let drawn: u128 = stakes.iter().sum();
 		let reveal = (0..=stakes.len())

@@ -61,8 +61,10 @@
 //!    ([`Pallet::reveal_aggregate`]).
 //! 3. **Outcome**: after the reveal window (or the last reveal), the round is decided by the
 //!    chain's one committee rule ([`daollm_primitives::threshold::Quorum`]): at least
-//!    `min_participation` of the drawn aggregators' stake must have revealed, and the answer
-//!    with the most revealed stake must hold `agreement` of it. Its model is registered as the
+//!    `min_participation` of the drawn aggregators' seats must have revealed, and the answer
+//!    with the most revealed seats must hold `agreement` of them. Aggregator seats are drawn
+//!    with replacement by stake times reputation, so a large node may win several, but each
+//!    seat is one vote: stake buys seats, never a heavier vote. Its model is registered as the
 //!    next version of the round's model ([`Config::Models`]) — a **candidate** that governance
 //!    may activate — with its agreed evaluation, and marked as **forgetting** when it labels
 //!    more of the reference examples wrong than its base by over [`Config::ForgettingTolerance`]
@@ -169,7 +171,7 @@ use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::*;
 use sp_core::H256;
 use sp_runtime::{
-	traits::{AtLeast32BitUnsigned, Saturating, UniqueSaturatedInto},
+	traits::{AtLeast32BitUnsigned, Saturating},
 	Perbill,
 };
 

@@ -8,7 +8,7 @@ use daollm_primitives::{
 	traits::{
 		ComputeNodes, Contribution, MemberOutcome, ModelVersions, RewardPoints, TrainingData, Work,
 	},
-	LabelIndex, ModelId, ModelVersion, ProposalId,
+	LabelIndex, ModelId, ModelVersion, ProposalId, Seat,
 };
 use daollm_test_support::TestAuthorityId;
 use frame_support::{
@@ -101,13 +101,33 @@ pub fn default_parameters() -> Parameters<u64> {
 /// Draws the first `count` nodes, rotated by the seed's first byte: deterministic per seed.
 pub struct MockNodes;
 impl ComputeNodes<AccountId, Balance> for MockNodes {
-	fn draw(seed: &H256, count: u32) -> Vec<(AccountId, Balance)> {
+	fn draw(seed: &H256, count: u32) -> Vec<Seat<AccountId, Balance>> {
 		let mut nodes = Nodes::get();
 		if !nodes.is_empty() {
 			let shift = seed.0[0] as usize % nodes.len();
 			nodes.rotate_left(shift);
 		}
-		nodes.into_iter().take(count as usize).collect()
+		nodes
+			.into_iter()
+			.take(count as usize)
+			.map(|(node, stake)| Seat { node, stake, seats: 1 })
+			.collect()
+	}
+	/// One seat to each of the first `seats` nodes the plain draw gives, and the rest, if any,
+	/// to the first of them (so that a test can give one node several seats by asking for more
+	/// seats than there are nodes).
+	fn draw_seats(
+		seed: &H256,
+		seats: u32,
+		excluded: &[AccountId],
+	) -> Vec<Seat<AccountId, Balance>> {
+		let mut drawn: Vec<_> =
+			Self::draw(seed, seats).into_iter().filter(|s| !excluded.contains(&s.node)).collect();
+		let given = drawn.len() as u32;
+		if let Some(first) = drawn.first_mut() {
+			first.seats += seats.saturating_sub(given);
+		}
+		drawn
 	}
 	fn candidates() -> u32 {
 		Nodes::get().len() as u32

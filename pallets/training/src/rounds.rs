@@ -5,7 +5,7 @@
 use super::*;
 
 impl<T: Config> Pallet<T> {
-	/// Draws `count` seats for `purpose` in `round` from this block's VRF output, unless this
+	/// Draws `count` distinct trainers for `round` from this block's VRF output, unless this
 	/// block may not draw for what `fixed_by` fixed (then `None`: a later block draws).
 	pub(crate) fn draw<S: Get<u32>>(
 		purpose: &[u8],
@@ -14,11 +14,19 @@ impl<T: Config> Pallet<T> {
 		fixed_by: Option<u32>,
 	) -> Option<SeatsOf<T, S>> {
 		let seed = T::Randomness::seed(&(purpose, round).encode(), fixed_by)?;
-		let seats: Vec<_> = T::Nodes::draw(&seed, count.min(S::get()))
-			.into_iter()
-			.map(|(node, stake)| Seat { node, stake })
-			.collect();
-		Some(BoundedVec::truncate_from(seats))
+		Some(BoundedVec::truncate_from(T::Nodes::draw(&seed, count.min(S::get()))))
+	}
+
+	/// Draws `seats` aggregator seats for `round` (a node may win several; each seat is one
+	/// vote), as [`Self::draw`] does.
+	pub(crate) fn draw_seats<S: Get<u32>>(
+		purpose: &[u8],
+		round: RoundId,
+		seats: u32,
+		fixed_by: Option<u32>,
+	) -> Option<SeatsOf<T, S>> {
+		let seed = T::Randomness::seed(&(purpose, round).encode(), fixed_by)?;
+		Some(BoundedVec::truncate_from(T::Nodes::draw_seats(&seed, seats.min(S::get()), &[])))
 	}
 
 	/// Draws `round`'s trainers, if this block may: whether the round closed (nobody to train).
@@ -136,7 +144,7 @@ impl<T: Config> Pallet<T> {
 			return Some(Self::fail(round, record, Failure::TooFewUpdates));
 		}
 		let aggregators =
-			Self::draw(b"daollm/aggregators", round, params.aggregators, record.fixed_by)?;
+			Self::draw_seats(b"daollm/aggregators", round, params.aggregators, record.fixed_by)?;
 		// The trainers that committed are judged with the outcome, by what the aggregate made
 		// of their updates.
 		let (committed, silent): (Vec<_>, Vec<_>) =
@@ -189,8 +197,8 @@ impl<T: Config> Pallet<T> {
 	/// and the agreeing aggregators, or records why not.
 	pub(crate) fn decide(round: RoundId, record: &mut RoundOf<T>) {
 		let params = Params::<T>::get();
-		// Stake behind each distinct answer, in the order first revealed (at most
-		// `MaxAggregators` answers).
+		// Seats behind each distinct answer, in the order first revealed (at most
+		// `MaxAggregators` answers): each seat one vote, however much stake drew it.
 		let mut tally: Vec<(&AnswerOf<T>, u128)> = Vec::new();
 		let (mut drawn, mut revealed) = (0u128, 0u128);
 		let answers: Vec<Option<AnswerOf<T>>> = record
@@ -199,7 +207,7 @@ impl<T: Config> Pallet<T> {
 			.map(|seat| AggregateReveals::<T>::get(round, &seat.node))
 			.collect();
 		for (seat, answer) in record.aggregators.iter().zip(&answers) {
-			let stake: u128 = seat.stake.unique_saturated_into();
+			let stake = u128::from(seat.seats);
 			drawn.saturating_accrue(stake);
 			if let Some(answer) = answer {
 				revealed.saturating_accrue(stake);
@@ -209,7 +217,7 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
-		// The most stake; among equals, the first revealed (a tie never reaches an agreement
+		// The most seats; among equals, the first revealed (a tie never reaches an agreement
 		// share above one half).
 		let (winner, winning) = tally.into_iter().fold((None, 0u128), |best, (answer, stake)| {
 			if stake > best.1 {

@@ -143,7 +143,7 @@ pub struct Round<
 	pub examples: BoundedVec<ProposalId, MaxExamples>,
 	/// The trainers, drawn by stake after the round opened.
 	pub trainers: BoundedVec<Seat<AccountId, Balance>, MaxTrainers>,
-	/// The aggregators, drawn by stake after training ended.
+	/// The aggregators, drawn by stake after training ended, each with the seats it won.
 	pub aggregators: BoundedVec<Seat<AccountId, Balance>, MaxAggregators>,
 	/// The author of the block that last fixed what the next draw is for (the round's opening,
 	/// then the deadline's block, the last that may add updates): the draw happens in a block
@@ -264,13 +264,13 @@ pub enum Failure {
 	TooFewUpdates,
 	/// No node could be drawn to aggregate.
 	NoAggregators,
-	/// No answer held the agreed share of the revealed stake.
+	/// No answer held the agreed share of the revealed seats.
 	NoAgreement,
 	/// The model registry refused the new version (for instance, its file already exists).
 	RegistryRefused,
 	/// No node could be drawn to train.
 	NoTrainers,
-	/// Less than `min_participation` of the drawn aggregators' stake revealed: nobody is judged.
+	/// Less than `min_participation` of the drawn aggregators' seats revealed: nobody is judged.
 	TooFewReveals,
 }
 
@@ -318,15 +318,15 @@ pub enum Outcome {
 pub struct Parameters<BlockNumber> {
 	/// Trainers drawn per round (at most `MaxTrainers`).
 	pub trainers: u32,
-	/// Aggregators drawn per round (at most `MaxAggregators`).
+	/// Aggregator seats drawn per round (at most `MaxAggregators`; a node may win several).
 	pub aggregators: u32,
 	/// Blocks aggregators have to commit to the model they built.
 	pub commit_window: BlockNumber,
 	/// Blocks aggregators have to reveal it.
 	pub reveal_window: BlockNumber,
-	/// The share of the revealed aggregator stake an answer needs to become the candidate.
+	/// The share of the revealed aggregator seats an answer needs to become the candidate.
 	pub agreement: Perbill,
-	/// The share of the drawn aggregators' stake that must have revealed for the round to be
+	/// The share of the drawn aggregators' seats that must have revealed for the round to be
 	/// decided (so one revealing aggregator cannot decide alone).
 	pub min_participation: Perbill,
 	/// The fewest committed updates a round aggregates; at least one more than the trim drops
@@ -412,7 +412,7 @@ mod tests {
 			shape: LayerShape { labels: 1, features: 1 },
 			examples: (0..examples).collect::<Vec<_>>().try_into().expect("fits"),
 			trainers: (0..trainers)
-				.map(|node| Seat { node, stake: 1 })
+				.map(|node| Seat { node, stake: 1, seats: 1 })
 				.collect::<Vec<_>>()
 				.try_into()
 				.expect("fits"),

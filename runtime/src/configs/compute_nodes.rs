@@ -29,8 +29,12 @@ parameter_types! {
 			miss_slash: Perbill::from_percent(5),
 			// Honest nodes agree byte for byte: a wrong answer costs a fifth of a silent one.
 			disagreement_slash: Perbill::from_percent(1),
-			// One slash per node per hour: an outage, or a model it lacks, is one offence.
+			// An outage, or a model it lacks, is one offence per hour; a node that answers in
+			// between is slashed for each failure.
 			offence_window: 60 * MINUTES,
+			// Six excuses an hour (a node catching up after a restart) before an excuse is a
+			// miss.
+			excuse_budget: 6,
 			// A day out of the draws after an exclusion.
 			rejoin_cooldown: DAYS,
 		};
@@ -64,6 +68,8 @@ impl pallet_compute_nodes::Config for Runtime {
 	/// Slashed stake goes to the treasury, like spam deposits: no node gains from another's
 	/// slash.
 	type Slash = ResolveTo<TreasuryAccount, Balances>;
+	/// BABE's VRF: the registry keeps each block's output for the next block's draws.
+	type Randomness = super::draws::BabeVrfDraws;
 	/// The `parameters` track.
 	type GovernanceOrigin = super::governance::ParametersOrigin;
 	type MaxNodes = ConstU32<128>;

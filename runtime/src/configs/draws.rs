@@ -1,24 +1,36 @@
-//! The seed of committee, trainer and aggregator draws: the current block's BABE VRF output.
+//! The seed of committee, trainer and aggregator draws: the VRF outputs of the current block
+//! and of its parent, by two different BABE authorities.
 //!
 //! A block's BABE pre-digest carries its author's VRF output for the slot (primary and, with
 //! `PrimaryAndSecondaryVRFSlots`, secondary slots alike), verified by every node at import. It
 //! is a function of the author's secret key, the slot and the epoch's randomness: nobody else
-//! can compute it before the block is published, and its author cannot choose it. The seed is
-//! `blake2_256(subject ‖ VRF pre-output)`; the VRF proof, which an author could re-randomise,
-//! is not part of it.
+//! can compute it before the block is published, and its author cannot choose it. The
+//! compute-node registry keeps each block's author and output for one block
+//! ([`pallet_compute_nodes::LastVrf`]); the seed is `blake2_256(subject ‖ parent's pre-output
+//! digest ‖ VRF pre-output)`. The VRF proof, which an author could re-randomise, is not part of
+//! it.
 //!
-//! What an author can still bias, in numbers: it knows the seed of its own slot in advance, so
-//! it can *withhold* its block, and the slot's draw then comes from the next block's author.
-//! For a committee outcome of probability `p` (say, that the author's own nodes hold ⅔ of the
-//! seats), withholding turns one draw into the better of two: at most `1 − (1 − p)²`, under
-//! `2p`, and it costs the withheld block. Only when the drawing block is its own, which happens
-//! with its share `s` of the slots, so overall `p + s·p·(1 − p)`. For example, an operator with
-//! 30 % of the stake in a network of twenty equal nodes and 30 % of the slots, wanting four of
-//! the five seats: `p` = 1.39 % (hypergeometric), withholding raises it to 1.80 %, each success
-//! costing it the block it withheld. It cannot include, exclude or reorder what the draw is
-//! for: a proposal that lands in its block is drawn for by a block someone else authored
-//! ([`DrawRandomness::seed`] refuses the author that fixed it), and the queue, the task id and
-//! the round's updates are fixed before the drawing block.
+//! A block draws only if its author differs from its parent's and from the author that fixed
+//! what is drawn for ([`DrawRandomness::seed`]). So no single author knows a seed before the
+//! parent block is published: the parent's author does not know the child's output, and the
+//! child's author learns the parent's output only when the parent is out — too late to move any
+//! stake, since a stake moved in its own block counts only from the next block's draws (the
+//! registry's candidates are read in `on_initialize`, before the block's transactions). An
+//! author that knows its slot's output an epoch ahead can no longer grind its draws by moving
+//! dust stake in the block before.
+//!
+//! What an author can still bias, in numbers: it can *withhold* its block, and the slot's draw
+//! then comes from a later pair of blocks. For a committee outcome of probability `p` (say, that
+//! the author's own nodes hold ⅔ of the seats), withholding turns one draw into the better of
+//! two: at most `1 − (1 − p)²`, under `2p`, and it costs the withheld block. Only when the
+//! drawing block is its own, which happens with its share `s` of the slots, so overall
+//! `p + s·p·(1 − p)`. For example, an operator with a third of the draw weight over many nodes
+//! and a third of the slots, wanting 17 of 25 seats: `p` = 4.2 × 10⁻⁴
+//! (`pallet_compute_nodes::sortition`), withholding raises it to 5.6 × 10⁻⁴. Two colluding
+//! authors in consecutive slots know a seed one block early and can move stake in between:
+//! the draw is as strong as "no two consecutive authors collude". An author cannot include,
+//! exclude or reorder what the draw is for: the queue, the task id and the round's updates are
+//! fixed before the drawing block.
 
 use codec::{Decode, Encode};
 use daollm_primitives::traits::DrawRandomness;
@@ -46,14 +58,24 @@ impl DrawRandomness for BabeVrfDraws {
 		Self::pre_digest().map(|digest| digest.authority_index())
 	}
 
-	fn seed(subject: &[u8], fixed_by: Option<u32>) -> Option<H256> {
+	fn vrf() -> Option<(u32, H256)> {
 		let digest = Self::pre_digest()?;
-		let alone = pallet_babe::Authorities::<Runtime>::decode_len().unwrap_or(0) <= 1;
-		if !alone && fixed_by == Some(digest.authority_index()) {
-			return None;
-		}
 		let vrf = digest.vrf_signature()?;
-		Some(BlakeTwo256::hash_of(&(subject, vrf.pre_output.encode())))
+		Some((digest.authority_index(), BlakeTwo256::hash_of(&vrf.pre_output.encode())))
+	}
+
+	fn seed(subject: &[u8], fixed_by: Option<u32>) -> Option<H256> {
+		let (author, output) = Self::vrf()?;
+		let alone = pallet_babe::Authorities::<Runtime>::decode_len().unwrap_or(0) <= 1;
+		let parent = pallet_compute_nodes::LastVrf::<Runtime>::get();
+		if !alone {
+			let (parent_author, _) = parent?;
+			if fixed_by == Some(author) || parent_author == author {
+				return None;
+			}
+		}
+		let parent_output = parent.map(|(_, output)| output).unwrap_or_default();
+		Some(BlakeTwo256::hash_of(&(subject, parent_output, output)))
 	}
 }
 

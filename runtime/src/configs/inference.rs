@@ -1,4 +1,4 @@
-//! `pallet_inference`: committees of compute nodes, commit–reveal and stake-weighted consensus.
+//! `pallet_inference`: committees of compute nodes, commit–reveal and consensus by seats.
 
 use daollm_primitives::time::MINUTES;
 use frame_support::{parameter_types, traits::ConstU32};
@@ -28,16 +28,20 @@ parameter_types! {
 	/// The parameters at genesis, until governance changes them.
 	pub DefaultInferenceParameters: pallet_inference::Parameters<BlockNumber> =
 		pallet_inference::Parameters {
-			// Five answers per proposal: one or two faulty nodes cannot move the label.
-			committee_size: 5,
+			// 25 seats, each one vote: an operator with a third of the draw weight holds the
+			// two thirds that decide a committee with probability 4.2 × 10⁻⁴, whatever its
+			// stake (`pallet_compute_nodes::sortition`). A node answers once for all its seats.
+			committee_size: 25,
 			// Thirty seconds to run the model and commit, thirty to reveal.
 			commit_window: 5,
 			reveal_window: 5,
 			consensus_threshold: Perbill::from_rational(2u32, 3u32),
 			inference_points: 10,
-			// Half the committee's stake must answer before anyone is judged: one member cannot
-			// decide alone, and a task most members could not answer slashes nobody.
+			// Half the committee's seats (excused ones left out) must answer for a consensus:
+			// a few members cannot decide alone.
 			min_participation: Perbill::from_percent(50),
+			// Two more rounds, of 50 and 64 seats, without the members of the failed ones.
+			escalations: 2,
 		};
 }
 
@@ -57,7 +61,8 @@ impl pallet_inference::Config for Runtime {
 	/// The `parameters` track.
 	type GovernanceOrigin = super::governance::ParametersOrigin;
 	type LabelCount = LabelCount;
-	type MaxCommitteeSize = ConstU32<16>;
+	type MaxCommitteeSize = ConstU32<64>;
+	type MaxEscalations = ConstU32<4>;
 	type MaxTasksPerBlock = ConstU32<16>;
 	type MaxTaskDuration = MaxTaskDuration;
 	/// 64 blocks (about six minutes) of full judgement slots, 16 per block, can wait; beyond

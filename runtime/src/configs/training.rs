@@ -20,7 +20,8 @@ parameter_types! {
 	/// and a trimmed mean that drops the highest and the lowest quarter of the drawn trainers'
 	/// values at each coordinate (two of eight at each end), so that two poisoned updates
 	/// cannot move it out of the honest range; a round aggregates with five updates or more.
-	/// Two thirds of the aggregators' stake must reveal, and two thirds of that agree. Update
+	/// Two thirds of the aggregators' seats must reveal, and two thirds of those agree (five
+	/// seats, at most one per node). Update
 	/// values are clipped to ±8.0: an honest round's updates (twenty epochs at rate 0.5 on the
 	/// shipped layer) stay well inside it. Trainers replay the model's reference examples, a
 	/// round's example weighing six of them, every label the same: the plan the evaluation

@@ -125,6 +125,32 @@ fn m2_the_committee_of_block_n_is_not_computable_at_n() {
 	});
 }
 
+/// A draw's seed mixes the VRF outputs of two blocks by different authors: a block whose parent
+/// has the same author gives no seed (so nobody who authors two slots in a row knows a seed
+/// before its parent is out), and the same child block gives a different seed after a
+/// different parent.
+#[test]
+fn a_draw_seed_needs_two_authors_and_mixes_both_outputs() {
+	use crate::configs::draws::BabeVrfDraws;
+	use daollm_primitives::traits::DrawRandomness;
+	preset_ext(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let child_seed = |parent: Sr25519Keyring, child: Sr25519Keyring| {
+			with_transaction(|| {
+				babe_block(1, parent, 100);
+				babe_block(2, child, 101);
+				let seed = BabeVrfDraws::seed(b"subject", None);
+				TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(seed))
+			})
+			.expect("the blocks build")
+		};
+		assert_eq!(child_seed(Sr25519Keyring::Bob, Sr25519Keyring::Bob), None, "one author twice");
+		let after_alice = child_seed(Sr25519Keyring::Alice, Sr25519Keyring::Bob).expect("a seed");
+		let after_charlie =
+			child_seed(Sr25519Keyring::Charlie, Sr25519Keyring::Bob).expect("a seed");
+		assert_ne!(after_alice, after_charlie, "Bob's own output alone does not make the seed");
+	});
+}
+
 /// L-9: an author that signs two blocks for one slot is reported (an unsigned transaction any
 /// node submits), disabled, and its compute node loses `(3 · 1/4)²` = 56.25 % of its stake to
 /// the treasury. A second report of the same offence is refused.

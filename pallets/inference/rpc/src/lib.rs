@@ -58,6 +58,8 @@ pub struct MemberJson<AccountId> {
 	pub node: AccountId,
 	/// Its stake when drawn.
 	pub stake: String,
+	/// The seats it holds: its answer counts once for each.
+	pub seats: u32,
 }
 
 /// A task, as JSON.
@@ -80,6 +82,8 @@ pub struct TaskJson<AccountId, BlockNumber> {
 	pub reveal_end: Option<BlockNumber>,
 	/// Open tasks: the members.
 	pub committee: Vec<MemberJson<AccountId>>,
+	/// How many rounds of the proposal failed before this one (0: its first committee).
+	pub round: u32,
 	/// Open tasks: commits so far.
 	pub commits: Option<u32>,
 	/// Open tasks: reveals so far.
@@ -96,7 +100,7 @@ pub struct TaskJson<AccountId, BlockNumber> {
 	pub brief: Option<BriefJson>,
 	/// Judged tasks: blake2b-256 of the body analysed.
 	pub content_hash: Option<H256>,
-	/// Judged tasks: the share of the committee's stake that revealed, per billion.
+	/// Judged tasks: the share of the committee's seats that revealed, per billion.
 	pub participation: Option<u32>,
 	/// Judged tasks: the block it was judged in.
 	pub finalized_at: Option<BlockNumber>,
@@ -117,6 +121,7 @@ impl<AccountId, BlockNumber> TaskJson<AccountId, BlockNumber> {
 			commit_end: None,
 			reveal_end: None,
 			committee: vec![],
+			round: 0,
 			commits: None,
 			reveals: None,
 			excused: None,
@@ -135,6 +140,7 @@ impl<AccountId, BlockNumber> TaskJson<AccountId, BlockNumber> {
 				commit_end,
 				reveal_end,
 				committee,
+				round,
 				commits,
 				reveals,
 				excused,
@@ -145,8 +151,13 @@ impl<AccountId, BlockNumber> TaskJson<AccountId, BlockNumber> {
 				json.reveal_end = Some(reveal_end);
 				json.committee = committee
 					.into_iter()
-					.map(|m| MemberJson { node: m.node, stake: m.stake.to_string() })
+					.map(|m| MemberJson {
+						node: m.node,
+						stake: m.stake.to_string(),
+						seats: m.seats,
+					})
 					.collect();
+				json.round = round;
 				json.commits = Some(commits);
 				json.reveals = Some(reveals);
 				json.excused = Some(excused);
@@ -156,6 +167,7 @@ impl<AccountId, BlockNumber> TaskJson<AccountId, BlockNumber> {
 				json.model = result.model;
 				json.content_hash = Some(result.content_hash);
 				json.participation = Some(result.participation.deconstruct());
+				json.round = result.round;
 				json.finalized_at = Some(result.finalized_at);
 				match result.outcome {
 					Outcome::Consensus { label, scores, brief } => {
@@ -265,6 +277,7 @@ where
 						MemberOutcome::Inconclusive => "inconclusive",
 						MemberOutcome::Missed => "missed",
 						MemberOutcome::Excused => "excused",
+						MemberOutcome::Silent => "silent",
 					},
 					at: h.at,
 				})

@@ -51,7 +51,7 @@ pub struct ProposalJson<AccountId, BlockNumber> {
 	pub deposit: String,
 	/// The record deposit held until the author removes the finished record, likewise.
 	pub record_deposit: String,
-	/// `pending` or `analysed`.
+	/// `pending`, `analysed` or `unanswered`.
 	pub analysis: &'static str,
 	/// The inference network's label, once analysed.
 	pub analysed_label: Option<LabelIndex>,
@@ -77,6 +77,7 @@ impl<AccountId, Balance: ToString, BlockNumber>
 		let (analysis, analysed_label) = match p.analysis {
 			AnalysisStatus::Pending => ("pending", None),
 			AnalysisStatus::Analysed { label } => ("analysed", Some(label)),
+			AnalysisStatus::Unanswered => ("unanswered", None),
 		};
 		ProposalJson {
 			id: p.id,
