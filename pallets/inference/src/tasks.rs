@@ -146,6 +146,10 @@ impl<T: Config> Pallet<T> {
 			},
 		);
 		NextTaskId::<T>::put(next_task);
+		// A failed round's result goes when the next round opens: a proposal keeps one.
+		if let Some(previous) = TaskOfProposal::<T>::get(proposal) {
+			Results::<T>::remove(previous);
+		}
 		TaskOfProposal::<T>::insert(proposal, task);
 		Self::deposit_event(Event::TaskOpened {
 			task,
@@ -538,6 +542,13 @@ impl<T: Config> Pallet<T> {
 			waiting <= T::MaxBacklog::get().saturating_add(open),
 			"the backlog holds more than MaxBacklog and one escalation per open task"
 		);
+		// One result per proposal: a failed round's goes when the next round opens.
+		for (task, result) in Results::<T>::iter() {
+			ensure!(
+				TaskOfProposal::<T>::get(result.proposal) == Some(task),
+				"a result is not its proposal's latest task"
+			);
+		}
 		// Every escalated proposal waits in the backlog or has an open task, and its failed
 		// rounds fit the bound.
 		for (proposal, escalation) in Escalations::<T>::iter() {

@@ -693,8 +693,13 @@ mod judgement {
 					3
 				}))
 			});
-			let result = Results::<Test>::get(task).unwrap();
-			assert_eq!(result.outcome, Outcome::NoConsensus);
+			// No consensus: the proposal escalates to a second round (whose opening drops the
+			// first round's result), and nobody is judged before its analysis ends.
+			assert!(events().contains(&Event::TaskEscalated { task, proposal: 1, round: 1 }));
+			let next = TaskOfProposal::<Test>::get(1).expect("a second round");
+			assert_ne!(next, task);
+			assert!(Results::<Test>::get(task).is_none());
+			assert_eq!(Escalations::<Test>::get(1).map(|e| e.failed), Some(1));
 			assert!(Analysed::get().is_empty());
 			for m in &members {
 				assert_eq!(Nodes::<Test>::get(m).unwrap().reputation, Perbill::from_percent(50));

@@ -629,6 +629,45 @@ fn three_aggregators(reveals: usize, dissent: usize) -> (RoundId, Vec<AccountId>
 	(round, seats)
 }
 
+/// An aggregator whose stake dwarfs the other two together reveals another model: each seat is
+/// one vote, so the two honest seats hold two thirds and decide the candidate, and the whale
+/// is judged disagreeing.
+#[test]
+fn an_aggregators_stake_buys_no_heavier_vote() {
+	new_test_ext().execute_with(|| {
+		with_parameters(|p| p.aggregators = 3);
+		let round = round_in_aggregation();
+		let seats = aggregators(round);
+		Rounds::<Test>::mutate(round, |r| {
+			let record = r.as_mut().expect("aggregating");
+			record.aggregators[2].stake = 1_000_000;
+		});
+		let (honest, other) = (H256::repeat_byte(0x44), H256::repeat_byte(0x45));
+		let kept = [true; 3];
+		let answer = |i: usize| if i < 2 { honest } else { other };
+		for (i, aggregator) in seats.iter().enumerate() {
+			commit_aggregate(round, *aggregator, answer(i), &kept);
+		}
+		run_to_block(14);
+		for (i, aggregator) in seats.iter().enumerate() {
+			assert_ok!(reveal(round, *aggregator, answer(i), &kept));
+		}
+		run_to_block(16);
+		assert!(matches!(
+			Outcomes::<Test>::get(round),
+			Some(Outcome::Candidate { sha256, .. }) if sha256 == honest
+		));
+		assert_eq!(
+			aggregators_judged(round),
+			vec![
+				(seats[0], MemberOutcome::Agreed),
+				(seats[1], MemberOutcome::Agreed),
+				(seats[2], MemberOutcome::Disagreed)
+			]
+		);
+	});
+}
+
 /// How `round`'s aggregators were judged when it was decided (before its trainers).
 fn aggregators_judged(round: RoundId) -> Vec<(AccountId, MemberOutcome)> {
 	let record = Rounds::<Test>::get(round).expect("round");
