@@ -88,11 +88,11 @@ mod registration {
 		});
 	}
 
-	/// M-3: binding a key needs the key's proof of possession for this operator and this
+	/// Binding a key needs the key's proof of possession for this operator and this
 	/// chain. An attacker who saw a victim's key (and even the victim's proof) cannot squat it;
 	/// on e9f7082 it could, and the victim's worker then served the attacker's node.
 	#[test]
-	fn m3_nobody_binds_a_key_they_do_not_hold() {
+	fn nobody_binds_a_key_they_do_not_hold() {
 		ExtBuilder::four_nodes().build_and_execute(|| {
 			let victims_key = key_of(EVE);
 			let victims_proof = proof_of(EVE, &victims_key);
@@ -290,9 +290,9 @@ mod outcomes {
 		});
 	}
 
-	/// M-4: one outage is one offence, however many seats it missed in the window.
+	/// One outage is one offence, however many seats it missed in the window.
 	#[test]
-	fn m4_one_slash_per_offence_window() {
+	fn one_slash_per_offence_window() {
 		ExtBuilder::nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
 			for task in 0..3 {
 				report(ALICE, task, MemberOutcome::Missed);
@@ -376,9 +376,9 @@ mod outcomes {
 		Nodes::<Test>::get(ALICE).and_then(|n| n.excluded_at).expect("Alice is excluded")
 	}
 
-	/// M-1: an excluded node registers again neither early nor with a reset reputation.
+	/// An excluded node registers again neither early nor with a reset reputation.
 	#[test]
-	fn m1_an_excluded_node_cannot_reset_its_reputation() {
+	fn an_excluded_node_cannot_reset_its_reputation() {
 		ExtBuilder::nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
 			let excluded_at = exclude_alice();
 			let node = Nodes::<Test>::get(ALICE).unwrap();
@@ -400,9 +400,9 @@ mod outcomes {
 		});
 	}
 
-	/// M-1: leaving altogether and registering again resumes the old standing too.
+	/// Leaving altogether and registering again resumes the old standing too.
 	#[test]
-	fn m1_leaving_and_registering_again_resets_nothing() {
+	fn leaving_and_registering_again_resets_nothing() {
 		ExtBuilder::nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
 			let excluded_at = exclude_alice();
 			let node = Nodes::<Test>::get(ALICE).unwrap();
@@ -421,9 +421,9 @@ mod outcomes {
 		});
 	}
 
-	/// I-3: a node that left before its work was judged gets no history and no record back.
+	/// A node that left before its work was judged gets no history and no record back.
 	#[test]
-	fn i3_no_history_is_written_for_removed_nodes() {
+	fn no_history_is_written_for_removed_nodes() {
 		ExtBuilder::four_nodes().build_and_execute(|| {
 			assert_ok!(ComputeNodes::unbond(RuntimeOrigin::signed(ALICE), MIN_STAKE));
 			run_to_block(1 + UNBONDING_PERIOD);

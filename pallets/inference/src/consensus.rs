@@ -259,19 +259,19 @@ mod tests {
 		assert_eq!(all_revealed(&[(60, &a), (40, &b)]), Verdict::NoConsensus);
 	}
 
-	/// M-12: 66 of 100 is less than two thirds, 67 is not.
+	/// 66 of 100 is less than two thirds, 67 is not.
 	#[test]
-	fn m12_at_least_two_thirds_means_at_least() {
+	fn at_least_two_thirds_means_at_least() {
 		let a = result(2, &[0, 0, 9_000, 1_000, 0], model());
 		let b = result(3, &[0, 0, 1_000, 9_000, 0], model());
 		assert_eq!(all_revealed(&[(66, &a), (34, &b)]), Verdict::NoConsensus);
 		assert!(matches!(all_revealed(&[(67, &a), (33, &b)]), Verdict::Consensus { label: 2, .. }));
 	}
 
-	/// M-12 and C-1: one member of five cannot decide alone, and a task nobody answered
+	/// One member of five cannot decide alone, and a task nobody answered
 	/// judges nobody.
 	#[test]
-	fn m12_too_little_participation_is_inconclusive() {
+	fn too_little_participation_is_inconclusive() {
 		let a = result(2, &[0, 0, 9_000, 1_000, 0], model());
 		// One of five equal members revealed: 20 % < 50 %.
 		assert_eq!(aggregate(&[(1, &a)], 5, &model(), LABELS, rule()), Verdict::Inconclusive);

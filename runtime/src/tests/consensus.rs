@@ -1,6 +1,6 @@
 //! BABE on the native runtime: blocks with real VRF pre-digests, committee draws that no state
-//! of the block a proposal lands in decides (M-2), and equivocation reports through
-//! `pallet-offences` (L-9).
+//! of the block a proposal lands in decides, and equivocation reports through
+//! `pallet-offences`.
 
 use codec::Encode;
 use frame_support::{storage::with_transaction, traits::KeyOwnerProofSystem};
@@ -78,12 +78,12 @@ fn proposal_in_block_one() {
 	.expect("submits");
 }
 
-/// M-2: the committee of a proposal that lands in block N is not computable from any state at
+/// The committee of a proposal that lands in block N is not computable from any state at
 /// N. From the same state, block N + 1 built by different authors (different VRF outputs)
 /// draws different committees; block N itself draws nothing, and a block N + 1 by N's own
 /// author draws nothing either (it knew its VRF output when it included the proposal).
 #[test]
-fn m2_the_committee_of_block_n_is_not_computable_at_n() {
+fn the_committee_of_block_n_is_not_computable_at_n() {
 	preset_ext(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
 		proposal_in_block_one();
 		assert!(pallet_inference::TaskOfProposal::<Runtime>::get(0).is_none());
@@ -151,11 +151,11 @@ fn a_draw_seed_needs_two_authors_and_mixes_both_outputs() {
 	});
 }
 
-/// L-9: an author that signs two blocks for one slot is reported (an unsigned transaction any
+/// An author that signs two blocks for one slot is reported (an unsigned transaction any
 /// node submits), disabled, and its compute node loses `(3 · 1/4)²` = 56.25 % of its stake to
 /// the treasury. A second report of the same offence is refused.
 #[test]
-fn l9_an_equivocating_author_is_disabled_and_slashed() {
+fn an_equivocating_author_is_disabled_and_slashed() {
 	preset_ext(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
 		babe_block(1, Sr25519Keyring::Alice, 100);
 		babe_block(2, Sr25519Keyring::Bob, 101);
