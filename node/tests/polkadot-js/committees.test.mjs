@@ -225,3 +225,34 @@ test('a seated node cannot flood the pools with free copies of its commit', asyn
     keyring.addFromUri('//Bob'));
   assert.ok(events.some(({ event }) => api.events.balances.Transfer.is(event)));
 });
+
+test('a node that excuses its seats instead of answering is judged missed past its budget', async () => {
+  const eve = keyring.addFromUri('//Eve');
+  const infr = keyring.addFromUri('//Eve//infr');
+  await register(eve, infr, 30_000n * UNIT);
+  const budget = (await api.query.computeNodes.params()).toJSON().excuseBudget;
+  // More tasks at once than the budget allows excuses; Eve excuses every seat she holds.
+  const count = budget + 2;
+  const first = (await api.query.proposals.nextProposalId()).toNumber();
+  const author = keyring.addFromUri('//Bob');
+  await sendAll(api, Array.from({ length: count }, (_, i) => api.tx.proposals.submitProposal(
+    `Budget request ${i}`, u8aToHex(new TextEncoder().encode(`${EXAMPLE.text}\n\nRequest ${i}.`)))), author);
+  let excused = 0;
+  const ends = [];
+  for (let proposal = first; proposal < first + count; proposal += 1) {
+    const opened = (await taskOpened(api, proposal)).event;
+    ends.push(analysis(proposal, opened, async (o) => {
+      if (seatsOf(o, eve) === 0) return;
+      await sendInBlock(api, api.tx.inference.excuse(o.data.task), infr);
+      excused += 1;
+    }));
+  }
+  const labels = (await Promise.all(ends)).map((e) => e.label);
+  assert.ok(labels.every((l) => l === EXAMPLE.label), `every proposal analysed: ${labels}`);
+  const judged = await record(eve);
+  console.log(`# Eve excused ${excused} seats: judged excused ${judged.excused}, missed ${judged.missed}, slashed ${judged.slashed}`);
+  assert.ok(excused > budget, 'Eve excused more seats than the budget');
+  assert.equal(judged.excused, budget, 'excuses within the budget cost reputation only');
+  assert.ok(judged.missed >= 1, 'past the budget an excuse is a miss');
+  assert.ok(BigInt(judged.slashed) > 0n, 'and slashed');
+});

@@ -300,7 +300,10 @@ impl<T: Config> Pallet<T> {
 					node: member.node.clone(),
 					task,
 					answer: match answer {
-						Some(r) => PriorAnswer::Revealed { label: r.label, model: r.model },
+						Some(r) => PriorAnswer::Revealed {
+							label: r.label,
+							on_task_model: r.model == record.model,
+						},
 						None if *excused => PriorAnswer::Excused,
 						None if anyone_revealed => PriorAnswer::Silent,
 						None => PriorAnswer::Unanswered,
@@ -317,7 +320,7 @@ impl<T: Config> Pallet<T> {
 					.unwrap_or_default();
 				weight.saturating_accrue(T::WeightInfo::finalize_task(prior.len() as u32));
 				for member in prior.iter().chain(this_round.iter()) {
-					Self::judge(member, &params, Some((label, &record.model)));
+					Self::judge(member, &params, Some(label));
 				}
 				T::OnAnalysed::on_analysed(record.proposal, label);
 				weight.saturating_accrue(T::OnAnalysed::on_analysed_weight());
@@ -413,13 +416,12 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(T::OnAnalysed::on_unanswered_weight())
 	}
 
-	/// Judges one member of one of a proposal's rounds, by the label the analysis agreed on
-	/// and the model it ran (`None`: it ended without consensus), and credits an agreeing
-	/// member's reward points.
+	/// Judges one member of one of a proposal's rounds by the label the analysis agreed on
+	/// (`None`: it ended without consensus), and credits an agreeing member's reward points.
 	fn judge(
 		member: &PriorMember<T::AccountId>,
 		params: &ParametersOf<T>,
-		agreed: Option<(LabelIndex, &H256)>,
+		agreed: Option<LabelIndex>,
 	) {
 		let outcome = match (member.answer, agreed) {
 			(PriorAnswer::Unanswered, _) => MemberOutcome::Inconclusive,
@@ -427,8 +429,8 @@ impl<T: Config> Pallet<T> {
 			(PriorAnswer::Silent, Some(_)) => MemberOutcome::Missed,
 			(PriorAnswer::Silent, None) => MemberOutcome::Silent,
 			(PriorAnswer::Revealed { .. }, None) => MemberOutcome::Inconclusive,
-			(PriorAnswer::Revealed { label, model }, Some((agreed, agreed_model)))
-				if label == agreed && model == *agreed_model =>
+			(PriorAnswer::Revealed { label, on_task_model: true }, Some(agreed))
+				if label == agreed =>
 			{
 				MemberOutcome::Agreed
 			},

@@ -308,12 +308,13 @@ pub enum TaskStatus<AccountId, Balance, BlockNumber> {
 	MaxEncodedLen,
 )]
 pub enum PriorAnswer {
-	/// It revealed `label`, computed with `model`.
+	/// It revealed `label`.
 	Revealed {
 		/// The label.
 		label: LabelIndex,
-		/// The model it ran.
-		model: H256,
+		/// Whether it ran its task's model (an answer from another model disagrees, whatever
+		/// its label; a round after a model switch is judged by its own task's model).
+		on_task_model: bool,
 	},
 	/// It neither revealed nor excused itself while another member revealed.
 	Silent,
