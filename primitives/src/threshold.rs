@@ -45,8 +45,8 @@ pub enum Decision {
 }
 
 impl Quorum {
-	/// Decides from the stake behind the winning answer, all revealed stake and the drawn
-	/// committee's stake.
+	/// Decides from the weight (seats) behind the winning answer, all revealed weight and the
+	/// drawn committee's weight.
 	pub fn decide(&self, winning: u128, revealed: u128, drawn: u128) -> Decision {
 		if revealed == 0 || !reaches(revealed, drawn, self.min_participation) {
 			Decision::Inconclusive

@@ -203,7 +203,7 @@ mod runtime {
 	#[runtime::pallet_index(10)]
 	pub type Proposals = pallet_proposals;
 
-	/// Committees, commit–reveal and stake-weighted consensus over the compute nodes' answers.
+	/// Committees, commit–reveal and consensus by seats over the compute nodes' answers.
 	#[runtime::pallet_index(11)]
 	pub type Inference = pallet_inference;
 

@@ -227,7 +227,7 @@ mod tests {
 		Perbill::from_rational(2u32, 3u32)
 	}
 
-	/// Two thirds of the revealed stake, from at least half of the committee's.
+	/// Two thirds of the revealed weight, from at least half of the committee's.
 	fn rule() -> Rule {
 		Rule { threshold: two_thirds(), min_participation: Perbill::from_percent(50) }
 	}
@@ -288,7 +288,7 @@ mod tests {
 	fn answers_from_another_model_count_for_no_label() {
 		let honest = result(1, &[0, 10_000, 0, 0, 0], model());
 		let stale = result(1, &[0, 10_000, 0, 0, 0], H256::repeat_byte(9));
-		// 60 of 100 revealed stake on the task's model: short of two thirds.
+		// 60 of 100 revealed weight on the task's model: short of two thirds.
 		assert_eq!(all_revealed(&[(60, &honest), (40, &stale)]), Verdict::NoConsensus);
 	}
 
@@ -331,7 +331,7 @@ mod tests {
 	}
 
 	proptest! {
-		/// With honest stake holding more than the threshold of the committee's stake, whatever
+		/// With honest weight holding more than the threshold of the committee's weight, whatever
 		/// the others reveal (any label, any scores, any model) or withhold, the label is the
 		/// honest one and each score lies within the honest range.
 		#[test]

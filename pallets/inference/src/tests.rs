@@ -729,7 +729,7 @@ mod judgement {
 	}
 
 	/// Runs one task with a committee of Alice, Bob and Charlie in which Bob and Charlie answer
-	/// and Alice is silent (Bob and Charlie hold at least half the committee's stake, so the
+	/// and Alice is silent (Bob and Charlie hold two of its three seats, so the
 	/// task is judged); the block after its judgement.
 	fn alice_silent(proposal: ProposalId) -> TaskId {
 		let task = open(proposal);

@@ -175,7 +175,7 @@ pub enum Outcome {
 	Consensus {
 		/// The label.
 		label: LabelIndex,
-		/// Each class's stake-weighted median score, in basis points.
+		/// Each class's seat-weighted median score, in basis points.
 		scores: Scores,
 		/// The brief, agreed field by field.
 		brief: Brief,
