@@ -140,6 +140,7 @@ test('a large node that stays silent is judged missed and slashed; the proposal 
   assert.ok(rounds.some((r) => seatsOf(r, bob) > 0), 'Bob sat on a committee');
   assert.ok(rounds.every((r) => seatsOf(r, bob) <= 8), 'no node holds more than 8 of 25 seats');
   const judged = await record(bob);
+  console.log(`# silent whale: ${rounds.length} round(s), Bob held ${rounds.map((r) => seatsOf(r, bob)).join(', ')} seats, slashed ${BigInt(judged.slashed) / UNIT} PROPOSAL`);
   assert.ok(judged.missed >= 1, 'silence is judged');
   assert.ok(BigInt(judged.slashed) > 0n, 'and slashed');
   for (const honest of [alice, charlie]) {
@@ -163,6 +164,7 @@ test('a large node that lies never decides a label; it is judged disagreed and s
     console.log(`# proposal ${proposal}: Dave held ${rounds.map((r) => seatsOf(r, dave)).join(', ')} seats in ${rounds.length} round(s)`);
   }
   const liar = await record(dave);
+  console.log(`# lying whale: Dave slashed ${BigInt(liar.slashed) / UNIT} PROPOSAL, reputation ${liar.reputation / 1e7} %`);
   assert.ok(liar.disagreed >= 1, 'the lie is judged');
   assert.ok(BigInt(liar.slashed) > 0n, 'and slashed');
   assert.equal(liar.agreed, 0);
