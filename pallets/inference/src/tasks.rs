@@ -554,8 +554,8 @@ impl<T: Config> Pallet<T> {
 		// Every escalated proposal waits in the backlog or has an open task, and its failed
 		// rounds fit the bound.
 		for (proposal, escalation) in Escalations::<T>::iter() {
-			let open_task = TaskOfProposal::<T>::get(proposal)
-				.is_some_and(|task| Tasks::<T>::contains_key(task));
+			let open_task =
+				TaskOfProposal::<T>::get(proposal).is_some_and(Tasks::<T>::contains_key);
 			ensure!(
 				Queued::<T>::contains_key(proposal) || open_task,
 				"an escalated proposal neither waits nor has an open task"
