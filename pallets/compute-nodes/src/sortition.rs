@@ -47,16 +47,15 @@ fn random_u128(seed: &H256, round: u32) -> u128 {
 	u128::from_le_bytes(bytes)
 }
 
-/// Draws up to `size` distinct indices of `weights`, each draw picking an index with
-/// probability proportional to its weight among those not drawn yet (weighted sampling without
-/// replacement). Indices of weight zero are never drawn. The same `seed` gives the same
-/// draw on every node. O(n · size).
-pub fn draw(weights: &[u128], size: u32, seed: &H256) -> Vec<usize> {
+/// Draws `rounds` times from the indices of positive weight in `weights`, each draw picking an
+/// index with probability proportional to its weight among those still in the pool; after each
+/// pick, `stays(index)` says whether the index stays in the pool for the next draws. The same
+/// `seed` gives the same draws on every node. O(n · rounds).
+fn sample(weights: &[u128], rounds: u32, seed: &H256, mut stays: impl FnMut(usize) -> bool) {
 	let mut pool: Vec<(usize, u128)> =
 		weights.iter().copied().enumerate().filter(|(_, w)| *w > 0).collect();
 	let mut total = pool.iter().fold(0u128, |sum, (_, w)| sum.saturating_add(*w));
-	let mut drawn = Vec::with_capacity(size.min(pool.len() as u32) as usize);
-	for round in 0..size {
+	for round in 0..rounds {
 		if pool.is_empty() || total == 0 {
 			break;
 		}
@@ -70,10 +69,24 @@ pub fn draw(weights: &[u128], size: u32, seed: &H256) -> Vec<usize> {
 			}
 			target -= weight;
 		}
-		let (index, weight) = pool.swap_remove(pick);
-		total = total.saturating_sub(weight);
-		drawn.push(index);
+		let (index, weight) = pool[pick];
+		if !stays(index) {
+			pool.swap_remove(pick);
+			total = total.saturating_sub(weight);
+		}
 	}
+}
+
+/// Draws up to `size` distinct indices of `weights`, each draw picking an index with
+/// probability proportional to its weight among those not drawn yet (weighted sampling without
+/// replacement). Indices of weight zero are never drawn. The same `seed` gives the same
+/// draw on every node. O(n · size).
+pub fn draw(weights: &[u128], size: u32, seed: &H256) -> Vec<usize> {
+	let mut drawn = Vec::new();
+	sample(weights, size, seed, |index| {
+		drawn.push(index);
+		false
+	});
 	drawn
 }
 
@@ -91,25 +104,8 @@ pub fn seat_cap(seats: u32) -> u32 {
 /// same draw on every node. O(n · seats).
 pub fn draw_seats(weights: &[u128], seats: u32, seed: &H256) -> Vec<(usize, u32)> {
 	let cap = seat_cap(seats);
-	let mut pool: Vec<(usize, u128)> =
-		weights.iter().copied().enumerate().filter(|(_, w)| *w > 0).collect();
-	let mut total = pool.iter().fold(0u128, |sum, (_, w)| sum.saturating_add(*w));
 	let mut won: Vec<(usize, u32)> = Vec::new();
-	for round in 0..seats {
-		if pool.is_empty() || total == 0 {
-			break;
-		}
-		let mut target = random_u128(seed, round) % total;
-		// The last entry takes whatever rounding (from a saturated total) leaves over.
-		let mut pick = pool.len() - 1;
-		for (i, (_, weight)) in pool.iter().enumerate() {
-			if target < *weight {
-				pick = i;
-				break;
-			}
-			target -= weight;
-		}
-		let (index, weight) = pool[pick];
+	sample(weights, seats, seed, |index| {
 		let count = match won.iter_mut().find(|(i, _)| *i == index) {
 			Some((_, count)) => {
 				*count = count.saturating_add(1);
@@ -120,11 +116,8 @@ pub fn draw_seats(weights: &[u128], seats: u32, seed: &H256) -> Vec<(usize, u32)
 				1
 			},
 		};
-		if count >= cap {
-			pool.swap_remove(pick);
-			total = total.saturating_sub(weight);
-		}
-	}
+		count < cap
+	});
 	won
 }
 

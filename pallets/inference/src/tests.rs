@@ -413,10 +413,11 @@ mod transaction_pool {
 	use frame_support::{dispatch::GetDispatchInfo, pallet_prelude::TransactionSource};
 	use sp_runtime::{
 		traits::DispatchTransaction,
-		transaction_validity::{InvalidTransaction, TransactionValidityError},
+		transaction_validity::{InvalidTransaction, TransactionValidity, TransactionValidityError},
 	};
 
-	fn validate(who: AccountId, call: Call<Test>) -> Result<u64, TransactionValidityError> {
+	/// What the pool makes of `call` signed by `who`'s key.
+	fn validity(who: AccountId, call: Call<Test>) -> TransactionValidity {
 		let call = RuntimeCall::Inference(call);
 		let info = call.get_dispatch_info();
 		CheckCommitteeSeat::<Test>::new()
@@ -428,7 +429,11 @@ mod transaction_pool {
 				TransactionSource::External,
 				0,
 			)
-			.map(|(valid, ..)| valid.priority)
+			.map(|(valid, ..)| valid)
+	}
+
+	fn validate(who: AccountId, call: Call<Test>) -> Result<u64, TransactionValidityError> {
+		validity(who, call).map(|valid| valid.priority)
 	}
 
 	fn commit_call(who: AccountId, task: TaskId) -> Call<Test> {
@@ -465,21 +470,7 @@ mod transaction_pool {
 		ExtBuilder::four_nodes().build_and_execute(|| {
 			let task = open(1);
 			let member = committee(task)[0];
-			let validity = |call: Call<Test>| {
-				let call = RuntimeCall::Inference(call);
-				let info = call.get_dispatch_info();
-				CheckCommitteeSeat::<Test>::new()
-					.validate_only(
-						RuntimeOrigin::signed(signer_of(member)),
-						&call,
-						&info,
-						0,
-						TransactionSource::External,
-						0,
-					)
-					.map(|(valid, ..)| valid)
-					.expect("valid")
-			};
+			let validity = |call| validity(member, call).expect("valid");
 			let copies: Vec<_> = (0u8..8)
 				.map(|i| validity(Call::commit { task, commitment: H256::repeat_byte(i) }))
 				.chain([validity(Call::excuse { task })])

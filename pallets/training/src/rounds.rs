@@ -5,34 +5,32 @@
 use super::*;
 
 impl<T: Config> Pallet<T> {
-	/// Draws `count` distinct trainers for `round` from this block's VRF output, unless this
-	/// block may not draw for what `fixed_by` fixed (then `None`: a later block draws).
+	/// Draws `count` distinct trainers (`seats: false`) or `count` aggregator seats (`seats:
+	/// true`: a node may win several, each one vote) for `purpose` in `round` from this block's
+	/// VRF output, unless this block may not draw for what `fixed_by` fixed (then `None`: a later
+	/// block draws).
 	pub(crate) fn draw<S: Get<u32>>(
 		purpose: &[u8],
 		round: RoundId,
 		count: u32,
+		seats: bool,
 		fixed_by: Option<u32>,
 	) -> Option<SeatsOf<T, S>> {
 		let seed = T::Randomness::seed(&(purpose, round).encode(), fixed_by)?;
-		Some(BoundedVec::truncate_from(T::Nodes::draw(&seed, count.min(S::get()))))
-	}
-
-	/// Draws `seats` aggregator seats for `round` (a node may win several; each seat is one
-	/// vote), as [`Self::draw`] does.
-	pub(crate) fn draw_seats<S: Get<u32>>(
-		purpose: &[u8],
-		round: RoundId,
-		seats: u32,
-		fixed_by: Option<u32>,
-	) -> Option<SeatsOf<T, S>> {
-		let seed = T::Randomness::seed(&(purpose, round).encode(), fixed_by)?;
-		Some(BoundedVec::truncate_from(T::Nodes::draw_seats(&seed, seats.min(S::get()), &[])))
+		let count = count.min(S::get());
+		let drawn = if seats {
+			T::Nodes::draw_seats(&seed, count, &[])
+		} else {
+			T::Nodes::draw(&seed, count)
+		};
+		Some(BoundedVec::truncate_from(drawn))
 	}
 
 	/// Draws `round`'s trainers, if this block may: whether the round closed (nobody to train).
 	pub(crate) fn draw_trainers(round: RoundId, record: &mut RoundOf<T>) -> Option<bool> {
 		let params = Params::<T>::get();
-		let trainers = Self::draw(b"daollm/trainers", round, params.trainers, record.fixed_by)?;
+		let trainers =
+			Self::draw(b"daollm/trainers", round, params.trainers, false, record.fixed_by)?;
 		if trainers.is_empty() {
 			return Some(Self::fail(round, record, Failure::NoTrainers));
 		}
@@ -144,7 +142,7 @@ impl<T: Config> Pallet<T> {
 			return Some(Self::fail(round, record, Failure::TooFewUpdates));
 		}
 		let aggregators =
-			Self::draw_seats(b"daollm/aggregators", round, params.aggregators, record.fixed_by)?;
+			Self::draw(b"daollm/aggregators", round, params.aggregators, true, record.fixed_by)?;
 		// The trainers that committed are judged with the outcome, by what the aggregate made
 		// of their updates.
 		let (committed, silent): (Vec<_>, Vec<_>) =
