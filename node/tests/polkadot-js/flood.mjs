@@ -30,8 +30,8 @@ try {
   const authors = ['//Bob', '//Charlie', '//Dave', '//Eve', '//Ferdie'].map((u) => keyring.addFromUri(u));
   const included = new Map();
   const finalised = new Map();
-  await api.rpc.chain.subscribeNewHeads(async (header) => {
-    const events = await api.query.system.events.at(header.hash);
+  const unsubscribe = await api.rpc.chain.subscribeNewHeads(async (header) => {
+    const events = await api.query.system.events.at(header.hash).catch(() => []);
     for (const { event } of events) {
       if (api.events.inference.TaskFinalized.is(event)) {
         finalised.set(event.data.proposal.toNumber(), header.number.toNumber());
@@ -61,6 +61,7 @@ try {
     .map(([id, at]) => finalised.get(id) - at).sort((a, b) => a - b);
   const at = (q) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))];
   console.log(`${delays.length}/${total} analysed; blocks from inclusion to TaskFinalized: p50 ${at(0.5)}, p90 ${at(0.9)}, max ${delays[delays.length - 1]}`);
+  unsubscribe();
   await api.disconnect();
 } finally {
   await node.stop();
