@@ -53,7 +53,7 @@ let proposalId;
 let addresses;
 
 /** Serves app/dist, as any static web server would. */
-function serve(root, port) {
+function serve(root) {
   const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.svg': 'image/svg+xml' };
   const s = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
@@ -65,7 +65,7 @@ function serve(root, port) {
     res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
     res.end(readFileSync(file));
   });
-  return new Promise((resolve) => s.listen(port, '127.0.0.1', () => resolve(s)));
+  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
 }
 
 /** Runs `body`; on failure saves a screenshot of the page, then fails. */
@@ -121,9 +121,8 @@ before(async () => {
   assert.ok(existsSync(join(DIST, 'index.html')), 'app/dist is missing: run `npm run build` in app/ first');
   mkdirSync(RESULTS, { recursive: true });
   node = await startDevNode(['--inference-model', new URL(MANIFEST.file, MODEL_DIR).pathname]);
-  const port = await freePort();
-  server = await serve(DIST, port);
-  appUrl = `http://127.0.0.1:${port}`;
+  server = await serve(DIST);
+  appUrl = `http://127.0.0.1:${server.address().port}`;
   client = createClient(getWsProvider(node.wsUrl));
   api = client.getTypedApi(daollm);
   const { AccountId } = await import('@polkadot-api/substrate-bindings');

@@ -25,24 +25,36 @@ export function freePort() {
   });
 }
 
+/** The address a log line reports a server listening on, e.g. `addr=127.0.0.1:40123`. */
+function listening(log, pattern) {
+  const match = log.match(pattern);
+  return match ? match[1] : null;
+}
+
 /**
  * Starts `daollm-node --dev` with `extraArgs`; resolves to `{ wsUrl, metricsUrl, base, stop, log }`
  * (`base`: the node's base path, removed when it stops). `onLog`, if given, sees every chunk of
  * the node's log as it comes.
+ *
+ * The node binds port 0 for RPC, Prometheus and p2p, and the test reads the ports it got from the
+ * node's own log: no port is chosen before the node binds it, so nodes started side by side (the
+ * client and app tests run in parallel) never race for one.
  */
 export async function startDevNode(extraArgs = [], { onLog } = {}) {
   if (!NODE_BINARY) throw new Error('set DAOLLM_NODE to the daollm-node binary');
   const base = mkdtempSync(join(tmpdir(), 'daollm-js-'));
-  const [rpcPort, p2pPort, promPort] = [await freePort(), await freePort(), await freePort()];
   const child = spawn(NODE_BINARY, [
     '--dev', '--no-telemetry', '--no-mdns', '--base-path', base,
-    '--rpc-port', String(rpcPort), '--prometheus-port', String(promPort),
-    '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`, ...extraArgs,
+    '--rpc-port', '0', '--prometheus-port', '0',
+    '--listen-addr', '/ip4/127.0.0.1/tcp/0', ...extraArgs,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
+  let head = '';
   child.stderr.on('data', (chunk) => {
-    log = (log + chunk).slice(-20000);
-    onLog?.(chunk.toString());
+    const text = chunk.toString();
+    if (head.length < 20000) head = (head + text).slice(0, 20000);
+    log = (log + text).slice(-20000);
+    onLog?.(text);
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
 
@@ -53,27 +65,38 @@ export async function startDevNode(extraArgs = [], { onLog } = {}) {
     clearTimeout(timer);
     rmSync(base, { recursive: true, force: true });
   };
+  // Why the node is gone or not serving: the end of its log, where the reason is, first.
+  const failure = (what) => {
+    const tail = log.trimEnd().split('\n').slice(-30).join('\n');
+    return new Error(`${what}; the last lines of its log:\n${tail}`);
+  };
 
-  // Wait until the RPC port accepts connections.
+  // Wait until the node reports its RPC and Prometheus addresses and the RPC answers.
   const deadline = Date.now() + 120000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`daollm-node exited early:\n${log}`);
-    const ok = await fetch(`http://127.0.0.1:${rpcPort}`, {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      rmSync(base, { recursive: true, force: true });
+      throw failure(`daollm-node exited early (exit code ${child.exitCode}, signal ${child.signalCode})`);
+    }
+    const rpc = listening(head, /Running JSON-RPC server: addr=([0-9.]+:[0-9]+)/);
+    const metrics = listening(head, /Prometheus exporter started at ([0-9.]+:[0-9]+)/);
+    const ok = rpc && metrics && await fetch(`http://${rpc}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'system_health', params: [] }),
     }).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (Date.now() > deadline) { await stop(); throw new Error(`RPC did not come up:\n${log}`); }
+    if (ok) {
+      return {
+        wsUrl: `ws://${rpc}`,
+        metricsUrl: `http://${metrics}/metrics`,
+        base,
+        stop,
+        log: () => log,
+      };
+    }
+    if (Date.now() > deadline) { await stop(); throw failure('the node\'s RPC did not come up in 120 s'); }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return {
-    wsUrl: `ws://127.0.0.1:${rpcPort}`,
-    metricsUrl: `http://127.0.0.1:${promPort}/metrics`,
-    base,
-    stop,
-    log: () => log,
-  };
 }
 
 /** Resolves to the first event `predicate` accepts in a new block; fails after `blocks` blocks. */
