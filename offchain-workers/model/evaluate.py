@@ -6,8 +6,9 @@ training round on that DAO's annotations takes it, without forgetting the others
     (the node built by the README's commands; ORT_DYLIB_PATH defaults to this venv's wheel)
     venv/bin/python evaluate.py --tune        # the plan grid the runtime's defaults come from
 
-**Leave-one-DAO-out.** The dataset's sources form four DAOs (Ethereum: EIPs and ERCs; Synthetix:
-SIPs, SCCPs, STPs; MakerDAO; Bitcoin). For each, a base model is trained on the other three's
+**Leave-one-DAO-out.** The dataset's sources form sixteen DAOs (`daos.py`; `protocol.py` scores
+every one of them at k = 0). The few-shot curve runs on the first release's four (Ethereum: EIPs
+and ERCs; Synthetix: SIPs, SCCPs, STPs; MakerDAO; Bitcoin). For each, a base model is trained on the other three's
 training rows exactly as `train.py` trains the shipped one (same features, same hyper-parameters,
 same export, its own reference examples), and scored on all of the held-out DAO's rows (k = 0).
 
@@ -39,9 +40,11 @@ import tempfile
 import numpy as np
 
 import train
+from daos import sources_of
 from preprocess import normalise
 
 DEFAULT_NODE = os.path.expanduser("~/.cache/daollm/target/release/daollm-node")
+# The DAOs the few-shot curve runs on.
 DAOS = ["ethereum", "synthetix", "makerdao", "bitcoin"]
 SHOTS = [10, 25, 50]
 # The end-to-end fixture: the DAO the chain's test adapts to, its annotations and the proposals
@@ -68,11 +71,10 @@ FLAGS = {"learningRatePpm": "--learning-rate-ppm", "epochs": "--epochs", "replay
 def load(data):
     rows = []
     for split in ("train", "dev"):
-        with open(os.path.join(data, f"{split}.jsonl"), encoding="utf-8") as f:
-            for line in f:
-                row = json.loads(line)
-                row["split"], row["dao"] = split, train.GROUPS[row["source"]]
-                rows.append(row)
+        _, _, split_rows = train.load(os.path.join(data, f"{split}.jsonl"))
+        for row in split_rows:
+            row["split"] = split
+            rows.append(row)
     return rows
 
 
@@ -145,7 +147,7 @@ def write_fixture(node, rows, bases, summary_entry, out, work):
     offline = simulate(node, base, annotated, {"evaluated": evaluated}, None, work)
     fixture = {
         "dao": FIXTURE_DAO,
-        "sources": sorted(s for s, dao in train.GROUPS.items() if dao == FIXTURE_DAO),
+        "sources": sources_of(FIXTURE_DAO),
         "model": f"without-{FIXTURE_DAO}.onnx",
         "sha256": offline["base"],
         "annotate": [r["id"] for r in annotated],

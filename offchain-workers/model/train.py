@@ -41,6 +41,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 
+from daos import UnknownSource, dao_of
 from preprocess import MAX_CHARS, normalise, quantise
 
 SEED = 20261125
@@ -56,20 +57,23 @@ MODEL_FILE = "proposal-classifier.onnx"
 REFERENCE_FILE = "proposal-classifier.reference.json"
 # Reference examples kept per (DAO, label): what a training round replays.
 REFERENCE_PER_GROUP_AND_LABEL = 20
-# The DAO (governance process) each source belongs to: the unit of leave-one-DAO-out.
-GROUPS = {"eip": "ethereum", "erc": "ethereum", "synthetix-sip": "synthetix",
-          "synthetix-sccp": "synthetix", "synthetix-stp": "synthetix", "makerdao": "makerdao",
-          "bip": "bitcoin"}
 INPUT_NAME = "text"
 OUTPUT_NAME = "probabilities"
 
 
 def load(path):
+    """The rows of a JSONL split, each with its DAO (`dao`): (model inputs, label indices, rows).
+    A label or a source this file does not know stops with a message naming it."""
     with open(path, encoding="utf-8") as f:
         rows = [json.loads(line) for line in f]
     unknown = {r["label"] for r in rows} - set(LABELS)
     if unknown:
         sys.exit(f"{path}: unknown labels {sorted(unknown)}")
+    try:
+        for r in rows:
+            r["dao"] = dao_of(r["source"])
+    except UnknownSource as e:
+        sys.exit(f"{path}: {e}")
     return [normalise(r["text"]) for r in rows], [LABELS.index(r["label"]) for r in rows], rows
 
 
@@ -112,9 +116,9 @@ def reference_set(rows, per=REFERENCE_PER_GROUP_AND_LABEL):
     with the seed. Training rounds replay them so the model keeps what it knew."""
     rng = np.random.RandomState(SEED)
     picked = []
-    for group in sorted({GROUPS[r["source"]] for r in rows}):
+    for group in sorted({r["dao"] for r in rows}):
         for label in LABELS:
-            candidates = [r for r in rows if GROUPS[r["source"]] == group and r["label"] == label]
+            candidates = [r for r in rows if r["dao"] == group and r["label"] == label]
             picked += [candidates[i] for i in sorted(rng.permutation(len(candidates))[:per])]
     return picked
 
