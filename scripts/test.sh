@@ -57,10 +57,11 @@ checks() {
 client_tests() { (cd "$ROOT/node/tests/polkadot-js" && npm test); }
 app_tests() { build_app && (cd "$ROOT/app" && npm test); }
 
-# Two client test files at a time, each against its own dev node on its own ports, the app's
-# end-to-end test against a third, and the checks: each writes its own log, printed when all are
+# Three client test files at a time, each against its own dev node (port 0, read back from its
+# log), the app's end-to-end test against a fourth, and the checks: the nodes mostly wait on
+# six-second blocks, so four share two cores; each writes its own log, printed when all are
 # done (a failure names the one that failed).
-step "in parallel: polkadot.js client tests (two files at a time), the app's tests, the checks" \
+step "in parallel: polkadot.js client tests (three files at a time), the app's tests, the checks" \
 	in_parallel client_tests app_tests checks
 
 step "zombienet: four-validator networks (consensus, inference agreement, a wrong model, an outage, a runtime upgrade, a training round)" \
