@@ -6,11 +6,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ApiPromise, WsProvider } from '@polkadot/api';
-import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { nextBlocks, sendAndFinalize, startDevNode, waitForEvent } from './node.mjs';
+import {
+  connect, nextBlocks, sendAndFinalize, startDevNode, waitForEvent,
+} from './node.mjs';
 
 const UNIT = 10n ** 12n;
 const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
@@ -25,10 +24,7 @@ let alice;
 
 before(async () => {
   node = await startDevNode(['--inference-model', new URL(MANIFEST.file, MODEL_DIR).pathname]);
-  await cryptoWaitReady();
-  provider = new WsProvider(node.wsUrl);
-  api = await ApiPromise.create({ provider, noInitWarn: true });
-  keyring = new Keyring({ type: 'sr25519' });
+  ({ provider, api, keyring } = await connect(node));
   alice = keyring.addFromUri('//Alice');
 });
 

@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
 import tx from './tx.cjs';
 
 const { describeError } = tx;
@@ -97,6 +100,14 @@ export async function startDevNode(extraArgs = [], { onLog } = {}) {
     if (Date.now() > deadline) { await stop(); throw failure('the node\'s RPC did not come up in 120 s'); }
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** Connects `@polkadot/api` to a started node: `{ provider, api, keyring }` (an sr25519 keyring). */
+export async function connect(node) {
+  await cryptoWaitReady();
+  const provider = new WsProvider(node.wsUrl);
+  const api = await ApiPromise.create({ provider, noInitWarn: true });
+  return { provider, api, keyring: new Keyring({ type: 'sr25519' }) };
 }
 
 /** Resolves to the first event `predicate` accepts in a new block; fails after `blocks` blocks. */
