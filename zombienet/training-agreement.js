@@ -7,7 +7,7 @@
 // the analysis model, recorded with its evaluation. Every trainer trains with the round's seed
 // on the same examples, so the four updates are the same bytes.
 //
-// H-3 of the security review of e9f7082 on the real chain: as soon as the trainers are drawn,
+// On the real chain: as soon as the trainers are drawn,
 // a drawn trainer's key (dave's, unless dave's worker was quicker) sends a self-consistent update
 // of another shape (5 × 19 999, one feature short) before that trainer's worker sends its own.
 // The chain refuses it (`training.WrongShape`, the sender pays the fee); on e9f7082 it was

@@ -310,8 +310,8 @@ fn trains_the_linear_layer_and_builds_the_same_model_twice() {
 		assert_eq!(layer.coefficients[i], expected);
 	}
 	assert!(!dir.join(format!("{}.onnx.partial", hex(&built.sha256))).exists());
-	// A restarted node finds it in its store, and skips a corrupt file beside it (L-4: one bad
-	// file used to stop the node's start).
+	// A restarted node finds it in its store, and skips a corrupt file beside it (one bad
+	// file must not stop the node's start).
 	std::fs::write(dir.join(format!("{}.onnx", "ab".repeat(32))), b"not a model").expect("file");
 	let mut restarted = Engine::new(None, 1).expect("ONNX Runtime loads");
 	let loaded = restarted.use_store(&dir).expect("the store loads");
@@ -339,13 +339,13 @@ fn a_poisoned_update_is_trimmed_away_and_cannot_wreck_the_model() {
 	assert!(correct(&engine, &fedavg.sha256, &examples) < robust, "FedAvg took the poison");
 }
 
-/// M-6 of the security review of e9f7082: four trainers drawn, three committed, one of those
+/// Four trainers drawn, three committed, one of those
 /// poisoned (at the runtime's clipping bound, the most the chain lets through). Trimming a
 /// quarter of the three *committed* updates trims nothing, and the poison shapes the model; a
 /// quarter of the four *drawn* seats trims one value at each end, the poison is set aside and
 /// the model is as good as the base on the round's examples.
 #[test]
-fn m6_three_updates_one_poisoned_the_trim_counts_the_drawn_trainers() {
+fn three_updates_one_poisoned_the_trim_counts_the_drawn_trainers() {
 	let (engine, base) = engine(1);
 	let examples = examples();
 	let mut updates = four_updates(&engine, &base)[..2].to_vec();
@@ -364,12 +364,11 @@ fn m6_three_updates_one_poisoned_the_trim_counts_the_drawn_trainers() {
 	assert!(committed_correct < drawn_correct, "{committed_correct} ≥ {drawn_correct}");
 }
 
-/// H-3 of the review: an update of another shape (here one feature short: a self-consistent
-/// 5 × 19 999 layer) made every aggregator refuse the whole set, and the round failed. The
-/// chain refuses such an update now; one that still does not fit (a registry entry that does
+/// An update of another shape (here one feature short: a self-consistent 5 × 19 999 layer)
+/// must not make the aggregators refuse the whole set. The chain refuses such an update; one that still does not fit (a registry entry that does
 /// not match the file) is set aside, not kept, and the others build the same model as without it.
 #[test]
-fn h3_an_update_that_does_not_fit_is_set_aside_and_the_rest_build() {
+fn an_update_that_does_not_fit_is_set_aside_and_the_rest_build() {
 	let (engine, base) = engine(1);
 	let honest = four_updates(&engine, &base)[..3].to_vec();
 	let misfit = ModelUpdate {
@@ -394,11 +393,11 @@ fn h3_an_update_that_does_not_fit_is_set_aside_and_the_rest_build() {
 	assert_eq!(honest_kept, without.kept);
 }
 
-/// L-1 of the review: a lazy trainer's zero update was kept and paid by its samples. It carries
+/// A lazy trainer's zero update, whatever samples it claims, carries
 /// none of the aggregate, so its contribution, and its pay, is zero; the trainers who trained
 /// carry some.
 #[test]
-fn l1_a_lazy_zero_update_contributes_nothing() {
+fn a_lazy_zero_update_contributes_nothing() {
 	let (engine, base) = engine(1);
 	let mut updates = four_updates(&engine, &base);
 	let zero =

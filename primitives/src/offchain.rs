@@ -274,10 +274,10 @@ mod tests {
 		ext.execute_with(test);
 	}
 
-	/// L-3: workers of overlapping blocks each reserve a nonce before signing: they never get
+	/// Workers of overlapping blocks each reserve a nonce before signing: they never get
 	/// the same one (on e9f7082 both read the stored nonce before either wrote it).
 	#[test]
-	fn l3_overlapping_workers_never_share_a_nonce() {
+	fn overlapping_workers_never_share_a_nonce() {
 		with_offchain_storage(|| {
 			let store = StorageValueRef::persistent(b"test/nonce");
 			let first = reserve_nonce(&store, 7u32, 10u32);

@@ -93,7 +93,7 @@ mod tests {
 	#[test]
 	fn a_quorum_needs_participation_then_agreement() {
 		let quorum = Quorum { threshold: two_thirds(), min_participation: two_thirds() };
-		// M-6 of the security review of e9f7082: one of three equal aggregators revealing used to
+		// One of three equal aggregators revealing used to
 		// decide alone (all of the revealed stake); it is a third of the drawn stake.
 		assert_eq!(quorum.decide(10, 10, 30), Decision::Inconclusive);
 		assert_eq!(quorum.decide(20, 20, 30), Decision::Agreed);

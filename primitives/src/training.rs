@@ -557,12 +557,12 @@ mod tests {
 		assert_eq!(to_fixed(f64::NAN), 0);
 	}
 
-	/// M-6 of the security review of e9f7082: with three of four drawn trainers committing and
+	/// With three of four drawn trainers committing and
 	/// one of them poisoned, a 25 % trim of the *committed* updates trims nothing (0.75 rounds
 	/// down) and the poison moves the mean; a 25 % trim of the *drawn* seats drops one value at
 	/// each end, and the aggregate stays within the honest values.
 	#[test]
-	fn m6_the_trim_is_a_share_of_the_drawn_trainers() {
+	fn the_trim_is_a_share_of_the_drawn_trainers() {
 		let rule = RobustRule::TrimmedMean { trim: Percent::from_percent(25) };
 		let honest = [vec![100, -50, 7], vec![120, -40, 9]];
 		let poison = vec![i32::MAX / 4, i32::MIN / 4, i32::MAX / 4];
@@ -583,11 +583,11 @@ mod tests {
 		assert_eq!(RobustRule::Median.band_trim(16, 2), 0);
 	}
 
-	/// L-1 of the review: a zero update claiming the most samples used to be kept and paid the
+	/// A zero update claiming the most samples would be kept and paid the
 	/// largest share. It carries none of the aggregate, so it earns nothing. (Its samples are
 	/// bounded by the round's examples, which the chain checks.)
 	#[test]
-	fn l1_a_lazy_zero_update_contributes_nothing_and_earns_nothing() {
+	fn a_lazy_zero_update_contributes_nothing_and_earns_nothing() {
 		let lazy = vec![0; 4];
 		let a = run(
 			RobustRule::Median,

@@ -1,5 +1,5 @@
-// Attacks from the security review of e9f7082 (`shared/reviews/security-e9f7082.md`), performed
-// as an attacker would: on the real node, through the real client, with the dev validator as the
+// Attacks on reading, flooding, annotating, key binding and records, performed as an attacker
+// would: on the real node, through the real client, with the dev validator as the
 // inference network (its offchain worker runs the shipped ONNX model). Each test asserts the
 // honest outcome: the attack is refused or costs the attacker more than it earns, and the
 // validator's stake is whole.
@@ -51,7 +51,7 @@ async function untilBlock(check, blocks, what) {
   throw new Error(`not within ${blocks} blocks: ${what}`);
 }
 
-test('C-1: a body no inference node can read is refused and holds nothing', async () => {
+test('a body no inference node can read is refused and holds nothing', async () => {
   const bob = keyring.addFromUri('//Bob');
   const next = (await api.query.proposals.nextProposalId()).toNumber();
   const stake = BigInt((await validator()).stake);
@@ -66,7 +66,7 @@ test('C-1: a body no inference node can read is refused and holds nothing', asyn
   assert.equal(BigInt((await validator()).stake), stake, 'nobody was slashed');
 });
 
-test('M-5: a flood of 48 proposals in one block is analysed in full; the validator keeps its stake', async () => {
+test('a flood of 48 proposals in one block is analysed in full; the validator keeps its stake', async () => {
   const flooder = keyring.addFromUri('//Bob');
   const before = await validator();
   const first = (await api.query.proposals.nextProposalId()).toNumber();
@@ -101,7 +101,7 @@ test('M-5: a flood of 48 proposals in one block is analysed in full; the validat
   assert.equal(after.missed, before.missed);
 });
 
-test('C-2: a sybil cycle (submit, annotate with fresh accounts) earns less than it costs', async () => {
+test('a sybil cycle (submit, annotate with fresh accounts) earns less than it costs', async () => {
   const funder = keyring.addFromUri('//Ferdie');
   const [author, ...sybils] = [0, 1, 2, 3].map((i) => keyring.addFromUri(`//Sybil${i}`));
   for (const account of [author, ...sybils]) {
@@ -138,7 +138,7 @@ test('C-2: a sybil cycle (submit, annotate with fresh accounts) earns less than 
   assert.ok(earned < cost, 'the cycle earns less than it costs');
 });
 
-test('M-3: binding an infr key needs its proof of possession; squatting a published key fails', async () => {
+test('binding an infr key needs its proof of possession; squatting a published key fails', async () => {
   const { stringToU8a, u8aConcat } = await import('@polkadot/util');
   const victim = keyring.addFromUri('//Charlie');
   const squatter = keyring.addFromUri('//Dave');
@@ -159,7 +159,7 @@ test('M-3: binding an infr key needs its proof of possession; squatting a publis
     victim.address, 'the key is the victim\'s');
 });
 
-test('M-10: a finished proposal keeps a record deposit until its author removes it', async () => {
+test('a finished proposal keeps a record deposit until its author removes it', async () => {
   const eve = keyring.addFromUri('//Eve');
   const held = async () => {
     const holds = await api.query.balances.holds(eve.address);

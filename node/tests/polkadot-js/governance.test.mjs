@@ -96,7 +96,7 @@ test('a models-track referendum activates a new model version, records it, and t
     opening: [api.tx.modelRegistry.proposeActivation(0, 2)], signer: alice, balance: amount });
   assert.deepEqual((await api.query.modelRegistry.activationReferenda(second.index)).unwrap().map((i) => i.toNumber()),
     [0, 2]);
-  // Announced (M-8): tasks run version 2 from `from`, two blocks later on the dev chain, so that
+  // Announced: tasks run version 2 from `from`, two blocks later on the dev chain, so that
   // nodes have time to install the file.
   const announced = waitForEvent(api, (e) => api.events.modelRegistry.ModelActivated.is(e)
     && e.data.version.toNumber() === 2, 30);

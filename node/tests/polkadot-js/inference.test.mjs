@@ -158,7 +158,7 @@ test('a committee without the task\'s model slashes nobody and the analysis ends
     .event.data.version;
   const { events: activated } = await sendAndFinalize(api,
     api.tx.sudo.sudo(api.tx.modelRegistry.activateModel(0, version)), alice);
-  // Tasks run the new version from the announced block on (M-8).
+  // Tasks run the new version from the announced block on.
   const from = activated.find(({ event }) => api.events.modelRegistry.ModelActivated.is(event))
     .event.data.from.toNumber();
   await waitForBlock(api, from);

@@ -83,7 +83,7 @@ test('bad input is refused with a typed error and changes nothing', async () => 
   await assert.rejects(
     sendAndFinalize(api, api.tx.proposals.annotate(next + 100, 0, 10n ** 11n, null), bob),
     /proposals\.UnknownProposal/);
-  // C-1: a body no inference node could read never reaches a committee.
+  // A body no inference node could read never reaches a committee.
   await assert.rejects(
     sendAndFinalize(api, api.tx.proposals.submitProposal('Latin-1', '0x436166e9'), bob),
     /proposals\.BodyNotText/);

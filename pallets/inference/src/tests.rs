@@ -1352,7 +1352,7 @@ mod offchain_worker {
 }
 
 /// Committee grinding. An attacker whose two nodes hold 30 % of the draw weight wants two
-/// of the three seats. Each route of the review is played many times (one seed per trial); its
+/// of the three seats. Each grinding route is played many times (one seed per trial); its
 /// success rate must stay within `TOLERANCE` of what the stake predicts: the share of draws
 /// from seeds nobody chose that give it two seats. `TOLERANCE` is four standard deviations of
 /// a rate near 0.2 over `TRIALS` trials, so an honest draw fails the check about once in

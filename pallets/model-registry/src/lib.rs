@@ -226,7 +226,7 @@ pub mod pallet {
 		StorageDoubleMap<_, Twox64Concat, ModelId, Twox64Concat, ModelVersion, ReferendumIndex>;
 
 	/// The model version each ONNX file hash was registered as (a file is one version only).
-	/// Hashed again: a candidate's hash is chosen by its aggregators (I-5).
+	/// Hashed again: a candidate's hash is chosen by its aggregators.
 	#[pallet::storage]
 	pub type VersionOfHash<T: Config> =
 		StorageMap<_, Blake2_128Concat, H256, (ModelId, ModelVersion)>;
@@ -363,7 +363,7 @@ pub mod pallet {
 		AlreadyActive,
 		/// The activation delay is longer than `MaxActivationDelay`.
 		InvalidActivationDelay,
-		/// Every model id is taken (I-1: ids are never reused).
+		/// Every model id is taken (ids are never reused).
 		TooManyModels,
 		/// The model has every version number taken.
 		TooManyVersions,

@@ -94,7 +94,7 @@ fn registering_numbers_versions_per_model_and_activation_switches_the_analysis_m
 		assert_ok!(ModelRegistry::activate_model(RuntimeOrigin::root(), 0, 2));
 		let from = System::block_number() + ACTIVATION_DELAY;
 		assert_eq!(events().last(), Some(&version_two_announced(None)));
-		// M-8: tasks keep the old version until the announced block, so that no node is
+		// Tasks keep the old version until the announced block, so that no node is
 		// slashed for lacking a file it could not have yet.
 		run_to_block(from - 1);
 		assert_eq!(<ModelRegistry as ActiveModel>::active_model(), Some(shipped()));
@@ -218,9 +218,9 @@ fn a_later_activation_replaces_one_not_yet_in_force() {
 	});
 }
 
-/// I-1: ids are never reused: at the last id a new model is refused and nothing changes.
+/// Ids are never reused: at the last id a new model is refused and nothing changes.
 #[test]
-fn i1_model_ids_and_versions_are_never_reused() {
+fn model_ids_and_versions_are_never_reused() {
 	build_and_execute(|| {
 		NextModelId::<Test>::put(ModelId::MAX);
 		assert_noop!(register("summariser", 0x33, 2), RegistryError::TooManyModels);
@@ -230,7 +230,7 @@ fn i1_model_ids_and_versions_are_never_reused() {
 	});
 }
 
-/// H-3 of the security review of e9f7082: training needs the shape of the layer it trains, and
+/// Training needs the shape of the layer it trains, and
 /// the registry is where it reads it. A candidate a round registers keeps its base's shape.
 #[test]
 fn a_versions_trainable_layer_is_registered_and_inherited_by_candidates() {

@@ -119,10 +119,10 @@ mod submit_proposal {
 		});
 	}
 
-	/// C-1: a body no inference node can read (not UTF-8, here Latin-1 and a lone 0xFF) is
+	/// A body no inference node can read (not UTF-8, here Latin-1 and a lone 0xFF) is
 	/// refused before it holds a deposit or opens a task, so it can never reach a committee.
 	#[test]
-	fn c1_a_body_the_engine_cannot_read_is_refused() {
+	fn a_body_the_engine_cannot_read_is_refused() {
 		ExtBuilder::build_and_execute(|| {
 			for body in [vec![0xff], b"Caf\xe9 grant".to_vec(), vec![b'a', 0xc3]] {
 				assert_noop!(
@@ -487,12 +487,12 @@ mod verification {
 		});
 	}
 
-	/// C-2, attack B: three sybils front-run a proposal with a wrong label and reach the quorum.
+	/// Three sybils front-run a proposal with a wrong label and reach the quorum.
 	/// Within the window, two honest annotators challenge with more bonded weight: the label
 	/// settles on theirs, the training set gets the right label, and the sybils pay the honest
 	/// side. On e9f7082 the wrong label was final at the third annotation.
 	#[test]
-	fn c2_a_front_run_wrong_label_is_challenged_and_pays_the_honest_side() {
+	fn a_front_run_wrong_label_is_challenged_and_pays_the_honest_side() {
 		ExtBuilder::build_and_execute(|| {
 			let id = submit(ALICE, b"Fund the security audit: 50,000 DAI.");
 			for sybil in [BOB, CHARLIE, DAVE] {
@@ -561,7 +561,7 @@ mod verification {
 	}
 }
 
-/// C-2: what a sybil cycle earns against what it costs, for every number of accounts.
+/// What a sybil cycle earns against what it costs, for every number of accounts.
 mod economics {
 	use super::*;
 	use proptest::prelude::*;
@@ -577,7 +577,7 @@ mod economics {
 		/// started with, even valuing every point it earned at the rewards pallet's cap; k
 		/// changes nothing but the split. On e9f7082 one cycle earned 30 points for nothing.
 		#[test]
-		fn c2_a_sybil_cycle_earns_less_than_it_costs(
+		fn a_sybil_cycle_earns_less_than_it_costs(
 			k in 1usize..=SYBILS.len(),
 			bonds in proptest::collection::vec(MIN_BOND..10 * VERIFICATION_BOND, SYBILS.len()),
 			label in 0u8..LABELS,
@@ -687,7 +687,7 @@ mod analysis {
 	}
 }
 
-/// M-10: state that anyone creates carries a deposit while it exists, and goes when it is done.
+/// State that anyone creates carries a deposit while it exists, and goes when it is done.
 mod records {
 	use super::{analysis::end_spam_window, *};
 	use crate::TrainingSet;
@@ -695,7 +695,7 @@ mod records {
 	const RECORD: Balance = 5;
 
 	#[test]
-	fn m10_a_finished_record_keeps_a_deposit_until_its_author_removes_it() {
+	fn a_finished_record_keeps_a_deposit_until_its_author_removes_it() {
 		ExtBuilder::build_and_execute(|| {
 			RecordDeposit::set(RECORD);
 			let id = submit(ALICE, b"body");
@@ -727,7 +727,7 @@ mod records {
 	}
 
 	#[test]
-	fn m10_an_unfinished_proposal_cannot_be_removed() {
+	fn an_unfinished_proposal_cannot_be_removed() {
 		ExtBuilder::build_and_execute(|| {
 			RecordDeposit::set(RECORD);
 			let id = submit(ALICE, b"body");
@@ -753,7 +753,7 @@ mod records {
 	/// Verified annotations leave no records behind once their bonds are settled, and removing
 	/// the proposal keeps the training example (the annotators' work is the DAO's data).
 	#[test]
-	fn m10_verification_clears_annotations_and_removal_keeps_the_training_example() {
+	fn verification_clears_annotations_and_removal_keeps_the_training_example() {
 		ExtBuilder::build_and_execute(|| {
 			RecordDeposit::set(RECORD);
 			let id = submit(ALICE, b"body");
@@ -777,7 +777,7 @@ mod records {
 	/// Annotations of an analysed proposal that never reached a verified label get their bonds
 	/// back when the author removes it: the annotators did nothing wrong.
 	#[test]
-	fn m10_removal_returns_unsettled_bonds() {
+	fn removal_returns_unsettled_bonds() {
 		ExtBuilder::build_and_execute(|| {
 			RecordDeposit::set(RECORD);
 			let id = submit(ALICE, b"body");
@@ -793,7 +793,7 @@ mod records {
 	}
 
 	#[test]
-	fn m10_spam_takes_the_record_deposit_too() {
+	fn spam_takes_the_record_deposit_too() {
 		ExtBuilder::build_and_execute(|| {
 			RecordDeposit::set(RECORD);
 			let id = submit(ALICE, b"body");
@@ -809,10 +809,10 @@ mod records {
 mod mark_spam {
 	use super::*;
 
-	/// H-2: the deposit of an analysed proposal is still held when the committee or a spam
+	/// The deposit of an analysed proposal is still held when the committee or a spam
 	/// referendum acts, so marking it spam slashes all of it, not zero.
 	#[test]
-	fn h2_spam_marked_after_analysis_but_within_the_window_loses_the_whole_deposit() {
+	fn spam_marked_after_analysis_but_within_the_window_loses_the_whole_deposit() {
 		ExtBuilder::build_and_execute(|| {
 			let id = submit(ALICE, b"buy my token");
 			<Proposals as ProposalAnalysed>::on_analysed(id, 0);

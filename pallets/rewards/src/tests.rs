@@ -121,11 +121,11 @@ fn kinds_without_points_and_the_split_remainder_carry_to_the_next_epoch() {
 	});
 }
 
-/// C-2: annotation points are worth at most the cap each, however few of them the epoch has:
+/// Annotation points are worth at most the cap each, however few of them the epoch has:
 /// one account alone in the epoch with one proposal's points no longer takes the whole
 /// annotation pool (on e9f7082 it took all 300 PROPOSAL of an hour's pool).
 #[test]
-fn c2_an_annotation_point_pays_at_most_the_cap() {
+fn an_annotation_point_pays_at_most_the_cap() {
 	const CAP: Balance = 10;
 	let parameters = Parameters { annotation_point_cap: CAP, ..DefaultParameters::get() };
 	ExtBuilder::parameters(parameters).build_and_execute(|| {
@@ -139,11 +139,11 @@ fn c2_an_annotation_point_pays_at_most_the_cap() {
 	});
 }
 
-/// L-6: unclaimed rewards expire after the claim period: the pot gets them back for later
+/// Unclaimed rewards expire after the claim period: the pot gets them back for later
 /// epochs, and the stale points go when their account next claims (on e9f7082 abandoned claims
 /// kept their records and their share of the pot forever).
 #[test]
-fn l6_unclaimed_rewards_return_to_the_pot_after_the_claim_period() {
+fn unclaimed_rewards_return_to_the_pot_after_the_claim_period() {
 	let parameters = Parameters { claim_period: 2, ..DefaultParameters::get() };
 	ExtBuilder::parameters(parameters).build_and_execute(|| {
 		Rewards::reward(&ALICE, Inference, 1);

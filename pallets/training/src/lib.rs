@@ -197,8 +197,7 @@ pub type AnswerOf<T> = AggregateAnswer<<T as Config>::MaxTrainers>;
 
 /// The offchain-index key under which the bytes of the update with blake2b-256 `hash` are kept.
 ///
-/// Keyed by the bytes' own hash, not by round and trainer (M-7 of the security review of
-/// e9f7082): a block of a losing fork that carried another update of the same trainer indexes
+/// Keyed by the bytes' own hash, not by round and trainer : a block of a losing fork that carried another update of the same trainer indexes
 /// it under another key, so it can never stand in for the update the canonical chain committed;
 /// the aggregator still checks the bytes against the committed hash before using them.
 pub fn update_key(hash: &H256) -> Vec<u8> {
@@ -498,8 +497,8 @@ pub mod pallet {
 		RoundIdOverflow,
 		/// The base version is not registered as trainable (its layer's shape is unknown).
 		NotTrainable,
-		/// The update's shape is not the base version's layer's (H-3 of the security review of
-		/// e9f7082: one such update used to fail the whole round).
+		/// The update's shape is not the base version's layer's; refused here so that one such
+		/// update cannot fail the whole round.
 		WrongShape,
 		/// An update value lies beyond the round's `max_value`.
 		UpdateOutOfBounds,

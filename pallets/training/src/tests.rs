@@ -544,13 +544,13 @@ fn with_parameters(change: impl FnOnce(&mut Parameters<u64>)) {
 	assert_ok!(Training::set_parameters(RuntimeOrigin::root(), p));
 }
 
-/// H-3 of the security review of e9f7082: one drawn trainer's free, self-consistent update of
+/// One drawn trainer's free, self-consistent update of
 /// another shape (two labels × one feature, four values) was accepted, and every aggregator
 /// then refused the whole set: the round failed. The chain now refuses it (and values beyond
 /// the round's bound), and the round goes on to its candidate without that trainer, who is
 /// judged to have missed its seat.
 #[test]
-fn h3_a_wrong_shape_update_is_refused_and_the_round_still_produces_a_candidate() {
+fn a_wrong_shape_update_is_refused_and_the_round_still_produces_a_candidate() {
 	new_test_ext().execute_with(|| {
 		let round = open();
 		assert_eq!(
@@ -676,12 +676,12 @@ fn aggregators_judged(round: RoundId) -> Vec<(AccountId, MemberOutcome)> {
 	all[start..start + record.aggregators.len()].to_vec()
 }
 
-/// M-6 of the review: one aggregator of three revealing held all of the revealed stake and so
+/// One aggregator of three revealing would hold all of the revealed stake and so
 /// decided the candidate, and who was paid, alone. It holds a third of the drawn stake, short
 /// of the minimum participation (two thirds): the round fails, and with too little revealed
 /// to judge anyone, nobody is punished.
 #[test]
-fn m6_one_aggregator_revealing_decides_nothing() {
+fn one_aggregator_revealing_decides_nothing() {
 	new_test_ext().execute_with(|| {
 		let (round, _) = three_aggregators(1, 0);
 		assert_eq!(Outcomes::<Test>::get(round), Some(Outcome::Failed(Failure::TooFewReveals)));
@@ -691,11 +691,11 @@ fn m6_one_aggregator_revealing_decides_nothing() {
 	});
 }
 
-/// M-6: aggregators that miss the reveal, or reveal an answer other than the one honest nodes
+/// Aggregators that miss the reveal, or reveal an answer other than the one honest nodes
 /// built byte for byte, lose reputation and the registry's small slash (`Missed`,
 /// `Disagreed`); the two that agreed are paid.
 #[test]
-fn m6_silent_and_losing_aggregators_are_judged() {
+fn silent_and_losing_aggregators_are_judged() {
 	for (dissent, third) in [(0, MemberOutcome::Missed), (1, MemberOutcome::Disagreed)] {
 		new_test_ext().execute_with(|| {
 			let (round, seats) = three_aggregators(2, dissent);
@@ -716,11 +716,11 @@ fn m6_silent_and_losing_aggregators_are_judged() {
 	}
 }
 
-/// M-6: two updates of four drawn trainers were aggregated, with a 25 % trim of the two
+/// Two updates of four drawn trainers were aggregated, with a 25 % trim of the two
 /// committed (none). A round needs one more than twice the trim of its drawn trainers (here
 /// three); with fewer it fails, and nobody is judged.
 #[test]
-fn m6_a_round_aggregates_only_with_its_minimum_of_updates() {
+fn a_round_aggregates_only_with_its_minimum_of_updates() {
 	new_test_ext().execute_with(|| {
 		with_parameters(|p| {
 			p.trainers = 4;
@@ -746,12 +746,12 @@ fn m6_a_round_aggregates_only_with_its_minimum_of_updates() {
 	});
 }
 
-/// L-1 of the review: a zero update claiming the most samples was kept and paid the largest
+/// A zero update claiming the most samples would be kept and paid the largest
 /// share. The aggregators agree on what each update carried of the aggregate; the lazy one
 /// carried nothing, so it is paid nothing and gains no reputation, and the round's reward
 /// goes to the trainers who did the work.
 #[test]
-fn l1_a_lazy_zero_update_is_paid_nothing() {
+fn a_lazy_zero_update_is_paid_nothing() {
 	new_test_ext().execute_with(|| {
 		let round = open();
 		let seated = trainers(round);
@@ -979,13 +979,13 @@ mod offchain_worker {
 			.collect()
 	}
 
-	/// M-7: importing a losing fork's block, whose trainer committed other bytes, leaves those
+	/// Importing a losing fork's block, whose trainer committed other bytes, leaves those
 	/// bytes in the node's offchain index too. They are indexed under their own hash, so the
 	/// aggregator builds from what the canonical chain committed (on e9f7082 both were indexed
 	/// under (round, trainer) and the fork's, written last, were aggregated); bytes that do not
 	/// hash to the committed update are not used, and the node does not answer.
 	#[test]
-	fn m7_an_aggregator_builds_from_the_committed_bytes_only() {
+	fn an_aggregator_builds_from_the_committed_bytes_only() {
 		let (mut ext, pool, trainer) = node();
 		ext.execute_with(|| {
 			let (round, begins) = open_and_train(&pool);
@@ -1062,7 +1062,7 @@ mod offchain_worker {
 	}
 }
 
-/// M-2, training: a round opened by referendum opens in a block known a day ahead, and its
+/// A round opened by referendum opens in a block known a day ahead, and its
 /// deadline is in the round itself. Whoever knows every state at that block (the opening, or
 /// the deadline) predicts the draw from the seed that block could give; the draw uses a later
 /// block's instead, so the prediction of the first seat is right no more often than chance
@@ -1085,7 +1085,7 @@ mod known_block_draws {
 	}
 
 	#[test]
-	fn m2_trainers_are_not_the_ones_the_opening_block_foretells() {
+	fn trainers_are_not_the_ones_the_opening_block_foretells() {
 		let mut hits = 0u64;
 		for trial in 0..TRIALS {
 			new_test_ext().execute_with(|| {
@@ -1111,7 +1111,7 @@ mod known_block_draws {
 	}
 
 	#[test]
-	fn m2_aggregators_are_not_the_ones_the_deadline_block_foretells() {
+	fn aggregators_are_not_the_ones_the_deadline_block_foretells() {
 		let mut hits = 0u64;
 		for trial in 0..TRIALS {
 			new_test_ext().execute_with(|| {

@@ -1,8 +1,8 @@
 //! Governance on the real runtime (the `development` preset: fast tracks, Alice, Bob and Charlie
 //! on the technical committee): each track's origin and calls, a referendum from preimage to
-//! enactment, the whitelisted fast track, kill and cancel, a filled track (H-1), a spam deposit
-//! that is still there to slash (H-2), no upgrade without checks (L-2), and a voter who locked
-//! everything (L-8).
+//! enactment, the whitelisted fast track, kill and cancel, a filled track, a spam deposit
+//! that is still there to slash, no upgrade without checks, and a voter who locked
+//! everything.
 
 use codec::Encode;
 use frame_support::{
@@ -234,7 +234,7 @@ fn each_track_carries_only_its_calls_and_none_upgrades_without_checks() {
 		assert!(track_allows(&models(), &register_call(9)));
 		assert!(!track_allows(&models(), &upgrade_call()));
 		assert!(!track_allows(&parameters(), &upgrade_call()));
-		// L-2: no track proposes an upgrade without the version check.
+		// No track proposes an upgrade without the version check.
 		let unchecked = RuntimeCall::System(frame_system::Call::authorize_upgrade_without_checks {
 			code_hash: [7u8; 32].into(),
 		});
@@ -390,10 +390,10 @@ fn the_committee_kills_with_slashed_deposits_and_cancels_with_refunds() {
 	});
 }
 
-/// H-1: a spammer fills every deciding slot of a track (and floods its queue); an honest
+/// A spammer fills every deciding slot of a track (and floods its queue); an honest
 /// referendum still passes once the committee kills the spam, and the spam pays for it.
 #[test]
-fn h1_a_filled_track_still_passes_an_honest_referendum() {
+fn a_filled_track_still_passes_an_honest_referendum() {
 	dev().execute_with(|| {
 		let spammer = account(Ferdie);
 		let slots = tracks::FAST[tracks::MODELS as usize].info.max_deciding;
@@ -448,10 +448,10 @@ fn h1_a_filled_track_still_passes_an_honest_referendum() {
 	});
 }
 
-/// H-2: a proposal marked as spam by the committee after it was analysed still loses its whole
+/// A proposal marked as spam by the committee after it was analysed still loses its whole
 /// deposit, because it stays held through the spam window.
 #[test]
-fn h2_the_committee_slashes_a_spam_proposals_whole_deposit() {
+fn the_committee_slashes_a_spam_proposals_whole_deposit() {
 	dev().execute_with(|| {
 		let eve = account(Eve);
 		let body = b"Buy my token at a discount, send funds to this address".to_vec();
@@ -508,10 +508,10 @@ fn the_tracks_are_sorted_and_public_by_default() {
 	});
 }
 
-/// L-8: a voter who locked its whole balance can still pay for the unlock once the lock ends,
+/// A voter who locked its whole balance can still pay for the unlock once the lock ends,
 /// through `Executive` like any transaction; an unlock that frees nothing still pays.
 #[test]
-fn l8_a_voter_who_locked_everything_still_unlocks() {
+fn a_voter_who_locked_everything_still_unlocks() {
 	use super::signed as signed_xt;
 	use crate::{Executive, Header};
 	use sp_runtime::traits::Header as _;

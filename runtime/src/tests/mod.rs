@@ -344,11 +344,11 @@ fn signed_by(call: RuntimeCall, pair: &sp_core::sr25519::Pair, nonce: Nonce) -> 
 	)
 }
 
-/// M-9 and M-4: an `infr` key account holding only the existential deposit commits (on
+/// An `infr` key account holding only the existential deposit commits (on
 /// e9f7082 the upfront fee made every such commit `InvalidTransaction::Payment`), pays nothing,
 /// and its commit outranks a transfer with a large tip in the pool.
 #[test]
-fn m9_an_infr_key_at_the_existential_deposit_serves_with_priority() {
+fn an_infr_key_at_the_existential_deposit_serves_with_priority() {
 	use frame_support::traits::fungible::Mutate;
 	use sp_core::Pair as _;
 	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {

@@ -1,4 +1,4 @@
-//! L-8: a voter who locked its whole balance can still unlock it.
+//! A voter who locked its whole balance can still unlock it.
 //!
 //! `pallet-conviction-voting` lets an account vote with all it has, and its lock then covers the
 //! balance transaction fees are paid from: once the lock has run out, the account could not pay

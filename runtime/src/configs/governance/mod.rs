@@ -8,7 +8,7 @@
 //! What each track may propose is checked when the referendum is submitted
 //! ([`ReferendumCalls`], the runtime's base call filter): a referendum on a track whose origin
 //! could not dispatch its call, or one that proposes `system.authorizeUpgradeWithoutChecks` or
-//! `system.setCodeWithoutChecks` (a lower runtime version: L-2), is refused before any deposit
+//! `system.setCodeWithoutChecks` (a lower runtime version), is refused before any deposit
 //! is taken. Enactment is the scheduler's; each pallet checks its own origin again then.
 //!
 //! Who pays: a referendum's submitter holds `SubmissionDeposit` (returned once the referendum
