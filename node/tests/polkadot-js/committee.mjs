@@ -3,6 +3,7 @@
 // The dev validator (//Alice) and a second honest node (//Charlie, whose `infr` key is put into
 // the dev node's keystore, so the same offchain worker answers for both) run the shipped model;
 // an attacker's node signs its own transactions from the test script.
+import { after, before } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, randomAsU8a } from '@polkadot/util-crypto';
@@ -118,4 +119,19 @@ export async function startCommitteeChain() {
   return {
     node, provider, api, keyring, alice, charlie, register, record, submit, analysis, seatsOf, lie, stop,
   };
+}
+
+/**
+ * The chain of a test file: started before its first test, stopped after its last. The object
+ * returned is filled in by then with what `startCommitteeChain` resolves to.
+ */
+export function committeeChainForTests() {
+  const chain = {};
+  before(async () => {
+    Object.assign(chain, await startCommitteeChain());
+  });
+  after(async () => {
+    await chain.stop?.();
+  });
+  return chain;
 }

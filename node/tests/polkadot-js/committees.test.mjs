@@ -2,23 +2,15 @@
 // backlog, a flood of free seat transactions, excuses past the budget. Each test asserts the
 // honest outcome: the proposals get the model's label, the honest nodes keep their stake, the
 // attacker pays (the chain: `committee.mjs`).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { u8aToHex } from '@polkadot/util';
 import { randomAsU8a } from '@polkadot/util-crypto';
-import { EXAMPLE, UNIT, startCommitteeChain } from './committee.mjs';
+import { EXAMPLE, UNIT, committeeChainForTests } from './committee.mjs';
 import { sendAll, sendInBlock } from './node.mjs';
 import { taskOpened } from './tasks.cjs';
 
-let chain;
-
-before(async () => {
-  chain = await startCommitteeChain();
-});
-
-after(async () => {
-  await chain?.stop();
-});
+const chain = committeeChainForTests();
 
 test('submitting and withdrawing in a loop leaves the backlog open and costs the cycler the fee', async () => {
   const { api, keyring, submit, analysis } = chain;

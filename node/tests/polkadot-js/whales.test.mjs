@@ -2,19 +2,11 @@
 // lies, each holding more stake than the honest nodes together. Each test asserts the honest
 // outcome: the proposal gets the model's label, the honest nodes keep their stake, the attacker
 // is judged and slashed (the chain: `committee.mjs`).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EXAMPLE, LIE, UNIT, startCommitteeChain } from './committee.mjs';
+import { EXAMPLE, LIE, UNIT, committeeChainForTests } from './committee.mjs';
 
-let chain;
-
-before(async () => {
-  chain = await startCommitteeChain();
-});
-
-after(async () => {
-  await chain?.stop();
-});
+const chain = committeeChainForTests();
 
 test('a large node that stays silent is judged missed and slashed; the proposal is analysed', async () => {
   const { api, keyring, alice, charlie, register, record, submit, analysis, seatsOf } = chain;
