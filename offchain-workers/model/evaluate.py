@@ -8,8 +8,8 @@ training round on that DAO's annotations takes it, without forgetting the others
 
 **Leave-one-DAO-out.** The dataset's sources form sixteen DAOs (`daos.py`; `protocol.py` scores
 every one of them at k = 0). The few-shot curve runs on the first release's four (Ethereum: EIPs
-and ERCs; Synthetix: SIPs, SCCPs, STPs; MakerDAO; Bitcoin). For each, a base model is trained on the other three's
-training rows exactly as `train.py` trains the shipped one (same features, same hyper-parameters,
+and ERCs; Synthetix: SIPs, SCCPs, STPs; MakerDAO; Bitcoin). For each, a base model is trained on
+the other fifteen DAOs' training rows exactly as `train.py` trains the shipped one (`train.fit`,
 same export, its own reference examples), and scored on all of the held-out DAO's rows (k = 0).
 
 **The few-shot curve.** Then k = 10, 25 and 50 of the held-out DAO's proposals are annotated (a
@@ -18,7 +18,7 @@ seeded draw; `--seeds` draws per k), and one training round adapts the base on t
 every drawn trainer (the runtime's `DefaultTrainingParameters`: its plan, trainer count and robust
 rule) and the aggregators' deterministic build, fixed-point arithmetic included. The candidate is
 scored on the held-out DAO's remaining rows, and — to show forgetting — on the dev rows of the
-other three DAOs, beside the base on the same rows.
+other fifteen DAOs, beside the base on the same rows.
 
 The round holds back the runtime plan's `validationPercent` of the k annotations (a fifth: 5 of
 25) to validate the candidate on, as the chain does, so k counts annotations, not training rows;
@@ -41,7 +41,6 @@ import numpy as np
 
 import train
 from daos import sources_of
-from preprocess import normalise
 
 DEFAULT_NODE = os.path.expanduser("~/.cache/daollm/target/release/daollm-node")
 # The DAOs the few-shot curve runs on.
@@ -87,9 +86,7 @@ def write_jsonl(path, rows):
 def base_model(rows, dao, work):
     """The base trained without `dao`, as train.py trains the shipped model; its file path."""
     training = [r for r in rows if r["dao"] != dao and r["split"] == "train"]
-    x = [normalise(r["text"]) for r in training]
-    y = [train.LABELS.index(r["label"]) for r in training]
-    model = train.pipeline(2, 20_000, 10.0, True).fit(x, y)
+    model = train.fit(training)
     path = os.path.join(work, f"without-{dao}.onnx")
     model_bytes, _ = train.export(model, path)
     train.write_reference(path.replace(".onnx", ".reference.json"), model_bytes,

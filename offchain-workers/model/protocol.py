@@ -12,7 +12,9 @@ summary gives the mean and the lowest accuracy over the DAOs. Beside it stays th
 figure: fitted on every training row, macro-F1 on the dev rows.
 
 Without `--candidates`, every recipe of `CANDIDATES` is compared (about a minute each on one
-core); the held-back splits of the dataset are neither shipped nor needed.
+core); the held-back splits of the dataset are neither shipped nor needed. The learned encoder's
+candidates need its weights (`encoder.py` says how to install them) and embed every row first
+(about six minutes on one core).
 """
 import argparse
 import collections
@@ -23,6 +25,8 @@ import sys
 import time
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 
 import train
@@ -34,22 +38,27 @@ from preprocess import normalise
 REFERENCE = re.compile(r"\b[a-z]{2,10}[-_#]?[0-9]+[a-z0-9]*\b")
 NUMBER = re.compile(r"\b[0-9][0-9a-z]*\b")
 
-# The recipes compared: TF-IDF word n-grams and a balanced logistic regression, with
-# - `c`: inverse regularisation; `features`: vocabulary size;
-# - `weigh`: "dao" weighs every training row so that, within each label, every DAO that has it
-#   weighs the same in all (a label that comes mostly from one DAO no longer teaches the model
-#   that DAO's style); "none" weighs rows alike;
-# - `mask`: blank proposal references and number tokens before fitting (offline only: the
-#   engine's normaliser would have to mask the same before such a model ships).
-SHIPPED = {"ngrams": 2, "features": 20_000, "c": 10.0, "weigh": "none", "mask": False}
+# The recipes compared: TF-IDF word n-grams and a balanced logistic regression (`train.RECIPE`'s
+# keys: `c` inverse regularisation, `features` vocabulary size, `weigh` "dao" for every DAO weighing
+# the same within a label), and `mask`: blank proposal references and number tokens before
+# fitting (offline only: the engine's normaliser would have to mask the same before such a model
+# ships); `encoder`: all-MiniLM-L6-v2's embedding of the first 256 word pieces (`encoder.py`)
+# as the features ("alone") or beside the TF-IDF ones ("beside"). "before" is the recipe of the
+# model fitted on the first release alone (scikit-learn's default word pattern, which drops
+# one-letter words); the others read every word as the graph does (`train.TOKEN`).
+BEFORE = {**train.RECIPE, "weigh": "none", "mask": False, "encoder": None}
 CANDIDATES = {
-    "shipped recipe": SHIPPED,
-    "C=1": {**SHIPPED, "c": 1.0},
-    "DAO-weighted": {**SHIPPED, "weigh": "dao"},
-    "DAO-weighted, C=1": {**SHIPPED, "weigh": "dao", "c": 1.0},
-    "DAO-weighted, C=3, 50 000 features": {**SHIPPED, "weigh": "dao", "c": 3.0, "features": 50_000},
-    "DAO-weighted, masked": {**SHIPPED, "weigh": "dao", "mask": True},
-    "DAO-weighted, masked, C=1": {**SHIPPED, "weigh": "dao", "mask": True, "c": 1.0},
+    "before": {**BEFORE, "token": r"(?u)\b\w\w+\b"},
+    "unweighted": BEFORE,
+    "C=1": {**BEFORE, "c": 1.0},
+    "DAO-weighted (shipped)": {**BEFORE, "weigh": "dao"},
+    "DAO-weighted, C=1": {**BEFORE, "weigh": "dao", "c": 1.0},
+    "DAO-weighted, C=3, 50 000 features": {**BEFORE, "weigh": "dao", "c": 3.0, "features": 50_000},
+    "DAO-weighted, masked": {**BEFORE, "weigh": "dao", "mask": True},
+    "DAO-weighted, masked, C=1": {**BEFORE, "weigh": "dao", "mask": True, "c": 1.0},
+    "MiniLM embedding, C=1": {**BEFORE, "encoder": "alone", "c": 1.0},
+    "MiniLM embedding, DAO-weighted, C=1": {**BEFORE, "encoder": "alone", "weigh": "dao", "c": 1.0},
+    "MiniLM embedding beside TF-IDF, DAO-weighted": {**BEFORE, "encoder": "beside", "weigh": "dao"},
 }
 
 
@@ -68,37 +77,51 @@ def load(data):
     return rows
 
 
-def dao_weights(rows):
-    """Per row, a weight under which, within each label, every DAO weighs the same in all; mean
-    one."""
-    per_dao_label = collections.Counter((r["dao"], r["y"]) for r in rows)
-    per_label = collections.Counter(r["y"] for r in rows)
-    daos_per_label = collections.Counter(y for _, y in per_dao_label)
-    w = np.array([per_label[r["y"]] / (daos_per_label[r["y"]] * per_dao_label[(r["dao"], r["y"])])
-                  for r in rows])
-    return w / w.mean()
-
-
 def fit(recipe, rows):
-    """The recipe's model fitted on `rows`."""
-    model = train.pipeline(recipe["ngrams"], recipe["features"], recipe["c"], True)
-    weights = dao_weights(rows) if recipe["weigh"] == "dao" else None
-    return model.fit([inputs(recipe, r) for r in rows], [r["y"] for r in rows],
-                     clf__sample_weight=weights)
+    """The recipe fitted on `rows`: a function from rows to predicted label indices."""
+    if recipe["encoder"] is None:
+        model = train.fit(rows, recipe, lambda row: inputs(recipe, row))
+        return lambda held: model.predict([inputs(recipe, r) for r in held])
+    tfidf = None
+    if recipe["encoder"] == "beside":
+        tfidf = train.pipeline(recipe["ngrams"], recipe["features"], recipe["c"], True,
+                               recipe.get("token", train.TOKEN))
+        tfidf = tfidf.named_steps["tfidf"].fit([inputs(recipe, r) for r in rows])
+
+    def features(some):
+        embedded = np.array([r["embedding"] for r in some])
+        if tfidf is None:
+            return embedded
+        return sp.hstack([tfidf.transform([inputs(recipe, r) for r in some]),
+                          sp.csr_matrix(embedded)]).tocsr()
+
+    weights = train.dao_weights(rows) if recipe["weigh"] == "dao" else None
+    model = LogisticRegression(C=recipe["c"], max_iter=5000, random_state=train.SEED,
+                               class_weight="balanced")
+    model.fit(features(rows), [r["y"] for r in rows], sample_weight=weights)
+    return lambda held: model.predict(features(held))
 
 
 def inputs(recipe, row):
     return mask(row["x"]) if recipe["mask"] else row["x"]
 
 
+def embed(rows):
+    """Adds every row's all-MiniLM-L6-v2 embedding (`embedding`)."""
+    import encoder
+    model = encoder.Encoder()
+    for r in rows:
+        r["embedding"] = model.embed(r["text"])
+
+
 def leave_one_dao_out(recipe, rows):
     """Per DAO: the recipe fitted without it, scored on all of its rows."""
     table = {}
     for dao in DAOS:
-        model = fit(recipe, [r for r in rows if r["dao"] != dao and r["split"] == "train"])
+        predict = fit(recipe, [r for r in rows if r["dao"] != dao and r["split"] == "train"])
         held = [r for r in rows if r["dao"] == dao]
         y = np.array([r["y"] for r in held])
-        predicted = model.predict([inputs(recipe, r) for r in held])
+        predicted = predict(held)
         main = collections.Counter(y.tolist()).most_common(1)[0][0]
         confusion = collections.Counter(predicted[y == main].tolist())
         table[dao] = {
@@ -113,10 +136,10 @@ def leave_one_dao_out(recipe, rows):
 
 def random_split(recipe, rows):
     """Fitted on every training row, scored on the dev rows."""
-    model = fit(recipe, [r for r in rows if r["split"] == "train"])
+    predict = fit(recipe, [r for r in rows if r["split"] == "train"])
     dev = [r for r in rows if r["split"] == "dev"]
     y = [r["y"] for r in dev]
-    predicted = model.predict([inputs(recipe, r) for r in dev])
+    predicted = predict(dev)
     return {"accuracy": round(accuracy_score(y, predicted), 4),
             "macroF1": round(f1_score(y, predicted, average="macro"), 4)}
 
@@ -154,6 +177,10 @@ def main():
     if unknown:
         sys.exit(f"unknown candidates {unknown}; known: {list(CANDIDATES)}")
     rows = load(args.data)
+    if any(CANDIDATES[n]["encoder"] for n in names):
+        started = time.time()
+        embed(rows)
+        print(f"embedded {len(rows)} rows in {time.time() - started:.0f} s", flush=True)
     results = {}
     for name in names:
         started = time.time()

@@ -4,8 +4,8 @@
     python3 -m venv venv && venv/bin/pip install -r requirements.txt
     venv/bin/python train.py [--data ../../../shared/data/proposals] [--out .]
 
-Reads train.jsonl (fitting, 5-fold cross-validation for the hyper-parameters) and dev.jsonl (the
-figures in the manifest) of the governance-proposal dataset, and writes:
+Reads train.jsonl (fitted with `RECIPE`, the recipe `protocol.py` chose by leave-one-DAO-out) and
+dev.jsonl (the figures in the manifest) of the governance-proposal dataset, and writes:
 
 * `proposal-classifier.onnx` — raw (normalised) text in, per-class probabilities out; the graph is
   TF-IDF over word uni- and bigrams (ONNX `Tokenizer` + `TfIdfVectorizer`) and a multinomial
@@ -17,14 +17,16 @@ figures in the manifest) of the governance-proposal dataset, and writes:
 * `proposal-classifier.reference.json` — the model's reference examples: 20 training rows of every
   (DAO, label) with their ids and licence ids, which training rounds replay beside a new DAO's
   annotations so that the model keeps what it knew (`offchain-workers/src/reference.rs`).
-* `fixtures.json` — normalisation cases, and 20 dev-set proposals (4 per label, with their licence
-  ids; see NOTICE.md) with the quantised outputs ONNX Runtime gives them from Python: the Rust
-  engine's tests must give the same bytes.
+* `fixtures.json` — normalisation cases, readable-share cases (other scripts, no words, one
+  endless token), and 20 dev-set proposals (4 per label, with their licence ids; see NOTICE.md)
+  with the quantised outputs ONNX Runtime gives them from Python and their readable share: the
+  Rust engine's tests must give the same bytes.
 
 Reproducible: fixed seeds, pinned packages (requirements.txt), deterministic solver; two runs write
 identical files.
 """
 import argparse
+import collections
 import hashlib
 import json
 import os
@@ -38,11 +40,10 @@ from skl2onnx.common.data_types import StringTensorType
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 
 from daos import UnknownSource, dao_of
-from preprocess import MAX_CHARS, normalise, quantise
+from preprocess import MAX_CHARS, normalise, quantise, readable_share
 
 SEED = 20261125
 # Labels in the order of the model's outputs and of the chain's label indices.
@@ -77,13 +78,50 @@ def load(path):
     return [normalise(r["text"]) for r in rows], [LABELS.index(r["label"]) for r in rows], rows
 
 
-def pipeline(ngrams, max_features, c, balanced):
+# A word of the model: a run of ASCII letters, digits and `_` in the normalised text, one letter
+# included. The graph's `Tokenizer` splits by the same expression, so its bigrams are the ones
+# scikit-learn counted (its default pattern drops one-letter words, which joins "add a new" into
+# "add new"; the graph would not).
+TOKEN = r"[a-zA-Z0-9_]+"
+
+
+def pipeline(ngrams, max_features, c, balanced, token=TOKEN):
     return Pipeline([
-        ("tfidf", TfidfVectorizer(lowercase=False, sublinear_tf=True, ngram_range=(1, ngrams),
+        ("tfidf", TfidfVectorizer(lowercase=False, token_pattern=token, sublinear_tf=True,
+                                  ngram_range=(1, ngrams),
                                   min_df=2 if ngrams > 1 else 1, max_features=max_features)),
         ("clf", LogisticRegression(C=c, max_iter=5000, random_state=SEED,
                                    class_weight="balanced" if balanced else None)),
     ])
+
+
+# The recipe the shipped model is fitted with, chosen by leave-one-DAO-out (`protocol.py`):
+# TF-IDF over word `ngrams`, the `features` most frequent, a balanced logistic regression with
+# inverse regularisation `c`; `weigh` "dao" weighs every training row so that, within each label,
+# every DAO that has the label weighs the same in all ("none": rows alike).
+RECIPE = {"ngrams": 2, "features": 20_000, "c": 10.0, "weigh": "dao"}
+
+
+def dao_weights(rows):
+    """Per row, a weight under which, within each label, every DAO weighs the same in all; mean
+    one. A label that comes mostly from one DAO then no longer teaches the model that DAO's
+    style instead of the label."""
+    per_dao_label = collections.Counter((r["dao"], r["label"]) for r in rows)
+    per_label = collections.Counter(r["label"] for r in rows)
+    daos_per_label = collections.Counter(label for _, label in per_dao_label)
+    w = np.array([per_label[r["label"]]
+                  / (daos_per_label[r["label"]] * per_dao_label[(r["dao"], r["label"])])
+                  for r in rows])
+    return w / w.mean()
+
+
+def fit(rows, recipe=RECIPE, inputs=lambda row: normalise(row["text"])):
+    """`recipe`'s model fitted on `rows` (each with its `dao` and `label`), reading `inputs(row)`."""
+    model = pipeline(recipe["ngrams"], recipe["features"], recipe["c"], True,
+                     recipe.get("token", TOKEN))
+    weights = dao_weights(rows) if recipe["weigh"] == "dao" else None
+    return model.fit([inputs(r) for r in rows], [LABELS.index(r["label"]) for r in rows],
+                     clf__sample_weight=weights)
 
 
 def export(model, path):
@@ -91,6 +129,7 @@ def export(model, path):
     the bytes and the graph's operators."""
     onx = to_onnx(model, initial_types=[(INPUT_NAME, StringTensorType([None, 1]))],
                   options={id(model): {"zipmap": False}}, target_opset={"": 17, "ai.onnx.ml": 3})
+    sublinear_as_fitted(onx.graph)
     # Name the outputs for the engine and drop what makes bytes differ between runs.
     for output in onx.graph.output:
         if output.name not in ("label", OUTPUT_NAME):
@@ -109,6 +148,52 @@ def export(model, path):
     with open(path, "wb") as f:
         f.write(model_bytes)
     return model_bytes, ops
+
+
+# Bodies the model cannot read, each with its readable share in the fixtures: other scripts,
+# nothing but figures, whitespace, invisible characters or emoji, one endless token.
+UNREADABLE = [
+    "## 资助申请\n\n申请 25 000 USDC，分三期每月发放，用于开发跨链桥，收款地址为多签钱包 "
+    "0x7a16fF8270133F063aAb6C9977183D9e72835428。",
+    "## Предложение\n\nВыделить 25 000 USDC команде на разработку моста, тремя ежемесячными "
+    "траншами, на мультиподпись 0x7a16fF8270133F063aAb6C9977183D9e72835428.",
+    "25 000 000 — 0x7a16fF8270133F063aAb6C9977183D9e72835428",
+    " \t\n\u3000 ",
+    "\u200b\u200c\u200d\u2060",
+    "🚀🌕🚀🌕",
+    "a" * 64 * 1024,
+]
+
+
+def vocabulary(model):
+    """The words a fitted pipeline knows: its single-word n-grams (what the engine reads back
+    from the ONNX graph's `TfIdfVectorizer`, `offchain-workers/src/onnx.rs`)."""
+    return {term for term in model.named_steps["tfidf"].vocabulary_ if " " not in term}
+
+
+def sublinear_as_fitted(graph):
+    """Makes the graph's sublinear term frequency scikit-learn's `1 + log(tf)` (0 where tf is 0).
+
+    The converter writes `log(tf + 1)` (`Add(counts, ones)`, `Log`), a different function: the
+    exported model's scores then differ from the fitted one's by up to 0.04. The two nodes become
+    `Where(counts > 0, Log(counts) + ones, 0)`, under the same output name."""
+    nodes = list(graph.node)
+    add = next((i for i, n in enumerate(nodes) if n.op_type == "Add"
+                and nodes[i + 1].op_type == "Log" and nodes[i + 1].input[0] == n.output[0]), None)
+    if add is None:
+        sys.exit("the graph has no Add + Log of the term frequencies")
+    counts, ones = nodes[add].input
+    logged = nodes[add + 1].output[0]
+    graph.initializer.append(onnx.helper.make_tensor("zero", onnx.TensorProto.FLOAT, [], [0.0]))
+    replacement = [
+        onnx.helper.make_node("Log", [counts], ["log_counts"], name="log_counts"),
+        onnx.helper.make_node("Add", ["log_counts", ones], ["one_plus_log"], name="one_plus_log"),
+        onnx.helper.make_node("Greater", [counts, "zero"], ["present"], name="present"),
+        onnx.helper.make_node("Where", ["present", "one_plus_log", "zero"], [logged],
+                              name="sublinear_tf"),
+    ]
+    del graph.node[:]
+    graph.node.extend(nodes[:add] + replacement + nodes[add + 2:])
 
 
 def reference_set(rows, per=REFERENCE_PER_GROUP_AND_LABEL):
@@ -156,22 +241,11 @@ def main():
     floor_dev = scores(y_dev, floor.predict(x_dev))
     print(f"floor (word TF-IDF + LR): dev {floor_dev}", flush=True)
 
-    # Hyper-parameters chosen by 5-fold cross-validated macro-F1 on train only.
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
-    best = None
-    for max_features in (20_000, 50_000):
-        for c in (10.0, 30.0):
-            cv = cross_val_predict(pipeline(2, max_features, c, True), x_train, y_train, cv=folds)
-            f1 = f1_score(y_train, cv, average="macro")
-            print(f"cv: bigrams, {max_features} features, C={c}: macro-F1 {f1:.4f}", flush=True)
-            if best is None or f1 > best[0]:
-                best = (f1, max_features, c)
-    cv_f1, max_features, c = best
-    model = pipeline(2, max_features, c, True).fit(x_train, y_train)
+    model = fit(train_rows)
     dev_predicted = model.predict(x_dev)
     chosen_dev = scores(y_dev, dev_predicted)
     per_class = f1_score(y_dev, dev_predicted, average=None, labels=range(len(LABELS)))
-    print(f"chosen: {max_features} features, C={c}: dev {chosen_dev}", flush=True)
+    print(f"recipe {RECIPE}: dev {chosen_dev}", flush=True)
 
     model_path = os.path.join(args.out, MODEL_FILE)
     model_bytes, ops = export(model, model_path)
@@ -206,11 +280,15 @@ def main():
         },
         "output": {"name": OUTPUT_NAME, "type": "tensor(float)[1,%d]" % len(LABELS),
                    "quantisation": "basis points: floor(p * 10000 + 0.5); label = first maximum"},
-        "architecture": f"TF-IDF word 1-2-grams (sublinear tf, min_df 2, {max_features} features)"
-                        f" + multinomial logistic regression (C={c}, balanced class weights)",
+        "architecture": f"TF-IDF word 1-{RECIPE['ngrams']}-grams (sublinear tf, min_df 2,"
+                        f" {RECIPE['features']} features) + multinomial logistic regression"
+                        f" (C={RECIPE['c']}, balanced class weights, every DAO weighing the same"
+                        " within a label)",
         "onnx_ops": ops,
         "training": {"seed": SEED, "train_rows": len(x_train), "dev_rows": len(x_dev),
-                     "cv_macro_f1": round(cv_f1, 4), "requirements": "requirements.txt"},
+                     "daos": len({r["dao"] for r in train_rows}), "recipe": RECIPE,
+                     "chosen_by": "protocol.py (leave-one-DAO-out)",
+                     "requirements": "requirements.txt"},
         "dev": {**onnx_dev,
                 "per_class_f1": {l: round(float(f), 4) for l, f in zip(LABELS, per_class)}},
         "floor_dev": {"model": "TF-IDF word unigrams + logistic regression (defaults)", **floor_dev},
@@ -233,15 +311,18 @@ def main():
     picks = []
     for label in range(len(LABELS)):
         picks += [i for i, y in enumerate(y_dev) if y == label][:4]
+    words = vocabulary(model)
     expected = []
     for i in picks:
         raw = dev_rows[i]["text"]
         p = session.run([OUTPUT_NAME], {INPUT_NAME: np.array([[normalise(raw)]])})[0][0]
         label, quantised = quantise(p)
         expected.append({"id": dev_rows[i]["id"], "license": dev_rows[i]["license"],
-                         "text": raw, "label": label, "scores": quantised})
+                         "text": raw, "label": label, "scores": quantised,
+                         "readable": readable_share(raw, words)})
     fixtures = {
         "normalise": [{"raw": s, "normalised": normalise(s)} for s in cases],
+        "readable": [{"text": s, "readable": readable_share(s, words)} for s in UNREADABLE],
         "dev": expected,
     }
     with open(os.path.join(args.out, "fixtures.json"), "w", encoding="utf-8") as f:

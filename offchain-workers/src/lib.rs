@@ -9,7 +9,8 @@
 //!   what the chain's tasks name.
 //! - [`Engine::classify`] normalises the text exactly as training did ([`input::normalise`]), runs
 //!   the model with a fixed number of threads, and quantises the probabilities to basis points
-//!   ([`quantise`]), so honest nodes submit identical bytes.
+//!   ([`quantise`]), so honest nodes submit identical bytes; beside the label it says how much of
+//!   the text the model can read ([`input::readable_share`]).
 //!
 //! - [`Engine::train`] and [`Engine::aggregate`] do federated training's two native steps (see
 //!   [`training`]): a trainer's SGD on the model's linear layer, and the deterministic build of
@@ -206,7 +207,7 @@ impl Engine {
 	) -> Result<Classification, InferenceError> {
 		let model = self.model(model).ok_or(InferenceError::ModelNotFound)?;
 		let text = input::validate(text)?;
-		model.classify(&input::normalise(text))
+		model.classify(text)
 	}
 }
 

@@ -10,6 +10,7 @@ use ort::{
 	value::{Tensor, TensorElementType, ValueType},
 };
 use std::{
+	collections::HashSet,
 	path::Path,
 	sync::{Arc, Mutex},
 };
@@ -33,10 +34,12 @@ pub fn hex(hash: &ModelHash) -> String {
 	hash.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A model ready to run: its file's bytes and one session, used by one call at a time.
+/// A model ready to run: its file's bytes, the words it knows and one session, used by one call at
+/// a time.
 pub(crate) struct Model {
 	info: ModelInfo,
 	bytes: Arc<[u8]>,
+	vocabulary: HashSet<Box<str>>,
 	input: String,
 	output: String,
 	session: Mutex<Session>,
@@ -73,6 +76,11 @@ impl Model {
 			}
 		}
 		let invalid = |reason: String| EngineError::ModelInvalid { path: path.to_owned(), reason };
+		let vocabulary = crate::onnx::vocabulary(&bytes)
+			.map_err(|e| invalid(format!("no vocabulary: {e}")))?
+			.into_iter()
+			.map(String::into_boxed_str)
+			.collect();
 		let session = builder(environment, threads)
 			.and_then(|mut b| b.commit_from_memory(&bytes))
 			.map_err(|e| invalid(e.to_string()))?;
@@ -102,6 +110,7 @@ impl Model {
 		Ok(Self {
 			info: ModelInfo { sha256, labels: labels as usize, bytes: bytes.len() },
 			bytes: bytes.into(),
+			vocabulary,
 			input: input.name().to_owned(),
 			output: output.name().to_owned(),
 			session: Mutex::new(session),
@@ -117,8 +126,16 @@ impl Model {
 		&self.bytes
 	}
 
-	/// Runs the model on one normalised text.
-	pub(crate) fn classify(&self, text: &str) -> Result<Classification, InferenceError> {
+	/// Runs the model on one proposal body (validated UTF-8): its label and scores, and how much
+	/// of it the model can read.
+	pub(crate) fn classify(&self, body: &str) -> Result<Classification, InferenceError> {
+		let readable = crate::input::readable_share(body, &self.vocabulary);
+		let (label, scores) = self.probabilities(&crate::input::normalise(body))?;
+		Ok(Classification { label, scores, readable })
+	}
+
+	/// Runs the model on one normalised text: the label and the scores in basis points.
+	fn probabilities(&self, text: &str) -> Result<(u8, Vec<u16>), InferenceError> {
 		let failed = |e: ort::Error| {
 			log::warn!(target: "inference", "model {} failed: {e}", hex(&self.info.sha256));
 			InferenceError::ModelFailed

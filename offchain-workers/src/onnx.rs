@@ -9,7 +9,9 @@
 //!   ([`with_linear_layer`]), deterministically: the same values give the same file, whatever
 //!   machine writes it, and
 //! - writes a variant whose graph also outputs the layer's input ([`with_feature_output`]), so
-//!   that ONNX Runtime computes the features a trainer trains on.
+//!   that ONNX Runtime computes the features a trainer trains on, and
+//! - reads the words the model knows ([`vocabulary`]): the single-word n-grams of its
+//!   `TfIdfVectorizer`, which training never changes.
 //!
 //! Only the fields on the way to the layer are decoded; every other byte is copied as it is.
 
@@ -38,6 +40,8 @@ const NODE_OP_TYPE: u32 = 4;
 const NODE_ATTRIBUTE: u32 = 5;
 const ATTRIBUTE_NAME: u32 = 1;
 const ATTRIBUTE_FLOATS: u32 = 7;
+const ATTRIBUTE_INTS: u32 = 8;
+const ATTRIBUTE_STRINGS: u32 = 9;
 const VALUE_INFO_NAME: u32 = 1;
 const VALUE_INFO_TYPE: u32 = 2;
 const TYPE_TENSOR: u32 = 1;
@@ -45,6 +49,9 @@ const TENSOR_ELEM_TYPE: u32 = 1;
 const ELEM_TYPE_FLOAT: u64 = 1;
 
 const LINEAR_CLASSIFIER: &[u8] = b"LinearClassifier";
+const TFIDF_VECTORIZER: &[u8] = b"TfIdfVectorizer";
+const NGRAM_COUNTS: &[u8] = b"ngram_counts";
+const POOL_STRINGS: &[u8] = b"pool_strings";
 const COEFFICIENTS: &[u8] = b"coefficients";
 const INTERCEPTS: &[u8] = b"intercepts";
 
@@ -162,6 +169,25 @@ fn floats(attribute: &[u8]) -> Result<Vec<f32>, OnnxError> {
 	Ok(out)
 }
 
+/// The integers of an attribute (packed or not).
+fn ints(attribute: &[u8]) -> Result<Vec<u64>, OnnxError> {
+	let mut out = Vec::new();
+	for f in fields(attribute)?.into_iter().filter(|f| f.number == ATTRIBUTE_INTS) {
+		let raw = &attribute[f.value];
+		let mut at = 0;
+		match f.wire {
+			VARINT => out.push(varint(raw, &mut at)?),
+			LEN => {
+				while at < raw.len() {
+					out.push(varint(raw, &mut at)?);
+				}
+			},
+			_ => return Err(error("malformed ints")),
+		}
+	}
+	Ok(out)
+}
+
 /// Rewrites the message `bytes`: every length-delimited field `number` goes through `edit`
 /// (which returns its new payload, or `None` to keep it).
 fn rewrite(
@@ -232,6 +258,48 @@ pub fn linear_layer(model: &[u8]) -> Result<LinearLayer, OnnxError> {
 		intercepts,
 		input,
 	})
+}
+
+/// The words a model knows: the unigrams of its only `TfIdfVectorizer` (the strings of
+/// `pool_strings` before the count of its second n-gram length, `ngram_counts[1]`).
+pub fn vocabulary(model: &[u8]) -> Result<Vec<String>, OnnxError> {
+	let graph = graph(model)?;
+	let mut vectorizers = Vec::new();
+	for f in fields(graph)?.into_iter().filter(|f| f.number == GRAPH_NODE && f.wire == LEN) {
+		let node = &graph[f.value];
+		if bytes_field(node, NODE_OP_TYPE)? == Some(TFIDF_VECTORIZER) {
+			vectorizers.push(node);
+		}
+	}
+	let [node] = vectorizers[..] else {
+		return Err(error(format!("{} TfIdfVectorizer nodes, not one", vectorizers.len())));
+	};
+	let (mut counts, mut pool) = (None, Vec::new());
+	for f in fields(node)?.into_iter().filter(|f| f.number == NODE_ATTRIBUTE && f.wire == LEN) {
+		let attribute = &node[f.value];
+		match bytes_field(attribute, ATTRIBUTE_NAME)? {
+			Some(NGRAM_COUNTS) => counts = Some(ints(attribute)?),
+			Some(POOL_STRINGS) => {
+				for s in fields(attribute)?.into_iter().filter(|f| f.number == ATTRIBUTE_STRINGS) {
+					let word = std::str::from_utf8(&attribute[s.value])
+						.map_err(|_| error("a vocabulary string is not UTF-8"))?;
+					pool.push(word.to_owned());
+				}
+			},
+			_ => {},
+		}
+	}
+	let counts = counts.ok_or_else(|| error("no ngram_counts"))?;
+	let unigrams = match counts[..] {
+		[0] => pool.len(),
+		[0, end, ..] => usize::try_from(end).map_err(|_| error("ngram_counts out of range"))?,
+		_ => return Err(error("ngram_counts does not start at 0")),
+	};
+	if unigrams > pool.len() {
+		return Err(error("ngram_counts past the pool"));
+	}
+	pool.truncate(unigrams);
+	Ok(pool)
 }
 
 fn packed_floats(values: &[f32]) -> Vec<u8> {
@@ -313,7 +381,7 @@ mod tests {
 		assert_eq!(layer.coefficients.len(), 100_000);
 		assert_eq!(layer.input, "tfidftr_norm");
 		// The intercepts training wrote (manifest's model, sklearn's `intercept_`).
-		assert!((layer.intercepts[2] - 1.238_904_5).abs() < 1e-6);
+		assert!((layer.intercepts[2] - 0.939_831_85).abs() < 1e-6);
 	}
 
 	#[test]
@@ -333,6 +401,17 @@ mod tests {
 			fields(&unchanged).expect("fields").len(),
 			fields(&model).expect("fields").len()
 		);
+	}
+
+	#[test]
+	fn reads_the_words_the_shipped_model_knows() {
+		let words = vocabulary(&shipped()).expect("a vocabulary");
+		assert!(words.len() > 1_000 && words.len() < 20_000, "{} unigrams", words.len());
+		assert!(words.iter().all(|w| !w.contains(' ')), "unigrams only");
+		for word in ["treasury", "upgrade", "proposal"] {
+			assert!(words.iter().any(|w| w == word), "{word}");
+		}
+		assert!(vocabulary(&[]).is_err(), "no graph");
 	}
 
 	#[test]

@@ -4,17 +4,17 @@
 //! to basis points makes honest nodes submit the same result. Training computes the same function
 //! for its fixtures (`model/preprocess.py`, `quantise`).
 
-use crate::{Classification, InferenceError};
+use crate::InferenceError;
 use daollm_inference_interface::MAX_LABELS;
 
 /// Basis points in a probability of one.
 pub const BASIS_POINTS: f64 = 10_000.0;
 
-/// Each probability as `floor(p × 10 000 + 0.5)` basis points (computed in f64 from the f32), and
-/// the label with the highest score, the first of equal ones.
+/// The label with the highest score, the first of equal ones, and each probability as
+/// `floor(p × 10 000 + 0.5)` basis points (computed in f64 from the f32).
 ///
 /// Fails if there are no or more than [`MAX_LABELS`] probabilities, or one is not in `[0, 1]`.
-pub fn quantise(probabilities: &[f32]) -> Result<Classification, InferenceError> {
+pub fn quantise(probabilities: &[f32]) -> Result<(u8, Vec<u16>), InferenceError> {
 	if probabilities.is_empty() || probabilities.len() > MAX_LABELS {
 		return Err(InferenceError::ModelFailed);
 	}
@@ -34,7 +34,7 @@ pub fn quantise(probabilities: &[f32]) -> Result<Classification, InferenceError>
 			label = i;
 		}
 	}
-	Ok(Classification { label: label as u8, scores })
+	Ok((label as u8, scores))
 }
 
 #[cfg(test)]
@@ -43,14 +43,14 @@ mod tests {
 
 	#[test]
 	fn rounds_half_up_to_basis_points() {
-		let c = quantise(&[0.125, 0.00006, 0.00004, 0.87491]).unwrap();
-		assert_eq!(c.scores, vec![1250, 1, 0, 8749]);
-		assert_eq!(c.label, 3);
+		let (label, scores) = quantise(&[0.125, 0.00006, 0.00004, 0.87491]).unwrap();
+		assert_eq!(scores, vec![1250, 1, 0, 8749]);
+		assert_eq!(label, 3);
 	}
 
 	#[test]
 	fn ties_go_to_the_first_label() {
-		assert_eq!(quantise(&[0.4, 0.4, 0.2]).unwrap().label, 0);
+		assert_eq!(quantise(&[0.4, 0.4, 0.2]).unwrap().0, 0);
 	}
 
 	#[test]

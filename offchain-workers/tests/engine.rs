@@ -8,6 +8,7 @@ use daollm_inference_engine::{
 	onnx::linear_layer,
 	Engine, EngineError, Example, InferenceError, ModelHash, TrainingError, TrainingPlan,
 };
+use daollm_primitives::inference::READABLE_FLOOR;
 use daollm_primitives::training::{
 	from_fixed, held_back, AggregationError, ModelUpdate, Perbill, RobustRule, FRACTION_BITS,
 };
@@ -18,7 +19,14 @@ use std::path::{Path, PathBuf};
 #[derive(Deserialize)]
 struct Fixtures {
 	normalise: Vec<NormaliseCase>,
+	readable: Vec<ReadableCase>,
 	dev: Vec<Expected>,
+}
+
+#[derive(Deserialize)]
+struct ReadableCase {
+	text: String,
+	readable: u16,
 }
 
 #[derive(Deserialize)]
@@ -33,6 +41,7 @@ struct Expected {
 	text: String,
 	label: u8,
 	scores: Vec<u16>,
+	readable: u16,
 }
 
 #[derive(Deserialize)]
@@ -102,9 +111,24 @@ fn gives_the_labels_and_scores_python_onnxruntime_gave() {
 		let got = engine.classify(&model, expected.text.as_bytes()).expect("classifies");
 		assert_eq!(got.label, expected.label, "{}", expected.id);
 		assert_eq!(got.scores, expected.scores, "{}", expected.id);
+		assert_eq!(got.readable, expected.readable, "{}", expected.id);
+		assert!(got.readable >= READABLE_FLOOR, "{} is readable", expected.id);
 		labels_seen.insert(got.label);
 	}
 	assert_eq!(labels_seen.len(), manifest().labels.len(), "every label is exercised");
+}
+
+#[test]
+fn says_how_little_of_an_unreadable_body_it_reads_as_python_did() {
+	let fixtures: Fixtures = read_json("fixtures.json");
+	let (engine, model) = engine(1);
+	assert!(fixtures.readable.len() >= 5);
+	for case in &fixtures.readable {
+		let got = engine.classify(&model, case.text.as_bytes()).expect("classifies");
+		let shown: String = case.text.chars().take(40).collect();
+		assert_eq!(got.readable, case.readable, "{shown:?}");
+		assert!(got.readable < READABLE_FLOOR, "{shown:?} is unreadable");
+	}
 }
 
 #[test]

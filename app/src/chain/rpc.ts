@@ -62,10 +62,19 @@ export interface TaskJson {
   outcome: string | null;
   label: number | null;
   scores: number[] | null;
+  /** Judged with consensus: the share of the body's letters in words the model knows, in basis points. */
+  readable: number | null;
+  /** The readable share below which the model cannot read a proposal, in basis points. */
+  readableFloor: number;
   brief: BriefJson | null;
   contentHash: string | null;
   participation: number | null;
   finalizedAt: number | null;
+}
+
+/** Whether the committee agreed that the model cannot read the proposal (its language, most likely). */
+export function unreadable(task: TaskJson | null | undefined): boolean {
+  return task?.readable != null && task.readable < task.readableFloor;
 }
 
 /** One entry of a node's history. */

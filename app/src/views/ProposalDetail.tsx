@@ -7,9 +7,9 @@
 import { useEffect, useState } from "react";
 import { blake2b256 } from "@polkadot-labs/hdkd-helpers";
 import { useChain, useLive } from "../chain/ChainContext";
-import type { MemberJson, NodeJson, TaskJson } from "../chain/rpc";
+import { unreadable, type MemberJson, type NodeJson, type TaskJson } from "../chain/rpc";
 import { ScoreBars } from "../components/ScoreBars";
-import { formatBalance, formatPerbill, formatPpm, shortAddress } from "../format";
+import { formatBalance, formatBasisPoints, formatPerbill, formatPpm, shortAddress } from "../format";
 import { href } from "../route";
 import { stageOf, type Stage } from "./proposalState";
 
@@ -133,7 +133,18 @@ export function ProposalDetail({ id }: { id: number }) {
         <p>Committee of {task.committee.length}: {task.commits ?? 0} committed, {task.reveals ?? 0} revealed. Commits until block #{task.commitEnd}, reveals until #{task.revealEnd} (now #{now}).</p>
       )}
 
-      {task?.status === "judged" && task.outcome === "consensus" && task.label !== null && (
+      {task?.status === "judged" && task.outcome === "consensus" && unreadable(task) && (
+        <div className="analysis" data-testid="analysis">
+          <h2 data-testid="unreadable">The model cannot read this proposal's language</h2>
+          <p>
+            Only {formatBasisPoints(task.readable ?? 0, 0)} of its letters are in words the model knows (it needs{" "}
+            {formatBasisPoints(task.readableFloor, 0)}), so the committee's label would say nothing about it and is not shown.
+            The model reads English; a translation submitted as a new proposal can be analysed.
+          </p>
+        </div>
+      )}
+
+      {task?.status === "judged" && task.outcome === "consensus" && task.label !== null && !unreadable(task) && (
         <div className="analysis" data-testid="analysis">
           <h2>Analysis: <span data-testid="agreed-label">{labels[task.label] ?? `label ${task.label}`}</span></h2>
           <p className="muted">Agreed by {formatPerbill(task.participation ?? 0)} of the committee's seats revealing, at block #{task.finalizedAt}.</p>

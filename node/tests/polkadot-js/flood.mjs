@@ -1,7 +1,8 @@
 // How fast honest tasks are analysed under a flood: submits `--proposals` dev-set proposals at
 // `--per-block` a block to a fresh `daollm-node --dev` running the shipped model, and prints, in
 // blocks from each proposal's inclusion to its `TaskFinalized`, the median, p90 and maximum, and
-// how many were analysed.
+// how many were analysed; and the node's resident memory (RSS, and its peak) when the first
+// proposal is sent and after every hundred analyses.
 //
 //   DAOLLM_NODE=… node flood.mjs --proposals 300 --per-block 10
 import { readFileSync } from 'node:fs';
@@ -23,6 +24,13 @@ const MANIFEST = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR)));
 const FIXTURES = JSON.parse(readFileSync(new URL('fixtures.json', MODEL_DIR)));
 
 const node = await startDevNode(['--inference-model', new URL(MANIFEST.file, MODEL_DIR).pathname]);
+
+/** The node's resident memory now and at its peak, in MiB (Linux `/proc`). */
+function memory() {
+  const status = readFileSync(`/proc/${node.pid}/status`, 'utf8');
+  const mib = (key) => Math.round(Number(status.match(new RegExp(`${key}:\\s+(\\d+) kB`))[1]) / 1024);
+  return `RSS ${mib('VmRSS')} MiB (peak ${mib('VmHWM')} MiB)`;
+}
 try {
   await cryptoWaitReady();
   const api = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
@@ -35,9 +43,11 @@ try {
     for (const { event } of events) {
       if (api.events.inference.TaskFinalized.is(event)) {
         finalised.set(event.data.proposal.toNumber(), header.number.toNumber());
+        if (finalised.size % 100 === 0) console.log(`# ${finalised.size} analysed: ${memory()}`);
       }
     }
   });
+  console.log(`# before the flood: ${memory()}`);
   const texts = FIXTURES.dev.map((f) => f.text);
   for (let sent = 0; sent < total; sent += perBlock) {
     const batch = Array.from({ length: Math.min(perBlock, total - sent) }, (_, i) =>
@@ -61,6 +71,7 @@ try {
     .map(([id, at]) => finalised.get(id) - at).sort((a, b) => a - b);
   const at = (q) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))];
   console.log(`${delays.length}/${total} analysed; blocks from inclusion to TaskFinalized: p50 ${at(0.5)}, p90 ${at(0.9)}, max ${delays[delays.length - 1]}`);
+  console.log(`# after the flood: ${memory()}`);
   unsubscribe();
   await api.disconnect();
 } finally {

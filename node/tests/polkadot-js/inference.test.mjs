@@ -146,6 +146,25 @@ test('the committee agrees on the brief: key sentences, hand-checked key figures
     /limit must be between 1 and 20/);
 });
 
+test('a proposal in a language the model cannot read is analysed as unreadable', async () => {
+  // A grant request in Chinese (25 000 USDC in three monthly tranches to a multisig): the model
+  // knows one of its words. The fixtures hold the share Python measured for the same text.
+  const chinese = FIXTURES.readable.find((c) => c.text.includes('资助申请'));
+  assert.ok(chinese, 'the fixtures hold the Chinese grant request');
+  const result = await analysed('资助申请', chinese.text);
+  assert.equal(result.readable.toNumber(), chinese.readable, 'the share Python measured');
+  const judged = await provider.send('inference_task', [result.task.toNumber()]);
+  assert.equal(judged.readable, chinese.readable);
+  assert.ok(judged.readable < judged.readableFloor,
+    `${judged.readable} basis points readable, below the floor of ${judged.readableFloor}`);
+  console.log(`# a Chinese proposal: ${judged.readable} of 10 000 basis points readable (floor ${judged.readableFloor})`);
+
+  // An English proposal of the dev set reads well above the floor.
+  const english = await analysed('Budget request', FIXTURES.dev[0].text);
+  assert.equal(english.readable.toNumber(), FIXTURES.dev[0].readable);
+  assert.ok(english.readable.toNumber() >= judged.readableFloor);
+});
+
 test('a committee without the task\'s model slashes nobody and the analysis ends unanswered', async () => {
   // Root (sudo, on the dev chain) registers and activates a model version no node has, and
   // shortens the windows to one block each.

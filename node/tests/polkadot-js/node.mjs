@@ -93,6 +93,7 @@ export async function startDevNode(extraArgs = [], { onLog } = {}) {
         wsUrl: `ws://${rpc}`,
         metricsUrl: `http://${metrics}/metrics`,
         base,
+        pid: child.pid,
         stop,
         log: () => log,
       };

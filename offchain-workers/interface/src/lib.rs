@@ -49,13 +49,17 @@ pub const MAX_LABELS: usize = daollm_primitives::MAX_LABELS as usize;
 /// The longest input the engine accepts, in bytes: the chain's largest proposal body.
 pub const MAX_INPUT_BYTES: usize = daollm_primitives::content::MAX_BODY_BYTES;
 
-/// A model's answer for one input: the label and a score per label, quantised to basis points.
+/// A model's answer for one input: the label and a score per label, quantised to basis points,
+/// and how much of the input the model can read.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, Debug, TypeInfo)]
 pub struct Classification {
 	/// The label with the highest score (the first of equal ones).
 	pub label: u8,
 	/// One score per label in basis points (1/10 000): `floor(p × 10 000 + 0.5)`.
 	pub scores: Vec<u16>,
+	/// The share of the input's letters that stand in words the model knows, in basis points
+	/// (`daollm_inference_engine::input::readable_share`).
+	pub readable: u16,
 }
 
 /// Why a classification could not be made.
@@ -326,7 +330,11 @@ mod tests {
 			model: &[u8; 32],
 			text: &[u8],
 		) -> Result<Classification, InferenceError> {
-			Ok(Classification { label: model[0], scores: vec![text.len() as u16] })
+			Ok(Classification {
+				label: model[0],
+				scores: vec![text.len() as u16],
+				readable: 10_000,
+			})
 		}
 	}
 
@@ -366,7 +374,7 @@ mod tests {
 		ext.execute_with(|| {
 			assert_eq!(
 				inference::classify(&[7; 32], b"four"),
-				Ok(Classification { label: 7, scores: vec![4] })
+				Ok(Classification { label: 7, scores: vec![4], readable: 10_000 })
 			);
 		});
 	}

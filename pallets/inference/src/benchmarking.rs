@@ -60,6 +60,7 @@ fn answer<T: Config>(label: LabelIndex) -> InferenceResult {
 	InferenceResult {
 		label,
 		scores: scores.try_into().expect("LabelCount ≤ MAX_LABELS"),
+		readable: BASIS_POINTS,
 		model: T::ActiveModel::active_model().unwrap_or_default(),
 		brief: full_brief(),
 	}

@@ -7,6 +7,7 @@
 //! - the **label**: the one with the most revealed weight, if it holds the threshold;
 //! - the **scores**: each class's weighted median (a number may differ in its last digit
 //!   between honest nodes' hardware; the median stays within the honest range);
+//! - the **readable share** of the text: the weighted median, like a score;
 //! - the brief's **figures** and **signature**: exact bytes, the value that holds the threshold of
 //!   the revealed weight (empty if none does: the brief then says nothing rather than something
 //!   only some nodes said);
@@ -34,6 +35,8 @@ pub enum Verdict {
 		label: LabelIndex,
 		/// Each class's weighted median score among answers from the task's model.
 		scores: Scores,
+		/// The weighted median readable share among the same answers, in basis points.
+		readable: u16,
 		/// The brief those answers agree on, field by field.
 		brief: Brief,
 	},
@@ -54,8 +57,8 @@ pub use daollm_primitives::threshold::Quorum as Rule;
 /// Unless the revealed weight is at least `rule.min_participation` of `committee_stake`, the
 /// task is [`Verdict::Inconclusive`]. Otherwise the label with the most revealed weight wins if
 /// it holds at least `rule.threshold` of all revealed weight; answers from another model count
-/// in that total but for no label. Each class's score is the weighted (lower) median of the
-/// scores of answers from `model`, and the brief is agreed field by field (the module's rules)
+/// in that total but for no label. Each class's score and the readable share are the weighted
+/// (lower) medians of those of answers from `model`, and the brief is agreed field by field (the module's rules)
 /// among the same answers, each field's value needing the threshold of all revealed weight.
 pub fn aggregate(
 	reveals: &[(u128, &InferenceResult)],
@@ -97,13 +100,16 @@ pub fn aggregate(
 		// `label_count` is at most `MAX_LABELS`, the bound of `Scores`.
 		let _ = scores.try_push(weighted_median(&mut column));
 	}
+	let mut readable: Vec<(u16, u128)> =
+		on_model.iter().map(|(stake, r)| (r.readable, *stake)).collect();
+	let readable = weighted_median(&mut readable);
 	let holds = |stake: u128| rule.decide(stake, total, committee_stake) == Decision::Agreed;
 	let brief = Brief {
 		sentences: agreed_sentences(&on_model, holds),
 		figures: agreed_value(&on_model, |r| &r.brief.figures, holds).unwrap_or_default(),
 		signature: agreed_value(&on_model, |r| &r.brief.signature, holds).unwrap_or_default(),
 	};
-	Verdict::Consensus { label: label as LabelIndex, scores, brief }
+	Verdict::Consensus { label: label as LabelIndex, scores, readable, brief }
 }
 
 /// The value of `field` whose answers' stake `holds`, if one does (with a threshold above one
@@ -185,6 +191,7 @@ mod tests {
 		InferenceResult {
 			label,
 			scores: scores.to_vec().try_into().unwrap(),
+			readable: 9_000,
 			model,
 			brief: Brief::default(),
 		}
@@ -290,6 +297,25 @@ mod tests {
 		let stale = result(1, &[0, 10_000, 0, 0, 0], H256::repeat_byte(9));
 		// 60 of 100 revealed weight on the task's model: short of two thirds.
 		assert_eq!(all_revealed(&[(60, &honest), (40, &stale)]), Verdict::NoConsensus);
+	}
+
+	#[test]
+	fn a_minority_cannot_move_the_readable_share_out_of_the_honest_range() {
+		let at = |readable: u16| {
+			let mut r = result(2, &[0, 0, 9_000, 1_000, 0], model());
+			r.readable = readable;
+			r
+		};
+		let readable = |verdict: Verdict| match verdict {
+			Verdict::Consensus { readable, .. } => readable,
+			other => panic!("no consensus: {other:?}"),
+		};
+		// Honest nodes read 1 200 or 1 201 basis points (a Chinese proposal); a third of the
+		// weight claims the text is all readable, or none of it.
+		let (low, high, liar_full, liar_none) = (at(1_200), at(1_201), at(10_000), at(0));
+		let full = readable(all_revealed(&[(35, &low), (32, &high), (33, &liar_full)]));
+		let none = readable(all_revealed(&[(35, &low), (32, &high), (33, &liar_none)]));
+		assert!((1_200..=1_201).contains(&full) && (1_200..=1_201).contains(&none));
 	}
 
 	#[test]

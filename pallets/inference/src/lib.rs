@@ -37,14 +37,16 @@
 //!   2. **reveal** (`reveal_window` blocks, from the end of the commit window or as soon as
 //!      every member committed): [`Pallet::reveal`] publishes the result and salt, which must
 //!      match.
-//! - **Result** ([`InferenceResult`]): a label, a score per class in basis points and the
+//! - **Result** ([`InferenceResult`]): a label, a score per class in basis points, how much of
+//!   the body the model can read (the share of its letters in words the model knows) and the
 //!   sha256 of the model that produced it.
 //! - **Judgement**: in the block after the reveal window (or after the last reveal),
 //!   `on_initialize` judges the task. If at least `min_participation` of the committee's seats
 //!   (excused seats left out) revealed, the label with the most revealed seats wins if it
 //!   holds at least `consensus_threshold` of them (both shares "at least", exactly:
 //!   [`daollm_primitives::threshold::reaches`], the rule training uses too); each class's
-//!   score is the seat-weighted median of the revealed scores, and the proposal's brief (key
+//!   score and the readable share are seat-weighted medians of the revealed ones, and the
+//!   proposal's brief (key
 //!   sentences, key figures, similarity signature) is agreed field by field by the same
 //!   threshold ([`consensus`]). The result is stored ([`Results`]) and emitted
 //!   ([`Event::TaskFinalized`]), and the proposals pallet is told ([`Config::OnAnalysed`]).
@@ -463,6 +465,9 @@ pub mod pallet {
 			label: LabelIndex,
 			/// Each class's seat-weighted median score, in basis points.
 			scores: Vec<u16>,
+			/// The seat-weighted median share of the body's letters in words the model knows, in
+			/// basis points (below `READABLE_FLOOR`, the model cannot read the proposal).
+			readable: u16,
 			/// The brief the committee agreed on: key sentences, key figures and the similarity
 			/// signature (spans are byte ranges of the proposal's body).
 			brief: Brief,

@@ -263,6 +263,7 @@ impl<T: Config> Pallet<T> {
 		let result = InferenceResult {
 			label: classification.label,
 			scores: classification.scores.try_into().unwrap_or_default(),
+			readable: classification.readable,
 			model: task.model,
 			brief,
 		};
@@ -275,11 +276,12 @@ impl<T: Config> Pallet<T> {
 		}
 		log::info!(
 			target: LOG_TARGET,
-			"task {task_id}: proposal {} analysed: label {} (scores {:?}); brief: {} key \
-			 sentences, {} figures, {} signature terms",
+			"task {task_id}: proposal {} analysed: label {} (scores {:?}, {} bp readable); brief: \
+			 {} key sentences, {} figures, {} signature terms",
 			task.proposal,
 			result.label,
 			result.scores.as_slice(),
+			result.readable,
 			result.brief.sentences.len(),
 			result.brief.figures.len(),
 			result.brief.signature.len()

@@ -314,7 +314,7 @@ impl<T: Config> Pallet<T> {
 
 		let mut weight = T::WeightInfo::finalize_task(size);
 		let outcome = match verdict {
-			Verdict::Consensus { label, scores, brief } => {
+			Verdict::Consensus { label, scores, readable, brief } => {
 				let prior = Escalations::<T>::take(record.proposal)
 					.map(|e| e.prior.into_inner())
 					.unwrap_or_default();
@@ -329,10 +329,11 @@ impl<T: Config> Pallet<T> {
 					proposal: record.proposal,
 					label,
 					scores: scores.to_vec(),
+					readable,
 					brief: brief.clone(),
 					participation,
 				});
-				Outcome::Consensus { label, scores, brief }
+				Outcome::Consensus { label, scores, readable, brief }
 			},
 			verdict => {
 				let outcome = if verdict == Verdict::NoConsensus {

@@ -45,7 +45,13 @@ fn held(who: AccountId) -> Balance {
 /// [`BRIEFED`].
 fn answer(label: LabelIndex) -> InferenceResult {
 	let scores: Vec<u16> = (0..LABELS).map(|l| if l == label { 9_000 } else { 250 }).collect();
-	InferenceResult { label, scores: scores.try_into().unwrap(), model: model(), brief: brief() }
+	InferenceResult {
+		label,
+		scores: scores.try_into().unwrap(),
+		readable: 9_000,
+		model: model(),
+		brief: brief(),
+	}
 }
 
 /// A body with a brief to agree on.
@@ -561,7 +567,12 @@ mod judgement {
 			let result = Results::<Test>::get(task).expect("judged in block 3");
 			assert_eq!(
 				result.outcome,
-				Outcome::Consensus { label: 3, scores: answer(3).scores, brief: brief() }
+				Outcome::Consensus {
+					label: 3,
+					scores: answer(3).scores,
+					readable: 9_000,
+					brief: brief()
+				}
 			);
 			assert!(!brief().figures.is_empty() && !brief().sentences.is_empty());
 
@@ -589,6 +600,7 @@ mod judgement {
 				proposal: 1,
 				label: 3,
 				scores: answer(3).scores.to_vec(),
+				readable: 9_000,
 				brief: brief(),
 				participation: Perbill::one(),
 			}));
@@ -1106,7 +1118,7 @@ mod offchain_worker {
 			}
 			let label = *text.first().ok_or(InferenceError::EmptyInput)?;
 			let scores = (0..LABELS).map(|l| if l == label { 9_000 } else { 250 }).collect();
-			Ok(Classification { label, scores })
+			Ok(Classification { label, scores, readable: 9_500 })
 		}
 	}
 

@@ -177,6 +177,10 @@ pub enum Outcome {
 		label: LabelIndex,
 		/// Each class's seat-weighted median score, in basis points.
 		scores: Scores,
+		/// The seat-weighted median share of the body's letters that stand in words the model
+		/// knows, in basis points: below `daollm_primitives::inference::READABLE_FLOOR` the model
+		/// cannot read the proposal, and clients say so instead of showing the label.
+		readable: u16,
 		/// The brief, agreed field by field.
 		brief: Brief,
 	},

@@ -18,7 +18,7 @@
 use std::{marker::PhantomData, sync::Arc};
 
 use codec::Codec;
-use daollm_primitives::{LabelIndex, ProposalId};
+use daollm_primitives::{inference::READABLE_FLOOR, LabelIndex, ProposalId};
 pub use daollm_rpc_primitives::brief::Bodies;
 use daollm_rpc_primitives::{
 	block_or_best,
@@ -96,6 +96,11 @@ pub struct TaskJson<AccountId, BlockNumber> {
 	pub label: Option<LabelIndex>,
 	/// Judged with consensus: each class's score in basis points.
 	pub scores: Option<Vec<u16>>,
+	/// Judged with consensus: the share of the body's letters in words the model knows, in basis
+	/// points; below `readableFloor` the model cannot read the proposal.
+	pub readable: Option<u16>,
+	/// The readable share below which the model cannot read a proposal, in basis points.
+	pub readable_floor: u16,
 	/// Judged with consensus: the brief, with text where this node holds the body.
 	pub brief: Option<BriefJson>,
 	/// Judged tasks: blake2b-256 of the body analysed.
@@ -128,6 +133,8 @@ impl<AccountId, BlockNumber> TaskJson<AccountId, BlockNumber> {
 			outcome: None,
 			label: None,
 			scores: None,
+			readable: None,
+			readable_floor: READABLE_FLOOR,
 			brief: None,
 			content_hash: None,
 			participation: None,
@@ -170,10 +177,11 @@ impl<AccountId, BlockNumber> TaskJson<AccountId, BlockNumber> {
 				json.round = result.round;
 				json.finalized_at = Some(result.finalized_at);
 				match result.outcome {
-					Outcome::Consensus { label, scores, brief } => {
+					Outcome::Consensus { label, scores, readable, brief } => {
 						json.outcome = Some("consensus");
 						json.label = Some(label);
 						json.scores = Some(scores.into_inner());
+						json.readable = Some(readable);
 						json.brief = Some(BriefJson::of_body(&brief, &result.content_hash, bodies));
 					},
 					Outcome::NoConsensus => json.outcome = Some("noConsensus"),
