@@ -28,6 +28,7 @@ const RESULTS = join(APP, 'test-results');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const MODEL_DIR = new URL('../../offchain-workers/model/', import.meta.url);
 const MANIFEST = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR)));
+const FIXTURES = JSON.parse(readFileSync(new URL('fixtures.json', MODEL_DIR)));
 const FIXTURE = JSON.parse(readFileSync(new URL('../../offchain-workers/brief/tests/fixtures/figures.json', import.meta.url)))
   .proposals.find((p) => p.id === 'makerdao:MIP40c3-SP53');
 const UNIT = 10n ** 12n;
@@ -219,6 +220,31 @@ test('a member submits a proposal through the form and watches its card reach "a
     assert.match(await page.getByTestId('committee').textContent(), /agreed/);
     assert.ok((await page.getByTestId('body').textContent()).startsWith(FIXTURE.text.slice(0, 40)));
     assert.match(await page.getByTestId('model').textContent(), new RegExp(MANIFEST.sha256));
+  });
+});
+
+test('a proposal in Chinese is shown as one the model cannot read, not with a label', async () => {
+  const chinese = FIXTURES.readable.find((c) => c.text.includes('资助申请'));
+  let id;
+  await step('submit-unreadable', async () => {
+    await open('submit');
+    await chooseAccount('Charlie');
+    await page.locator('input[name=title]').fill('资助申请');
+    await page.locator('textarea[name=body]').fill(chinese.text);
+    await page.getByRole('button', { name: /Sign and submit/ }).click();
+    await finalised();
+    id = Number(/#(\d+)/.exec(await page.getByTestId('submitted').textContent())[1]);
+  });
+  await step('unreadable', async () => {
+    await page.getByRole('link', { name: /Follow its analysis/ }).click();
+    await page.locator('[data-testid=proposal-card][data-stage=analysed]').waitFor({ timeout: 300_000 });
+    const task = await client._request('inference_proposalTask', [id]);
+    assert.equal(task.readable, chinese.readable, 'the share Python measured for the same text');
+    assert.match(await page.getByTestId('unreadable').textContent(), /cannot read this proposal's language/);
+    assert.equal(await page.getByTestId('agreed-label').count(), 0, 'no label is shown');
+    assert.equal(await page.getByTestId('score-bars').count(), 0, 'nor scores');
+    await open('proposals');
+    await page.getByTestId(`proposal-row-${id}`).getByTestId('unreadable').waitFor();
   });
 });
 

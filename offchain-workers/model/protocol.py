@@ -165,12 +165,46 @@ def print_table(name, table, dev):
           f" macro-F1 {dev['macroF1']:.3f} |")
 
 
+def shipped(name):
+    """Whether candidate `name` is the recipe `train.py` ships."""
+    recipe = CANDIDATES[name]
+    return (not recipe["mask"] and recipe["encoder"] is None
+            and all(recipe.get(k) == v for k, v in train.RECIPE.items())
+            and recipe.get("token", train.TOKEN) == train.TOKEN)
+
+
+def write_manifest(path, results):
+    """Writes the leave-one-DAO-out tables of "before" and of the shipped recipe (key
+    `leaveOneDaoOut`) into the manifest at `path`."""
+    wanted = {"before": "before"}
+    wanted.update({"shipped": n for n in results if shipped(n)})
+    missing = [w for w, n in wanted.items() if n not in results] + ([] if "shipped" in wanted
+                                                                    else ["shipped"])
+    if missing:
+        sys.exit(f"--write-manifest needs the candidates {missing} (see --candidates)")
+    with open(path, encoding="utf-8") as f:
+        manifest = json.load(f)
+    manifest["leaveOneDaoOut"] = {
+        "protocol": "protocol.py: per DAO, fitted on the other fifteen DAOs' training rows, scored"
+                    " on all of its rows; dev: fitted on every training row",
+        **{key: {"candidate": name, **{k: results[name][k] for k in
+                                       ("summary", "dev", "leaveOneDaoOut")}}
+           for key, name in wanted.items()},
+    }
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    print(f"wrote {path}")
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=os.path.join(here, "../../../shared/data/proposals"))
     ap.add_argument("--candidates", help="comma-separated names of CANDIDATES (default: all)")
     ap.add_argument("--json", metavar="FILE", help="also write every table to FILE")
+    ap.add_argument("--write-manifest", action="store_true",
+                    help="put the tables of \"before\" and of the shipped recipe into manifest.json")
     args = ap.parse_args()
     names = args.candidates.split(",") if args.candidates else list(CANDIDATES)
     unknown = [n for n in names if n not in CANDIDATES]
@@ -196,6 +230,8 @@ def main():
         s = r["summary"]
         print(f"| {name} | {s['meanAccuracy']:.3f} | {s['lowestAccuracy']:.3f} ({s['lowestDao']})"
               f" | {r['dev']['macroF1']:.3f} |")
+    if args.write_manifest:
+        write_manifest(os.path.join(here, "manifest.json"), results)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(results, f, indent=2)

@@ -294,13 +294,18 @@ def main():
         "floor_dev": {"model": "TF-IDF word unigrams + logistic regression (defaults)", **floor_dev},
         "data": "../shared/data/proposals (see its README for sources and licences)",
     }
-    # The evaluation protocol's figures (evaluate.py) stay while they are about this file.
+    # The protocols' figures (evaluate.py, protocol.py) stay while they are about this file.
     manifest_path = os.path.join(args.out, "manifest.json")
     if os.path.exists(manifest_path):
         with open(manifest_path, encoding="utf-8") as f:
             previous = json.load(f)
-        if previous.get("sha256") == manifest["sha256"] and "evaluation" in previous:
-            manifest["evaluation"] = previous["evaluation"]
+        if previous.get("sha256") == manifest["sha256"]:
+            for key in ("evaluation", "leaveOneDaoOut"):
+                if key in previous:
+                    manifest[key] = previous[key]
+        # The brief's figures (evaluate_brief.py) are not about the model file.
+        if "brief" in previous:
+            manifest["brief"] = previous["brief"]
     with open(manifest_path, "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")

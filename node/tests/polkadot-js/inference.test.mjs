@@ -214,9 +214,9 @@ test('a committee without the task\'s model slashes nobody and the analysis ends
   assert.equal(after.missed, 0);
   assert.equal(BigInt(after.slashed), 0n);
   assert.equal(BigInt(after.stake), 10_000n * UNIT, 'the stake is whole');
-  // Oldest first: the three proposals the tests above had analysed, then this one.
+  // Oldest first: the five proposals the tests above had analysed, then this one.
   assert.deepEqual(after.history.map((h) => h.outcome),
-    ['agreed', 'agreed', 'agreed', 'inconclusive'], 'oldest first');
+    ['agreed', 'agreed', 'agreed', 'agreed', 'agreed', 'inconclusive'], 'oldest first');
   const ended = await api.query.proposals.proposals(proposal);
   assert.equal(ended.unwrap().analysis.toString(), 'Unanswered',
     'the analysis is over, and the deposit is not stranded');
