@@ -48,12 +48,18 @@ pub fn normalise(text: &str) -> String {
 /// Integer arithmetic only, so honest nodes agree on it to the unit.
 pub fn readable_share(text: &str, vocabulary: &HashSet<Box<str>>) -> u16 {
 	let (mut known, mut letters) = (0u64, 0u64);
+	// One buffer for every word's lower-cased form: no allocation per word.
+	let mut lowered = String::new();
 	let mut count = |word: &str| {
 		if !word.is_empty() && word.chars().all(char::is_alphabetic) {
 			let n = word.chars().count() as u64;
 			letters += n;
-			if word.is_ascii() && vocabulary.contains(word.to_ascii_lowercase().as_str()) {
-				known += n;
+			if word.is_ascii() {
+				lowered.clear();
+				lowered.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+				if vocabulary.contains(lowered.as_str()) {
+					known += n;
+				}
 			}
 		}
 	};

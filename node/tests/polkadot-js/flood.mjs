@@ -4,7 +4,7 @@
 // how many were analysed; and the node's resident memory (RSS, and its peak) when the first
 // proposal is sent and after every hundred analyses.
 //
-//   DAOLLM_NODE=… node flood.mjs --proposals 300 --per-block 10
+//   DAOLLM_NODE=… node flood.mjs --proposals 300 --per-block 10 [--node-arg=--trie-cache-size=…]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ApiPromise, WsProvider } from '@polkadot/api';
@@ -16,6 +16,7 @@ import { nextBlocks, sendAll, startDevNode } from './node.mjs';
 const { values } = parseArgs({ options: {
   proposals: { type: 'string', default: '300' },
   'per-block': { type: 'string', default: '10' },
+  'node-arg': { type: 'string', multiple: true, default: [] },
 } });
 const total = Number(values.proposals);
 const perBlock = Number(values['per-block']);
@@ -23,13 +24,16 @@ const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
 const MANIFEST = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR)));
 const FIXTURES = JSON.parse(readFileSync(new URL('fixtures.json', MODEL_DIR)));
 
-const node = await startDevNode(['--inference-model', new URL(MANIFEST.file, MODEL_DIR).pathname]);
+const node = await startDevNode(['--inference-model', new URL(MANIFEST.file, MODEL_DIR).pathname,
+  ...values['node-arg']]);
 
-/** The node's resident memory now and at its peak, in MiB (Linux `/proc`). */
+/** The node's resident memory now and at its peak, in MiB (Linux `/proc`): anonymous memory (the
+ * heap) apart from file pages (the binary, ONNX Runtime, the database's memory-mapped tables, which
+ * the kernel takes back under pressure). */
 function memory() {
   const status = readFileSync(`/proc/${node.pid}/status`, 'utf8');
   const mib = (key) => Math.round(Number(status.match(new RegExp(`${key}:\\s+(\\d+) kB`))[1]) / 1024);
-  return `RSS ${mib('VmRSS')} MiB (peak ${mib('VmHWM')} MiB)`;
+  return `RSS ${mib('VmRSS')} MiB (peak ${mib('VmHWM')} MiB; anonymous ${mib('RssAnon')}, files ${mib('RssFile')})`;
 }
 try {
   await cryptoWaitReady();
