@@ -181,7 +181,7 @@ impl SimulateRoundCmd {
 		let trainers = self.trainers.unwrap_or(defaults.trainers);
 		let examples: Vec<Example> = read_examples(&self.train)?
 			.into_iter()
-			.map(|(label, text)| Example { label, text: text.into_bytes() })
+			.map(|(label, text)| Example { label, text: text.into_bytes(), error_report: false })
 			.collect();
 		let evals = self
 			.evals

@@ -56,7 +56,7 @@ pub fn read(path: &Path) -> Result<(ModelHash, Vec<Example>), EngineError> {
 	let examples = file
 		.examples
 		.into_iter()
-		.map(|e| Example { label: e.label, text: e.text.into() })
+		.map(|e| Example { label: e.label, text: e.text.into(), error_report: false })
 		.collect();
 	Ok((model, examples))
 }

@@ -102,6 +102,7 @@ impl Engine {
 		})?;
 		let mut texts = Vec::with_capacity(examples.len());
 		let mut labels = Vec::with_capacity(examples.len());
+		let mut reports = Vec::with_capacity(examples.len());
 		let readable = |example: &Example| match input::validate(&example.text) {
 			Ok(text) if (example.label as usize) < layer.labels => {
 				Some((input::normalise(text), example.label as usize))
@@ -111,9 +112,12 @@ impl Engine {
 				None
 			},
 		};
-		for (text, label) in examples.iter().filter_map(readable) {
-			texts.push(text);
-			labels.push(label);
+		for example in examples {
+			if let Some((text, label)) = readable(example) {
+				texts.push(text);
+				labels.push(label);
+				reports.push(example.error_report);
+			}
 		}
 		let samples = texts.len();
 		if samples == 0 {
@@ -133,7 +137,7 @@ impl Engine {
 				labels.push(label);
 			}
 		}
-		let weight = example_weights(&labels, samples, plan, layer.labels);
+		let weight = example_weights(&labels, &reports, plan, layer.labels);
 		let features = self.features(model.bytes(), &texts, layer.features)?;
 
 		let mut weights: Vec<f64> = layer.coefficients.iter().map(|&w| w as f64).collect();
@@ -429,19 +433,25 @@ impl Engine {
 	}
 }
 
-/// Each example's weight in the loss: the round's `samples` first examples weigh
-/// `plan.round_weight` (at least 1), the reference examples after them 1; with
-/// `plan.balance_labels` each is divided by its label's share of all the examples' count, times
-/// the number of labels present, so that every label present weighs the same in all.
+/// Each example's weight in the loss: the round's examples (the first `reports.len()`) weigh
+/// `plan.round_weight` (at least 1), twice that for an error report (a label that corrects the
+/// network's), the reference examples after them 1; with `plan.balance_labels` each is divided
+/// by its label's share of all the examples' count, times the number of labels present, so that
+/// every label present weighs the same in all.
 fn example_weights(
 	labels: &[usize],
-	samples: usize,
+	reports: &[bool],
 	plan: &TrainingPlan,
 	width: usize,
 ) -> Vec<f64> {
 	let round_weight = f64::from(plan.round_weight.max(1));
-	let mut weight: Vec<f64> =
-		(0..labels.len()).map(|i| if i < samples { round_weight } else { 1.0 }).collect();
+	let mut weight: Vec<f64> = (0..labels.len())
+		.map(|i| match reports.get(i) {
+			Some(true) => 2.0 * round_weight,
+			Some(false) => round_weight,
+			None => 1.0,
+		})
+		.collect();
 	if plan.balance_labels {
 		let mut count = vec![0usize; width];
 		for &label in labels {

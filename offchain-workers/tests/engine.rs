@@ -224,7 +224,7 @@ fn examples() -> Vec<Example> {
 	fixtures
 		.dev
 		.into_iter()
-		.map(|e| Example { label: e.label, text: e.text.into_bytes() })
+		.map(|e| Example { label: e.label, text: e.text.into_bytes(), error_report: false })
 		.collect()
 }
 
@@ -479,8 +479,10 @@ fn refuses_updates_of_another_model_or_shape() {
 		engine.train(&[7; 32], &examples(), &plan(1)).unwrap_err(),
 		TrainingError::ModelNotFound
 	);
-	let unreadable =
-		vec![Example { label: 0, text: vec![0xff] }, Example { label: 9, text: b"x".to_vec() }];
+	let unreadable = vec![
+		Example { label: 0, text: vec![0xff], error_report: false },
+		Example { label: 9, text: b"x".to_vec(), error_report: false },
+	];
 	assert_eq!(engine.train(&base, &unreadable, &plan(1)).unwrap_err(), TrainingError::NoExamples);
 }
 

@@ -283,10 +283,22 @@ pub trait ModelVersions {
 	) -> Result<ModelVersion, DispatchError>;
 }
 
+/// One verified training example, as training sees it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct VerifiedExample {
+	/// blake2b-256 of the proposal's body.
+	pub content_hash: H256,
+	/// The label its annotators agreed on.
+	pub label: LabelIndex,
+	/// Whether the label corrects the inference network's: an error report, which training
+	/// weighs twice.
+	pub error_report: bool,
+}
+
 /// The verified training set, as training sees it: implemented by the proposals pallet.
 pub trait TrainingData {
-	/// The verified example of proposal `proposal`: its body's digest and its agreed label.
-	fn example(proposal: ProposalId) -> Option<(H256, LabelIndex)>;
+	/// The verified example of proposal `proposal`.
+	fn example(proposal: ProposalId) -> Option<VerifiedExample>;
 }
 
 /// No nodes: nothing is drawn, no key is a node's, and nothing is recorded or slashed.
@@ -337,7 +349,7 @@ impl ModelVersions for () {
 
 /// No verified examples.
 impl TrainingData for () {
-	fn example(_: ProposalId) -> Option<(H256, LabelIndex)> {
+	fn example(_: ProposalId) -> Option<VerifiedExample> {
 		None
 	}
 }

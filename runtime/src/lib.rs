@@ -109,15 +109,19 @@ pub type TxExtension = (
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
 	// Transaction payment, skipped for calls whose `feeless_if` holds (committee members'
-	// commits and reveals): those pay nothing, not even up front.
+	// commits and reveals, training seats' updates, commits and reveals): those pay nothing,
+	// not even up front.
 	configs::governance::FreeUnlock<
 		pallet_skip_feeless_payment::SkipCheckIfFeeless<
 			Runtime,
 			pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
 		>,
 	>,
-	// Committee members' commits and reveals: checked in the pool, ranked above any tip.
-	pallet_inference::CheckCommitteeSeat<Runtime>,
+	// Drawn seats' transactions, checked in the pool and ranked above any tip: committee
+	// members' commits, reveals and excuses; trainers' updates, aggregators' commits and
+	// reveals, and their excuses. (One element of two, which encodes as two: a tuple of
+	// thirteen has no `Debug`.)
+	(pallet_inference::CheckCommitteeSeat<Runtime>, pallet_training::CheckTrainingSeat<Runtime>),
 	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );

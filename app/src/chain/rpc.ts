@@ -22,10 +22,24 @@ export interface ProposalJson {
   /** The committee's brief, once agreed (the same as `inference_task`'s). */
   brief: BriefJson | null;
   verifiedLabel: number | null;
+  /** Revealed annotations per label. */
   tally: number[];
+  /** Revealed bonds per label. */
   bonded: string[];
+  /** Sealed annotations not revealed yet. */
+  sealed: number;
   provisionalLabel: number | null;
   settlesAt: number | null;
+}
+
+/**
+ * Whether the annotators' verified label corrects the network's analysis: another label than the
+ * network's, or one where the network could not answer. The chain weighs such an error report
+ * twice in training.
+ */
+export function errorReport(p: ProposalJson): boolean {
+  if (p.verifiedLabel === null) return false;
+  return p.analysis === "unanswered" || (p.analysedLabel !== null && p.analysedLabel !== p.verifiedLabel);
 }
 
 /** A committee seat of `inference_task`. */
@@ -109,6 +123,8 @@ export interface ContributionsJson {
   annotations: number;
   agreed: number;
   disagreed: number;
+  /** Verified corrections of the network's label this account named first. */
+  corrections: number;
   [more: string]: unknown;
 }
 

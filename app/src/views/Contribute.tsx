@@ -1,10 +1,14 @@
 /**
  * Contribute data: proposals whose label is not yet verified, annotated with one of the model's
- * labels and a bond (held until the label settles: returned with a share of the points when the
- * label settles on yours, less the disagreement slash when it does not); one's own annotations
- * with their status, and one's contribution record.
+ * labels and a bond (held until the label settles: returned with a share of what the losing side
+ * forfeits when the label settles on yours, less the disagreement slash when it does not; reward
+ * points only for a correction of the network's label named first); annotations sealed blind
+ * while the network has not answered, revealed from this browser's saved salt; one's own
+ * annotations with their status, and one's contribution record.
  */
 import { useEffect, useState } from "react";
+import { AccountId } from "@polkadot-api/substrate-bindings";
+import { blake2b256 } from "@polkadot-labs/hdkd-helpers";
 import { useChain, useConstants, useLive } from "../chain/ChainContext";
 import { useTx } from "../chain/useTx";
 import { TxProgress } from "../components/TxProgress";
@@ -13,21 +17,51 @@ import { href } from "../route";
 
 const WINDOW = 40;
 
+/** What a sealed annotation needs to be revealed, kept in this browser only. */
+interface Seal {
+  label: number;
+  salt: string;
+}
+
+const sealKey = (address: string, id: number) => `daollm-seal-${address}-${id}`;
+const toHex = (bytes: Uint8Array) => `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+const fromHex = (hex: string) => Uint8Array.from((hex.replace(/^0x/, "").match(/../g) ?? []).map((b) => parseInt(b, 16)));
+
+function savedSeal(address: string, id: number): Seal | null {
+  try {
+    const raw = localStorage.getItem(sealKey(address, id));
+    return raw ? (JSON.parse(raw) as Seal) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The chain's commitment: blake2-256 of the SCALE encoding of `(id: u32, label: u8, salt: [u8; 32], annotator)`. */
+function commitment(id: number, label: number, salt: Uint8Array, address: string): `0x${string}` {
+  const bytes = new Uint8Array(4 + 1 + 32 + 32);
+  new DataView(bytes.buffer).setUint32(0, id, true);
+  bytes[4] = label;
+  bytes.set(salt, 5);
+  bytes.set(AccountId().enc(address), 37);
+  return toHex(blake2b256(bytes)) as `0x${string}`;
+}
+
 export function Contribute() {
   const { api, rpc, labels, token, account } = useChain();
   const [chosen, setChosen] = useState<number | null>(null);
   const [label, setLabel] = useState(0);
   const [bondText, setBondText] = useState("");
+  const [sealed, setSealed] = useState(false);
   const [tx, send, reset] = useTx();
 
   const rules = useConstants(async (api) => {
-    const [minBond, verification, threshold, slash] = await Promise.all([
+    const [minBond, verification, slash, points] = await Promise.all([
       api.constants.Proposals.MinAnnotationBond(),
       api.constants.Proposals.VerificationBond(),
-      api.constants.Proposals.AgreementThreshold(),
       api.constants.Proposals.DisagreementSlash(),
+      api.constants.Proposals.CorrectionPoints(),
     ]);
-    return { minBond, verification, threshold, slash };
+    return { minBond, verification, slash, points };
   });
   // The bond starts at the least the chain accepts.
   useEffect(() => {
@@ -50,10 +84,30 @@ export function Contribute() {
   const bond = parseBalance(bondText, token);
   const bondProblem = !bond.ok ? bond.error : rules && bond.planck < rules.minBond ? `The bond must be at least ${formatBalance(rules.minBond, token)}.` : null;
 
+  const chosenProposal = data.data?.open.find((p) => p.id === chosen) ?? null;
+  const canSeal = chosenProposal?.analysis === "pending";
+
   const onAnnotate = async (e: React.FormEvent) => {
     e.preventDefault();
-    if (chosen === null || !bond.ok || bondProblem) return;
-    await send(api.tx.Proposals.annotate({ id: chosen, label, bond: bond.planck, note_hash: undefined }));
+    if (chosen === null || !bond.ok || bondProblem || !account) return;
+    if (sealed && canSeal) {
+      const salt = crypto.getRandomValues(new Uint8Array(32));
+      // Saved before signing: a seal whose salt is lost can never be revealed.
+      localStorage.setItem(sealKey(account.address, chosen), JSON.stringify({ label, salt: toHex(salt) } satisfies Seal));
+      await send(api.tx.Proposals.seal_annotation({ id: chosen, commitment: commitment(chosen, label, salt, account.address), bond: bond.planck, note_hash: undefined }));
+    } else {
+      await send(api.tx.Proposals.annotate({ id: chosen, label, bond: bond.planck, note_hash: undefined }));
+    }
+  };
+
+  const onReveal = async (id: number) => {
+    if (!account) return;
+    const seal = savedSeal(account.address, id);
+    if (!seal) return;
+    setChosen(null);
+    reset();
+    const salt = fromHex(seal.salt);
+    await send(api.tx.Proposals.reveal_annotation({ id, label: seal.label, salt: toHex(salt) as `0x${string}` }));
   };
 
   const label_ = (i: number | null) => (i === null ? "—" : labels[i] ?? `label ${i}`);
@@ -62,12 +116,13 @@ export function Contribute() {
       <h1>Contribute data</h1>
       {rules && (
         <p className="muted">
-          A label is verified when {formatBalance(rules.verification, token)} of bonds back one label with at least {formatPerbill(rules.threshold)} of them, and no challenge overturns it in its window.
-          A bond on the losing label loses {formatPerbill(rules.slash)}; one on the winning label earns reward points. Many small accounts gain nothing over one: weight is the bond, not the head count.
+          Once {formatBalance(rules.verification, token)} of bonds are revealed, the label with the most bond leads a challenge window and is verified when it closes; a label that overtakes it near the end
+          extends the window, so every late bond can be answered. A bond on a losing label loses {formatPerbill(rules.slash)} to the winning side. Reward points ({rules.points} per proposal) go only to a
+          correction: a verified label other than the network's, to whoever named it first. Repeating the network's label earns nothing. Weight is the bond, not the head count.
         </p>
       )}
       {data.data?.record && (
-        <p data-testid="my-record">Your record: {data.data.record.proposals} proposals submitted, {data.data.record.annotations} annotations, {data.data.record.agreed} agreed with the verified label, {data.data.record.disagreed} did not.</p>
+        <p data-testid="my-record">Your record: {data.data.record.proposals} proposals submitted, {data.data.record.annotations} annotations, {data.data.record.agreed} agreed with the verified label, {data.data.record.disagreed} did not, {data.data.record.corrections} corrected the network.</p>
       )}
       <h2>Awaiting annotation</h2>
       {!data.data ? <p className="muted">Reading…</p> : data.data.open.length === 0 ? <p>Nothing awaits annotation.</p> : (
@@ -78,8 +133,8 @@ export function Contribute() {
               <tr key={p.id}>
                 <td>{p.id}</td>
                 <td><a href={href("proposals", p.id)}>{p.title}</a></td>
-                <td>{label_(p.analysedLabel)}</td>
-                <td>{p.bonded.map((b, i) => (BigInt(b) > 0n ? `${label_(i)}: ${formatBalance(b, token, 2)}` : null)).filter(Boolean).join(" · ") || "none"}{p.provisionalLabel !== null ? ` (provisional: ${label_(p.provisionalLabel)}, settles at #${p.settlesAt})` : ""}</td>
+                <td>{p.analysis === "pending" ? "not yet published" : label_(p.analysedLabel)}</td>
+                <td>{p.bonded.map((b, i) => (BigInt(b) > 0n ? `${label_(i)}: ${formatBalance(b, token, 2)}` : null)).filter(Boolean).join(" · ") || "none"}{p.sealed > 0 ? ` · ${p.sealed} sealed` : ""}{p.provisionalLabel !== null ? ` (leading: ${label_(p.provisionalLabel)}, settles at #${p.settlesAt})` : ""}</td>
                 <td><button data-testid={`annotate-${p.id}`} onClick={() => { setChosen(p.id); reset(); }}>Annotate</button></td>
               </tr>
             ))}
@@ -96,24 +151,41 @@ export function Contribute() {
           </label>
           <label>Bond ({token.symbol}) <input name="bond" value={bondText} onChange={(e) => setBondText(e.target.value)} /></label>
           {bondProblem && <p className="hint">{bondProblem}</p>}
-          <button type="submit" disabled={!!bondProblem || !account}>Sign and annotate</button>
+          {canSeal && (
+            <label className="check">
+              <input type="checkbox" name="sealed" checked={sealed} onChange={(e) => setSealed(e.target.checked)} />
+              Seal it: the network has not answered yet, so the label can stay hidden until you reveal it here (the salt is kept in this browser)
+            </label>
+          )}
+          <button type="submit" disabled={!!bondProblem || !account}>{sealed && canSeal ? "Sign and seal" : "Sign and annotate"}</button>
           <TxProgress state={tx} />
         </form>
       )}
+      {chosen === null && <TxProgress state={tx} />}
       <h2>Your annotations</h2>
       {!account ? <p>Choose an account to see your annotations.</p> : !data.data || data.data.mine.length === 0 ? <p>None among the latest {WINDOW} proposals.</p> : (
         <table className="list" data-testid="my-annotations">
           <thead><tr><th>#</th><th>Title</th><th>Your label</th><th>Bond</th><th>Status</th></tr></thead>
           <tbody>
-            {data.data.mine.map(({ proposal, annotation }) => (
-              <tr key={proposal.id}>
-                <td>{proposal.id}</td>
-                <td>{proposal.title}</td>
-                <td>{label_(annotation.label)}</td>
-                <td>{formatBalance(annotation.bond, token)}</td>
-                <td>{proposal.verifiedLabel !== null ? (proposal.verifiedLabel === annotation.label ? "verified: agreed" : "verified: disagreed") : proposal.provisionalLabel !== null ? `provisional (${label_(proposal.provisionalLabel)})` : "bond held, awaiting verification"}</td>
-              </tr>
-            ))}
+            {data.data.mine.map(({ proposal, annotation }) => {
+              const mine = annotation.choice.type === "Label" ? annotation.choice.value : null;
+              const seal = mine === null && account ? savedSeal(account.address, proposal.id) : null;
+              return (
+                <tr key={proposal.id}>
+                  <td>{proposal.id}</td>
+                  <td>{proposal.title}</td>
+                  <td>{mine !== null ? label_(mine) : seal ? `sealed (${label_(seal.label)})` : "sealed"}</td>
+                  <td>{formatBalance(annotation.bond, token)}</td>
+                  <td>
+                    {mine === null ? (
+                      seal ? <button data-testid={`reveal-${proposal.id}`} onClick={() => onReveal(proposal.id)}>Reveal</button>
+                        : "sealed; its salt is not in this browser"
+                    ) : proposal.verifiedLabel !== null ? (proposal.verifiedLabel === mine ? "verified: agreed" : "verified: disagreed")
+                      : proposal.provisionalLabel !== null ? `leading: ${label_(proposal.provisionalLabel)}` : "bond held, awaiting verification"}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}

@@ -7,7 +7,7 @@
 import { useEffect, useState } from "react";
 import { blake2b256 } from "@polkadot-labs/hdkd-helpers";
 import { useChain, useLive } from "../chain/ChainContext";
-import { unreadable, type MemberJson, type NodeJson, type TaskJson } from "../chain/rpc";
+import { errorReport, unreadable, type MemberJson, type NodeJson, type TaskJson } from "../chain/rpc";
 import { ScoreBars } from "../components/ScoreBars";
 import { formatBalance, formatBasisPoints, formatPerbill, formatPpm, shortAddress } from "../format";
 import { href } from "../route";
@@ -176,6 +176,18 @@ export function ProposalDetail({ id }: { id: number }) {
             </>
           )}
         </div>
+      )}
+      {proposal && proposal.verifiedLabel !== null && (
+        errorReport(proposal) ? (
+          <p className="warning" data-testid="error-report">
+            Error report: annotators verified <strong>{labels[proposal.verifiedLabel] ?? `label ${proposal.verifiedLabel}`}</strong>
+            {proposal.analysedLabel !== null
+              ? `, where the network answered ${labels[proposal.analysedLabel] ?? `label ${proposal.analysedLabel}`}`
+              : ", where the network gave no label"}. Training rounds weigh this proposal twice.
+          </p>
+        ) : (
+          <p data-testid="verified-label">Annotators verified the label <strong>{labels[proposal.verifiedLabel] ?? `label ${proposal.verifiedLabel}`}</strong>.</p>
+        )
       )}
       {task?.status === "judged" && task.outcome !== "consensus" && (
         <p className="warning" data-testid="analysis">

@@ -6,7 +6,7 @@ import { useState } from "react";
 import { useChain, useLive } from "../chain/ChainContext";
 import { href } from "../route";
 import { shortAddress } from "../format";
-import { unreadable } from "../chain/rpc";
+import { errorReport, unreadable } from "../chain/rpc";
 import { stageOf } from "./proposalState";
 
 const PAGE = 20;
@@ -46,7 +46,10 @@ export function Proposals() {
                 <td>{id}</td>
                 <td><a href={href("proposals", id)}>{proposal?.title ?? "—"}</a></td>
                 <td className="mono">{proposal ? shortAddress(proposal.author) : "—"}</td>
-                <td><span className={`stage stage-${stage.replace(/ /g, "-")}`} data-testid="stage">{stage}</span></td>
+                <td>
+                  <span className={`stage stage-${stage.replace(/ /g, "-")}`} data-testid="stage">{stage}</span>
+                  {proposal && errorReport(proposal) && <> <span className="tag warning" data-testid="error-report">error report</span></>}
+                </td>
                 <td>{unreadable(task) ? <span className="muted" data-testid="unreadable">cannot read its language</span>
                   : task?.label != null ? labels[task.label] ?? task.label : ""}</td>
               </tr>

@@ -161,6 +161,9 @@ pub struct Example {
 	pub label: u8,
 	/// The proposal body (UTF-8).
 	pub text: Vec<u8>,
+	/// Whether the label corrects the inference network's (an error report): it weighs twice
+	/// in training.
+	pub error_report: bool,
 }
 
 /// How a trainer trains: SGD on the weighted softmax cross-entropy of the model's linear layer,

@@ -39,7 +39,13 @@ fn annotations<T: Config>(id: ProposalId, count: u32, label_of: impl Fn(u32) -> 
 		Annotations::<T>::insert(
 			id,
 			&who,
-			Annotation { label, bond, note_hash: Some(H256::zero()), annotated_at: Zero::zero() },
+			Annotation {
+				choice: Choice::Label(label),
+				bond,
+				note_hash: Some(H256::zero()),
+				annotated_at: Zero::zero(),
+				public: LabelSet::default(),
+			},
 		);
 		if let Some(n) = record.tally.get_mut(label as usize) {
 			n.saturating_inc();
@@ -89,12 +95,16 @@ mod benchmarks {
 		assert!(Proposals::<T>::get(0).is_none());
 	}
 
-	/// The annotation that brings the bonds to the verification quorum: it opens the challenge
-	/// window, scheduling the settlement.
+	/// The costliest annotation: the proposal is full, so it displaces the smallest bond
+	/// (found among all of them), and its bond brings the quorum and opens the challenge window,
+	/// scheduling the settlement.
 	#[benchmark]
 	fn annotate() {
 		proposal::<T>(1);
-		let bond = T::VerificationBond::get();
+		let labels = T::LabelCount::get() as u32;
+		// Spread over every label: no window opens before the one measured.
+		annotations::<T>(0, T::MaxAnnotations::get(), |i| (i % labels) as LabelIndex);
+		let bond = T::VerificationBond::get().saturating_mul(T::MaxAnnotations::get().into());
 		let annotator = funded::<T>("annotator", u32::MAX);
 
 		#[extrinsic_call]
@@ -102,6 +112,43 @@ mod benchmarks {
 
 		assert!(Annotations::<T>::contains_key(0, annotator));
 		assert!(Proposals::<T>::get(0).is_some_and(|p| p.provisional.is_some()));
+	}
+
+	/// Revealing the sealed label that takes the lead of an open window near its end: the
+	/// window moves to a new settlement ticket.
+	#[benchmark]
+	fn reveal_annotation() {
+		proposal::<T>(1);
+		let annotator = funded::<T>("annotator", u32::MAX);
+		let salt = [7u8; 32];
+		let commitment = Pallet::<T>::commitment(0, 1, &salt, &annotator);
+		let bond = T::VerificationBond::get().saturating_mul(2u32.into());
+		Pallet::<T>::seal_annotation(
+			RawOrigin::Signed(annotator.clone()).into(),
+			0,
+			commitment,
+			bond,
+			None,
+		)
+		.expect("seals");
+		let leader = funded::<T>("leader", 0);
+		Pallet::<T>::annotate(
+			RawOrigin::Signed(leader).into(),
+			0,
+			0,
+			T::VerificationBond::get(),
+			None,
+		)
+		.expect("annotates");
+		let settles_at = Proposals::<T>::get(0).and_then(|p| p.provisional).map(|p| p.settles_at);
+		frame_system::Pallet::<T>::set_block_number(
+			settles_at.unwrap_or_default().saturating_sub(One::one()),
+		);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(annotator), 0, 1, salt);
+
+		assert_eq!(Proposals::<T>::get(0).and_then(|p| p.provisional).map(|p| p.label), Some(1));
 	}
 
 	/// Settling a label with `a` annotations, a third of them disagreeing (slashed and shared

@@ -108,13 +108,16 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Removes a proposal with its annotations (returning their bonds if the label has not
-	/// settled), its settlement and its training example; how many annotations it had.
-	pub(crate) fn discard(id: ProposalId, proposal: &ProposalOf<T>) -> u32 {
+	/// settled), its settlement and, if `with_example`, its training example; how many
+	/// annotations it had.
+	pub(crate) fn discard(id: ProposalId, proposal: &ProposalOf<T>, with_example: bool) -> u32 {
 		let annotations = Self::forget_proposal(id, proposal);
 		if let Some(provisional) = proposal.provisional {
 			Settlements::<T>::remove(provisional.ticket);
 		}
-		TrainingSet::<T>::remove(id);
+		if with_example {
+			TrainingSet::<T>::remove(id);
+		}
 		annotations
 	}
 

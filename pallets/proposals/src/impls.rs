@@ -4,8 +4,12 @@
 use super::*;
 
 impl<T: Config> TrainingData for Pallet<T> {
-	fn example(proposal: ProposalId) -> Option<(H256, LabelIndex)> {
-		TrainingSet::<T>::get(proposal).map(|e| (e.content_hash, e.label))
+	fn example(proposal: ProposalId) -> Option<VerifiedExample> {
+		TrainingSet::<T>::get(proposal).map(|e| VerifiedExample {
+			content_hash: e.content_hash,
+			label: e.label,
+			error_report: e.corrects_network(),
+		})
 	}
 }
 
@@ -15,11 +19,26 @@ impl<T: Config> ProposalTitle for Pallet<T> {
 	}
 }
 
+impl<T: Config> Pallet<T> {
+	/// Keeps a training example verified before its analysis landed up to date with it, so
+	/// that it is compared with the network's answer.
+	fn compare_example(id: ProposalId, proposal: &ProposalOf<T>) {
+		if proposal.verified_label.is_some() {
+			TrainingSet::<T>::mutate(id, |example| {
+				if let Some(example) = example {
+					example.analysis = proposal.analysis;
+				}
+			});
+		}
+	}
+}
+
 impl<T: Config> ProposalAnalysed for Pallet<T> {
 	fn on_analysed(id: ProposalId, label: LabelIndex) {
 		Proposals::<T>::mutate(id, |maybe| {
 			if let Some(proposal) = maybe {
 				proposal.analysis = AnalysisStatus::Analysed { label };
+				Self::compare_example(id, proposal);
 				Self::deposit_event(Event::ProposalAnalysed { id, label });
 				Self::release_deposit(id, proposal);
 			}
@@ -34,6 +53,7 @@ impl<T: Config> ProposalAnalysed for Pallet<T> {
 		Proposals::<T>::mutate(id, |maybe| {
 			if let Some(proposal) = maybe {
 				proposal.analysis = AnalysisStatus::Unanswered;
+				Self::compare_example(id, proposal);
 				Self::deposit_event(Event::AnalysisUnanswered { id });
 				Self::release_deposit(id, proposal);
 			}

@@ -17,21 +17,43 @@
 //! Every submitted proposal opens an analysis task ([`Config::InferenceTasks`]). Independently,
 //! any account other than the author may label it with one of the model's
 //! [`Config::LabelCount`] labels, holding a **bond** of at least [`Config::MinAnnotationBond`]
-//! ([`HoldReason::AnnotationBond`]). Bonds, not accounts, are the weight of a label: once
-//! [`Config::VerificationBond`] is bonded in all and at least [`Config::AgreementThreshold`] of
-//! it backs one label, that label is *provisional* and a **challenge window** of
-//! [`ChallengePeriod`] blocks opens, in which anyone may still annotate (a challenge is
-//! an annotation with a bond). In the `on_initialize` of the window's last block the label
-//! **settles** on whatever the bonds then agree on:
-//! - *verified*: the proposal joins the training set; annotations of the verified label get
-//!   their bonds back, [`Config::AnnotationPoints`] reward points shared pro rata to bond
-//!   ([`Config::RewardPoints`]), and the bonds that disagreed lose
-//!   [`Config::DisagreementSlash`] of themselves, shared among the agreeing bonds pro rata;
-//! - *disputed* (no label holds the threshold): every bond is returned, the annotations are
-//!   cleared, and labelling starts again.
+//! ([`HoldReason::AnnotationBond`]). Bonds, not accounts, are the weight of a label:
+//! - **in the open** ([`Pallet::annotate`]), or **sealed** ([`Pallet::seal_annotation`]) while
+//!   the inference network has not published its label: a commitment to a label, revealed
+//!   later ([`Pallet::reveal_annotation`]), so that nobody can copy it in the meantime;
+//! - a proposal keeps at most [`Config::MaxAnnotations`] annotations; beyond that a new one
+//!   **displaces** the smallest bond (returned whole) if its own is larger, so no number of
+//!   accounts closes a proposal to a larger bond;
+//! - once the revealed bonds reach [`Config::VerificationBond`] with one label ahead, a
+//!   **challenge window** of [`ChallengePeriod`] blocks opens on that label. A label that
+//!   comes to hold strictly more bond takes the lead (matching it is not enough); if it does
+//!   within [`Config::ChallengeExtension`] of the window's end, the window runs on that long
+//!   from the change, so that a last-block bond can always be answered;
+//! - in the `on_initialize` of the window's last block the leading label is **verified**: the
+//!   proposal joins the training set; the annotations of the verified label get their bonds
+//!   back with a share of what the others lose; annotations of other labels, and sealed ones
+//!   never revealed, lose [`Config::DisagreementSlash`] of their bonds. A challenge that does
+//!   not outbond the leader is no dispute: it costs the challenger.
 //!
 //! ## Economics
 //!
+//! - **Information, not agreement, is paid.** The inference network publishes its label for
+//!   every proposal, and its model is a public file: repeating that label tells the network
+//!   nothing. [`Config::CorrectionPoints`] are paid only when the verified label *corrects* the
+//!   network (it published another label, or none after every round it allows), and only to
+//!   the annotations of that label that named it before it was public — when they were made,
+//!   or sealed — pro rata to their bonds. Whoever repeats the network's label, or a label
+//!   someone already bonded, gets its bond back and a share of what challengers lose, and no
+//!   points: a farm of any number of accounts copying the network pays its transaction fees
+//!   for nothing. A correction that survives its window is paid its points, worth some thirty
+//!   times an annotation's fee at the runtime's values. A verified label that differs from the
+//!   network's is an **error report** ([`TrainingExample::corrects_network`]): training rounds
+//!   weigh it twice, and the app highlights it.
+//! - **A label cannot be bought with accounts or timing.** The leading label changes only when
+//!   another holds strictly more bond, late changes extend the window, and the side that
+//!   loses pays [`Config::DisagreementSlash`] of its bonds to the side that wins: an attacker
+//!   outbonded by the honest side never verifies its label, and every honest annotator ends
+//!   with at least its bond.
 //! - The author's deposit is held until the proposal is analysed (or verified) and outside any
 //!   challenge window; on release, [`Config::ProposalFee`] of it is kept and paid to
 //!   [`Config::Fees`] (the runtime sends it to the rewards pot, which pays the inference
@@ -47,10 +69,9 @@
 //!   ([`Pallet::remove_proposal`]). Verified annotations leave no records once their bonds are
 //!   settled; the training example stays, as the DAO's data.
 //! - An attacker who is a proposal's author and all of its annotators pays the fee and gets back
-//!   only its own bonds and the points of one proposal, whose value the rewards pallet caps below
-//!   the fee; splitting its bonds over more accounts changes nothing but its transaction fees.
-//! - A wrong label pushed in early is challenged with bonds; whoever the bonds settle against
-//!   pays the honest side a share of their bond.
+//!   only its own bonds and at most the correction points of one proposal, whose value the
+//!   rewards pallet caps below the fee; splitting its bonds over more accounts changes nothing
+//!   but its transaction fees.
 //!
 //! ## Terminology
 //!
@@ -62,13 +83,15 @@
 //!   deposit stays held through it, so that the technical committee (a motion) or a `spam`
 //!   referendum has time to slash it; the runtime keeps the period longer than the `spam`
 //!   track's fastest path.
-//! - **Annotation**: one account's label for one proposal, with a bond and optionally the hash
-//!   of a note.
-//! - **Provisional label**: the label the bonds agree on while its challenge window runs.
-//! - **Verified label**: the label the bonds agreed on when the window closed; the proposal is
-//!   then a [`TrainingExample`].
-//! - **Contributions**: per account, running totals of proposals, annotations, agreements and
-//!   disagreements.
+//! - **Annotation**: one account's label (or sealed commitment to one) for one proposal, with a
+//!   bond and optionally the hash of a note.
+//! - **Provisional label**: the label leading a challenge window.
+//! - **Verified label**: the label leading the window when it closed; the proposal is then a
+//!   [`TrainingExample`].
+//! - **Correction**: a verified label other than the inference network's; an **error report**
+//!   in the training set.
+//! - **Contributions**: per account, running totals of proposals, annotations, agreements,
+//!   disagreements and corrections.
 //!
 //! ## Lifecycle
 //!
@@ -76,8 +99,9 @@
 //! submit_proposal ─▶ Pending ──(inference consensus)──▶ Analysed { label }
 //!                     │  └─ withdraw_proposal (author) ─▶ removed, deposit and bonds returned
 //!                     └──── mark_spam (SpamOrigin) ─────▶ removed, deposit slashed, bonds returned
-//! annotate (bonded) ─▶ quorum of bonds with agreement ─▶ provisional (challenge window)
-//!     ─▶ settles: verified_label = Some(label) ─▶ training set   | disputed ─▶ annotate again
+//! annotate / seal_annotation ─▶ reveal_annotation ─▶ quorum of revealed bonds, one label
+//!     ahead ─▶ provisional (challenge window; a late change of leader extends it)
+//!     ─▶ settles: verified_label = Some(leader) ─▶ training set
 //! analysed or verified, no window open ─ remove_proposal (author) ─▶ record gone, record
 //!     deposit returned, training example kept
 //! ```
@@ -88,9 +112,14 @@
 //!   the title and body lengths, plus opening its task.
 //! - [`Pallet::withdraw_proposal`]: the author withdraws a pending, unverified proposal.
 //!   Weight: O(A) in its annotations (each bond released), plus cancelling its task.
-//! - [`Pallet::annotate`]: label someone else's proposal, holding a bond. Weight: O(1).
+//! - [`Pallet::annotate`]: label someone else's proposal, holding a bond. Weight: O(A) in its
+//!   annotations when it is full (the smallest bond is displaced), O(1) otherwise.
+//! - [`Pallet::seal_annotation`]: the same, blind, before the network's label is public.
+//!   Weight: as `annotate`.
+//! - [`Pallet::reveal_annotation`]: reveal a sealed label. Weight: O(1).
 //! - [`Pallet::mark_spam`]: [`Config::SpamOrigin`] removes a proposal and slashes its deposit
-//!   (all of it within the spam window). Weight: O(A) in its annotations.
+//!   (all of it within the spam window; a verified training example stays after it). Weight:
+//!   O(A) in its annotations.
 //! - [`Pallet::set_challenge_period`]: governance sets the challenge window's length. Weight:
 //!   O(1).
 //! - [`Pallet::remove_proposal`]: the author removes a finished record, taking back the record
@@ -142,6 +171,7 @@ use daollm_primitives::{
 	content::{cid_v1_raw_blake2b_256, offchain_body_key, readable_body, UnreadableBody},
 	traits::{
 		Contribution, InferenceTasks, ProposalAnalysed, ProposalTitle, RewardPoints, TrainingData,
+		VerifiedExample,
 	},
 	LabelIndex, ProposalId,
 };
@@ -156,7 +186,7 @@ use frame_support::{
 use frame_system::pallet_prelude::*;
 use sp_core::H256;
 use sp_runtime::{
-	traits::{Saturating, Zero},
+	traits::{One, Saturating, Zero},
 	Perbill,
 };
 
@@ -228,13 +258,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type MinAnnotationBond: Get<BalanceOf<Self>>;
 
-		/// The bonded weight, over all labels, a proposal needs before a label can be verified.
+		/// The revealed bonds, over all labels, that open a proposal's challenge window.
 		#[pallet::constant]
 		type VerificationBond: Get<BalanceOf<Self>>;
 
-		/// The share of the bonded weight that must back one label to verify it.
+		/// How far a challenge window's end moves when its leading label changes near the end,
+		/// as a share of [`ChallengePeriod`] (at least one block): a change within that many
+		/// blocks of `settles_at` puts `settles_at` that many blocks after the change, so
+		/// whoever was overtaken has that long to answer.
 		#[pallet::constant]
-		type AgreementThreshold: Get<Perbill>;
+		type ChallengeExtension: Get<Perbill>;
 
 		/// Blocks a provisional label stays open to challenge before it settles, until genesis
 		/// or governance sets [`ChallengePeriod`].
@@ -261,13 +294,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type RecordDeposit: Get<BalanceOf<Self>>;
 
-		/// The most annotations one proposal accepts.
+		/// The most annotations one proposal keeps at once; beyond it a new annotation
+		/// displaces the one with the smallest bond, if its own bond is larger.
 		#[pallet::constant]
 		type MaxAnnotations: Get<u32>;
 
-		/// Reward points a verified label earns, shared by its annotators pro rata to bond.
+		/// Reward points a verified label earns when it corrects the inference network, shared
+		/// pro rata to bond by the annotations that named it before it was public.
 		#[pallet::constant]
-		type AnnotationPoints: Get<u32>;
+		type CorrectionPoints: Get<u32>;
 
 		/// Receives the deposits of proposals marked as spam, and the part of a deposit a
 		/// withdrawal after the committee draw forfeits.
@@ -403,8 +438,28 @@ pub mod pallet {
 			/// The bond held for it.
 			bond: BalanceOf<T>,
 		},
-		/// The challenge window closed with the bonds agreeing: the proposal's label is verified
-		/// and it is training data.
+		/// An account sealed a label for a proposal: a commitment to reveal before the window
+		/// closes.
+		AnnotationSealed {
+			/// The proposal.
+			id: ProposalId,
+			/// Who sealed it.
+			annotator: T::AccountId,
+			/// The bond held for it.
+			bond: BalanceOf<T>,
+		},
+		/// A larger bond displaced the annotation with the smallest bond from a full proposal;
+		/// its bond was returned whole.
+		AnnotationDisplaced {
+			/// The proposal.
+			id: ProposalId,
+			/// Whose annotation was displaced.
+			annotator: T::AccountId,
+			/// The bond returned.
+			bond: BalanceOf<T>,
+		},
+		/// The challenge window closed: the leading label is verified and the proposal is
+		/// training data.
 		LabelVerified {
 			/// The proposal.
 			id: ProposalId,
@@ -416,6 +471,9 @@ pub mod pallet {
 			disagreeing: u32,
 			/// What the disagreeing bonds lost to the agreeing ones.
 			slashed: BalanceOf<T>,
+			/// Whether the label corrects the inference network's (or gives one it could not):
+			/// the proposal is then an error report, and its first annotators earned points.
+			correction: bool,
 		},
 		/// The inference network finished analysing a proposal.
 		ProposalAnalysed {
@@ -448,20 +506,15 @@ pub mod pallet {
 			/// The deposit slashed.
 			slashed: BalanceOf<T>,
 		},
-		/// Enough bonded weight agrees on a label: it settles at `settles_at` unless challenged.
+		/// A challenge window opened, or its leading label changed: `label` settles at
+		/// `settles_at` unless another label comes to hold strictly more bond.
 		LabelProvisional {
 			/// The proposal.
 			id: ProposalId,
-			/// The label the bonds agree on.
+			/// The label holding the most bond.
 			label: LabelIndex,
 			/// The block the label settles in.
 			settles_at: BlockNumberFor<T>,
-		},
-		/// The challenge window closed with no label holding the threshold: every bond went
-		/// back and the annotations were cleared.
-		LabelDisputed {
-			/// The proposal.
-			id: ProposalId,
 		},
 		/// Governance changed the challenge period.
 		ChallengePeriodSet {
@@ -504,7 +557,8 @@ pub mod pallet {
 		AlreadyAnalysed,
 		/// The proposal's label has been verified already.
 		AlreadyVerified,
-		/// The proposal has as many annotations as it accepts.
+		/// The proposal holds as many annotations as it keeps, and this bond is not larger than
+		/// the smallest of them, which it would displace.
 		TooManyAnnotations,
 		/// Authors do not annotate their own proposals.
 		AuthorCannotAnnotate,
@@ -519,6 +573,12 @@ pub mod pallet {
 		LabelUnderChallenge,
 		/// The challenge period must be at least one block.
 		InvalidChallengePeriod,
+		/// The inference network has published its label: annotate in the open.
+		AnalysisPublished,
+		/// This account has no sealed annotation on this proposal.
+		NothingToReveal,
+		/// The label and salt do not hash to the sealed commitment.
+		CommitmentMismatch,
 	}
 
 	#[pallet::hooks]
@@ -545,10 +605,7 @@ pub mod pallet {
 				T::VerificationBond::get() >= T::MinAnnotationBond::get(),
 				"VerificationBond must be at least one bond"
 			);
-			assert!(
-				T::AgreementThreshold::get() > Perbill::from_percent(50),
-				"AgreementThreshold must be above one half"
-			);
+			assert!(!T::ChallengeExtension::get().is_zero(), "ChallengeExtension must be positive");
 			assert!(T::MaxSettlementsPerBlock::get() > 0, "MaxSettlementsPerBlock must allow one");
 			assert!(
 				T::ProposalFee::get() <= T::DepositBase::get(),
@@ -627,6 +684,7 @@ pub mod pallet {
 					verified_label: None,
 					tally: Self::empty_tally(),
 					bonded: Self::empty_bonds(),
+					sealed: 0,
 					provisional: None,
 				},
 			);
@@ -688,7 +746,7 @@ pub mod pallet {
 			T::Slash::on_unbalanced(penalty_credit);
 			let deposit =
 				Self::return_deposit(&proposal.author, proposal.deposit.saturating_sub(forfeited));
-			let annotations = Self::discard(id, &proposal);
+			let annotations = Self::discard(id, &proposal, true);
 			let task_weight = T::InferenceTasks::cancel_task(id);
 
 			Self::deposit_event(Event::ProposalWithdrawn { id, deposit, forfeited });
@@ -700,20 +758,24 @@ pub mod pallet {
 		///
 		/// The origin must be _Signed_ by anyone but the author, once per proposal, and able to
 		/// hold `bond`.
-		/// - `id`: the proposal.
+		/// - `id`: the proposal, not verified yet.
 		/// - `label`: below `LabelCount`.
 		/// - `bond`: at least `MinAnnotationBond`, held until the label settles; the weight of
 		///   this annotation. It comes back when the label settles on `label` (with a share of
-		///   the reward points and of the disagreeing bonds), or less `DisagreementSlash` when it
-		///   settles on another label.
+		///   what the other bonds lose), or less `DisagreementSlash` when it settles on another.
+		///   On a proposal holding `MaxAnnotations`, it must be larger than the smallest bond,
+		///   which it displaces (returned whole).
 		/// - `note_hash`: the hash of an optional longer note kept off chain.
 		///
-		/// When this annotation brings the bonded weight to `VerificationBond` with at least
-		/// `AgreementThreshold` of it on one label, that label is provisional and settles
-		/// `ChallengePeriod` blocks later: see `LabelProvisional`. While the window runs, further
-		/// annotations are challenges.
+		/// Once the revealed bonds reach `VerificationBond` with one label ahead, a challenge
+		/// window of `ChallengePeriod` blocks opens on that label; a label that comes to hold
+		/// strictly more bond takes the lead, and if that happens within `ChallengeExtension`
+		/// blocks of the end the window runs `ChallengeExtension` more. The leader at the end is
+		/// verified. Points go only to corrections: see `LabelVerified`.
 		///
-		/// Emits `ProposalAnnotated`, and `LabelProvisional` when a window opens. Weight: O(1).
+		/// Emits `ProposalAnnotated`, `LabelProvisional` when a window opens or changes leader,
+		/// `AnnotationDisplaced` when it displaces one. Weight: O(A) in the annotations when the
+		/// proposal is full, O(1) otherwise.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::annotate())]
 		pub fn annotate(
@@ -724,40 +786,111 @@ pub mod pallet {
 			note_hash: Option<H256>,
 		) -> DispatchResult {
 			let annotator = ensure_signed(origin)?;
-			let mut proposal = Proposals::<T>::get(id).ok_or(Error::<T>::UnknownProposal)?;
 			ensure!(label < T::LabelCount::get(), Error::<T>::InvalidLabel);
-			ensure!(proposal.author != annotator, Error::<T>::AuthorCannotAnnotate);
-			ensure!(proposal.verified_label.is_none(), Error::<T>::AlreadyVerified);
-			ensure!(!Annotations::<T>::contains_key(id, &annotator), Error::<T>::AlreadyAnnotated);
-			ensure!(bond >= T::MinAnnotationBond::get(), Error::<T>::BondTooLow);
-			let count = proposal.annotation_count();
-			ensure!(count < T::MaxAnnotations::get(), Error::<T>::TooManyAnnotations);
-			let slot = proposal.tally.get_mut(label as usize).ok_or(Error::<T>::InvalidLabel)?;
-			slot.saturating_inc();
-			let weight = proposal.bonded.get_mut(label as usize).ok_or(Error::<T>::InvalidLabel)?;
-			weight.saturating_accrue(bond);
+			let mut proposal = Self::annotatable(id, &annotator, bond)?;
+			let public = proposal.public_labels();
+			Self::make_room(id, &mut proposal, bond)?;
+			Self::count_bond(&mut proposal, label, bond)?;
 			T::Currency::hold(&HoldReason::AnnotationBond.into(), &annotator, bond)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
 
 			let now = frame_system::Pallet::<T>::block_number();
+			let choice = Choice::Label(label);
 			Annotations::<T>::insert(
 				id,
 				&annotator,
-				Annotation { label, bond, note_hash, annotated_at: now },
+				Annotation { choice, bond, note_hash, annotated_at: now, public },
 			);
 			ContributionsOf::<T>::mutate(&annotator, |c| c.annotations.saturating_inc());
 			Self::deposit_event(Event::ProposalAnnotated { id, annotator, label, bond });
+			Self::update_window(id, &mut proposal, now);
+			Proposals::<T>::insert(id, proposal);
+			Ok(())
+		}
 
-			if proposal.provisional.is_none() {
-				let agreed =
-					proposal.agreed_label(T::VerificationBond::get(), T::AgreementThreshold::get());
-				if let Some(label) = agreed {
-					let settles_at = now.saturating_add(ChallengePeriod::<T>::get());
-					let ticket = Self::queue_settlement(id);
-					proposal.provisional = Some(Provisional { label, settles_at, ticket });
-					Self::deposit_event(Event::LabelProvisional { id, label, settles_at });
-				}
-			}
+		/// Label a proposal blind, before the inference network publishes its label: commit to
+		/// a label now, reveal it with [`Pallet::reveal_annotation`].
+		///
+		/// The origin must be _Signed_ by anyone but the author, once per proposal, and able to
+		/// hold `bond` (the same rules as `annotate`, displacement included).
+		/// - `commitment`: `blake2_256` of the SCALE encoding of `(id, label, salt, annotator)`
+		///   (`salt` 32 bytes only the annotator knows). Nobody can read or copy the label until
+		///   it is revealed; whether it was news is judged by what was public now.
+		/// - `bond`: held until the label settles; it counts for no label until revealed, and a
+		///   commitment still sealed when the label settles loses `DisagreementSlash` of it.
+		///
+		/// Refused with `AnalysisPublished` once the network's label is public.
+		///
+		/// Emits `AnnotationSealed`. Weight: as `annotate`.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::annotate())]
+		pub fn seal_annotation(
+			origin: OriginFor<T>,
+			id: ProposalId,
+			commitment: H256,
+			#[pallet::compact] bond: BalanceOf<T>,
+			note_hash: Option<H256>,
+		) -> DispatchResult {
+			let annotator = ensure_signed(origin)?;
+			let mut proposal = Self::annotatable(id, &annotator, bond)?;
+			ensure!(proposal.analysis == AnalysisStatus::Pending, Error::<T>::AnalysisPublished);
+			let public = proposal.public_labels();
+			Self::make_room(id, &mut proposal, bond)?;
+			T::Currency::hold(&HoldReason::AnnotationBond.into(), &annotator, bond)
+				.map_err(|_| Error::<T>::InsufficientBalance)?;
+			proposal.sealed.saturating_inc();
+
+			let now = frame_system::Pallet::<T>::block_number();
+			let choice = Choice::Sealed(commitment);
+			Annotations::<T>::insert(
+				id,
+				&annotator,
+				Annotation { choice, bond, note_hash, annotated_at: now, public },
+			);
+			ContributionsOf::<T>::mutate(&annotator, |c| c.annotations.saturating_inc());
+			Self::deposit_event(Event::AnnotationSealed { id, annotator, bond });
+			Proposals::<T>::insert(id, proposal);
+			Ok(())
+		}
+
+		/// Reveal a sealed annotation: its bond now backs `label`.
+		///
+		/// The origin must be _Signed_ by the account that sealed it, before the proposal's
+		/// label settles; `blake2_256((id, label, salt, origin).encode())` must equal the
+		/// commitment. The annotation keeps the block it was sealed in and what was public
+		/// then, so a label sealed before anyone else named it earns as the first to name it.
+		///
+		/// Emits `ProposalAnnotated`, and `LabelProvisional` as `annotate` does. Weight: O(1).
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::reveal_annotation())]
+		pub fn reveal_annotation(
+			origin: OriginFor<T>,
+			id: ProposalId,
+			label: LabelIndex,
+			salt: [u8; 32],
+		) -> DispatchResult {
+			let annotator = ensure_signed(origin)?;
+			let mut proposal = Proposals::<T>::get(id).ok_or(Error::<T>::UnknownProposal)?;
+			ensure!(proposal.verified_label.is_none(), Error::<T>::AlreadyVerified);
+			let mut annotation =
+				Annotations::<T>::get(id, &annotator).ok_or(Error::<T>::NothingToReveal)?;
+			let Choice::Sealed(commitment) = annotation.choice else {
+				return Err(Error::<T>::NothingToReveal.into());
+			};
+			ensure!(
+				commitment == Self::commitment(id, label, &salt, &annotator),
+				Error::<T>::CommitmentMismatch
+			);
+			ensure!(label < T::LabelCount::get(), Error::<T>::InvalidLabel);
+			Self::count_bond(&mut proposal, label, annotation.bond)?;
+			proposal.sealed.saturating_dec();
+			annotation.choice = Choice::Label(label);
+			let bond = annotation.bond;
+			Annotations::<T>::insert(id, &annotator, annotation);
+
+			let now = frame_system::Pallet::<T>::block_number();
+			Self::deposit_event(Event::ProposalAnnotated { id, annotator, label, bond });
+			Self::update_window(id, &mut proposal, now);
 			Proposals::<T>::insert(id, proposal);
 			Ok(())
 		}
@@ -766,9 +899,11 @@ pub mod pallet {
 		/// the proposal's spam window (one challenge period from submission), the record deposit
 		/// after.
 		///
-		/// The origin must be `SpamOrigin`. The proposal, its annotations (their bonds
-		/// returned: annotators did nothing wrong) and its place in the training set are
-		/// removed; its analysis task is cancelled; the slashed deposit goes to `Slash`.
+		/// The origin must be `SpamOrigin`. The proposal and its annotations (their bonds
+		/// returned: annotators did nothing wrong) are removed, and its analysis task is
+		/// cancelled; the slashed deposit goes to `Slash`. A verified training example is
+		/// removed only within the spam window: after it, the label the annotators settled
+		/// stays the DAO's data, whoever later rules the proposal spam.
 		///
 		/// Emits `ProposalMarkedSpam`. Weight: O(A) in the proposal's annotations.
 		#[pallet::call_index(3)]
@@ -791,7 +926,8 @@ pub mod pallet {
 				T::Slash::on_unbalanced(credit);
 				slashed
 			};
-			let annotations = Self::discard(id, &proposal);
+			let now = frame_system::Pallet::<T>::block_number();
+			let annotations = Self::discard(id, &proposal, now < proposal.deposit_held_until);
 			let task_weight = T::InferenceTasks::cancel_task(id);
 
 			Self::deposit_event(Event::ProposalMarkedSpam { id, slashed });

@@ -38,6 +38,8 @@ pub const MIN_BOND: Balance = 10;
 /// The bonded weight a label needs: three minimal bonds.
 pub const VERIFICATION_BOND: Balance = 30;
 pub const CHALLENGE_PERIOD: u64 = 5;
+/// How long a window runs on after its leader changes near its end: half the period, rounded up.
+pub const CHALLENGE_EXTENSION: u64 = 3;
 /// Kept from each released deposit.
 pub const FEE: Balance = 20;
 /// Where proposal fees go.
@@ -71,7 +73,7 @@ parameter_types! {
 	pub const SpamPot: AccountId = SPAM_POT;
 	pub const FeePot: AccountId = FEE_POT;
 	pub DisagreementSlash: Perbill = Perbill::from_percent(20);
-	pub TwoThirds: Perbill = Perbill::from_rational(2u32, 3u32);
+	pub HalfPeriod: Perbill = Perbill::from_percent(50);
 	/// Held while a finished record exists; zero unless a test sets it, so that the other
 	/// tests' balances read as deposit less fee.
 	pub static RecordDeposit: Balance = 0;
@@ -133,7 +135,7 @@ impl pallet_proposals::Config for Test {
 	type LabelCount = ConstU8<LABELS>;
 	type MinAnnotationBond = ConstU64<MIN_BOND>;
 	type VerificationBond = ConstU64<VERIFICATION_BOND>;
-	type AgreementThreshold = TwoThirds;
+	type ChallengeExtension = HalfPeriod;
 	type DefaultChallengePeriod = ConstU64<CHALLENGE_PERIOD>;
 	type DisagreementSlash = DisagreementSlash;
 	type MaxSettlementsPerBlock = ConstU32<2>;
@@ -141,7 +143,7 @@ impl pallet_proposals::Config for Test {
 	type RecordDeposit = RecordDeposit;
 	type Fees = ResolveTo<FeePot, Balances>;
 	type MaxAnnotations = ConstU32<MAX_ANNOTATIONS>;
-	type AnnotationPoints = ConstU32<POINTS>;
+	type CorrectionPoints = ConstU32<POINTS>;
 	type Slash = ResolveTo<SpamPot, Balances>;
 	type InferenceTasks = RecordTasks;
 	type RewardPoints = RecordRewards;

@@ -5,7 +5,7 @@ use daollm_primitives::{content::Cid, LabelIndex, ProposalId, MAX_LABELS};
 use frame_support::{pallet_prelude::ConstU32, traits::Get, BoundedVec};
 use scale_info::TypeInfo;
 use sp_core::H256;
-use sp_runtime::{traits::UniqueSaturatedInto, Perbill};
+use sp_runtime::traits::UniqueSaturatedInto;
 
 /// Where a proposal stands in its analysis by the inference network.
 #[derive(
@@ -33,13 +33,27 @@ pub enum AnalysisStatus {
 	Unanswered,
 }
 
+impl AnalysisStatus {
+	/// Whether `label`, verified by the annotators, corrects this analysis: the network gave
+	/// another label, or none after every round it allows. A pending analysis is corrected by
+	/// nothing (yet).
+	pub fn corrected_by(&self, label: LabelIndex) -> bool {
+		match self {
+			Self::Analysed { label: network } => *network != label,
+			Self::Unanswered => true,
+			Self::Pending => false,
+		}
+	}
+}
+
 /// How many annotations each label has received, indexed by label.
 pub type Tally = BoundedVec<u32, ConstU32<MAX_LABELS>>;
 
 /// The bonds behind each label, indexed by label: the weight that verifies a label.
 pub type BondTally<Balance> = BoundedVec<Balance, ConstU32<MAX_LABELS>>;
 
-/// A label that enough bonded weight agrees on, open to challenge until `settles_at`.
+/// The label leading a proposal's challenge window: the one that settles unless another label
+/// comes to hold strictly more bond before `settles_at`.
 #[derive(
 	Clone,
 	Copy,
@@ -53,13 +67,45 @@ pub type BondTally<Balance> = BoundedVec<Balance, ConstU32<MAX_LABELS>>;
 	MaxEncodedLen,
 )]
 pub struct Provisional<BlockNumber> {
-	/// The label the bonds agreed on when the challenge window opened.
+	/// The label holding the most bond; a tie keeps the label that got there first.
 	pub label: LabelIndex,
-	/// The first block whose `on_initialize` settles the label (in queue order): whatever the
-	/// bonds then agree on is verified, and the bonds are paid or slashed.
+	/// The first block whose `on_initialize` settles the label (in queue order). Pushed back
+	/// to at least `ChallengeExtension` blocks ahead whenever the leading label changes, so
+	/// that every change can be answered.
 	pub settles_at: BlockNumber,
 	/// Its place in the settlement queue.
 	pub ticket: u32,
+}
+
+/// A set of labels, one bit per label (labels are below [`MAX_LABELS`], which is 16).
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct LabelSet(pub u32);
+
+impl LabelSet {
+	/// Whether `label` is in the set.
+	pub fn contains(&self, label: LabelIndex) -> bool {
+		u32::from(label) < MAX_LABELS && self.0 & (1u32 << label) != 0
+	}
+
+	/// Adds `label` to the set (labels at or above `MAX_LABELS` are not representable and
+	/// ignored).
+	pub fn insert(&mut self, label: LabelIndex) {
+		if u32::from(label) < MAX_LABELS {
+			self.0 |= 1u32 << label;
+		}
+	}
 }
 
 /// A submitted proposal. The body itself is not stored in state: its digest and CID are, and the
@@ -92,60 +138,116 @@ pub struct Proposal<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>> {
 	pub analysis: AnalysisStatus,
 	/// The label the annotators agreed on, once settled: the proposal is then training data.
 	pub verified_label: Option<LabelIndex>,
-	/// Annotations per label.
+	/// Revealed annotations per label.
 	pub tally: Tally,
-	/// Bonds per label.
+	/// Revealed bonds per label.
 	pub bonded: BondTally<Balance>,
-	/// A label waiting out its challenge window.
+	/// Sealed annotations not revealed yet: their labels are not known, and their bonds count
+	/// for no label.
+	pub sealed: u32,
+	/// The label leading its challenge window, once the bonds reached the quorum.
 	pub provisional: Option<Provisional<BlockNumber>>,
 }
 
 impl<AccountId, Balance: Copy + UniqueSaturatedInto<u128>, BlockNumber, MaxTitleLen: Get<u32>>
 	Proposal<AccountId, Balance, BlockNumber, MaxTitleLen>
 {
-	/// How many annotations the proposal has.
+	/// How many annotations the proposal has, sealed ones included.
 	pub fn annotation_count(&self) -> u32 {
-		self.tally.iter().fold(0u32, |sum, n| sum.saturating_add(*n))
+		self.tally.iter().fold(self.sealed, |sum, n| sum.saturating_add(*n))
 	}
 
-	/// The label that at least `threshold` of at least `quorum` bonded weight agrees on, if any.
-	pub fn agreed_label(&self, quorum: Balance, threshold: Perbill) -> Option<LabelIndex> {
+	/// The label the revealed bonds put first, keeping `incumbent` on a tie: see [`leader`].
+	pub fn leader(&self, incumbent: Option<LabelIndex>) -> Option<LabelIndex> {
 		let weights: alloc::vec::Vec<u128> =
 			self.bonded.iter().map(|b| (*b).unique_saturated_into()).collect();
-		agreed_label(&weights, quorum.unique_saturated_into(), threshold)
+		leader(&weights, incumbent)
+	}
+
+	/// Whether the revealed bonds add up to at least `quorum`.
+	pub fn reaches(&self, quorum: Balance) -> bool {
+		let total = self
+			.bonded
+			.iter()
+			.fold(0u128, |sum, b| sum.saturating_add((*b).unique_saturated_into()));
+		total > 0 && total >= quorum.unique_saturated_into()
+	}
+
+	/// The labels anyone can see on the proposal: the inference network's label once it is
+	/// published, and every label a revealed bond backs. An annotation of one of them
+	/// repeats what is public.
+	pub fn public_labels(&self) -> LabelSet {
+		let mut seen = LabelSet::default();
+		if let AnalysisStatus::Analysed { label } = self.analysis {
+			seen.insert(label);
+		}
+		for (label, bond) in self.bonded.iter().enumerate() {
+			if (*bond).unique_saturated_into() > 0 {
+				seen.insert(label as LabelIndex);
+			}
+		}
+		seen
 	}
 }
 
-/// The label that at least `threshold` of the bonded weight in `weights` (indexed by label)
-/// agrees on, once at least `quorum` is bonded in all: weight, not the number of accounts, is
-/// what verifies a label. "At least" is exact ([`daollm_primitives::threshold::reaches`]); with a
-/// threshold above one half only one label can reach it.
-pub fn agreed_label(weights: &[u128], quorum: u128, threshold: Perbill) -> Option<LabelIndex> {
-	let total = weights.iter().fold(0u128, |sum, w| sum.saturating_add(*w));
-	if total == 0 || total < quorum {
-		return None;
-	}
-	let (label, top) = weights.iter().enumerate().max_by_key(|(_, w)| **w)?;
-	if weights.iter().filter(|w| **w == *top).count() > 1 {
-		return None;
-	}
-	daollm_primitives::threshold::reaches(*top, total, threshold)
-		.then(|| LabelIndex::try_from(label).ok())
-		.flatten()
+/// The label with strictly the most weight in `weights` (indexed by label); on a tie for the
+/// most, `incumbent` if it is among the tied, else none. A leading label is displaced only by
+/// one that holds strictly more: matching it, however late, changes nothing.
+pub fn leader(weights: &[u128], incumbent: Option<LabelIndex>) -> Option<LabelIndex> {
+	let top = weights.iter().copied().max().filter(|top| *top > 0)?;
+	let mut tied = weights.iter().enumerate().filter(|(_, w)| **w == top).map(|(l, _)| l);
+	let first = tied.next()?;
+	let leader = match (tied.next(), incumbent) {
+		(None, _) => first,
+		(Some(_), Some(incumbent)) if weights.get(incumbent as usize) == Some(&top) => {
+			incumbent as usize
+		},
+		(Some(_), _) => return None,
+	};
+	LabelIndex::try_from(leader).ok()
+}
+
+/// What an annotation says: a label in the open, or the hash of one, to be revealed.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]
+pub enum Choice {
+	/// A label anyone can read.
+	Label(LabelIndex),
+	/// `blake2_256` of the SCALE encoding of `(proposal id, label, salt, annotator)`, committed
+	/// before the inference network published its label; counts for no label until revealed.
+	Sealed(H256),
 }
 
 /// One account's label for one proposal, backed by a bond.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]
 pub struct Annotation<Balance, BlockNumber> {
-	/// The label the annotator chose.
-	pub label: LabelIndex,
+	/// The label the annotator chose, or its sealed commitment.
+	pub choice: Choice,
 	/// The bond held for it: its weight, returned when the label settles on it, partly slashed
-	/// when it settles on another.
+	/// when it settles on another (or it was never revealed).
 	pub bond: Balance,
 	/// Hash of a longer note kept off chain, if any.
 	pub note_hash: Option<H256>,
-	/// The block the annotation was made in.
+	/// The block the annotation was made (or sealed) in.
 	pub annotated_at: BlockNumber,
+	/// The labels that were public when it was made (or sealed): the network's published
+	/// label and the labels bonds already backed. An annotation of one of them told the
+	/// network nothing new and earns no points.
+	pub public: LabelSet,
+}
+
+impl<Balance, BlockNumber> Annotation<Balance, BlockNumber> {
+	/// The label, once in the open.
+	pub fn label(&self) -> Option<LabelIndex> {
+		match self.choice {
+			Choice::Label(label) => Some(label),
+			Choice::Sealed(_) => None,
+		}
+	}
+
+	/// Whether it named `label` before anyone else had made it public.
+	pub fn first_to_name(&self, label: LabelIndex) -> bool {
+		self.label() == Some(label) && !self.public.contains(label)
+	}
 }
 
 /// What an account has contributed, as running totals.
@@ -159,6 +261,9 @@ pub struct Contributions {
 	pub agreed: u32,
 	/// Annotations that did not match the verified label.
 	pub disagreed: u32,
+	/// Verified labels this account named first where they differed from the inference
+	/// network's: the corrections it was paid for.
+	pub corrections: u32,
 }
 
 /// A proposal as the runtime API returns it.
@@ -188,11 +293,13 @@ pub struct ProposalDetails<AccountId, Balance, BlockNumber> {
 	pub analysis: AnalysisStatus,
 	/// The annotators' verified label, if any.
 	pub verified_label: Option<LabelIndex>,
-	/// Annotations per label.
+	/// Revealed annotations per label.
 	pub tally: alloc::vec::Vec<u32>,
-	/// Bonds per label.
+	/// Revealed bonds per label.
 	pub bonded: alloc::vec::Vec<Balance>,
-	/// A label waiting out its challenge window, if any.
+	/// Sealed annotations not revealed yet.
+	pub sealed: u32,
+	/// The label leading its challenge window, if one is open.
 	pub provisional: Option<Provisional<BlockNumber>>,
 }
 
@@ -216,6 +323,7 @@ impl<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>>
 			verified_label: self.verified_label,
 			tally: self.tally.into_inner(),
 			bonded: self.bonded.into_inner(),
+			sealed: self.sealed,
 			provisional: self.provisional,
 		}
 	}
@@ -230,6 +338,18 @@ pub struct TrainingExample {
 	pub content_hash: H256,
 	/// The label its annotators agreed on.
 	pub label: LabelIndex,
+	/// The inference network's analysis of the proposal (kept up to date if it lands after
+	/// the verification). Where it gave another label, or none after every round it allows,
+	/// the example is an error report: the network got this proposal wrong, and training
+	/// rounds weigh it twice.
+	pub analysis: AnalysisStatus,
+}
+
+impl TrainingExample {
+	/// Whether the verified label corrects the inference network's analysis.
+	pub fn corrects_network(&self) -> bool {
+		self.analysis.corrected_by(self.label)
+	}
 }
 
 #[cfg(test)]
@@ -237,23 +357,35 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn agreement_needs_bonded_quorum_threshold_and_a_single_leader() {
-		let two_thirds = Perbill::from_rational(2u32, 3);
-		assert_eq!(agreed_label(&[30, 0, 0], 30, two_thirds), Some(0));
-		assert_eq!(agreed_label(&[29, 0, 0], 30, two_thirds), None, "below quorum");
-		assert_eq!(agreed_label(&[20, 10, 0], 30, two_thirds), Some(0), "exactly two thirds");
-		assert_eq!(agreed_label(&[66, 34, 0], 30, two_thirds), None, "66/100 is below 2/3");
-		assert_eq!(agreed_label(&[10, 10, 10], 30, two_thirds), None, "no majority");
-		assert_eq!(agreed_label(&[0, 40, 30], 30, two_thirds), None, "4/7 is below 2/3");
-		assert_eq!(agreed_label(&[2, 2], 1, Perbill::zero()), None, "a tie agrees on nothing");
-		assert_eq!(agreed_label(&[], 0, Perbill::zero()), None);
+	fn the_label_with_strictly_the_most_bond_leads() {
+		assert_eq!(leader(&[30, 0, 0], None), Some(0));
+		assert_eq!(leader(&[20, 21, 0], None), Some(1));
+		assert_eq!(leader(&[0, 0, 0], None), None, "no bond, no leader");
+		assert_eq!(leader(&[], None), None);
+	}
+
+	#[test]
+	fn a_tie_keeps_the_incumbent_and_names_nobody_new() {
+		assert_eq!(leader(&[20, 20, 0], Some(1)), Some(1), "matching the leader is not enough");
+		assert_eq!(leader(&[20, 20, 0], Some(0)), Some(0));
+		assert_eq!(leader(&[20, 20, 0], None), None, "a tie with no incumbent leads nowhere");
+		assert_eq!(leader(&[20, 20, 5], Some(2)), None, "an incumbent below the top is out");
 	}
 
 	/// One heavy bond outweighs any number of light ones: accounts do not count.
 	#[test]
 	fn weight_not_the_number_of_accounts_decides() {
-		let two_thirds = Perbill::from_rational(2u32, 3);
-		// Twenty sybils with one unit each against one annotator with 41.
-		assert_eq!(agreed_label(&[20, 41], 30, two_thirds), Some(1));
+		// Twenty sybils with one unit each against one annotator with 21.
+		assert_eq!(leader(&[20, 21], Some(0)), Some(1));
+	}
+
+	#[test]
+	fn a_label_set_holds_labels_below_the_bound() {
+		let mut set = LabelSet::default();
+		set.insert(3);
+		set.insert(15);
+		set.insert(16);
+		assert!(set.contains(3) && set.contains(15));
+		assert!(!set.contains(0) && !set.contains(16));
 	}
 }

@@ -27,8 +27,8 @@ impl<T: Config> Pallet<T> {
 	/// The pallet's invariants:
 	/// - every author holds exactly the sum of the deposits of their proposals, every annotator
 	///   exactly the bonds of its annotations whose label has not settled (bonds held = Σ bonds);
-	/// - each proposal's bonds per label add up its annotations' bonds; provisional labels and
-	///   scheduled settlements correspond;
+	/// - each proposal's bonds per label add up its revealed annotations' bonds, and it counts
+	///   its sealed ones; challenge windows and scheduled settlements correspond;
 	/// - every proposal's tally has one slot per label and counts its stored annotations;
 	/// - ids are below `NextProposalId`; the counted maps' counters match their contents;
 	/// - a verified proposal keeps no annotations; a proposal holds its deposit or its record
@@ -67,9 +67,15 @@ impl<T: Config> Pallet<T> {
 			let entry = held.entry(proposal.author.clone()).or_insert_with(Zero::zero);
 			*entry = entry.saturating_add(proposal.deposit).saturating_add(proposal.record_deposit);
 			let mut by_label = Self::empty_bonds();
+			let mut sealed = 0u32;
 			for (annotator, annotation) in Annotations::<T>::iter_prefix(id) {
-				if let Some(w) = by_label.get_mut(annotation.label as usize) {
-					w.saturating_accrue(annotation.bond);
+				match annotation.label() {
+					Some(label) => {
+						if let Some(w) = by_label.get_mut(label as usize) {
+							w.saturating_accrue(annotation.bond);
+						}
+					},
+					None => sealed += 1,
 				}
 				if proposal.verified_label.is_none() {
 					let entry = bonds.entry(annotator).or_insert_with(Zero::zero);
@@ -80,8 +86,14 @@ impl<T: Config> Pallet<T> {
 				verified || by_label == proposal.bonded,
 				"a proposal's bonds per label are off"
 			);
+			ensure!(sealed == proposal.sealed, "a proposal's count of sealed annotations is off");
 			if let Some(provisional) = proposal.provisional {
 				provisional_count += 1;
+				ensure!(!verified, "a verified label still has a challenge window");
+				ensure!(
+					(provisional.label as usize) < proposal.bonded.len(),
+					"a challenge window leads with a label the model does not have"
+				);
 				ensure!(
 					Settlements::<T>::get(provisional.ticket) == Some(id),
 					"a provisional label is not queued to settle"

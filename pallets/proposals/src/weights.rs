@@ -42,6 +42,7 @@ pub trait WeightInfo {
 	fn submit_proposal(t: u32, b: u32, ) -> Weight;
 	fn withdraw_proposal(a: u32, ) -> Weight;
 	fn annotate() -> Weight;
+	fn reveal_annotation() -> Weight;
 	fn settle(a: u32, ) -> Weight;
 	fn mark_spam(a: u32, ) -> Weight;
 	fn remove_proposal(a: u32, ) -> Weight;
@@ -176,6 +177,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
 	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 32]`.
+	fn reveal_annotation() -> Weight {
+		Weight::from_parts(100_838_000, 4217)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+	}
 	fn settle(a: u32, ) -> Weight {
 		// Proof size: measured `686 + a * (247 ±0)`, estimated `4217 + a * (2667 ±7)`
 		// Minimum execution time: 120_013_000 picoseconds.
@@ -298,6 +304,11 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2650).saturating_mul(a.into()))
 	}
 	fn annotate() -> Weight {
+		Weight::from_parts(100_838_000, 4217)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
+	}
+	fn reveal_annotation() -> Weight {
 		Weight::from_parts(100_838_000, 4217)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))

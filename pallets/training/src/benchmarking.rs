@@ -192,6 +192,21 @@ mod benchmarks {
 		assert!(AggregateCommitments::<T>::contains_key(round, &aggregators[0]));
 	}
 
+	/// An aggregator excusing itself in the commit window: the costlier of the two excuses
+	/// (it reads the round in its aggregation phase, with its commitments).
+	#[benchmark]
+	fn excuse() {
+		let (round, trainers) = round::<T>(1, 1);
+		commit_all::<T>(round, &trainers);
+		let aggregators = aggregating::<T>(round, 1);
+		let signer = T::BenchmarkHelper::signer(&aggregators[0]);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(signer), round);
+
+		assert!(Excuses::<T>::contains_key(round, (&aggregators[0], SeatStep::Aggregate)));
+	}
+
 	#[benchmark]
 	fn reveal_aggregate(t: Linear<1, { T::MaxTrainers::get() }>) {
 		let (round, trainers) = round::<T>(t, t);

@@ -34,8 +34,9 @@
 //! 1. **Training** (until the deadline): each trainer's offchain worker trains the base model's
 //!    linear layer on **all** of the round's examples but the **held-back** slice (the plan's
 //!    `validation_percent` of them, chosen by the round's seed: [`Round::held_back`]), with
-//!    the round's seed
-//!    ([`Round::training_seed`]) and the plan's method (a native host function: a few epochs of
+//!    the round's seed ([`Round::training_seed`], from the VRF output of the block that drew the
+//!    trainers: nobody knows which examples are held back while the referendum that opens the
+//!    round runs, when the round's examples could still be annotated) and the plan's method (a native host function: a few epochs of
 //!    SGD, replaying the model's reference examples so it keeps what it knew; see
 //!    `daollm-inference-engine`), clips it to the plan's `max_value` and submits
 //!    [`Pallet::commit_update`] with the update's bytes and its sample count. The chain refuses
@@ -80,6 +81,14 @@
 //!   O(1).
 //! - `reveal_aggregate(round, model, kept, contributions, evaluation, salt)`: signed by an
 //!   aggregator that committed; free. Weight: O(T) in the trainers (the kept flags).
+//! - `excuse(round)`: signed by a drawn trainer (before its update) or aggregator (before its
+//!   commit) whose node lacks the step's inputs; free. Weight: O(1).
+//!
+//! The four seat calls are free up front (`feeless_if`: the runtime's `SkipCheckIfFeeless`
+//! charges nothing when the call will succeed) and pass through [`CheckTrainingSeat`], which
+//! refuses in the pool what would fail, ranks the rest at [`Config::SeatPriority`] above any
+//! tip, and keeps one pool entry per seat and step: filling blocks with paying transactions
+//! during a round's windows keeps no seat out.
 //! - `set_parameters(parameters)`: [`Config::GovernanceOrigin`]. Weight: O(1).
 //!
 //! ## Hooks
@@ -115,7 +124,9 @@
 //!   caps it at one slash per window): a drawn trainer that committed nothing while the round
 //!   had its `min_updates` is judged `Missed`; an aggregator that revealed nothing in a round
 //!   that was decided or split is `Missed`, and one that revealed an answer other than the
-//!   winner (which honest nodes build byte for byte) is `Disagreed`. Each loses reputation and
+//!   winner (which honest nodes build byte for byte) is `Disagreed`. A seat whose node said in
+//!   time that it lacks the step's inputs ([`Pallet::excuse`]) is `Excused`: reputation down as
+//!   for a miss, no slash, up to the registry's excuse budget. Each loses reputation and
 //!   the registry's small slash. When too little revealed or committed for anyone to be
 //!   judged, nobody is: silence is not singled out during an outage.
 //! - **Why many accounts gain nothing.** Seats are drawn by stake times reputation, so splitting
@@ -143,15 +154,18 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
+mod extension;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
 mod rounds;
+mod seats;
 #[cfg(test)]
 mod tests;
 mod types;
 pub mod weights;
 
+pub use extension::CheckTrainingSeat;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -270,6 +284,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxTrainingPeriod: Get<BlockNumberFor<Self>>;
 
+		/// The longest commit or reveal window the parameters may ask for: with
+		/// `MaxTrainingPeriod` it bounds how long a drawn seat waits for its judgement, which
+		/// the compute-node registry's unbonding period must outlast.
+		#[pallet::constant]
+		type MaxAggregationWindow: Get<BlockNumberFor<Self>>;
+
 		/// The share of the reference examples a candidate may label wrong beyond its base's
 		/// errors before it is registered as forgetting what the base knew.
 		#[pallet::constant]
@@ -281,6 +301,12 @@ pub mod pallet {
 		/// every pool, so that a resend never meets it (`integrity_test` checks).
 		#[pallet::constant]
 		type ResendAfter: Get<u32>;
+
+		/// The transaction-pool priority of a drawn trainer's update and a drawn aggregator's
+		/// commit and reveal that will succeed (see [`CheckTrainingSeat`]): above any tip's, so
+		/// that no flood of paying transactions keeps a seat from answering in time.
+		#[pallet::constant]
+		type SeatPriority: Get<sp_runtime::transaction_validity::TransactionPriority>;
 
 		/// The parameters until genesis or governance sets them.
 		type DefaultParameters: Get<ParametersOf<Self>>;
@@ -325,6 +351,12 @@ pub mod pallet {
 	pub type AggregateReveals<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, RoundId, Blake2_128Concat, T::AccountId, AnswerOf<T>>;
 
+	/// Seats whose node excused itself from a step (a trainer's update, an aggregator's commit):
+	/// it lacked the step's inputs. By round, and node and step (a node may hold both seats).
+	#[pallet::storage]
+	pub type Excuses<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, RoundId, Blake2_128Concat, (T::AccountId, SeatStep), ()>;
+
 	/// How each closed round ended.
 	#[pallet::storage]
 	pub type Outcomes<T: Config> = StorageMap<_, Twox64Concat, RoundId, Outcome>;
@@ -341,7 +373,13 @@ pub mod pallet {
 		fn build(&self) {
 			if let Some(params) = &self.parameters {
 				assert!(
-					params.check(T::MaxTrainers::get(), T::MaxAggregators::get()).is_ok(),
+					params
+						.check(
+							T::MaxTrainers::get(),
+							T::MaxAggregators::get(),
+							T::MaxAggregationWindow::get()
+						)
+						.is_ok(),
 					"invalid genesis training parameters"
 				);
 				Params::<T>::put(params);
@@ -409,6 +447,16 @@ pub mod pallet {
 			aggregator: T::AccountId,
 			/// sha256 of the model it built.
 			model: H256,
+		},
+		/// A trainer or aggregator excused itself from its step: its node lacks the step's
+		/// inputs.
+		SeatExcused {
+			/// The round.
+			round: RoundId,
+			/// The node (operator).
+			node: T::AccountId,
+			/// The step it excused itself from.
+			step: SeatStep,
 		},
 		/// The aggregators agreed: the new model is a candidate version of the round's model.
 		CandidateRegistered {
@@ -483,6 +531,8 @@ pub mod pallet {
 		AlreadyRevealed,
 		/// The aggregator has no commitment to reveal.
 		NotCommitted,
+		/// The node excused itself from this round's step already.
+		AlreadyExcused,
 		/// The answer and salt do not hash to the commitment.
 		RevealMismatch,
 		/// The answer's lists of kept updates and contributions do not match the updates
@@ -549,7 +599,11 @@ pub mod pallet {
 			);
 			assert!(
 				T::DefaultParameters::get()
-					.check(T::MaxTrainers::get(), T::MaxAggregators::get())
+					.check(
+						T::MaxTrainers::get(),
+						T::MaxAggregators::get(),
+						T::MaxAggregationWindow::get()
+					)
 					.is_ok(),
 				"invalid default training parameters"
 			);
@@ -619,6 +673,7 @@ pub mod pallet {
 				aggregators: BoundedVec::new(),
 				fixed_by: T::Randomness::author(),
 				plan: params.plan,
+				drawn_with: H256::zero(),
 				reward,
 				opened_at: now,
 				deadline,
@@ -656,6 +711,13 @@ pub mod pallet {
 		/// Weight: `O(U)` in the update's bytes (decoded and checked).
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::commit_update(update.len() as u32))]
+		#[pallet::feeless_if(
+			|origin: &OriginFor<T>, round: &RoundId, update: &BoundedVec<u8, T::MaxUpdateLen>, samples: &u32| -> bool {
+				ensure_signed(origin.clone()).is_ok_and(|signer| {
+					Pallet::<T>::check_update(&signer, *round, update, *samples).is_ok()
+				})
+			}
+		)]
 		pub fn commit_update(
 			origin: OriginFor<T>,
 			round: RoundId,
@@ -663,26 +725,8 @@ pub mod pallet {
 			samples: u32,
 		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
-			let node = T::Nodes::node_of_key(&signer).ok_or(Error::<T>::NotANode)?;
-			let mut record = Rounds::<T>::get(round).ok_or(Error::<T>::UnknownRound)?;
-			ensure!(record.trainer(&node).is_some(), Error::<T>::NotATrainer);
-			let now = frame_system::Pallet::<T>::block_number();
-			ensure!(
-				record.phase == Phase::Training && now <= record.deadline,
-				Error::<T>::TrainingClosed
-			);
-			ensure!(!Updates::<T>::contains_key(round, &node), Error::<T>::AlreadyCommitted);
-			ensure!(
-				samples > 0 && samples as usize <= record.training_examples(),
-				Error::<T>::BadSampleCount
-			);
-			let decoded = <ModelUpdate as codec::DecodeAll>::decode_all(&mut &update[..])
-				.map_err(|_| Error::<T>::BadUpdate)?;
-			ensure!(decoded.base == record.base, Error::<T>::BadUpdate);
-			ensure!(decoded.fits(record.shape), Error::<T>::WrongShape);
-			ensure!(decoded.within(record.plan.max_value), Error::<T>::UpdateOutOfBounds);
-
-			let update_hash = ModelUpdate::hash_of(&update);
+			let (node, mut record, update_hash) =
+				Self::check_update(&signer, round, &update, samples)?;
 			sp_io::offchain_index::set(&update_key(&update_hash), &update);
 			Updates::<T>::insert(round, &node, UpdateRecord { hash: update_hash, samples });
 			record.updates.saturating_inc();
@@ -707,24 +751,17 @@ pub mod pallet {
 		/// Weight: `O(1).`
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::commit_aggregate())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, round: &RoundId, _commitment: &H256| -> bool {
+			ensure_signed(origin.clone())
+				.is_ok_and(|signer| Pallet::<T>::check_aggregate_commit(&signer, *round).is_ok())
+		})]
 		pub fn commit_aggregate(
 			origin: OriginFor<T>,
 			round: RoundId,
 			commitment: H256,
 		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
-			let node = T::Nodes::node_of_key(&signer).ok_or(Error::<T>::NotANode)?;
-			let mut record = Rounds::<T>::get(round).ok_or(Error::<T>::UnknownRound)?;
-			ensure!(record.aggregator(&node).is_some(), Error::<T>::NotAnAggregator);
-			let now = frame_system::Pallet::<T>::block_number();
-			let Phase::Aggregating { commit_end, .. } = record.phase else {
-				return Err(Error::<T>::WrongPhase.into());
-			};
-			ensure!(now <= commit_end, Error::<T>::WrongPhase);
-			ensure!(
-				!AggregateCommitments::<T>::contains_key(round, &node),
-				Error::<T>::AlreadyCommittedAggregate
-			);
+			let (node, mut record, _) = Self::check_aggregate_commit(&signer, round)?;
 			AggregateCommitments::<T>::insert(round, &node, commitment);
 			record.commits.saturating_inc();
 			Rounds::<T>::insert(round, record);
@@ -748,6 +785,26 @@ pub mod pallet {
 		/// Weight: `O(T)` in the trainers (one kept flag and contribution each).
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::reveal_aggregate(T::MaxTrainers::get()))]
+		#[pallet::feeless_if(
+			|origin: &OriginFor<T>,
+			 round: &RoundId,
+			 model: &H256,
+			 kept: &BoundedVec<bool, T::MaxTrainers>,
+			 contributions: &BoundedVec<Perbill, T::MaxTrainers>,
+			 evaluation: &CandidateEvaluation,
+			 salt: &[u8; 32]|
+			 -> bool {
+				let answer = AggregateAnswer {
+					model: *model,
+					kept: kept.clone(),
+					contributions: contributions.clone(),
+					evaluation: evaluation.clone(),
+				};
+				ensure_signed(origin.clone()).is_ok_and(|signer| {
+					Pallet::<T>::check_aggregate_reveal(&signer, *round, &answer, salt).is_ok()
+				})
+			}
+		)]
 		pub fn reveal_aggregate(
 			origin: OriginFor<T>,
 			round: RoundId,
@@ -758,41 +815,15 @@ pub mod pallet {
 			salt: [u8; 32],
 		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
-			let node = T::Nodes::node_of_key(&signer).ok_or(Error::<T>::NotANode)?;
-			let mut record = Rounds::<T>::get(round).ok_or(Error::<T>::UnknownRound)?;
-			ensure!(record.aggregator(&node).is_some(), Error::<T>::NotAnAggregator);
-			let now = frame_system::Pallet::<T>::block_number();
-			let Phase::Aggregating { commit_end, reveal_end } = record.phase else {
+			let answer = AggregateAnswer { model, kept, contributions, evaluation };
+			let (node, mut record, reveal_end) =
+				Self::check_aggregate_reveal(&signer, round, &answer, &salt)?;
+			let Phase::Aggregating { commit_end, .. } = record.phase else {
 				return Err(Error::<T>::WrongPhase.into());
 			};
-			let all_committed = record.commits as usize == record.aggregators.len();
-			ensure!(
-				(now > commit_end || all_committed) && now <= reveal_end,
-				Error::<T>::WrongPhase
-			);
-			ensure!(
-				!AggregateReveals::<T>::contains_key(round, &node),
-				Error::<T>::AlreadyRevealed
-			);
-			let commitment =
-				AggregateCommitments::<T>::get(round, &node).ok_or(Error::<T>::NotCommitted)?;
-			ensure!(
-				aggregate_commitment(&model, &kept, &contributions, &evaluation, &salt, &node)
-					== commitment,
-				Error::<T>::RevealMismatch
-			);
-			ensure!(
-				kept.len() as u32 == record.updates
-					&& contributions.len() == kept.len()
-					&& kept.iter().zip(&contributions).all(|(k, c)| *k || c.is_zero()),
-				Error::<T>::KeptMismatch
-			);
-			ensure!(record.admits(&evaluation), Error::<T>::BadEvaluation);
-			AggregateReveals::<T>::insert(
-				round,
-				&node,
-				AggregateAnswer { model, kept, contributions, evaluation },
-			);
+			let now = frame_system::Pallet::<T>::block_number();
+			let model = answer.model;
+			AggregateReveals::<T>::insert(round, &node, answer);
 			record.reveals.saturating_inc();
 			if record.reveals as usize == record.aggregators.len() && now < reveal_end {
 				// Everyone answered: decide in the next block.
@@ -816,11 +847,46 @@ pub mod pallet {
 		pub fn set_parameters(origin: OriginFor<T>, parameters: ParametersOf<T>) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			parameters
-				.check(T::MaxTrainers::get(), T::MaxAggregators::get())
+				.check(
+					T::MaxTrainers::get(),
+					T::MaxAggregators::get(),
+					T::MaxAggregationWindow::get(),
+				)
 				.map_err(Error::<T>::from)?;
 			Params::<T>::put(&parameters);
 			Self::deposit_event(Event::ParametersSet { parameters });
 			Ok(())
+		}
+
+		/// Excuses the signer's node from its step in `round` because it lacks the step's
+		/// inputs: a trainer whose node has not every body of the round's examples (training on
+		/// fewer would send an update the others do not), before the deadline and its update;
+		/// an aggregator whose node lacks a committed update's bytes or a held-back example's
+		/// body, in the commit window and before its commit.
+		///
+		/// The origin must be _Signed_ by the node's `infr` key. The seat is then judged
+		/// `Excused` instead of `Missed`: its reputation moves down as for a miss, but nothing
+		/// is slashed, up to the registry's excuse budget per offence window (past it an excuse
+		/// is judged a miss, so excuses are no way to idle with stake). An excused aggregator's
+		/// seats do not count for the round's participation. Free when it succeeds, and given
+		/// the seats' pool priority ([`CheckTrainingSeat`]), one pool entry with the step it
+		/// replaces.
+		///
+		/// Emits [`Event::SeatExcused`].
+		///
+		/// Weight: `O(1).`
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::excuse())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, round: &RoundId| -> bool {
+			ensure_signed(origin.clone())
+				.is_ok_and(|signer| Pallet::<T>::check_excuse(&signer, *round).is_ok())
+		})]
+		pub fn excuse(origin: OriginFor<T>, round: RoundId) -> DispatchResultWithPostInfo {
+			let signer = ensure_signed(origin)?;
+			let (node, _, step, _) = Self::check_excuse(&signer, round)?;
+			Excuses::<T>::insert(round, (&node, step), ());
+			Self::deposit_event(Event::SeatExcused { round, node, step });
+			Ok(Pays::No.into())
 		}
 	}
 }

@@ -6,7 +6,8 @@ use crate::{Parameters, TrainingPlan};
 use daollm_primitives::{
 	training::{CandidateEvaluation, LayerShape, RobustRule},
 	traits::{
-		ComputeNodes, Contribution, MemberOutcome, ModelVersions, RewardPoints, TrainingData, Work,
+		ComputeNodes, Contribution, MemberOutcome, ModelVersions, RewardPoints, TrainingData,
+		VerifiedExample, Work,
 	},
 	LabelIndex, ModelId, ModelVersion, ProposalId, Seat,
 };
@@ -180,11 +181,14 @@ impl ModelVersions for MockModels {
 
 pub struct MockData;
 impl TrainingData for MockData {
-	fn example(proposal: ProposalId) -> Option<(H256, LabelIndex)> {
-		Verified::get()
-			.into_iter()
-			.find(|(id, _)| *id == proposal)
-			.map(|(id, label)| (H256::repeat_byte(id as u8), label))
+	fn example(proposal: ProposalId) -> Option<VerifiedExample> {
+		Verified::get().into_iter().find(|(id, _)| *id == proposal).map(|(id, label)| {
+			VerifiedExample {
+				content_hash: H256::repeat_byte(id as u8),
+				label,
+				error_report: false,
+			}
+		})
 	}
 }
 
@@ -235,6 +239,8 @@ impl pallet_training::Config for Test {
 	type MaxUpdateLen = ConstU32<4096>;
 	type MaxLiveRounds = ConstU32<2>;
 	type MaxTrainingPeriod = sp_core::ConstU64<100>;
+	type MaxAggregationWindow = sp_core::ConstU64<50>;
+	type SeatPriority = sp_core::ConstU64<{ u64::MAX / 2 }>;
 	type ForgettingTolerance = ForgettingTolerance;
 	type ResendAfter = ConstU32<5>;
 	type DefaultParameters = DefaultParameters;

@@ -30,7 +30,8 @@
 
 use crate::{
 	update_key, AggregateAnswer, AggregateCommitments, AggregateReveals, AnswerOf, Call, Config,
-	NextRoundId, Outcome, Outcomes, Pallet, Phase, RoundId, RoundOf, Rounds, Updates,
+	Excuses, NextRoundId, Outcome, Outcomes, Pallet, Phase, RoundId, RoundOf, Rounds, SeatStep,
+	Updates,
 };
 use alloc::vec::Vec;
 use codec::Encode;
@@ -106,8 +107,21 @@ impl<T: Config> Pallet<T> {
 		}
 		if now.saturating_add(One::one()) > record.deadline
 			|| Updates::<T>::contains_key(round, node)
+			|| Excuses::<T>::contains_key(round, (node, SeatStep::Update))
 			|| !possible_before(&store_key(b"training-open/", (round, node)), now)
 		{
+			return;
+		}
+		// Training on fewer examples than the others would send an update theirs outvote: a
+		// node that lacks a body says so instead.
+		let (examples, missing) = Self::examples(round, record, false);
+		if missing > 0 {
+			log::warn!(
+				target: LOG_TARGET,
+				"round {round}: {missing} example bodies are not in this node's offchain index; \
+				 excusing this trainer"
+			);
+			Self::send_excuse(now, round, account, node, SeatStep::Update);
 			return;
 		}
 		// Claim the step for this block: training takes a while, and the next block's worker
@@ -122,7 +136,6 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 
-		let examples = Self::examples(round, record, false);
 		let plan = TrainingPlan {
 			epochs: record.plan.epochs,
 			learning_rate_ppm: record.plan.learning_rate_ppm,
@@ -153,26 +166,65 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Round `round`'s verified examples whose bodies this node has: those its trainers train on,
-	/// or with `held_back` those held back to validate the candidate on.
-	fn examples(round: RoundId, record: &RoundOf<T>, held_back: bool) -> Vec<Example> {
+	/// or with `held_back` those held back to validate the candidate on; and how many bodies it
+	/// lacks.
+	fn examples(round: RoundId, record: &RoundOf<T>, held_back: bool) -> (Vec<Example>, u32) {
 		let mut examples = Vec::new();
+		let mut missing = 0u32;
 		for (&proposal, held) in record.examples.iter().zip(record.held_back(round)) {
 			if held != held_back {
 				continue;
 			}
-			let Some((content_hash, label)) = T::TrainingData::example(proposal) else {
+			let Some(example) = T::TrainingData::example(proposal) else {
 				continue;
 			};
-			let body_key = offchain_body_key(&content_hash.0);
+			let body_key = offchain_body_key(&example.content_hash.0);
+			let label = example.label;
 			match sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &body_key) {
-				Some(text) => examples.push(Example { label, text }),
-				None => log::warn!(
-					target: LOG_TARGET,
-					"round {round}: proposal {proposal}'s body is not in this node's offchain index"
-				),
+				Some(text) => {
+					examples.push(Example { label, text, error_report: example.error_report })
+				},
+				None => {
+					missing.saturating_inc();
+					log::warn!(
+						target: LOG_TARGET,
+						"round {round}: proposal {proposal}'s body is not in this node's offchain \
+						 index"
+					)
+				},
 			}
 		}
-		examples
+		(examples, missing)
+	}
+
+	/// Whether this node has every input of `round`'s aggregation: each committed update's
+	/// bytes, and each held-back example's body.
+	fn has_aggregation_inputs(round: RoundId, record: &RoundOf<T>) -> bool {
+		let updates = Self::committed_updates(round, record).into_iter().all(|(_, committed)| {
+			let key = update_key(&committed.hash);
+			sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &key).is_some()
+		});
+		updates && Self::examples(round, record, true).1 == 0
+	}
+
+	/// Sends an excuse from `step` of `round`, once (again after `ResendAfter` blocks if it has
+	/// not landed).
+	fn send_excuse(
+		now: BlockNumberFor<T>,
+		round: RoundId,
+		account: &Account<T>,
+		node: &T::AccountId,
+		step: SeatStep,
+	) {
+		let key = store_key(b"excused/", (round, node, step));
+		let store = StorageValueRef::persistent(&key);
+		let claimed = store.mutate::<BlockNumberFor<T>, (), _>(|sent| match sent {
+			Ok(sent) if !may_send(now, sent, T::ResendAfter::get()) => Err(()),
+			_ => Ok(now),
+		});
+		if claimed.is_ok() {
+			Self::send(now, account, Call::excuse { round });
+		}
 	}
 
 	/// An aggregator's steps: build, evaluate and commit, then reveal.
@@ -186,7 +238,10 @@ impl<T: Config> Pallet<T> {
 		commit_end: BlockNumberFor<T>,
 		reveal_end: BlockNumberFor<T>,
 	) {
-		if record.aggregator(node).is_none() || AggregateReveals::<T>::contains_key(round, node) {
+		if record.aggregator(node).is_none()
+			|| AggregateReveals::<T>::contains_key(round, node)
+			|| Excuses::<T>::contains_key(round, (node, SeatStep::Aggregate))
+		{
 			return;
 		}
 		let lands = now.saturating_add(One::one());
@@ -219,6 +274,15 @@ impl<T: Config> Pallet<T> {
 			(_, Some(answer)) if !answer.may_send(step, now, resend_after) => return,
 			(Step::Commit, Some(answer)) => answer,
 			(Step::Commit, None) => {
+				if !Self::has_aggregation_inputs(round, record) {
+					log::warn!(
+						target: LOG_TARGET,
+						"round {round}: this node lacks an update or a held-back body; excusing \
+						 this aggregator"
+					);
+					Self::send_excuse(now, round, account, node, SeatStep::Aggregate);
+					return;
+				}
 				let Some(built) = Self::build(round, record) else { return };
 				let Some(evaluation) = Self::evaluate(round, record, &built) else { return };
 				let answer = AggregateAnswer {
@@ -327,7 +391,7 @@ impl<T: Config> Pallet<T> {
 		record: &RoundOf<T>,
 		built: &BuiltModel,
 	) -> Option<CandidateEvaluation> {
-		let validation = Self::examples(round, record, true);
+		let (validation, _) = Self::examples(round, record, true);
 		match training::evaluate(&record.base.0, &built.sha256, validation) {
 			Ok(evaluation) => {
 				log::info!(
@@ -385,6 +449,7 @@ impl<T: Config> Pallet<T> {
 			Call::commit_update { round, .. } => ("update", *round),
 			Call::commit_aggregate { round, .. } => ("aggregate commitment", *round),
 			Call::reveal_aggregate { round, .. } => ("aggregate reveal", *round),
+			Call::excuse { round } => ("excuse", *round),
 			_ => ("call", 0),
 		};
 		let subject = alloc::format!("round {round}");

@@ -29,6 +29,8 @@ impl<T: Config> Pallet<T> {
 	/// Draws `round`'s trainers, if this block may: whether the round closed (nobody to train).
 	pub(crate) fn draw_trainers(round: RoundId, record: &mut RoundOf<T>) -> Option<bool> {
 		let params = Params::<T>::get();
+		let seed =
+			T::Randomness::seed(&(b"daollm/training-seed", round).encode(), record.fixed_by)?;
 		let trainers =
 			Self::draw(b"daollm/trainers", round, params.trainers, false, record.fixed_by)?;
 		if trainers.is_empty() {
@@ -39,6 +41,7 @@ impl<T: Config> Pallet<T> {
 			trainers: trainers.iter().map(|s| s.node.clone()).collect(),
 		});
 		record.trainers = trainers;
+		record.drawn_with = seed;
 		record.phase = Phase::Training;
 		Some(false)
 	}
@@ -129,8 +132,8 @@ impl<T: Config> Pallet<T> {
 	/// to aggregate, or nobody to aggregate them); `None` if this block may not draw (a later
 	/// one will).
 	///
-	/// With enough updates, the drawn trainers that sent none are judged `Missed`; with too few,
-	/// nobody is judged (an outage is not singled out).
+	/// With enough updates, the drawn trainers that sent none are judged `Missed` (`Excused` if
+	/// they excused themselves); with too few, nobody is judged (an outage is not singled out).
 	pub(crate) fn start_aggregation(
 		round: RoundId,
 		record: &mut RoundOf<T>,
@@ -148,7 +151,8 @@ impl<T: Config> Pallet<T> {
 		let (committed, silent): (Vec<_>, Vec<_>) =
 			record.trainers.iter().partition(|seat| Updates::<T>::contains_key(round, &seat.node));
 		for seat in silent {
-			T::Nodes::record(&seat.node, Work::Round(round), MemberOutcome::Missed);
+			let outcome = Self::silence(round, &seat.node, SeatStep::Update);
+			T::Nodes::record(&seat.node, Work::Round(round), outcome);
 		}
 		if aggregators.is_empty() {
 			for seat in committed {
@@ -167,6 +171,16 @@ impl<T: Config> Pallet<T> {
 		record.aggregators = aggregators;
 		record.phase = Phase::Aggregating { commit_end, reveal_end };
 		Some(false)
+	}
+
+	/// How a seat that did not answer its `step` is judged: `Excused` if its node excused
+	/// itself from it, else `Missed`.
+	fn silence(round: RoundId, node: &T::AccountId, step: SeatStep) -> MemberOutcome {
+		if Excuses::<T>::contains_key(round, (node, step)) {
+			MemberOutcome::Excused
+		} else {
+			MemberOutcome::Missed
+		}
 	}
 
 	/// Closes `round` with `reason`; always `true` (closed).
@@ -206,7 +220,10 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		for (seat, answer) in record.aggregators.iter().zip(&answers) {
 			let stake = u128::from(seat.seats);
-			drawn.saturating_accrue(stake);
+			// An excused seat said in time that it could not answer: it counts for nothing.
+			if !Excuses::<T>::contains_key(round, (&seat.node, SeatStep::Aggregate)) {
+				drawn.saturating_accrue(stake);
+			}
 			if let Some(answer) = answer {
 				revealed.saturating_accrue(stake);
 				match tally.iter_mut().find(|(a, _)| *a == answer) {
@@ -230,7 +247,9 @@ impl<T: Config> Pallet<T> {
 		Self::judge(round, &record.aggregators, |i| {
 			match (decision, answers.get(i).and_then(Option::as_ref)) {
 				(Decision::Inconclusive, _) => MemberOutcome::Inconclusive,
-				(_, None) => MemberOutcome::Missed,
+				(_, None) => record.aggregators.get(i).map_or(MemberOutcome::Missed, |seat| {
+					Self::silence(round, &seat.node, SeatStep::Aggregate)
+				}),
 				(Decision::Agreed, Some(answer)) if Some(answer) == winner.as_ref() => {
 					MemberOutcome::Agreed
 				},
@@ -353,6 +372,13 @@ impl<T: Config> Pallet<T> {
 				ensure!(record.admits(&answer.evaluation), "an answer's scores are impossible");
 			}
 			ensure!(reveals == record.reveals, "a round's reveal count is off");
+			for ((node, step), ()) in Excuses::<T>::iter_prefix(round) {
+				let answered = match step {
+					SeatStep::Update => Updates::<T>::contains_key(round, &node),
+					SeatStep::Aggregate => AggregateCommitments::<T>::contains_key(round, &node),
+				};
+				ensure!(!answered, "an excused seat answered");
+			}
 			if record.phase == Phase::Closed {
 				ensure!(Outcomes::<T>::contains_key(round), "a closed round has no outcome");
 				ensure!(!live.contains(&round), "a closed round is live");

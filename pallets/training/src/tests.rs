@@ -193,6 +193,27 @@ fn governance_opens_a_round_over_the_verified_examples() {
 	});
 }
 
+/// Which examples a round holds back to validate its candidate on is decided by the VRF output
+/// of the block that draws its trainers, not by anything the round's opening (or the
+/// referendum before it) shows.
+#[test]
+fn the_held_back_examples_are_unknown_until_the_trainers_are_drawn() {
+	use daollm_primitives::traits::DrawRandomness;
+	new_test_ext().execute_with(|| {
+		assert_ok!(Training::open_round(RuntimeOrigin::root(), MODEL, BASE, RANGE, 20, REWARD));
+		let round = NextRoundId::<Test>::get() - 1;
+		let at_opening = Rounds::<Test>::get(round).expect("stored");
+		assert_eq!(at_opening.drawn_with, H256::zero(), "no seed while the round waits");
+		let foretold = at_opening.held_back(round);
+		run_to_block(System::block_number() + 1);
+		let record = Rounds::<Test>::get(round).expect("stored");
+		assert_eq!(record.phase, Phase::Training);
+		let drawn = MockDraws::seed(&(b"daollm/training-seed", round).encode(), None);
+		assert_eq!(Some(record.drawn_with), drawn, "the drawing block's VRF output");
+		assert_ne!(record.held_back(round), foretold);
+	});
+}
+
 #[test]
 fn bad_rounds_are_refused() {
 	new_test_ext().execute_with(|| {
@@ -516,6 +537,10 @@ fn parameters_are_checked() {
 		let mut p = default_parameters();
 		p.plan.max_value = 0;
 		assert_noop!(set(p), Error::<Test>::InvalidPlan);
+		// A window the unbonding period was not sized for.
+		let mut p = default_parameters();
+		p.reveal_window = 51;
+		assert_noop!(set(p), Error::<Test>::InvalidWindow);
 		// Eight trainers, a 25 % trim: two at each end, so at least five updates are needed.
 		let mut p = default_parameters();
 		p.trainers = 8;
@@ -716,6 +741,67 @@ fn silent_and_losing_aggregators_are_judged() {
 	}
 }
 
+/// A trainer whose node lacks some of the round's bodies excuses itself before the deadline:
+/// it is judged `Excused` (no slash), not `Missed`, and can no longer send an update; a node
+/// without a seat cannot excuse itself.
+#[test]
+fn an_excused_trainer_is_judged_excused_not_missed() {
+	new_test_ext().execute_with(|| {
+		let round = open();
+		let drawn = trainers(round);
+		let stranger = (1..=10).find(|n| !drawn.contains(n)).expect("a node not drawn");
+		assert_noop!(
+			Training::excuse(RuntimeOrigin::signed(signer_of(stranger)), round),
+			Error::<Test>::NotATrainer
+		);
+		let excused = drawn[0];
+		assert_ok!(Training::excuse(RuntimeOrigin::signed(signer_of(excused)), round));
+		assert_noop!(
+			Training::excuse(RuntimeOrigin::signed(signer_of(excused)), round),
+			Error::<Test>::AlreadyExcused
+		);
+		let samples = Rounds::<Test>::get(round).unwrap().training_examples() as u32;
+		assert_noop!(
+			Training::commit_update(
+				RuntimeOrigin::signed(signer_of(excused)),
+				round,
+				update_for(base_hash(), vec![1; 3]),
+				samples
+			),
+			Error::<Test>::AlreadyExcused
+		);
+		for (i, trainer) in drawn.iter().enumerate().skip(1) {
+			commit(round, *trainer, vec![i as i32; 3]);
+		}
+		run_to_block(11);
+		assert!(judged(round).contains(&(excused, MemberOutcome::Excused)));
+		assert!(!judged(round).contains(&(excused, MemberOutcome::Missed)));
+	});
+}
+
+/// An aggregator that lacks a committed update's bytes excuses itself in the commit window: it
+/// is judged `Excused`, and its seat counts for nothing, so the two that answered decide.
+#[test]
+fn an_excused_aggregator_is_judged_excused_and_its_seat_counts_for_nothing() {
+	new_test_ext().execute_with(|| {
+		with_parameters(|p| p.aggregators = 3);
+		let round = round_in_aggregation();
+		let seats = aggregators(round);
+		assert_ok!(Training::excuse(RuntimeOrigin::signed(signer_of(seats[2])), round));
+		let (model, kept) = (H256::repeat_byte(0x44), [true; 3]);
+		for aggregator in &seats[..2] {
+			commit_aggregate(round, *aggregator, model, &kept);
+		}
+		run_to_block(14);
+		for aggregator in &seats[..2] {
+			assert_ok!(reveal(round, *aggregator, model, &kept));
+		}
+		run_to_block(16);
+		assert!(matches!(Outcomes::<Test>::get(round), Some(Outcome::Candidate { .. })));
+		assert_eq!(aggregators_judged(round)[2], (seats[2], MemberOutcome::Excused));
+	});
+}
+
 /// Two updates of four drawn trainers were aggregated, with a 25 % trim of the two
 /// committed (none). A round needs one more than twice the trim of its drawn trainers (here
 /// three); with fewer it fails, and nobody is judged.
@@ -901,6 +987,40 @@ mod offchain_worker {
 		to_block(System::block_number() + 1);
 		assert_eq!(include(pool), 3);
 		(round, Rounds::<Test>::get(round).unwrap().deadline + 1)
+	}
+
+	/// A node whose offchain index lacks one of the round's bodies would train on fewer
+	/// examples than the others and send an update they outvote: its trainers excuse themselves
+	/// instead, and are judged `Excused`, not `Missed`.
+	#[test]
+	fn a_trainer_lacking_a_body_excuses_itself() {
+		let (mut ext, pool, trainer) = node();
+		ext.execute_with(|| {
+			let round = open();
+			let record = Rounds::<Test>::get(round).unwrap();
+			let (trained_on, _) = record
+				.examples
+				.iter()
+				.zip(record.held_back(round))
+				.find(|(_, held)| !held)
+				.expect("one example is trained on");
+			let key = offchain_body_key(&[*trained_on as u8; 32]);
+			sp_io::offchain::local_storage_clear(StorageKind::PERSISTENT, &key);
+			Training::offchain_worker(System::block_number());
+			to_block(System::block_number() + 1);
+			let sent = drain_signed::<RuntimeCall>(&pool);
+			assert_eq!(sent.len(), 3, "one transaction per drawn trainer");
+			for (signer, call) in sent {
+				assert!(matches!(call, RuntimeCall::Training(Call::excuse { .. })));
+				assert_ok!(call.dispatch(RuntimeOrigin::signed(signer)));
+			}
+			assert!(trainer.trained.lock().unwrap().is_empty(), "nothing was trained");
+			let excused = Excuses::<Test>::iter_prefix(round).count();
+			assert_eq!(excused, 3);
+			// Resent only after `ResendAfter` blocks, and not at all once it landed.
+			to_block(System::block_number() + 1);
+			assert!(drain_signed::<RuntimeCall>(&pool).is_empty());
+		});
 	}
 
 	#[test]
@@ -1149,5 +1269,126 @@ mod known_block_draws {
 		let record = Rounds::<Test>::get(round).expect("round");
 		*hits += u64::from(record.aggregators[0].node == foretold);
 		round
+	}
+}
+
+/// The pool validates training seats' transactions, ranks them above any tip, keeps one per
+/// seat and step, and charges them nothing: block stuffing cannot keep a round's seats out.
+mod transaction_pool {
+	use super::*;
+	use frame_support::dispatch::{CheckIfFeeless, GetDispatchInfo};
+	use frame_support::pallet_prelude::TransactionSource;
+	use sp_runtime::{
+		traits::DispatchTransaction,
+		transaction_validity::{InvalidTransaction, TransactionValidity},
+	};
+
+	const PRIORITY: u64 = u64::MAX / 2;
+
+	/// What the pool makes of `call` signed by `who`'s key.
+	fn validity(who: AccountId, call: Call<Test>) -> TransactionValidity {
+		let call = RuntimeCall::Training(call);
+		let info = call.get_dispatch_info();
+		CheckTrainingSeat::<Test>::new()
+			.validate_only(
+				RuntimeOrigin::signed(signer_of(who)),
+				&call,
+				&info,
+				0,
+				TransactionSource::External,
+				0,
+			)
+			.map(|(valid, ..)| valid)
+	}
+
+	fn feeless(who: AccountId, call: Call<Test>) -> bool {
+		RuntimeCall::Training(call).is_feeless(&RuntimeOrigin::signed(signer_of(who)))
+	}
+
+	fn update_call(round: RoundId, values: Vec<i32>) -> Call<Test> {
+		let samples = Rounds::<Test>::get(round).expect("round").training_examples() as u32;
+		Call::commit_update { round, update: update_for(base_hash(), values), samples }
+	}
+
+	#[test]
+	fn a_trainers_update_outranks_any_tip_is_feeless_and_has_one_pool_entry() {
+		new_test_ext().execute_with(|| {
+			let round = open();
+			let trainer = trainers(round)[0];
+			let copies: Vec<_> = (0..4)
+				.map(|i| validity(trainer, update_call(round, vec![i; 3])).expect("valid"))
+				.collect();
+			let deadline = Rounds::<Test>::get(round).unwrap().deadline;
+			for copy in &copies {
+				assert_eq!(copy.priority, PRIORITY);
+				assert_eq!(copy.provides, copies[0].provides, "one tag for the seat's update");
+				assert_eq!(copy.longevity, deadline - System::block_number() + 1);
+			}
+			assert!(feeless(trainer, update_call(round, vec![1; 3])));
+		});
+	}
+
+	#[test]
+	fn an_aggregators_commit_and_reveal_outrank_any_tip_and_are_feeless() {
+		new_test_ext().execute_with(|| {
+			let round = round_in_aggregation();
+			let aggregator = aggregators(round)[0];
+			let kept = [true, true, true];
+			let model = H256::repeat_byte(7);
+			let salt = [aggregator as u8; 32];
+			let commitment = aggregate_commitment(
+				&model,
+				&kept,
+				&full(&kept),
+				&evaluation(),
+				&salt,
+				&aggregator,
+			);
+			let commit = Call::commit_aggregate { round, commitment };
+			let committed = validity(aggregator, commit.clone()).expect("valid");
+			assert_eq!(committed.priority, PRIORITY);
+			assert!(feeless(aggregator, commit));
+			for a in aggregators(round) {
+				commit_aggregate(round, a, model, &kept);
+			}
+			let reveal = Call::reveal_aggregate {
+				round,
+				model,
+				kept: kept.to_vec().try_into().expect("fits"),
+				contributions: full(&kept).try_into().expect("fits"),
+				evaluation: evaluation(),
+				salt,
+			};
+			let revealed = validity(aggregator, reveal.clone()).expect("valid");
+			assert_eq!(revealed.priority, PRIORITY);
+			assert_ne!(revealed.provides, committed.provides, "another step, another tag");
+			assert!(feeless(aggregator, reveal));
+		});
+	}
+
+	/// A stranger's update, a trainer's second update, an update of the wrong base and a late
+	/// one are refused at the pool's door, and would pay their fee if forced into a block.
+	#[test]
+	fn seat_transactions_that_would_fail_never_enter_the_pool() {
+		new_test_ext().execute_with(|| {
+			let round = open();
+			let drawn = trainers(round);
+			let trainer = drawn[0];
+			let stranger = (1..=10).find(|n| !drawn.contains(n)).expect("a node not drawn");
+			let refused = Err(InvalidTransaction::Call.into());
+			assert_eq!(validity(stranger, update_call(round, vec![1; 3])), refused);
+			assert!(!feeless(stranger, update_call(round, vec![1; 3])));
+			let samples = Rounds::<Test>::get(round).unwrap().training_examples() as u32;
+			let foreign = Call::commit_update {
+				round,
+				update: update_for(H256::repeat_byte(9), vec![1; 3]),
+				samples,
+			};
+			assert_eq!(validity(trainer, foreign), refused, "another base's update");
+			commit(round, trainer, vec![1; 3]);
+			assert_eq!(validity(trainer, update_call(round, vec![2; 3])), refused, "a second");
+			run_to_block(11);
+			assert_eq!(validity(drawn[1], update_call(round, vec![1; 3])), refused, "too late");
+		});
 	}
 }

@@ -151,6 +151,10 @@ pub struct Round<
 	pub fixed_by: Option<u32>,
 	/// How to train and aggregate.
 	pub plan: TrainingPlan,
+	/// The VRF output that drew the trainers (zero until then): the training seed and the
+	/// held-back examples derive from it, so nobody knows them while the round's examples
+	/// could still be annotated, nor during the referendum that opened it.
+	pub drawn_with: H256,
 	/// Reward points shared by the trainers whose updates were kept, pro rata to samples.
 	pub reward: u32,
 	/// The block the round opened in.
@@ -178,10 +182,14 @@ impl<A: PartialEq, B, N, E: Get<u32>, T: Get<u32>, G: Get<u32>> Round<A, B, N, E
 		self.aggregators.iter().position(|s| s.node == *node)
 	}
 
-	/// The seed every trainer of round `id` visits the examples in order of: public, fixed
-	/// when the round opens, so that honest trainers send the same update.
+	/// The seed every trainer of round `id` visits the examples in order of, and that picks the
+	/// held-back examples: public once the trainers are drawn (from the drawing block's VRF
+	/// output, [`Round::drawn_with`]), the same for every trainer, so that honest trainers send
+	/// the same update.
 	pub fn training_seed(&self, id: RoundId) -> [u8; 32] {
-		sp_io::hashing::blake2_256(&(b"daollm/training-seed", id, self.base).encode())
+		sp_io::hashing::blake2_256(
+			&(b"daollm/training-seed", id, self.base, self.drawn_with).encode(),
+		)
 	}
 
 	/// Per example, in order: whether round `id` holds it back from training to validate the
@@ -244,6 +252,37 @@ pub struct AggregateAnswer<MaxTrainers: Get<u32>> {
 	/// The new model's and the base's scores on the round's held-back examples and on the
 	/// base's reference examples.
 	pub evaluation: CandidateEvaluation,
+}
+
+/// The step of a seat a node can excuse itself from.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum SeatStep {
+	/// A trainer's update.
+	Update,
+	/// An aggregator's commit (and so its reveal).
+	Aggregate,
+}
+
+impl SeatStep {
+	/// The step's part of a seat transaction's pool tag ([`crate::CheckTrainingSeat`]): an
+	/// excuse shares its step's tag.
+	pub fn tag(&self) -> &'static [u8; 6] {
+		match self {
+			Self::Update => b"update",
+			Self::Aggregate => b"commit",
+		}
+	}
 }
 
 /// Why a round produced no candidate model.
@@ -345,7 +384,7 @@ pub enum InvalidParameter {
 	Trainers,
 	/// No aggregators or more than `MaxAggregators`.
 	Aggregators,
-	/// A window of zero blocks.
+	/// A commit or reveal window of zero blocks, or longer than `MaxAggregationWindow`.
 	Window,
 	/// An agreement share of zero or at most a half.
 	Agreement,
@@ -359,16 +398,25 @@ pub enum InvalidParameter {
 	Plan,
 }
 
-impl<BlockNumber: sp_runtime::traits::Zero + PartialEq> Parameters<BlockNumber> {
+impl<BlockNumber: sp_runtime::traits::Zero + PartialOrd> Parameters<BlockNumber> {
 	/// Checks the parameters against the runtime's bounds.
-	pub fn check(&self, max_trainers: u32, max_aggregators: u32) -> Result<(), InvalidParameter> {
+	pub fn check(
+		&self,
+		max_trainers: u32,
+		max_aggregators: u32,
+		max_window: BlockNumber,
+	) -> Result<(), InvalidParameter> {
 		if self.trainers == 0 || self.trainers > max_trainers {
 			return Err(InvalidParameter::Trainers);
 		}
 		if self.aggregators == 0 || self.aggregators > max_aggregators {
 			return Err(InvalidParameter::Aggregators);
 		}
-		if self.commit_window.is_zero() || self.reveal_window.is_zero() {
+		if self.commit_window.is_zero()
+			|| self.reveal_window.is_zero()
+			|| self.commit_window > max_window
+			|| self.reveal_window > max_window
+		{
 			return Err(InvalidParameter::Window);
 		}
 		if self.agreement <= Perbill::from_percent(50) {
@@ -428,6 +476,7 @@ mod tests {
 				balance_labels: false,
 				validation_percent: 0,
 			},
+			drawn_with: H256::zero(),
 			reward: 0,
 			opened_at: 0,
 			deadline: 1,

@@ -42,6 +42,7 @@ pub trait WeightInfo {
 	fn open_round(e: u32, t: u32, ) -> Weight;
 	fn commit_update(b: u32, ) -> Weight;
 	fn commit_aggregate() -> Weight;
+	fn excuse() -> Weight;
 	fn reveal_aggregate(t: u32, ) -> Weight;
 	fn set_parameters() -> Weight;
 	fn start_aggregation(a: u32, t: u32, ) -> Weight;
@@ -100,6 +101,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9557), added: 12032, mode: `MaxEncodedLen`)
 	/// Storage: `Training::AggregateCommitments` (r:1 w:1)
 	/// Proof: `Training::AggregateCommitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
+	fn excuse() -> Weight {
+		Weight::from_parts(40_000_000, 4000)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 	fn commit_aggregate() -> Weight {
 		// Proof size: measured `896`, estimated `13022`
 		// Minimum execution time: 41_795_000 picoseconds.
@@ -237,6 +243,11 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(2_559, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn excuse() -> Weight {
+		Weight::from_parts(40_000_000, 4000)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn commit_aggregate() -> Weight {
 		Weight::from_parts(46_529_000, 13022)

@@ -20,7 +20,8 @@ parameter_types! {
 		pallet_compute_nodes::Parameters {
 			// A thousand PROPOSAL: enough that losing a slice of it to silence hurts.
 			min_node_stake: 1_000 * UNIT,
-			unbonding_period: 7 * DAYS,
+			// Eight days: longer than the longest training seat's wait for its judgement.
+			unbonding_period: 8 * DAYS,
 			// Each judged piece of work moves reputation a tenth of the way: about 16 silent
 			// tasks take a fresh node from 50% to below 10%.
 			reputation_step: Perbill::from_percent(10),
@@ -38,10 +39,14 @@ parameter_types! {
 			// A day out of the draws after an exclusion.
 			rejoin_cooldown: DAYS,
 		};
-	/// No node may leave before the longest task it was drawn for is judged: the task's
-	/// windows plus the deferral of a full judgement block.
-	pub const MinUnbondingPeriod: BlockNumber =
-		MAX_TASK_DURATION + pallet_inference::MAX_DEFERRAL + 1;
+	/// No node may leave before the longest work it was drawn for is judged: an inference
+	/// task's windows plus the deferral of a full judgement block, or a training seat's
+	/// round, whichever is longer (the training round, by far).
+	pub const MinUnbondingPeriod: BlockNumber = {
+		let task = MAX_TASK_DURATION + pallet_inference::MAX_DEFERRAL + 1;
+		let training = super::training::MAX_TRAINING_SEAT_LIFE;
+		if task > training { task } else { training }
+	};
 }
 
 /// The account an `infr` key signs as: the sr25519 public key's bytes, as for every account.

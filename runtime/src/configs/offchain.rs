@@ -33,7 +33,10 @@ pub fn tx_extension(nonce: Nonce, era: Era) -> TxExtension {
 			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
 		)
 		.into(),
-		pallet_inference::CheckCommitteeSeat::<Runtime>::new(),
+		(
+			pallet_inference::CheckCommitteeSeat::<Runtime>::new(),
+			pallet_training::CheckTrainingSeat::<Runtime>::new(),
+		),
 		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
 		frame_system::WeightReclaim::<Runtime>::new(),
 	)

@@ -22,13 +22,14 @@ parameter_types! {
 	/// (about 33 tries at 30 % of the draw weight) pays some 17 PROPOSAL to the treasury for one
 	/// steered committee, and gains nothing from using many accounts.
 	pub const RedrawPenalty: Perbill = Perbill::from_percent(50);
-	/// Two thirds of the bonded weight must agree to verify a label.
-	pub AgreementThreshold: Perbill = Perbill::from_rational(2u32, 3u32);
 	/// An annotation holds at least a tenth of a PROPOSAL: each sybil annotation puts money at
 	/// risk.
 	pub const MinAnnotationBond: Balance = UNIT / 10;
-	/// Three minimal bonds' worth of weight before a label can be verified.
+	/// Three minimal bonds' worth of weight before a challenge window opens.
 	pub const VerificationBond: Balance = 3 * UNIT / 10;
+	/// A lead taken in a window's second half gives the overtaken side half a window to
+	/// answer: twelve hours of the default day, four blocks of the development presets' eight.
+	pub ChallengeExtension: Perbill = Perbill::from_percent(50);
 	/// A wrong annotation loses a fifth of its bond to the annotations that were right.
 	pub DisagreementSlash: Perbill = Perbill::from_percent(20);
 	/// What having a proposal analysed costs its author: a tenth of a PROPOSAL of the deposit,
@@ -68,7 +69,7 @@ impl pallet_proposals::Config for Runtime {
 	type LabelCount = LabelCount;
 	type MinAnnotationBond = MinAnnotationBond;
 	type VerificationBond = VerificationBond;
-	type AgreementThreshold = AgreementThreshold;
+	type ChallengeExtension = ChallengeExtension;
 	type DefaultChallengePeriod = DefaultChallengePeriod;
 	type DisagreementSlash = DisagreementSlash;
 	/// Sixteen labels settle per block at most, each O(annotations ≤ 32).
@@ -77,10 +78,14 @@ impl pallet_proposals::Config for Runtime {
 	type RecordDeposit = RecordDeposit;
 	/// Proposal fees pay the inference committees, through the rewards pot.
 	type Fees = ResolveTo<super::rewards::RewardsPot, Balances>;
-	/// At most 32 annotations per proposal: bounds the verification loop.
+	/// At most 32 annotations per proposal at once (a larger bond displaces the smallest):
+	/// bounds the verification loop.
 	type MaxAnnotations = ConstU32<32>;
-	/// Ten points per verified label, shared by its annotators pro rata to bond.
-	type AnnotationPoints = ConstU32<10>;
+	/// Ten points per verified correction, shared by the annotations that named it first: at
+	/// most 0.05 PROPOSAL at the rewards pallet's cap, half the proposal fee, so that correcting
+	/// one's own proposal through another account loses money, while a correction of someone
+	/// else's earns some thirty times an annotation's fee.
+	type CorrectionPoints = ConstU32<10>;
 	/// Spam deposits go to the treasury, like fees: slashing moves funds, it does not burn them.
 	type Slash = ResolveTo<TreasuryAccount, Balances>;
 	/// Every proposal opens an analysis task on the inference network.

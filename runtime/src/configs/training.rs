@@ -5,7 +5,7 @@ use frame_support::{parameter_types, traits::ConstU32};
 use sp_runtime::{Perbill, Percent};
 
 use super::compute_nodes::NodeSigner;
-use crate::{Balance, BlockNumber, ComputeNodes, ModelRegistry, Proposals, Runtime, DAYS};
+use crate::{Balance, BlockNumber, ComputeNodes, ModelRegistry, Proposals, Runtime, DAYS, HOURS};
 use daollm_primitives::training::RobustRule;
 
 /// Blocks the training worker waits before it sends an update, commitment or reveal again:
@@ -14,6 +14,18 @@ use daollm_primitives::training::RobustRule;
 /// one still runs. Aggregation windows must be longer than this for a lost transaction to be
 /// resent in time (see `genesis_config_presets::AGGREGATION_WINDOW`).
 pub const TRAINING_RESEND_AFTER: u32 = 5;
+
+/// The longest a round's training phase may last: a week.
+pub const MAX_TRAINING_PERIOD: BlockNumber = 7 * DAYS;
+
+/// The longest aggregation commit or reveal window governance may set: an hour.
+pub const MAX_AGGREGATION_WINDOW: BlockNumber = HOURS;
+
+/// The longest a drawn training seat waits for its judgement: the training phase, both
+/// aggregation windows, and an hour for the two draws, each of which waits for a block by
+/// another author than the one that fixed it (a few blocks at most with BABE's secondary slots).
+pub const MAX_TRAINING_SEAT_LIFE: BlockNumber =
+	MAX_TRAINING_PERIOD + 2 * MAX_AGGREGATION_WINDOW + HOURS;
 
 parameter_types! {
 	/// Public networks: eight trainers, five aggregators, a minute for each aggregation window,
@@ -80,7 +92,11 @@ impl pallet_training::Config for Runtime {
 	/// 400 KB encoded; half a MiB leaves room for a somewhat larger vocabulary.
 	type MaxUpdateLen = ConstU32<{ 512 * 1024 }>;
 	type MaxLiveRounds = ConstU32<4>;
-	type MaxTrainingPeriod = ConstU32<{ 7 * DAYS }>;
+	type MaxTrainingPeriod = ConstU32<MAX_TRAINING_PERIOD>;
+	type MaxAggregationWindow = ConstU32<MAX_AGGREGATION_WINDOW>;
+	/// The inference committees' priority: above every tip, so that no block stuffing keeps a
+	/// round's seats from answering.
+	type SeatPriority = super::inference::CommitteePriority;
 	type ForgettingTolerance = TrainingForgettingTolerance;
 	type ResendAfter = ConstU32<TRAINING_RESEND_AFTER>;
 	type DefaultParameters = DefaultTrainingParameters;
@@ -120,6 +136,7 @@ impl pallet_training::benchmarking::BenchmarkHelper<crate::AccountId> for Traini
 					proposal: id,
 					content_hash: sp_core::H256::repeat_byte(id as u8),
 					label: (id % 5) as u8,
+					analysis: pallet_proposals::AnalysisStatus::Pending,
 				},
 			);
 		}

@@ -474,6 +474,52 @@ fn the_committee_slashes_a_spam_proposals_whole_deposit() {
 	});
 }
 
+/// A `spam` referendum nobody opposes, backed by a negligible aye, never passes: the track's
+/// support keeps a floor, where every other track's falls to nothing. The same referendum with
+/// real support passes.
+#[test]
+fn an_unopposed_spam_referendum_needs_real_support() {
+	dev().execute_with(|| {
+		assert_ok!(crate::Proposals::submit_proposal(
+			signed(Eve),
+			b"An honest proposal".to_vec(),
+			b"Fund the audit with 50,000 DAI.".to_vec()
+		));
+		let mark = RuntimeCall::Proposals(pallet_proposals::Call::mark_spam { id: 0 });
+		let origin = OriginCaller::Origins(Origin::SpamRemover);
+		let index = submit(Alice, origin.clone(), &mark).expect("the spam track carries it");
+		assert_ok!(Referenda::place_decision_deposit(signed(Alice), index));
+		vote(Alice, index, true, UNIT);
+		run_to(System::block_number() + 30);
+		assert!(
+			matches!(
+				pallet_referenda::ReferendumInfoFor::<Runtime>::get(index),
+				Some(ReferendumInfo::Rejected(..))
+			),
+			"a negligible aye passed a spam ruling"
+		);
+		assert!(pallet_proposals::Proposals::<Runtime>::get(0).is_some());
+
+		// The same call, its preimage already noted, backed by real support.
+		let backed = pallet_referenda::ReferendumCount::<Runtime>::get();
+		let bytes = mark.encode();
+		let proposal = Bounded::Lookup {
+			hash: sp_io::hashing::blake2_256(&bytes).into(),
+			len: bytes.len() as u32,
+		};
+		assert_ok!(Referenda::submit(
+			signed(Alice),
+			Box::new(origin),
+			proposal,
+			frame_support::traits::schedule::DispatchTime::After(0),
+		));
+		assert_ok!(Referenda::place_decision_deposit(signed(Alice), backed));
+		vote(Alice, backed, true, 900_000 * UNIT);
+		assert_eq!(enact(backed).1, Ok(()));
+		assert!(pallet_proposals::Proposals::<Runtime>::get(0).is_none());
+	});
+}
+
 /// The spam window outlasts the public `spam` track's slowest passing referendum and the
 /// committee's motions.
 #[test]

@@ -60,11 +60,13 @@ pub struct ProposalJson<AccountId, BlockNumber> {
 	pub brief: Option<BriefJson>,
 	/// The annotators' verified label, if any.
 	pub verified_label: Option<LabelIndex>,
-	/// Annotations per label.
+	/// Revealed annotations per label.
 	pub tally: Vec<u32>,
-	/// Bonds per label, in planck, as decimal strings.
+	/// Revealed bonds per label, in planck, as decimal strings.
 	pub bonded: Vec<String>,
-	/// A label in its challenge window: the label the bonds agree on.
+	/// Sealed annotations not revealed yet.
+	pub sealed: u32,
+	/// A label in its challenge window: the label holding the most bond.
 	pub provisional_label: Option<LabelIndex>,
 	/// A label in its challenge window: the first block it may settle in.
 	pub settles_at: Option<BlockNumber>,
@@ -96,6 +98,7 @@ impl<AccountId, Balance: ToString, BlockNumber>
 			verified_label: p.verified_label,
 			tally: p.tally,
 			bonded: p.bonded.iter().map(ToString::to_string).collect(),
+			sealed: p.sealed,
 			provisional_label: p.provisional.as_ref().map(|v| v.label),
 			settles_at: p.provisional.map(|v| v.settles_at),
 		}
@@ -114,6 +117,9 @@ pub struct TrainingExampleJson {
 	pub cid: String,
 	/// The verified label.
 	pub label: LabelIndex,
+	/// Whether the label corrects the inference network's: an error report, which training
+	/// weighs twice.
+	pub error_report: bool,
 }
 
 /// An account's contributions, as JSON.
@@ -128,6 +134,8 @@ pub struct ContributionsJson {
 	pub agreed: u32,
 	/// Annotations that did not.
 	pub disagreed: u32,
+	/// Verified corrections of the network's label this account named first.
+	pub corrections: u32,
 }
 
 /// The `proposals_*` methods.
@@ -219,6 +227,7 @@ where
 					&e.content_hash.0,
 				)),
 				label: e.label,
+				error_report: e.corrects_network(),
 			})
 			.collect())
 	}
@@ -235,6 +244,7 @@ where
 			annotations: c.annotations,
 			agreed: c.agreed,
 			disagreed: c.disagreed,
+			corrections: c.corrections,
 		})
 	}
 }

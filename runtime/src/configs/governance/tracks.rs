@@ -21,7 +21,10 @@
 //! proposal's spam window (a day: the proposals pallet's challenge period), so its preparation,
 //! decision, confirmation and enactment add up to less. Decision deposits rise with what a track
 //! can do. Approval falls from all of the votes to half of them over the decision period on
-//! every track.
+//! every track. Support falls to nothing on every track but `spam`, which keeps a floor of 1 %
+//! of the active issuance: removing a proposal must never pass unopposed with a negligible aye
+//! (and the record of a proposal whose label was verified is all `spam` can remove: its
+//! training example outlives the spam window).
 //!
 //! Fast timing ([`TrackTiming::Fast`], the `development` and `local_testnet` presets) runs each
 //! stage in one or two blocks and needs 5 % support at most, so that one endowed development
@@ -78,6 +81,8 @@ struct Periods {
 	confirm: BlockNumber,
 	min_enactment: BlockNumber,
 	support_ceil: u32,
+	/// The least support, in percent of the active issuance, the track ever accepts.
+	support_floor: u32,
 }
 
 const fn track(id: TrackId, title: &str, p: Periods) -> Track<TrackId, Balance, BlockNumber> {
@@ -92,7 +97,7 @@ const fn track(id: TrackId, title: &str, p: Periods) -> Track<TrackId, Balance, 
 			confirm_period: p.confirm,
 			min_enactment_period: p.min_enactment,
 			min_approval: linear(50, 100),
-			min_support: linear(0, p.support_ceil),
+			min_support: linear(p.support_floor, p.support_ceil),
 		},
 	}
 }
@@ -110,6 +115,7 @@ pub static PUBLIC: [Track<TrackId, Balance, BlockNumber>; 5] = [
 			confirm: DAYS,
 			min_enactment: DAYS,
 			support_ceil: 50,
+			support_floor: 0,
 		},
 	),
 	track(
@@ -123,6 +129,7 @@ pub static PUBLIC: [Track<TrackId, Balance, BlockNumber>; 5] = [
 			confirm: 10 * MINUTES,
 			min_enactment: 10 * MINUTES,
 			support_ceil: 1,
+			support_floor: 0,
 		},
 	),
 	track(
@@ -136,6 +143,7 @@ pub static PUBLIC: [Track<TrackId, Balance, BlockNumber>; 5] = [
 			confirm: 3 * HOURS,
 			min_enactment: 10 * MINUTES,
 			support_ceil: 10,
+			support_floor: 0,
 		},
 	),
 	track(
@@ -149,6 +157,7 @@ pub static PUBLIC: [Track<TrackId, Balance, BlockNumber>; 5] = [
 			confirm: 3 * HOURS,
 			min_enactment: DAYS,
 			support_ceil: 10,
+			support_floor: 0,
 		},
 	),
 	track(
@@ -162,6 +171,7 @@ pub static PUBLIC: [Track<TrackId, Balance, BlockNumber>; 5] = [
 			confirm: HOURS,
 			min_enactment: 1,
 			support_ceil: 5,
+			support_floor: 1,
 		},
 	),
 ];
@@ -177,6 +187,7 @@ pub static FAST: [Track<TrackId, Balance, BlockNumber>; 5] = {
 			confirm: 2,
 			min_enactment: 1,
 			support_ceil: 5,
+			support_floor: 0,
 		}
 	}
 	[
@@ -195,6 +206,7 @@ pub static FAST: [Track<TrackId, Balance, BlockNumber>; 5] = {
 				confirm: 1,
 				min_enactment: 1,
 				support_ceil: 5,
+				support_floor: 1,
 			},
 		),
 	]
