@@ -128,7 +128,7 @@ before(async () => {
   api = client.getTypedApi(daollm);
   const { AccountId } = await import('@polkadot-api/substrate-bindings');
   const encode = AccountId(42).dec;
-  addresses = { alice: encode(alice.publicKey), bob: encode(bob.publicKey) };
+  addresses = { alice: encode(alice.publicKey), bob: encode(bob.publicKey), charlie: encode(dev('Charlie').publicKey) };
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -258,8 +258,37 @@ test('another member annotates the proposal with a bond', async () => {
     await form.getByRole('button', { name: /Sign and annotate/ }).click();
     await finalised(form);
     const annotation = await api.query.Proposals.Annotations.getValue(proposalId, addresses.bob);
-    assert.equal(annotation?.label, 0, 'the chain holds Bob\'s annotation');
-    await page.getByTestId('my-annotations').getByText('bond held, awaiting verification').or(page.getByTestId('my-annotations').getByText(/verified|provisional/)).first().waitFor({ timeout: 30_000 });
+    assert.deepEqual(annotation?.choice, { type: 'Label', value: 0 }, 'the chain holds Bob\'s annotation');
+    await page.getByTestId('my-annotations').getByText('bond held, awaiting verification').or(page.getByTestId('my-annotations').getByText(/verified|leading/)).first().waitFor({ timeout: 30_000 });
+  });
+});
+
+test('a member seals a label before the network answers, then reveals it', async () => {
+  // A fresh proposal: the network has not published its label for several blocks.
+  const submitted = await api.tx.Proposals.submit_proposal({
+    title: Binary.fromText('Seal me'),
+    body: Binary.fromText(FIXTURES.dev[3].text),
+  }).signAndSubmit(bob.signer);
+  assert.ok(submitted.ok, 'submitted');
+  const id = submitted.events.find((e) => e.type === 'Proposals' && e.value.type === 'ProposalSubmitted').value.value.id;
+  await step('contribute-seal', async () => {
+    await open('contribute');
+    await chooseAccount('Charlie');
+    await page.getByTestId(`annotate-${id}`).click();
+    const form = page.getByTestId('annotate-form');
+    await form.locator('select[name=label]').selectOption({ index: 2 });
+    await form.locator('input[name=sealed]').check();
+    await form.getByRole('button', { name: /Sign and seal/ }).click();
+    await finalised(form);
+    const sealed = await api.query.Proposals.Annotations.getValue(id, addresses.charlie);
+    assert.equal(sealed?.choice.type, 'Sealed', 'the chain holds a commitment, not a label');
+    const reveal = page.getByTestId(`reveal-${id}`);
+    await reveal.waitFor({ timeout: 30_000 });
+    await reveal.click();
+    await page.getByTestId('annotate-form').waitFor({ state: 'detached' });
+    await finalised();
+    const revealed = await api.query.Proposals.Annotations.getValue(id, addresses.charlie);
+    assert.deepEqual(revealed?.choice, { type: 'Label', value: 2 }, 'the revealed label matches the commitment');
   });
 });
 

@@ -7,44 +7,14 @@
  * annotations with their status, and one's contribution record.
  */
 import { useEffect, useState } from "react";
-import { AccountId } from "@polkadot-api/substrate-bindings";
-import { blake2b256 } from "@polkadot-labs/hdkd-helpers";
 import { useChain, useConstants, useLive } from "../chain/ChainContext";
 import { useTx } from "../chain/useTx";
+import { commitment, fromHex, newSalt, saveSeal, savedSeal, toHex } from "../chain/seal";
 import { TxProgress } from "../components/TxProgress";
 import { formatBalance, formatPerbill, parseBalance } from "../format";
 import { href } from "../route";
 
 const WINDOW = 40;
-
-/** What a sealed annotation needs to be revealed, kept in this browser only. */
-interface Seal {
-  label: number;
-  salt: string;
-}
-
-const sealKey = (address: string, id: number) => `daollm-seal-${address}-${id}`;
-const toHex = (bytes: Uint8Array) => `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
-const fromHex = (hex: string) => Uint8Array.from((hex.replace(/^0x/, "").match(/../g) ?? []).map((b) => parseInt(b, 16)));
-
-function savedSeal(address: string, id: number): Seal | null {
-  try {
-    const raw = localStorage.getItem(sealKey(address, id));
-    return raw ? (JSON.parse(raw) as Seal) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The chain's commitment: blake2-256 of the SCALE encoding of `(id: u32, label: u8, salt: [u8; 32], annotator)`. */
-function commitment(id: number, label: number, salt: Uint8Array, address: string): `0x${string}` {
-  const bytes = new Uint8Array(4 + 1 + 32 + 32);
-  new DataView(bytes.buffer).setUint32(0, id, true);
-  bytes[4] = label;
-  bytes.set(salt, 5);
-  bytes.set(AccountId().enc(address), 37);
-  return toHex(blake2b256(bytes)) as `0x${string}`;
-}
 
 export function Contribute() {
   const { api, rpc, labels, token, account } = useChain();
@@ -91,9 +61,9 @@ export function Contribute() {
     e.preventDefault();
     if (chosen === null || !bond.ok || bondProblem || !account) return;
     if (sealed && canSeal) {
-      const salt = crypto.getRandomValues(new Uint8Array(32));
+      const salt = newSalt();
       // Saved before signing: a seal whose salt is lost can never be revealed.
-      localStorage.setItem(sealKey(account.address, chosen), JSON.stringify({ label, salt: toHex(salt) } satisfies Seal));
+      saveSeal(account.address, chosen, { label, salt: toHex(salt) });
       await send(api.tx.Proposals.seal_annotation({ id: chosen, commitment: commitment(chosen, label, salt, account.address), bond: bond.planck, note_hash: undefined }));
     } else {
       await send(api.tx.Proposals.annotate({ id: chosen, label, bond: bond.planck, note_hash: undefined }));
@@ -106,8 +76,7 @@ export function Contribute() {
     if (!seal) return;
     setChosen(null);
     reset();
-    const salt = fromHex(seal.salt);
-    await send(api.tx.Proposals.reveal_annotation({ id, label: seal.label, salt: toHex(salt) as `0x${string}` }));
+    await send(api.tx.Proposals.reveal_annotation({ id, label: seal.label, salt: toHex(fromHex(seal.salt)) }));
   };
 
   const label_ = (i: number | null) => (i === null ? "—" : labels[i] ?? `label ${i}`);

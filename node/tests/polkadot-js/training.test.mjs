@@ -54,6 +54,7 @@ let annotators;
 let firstAnnotated;
 let before_;
 let candidate;
+let keyring;
 
 before(async () => {
   assert.ok(existsSync(join(DATA, 'train.jsonl')),
@@ -67,7 +68,7 @@ before(async () => {
   await cryptoWaitReady();
   provider = new WsProvider(node.wsUrl);
   api = await ApiPromise.create({ provider, noInitWarn: true });
-  const keyring = new Keyring({ type: 'sr25519' });
+  keyring = new Keyring({ type: 'sr25519' });
   // Alice runs the dev chain's only node, whose offchain worker signs with her key: the test's
   // own transactions come from other accounts, so that their nonces never race the worker's.
   alice = keyring.addFromUri('//Alice');
@@ -127,6 +128,34 @@ async function referendum(call, voter, after = 0) {
   assert.ok(enacted.data.result.isOk, `enacted: ${enacted.data.result}`);
 }
 
+/**
+ * Fills every block's normal class with paying, tipped remarks signed by `stuffer` until `stop()`
+ * is called: the attack that kept a round's seats out when their transactions were ranked by fee.
+ * Resolves `stop()` to how many remark bytes landed in blocks while it ran.
+ */
+function stuffBlocks(stuffer) {
+  const REMARK = 700 * 1024;
+  const PER_BLOCK = 5;
+  const payload = u8aToHex(new Uint8Array(REMARK).fill(0x61));
+  let landed = 0;
+  let nonce = null;
+  let unsubscribe = () => {};
+  const heads = api.rpc.chain.subscribeNewHeads(async (header) => {
+    const block = await api.rpc.chain.getBlock(header.hash);
+    for (const xt of block.block.extrinsics) {
+      if (xt.signer.toString() === stuffer.address && api.tx.system.remark.is(xt.method)) {
+        landed += REMARK;
+      }
+    }
+    nonce ??= (await api.rpc.system.accountNextIndex(stuffer.address)).toNumber();
+    for (let i = 0; i < PER_BLOCK; i++) {
+      api.tx.system.remark(payload).signAndSend(stuffer, { nonce: nonce++, tip: UNIT })
+        .catch(() => {});
+    }
+  }).then((u) => { unsubscribe = u; });
+  return { stop: async () => { await heads; unsubscribe(); return landed; } };
+}
+
 /** Activates `version` of the analysis model by referendum; resolves once it is in force. */
 async function activate(version, voter, after = 0) {
   const announced = waitForEvent(api, (e) => api.events.modelRegistry.ModelActivated.is(e)
@@ -181,8 +210,14 @@ test('a round opened by governance adapts the base; the registry records its eva
   assert.equal(opened.data.examples.toNumber(), examples);
   const round = opened.data.round.toNumber();
 
+  // Another account stuffs every block, with tips, from the opening to the decision: the seats'
+  // updates, commits and reveals still land (free, ranked above any tip, one per seat and step).
+  const stuffing = stuffBlocks(keyring.addFromUri('//Ferdie'));
   const registered = await waitForEvent(api, (e) => (api.events.training.CandidateRegistered.is(e)
-    || api.events.training.RoundFailed.is(e)) && e.data.round.toNumber() === round, 40);
+    || api.events.training.RoundFailed.is(e)) && e.data.round.toNumber() === round, 60);
+  const stuffed = await stuffing.stop();
+  console.log(`# ${(stuffed / 2 ** 20).toFixed(1)} MiB of tipped remarks landed while the round ran`);
+  assert.ok(stuffed > 10 * 2 ** 20, 'the blocks were stuffed');
   assert.ok(api.events.training.CandidateRegistered.is(registered),
     `the round failed: ${registered.data.toString()}\n${node.log()}`);
   const { version, sha256, evaluation, forgets } = registered.data;
