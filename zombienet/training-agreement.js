@@ -10,8 +10,9 @@
 // On the real chain: as soon as the trainers are drawn,
 // a drawn trainer's key (dave's, unless dave's worker was quicker) sends a self-consistent update
 // of another shape (5 × 19 999, one feature short) before that trainer's worker sends its own.
-// The chain refuses it (`training.WrongShape`, the sender pays the fee); on e9f7082 it was
-// accepted, every aggregator refused the whole set and the round failed. The round goes on to the same kind of candidate from the four honest updates.
+// The chain refuses it (`training.WrongShape`, the sender pays the fee), so no aggregator has to
+// refuse the whole set: the round goes on to the same kind of candidate from the four honest
+// updates.
 //
 // The test's transactions come from accounts that run no node (Eve, Ferdie, their stashes),
 // so their nonces never race the validators' offchain workers.

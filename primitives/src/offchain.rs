@@ -275,7 +275,7 @@ mod tests {
 	}
 
 	/// Workers of overlapping blocks each reserve a nonce before signing: they never get
-	/// the same one (on e9f7082 both read the stored nonce before either wrote it).
+	/// the same one, even when both read the stored nonce before either writes it.
 	#[test]
 	fn overlapping_workers_never_share_a_nonce() {
 		with_offchain_storage(|| {
@@ -291,8 +291,8 @@ mod tests {
 
 	/// A lost transaction (dropped as invalid, or reorganised away) leaves a hole below the
 	/// reservations: the chain's nonce stops. Resending every few blocks must not keep the hole
-	/// alive (on 991d4bb every reservation refreshed the memory, so a busy worker's later
-	/// transactions waited in the pool for ever and its node was judged silent): after
+	/// alive (were every reservation to refresh the memory, a busy worker's later transactions
+	/// would wait in the pool for ever and its node be judged silent): after
 	/// `LIFETIME` blocks without the chain's nonce moving, the chain's nonce is handed out
 	/// again and fills the hole. While the chain moves, reservations ahead of it stand.
 	#[test]

@@ -200,7 +200,7 @@ test('a committee without the task\'s model slashes nobody and the analysis ends
 
   // Alice's worker has no file with that hash, so nobody commits: after its reveal window the
   // task ends without consensus; no node is left that answered, so the analysis ends
-  // unanswered, and nobody is slashed (on e9f7082 Alice lost 5 %).
+  // unanswered, and nobody is slashed.
   const inconclusive = await waitForEvent(api, (e) => api.events.inference.TaskInconclusive.is(e)
     && e.data.task.eq(task));
   assert.equal(inconclusive.data.participation.toNumber(), 0);

@@ -89,8 +89,8 @@ mod registration {
 	}
 
 	/// Binding a key needs the key's proof of possession for this operator and this
-	/// chain. An attacker who saw a victim's key (and even the victim's proof) cannot squat it;
-	/// on e9f7082 it could, and the victim's worker then served the attacker's node.
+	/// chain. An attacker who saw a victim's key (and even the victim's proof) cannot squat it,
+	/// so the victim's worker never serves the attacker's node.
 	#[test]
 	fn nobody_binds_a_key_they_do_not_hold() {
 		ExtBuilder::four_nodes().build_and_execute(|| {

@@ -192,8 +192,7 @@ mod tasks {
 	/// A flood of proposals in one block — three times what the judgement slots within
 	/// reach hold — delays analysis but denies it to nobody: every proposal gets its task, in
 	/// the order submitted, and each is judged (a task whose committee answers early may be
-	/// judged before older, slower ones). On e9f7082 the last two thirds got
-	/// `NetworkBusy` and were never analysed.
+	/// judged before older, slower ones). None gets `NetworkBusy`.
 	#[test]
 	fn a_flood_leaves_no_proposal_without_analysis() {
 		ExtBuilder::four_nodes().build_and_execute(|| {
@@ -501,7 +500,7 @@ mod transaction_pool {
 
 	/// A resend of a commit that already landed, a stranger's commit, a late one and a reveal
 	/// that does not match are refused at the pool's door: they neither fill blocks nor cost
-	/// their sender a fee (on e9f7082 duplicates were included, failed and were charged).
+	/// their sender a fee.
 	#[test]
 	fn committee_calls_that_would_fail_never_enter_the_pool() {
 		use frame_support::dispatch::CheckIfFeeless;
@@ -773,7 +772,7 @@ mod judgement {
 	}
 
 	/// Silence while the others answer drives a node out; registering again neither comes
-	/// early nor resets its reputation (on e9f7082 it came straight back at 50 %).
+	/// early nor resets its reputation to the initial 50 %.
 	#[test]
 	fn an_excluded_node_cannot_reset_its_reputation() {
 		three_equal_nodes().build_and_execute(|| {
@@ -825,7 +824,7 @@ mod judgement {
 	}
 
 	/// One outage is one offence. A node that misses every seat for a whole offence window
-	/// is slashed once, not once per seat (on e9f7082: 10 % per seat, compounding).
+	/// is slashed once, not once per seat.
 	#[test]
 	fn an_outage_is_slashed_once_per_offence_window() {
 		let stake = 4 * MIN_STAKE;

@@ -625,7 +625,7 @@ mod verification {
 	/// Three sybils front-run a proposal with a wrong label and reach the quorum.
 	/// Within the window, two honest annotators challenge with more bonded weight: the label
 	/// settles on theirs, the training set gets the right label, and the sybils pay the honest
-	/// side. On e9f7082 the wrong label was final at the third annotation.
+	/// side.
 	#[test]
 	fn a_front_run_wrong_label_is_challenged_and_pays_the_honest_side() {
 		ExtBuilder::build_and_execute(|| {

@@ -123,7 +123,7 @@ fn kinds_without_points_and_the_split_remainder_carry_to_the_next_epoch() {
 
 /// Annotation points are worth at most the cap each, however few of them the epoch has:
 /// one account alone in the epoch with one proposal's points no longer takes the whole
-/// annotation pool (on e9f7082 it took all 300 PROPOSAL of an hour's pool).
+/// annotation pool (300 PROPOSAL of an hour's pool).
 #[test]
 fn an_annotation_point_pays_at_most_the_cap() {
 	const CAP: Balance = 10;
@@ -140,8 +140,8 @@ fn an_annotation_point_pays_at_most_the_cap() {
 }
 
 /// Unclaimed rewards expire after the claim period: the pot gets them back for later
-/// epochs, and the stale points go when their account next claims (on e9f7082 abandoned claims
-/// kept their records and their share of the pot forever).
+/// epochs, and the stale points go when their account next claims: an abandoned claim keeps
+/// neither its record nor its share of the pot.
 #[test]
 fn unclaimed_rewards_return_to_the_pot_after_the_claim_period() {
 	let parameters = Parameters { claim_period: 2, ..DefaultParameters::get() };

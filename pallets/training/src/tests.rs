@@ -1101,8 +1101,8 @@ mod offchain_worker {
 
 	/// Importing a losing fork's block, whose trainer committed other bytes, leaves those
 	/// bytes in the node's offchain index too. They are indexed under their own hash, so the
-	/// aggregator builds from what the canonical chain committed (on e9f7082 both were indexed
-	/// under (round, trainer) and the fork's, written last, were aggregated); bytes that do not
+	/// aggregator builds from what the canonical chain committed, never from the fork's bytes
+	/// written last; bytes that do not
 	/// hash to the committed update are not used, and the node does not answer.
 	#[test]
 	fn an_aggregator_builds_from_the_committed_bytes_only() {

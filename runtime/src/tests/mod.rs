@@ -163,6 +163,35 @@ fn a_transfer_moves_the_amount_and_pays_its_fee_into_the_treasury() {
 	});
 }
 
+/// What an annotation costs its annotator in fees, against what the points of one correction
+/// pay at most: a correction is worth tens of annotation fees, so a correction that survives its
+/// window ends richer, while a copy of the network's label earns no points and pays the fee. The
+/// points of one correction stay below the proposal fee, so "correcting" one's own proposal loses.
+#[test]
+fn a_correction_pays_tens_of_annotation_fees_and_less_than_a_proposal_fee() {
+	use frame_support::{dispatch::GetDispatchInfo, traits::Get};
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		let call = RuntimeCall::Proposals(pallet_proposals::Call::annotate {
+			id: 0,
+			label: 2,
+			bond: UNIT / 10,
+			note_hash: None,
+		});
+		let len = signed(call.clone(), Sr25519Keyring::Bob, 0).encoded_size() as u32;
+		let fee = pallet_transaction_payment::Pallet::<Runtime>::compute_fee(
+			len,
+			&call.get_dispatch_info(),
+			0,
+		);
+		let points = <Runtime as pallet_proposals::Config>::CorrectionPoints::get();
+		let cap = pallet_rewards::Params::<Runtime>::get().annotation_point_cap;
+		let correction = Balance::from(points) * cap;
+		assert!(correction > 20 * fee, "a correction pays {correction}, an annotation costs {fee}");
+		let proposal_fee = <Runtime as pallet_proposals::Config>::ProposalFee::get();
+		assert!(correction < proposal_fee);
+	});
+}
+
 #[test]
 fn an_unsigned_transfer_is_rejected_and_changes_nothing() {
 	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
@@ -419,9 +448,9 @@ fn an_infr_key_at_the_existential_deposit_serves_with_priority() {
 
 /// An offchain worker's transaction lives [`LIFETIME`] blocks: signed in block `n`, it is valid
 /// for blocks `n + 1` and `n + 2` and refused from `n + 3` on, so that a transaction its peers
-/// dropped cannot keep its nonce in its own node's pool while the worker resends (zombienet
-/// 0004: on 61ab7b1 it lived 1 024 blocks, and an honest validator's resends were all refused as
-/// replacements of its own lost commits).
+/// dropped cannot keep its nonce in its own node's pool while the worker resends (a transaction
+/// that lived 1 024 blocks had an honest validator's resends all refused as replacements of its
+/// own lost commits).
 ///
 /// [`LIFETIME`]: daollm_primitives::offchain::LIFETIME
 #[test]
