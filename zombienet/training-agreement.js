@@ -7,12 +7,14 @@
 // the analysis model, recorded with its evaluation. Every trainer trains with the round's seed
 // on the same examples, so the four updates are the same bytes.
 //
-// On the real chain: as soon as the trainers are drawn,
-// a drawn trainer's key (dave's, unless dave's worker was quicker) sends a self-consistent update
-// of another shape (5 × 19 999, one feature short) before that trainer's worker sends its own.
-// The chain refuses it (`training.WrongShape`, the sender pays the fee), so no aggregator has to
-// refuse the whole set: the round goes on to the same kind of candidate from the four honest
-// updates.
+// Trainers commit to their updates' hashes, then publish the bytes once the commitments close,
+// so nobody can send another's update as its own. On the real chain: as soon as the publishing
+// window opens, a drawn trainer's key (dave's, unless dave's worker was quicker) sends a
+// self-consistent update of another shape (5 × 19 999, one feature short) before that trainer's
+// worker publishes its own. The transaction pool refuses it (`CheckTrainingSeat` runs the
+// chain's own checks, `training.WrongShape`): it never reaches a block, costs nothing and fills
+// nothing, so no aggregator has to refuse the whole set, and the round goes on to the same kind
+// of candidate from the four honest updates.
 //
 // The test's transactions come from accounts that run no node (Eve, Ferdie, their stashes),
 // so their nonces never race the validators' offchain workers.
@@ -43,10 +45,10 @@ async function run(_nodeName, networkInfo) {
     await lib.until(async () => (await api.query.proposals.counterForTrainingSet()).toNumber()
       === examples.length, 90, 'every example is verified');
 
-    // The round opens by referendum on the `models` track (about eight blocks on `local`) and
-    // runs until 14 blocks after that.
+    // The round opens by referendum on the `models` track (about eight blocks on `local`);
+    // trainers commit until 20 blocks after that, and publish in the six after.
     const now = await lib.bestNumber(api);
-    const deadline = now + 22;
+    const deadline = now + 34;
     const open = api.tx.training.openRound(0, 1, { Range: { from: first, to: first + examples.length } },
       deadline, 100);
     const drawn = lib.waitForBestEvent(api, (e) => api.events.training.TrainersDrawn.is(e), 40);
@@ -54,6 +56,7 @@ async function run(_nodeName, networkInfo) {
       call: open, track: 'models', signer: annotators[0], balance: 900_000n * lib.UNIT,
     });
     const refused = await sendWrongShape(api, (await drawn).event.data.round.toNumber());
+    lib.assert(refused, 'a drawn trainer\'s key sent an update of another shape');
 
     const outcome = await lib.waitForFinalizedEvent(api, (e) =>
       api.events.training.CandidateRegistered.is(e) || api.events.training.RoundFailed.is(e),
@@ -73,9 +76,10 @@ async function run(_nodeName, networkInfo) {
     lib.assertEqual(record.updates.toNumber(), 4, 'every trainer committed its update');
     const attacked = (await api.query.training.updates(round, lib.devKey(refused.who).address))
       .unwrap();
-    lib.assert(attacked.hash.toHex() !== refused.hash, `${refused.who}'s committed update is its worker's`);
+    lib.assert(attacked.hash.unwrap().toHex() !== refused.hash,
+      `${refused.who}'s published update is its worker's`);
     const hashes = (await api.query.training.updates.entries(round))
-      .map(([, update]) => update.unwrap().hash.toHex());
+      .map(([, update]) => update.unwrap().hash.unwrap().toHex());
     lib.assertEqual(new Set(hashes).size, 1, 'the four trainers, on four nodes, sent the same update');
     const reveals = await api.query.training.aggregateReveals.entries(round);
     lib.assertEqual(reveals.length, 3, 'three aggregators revealed');
@@ -108,35 +112,35 @@ async function run(_nodeName, networkInfo) {
   }
 }
 
-/** Sends, with the `infr` key of a drawn trainer that has not committed yet, a well-formed
- * update of another shape than the round's layer (5 × 19 999 weights and 5 biases, where the
- * layer has 20 000 features) for `round`; resolves with its hash and the trainer's name once the
- * chain has refused it. Under BABE the best block may switch to a sibling that has not drawn the
- * trainers yet (`NotATrainer`), or the chosen trainer's worker may commit first
- * (`AlreadyCommitted`): then it tries again on a later best block, up to five times. */
+/** Waits for `round`'s publishing window, then sends, with the `infr` key of a drawn trainer
+ * that committed and has not published yet, a well-formed update of another shape than the
+ * round's layer (5 × 19 999 weights and 5 biases, where the layer has 20 000 features); resolves
+ * with its hash and the trainer's name once the pool has refused it. Under BABE the best block
+ * may not be the one the worker published on, so it tries again on a later best block, up to
+ * five times, when no trainer is left unpublished. */
 async function sendWrongShape(api, round) {
+  const { commitDeadline } = (await api.query.training.rounds(round)).unwrap();
+  await lib.until(async () => (await lib.bestNumber(api)) > commitDeadline.toNumber(), 300,
+    'the publishing window');
   for (let attempt = 1; ; attempt += 1) {
     const record = (await api.query.training.rounds(round)).unwrap();
     const seated = record.trainers.map((seat) => seat.node.toString());
-    const committed = new Set((await api.query.training.updates.entries(round))
+    const unpublished = new Set((await api.query.training.updates.entries(round))
+      .filter(([, update]) => update.unwrap().hash.isNone)
       .map(([key]) => key.args[1].toString()));
     const who = ['dave', 'charlie', 'bob', 'alice'].find((name) => {
       const address = lib.devKey(name).address;
-      return seated.includes(address) && !committed.has(address);
+      return seated.includes(address) && unpublished.has(address);
     });
-    const error = who ? await sendMisfit(api, round, record, who) : 'no trainer left to try';
-    if (error.update) return error.update;
-    lib.assert(attempt < 5 && (error === 'training.NotATrainer'
-      || error === 'training.AlreadyCommitted' || !who),
-    `the chain refuses an update of another shape: ${error} !== training.WrongShape`);
-    console.log(`round ${round}: attempt ${attempt} ended in ${error}; trying on a later block`);
+    if (who) return sendMisfit(api, round, record, who);
+    lib.assert(attempt < 5, 'no drawn trainer was left to send an update as');
+    console.log(`round ${round}: attempt ${attempt}: every trainer published; trying on a later block`);
     const at = await lib.bestNumber(api);
     await lib.until(async () => (await lib.bestNumber(api)) > at, 30, 'a new best block');
   }
 }
 
-/** `who`'s wrong-shape update for `round`: `{ update: { hash, who } }` once refused with
- * `WrongShape`, else the error's name. */
+/** `who`'s wrong-shape update for `round`: `{ hash, who }` once the pool refused it. */
 async function sendMisfit(api, round, record, who) {
   const { labels, features } = record.shape;
   const misfit = features.toNumber() - 1;
@@ -144,22 +148,17 @@ async function sendMisfit(api, round, record, who) {
   const update = api.createType('(H256, u32, u32, Vec<i32>)',
     [record.base, labels, misfit, new Array(values).fill(1)]).toU8a();
   const hash = api.registry.hash(update).toHex();
-  const tx = api.tx.training.commitUpdate(round, `0x${Buffer.from(update).toString('hex')}`, 1);
-  const error = await new Promise((resolve, reject) => {
+  const tx = api.tx.training.publishUpdate(round, `0x${Buffer.from(update).toString('hex')}`);
+  const refusal = await new Promise((resolve, reject) => {
     tx.signAndSend(lib.devKey(who), { nonce: -1 }, ({ status, dispatchError }) => {
-      if (dispatchError && dispatchError.isModule) {
-        const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-        resolve(`${section}.${name}`);
-      } else if (status.isInBlock) {
-        reject(new Error('the wrong-shape update was accepted'));
-      } else if (status.isInvalid || status.isDropped || status.isUsurped) {
-        reject(new Error(`the wrong-shape update did not land: ${status.type}`));
-      }
-    }).catch(reject);
+      if (dispatchError) reject(new Error(`the wrong-shape update reached a block: ${dispatchError}`));
+      else if (status.isInBlock) reject(new Error('the wrong-shape update was accepted'));
+    }).catch(resolve);
   });
-  if (error !== 'training.WrongShape') return error;
-  console.log(`round ${round}: ${who}'s key sent a ${labels} × ${misfit} update; refused (${error})`);
-  return { update: { hash, who } };
+  lib.assert(/Invalid Transaction/i.test(String(refusal?.message ?? refusal)),
+    `the pool refuses an update of another shape: ${refusal}`);
+  console.log(`round ${round}: ${who}'s key sent a ${labels} × ${misfit} update; the pool refused it`);
+  return { hash, who };
 }
 
 module.exports = { run };

@@ -360,6 +360,14 @@ pub fn aggregate_commitment<AccountId: Encode>(
 	BlakeTwo256::hash_of(&(model, kept, contributions, evaluation, salt, who))
 }
 
+/// What a trainer commits to before the deadline of its round's commitments: the hash of its
+/// update's bytes, bound to the trainer. Nobody can commit to an update it has not trained (it
+/// does not know the hash), nor reuse another trainer's commitment (the trainer is part of it);
+/// the bytes are published only once no commitment can be made any more.
+pub fn update_commitment<AccountId: Encode>(update_hash: &H256, trainer: &AccountId) -> H256 {
+	BlakeTwo256::hash_of(&(b"daollm/update", update_hash, trainer))
+}
+
 /// Which of a round's `examples` (by position) are **held back** from training to validate the
 /// candidate: `ceil(examples × percent / 100)` of them, never all (one is always trained on),
 /// chosen by the round's public `seed` — the positions whose blake2b-256 of

@@ -38,13 +38,38 @@ fn update<T: Config>(round: RoundId, bytes: u32) -> BoundedVec<u8, T::MaxUpdateL
 	update.encode().try_into().expect("MaxUpdateLen fits the benchmark's sizes")
 }
 
+/// A deadline ten blocks after the publishing window of a round opened now.
+fn open_deadline<T: Config>() -> BlockNumberFor<T> {
+	frame_system::Pallet::<T>::block_number()
+		.saturating_add(Params::<T>::get().commit_window)
+		.saturating_add(10u32.into())
+}
+
+/// `trainer` commits to `update` for `round`.
+fn commit<T: Config>(round: RoundId, trainer: &T::AccountId, update: &[u8]) {
+	let commitment = update_commitment(&ModelUpdate::hash_of(update), trainer);
+	Pallet::<T>::commit_update(
+		RawOrigin::Signed(T::BenchmarkHelper::signer(trainer)).into(),
+		round,
+		commitment,
+		1,
+	)
+	.expect("a trainer commits");
+}
+
+/// Moves to the first block of `round`'s publishing window.
+fn publishing<T: Config>(round: RoundId) {
+	let record = Rounds::<T>::get(round).expect("open");
+	frame_system::Pallet::<T>::set_block_number(record.commit_deadline.saturating_add(1u32.into()));
+}
+
 /// Opens a round over `examples` examples with `trainers` trainers; the round and its trainers.
 fn round<T: Config>(examples: u32, trainers: u32) -> (RoundId, Vec<T::AccountId>) {
 	T::BenchmarkHelper::examples(examples);
 	T::BenchmarkHelper::nodes(trainers.max(T::MaxAggregators::get()));
 	let (model, version) = T::BenchmarkHelper::base_model();
 	Params::<T>::mutate(|p| p.trainers = trainers);
-	let deadline = frame_system::Pallet::<T>::block_number().saturating_add(10u32.into());
+	let deadline = open_deadline::<T>();
 	Pallet::<T>::open_round(
 		RawOrigin::Root.into(),
 		model,
@@ -64,16 +89,20 @@ fn round<T: Config>(examples: u32, trainers: u32) -> (RoundId, Vec<T::AccountId>
 	(round, trainers.into_iter().map(|s| s.node).collect())
 }
 
-/// Every trainer of `round` in `trainers` commits a small update.
+/// Every trainer of `round` in `trainers` commits to a small update, then publishes it.
 fn commit_all<T: Config>(round: RoundId, trainers: &[T::AccountId]) {
+	let update = update::<T>(round, 64);
 	for trainer in trainers {
-		Pallet::<T>::commit_update(
+		commit::<T>(round, trainer, &update);
+	}
+	publishing::<T>(round);
+	for trainer in trainers {
+		Pallet::<T>::publish_update(
 			RawOrigin::Signed(T::BenchmarkHelper::signer(trainer)).into(),
 			round,
-			update::<T>(round, 64),
-			1,
+			update.clone(),
 		)
-		.expect("a trainer commits");
+		.expect("a trainer publishes");
 	}
 }
 
@@ -152,7 +181,7 @@ mod benchmarks {
 		T::BenchmarkHelper::nodes(t);
 		let (model, version) = T::BenchmarkHelper::base_model();
 		Params::<T>::mutate(|p| p.trainers = t);
-		let deadline = frame_system::Pallet::<T>::block_number().saturating_add(10u32.into());
+		let deadline = open_deadline::<T>();
 
 		#[extrinsic_call]
 		_(
@@ -168,15 +197,28 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn commit_update(b: Linear<64, { T::MaxUpdateLen::get() }>) {
+	fn commit_update() {
 		let (round, trainers) = round::<T>(1, 1);
 		let signer = T::BenchmarkHelper::signer(&trainers[0]);
-		let update = update::<T>(round, b);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(signer), round, update, 1);
+		_(RawOrigin::Signed(signer), round, H256::repeat_byte(1), 1);
 
 		assert!(Updates::<T>::contains_key(round, &trainers[0]));
+	}
+
+	#[benchmark]
+	fn publish_update(b: Linear<64, { T::MaxUpdateLen::get() }>) {
+		let (round, trainers) = round::<T>(1, 1);
+		let update = update::<T>(round, b);
+		commit::<T>(round, &trainers[0], &update);
+		publishing::<T>(round);
+		let signer = T::BenchmarkHelper::signer(&trainers[0]);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(signer), round, update);
+
+		assert!(Updates::<T>::get(round, &trainers[0]).is_some_and(|u| u.hash.is_some()));
 	}
 
 	#[benchmark]

@@ -5,13 +5,15 @@
 //! within their windows, or the seat is judged silent and the round may fail: block stuffing,
 //! or a pool that ranks transactions by fee, must not be able to keep them out. So this
 //! extension, in the runtime's extension tuple:
-//! - gives an update, commit, reveal or excuse that will succeed (the signer's node holds the seat, its
+//! - gives an update's commitment or publication, an aggregator's commit or reveal, or an
+//!   excuse, that will succeed (the signer's node holds the seat, its
 //!   window is open, nothing is sent twice, an update fits the round and a reveal matches its
 //!   commitment) the priority [`Config::SeatPriority`], above any tip's;
 //! - refuses, at the pool's door, one that would fail, so nobody pays for or fills blocks with
 //!   them;
 //! - tags it `(b"daollm/training-seat", round, node, step)` (`provides`), the step being the
-//!   update (or an excuse from it), the commit (or an excuse from it) or the reveal, with a
+//!   update's commitment (or an excuse from it), its publication, the aggregator's commit (or
+//!   an excuse from it) or its reveal, with a
 //!   longevity that ends with the step's window: a
 //!   pool holds one such transaction per seat and step, so a node cannot fill the pools with
 //!   free, top-priority copies signed at other nonces;
@@ -21,7 +23,7 @@
 //! `SkipCheckIfFeeless` wrapper around transaction payment charges them nothing, not even up
 //! front: an `infr` key account holding the existential deposit can train and aggregate.
 
-use crate::{AggregateAnswer, Call, Config, Pallet};
+use crate::{AggregateAnswer, Call, Config, Pallet, SeatStep};
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::{fmt, marker::PhantomData};
 use frame_support::{
@@ -84,6 +86,7 @@ where
 		match call.is_sub_type() {
 			Some(
 				Call::commit_update { .. }
+				| Call::publish_update { .. }
 				| Call::commit_aggregate { .. }
 				| Call::reveal_aggregate { .. }
 				| Call::excuse { .. },
@@ -104,6 +107,7 @@ where
 	) -> ValidateResult<(), <T as frame_system::Config>::RuntimeCall> {
 		let round = match call.is_sub_type() {
 			Some(Call::commit_update { round, .. })
+			| Some(Call::publish_update { round, .. })
 			| Some(Call::commit_aggregate { round, .. })
 			| Some(Call::reveal_aggregate { round, .. })
 			| Some(Call::excuse { round }) => *round,
@@ -115,10 +119,15 @@ where
 		// One pool entry per seat and step: the tag names the round, the node and the step, and
 		// the transaction lives no longer than the step's window.
 		let checked = match call.is_sub_type() {
-			Some(Call::commit_update { update, samples, .. }) => {
-				Pallet::<T>::check_update(signer, round, update, *samples)
+			Some(Call::commit_update { samples, .. }) => {
+				Pallet::<T>::check_update_commitment(signer, round, *samples)
 					.ok()
-					.map(|(node, record, _)| (node, b"update", record.deadline))
+					.map(|(node, record)| (node, SeatStep::Update.tag(), record.commit_deadline))
+			},
+			Some(Call::publish_update { update, .. }) => {
+				Pallet::<T>::check_publication(signer, round, update)
+					.ok()
+					.map(|(node, record, _)| (node, &b"publish"[..], record.deadline))
 			},
 			// An excuse replaces the step it excuses: the same tag.
 			Some(Call::excuse { .. }) => Pallet::<T>::check_excuse(signer, round)
@@ -127,7 +136,7 @@ where
 			Some(Call::commit_aggregate { .. }) => {
 				Pallet::<T>::check_aggregate_commit(signer, round)
 					.ok()
-					.map(|(node, _, commit_end)| (node, b"commit", commit_end))
+					.map(|(node, _, commit_end)| (node, SeatStep::Aggregate.tag(), commit_end))
 			},
 			Some(Call::reveal_aggregate {
 				model, kept, contributions, evaluation, salt, ..
@@ -140,7 +149,7 @@ where
 				};
 				Pallet::<T>::check_aggregate_reveal(signer, round, &answer, salt)
 					.ok()
-					.map(|(node, _, reveal_end)| (node, b"reveal", reveal_end))
+					.map(|(node, _, reveal_end)| (node, &b"reveal"[..], reveal_end))
 			},
 			_ => None,
 		};

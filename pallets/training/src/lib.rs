@@ -31,25 +31,29 @@
 //!
 //! Drawing → Training → Aggregating (commit, then reveal) → Closed, with one [`Outcome`]:
 //!
-//! 1. **Training** (until the deadline): each trainer's offchain worker trains the base model's
-//!    linear layer on **all** of the round's examples but the **held-back** slice (the plan's
-//!    `validation_percent` of them, chosen by the round's seed: [`Round::held_back`]), with
-//!    the round's seed ([`Round::training_seed`], from the VRF output of the block that drew the
-//!    trainers: nobody knows which examples are held back while the referendum that opens the
-//!    round runs, when the round's examples could still be annotated) and the plan's method (a native host function: a few epochs of
-//!    SGD, replaying the model's reference examples so it keeps what it knew; see
-//!    `daollm-inference-engine`), clips it to the plan's `max_value` and submits
-//!    [`Pallet::commit_update`] with the update's bytes and its sample count. The chain refuses
-//!    an update of another shape than the base version's layer as the registry records it
-//!    ([`Round::shape`]) or with a value beyond `max_value`, keeps the update's hash and sample
-//!    count, and puts the bytes in every node's offchain index, under their hash, where
-//!    aggregators read them.
+//! 1. **Training** (until the round's `commit_deadline`): each trainer's offchain worker trains
+//!    the base model's linear layer on **all** of the round's examples but the **held-back**
+//!    slice (the plan's `validation_percent` of them, chosen by the round's seed:
+//!    [`Round::held_back`]), with the round's seed ([`Round::training_seed`], from the VRF
+//!    output of the block that drew the trainers: nobody knows which examples are held back
+//!    while the referendum that opens the round runs, when the round's examples could still be
+//!    annotated) and the plan's method (a native host function: a few epochs of SGD, replaying
+//!    the model's reference examples so it keeps what it knew; see `daollm-inference-engine`),
+//!    clips it to the plan's `max_value` and submits [`Pallet::commit_update`] with a
+//!    **commitment** to it ([`update_commitment`]: the update's hash bound to the trainer) and
+//!    its sample count. **Publishing** (the last `commit_window` blocks up to the deadline):
+//!    each trainer submits [`Pallet::publish_update`] with the bytes it committed to. Nobody
+//!    sees an update while commitments can be made, so a node without an engine cannot send
+//!    another trainer's update as its own. The chain refuses an update that does not match its
+//!    commitment, of another shape than the base version's layer as the registry records it
+//!    ([`Round::shape`]) or with a value beyond `max_value`, keeps the update's hash, and puts
+//!    the bytes in every node's offchain index, under their hash, where aggregators read them.
 //!    Training is replicated, not partitioned: the examples are public on chain anyway, a
 //!    round's few hundred of them train in seconds, and honest trainers send the same update,
 //!    so the robust rule keeps it whole and a poisoned update is the odd one out at every
 //!    coordinate. (Partitions of a few examples each gave updates that the coordinate-wise trim
 //!    mostly threw away: a feature seen by one trainer is an outlier at its coordinate.)
-//! 2. **Aggregation**: after the deadline, if at least `min_updates` trainers committed,
+//! 2. **Aggregation**: after the deadline, if at least `min_updates` trainers published,
 //!    `aggregators` **aggregators** are drawn the same way, by a block whose author did not
 //!    author the deadline block (the last to add updates). Each builds the new model
 //!    deterministically (fixed-point FedAvg weighted by sample count, with the round's robust
@@ -75,8 +79,11 @@
 //!
 //! - `open_round(model, base_version, dataset, deadline, reward)`: [`Config::RoundOrigin`] (the
 //!   `models` track). Weight: O(X + T) in the dataset's examples and the trainers drawn.
-//! - `commit_update(round, update, samples)`: signed by a drawn trainer's `infr` key; free when
-//!   it succeeds. Weight: O(U) in the update's bytes (decoded and checked).
+//! - `commit_update(round, commitment, samples)`: signed by a drawn trainer's `infr` key, up to
+//!   the round's `commit_deadline`; free when it succeeds. Weight: O(1).
+//! - `publish_update(round, update)`: signed by a trainer that committed, after the
+//!   `commit_deadline` and up to the deadline; free when it succeeds. Weight: O(U) in the
+//!   update's bytes (decoded and checked).
 //! - `commit_aggregate(round, commitment)`: signed by a drawn aggregator's key; free. Weight:
 //!   O(1).
 //! - `reveal_aggregate(round, model, kept, contributions, evaluation, salt)`: signed by an
@@ -84,7 +91,7 @@
 //! - `excuse(round)`: signed by a drawn trainer (before its update) or aggregator (before its
 //!   commit) whose node lacks the step's inputs; free. Weight: O(1).
 //!
-//! The four seat calls are free up front (`feeless_if`: the runtime's `SkipCheckIfFeeless`
+//! The five seat calls are free up front (`feeless_if`: the runtime's `SkipCheckIfFeeless`
 //! charges nothing when the call will succeed) and pass through [`CheckTrainingSeat`], which
 //! refuses in the pool what would fail, ranks the rest at [`Config::SeatPriority`] above any
 //! tip, and keeps one pool entry per seat and step: filling blocks with paying transactions
@@ -118,11 +125,14 @@
 //!   the trainers whose updates were kept, in proportion to `samples × contribution`, where the
 //!   contribution is how much of the aggregate the update carries, capped at all of it: a zero
 //!   update, or one against the aggregate, earns nothing, and inflating an update gains
-//!   nothing. Aggregators whose answer won earn `aggregator_points` each. Points are paid per
-//!   epoch by [`Config::RewardPoints`].
+//!   nothing. Each distinct update is paid once: trainers that published the same bytes (honest
+//!   training is replicated, so honest trainers do) share its contribution, so copies never
+//!   outweigh a distinct update. Copying another trainer's update is impossible anyway: updates
+//!   are committed to blind and published after the commitments close. Aggregators whose answer
+//!   won earn `aggregator_points` each. Points are paid per epoch by [`Config::RewardPoints`].
 //! - **Who pays.** Through the compute-node registry ([`Config::Nodes`], whose offence window
-//!   caps it at one slash per window): a drawn trainer that committed nothing while the round
-//!   had its `min_updates` is judged `Missed`; an aggregator that revealed nothing in a round
+//!   caps it at one slash per window): a drawn trainer that published nothing while the round
+//!   had its `min_updates` is judged `Missed` (one that committed and withheld its update too); an aggregator that revealed nothing in a round
 //!   that was decided or split is `Missed`, and one that revealed an answer other than the
 //!   winner (which honest nodes build byte for byte) is `Disagreed`. A seat whose node said in
 //!   time that it lacks the step's inputs ([`Pallet::excuse`]) is `Excused`: reputation down as
@@ -175,7 +185,7 @@ use codec::Encode;
 use daollm_primitives::traits::DrawRandomness as _;
 use daollm_primitives::{
 	threshold::{Decision, Quorum},
-	training::{aggregate_commitment, shares, ModelUpdate},
+	training::{aggregate_commitment, shares, update_commitment, ModelUpdate},
 	traits::{
 		ComputeNodes, Contribution, MemberOutcome, ModelVersions, RewardPoints, TrainingData, Work,
 	},
@@ -410,16 +420,23 @@ pub mod pallet {
 			/// The trainers, in the order they were drawn.
 			trainers: Vec<T::AccountId>,
 		},
-		/// A trainer committed its update.
+		/// A trainer committed to an update (its bytes follow after the commitments close).
 		UpdateCommitted {
+			/// The round.
+			round: RoundId,
+			/// The trainer (node operator).
+			trainer: T::AccountId,
+			/// The examples it trained on.
+			samples: u32,
+		},
+		/// A trainer published the update it committed to.
+		UpdatePublished {
 			/// The round.
 			round: RoundId,
 			/// The trainer (node operator).
 			trainer: T::AccountId,
 			/// blake2b-256 of the update's bytes.
 			update_hash: H256,
-			/// The examples it trained on.
-			samples: u32,
 		},
 		/// Training ended; the aggregators build the new model.
 		AggregationStarted {
@@ -529,8 +546,15 @@ pub mod pallet {
 		AlreadyCommittedAggregate,
 		/// The aggregator revealed already.
 		AlreadyRevealed,
-		/// The aggregator has no commitment to reveal.
+		/// The aggregator has no commitment to reveal, or the trainer none to publish.
 		NotCommitted,
+		/// The trainer published its update already.
+		AlreadyPublished,
+		/// The update and the trainer do not hash to the trainer's commitment.
+		PublicationMismatch,
+		/// The round is not in its publishing window (after `commit_deadline`, up to
+		/// `deadline`).
+		NotPublishing,
 		/// The node excused itself from this round's step already.
 		AlreadyExcused,
 		/// The answer and salt do not hash to the commitment.
@@ -619,8 +643,12 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Opens a training round on version `base_version` of model `model`, over the verified
-		/// examples `dataset` selects, with updates due by block `deadline`; `reward` points go
-		/// to the trainers whose updates are kept, by their contribution.
+		/// examples `dataset` selects, with updates published by block `deadline`; `reward`
+		/// points go to the trainers whose updates are kept, by their contribution.
+		///
+		/// Trainers commit to their updates until `deadline - commit_window` (the parameters'
+		/// aggregation commit window, which is also the trainers' publishing window), then
+		/// publish them until `deadline`.
 		///
 		/// The origin must be `RoundOrigin`; the version must be registered with its trainable
 		/// layer's shape. Snapshots the dataset's example ids and the layer's shape; a later
@@ -645,8 +673,11 @@ pub mod pallet {
 			let shape =
 				T::Models::layer_shape(model, base_version).ok_or(Error::<T>::NotTrainable)?;
 			let now = frame_system::Pallet::<T>::block_number();
+			let params = Params::<T>::get();
+			let commit_deadline = deadline.saturating_sub(params.commit_window);
 			ensure!(
-				deadline > now && deadline <= now.saturating_add(T::MaxTrainingPeriod::get()),
+				commit_deadline > now
+					&& deadline <= now.saturating_add(T::MaxTrainingPeriod::get()),
 				Error::<T>::BadDeadline
 			);
 			let DatasetSelector::Range { from, to } = dataset;
@@ -661,7 +692,6 @@ pub mod pallet {
 				(from..to).filter(|id| T::TrainingData::example(*id).is_some()).collect();
 			ensure!(!examples.is_empty(), Error::<T>::EmptyDataset);
 			ensure!(T::Nodes::candidates() > 0, Error::<T>::NoNodes);
-			let params = Params::<T>::get();
 			let record = Round {
 				model,
 				base_version,
@@ -676,8 +706,10 @@ pub mod pallet {
 				drawn_with: H256::zero(),
 				reward,
 				opened_at: now,
+				commit_deadline,
 				deadline,
 				phase: Phase::Drawing,
+				update_commitments: 0,
 				updates: 0,
 				commits: 0,
 				reveals: 0,
@@ -697,46 +729,81 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::open_round(width, 0)).into())
 		}
 
-		/// Commits a trainer's update to `round`: `update` is the SCALE-encoded
-		/// [`ModelUpdate`] of the round's base model, trained on `samples` of the round's
-		/// examples.
+		/// Commits a trainer to its update for `round`: `commitment` is
+		/// [`update_commitment`]`(hash of the update's bytes, operator)`, for an update trained on
+		/// `samples` of the round's examples.
 		///
 		/// The origin must be _Signed_ by the `infr` key of a trainer of the round, up to the
-		/// deadline, once. The update must have the round's [`Round::shape`] and no value beyond
-		/// the plan's `max_value`. The chain keeps the update's hash and sample count; the bytes
-		/// go to the offchain index (see [`update_key`]). A trainer's correct commit is free.
+		/// round's `commit_deadline`, once. Nobody sees the update before the commitments close,
+		/// so nobody can send another trainer's update as its own: without the bytes there is
+		/// no hash to commit to, and a commitment names its trainer. A trainer's correct commit
+		/// is free.
 		///
 		/// Emits [`Event::UpdateCommitted`].
 		///
-		/// Weight: `O(U)` in the update's bytes (decoded and checked).
+		/// Weight: `O(1)`.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::commit_update(update.len() as u32))]
+		#[pallet::weight(T::WeightInfo::commit_update())]
 		#[pallet::feeless_if(
-			|origin: &OriginFor<T>, round: &RoundId, update: &BoundedVec<u8, T::MaxUpdateLen>, samples: &u32| -> bool {
+			|origin: &OriginFor<T>, round: &RoundId, _commitment: &H256, samples: &u32| -> bool {
 				ensure_signed(origin.clone()).is_ok_and(|signer| {
-					Pallet::<T>::check_update(&signer, *round, update, *samples).is_ok()
+					Pallet::<T>::check_update_commitment(&signer, *round, *samples).is_ok()
 				})
 			}
 		)]
 		pub fn commit_update(
 			origin: OriginFor<T>,
 			round: RoundId,
-			update: BoundedVec<u8, T::MaxUpdateLen>,
+			commitment: H256,
 			samples: u32,
 		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
-			let (node, mut record, update_hash) =
-				Self::check_update(&signer, round, &update, samples)?;
+			let (node, mut record) = Self::check_update_commitment(&signer, round, samples)?;
+			Updates::<T>::insert(round, &node, UpdateRecord { commitment, samples, hash: None });
+			record.update_commitments.saturating_inc();
+			Rounds::<T>::insert(round, record);
+			Self::deposit_event(Event::UpdateCommitted { round, trainer: node, samples });
+			Ok(Pays::No.into())
+		}
+
+		/// Publishes the update a trainer committed to for `round`: `update` is the
+		/// SCALE-encoded [`ModelUpdate`] of the round's base model.
+		///
+		/// The origin must be _Signed_ by the `infr` key of a trainer that committed, after the
+		/// round's `commit_deadline` and up to its `deadline`, once. The update must hash to the
+		/// commitment (with the trainer), have the round's [`Round::shape`] and no value beyond
+		/// the plan's `max_value`. The chain keeps the update's hash; the bytes go to the
+		/// offchain index (see [`update_key`]), where aggregators read them. A trainer that
+		/// committed and does not publish is judged `Missed`. A correct publication is free.
+		///
+		/// Emits [`Event::UpdatePublished`].
+		///
+		/// Weight: `O(U)` in the update's bytes (decoded and checked).
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::publish_update(update.len() as u32))]
+		#[pallet::feeless_if(
+			|origin: &OriginFor<T>, round: &RoundId, update: &BoundedVec<u8, T::MaxUpdateLen>| -> bool {
+				ensure_signed(origin.clone()).is_ok_and(|signer| {
+					Pallet::<T>::check_publication(&signer, *round, update).is_ok()
+				})
+			}
+		)]
+		pub fn publish_update(
+			origin: OriginFor<T>,
+			round: RoundId,
+			update: BoundedVec<u8, T::MaxUpdateLen>,
+		) -> DispatchResultWithPostInfo {
+			let signer = ensure_signed(origin)?;
+			let (node, mut record, update_hash) = Self::check_publication(&signer, round, &update)?;
 			sp_io::offchain_index::set(&update_key(&update_hash), &update);
-			Updates::<T>::insert(round, &node, UpdateRecord { hash: update_hash, samples });
+			Updates::<T>::mutate(round, &node, |committed| {
+				if let Some(committed) = committed {
+					committed.hash = Some(update_hash);
+				}
+			});
 			record.updates.saturating_inc();
 			Rounds::<T>::insert(round, record);
-			Self::deposit_event(Event::UpdateCommitted {
-				round,
-				trainer: node,
-				update_hash,
-				samples,
-			});
+			Self::deposit_event(Event::UpdatePublished { round, trainer: node, update_hash });
 			Ok(Pays::No.into())
 		}
 

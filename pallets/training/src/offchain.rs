@@ -3,12 +3,15 @@
 //! Runs in every node after each imported block. For each live round in which one of the node's
 //! local `infr` keys serves:
 //!
-//! - a **trainer** seat, still training: reads the round's verified examples but the held-back
-//!   ones (labels from the chain, bodies from the offchain index), trains the base model's linear
-//!   layer on them with the node's engine, the round's seed and plan ([`training::train`]) and
-//!   submits [`Call::commit_update`];
-//! - an **aggregator** seat, in the commit window: reads the committed updates from the offchain
-//!   index by their committed hashes (and checks the bytes against them), builds the new model
+//! - a **trainer** seat, before the round's `commit_deadline`: reads the round's verified
+//!   examples but the held-back ones (labels from the chain, bodies from the offchain index),
+//!   trains the base model's linear layer on them with the node's engine, the round's seed and
+//!   plan ([`training::train`]), keeps the update in offchain storage and submits
+//!   [`Call::commit_update`] with its commitment; a node that lacks a body submits
+//!   [`Call::excuse`] instead. After the commitments close, it submits [`Call::publish_update`]
+//!   with the kept bytes;
+//! - an **aggregator** seat, in the commit window: reads the published updates from the
+//!   offchain index by their hashes (and checks the bytes against them), builds the new model
 //!   ([`training::aggregate`]: an update that does not fit the layer is set aside, not kept),
 //!   scores it and the base on the round's held-back examples and the base's reference examples
 //!   ([`training::evaluate`]), keeps the answer (model, kept flags, contributions, evaluation)
@@ -39,7 +42,7 @@ use daollm_inference_interface::{training, BuiltModel, Example, TrainingError, T
 use daollm_primitives::{
 	content::offchain_body_key,
 	offchain::{claim, may_send, possible_before, submit_logged, Kept, Step},
-	training::{aggregate_commitment, CandidateEvaluation, ModelUpdate},
+	training::{aggregate_commitment, update_commitment, CandidateEvaluation, ModelUpdate},
 	traits::{ComputeNodes, TrainingData},
 };
 use frame_support::{traits::Get, BoundedVec};
@@ -84,6 +87,11 @@ impl<T: Config> Pallet<T> {
 			let Some(record) = Rounds::<T>::get(round) else { continue };
 			for (account, node) in &seats {
 				match record.phase {
+					// Publishing from the block after the commitments closed, so that no peer
+					// still on the last committing block drops the publication.
+					Phase::Training if now > record.commit_deadline => {
+						Self::publish(now, round, &record, account, node)
+					},
 					Phase::Training => Self::train(now, round, &record, account, node),
 					Phase::Aggregating { commit_end, reveal_end } => {
 						Self::aggregate(now, round, &record, account, node, commit_end, reveal_end)
@@ -94,7 +102,8 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// A trainer's step: train and commit the update, once.
+	/// A trainer's first step: train, keep the update in this node's offchain storage, and
+	/// commit to it, once.
 	fn train(
 		now: BlockNumberFor<T>,
 		round: RoundId,
@@ -105,7 +114,7 @@ impl<T: Config> Pallet<T> {
 		if record.trainer(node).is_none() {
 			return;
 		}
-		if now.saturating_add(One::one()) > record.deadline
+		if now.saturating_add(One::one()) > record.commit_deadline
 			|| Updates::<T>::contains_key(round, node)
 			|| Excuses::<T>::contains_key(round, (node, SeatStep::Update))
 			|| !possible_before(&store_key(b"training-open/", (round, node)), now)
@@ -158,11 +167,60 @@ impl<T: Config> Pallet<T> {
 		};
 		log::info!(
 			target: LOG_TARGET,
-			"round {round}: trained on {} example(s); committing the update ({} bytes)",
+			"round {round}: trained on {} example(s); committing to the update ({} bytes)",
 			trained.samples,
 			update.len()
 		);
-		Self::send(now, account, Call::commit_update { round, update, samples: trained.samples });
+		let commitment = update_commitment(&ModelUpdate::hash_of(&update), node);
+		StorageValueRef::persistent(&store_key(b"own-update/", (round, node)))
+			.set(&update.to_vec());
+		Self::send(
+			now,
+			account,
+			Call::commit_update { round, commitment, samples: trained.samples },
+		);
+	}
+
+	/// A trainer's second step, once the commitments closed: publish the update it committed
+	/// to, from this node's offchain storage (again after `ResendAfter` blocks if it has not
+	/// landed).
+	fn publish(
+		now: BlockNumberFor<T>,
+		round: RoundId,
+		record: &RoundOf<T>,
+		account: &Account<T>,
+		node: &T::AccountId,
+	) {
+		let Some(committed) = Updates::<T>::get(round, node) else { return };
+		if committed.hash.is_some() || now.saturating_add(One::one()) > record.deadline {
+			return;
+		}
+		let kept_key = store_key(b"own-update/", (round, node));
+		let kept = StorageValueRef::persistent(&kept_key);
+		let Ok(Some(bytes)) = kept.get::<Vec<u8>>() else {
+			log::error!(
+				target: LOG_TARGET,
+				"round {round}: committed, but this node's offchain storage lost the update"
+			);
+			return;
+		};
+		if update_commitment(&ModelUpdate::hash_of(&bytes), node) != committed.commitment {
+			log::error!(
+				target: LOG_TARGET,
+				"round {round}: the kept update does not match the commitment on chain"
+			);
+			return;
+		}
+		let Ok(update) = BoundedVec::<u8, T::MaxUpdateLen>::try_from(bytes) else { return };
+		let key = store_key(b"published/", (round, node));
+		let store = StorageValueRef::persistent(&key);
+		let claimed = store.mutate::<BlockNumberFor<T>, (), _>(|sent| match sent {
+			Ok(sent) if !may_send(now, sent, T::ResendAfter::get()) => Err(()),
+			_ => Ok(now),
+		});
+		if claimed.is_ok() {
+			Self::send(now, account, Call::publish_update { round, update });
+		}
 	}
 
 	/// Round `round`'s verified examples whose bodies this node has: those its trainers train on,
@@ -200,9 +258,9 @@ impl<T: Config> Pallet<T> {
 	/// Whether this node has every input of `round`'s aggregation: each committed update's
 	/// bytes, and each held-back example's body.
 	fn has_aggregation_inputs(round: RoundId, record: &RoundOf<T>) -> bool {
-		let updates = Self::committed_updates(round, record).into_iter().all(|(_, committed)| {
-			let key = update_key(&committed.hash);
-			sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &key).is_some()
+		let updates = Self::published_updates(round, record).into_iter().all(|(_, hash, _)| {
+			sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &update_key(&hash))
+				.is_some()
 		});
 		updates && Self::examples(round, record, true).1 == 0
 	}
@@ -338,11 +396,11 @@ impl<T: Config> Pallet<T> {
 	/// contributions.
 	pub(crate) fn build(round: RoundId, record: &RoundOf<T>) -> Option<BuiltModel> {
 		let mut updates = Vec::new();
-		for (_, committed) in Self::committed_updates(round, record) {
-			let key = update_key(&committed.hash);
+		for (_, hash, samples) in Self::published_updates(round, record) {
+			let key = update_key(&hash);
 			match sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &key) {
-				Some(bytes) if ModelUpdate::hash_of(&bytes) == committed.hash => {
-					updates.push((committed.samples, bytes))
+				Some(bytes) if ModelUpdate::hash_of(&bytes) == hash => {
+					updates.push((samples, bytes))
 				},
 				Some(_) => {
 					// A damaged database: building without it would give another model than the
@@ -351,7 +409,7 @@ impl<T: Config> Pallet<T> {
 						target: LOG_TARGET,
 						"round {round}: the offchain index holds bytes for update {:?} that do not \
 						 hash to it; not aggregating",
-						committed.hash
+						hash
 					);
 					return None;
 				},
@@ -446,7 +504,8 @@ impl<T: Config> Pallet<T> {
 	/// nonce this node's workers have not used.
 	fn send(now: BlockNumberFor<T>, account: &Account<T>, call: Call<T>) {
 		let (step, round) = match &call {
-			Call::commit_update { round, .. } => ("update", *round),
+			Call::commit_update { round, .. } => ("update commitment", *round),
+			Call::publish_update { round, .. } => ("update", *round),
 			Call::commit_aggregate { round, .. } => ("aggregate commitment", *round),
 			Call::reveal_aggregate { round, .. } => ("aggregate reveal", *round),
 			Call::excuse { round } => ("excuse", *round),

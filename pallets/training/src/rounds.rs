@@ -146,12 +146,17 @@ impl<T: Config> Pallet<T> {
 		}
 		let aggregators =
 			Self::draw(b"daollm/aggregators", round, params.aggregators, true, record.fixed_by)?;
-		// The trainers that committed are judged with the outcome, by what the aggregate made
-		// of their updates.
-		let (committed, silent): (Vec<_>, Vec<_>) =
-			record.trainers.iter().partition(|seat| Updates::<T>::contains_key(round, &seat.node));
+		// The trainers that published are judged with the outcome, by what the aggregate made
+		// of their updates; one that committed and withheld its update missed it.
+		let (committed, silent): (Vec<_>, Vec<_>) = record.trainers.iter().partition(|seat| {
+			Updates::<T>::get(round, &seat.node).is_some_and(|u| u.hash.is_some())
+		});
 		for seat in silent {
-			let outcome = Self::silence(round, &seat.node, SeatStep::Update);
+			let outcome = if Updates::<T>::contains_key(round, &seat.node) {
+				MemberOutcome::Missed
+			} else {
+				Self::silence(round, &seat.node, SeatStep::Update)
+			};
 			T::Nodes::record(&seat.node, Work::Round(round), outcome);
 		}
 		if aggregators.is_empty() {
@@ -191,16 +196,19 @@ impl<T: Config> Pallet<T> {
 		true
 	}
 
-	/// The trainers that committed updates to `round`, in trainer order, with their records:
-	/// the order aggregators combine the updates in.
-	pub fn committed_updates(
+	/// The trainers that published updates to `round`, in trainer order, with each update's
+	/// hash and samples: the order aggregators combine the updates in.
+	pub fn published_updates(
 		round: RoundId,
 		record: &RoundOf<T>,
-	) -> Vec<(T::AccountId, UpdateRecord)> {
+	) -> Vec<(T::AccountId, H256, u32)> {
 		record
 			.trainers
 			.iter()
-			.filter_map(|seat| Updates::<T>::get(round, &seat.node).map(|u| (seat.node.clone(), u)))
+			.filter_map(|seat| {
+				let update = Updates::<T>::get(round, &seat.node)?;
+				Some((seat.node.clone(), update.hash?, update.samples))
+			})
 			.collect()
 	}
 
@@ -257,9 +265,9 @@ impl<T: Config> Pallet<T> {
 				(Decision::NoAgreement, Some(_)) => MemberOutcome::Inconclusive,
 			}
 		});
-		let updates = Self::committed_updates(round, record);
+		let updates = Self::published_updates(round, record);
 		let judge_trainers = |outcome: &dyn Fn(usize) -> MemberOutcome| {
-			for (i, (trainer, _)) in updates.iter().enumerate() {
+			for (i, (trainer, ..)) in updates.iter().enumerate() {
 				T::Nodes::record(trainer, Work::Round(round), outcome(i));
 			}
 		};
@@ -292,10 +300,16 @@ impl<T: Config> Pallet<T> {
 		};
 		let sha256 = winner.model;
 
+		// Each distinct update is paid once: trainers that published the same bytes (honest
+		// training is replicated, so honest trainers do) share its contribution.
+		let copies = |hash: &H256| updates.iter().filter(|(_, h, _)| h == hash).count() as u32;
 		let weights: Vec<(u32, Perbill)> = updates
 			.iter()
 			.zip(winner.kept.iter().zip(&winner.contributions))
-			.map(|((_, u), (kept, c))| (u.samples, if *kept { *c } else { Perbill::zero() }))
+			.map(|((_, hash, samples), (kept, c))| {
+				let carried = if *kept { *c } else { Perbill::zero() };
+				(*samples, Perbill::from_parts(carried.deconstruct() / copies(hash).max(1)))
+			})
 			.collect();
 		let paid = shares(record.reward, &weights);
 		judge_trainers(&|i| {
@@ -306,7 +320,7 @@ impl<T: Config> Pallet<T> {
 			}
 		});
 		let (mut kept_trainers, mut trimmed) = (Vec::new(), Vec::new());
-		for (((trainer, _), keep), points) in updates.into_iter().zip(&winner.kept).zip(paid) {
+		for (((trainer, ..), keep), points) in updates.into_iter().zip(&winner.kept).zip(paid) {
 			if points > 0 {
 				T::RewardPoints::reward(&trainer, Contribution::Training, points);
 			}
@@ -353,8 +367,15 @@ impl<T: Config> Pallet<T> {
 		}
 		for (round, record) in Rounds::<T>::iter() {
 			ensure!(round < NextRoundId::<T>::get(), "a round beyond NextRoundId");
-			let updates = Updates::<T>::iter_prefix(round).count() as u32;
-			ensure!(updates == record.updates, "a round's update count is off");
+			let (mut committed, mut published) = (0u32, 0u32);
+			for (_, update) in Updates::<T>::iter_prefix(round) {
+				committed.saturating_inc();
+				if update.hash.is_some() {
+					published.saturating_inc();
+				}
+			}
+			ensure!(committed == record.update_commitments, "a round's commitment count is off");
+			ensure!(published == record.updates, "a round's update count is off");
 			let commits = AggregateCommitments::<T>::iter_prefix(round).count() as u32;
 			ensure!(commits == record.commits, "a round's commitment count is off");
 			let mut reveals = 0u32;

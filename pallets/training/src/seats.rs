@@ -1,25 +1,24 @@
 //! Whether a drawn seat's transaction will succeed now: the checks `commit_update`,
-//! `commit_aggregate` and `reveal_aggregate` make before they change anything, shared with their
+//! `publish_update`, `commit_aggregate`, `reveal_aggregate` and `excuse` make before they change anything, shared with their
 //! `feeless_if` conditions and with [`crate::CheckTrainingSeat`], which validates them in the
 //! transaction pool.
 
 use super::*;
 
 impl<T: Config> Pallet<T> {
-	/// Whether `signer` may commit `update`, trained on `samples` examples, to `round` now:
-	/// the node its key belongs to, the round, and the update's hash.
-	pub fn check_update(
+	/// Whether `signer` may commit to an update trained on `samples` examples for `round`
+	/// now: the node its key belongs to, and the round.
+	pub fn check_update_commitment(
 		signer: &T::AccountId,
 		round: RoundId,
-		update: &[u8],
 		samples: u32,
-	) -> Result<(T::AccountId, RoundOf<T>, H256), Error<T>> {
+	) -> Result<(T::AccountId, RoundOf<T>), Error<T>> {
 		let node = T::Nodes::node_of_key(signer).ok_or(Error::<T>::NotANode)?;
 		let record = Rounds::<T>::get(round).ok_or(Error::<T>::UnknownRound)?;
 		ensure!(record.trainer(&node).is_some(), Error::<T>::NotATrainer);
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(
-			record.phase == Phase::Training && now <= record.deadline,
+			record.phase == Phase::Training && now <= record.commit_deadline,
 			Error::<T>::TrainingClosed
 		);
 		ensure!(!Updates::<T>::contains_key(round, &node), Error::<T>::AlreadyCommitted);
@@ -31,12 +30,39 @@ impl<T: Config> Pallet<T> {
 			samples > 0 && samples as usize <= record.training_examples(),
 			Error::<T>::BadSampleCount
 		);
+		Ok((node, record))
+	}
+
+	/// Whether `signer` may publish `update` for `round` now: the node its key belongs to, the
+	/// round, and the update's hash.
+	pub fn check_publication(
+		signer: &T::AccountId,
+		round: RoundId,
+		update: &[u8],
+	) -> Result<(T::AccountId, RoundOf<T>, H256), Error<T>> {
+		let node = T::Nodes::node_of_key(signer).ok_or(Error::<T>::NotANode)?;
+		let record = Rounds::<T>::get(round).ok_or(Error::<T>::UnknownRound)?;
+		ensure!(record.trainer(&node).is_some(), Error::<T>::NotATrainer);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(
+			record.phase == Phase::Training
+				&& now > record.commit_deadline
+				&& now <= record.deadline,
+			Error::<T>::NotPublishing
+		);
+		let committed = Updates::<T>::get(round, &node).ok_or(Error::<T>::NotCommitted)?;
+		ensure!(committed.hash.is_none(), Error::<T>::AlreadyPublished);
 		let decoded = <ModelUpdate as codec::DecodeAll>::decode_all(&mut &update[..])
 			.map_err(|_| Error::<T>::BadUpdate)?;
 		ensure!(decoded.base == record.base, Error::<T>::BadUpdate);
 		ensure!(decoded.fits(record.shape), Error::<T>::WrongShape);
 		ensure!(decoded.within(record.plan.max_value), Error::<T>::UpdateOutOfBounds);
-		Ok((node, record, ModelUpdate::hash_of(update)))
+		let hash = ModelUpdate::hash_of(update);
+		ensure!(
+			update_commitment(&hash, &node) == committed.commitment,
+			Error::<T>::PublicationMismatch
+		);
+		Ok((node, record, hash))
 	}
 
 	/// Whether `signer` may commit an aggregate answer to `round` now: the node its key belongs
@@ -78,9 +104,9 @@ impl<T: Config> Pallet<T> {
 		let (step, window_end) = match record.phase {
 			Phase::Training => {
 				ensure!(record.trainer(&node).is_some(), Error::<T>::NotATrainer);
-				ensure!(now <= record.deadline, Error::<T>::TrainingClosed);
+				ensure!(now <= record.commit_deadline, Error::<T>::TrainingClosed);
 				ensure!(!Updates::<T>::contains_key(round, &node), Error::<T>::AlreadyCommitted);
-				(SeatStep::Update, record.deadline)
+				(SeatStep::Update, record.commit_deadline)
 			},
 			Phase::Aggregating { commit_end, .. } => {
 				ensure!(record.aggregator(&node).is_some(), Error::<T>::NotAnAggregator);

@@ -55,15 +55,44 @@ fn aggregators(round: RoundId) -> Vec<AccountId> {
 	Rounds::<Test>::get(round).expect("round").aggregators.iter().map(|s| s.node).collect()
 }
 
+thread_local! {
+	/// Updates committed to and not yet published, as (round, trainer, bytes).
+	static UNPUBLISHED: core::cell::RefCell<Vec<(RoundId, AccountId, Vec<u8>)>> =
+		const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// `trainer` commits to the update with `values` (published by [`publish_all`]).
 fn commit(round: RoundId, trainer: AccountId, values: Vec<i32>) {
 	// Every trainer trains on all of the round's examples but the held-back ones.
 	let samples = Rounds::<Test>::get(round).expect("round").training_examples() as u32;
+	let update = update_for(base_hash(), values);
+	let commitment = update_commitment(&ModelUpdate::hash_of(&update), &trainer);
 	assert_ok!(Training::commit_update(
 		RuntimeOrigin::signed(signer_of(trainer)),
 		round,
-		update_for(base_hash(), values),
+		commitment,
 		samples
 	));
+	UNPUBLISHED.with(|u| u.borrow_mut().push((round, trainer, update.into_inner())));
+}
+
+/// Moves to `round`'s publishing window and publishes every update committed to.
+fn publish_all(round: RoundId) {
+	let record = Rounds::<Test>::get(round).expect("round");
+	run_to_block(record.commit_deadline.saturating_add(1).max(System::block_number()));
+	let pending: Vec<_> = UNPUBLISHED.with(|u| {
+		let mut all = u.borrow_mut();
+		let (this, rest) = all.drain(..).partition(|(r, ..)| *r == round);
+		*all = rest;
+		this
+	});
+	for (_, trainer, bytes) in pending {
+		assert_ok!(Training::publish_update(
+			RuntimeOrigin::signed(signer_of(trainer)),
+			round,
+			bytes.try_into().expect("fits")
+		));
+	}
 }
 
 /// What the tests' aggregators measure: the candidate better on the 4 held-back examples of
@@ -165,6 +194,7 @@ fn round_in_aggregation() -> RoundId {
 	for (i, trainer) in trainers(round).into_iter().enumerate() {
 		commit(round, trainer, vec![i as i32; 3]);
 	}
+	publish_all(round);
 	run_to_block(11);
 	round
 }
@@ -240,7 +270,7 @@ fn bad_rounds_are_refused() {
 }
 
 #[test]
-fn trainers_commit_updates_of_the_base_model_once() {
+fn trainers_commit_to_updates_of_the_base_model_once_then_publish_them() {
 	new_test_ext().execute_with(|| {
 		let round = open();
 		let seated = trainers(round);
@@ -250,32 +280,134 @@ fn trainers_commit_updates_of_the_base_model_once() {
 		let n = Rounds::<Test>::get(round).expect("round").training_examples() as u32;
 		assert_eq!(n, 16);
 		let good = || update_for(base_hash(), vec![1, 2, 3]);
-		let submit = |who, update, samples| {
-			Training::commit_update(RuntimeOrigin::signed(who), round, update, samples)
+		let sealed = |update: &[u8], who| update_commitment(&ModelUpdate::hash_of(update), &who);
+		let commit_as = |who, commitment, samples| {
+			Training::commit_update(RuntimeOrigin::signed(who), round, commitment, samples)
 		};
-		assert_noop!(submit(trainer, good(), n), Error::<Test>::NotANode);
-		assert_noop!(submit(signer_of(outsider), good(), n), Error::<Test>::NotATrainer);
-		assert_noop!(submit(signer_of(trainer), good(), 0), Error::<Test>::BadSampleCount);
-		assert_noop!(submit(signer_of(trainer), good(), n + 1), Error::<Test>::BadSampleCount);
-		let foreign = update_for(H256::repeat_byte(1), vec![1, 2, 3]);
-		assert_noop!(submit(signer_of(trainer), foreign, n), Error::<Test>::BadUpdate);
-		let misshapen = update_for(base_hash(), vec![1, 2]);
-		assert_noop!(submit(signer_of(trainer), misshapen, n), Error::<Test>::WrongShape);
-		let garbage = vec![1u8, 2, 3].try_into().expect("small");
-		assert_noop!(submit(signer_of(trainer), garbage, n), Error::<Test>::BadUpdate);
+		let mine = sealed(&good(), trainer);
+		assert_noop!(commit_as(trainer, mine, n), Error::<Test>::NotANode);
+		assert_noop!(commit_as(signer_of(outsider), mine, n), Error::<Test>::NotATrainer);
+		assert_noop!(commit_as(signer_of(trainer), mine, 0), Error::<Test>::BadSampleCount);
+		assert_noop!(commit_as(signer_of(trainer), mine, n + 1), Error::<Test>::BadSampleCount);
 		assert_noop!(
-			Training::commit_update(RuntimeOrigin::signed(signer_of(trainer)), 7, good(), n),
+			Training::commit_update(RuntimeOrigin::signed(signer_of(trainer)), 7, mine, n),
 			Error::<Test>::UnknownRound
 		);
-
-		let post = submit(signer_of(trainer), good(), n).expect("a trainer's commit");
+		let post = commit_as(signer_of(trainer), mine, n).expect("a trainer's commit");
 		assert_eq!(post.pays_fee, Pays::No);
 		let record = Updates::<Test>::get(round, trainer).expect("stored");
-		assert_eq!(record, UpdateRecord { hash: ModelUpdate::hash_of(&good()), samples: n });
-		assert_noop!(submit(signer_of(trainer), good(), n), Error::<Test>::AlreadyCommitted);
+		assert_eq!(record, UpdateRecord { commitment: mine, samples: n, hash: None });
+		assert_noop!(commit_as(signer_of(trainer), mine, n), Error::<Test>::AlreadyCommitted);
 
+		let publish = |update: BoundedVec<u8, ConstU32<4096>>| {
+			Training::publish_update(RuntimeOrigin::signed(signer_of(trainer)), round, update)
+		};
+		// Not before the commitments close: the bytes would be copied.
+		assert_noop!(publish(good()), Error::<Test>::NotPublishing);
+		let commit_deadline = Rounds::<Test>::get(round).expect("round").commit_deadline;
+		run_to_block(commit_deadline + 1);
+		assert_noop!(commit_as(signer_of(seated[1]), mine, n), Error::<Test>::TrainingClosed);
+		let foreign = update_for(H256::repeat_byte(1), vec![1, 2, 3]);
+		assert_noop!(publish(foreign), Error::<Test>::BadUpdate);
+		let misshapen = update_for(base_hash(), vec![1, 2]);
+		assert_noop!(publish(misshapen), Error::<Test>::WrongShape);
+		let garbage = vec![1u8, 2, 3].try_into().expect("small");
+		assert_noop!(publish(garbage), Error::<Test>::BadUpdate);
+		let other = update_for(base_hash(), vec![3, 2, 1]);
+		assert_noop!(publish(other), Error::<Test>::PublicationMismatch);
+		assert_noop!(
+			Training::publish_update(RuntimeOrigin::signed(signer_of(seated[1])), round, good()),
+			Error::<Test>::NotCommitted
+		);
+		let post = publish(good()).expect("the committed update");
+		assert_eq!(post.pays_fee, Pays::No);
+		let record = Updates::<Test>::get(round, trainer).expect("stored");
+		assert_eq!(record.hash, Some(ModelUpdate::hash_of(&good())));
+		assert_noop!(publish(good()), Error::<Test>::AlreadyPublished);
+	});
+}
+
+/// A node without an engine watches the pool for another trainer's update and sends the same
+/// bytes as its own. Before the commitments close nobody publishes, so there is nothing to
+/// copy; after, the copier has no commitment (it could not make one without the bytes), and a
+/// commitment copied from the chain names its trainer. The copier is judged to have missed its
+/// seat and earns nothing; the honest trainer is paid.
+#[test]
+fn another_trainers_update_cannot_be_sent_as_ones_own() {
+	new_test_ext().execute_with(|| {
+		let round = open();
+		let seated = trainers(round);
+		let (honest, copier) = (seated[0], seated[1]);
+		commit(round, honest, vec![4, 5, 6]);
+		let honest_commitment = Updates::<Test>::get(round, honest).expect("committed").commitment;
+		let n = Rounds::<Test>::get(round).expect("round").training_examples() as u32;
+		// The copier commits to what it saw on chain: the honest trainer's commitment.
+		assert_ok!(Training::commit_update(
+			RuntimeOrigin::signed(signer_of(copier)),
+			round,
+			honest_commitment,
+			n
+		));
+		publish_all(round);
+		let seen = update_for(base_hash(), vec![4, 5, 6]);
+		assert_noop!(
+			Training::publish_update(RuntimeOrigin::signed(signer_of(copier)), round, seen),
+			Error::<Test>::PublicationMismatch
+		);
 		run_to_block(11);
-		assert_noop!(submit(signer_of(seated[1]), good(), 6), Error::<Test>::TrainingClosed);
+		assert!(judged(round).contains(&(copier, MemberOutcome::Missed)));
+		let model = H256::repeat_byte(0x21);
+		for aggregator in aggregators(round) {
+			commit_aggregate(round, aggregator, model, &[true]);
+		}
+		for aggregator in aggregators(round) {
+			assert_ok!(reveal(round, aggregator, model, &[true]));
+		}
+		run_to_block(12);
+		let paid = |who| {
+			Rewarded::get()
+				.iter()
+				.any(|(n, c, p)| *n == who && *c == Contribution::Training && *p > 0 && *p != 7)
+		};
+		assert!(paid(honest));
+		// Aggregator points (7), if the copier also holds an aggregator seat; no trainer points.
+		assert!(!Rewarded::get().iter().any(|(n, _, p)| *n == copier && *p != 7));
+	});
+}
+
+/// Honest trainers send byte-identical updates: the round pays each distinct update once,
+/// shared by the trainers that sent it, and a distinct update is not outweighed by copies.
+#[test]
+fn each_distinct_update_is_paid_once() {
+	new_test_ext().execute_with(|| {
+		let round = open();
+		let seated = trainers(round);
+		commit(round, seated[0], vec![1; 3]);
+		commit(round, seated[1], vec![1; 3]);
+		commit(round, seated[2], vec![2; 3]);
+		publish_all(round);
+		run_to_block(11);
+		let model = H256::repeat_byte(0x22);
+		let kept = [true; 3];
+		for aggregator in aggregators(round) {
+			commit_aggregate(round, aggregator, model, &kept);
+		}
+		for aggregator in aggregators(round) {
+			assert_ok!(reveal(round, aggregator, model, &kept));
+		}
+		run_to_block(12);
+		let points = |who| -> u32 {
+			let aggregator_points = if aggregators(round).contains(&who) { 7 } else { 0 };
+			Rewarded::get()
+				.iter()
+				.filter(|(n, c, _)| *n == who && *c == Contribution::Training)
+				.map(|(.., p)| *p)
+				.sum::<u32>()
+				- aggregator_points
+		};
+		let (twin, twin2, distinct) = (points(seated[0]), points(seated[1]), points(seated[2]));
+		assert_eq!(twin, twin2);
+		assert!(distinct >= 2 * twin - 1, "{distinct} against twice {twin}");
 	});
 }
 
@@ -481,6 +613,7 @@ fn round_in_aggregation_from(now: u64) -> RoundId {
 	for trainer in trainers(round) {
 		commit(round, trainer, vec![0; 3]);
 	}
+	publish_all(round);
 	run_to_block(now + 6);
 	round
 }
@@ -569,11 +702,11 @@ fn with_parameters(change: impl FnOnce(&mut Parameters<u64>)) {
 	assert_ok!(Training::set_parameters(RuntimeOrigin::root(), p));
 }
 
-/// One drawn trainer's free, self-consistent update of
-/// another shape (two labels × one feature, four values) was accepted, and every aggregator
-/// then refused the whole set: the round failed. The chain now refuses it (and values beyond
-/// the round's bound), and the round goes on to its candidate without that trainer, who is
-/// judged to have missed its seat.
+/// One drawn trainer's free, self-consistent update of another shape (two labels × one
+/// feature, four values), were it accepted, would make every aggregator refuse the whole set.
+/// The chain refuses it (and values beyond the round's bound), and the round goes on to its
+/// candidate without that trainer, who committed and published nothing the round can use: it
+/// is judged to have missed its seat.
 #[test]
 fn a_wrong_shape_update_is_refused_and_the_round_still_produces_a_candidate() {
 	new_test_ext().execute_with(|| {
@@ -585,14 +718,26 @@ fn a_wrong_shape_update_is_refused_and_the_round_still_produces_a_candidate() {
 		let seated = trainers(round);
 		let attacker = seated[0];
 		let n = Rounds::<Test>::get(round).expect("round").training_examples() as u32;
-		let submit = |update| {
-			Training::commit_update(RuntimeOrigin::signed(signer_of(attacker)), round, update, n)
-		};
 		let other_shape = shaped(base_hash(), 2, 1, vec![1, 2, 3, 4]);
 		assert!(ModelUpdate { base: base_hash(), labels: 2, features: 1, values: vec![0; 4] }
 			.is_well_formed());
-		assert_noop!(submit(other_shape), Error::<Test>::WrongShape);
+		// The attacker commits to its update (nothing about it shows yet), the others to theirs.
+		let commitment = update_commitment(&ModelUpdate::hash_of(&other_shape), &attacker);
+		assert_ok!(Training::commit_update(
+			RuntimeOrigin::signed(signer_of(attacker)),
+			round,
+			commitment,
+			n
+		));
 		let max = MAX_VALUE as i32;
+		// The bound itself is fine.
+		commit(round, seated[1], vec![max, -max, 0]);
+		commit(round, seated[2], vec![1; 3]);
+		publish_all(round);
+		let submit = |update| {
+			Training::publish_update(RuntimeOrigin::signed(signer_of(attacker)), round, update)
+		};
+		assert_noop!(submit(other_shape), Error::<Test>::WrongShape);
 		assert_noop!(
 			submit(update_for(base_hash(), vec![0, max + 1, 0])),
 			Error::<Test>::UpdateOutOfBounds
@@ -601,9 +746,6 @@ fn a_wrong_shape_update_is_refused_and_the_round_still_produces_a_candidate() {
 			submit(update_for(base_hash(), vec![-max - 1, 0, 0])),
 			Error::<Test>::UpdateOutOfBounds
 		);
-		// The bound itself is fine.
-		commit(round, seated[1], vec![max, -max, 0]);
-		commit(round, seated[2], vec![1; 3]);
 		run_to_block(11);
 		assert_eq!(judged(round), vec![(attacker, MemberOutcome::Missed)]);
 		let model = H256::repeat_byte(0x33);
@@ -765,7 +907,7 @@ fn an_excused_trainer_is_judged_excused_not_missed() {
 			Training::commit_update(
 				RuntimeOrigin::signed(signer_of(excused)),
 				round,
-				update_for(base_hash(), vec![1; 3]),
+				H256::repeat_byte(1),
 				samples
 			),
 			Error::<Test>::AlreadyExcused
@@ -773,6 +915,7 @@ fn an_excused_trainer_is_judged_excused_not_missed() {
 		for (i, trainer) in drawn.iter().enumerate().skip(1) {
 			commit(round, *trainer, vec![i as i32; 3]);
 		}
+		publish_all(round);
 		run_to_block(11);
 		assert!(judged(round).contains(&(excused, MemberOutcome::Excused)));
 		assert!(!judged(round).contains(&(excused, MemberOutcome::Missed)));
@@ -818,6 +961,7 @@ fn a_round_aggregates_only_with_its_minimum_of_updates() {
 		assert_eq!(seated.len(), 4);
 		commit(round, seated[0], vec![1; 3]);
 		commit(round, seated[1], vec![2; 3]);
+		publish_all(round);
 		run_to_block(11);
 		assert_eq!(Outcomes::<Test>::get(round), Some(Outcome::Failed(Failure::TooFewUpdates)));
 		assert!(judged(round).iter().all(|(_, o)| *o == MemberOutcome::Inconclusive));
@@ -844,6 +988,7 @@ fn a_lazy_zero_update_is_paid_nothing() {
 		commit(round, seated[0], vec![0; 3]);
 		commit(round, seated[1], vec![5, 6, 7]);
 		commit(round, seated[2], vec![6, 5, 8]);
+		publish_all(round);
 		run_to_block(11);
 		let model = H256::repeat_byte(0x66);
 		let kept = [true; 3];
@@ -964,7 +1109,7 @@ mod offchain_worker {
 	fn include(pool: &Pool) -> usize {
 		let sent = drain_signed::<RuntimeCall>(pool);
 		for (signer, call) in &sent {
-			if let RuntimeCall::Training(Call::commit_update { update, .. }) = call {
+			if let RuntimeCall::Training(Call::publish_update { update, .. }) = call {
 				let key = update_key(&ModelUpdate::hash_of(update));
 				sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, &key, update);
 			}
@@ -985,7 +1130,9 @@ mod offchain_worker {
 		let round = open();
 		Training::offchain_worker(System::block_number());
 		to_block(System::block_number() + 1);
-		assert_eq!(include(pool), 3);
+		assert_eq!(include(pool), 3, "three commitments");
+		to_block(Rounds::<Test>::get(round).unwrap().commit_deadline + 1);
+		assert_eq!(include(pool), 3, "three publications");
 		(round, Rounds::<Test>::get(round).unwrap().deadline + 1)
 	}
 
@@ -1046,11 +1193,19 @@ mod offchain_worker {
 				&& p.balance_labels == record.plan.balance_labels
 				&& p.learning_rate_ppm == record.plan.learning_rate_ppm));
 			assert_eq!(include(&pool), 3);
-			assert_eq!(Rounds::<Test>::get(round).unwrap().updates, 3);
-			// Nothing more to do until the deadline; a later worker does not train again.
+			assert_eq!(Rounds::<Test>::get(round).unwrap().update_commitments, 3);
+			assert_eq!(Rounds::<Test>::get(round).unwrap().updates, 0, "nothing to copy yet");
+			// Nothing more to do until the commitments close; a later worker does not train
+			// again.
 			to_block(drawn + 2);
 			assert_eq!(include(&pool), 0);
 			assert_eq!(trainer.trained.lock().unwrap().len(), 3);
+			// Then each trainer publishes the update it kept, once.
+			to_block(record.commit_deadline + 1);
+			assert_eq!(include(&pool), 3);
+			assert_eq!(Rounds::<Test>::get(round).unwrap().updates, 3);
+			to_block(record.commit_deadline + 2);
+			assert_eq!(include(&pool), 0);
 
 			// Aggregation begins in the block after the deadline.
 			let begins = Rounds::<Test>::get(round).unwrap().deadline + 1;
@@ -1092,7 +1247,7 @@ mod offchain_worker {
 			.map(|(_, record)| {
 				sp_io::offchain::local_storage_get(
 					StorageKind::PERSISTENT,
-					&update_key(&record.hash),
+					&update_key(&record.hash.expect("published")),
 				)
 				.expect("indexed")
 			})
@@ -1139,7 +1294,7 @@ mod offchain_worker {
 			let record = Updates::<Test>::get(round, first).expect("committed");
 			sp_io::offchain::local_storage_set(
 				StorageKind::PERSISTENT,
-				&update_key(&record.hash),
+				&update_key(&record.hash.expect("published")),
 				&fork,
 			);
 			let built = *trainer.aggregated.lock().unwrap();
@@ -1261,6 +1416,7 @@ mod known_block_draws {
 		for trainer in trainers(round) {
 			commit(round, trainer, vec![0; 3]);
 		}
+		publish_all(round);
 		run_to_block(deadline);
 		let foretold = MockDraws::seed(&(b"daollm/aggregators", round).encode(), None)
 			.map(first)
@@ -1305,9 +1461,16 @@ mod transaction_pool {
 		RuntimeCall::Training(call).is_feeless(&RuntimeOrigin::signed(signer_of(who)))
 	}
 
+	/// A commitment to the update with `values` (the same for every trainer: the pool only
+	/// looks at who may commit).
 	fn update_call(round: RoundId, values: Vec<i32>) -> Call<Test> {
 		let samples = Rounds::<Test>::get(round).expect("round").training_examples() as u32;
-		Call::commit_update { round, update: update_for(base_hash(), values), samples }
+		let commitment = H256(sp_io::hashing::blake2_256(&values.encode()));
+		Call::commit_update { round, commitment, samples }
+	}
+
+	fn publish_call(round: RoundId, values: Vec<i32>) -> Call<Test> {
+		Call::publish_update { round, update: update_for(base_hash(), values) }
 	}
 
 	#[test]
@@ -1318,11 +1481,11 @@ mod transaction_pool {
 			let copies: Vec<_> = (0..4)
 				.map(|i| validity(trainer, update_call(round, vec![i; 3])).expect("valid"))
 				.collect();
-			let deadline = Rounds::<Test>::get(round).unwrap().deadline;
+			let commit_deadline = Rounds::<Test>::get(round).unwrap().commit_deadline;
 			for copy in &copies {
 				assert_eq!(copy.priority, PRIORITY);
 				assert_eq!(copy.provides, copies[0].provides, "one tag for the seat's update");
-				assert_eq!(copy.longevity, deadline - System::block_number() + 1);
+				assert_eq!(copy.longevity, commit_deadline - System::block_number() + 1);
 			}
 			assert!(feeless(trainer, update_call(round, vec![1; 3])));
 		});
@@ -1378,17 +1541,25 @@ mod transaction_pool {
 			let refused = Err(InvalidTransaction::Call.into());
 			assert_eq!(validity(stranger, update_call(round, vec![1; 3])), refused);
 			assert!(!feeless(stranger, update_call(round, vec![1; 3])));
-			let samples = Rounds::<Test>::get(round).unwrap().training_examples() as u32;
-			let foreign = Call::commit_update {
-				round,
-				update: update_for(H256::repeat_byte(9), vec![1; 3]),
-				samples,
-			};
-			assert_eq!(validity(trainer, foreign), refused, "another base's update");
 			commit(round, trainer, vec![1; 3]);
 			assert_eq!(validity(trainer, update_call(round, vec![2; 3])), refused, "a second");
-			run_to_block(11);
+			assert_eq!(validity(trainer, publish_call(round, vec![1; 3])), refused, "too early");
+			let commit_deadline = Rounds::<Test>::get(round).unwrap().commit_deadline;
+			run_to_block(commit_deadline + 1);
 			assert_eq!(validity(drawn[1], update_call(round, vec![1; 3])), refused, "too late");
+			let foreign = Call::publish_update {
+				round,
+				update: update_for(H256::repeat_byte(9), vec![1; 3]),
+			};
+			assert_eq!(validity(trainer, foreign), refused, "another base's update");
+			assert_eq!(
+				validity(trainer, publish_call(round, vec![2; 3])),
+				refused,
+				"not committed"
+			);
+			let published = validity(trainer, publish_call(round, vec![1; 3])).expect("valid");
+			assert_eq!(published.priority, PRIORITY);
+			assert!(feeless(trainer, publish_call(round, vec![1; 3])));
 		});
 	}
 }

@@ -104,7 +104,8 @@ pub enum Phase<BlockNumber> {
 	/// The round is open; its trainers are drawn in the first later block that someone other
 	/// than `fixed_by` authored.
 	Drawing,
-	/// Trainers train and commit their updates until the round's deadline.
+	/// Trainers train and commit to their updates until the round's `commit_deadline`, then
+	/// publish them until its `deadline`.
 	Training,
 	/// Aggregators commit to the model they built until `commit_end`, then reveal it until
 	/// `reveal_end` (or until all have revealed).
@@ -159,11 +160,15 @@ pub struct Round<
 	pub reward: u32,
 	/// The block the round opened in.
 	pub opened_at: BlockNumber,
-	/// The last block in which trainers may commit updates.
+	/// The last block in which trainers may commit to updates.
+	pub commit_deadline: BlockNumber,
+	/// The last block in which trainers may publish the updates they committed to.
 	pub deadline: BlockNumber,
 	/// Where the round is.
 	pub phase: Phase<BlockNumber>,
-	/// Updates committed.
+	/// Trainers that committed to an update.
+	pub update_commitments: u32,
+	/// Updates published (those the aggregators combine).
 	pub updates: u32,
 	/// Aggregators that committed.
 	pub commits: u32,
@@ -229,10 +234,14 @@ impl<A: PartialEq, B, N, E: Get<u32>, T: Get<u32>, G: Get<u32>> Round<A, B, N, E
 	MaxEncodedLen,
 )]
 pub struct UpdateRecord {
-	/// blake2b-256 of the SCALE-encoded update (its bytes are in the offchain index).
-	pub hash: H256,
+	/// [`daollm_primitives::training::update_commitment`] of the update's hash and the trainer,
+	/// committed before the round's `commit_deadline`.
+	pub commitment: H256,
 	/// The examples it trained on, at most the round's.
 	pub samples: u32,
+	/// blake2b-256 of the SCALE-encoded update, once its bytes are published after the
+	/// commitments closed (they are then in the offchain index).
+	pub hash: Option<H256>,
 }
 
 /// An aggregator's revealed answer: the model it built and which updates the rule kept.
@@ -277,7 +286,7 @@ pub enum SeatStep {
 impl SeatStep {
 	/// The step's part of a seat transaction's pool tag ([`crate::CheckTrainingSeat`]): an
 	/// excuse shares its step's tag.
-	pub fn tag(&self) -> &'static [u8; 6] {
+	pub fn tag(&self) -> &'static [u8] {
 		match self {
 			Self::Update => b"update",
 			Self::Aggregate => b"commit",
@@ -479,8 +488,10 @@ mod tests {
 			drawn_with: H256::zero(),
 			reward: 0,
 			opened_at: 0,
+			commit_deadline: 1,
 			deadline: 1,
 			phase: Phase::Training,
+			update_commitments: 0,
 			updates: 0,
 			commits: 0,
 			reveals: 0,

@@ -40,7 +40,8 @@ use core::marker::PhantomData;
 /// The weight of each of `pallet_training`'s calls and hooks.
 pub trait WeightInfo {
 	fn open_round(e: u32, t: u32, ) -> Weight;
-	fn commit_update(b: u32, ) -> Weight;
+	fn commit_update() -> Weight;
+	fn publish_update(b: u32, ) -> Weight;
 	fn commit_aggregate() -> Weight;
 	fn excuse() -> Weight;
 	fn reveal_aggregate(t: u32, ) -> Weight;
@@ -86,7 +87,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Training::Updates` (r:1 w:1)
 	/// Proof: `Training::Updates` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[64, 524288]`.
-	fn commit_update(b: u32, ) -> Weight {
+	fn commit_update() -> Weight {
+		Weight::from_parts(40_000_000, 13022)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn publish_update(b: u32, ) -> Weight {
 		// Proof size: measured `803`, estimated `13022`
 		// Minimum execution time: 48_194_000 picoseconds.
 		Weight::from_parts(62_473_898, 13022)
@@ -238,7 +244,12 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(Weight::from_parts(0, 2524).saturating_mul(e.into()))
 	}
-	fn commit_update(b: u32, ) -> Weight {
+	fn commit_update() -> Weight {
+		Weight::from_parts(40_000_000, 13022)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn publish_update(b: u32, ) -> Weight {
 		Weight::from_parts(62_473_898, 13022)
 			.saturating_add(Weight::from_parts(2_559, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))

@@ -183,7 +183,7 @@ fn a_correction_pays_tens_of_annotation_fees_and_less_than_a_proposal_fee() {
 			&call.get_dispatch_info(),
 			0,
 		);
-		let points = <Runtime as pallet_proposals::Config>::CorrectionPoints::get();
+		let points: u32 = <Runtime as pallet_proposals::Config>::CorrectionPoints::get();
 		let cap = pallet_rewards::Params::<Runtime>::get().annotation_point_cap;
 		let correction = Balance::from(points) * cap;
 		assert!(correction > 20 * fee, "a correction pays {correction}, an annotation costs {fee}");
