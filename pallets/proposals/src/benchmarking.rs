@@ -219,11 +219,26 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// The worst case: the analysis lands after the spam window, so the deposit is released too.
+	/// The worst case: the analysis lands after the spam window, so the deposit is released
+	/// too, and after the label was verified, so the training example is compared with it.
 	#[benchmark]
 	fn on_analysed() {
 		proposal::<T>(1);
 		end_spam_window::<T>(0);
+		Proposals::<T>::mutate(0, |p| {
+			if let Some(p) = p {
+				p.verified_label = Some(1);
+				TrainingSet::<T>::insert(
+					0,
+					TrainingExample {
+						proposal: 0,
+						content_hash: p.content_hash,
+						label: 1,
+						analysis: AnalysisStatus::Pending,
+					},
+				);
+			}
+		});
 
 		#[block]
 		{
@@ -231,6 +246,7 @@ mod benchmarks {
 		}
 
 		assert!(Proposals::<T>::get(0).is_some_and(|p| p.deposit.is_zero()));
+		assert!(TrainingSet::<T>::get(0).is_some_and(|e| e.corrects_network()));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder::build(), crate::mock::Test);

@@ -62,11 +62,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Proposals::ChallengePeriod` (r:1 w:0)
 	/// Proof: `Proposals::ChallengePeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForProposals` (r:1 w:1)
 	/// Proof: `Proposals::CounterForProposals` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::ContributionsOf` (r:1 w:1)
-	/// Proof: `Proposals::ContributionsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::ContributionsOf` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::PendingActivation` (r:1 w:0)
 	/// Proof: `ModelRegistry::PendingActivation` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
@@ -87,17 +87,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `b` is `[1, 65536]`.
 	fn submit_proposal(t: u32, b: u32, ) -> Weight {
 		// Proof size: measured `944`, estimated `7631`
-		// Minimum execution time: 127_470_000 picoseconds.
-		Weight::from_parts(132_557_596, 7631)
-			// Standard error: 822
-			.saturating_add(Weight::from_parts(14_475, 0).saturating_mul(t.into()))
-			// Standard error: 3
-			.saturating_add(Weight::from_parts(1_663, 0).saturating_mul(b.into()))
+		// Minimum execution time: 126_124_000 picoseconds.
+		Weight::from_parts(121_798_958, 7631)
+			// Standard error: 5_886
+			.saturating_add(Weight::from_parts(120_347, 0).saturating_mul(t.into()))
+			// Standard error: 22
+			.saturating_add(Weight::from_parts(1_789, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::TaskOfProposal` (r:1 w:0)
 	/// Proof: `Inference::TaskOfProposal` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:33 w:33)
@@ -105,11 +105,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:34 w:34)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Annotations` (r:33 w:32)
-	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForProposals` (r:1 w:1)
 	/// Proof: `Proposals::CounterForProposals` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::TrainingSet` (r:1 w:1)
-	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(51), added: 2526, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Queued` (r:1 w:1)
 	/// Proof: `Inference::Queued` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::BacklogLen` (r:1 w:1)
@@ -120,11 +120,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Escalations` (`max_values`: None, `max_size`: Some(12498), added: 14973, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 32]`.
 	fn withdraw_proposal(a: u32, ) -> Weight {
-		// Proof size: measured `1382 + a * (246 ±0)`, estimated `6196 + a * (2650 ±0)`
-		// Minimum execution time: 148_638_000 picoseconds.
-		Weight::from_parts(165_684_842, 6196)
-			// Standard error: 319_506
-			.saturating_add(Weight::from_parts(54_789_037, 0).saturating_mul(a.into()))
+		// Proof size: measured `1411 + a * (246 ±0)`, estimated `6196 + a * (2650 ±0)`
+		// Minimum execution time: 145_055_000 picoseconds.
+		Weight::from_parts(311_807_454, 6196)
+			// Standard error: 576_759
+			.saturating_add(Weight::from_parts(50_498_185, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
@@ -132,15 +132,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 2650).saturating_mul(a.into()))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
-	/// Storage: `Proposals::Annotations` (r:1 w:1)
-	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
+	/// Storage: `Proposals::Annotations` (r:34 w:2)
+	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Storage: `Balances::Holds` (r:2 w:2)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::ContributionsOf` (r:1 w:1)
-	/// Proof: `Proposals::ContributionsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::ContributionsOf` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::ChallengePeriod` (r:1 w:0)
 	/// Proof: `Proposals::ChallengePeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::SettlementBounds` (r:1 w:1)
@@ -148,64 +148,68 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Proposals::Settlements` (r:0 w:1)
 	/// Proof: `Proposals::Settlements` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn annotate() -> Weight {
-		// Proof size: measured `892`, estimated `4217`
-		// Minimum execution time: 93_874_000 picoseconds.
-		Weight::from_parts(100_838_000, 4217)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+		// Proof size: measured `4590`, estimated `90240`
+		// Minimum execution time: 326_910_000 picoseconds.
+		Weight::from_parts(339_450_000, 90240)
+			.saturating_add(T::DbWeight::get().reads(42_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
+	}
+	/// Storage: `Proposals::Proposals` (r:1 w:1)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
+	/// Storage: `Proposals::Annotations` (r:1 w:1)
+	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
+	/// Storage: `Proposals::ChallengePeriod` (r:1 w:0)
+	/// Proof: `Proposals::ChallengePeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Proposals::SettlementBounds` (r:1 w:1)
+	/// Proof: `Proposals::SettlementBounds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Proposals::Settlements` (r:0 w:2)
+	/// Proof: `Proposals::Settlements` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	fn reveal_annotation() -> Weight {
+		// Proof size: measured `898`, estimated `4221`
+		// Minimum execution time: 40_723_000 picoseconds.
+		Weight::from_parts(44_769_000, 4221)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Proposals::Annotations` (r:33 w:32)
-	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:32 w:32)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::ContributionsOf` (r:32 w:32)
-	/// Proof: `Proposals::ContributionsOf` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Rewards::CurrentEpoch` (r:1 w:0)
-	/// Proof: `Rewards::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Rewards::AccountPoints` (r:1 w:1)
-	/// Proof: `Rewards::AccountPoints` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
-	/// Storage: `Rewards::CurrentClaimants` (r:1 w:1)
-	/// Proof: `Rewards::CurrentClaimants` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Rewards::CurrentPoints` (r:1 w:1)
-	/// Proof: `Rewards::CurrentPoints` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::ContributionsOf` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::TrainingSet` (r:1 w:1)
-	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(51), added: 2526, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForTrainingSet` (r:1 w:1)
 	/// Proof: `Proposals::CounterForTrainingSet` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 32]`.
-	fn reveal_annotation() -> Weight {
-		Weight::from_parts(100_838_000, 4217)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
-	}
 	fn settle(a: u32, ) -> Weight {
-		// Proof size: measured `686 + a * (247 ±0)`, estimated `4217 + a * (2667 ±7)`
-		// Minimum execution time: 120_013_000 picoseconds.
-		Weight::from_parts(88_397_190, 4217)
-			// Standard error: 84_066
-			.saturating_add(Weight::from_parts(74_580_856, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Proof size: measured `629 + a * (247 ±0)`, estimated `4221 + a * (2667 ±7)`
+		// Minimum execution time: 103_513_000 picoseconds.
+		Weight::from_parts(51_584_042, 4221)
+			// Standard error: 168_005
+			.saturating_add(Weight::from_parts(74_496_804, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(a.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2667).saturating_mul(a.into()))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:33 w:33)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:34 w:34)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Annotations` (r:33 w:32)
-	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForProposals` (r:1 w:1)
 	/// Proof: `Proposals::CounterForProposals` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::TrainingSet` (r:1 w:1)
-	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(51), added: 2526, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Queued` (r:1 w:1)
 	/// Proof: `Inference::Queued` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::BacklogLen` (r:1 w:1)
@@ -218,11 +222,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Escalations` (`max_values`: None, `max_size`: Some(12498), added: 14973, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 32]`.
 	fn mark_spam(a: u32, ) -> Weight {
-		// Proof size: measured `1301 + a * (246 ±0)`, estimated `6196 + a * (2650 ±0)`
-		// Minimum execution time: 109_504_000 picoseconds.
-		Weight::from_parts(123_149_197, 6196)
-			// Standard error: 38_272
-			.saturating_add(Weight::from_parts(51_486_234, 0).saturating_mul(a.into()))
+		// Proof size: measured `1310 + a * (246 ±0)`, estimated `6196 + a * (2650 ±0)`
+		// Minimum execution time: 108_597_000 picoseconds.
+		Weight::from_parts(123_986_318, 6196)
+			// Standard error: 339_275
+			.saturating_add(Weight::from_parts(53_739_487, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
@@ -230,13 +234,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 2650).saturating_mul(a.into()))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:33 w:33)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Annotations` (r:33 w:32)
-	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForProposals` (r:1 w:1)
 	/// Proof: `Proposals::CounterForProposals` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Queued` (r:1 w:1)
@@ -251,11 +255,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Escalations` (`max_values`: None, `max_size`: Some(12498), added: 14973, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 32]`.
 	fn remove_proposal(a: u32, ) -> Weight {
-		// Proof size: measured `1279 + a * (246 ±0)`, estimated `4217 + a * (2650 ±0)`
-		// Minimum execution time: 102_292_000 picoseconds.
-		Weight::from_parts(114_359_044, 4217)
-			// Standard error: 37_195
-			.saturating_add(Weight::from_parts(51_587_249, 0).saturating_mul(a.into()))
+		// Proof size: measured `1308 + a * (246 ±0)`, estimated `4221 + a * (2650 ±0)`
+		// Minimum execution time: 100_980_000 picoseconds.
+		Weight::from_parts(133_056_836, 4221)
+			// Standard error: 221_502
+			.saturating_add(Weight::from_parts(50_510_160, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -266,37 +270,39 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Proposals::ChallengePeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_challenge_period() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 6_548_000 picoseconds.
-		Weight::from_parts(7_754_000, 0)
+		// Minimum execution time: 6_562_000 picoseconds.
+		Weight::from_parts(7_572_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
+	/// Storage: `Proposals::TrainingSet` (r:1 w:1)
+	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(51), added: 2526, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn on_analysed() -> Weight {
-		// Proof size: measured `981`, estimated `6196`
-		// Minimum execution time: 99_471_000 picoseconds.
-		Weight::from_parts(105_052_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof size: measured `1081`, estimated `6196`
+		// Minimum execution time: 106_423_000 picoseconds.
+		Weight::from_parts(113_336_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_proposal(t: u32, b: u32, ) -> Weight {
-		Weight::from_parts(132_557_596, 7631)
-			.saturating_add(Weight::from_parts(14_475, 0).saturating_mul(t.into()))
-			.saturating_add(Weight::from_parts(1_663, 0).saturating_mul(b.into()))
+		Weight::from_parts(121_798_958, 7631)
+			.saturating_add(Weight::from_parts(120_347, 0).saturating_mul(t.into()))
+			.saturating_add(Weight::from_parts(1_789, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn withdraw_proposal(a: u32, ) -> Weight {
-		Weight::from_parts(165_684_842, 6196)
-			.saturating_add(Weight::from_parts(54_789_037, 0).saturating_mul(a.into()))
+		Weight::from_parts(311_807_454, 6196)
+			.saturating_add(Weight::from_parts(50_498_185, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
@@ -304,27 +310,27 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2650).saturating_mul(a.into()))
 	}
 	fn annotate() -> Weight {
-		Weight::from_parts(100_838_000, 4217)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+		Weight::from_parts(339_450_000, 90240)
+			.saturating_add(RocksDbWeight::get().reads(42_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn reveal_annotation() -> Weight {
-		Weight::from_parts(100_838_000, 4217)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+		Weight::from_parts(44_769_000, 4221)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn settle(a: u32, ) -> Weight {
-		Weight::from_parts(88_397_190, 4217)
-			.saturating_add(Weight::from_parts(74_580_856, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(51_584_042, 4221)
+			.saturating_add(Weight::from_parts(74_496_804, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(a.into())))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2667).saturating_mul(a.into()))
 	}
 	fn mark_spam(a: u32, ) -> Weight {
-		Weight::from_parts(123_149_197, 6196)
-			.saturating_add(Weight::from_parts(51_486_234, 0).saturating_mul(a.into()))
+		Weight::from_parts(123_986_318, 6196)
+			.saturating_add(Weight::from_parts(53_739_487, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
@@ -332,8 +338,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2650).saturating_mul(a.into()))
 	}
 	fn remove_proposal(a: u32, ) -> Weight {
-		Weight::from_parts(114_359_044, 4217)
-			.saturating_add(Weight::from_parts(51_587_249, 0).saturating_mul(a.into()))
+		Weight::from_parts(133_056_836, 4221)
+			.saturating_add(Weight::from_parts(50_510_160, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
@@ -341,12 +347,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2650).saturating_mul(a.into()))
 	}
 	fn set_challenge_period() -> Weight {
-		Weight::from_parts(7_754_000, 0)
+		Weight::from_parts(7_572_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_analysed() -> Weight {
-		Weight::from_parts(105_052_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(113_336_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 }

@@ -55,85 +55,109 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::Versions` (r:1 w:0)
 	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(1411), added: 3886, mode: `MaxEncodedLen`)
+	/// Storage: `Training::Params` (r:1 w:0)
+	/// Proof: `Training::Params` (`max_values`: Some(1), `max_size`: Some(47), added: 542, mode: `MaxEncodedLen`)
 	/// Storage: `Training::LiveRounds` (r:1 w:1)
 	/// Proof: `Training::LiveRounds` (`max_values`: Some(1), `max_size`: Some(17), added: 512, mode: `MaxEncodedLen`)
 	/// Storage: `Training::NextRoundId` (r:1 w:1)
 	/// Proof: `Training::NextRoundId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::TrainingSet` (r:2048 w:0)
-	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(51), added: 2526, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Candidates` (r:1 w:0)
 	/// Proof: `ComputeNodes::Candidates` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
-	/// Storage: `Training::Params` (r:1 w:0)
-	/// Proof: `Training::Params` (`max_values`: Some(1), `max_size`: Some(47), added: 542, mode: `MaxEncodedLen`)
 	/// Storage: `Training::Rounds` (r:0 w:1)
-	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9557), added: 12032, mode: `MaxEncodedLen`)
+	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9597), added: 12072, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[1, 2048]`.
 	/// The range of component `t` is `[1, 16]`.
-	fn open_round(e: u32, _t: u32, ) -> Weight {
-		// Proof size: measured `1152 + e * (55 ±0) + t * (48 ±0)`, estimated `7631 + e * (2524 ±0)`
-		// Minimum execution time: 57_644_000 picoseconds.
-		Weight::from_parts(63_425_000, 7631)
-			// Standard error: 47_899
-			.saturating_add(Weight::from_parts(5_765_680, 0).saturating_mul(e.into()))
+	fn open_round(e: u32, t: u32, ) -> Weight {
+		// Proof size: measured `1152 + e * (56 ±0) + t * (48 ±0)`, estimated `7631 + e * (2526 ±0)`
+		// Minimum execution time: 59_873_000 picoseconds.
+		Weight::from_parts(62_186_000, 7631)
+			// Standard error: 40_507
+			.saturating_add(Weight::from_parts(5_571_094, 0).saturating_mul(e.into()))
+			// Standard error: 5_201_391
+			.saturating_add(Weight::from_parts(28_081_225, 0).saturating_mul(t.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(Weight::from_parts(0, 2524).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(0, 2526).saturating_mul(e.into()))
 	}
 	/// Storage: `ComputeNodes::KeyOwner` (r:1 w:0)
 	/// Proof: `ComputeNodes::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Training::Rounds` (r:1 w:1)
-	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9557), added: 12032, mode: `MaxEncodedLen`)
+	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9597), added: 12072, mode: `MaxEncodedLen`)
 	/// Storage: `Training::Updates` (r:1 w:1)
-	/// Proof: `Training::Updates` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
-	/// The range of component `b` is `[64, 524288]`.
+	/// Proof: `Training::Updates` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	/// Storage: `Training::Excuses` (r:1 w:0)
+	/// Proof: `Training::Excuses` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	fn commit_update() -> Weight {
-		Weight::from_parts(40_000_000, 13022)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof size: measured `843`, estimated `13062`
+		// Minimum execution time: 45_218_000 picoseconds.
+		Weight::from_parts(50_779_000, 13062)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `ComputeNodes::KeyOwner` (r:1 w:0)
+	/// Proof: `ComputeNodes::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Training::Rounds` (r:1 w:1)
+	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9597), added: 12072, mode: `MaxEncodedLen`)
+	/// Storage: `Training::Updates` (r:1 w:1)
+	/// Proof: `Training::Updates` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	/// The range of component `b` is `[64, 524288]`.
 	fn publish_update(b: u32, ) -> Weight {
-		// Proof size: measured `803`, estimated `13022`
-		// Minimum execution time: 48_194_000 picoseconds.
-		Weight::from_parts(62_473_898, 13022)
-			// Standard error: 14
-			.saturating_add(Weight::from_parts(2_559, 0).saturating_mul(b.into()))
+		// Proof size: measured `964`, estimated `13062`
+		// Minimum execution time: 52_294_000 picoseconds.
+		Weight::from_parts(56_822_955, 13062)
+			// Standard error: 3
+			.saturating_add(Weight::from_parts(2_060, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ComputeNodes::KeyOwner` (r:1 w:0)
 	/// Proof: `ComputeNodes::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Training::Rounds` (r:1 w:1)
-	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9557), added: 12032, mode: `MaxEncodedLen`)
+	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9597), added: 12072, mode: `MaxEncodedLen`)
 	/// Storage: `Training::AggregateCommitments` (r:1 w:1)
 	/// Proof: `Training::AggregateCommitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
-	fn excuse() -> Weight {
-		Weight::from_parts(40_000_000, 4000)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
+	/// Storage: `Training::Excuses` (r:1 w:0)
+	/// Proof: `Training::Excuses` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	fn commit_aggregate() -> Weight {
-		// Proof size: measured `896`, estimated `13022`
-		// Minimum execution time: 41_795_000 picoseconds.
-		Weight::from_parts(46_529_000, 13022)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof size: measured `936`, estimated `13062`
+		// Minimum execution time: 45_631_000 picoseconds.
+		Weight::from_parts(51_211_000, 13062)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ComputeNodes::KeyOwner` (r:1 w:0)
 	/// Proof: `ComputeNodes::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Training::Rounds` (r:1 w:0)
+	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9597), added: 12072, mode: `MaxEncodedLen`)
+	/// Storage: `Training::AggregateCommitments` (r:1 w:0)
+	/// Proof: `Training::AggregateCommitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
+	/// Storage: `Training::Excuses` (r:1 w:1)
+	/// Proof: `Training::Excuses` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	fn excuse() -> Weight {
+		// Proof size: measured `936`, estimated `13062`
+		// Minimum execution time: 41_847_000 picoseconds.
+		Weight::from_parts(46_842_000, 13062)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `ComputeNodes::KeyOwner` (r:1 w:0)
+	/// Proof: `ComputeNodes::KeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Training::Rounds` (r:1 w:1)
-	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9557), added: 12032, mode: `MaxEncodedLen`)
+	/// Proof: `Training::Rounds` (`max_values`: None, `max_size`: Some(9597), added: 12072, mode: `MaxEncodedLen`)
 	/// Storage: `Training::AggregateReveals` (r:1 w:1)
 	/// Proof: `Training::AggregateReveals` (`max_values`: None, `max_size`: Some(198), added: 2673, mode: `MaxEncodedLen`)
 	/// Storage: `Training::AggregateCommitments` (r:1 w:0)
 	/// Proof: `Training::AggregateCommitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// The range of component `t` is `[1, 16]`.
 	fn reveal_aggregate(t: u32, ) -> Weight {
-		// Proof size: measured `923 + t * (63 ±0)`, estimated `13022`
-		// Minimum execution time: 51_531_000 picoseconds.
-		Weight::from_parts(67_467_289, 13022)
-			// Standard error: 68_217
-			.saturating_add(Weight::from_parts(1_822_980, 0).saturating_mul(t.into()))
+		// Proof size: measured `963 + t * (63 ±0)`, estimated `13062`
+		// Minimum execution time: 52_222_000 picoseconds.
+		Weight::from_parts(58_920_127, 13062)
+			// Standard error: 16_829
+			.saturating_add(Weight::from_parts(427_884, 0).saturating_mul(t.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -141,8 +165,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Training::Params` (`max_values`: Some(1), `max_size`: Some(47), added: 542, mode: `MaxEncodedLen`)
 	fn set_parameters() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 7_453_000 picoseconds.
-		Weight::from_parts(12_845_000, 0)
+		// Minimum execution time: 7_384_000 picoseconds.
+		Weight::from_parts(8_453_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Training::Params` (r:1 w:0)
@@ -156,7 +180,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeNodes::Nodes` (r:16 w:15)
 	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(352), added: 2827, mode: `MaxEncodedLen`)
 	/// Storage: `Training::Updates` (r:16 w:0)
-	/// Proof: `Training::Updates` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Proof: `Training::Updates` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	/// Storage: `Training::Excuses` (r:15 w:0)
+	/// Proof: `Training::Excuses` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Params` (r:1 w:0)
 	/// Proof: `ComputeNodes::Params` (`max_values`: Some(1), `max_size`: Some(52), added: 547, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::History` (r:15 w:15)
@@ -168,20 +194,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[1, 8]`.
 	/// The range of component `t` is `[1, 16]`.
 	fn start_aggregation(_a: u32, t: u32, ) -> Weight {
-		// Proof size: measured `2068 + t * (303 ±0)`, estimated `10412 + t * (2603 ±10)`
-		// Minimum execution time: 83_316_000 picoseconds.
-		Weight::from_parts(49_634_946, 10412)
-			// Standard error: 562_960
-			.saturating_add(Weight::from_parts(64_829_393, 0).saturating_mul(t.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(t.into())))
+		// Proof size: measured `2109 + t * (303 ±0)`, estimated `10412 + t * (2604 ±54)`
+		// Minimum execution time: 83_507_000 picoseconds.
+		Weight::from_parts(20_204_846, 10412)
+			// Standard error: 831_024
+			.saturating_add(Weight::from_parts(77_001_296, 0).saturating_mul(t.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(t.into())))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(t.into())))
-			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(t.into()))
+			.saturating_add(Weight::from_parts(0, 2604).saturating_mul(t.into()))
 	}
 	/// Storage: `Training::Params` (r:1 w:0)
 	/// Proof: `Training::Params` (`max_values`: Some(1), `max_size`: Some(47), added: 542, mode: `MaxEncodedLen`)
 	/// Storage: `Training::AggregateReveals` (r:6 w:0)
 	/// Proof: `Training::AggregateReveals` (`max_values`: None, `max_size`: Some(198), added: 2673, mode: `MaxEncodedLen`)
+	/// Storage: `Training::Excuses` (r:6 w:0)
+	/// Proof: `Training::Excuses` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Nodes` (r:16 w:16)
 	/// Proof: `ComputeNodes::Nodes` (`max_values`: None, `max_size`: Some(352), added: 2827, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeNodes::Params` (r:1 w:0)
@@ -195,7 +223,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Training::Updates` (r:16 w:0)
-	/// Proof: `Training::Updates` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Proof: `Training::Updates` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Versions` (r:1 w:1)
@@ -217,82 +245,83 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[1, 8]`.
 	/// The range of component `t` is `[1, 16]`.
 	fn decide(a: u32, t: u32, ) -> Weight {
-		// Proof size: measured `2097 + a * (172 ±0) + t * (271 ±0)`, estimated `12863 + a * (1726 ±64) + t * (2571 ±49)`
-		// Minimum execution time: 352_136_000 picoseconds.
-		Weight::from_parts(34_133_779, 12863)
-			// Standard error: 998_591
-			.saturating_add(Weight::from_parts(37_998_870, 0).saturating_mul(a.into()))
-			// Standard error: 480_171
-			.saturating_add(Weight::from_parts(30_149_844, 0).saturating_mul(t.into()))
-			.saturating_add(T::DbWeight::get().reads(21_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(t.into())))
+		// Proof size: measured `2091 + a * (172 ±0) + t * (311 ±0)`, estimated `12317 + a * (1716 ±41) + t * (2604 ±21)`
+		// Minimum execution time: 377_336_000 picoseconds.
+		Weight::from_parts(53_224_705, 12317)
+			// Standard error: 1_372_359
+			.saturating_add(Weight::from_parts(36_782_906, 0).saturating_mul(a.into()))
+			// Standard error: 659_897
+			.saturating_add(Weight::from_parts(33_062_196, 0).saturating_mul(t.into()))
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(a.into())))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(t.into())))
 			.saturating_add(T::DbWeight::get().writes(19_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(t.into())))
-			.saturating_add(Weight::from_parts(0, 1726).saturating_mul(a.into()))
-			.saturating_add(Weight::from_parts(0, 2571).saturating_mul(t.into()))
+			.saturating_add(Weight::from_parts(0, 1716).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(0, 2604).saturating_mul(t.into()))
 	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
-	fn open_round(e: u32, _t: u32, ) -> Weight {
-		Weight::from_parts(63_425_000, 7631)
-			.saturating_add(Weight::from_parts(5_765_680, 0).saturating_mul(e.into()))
+	fn open_round(e: u32, t: u32, ) -> Weight {
+		Weight::from_parts(62_186_000, 7631)
+			.saturating_add(Weight::from_parts(5_571_094, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(28_081_225, 0).saturating_mul(t.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
-			.saturating_add(Weight::from_parts(0, 2524).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(0, 2526).saturating_mul(e.into()))
 	}
 	fn commit_update() -> Weight {
-		Weight::from_parts(40_000_000, 13022)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(50_779_000, 13062)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn publish_update(b: u32, ) -> Weight {
-		Weight::from_parts(62_473_898, 13022)
-			.saturating_add(Weight::from_parts(2_559, 0).saturating_mul(b.into()))
+		Weight::from_parts(56_822_955, 13062)
+			.saturating_add(Weight::from_parts(2_060, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn commit_aggregate() -> Weight {
+		Weight::from_parts(51_211_000, 13062)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn excuse() -> Weight {
-		Weight::from_parts(40_000_000, 4000)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(46_842_000, 13062)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn commit_aggregate() -> Weight {
-		Weight::from_parts(46_529_000, 13022)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
-	}
 	fn reveal_aggregate(t: u32, ) -> Weight {
-		Weight::from_parts(67_467_289, 13022)
-			.saturating_add(Weight::from_parts(1_822_980, 0).saturating_mul(t.into()))
+		Weight::from_parts(58_920_127, 13062)
+			.saturating_add(Weight::from_parts(427_884, 0).saturating_mul(t.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(12_845_000, 0)
+		Weight::from_parts(8_453_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn start_aggregation(_a: u32, t: u32, ) -> Weight {
-		Weight::from_parts(49_634_946, 10412)
-			.saturating_add(Weight::from_parts(64_829_393, 0).saturating_mul(t.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(t.into())))
+		Weight::from_parts(20_204_846, 10412)
+			.saturating_add(Weight::from_parts(77_001_296, 0).saturating_mul(t.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(t.into())))
 			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(t.into())))
-			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(t.into()))
+			.saturating_add(Weight::from_parts(0, 2604).saturating_mul(t.into()))
 	}
 	fn decide(a: u32, t: u32, ) -> Weight {
-		Weight::from_parts(34_133_779, 12863)
-			.saturating_add(Weight::from_parts(37_998_870, 0).saturating_mul(a.into()))
-			.saturating_add(Weight::from_parts(30_149_844, 0).saturating_mul(t.into()))
-			.saturating_add(RocksDbWeight::get().reads(21_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(t.into())))
+		Weight::from_parts(53_224_705, 12317)
+			.saturating_add(Weight::from_parts(36_782_906, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(33_062_196, 0).saturating_mul(t.into()))
+			.saturating_add(RocksDbWeight::get().reads(20_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(a.into())))
+			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(t.into())))
 			.saturating_add(RocksDbWeight::get().writes(19_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(t.into())))
-			.saturating_add(Weight::from_parts(0, 1726).saturating_mul(a.into()))
-			.saturating_add(Weight::from_parts(0, 2571).saturating_mul(t.into()))
+			.saturating_add(Weight::from_parts(0, 1716).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(0, 2604).saturating_mul(t.into()))
 	}
 }
