@@ -15,6 +15,7 @@ extern crate alloc;
 pub mod content;
 pub mod inference;
 pub mod offchain;
+pub mod seats;
 pub mod threshold;
 pub mod training;
 pub mod traits;

@@ -5,18 +5,15 @@
 // honest correction of a label the network got wrong ends richer.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { u8aToHex } from '@polkadot/util';
 import { xxhashAsHex } from '@polkadot/util-crypto';
 import {
-  connect, nextBlocks, sendAll, sendAndFinalize, sendInBlock, startDevNode, waitForEvent,
+  connect, FIXTURES, nextBlocks, owned, sendAll, sendAndFinalize, sendInBlock, startDevNode,
+  waitForEvent, WITH_SHIPPED_MODEL,
 } from './node.mjs';
 
 const UNIT = 10n ** 12n;
 const LABELS = 5;
-const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
-const MANIFEST = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR)));
-const FIXTURES = JSON.parse(readFileSync(new URL('fixtures.json', MODEL_DIR)));
 /**
  * A real proposal the shipped model labels wrong: Synthetix SCCP-96 (CC0-1.0, from the
  * `synthetix-sccp` source of the shared data's dev split), a parameter change (label 2) that the
@@ -48,7 +45,7 @@ let alice;
 let ferdie;
 
 before(async () => {
-  node = await startDevNode(['--inference-model', new URL(MANIFEST.file, MODEL_DIR).pathname]);
+  node = await startDevNode(WITH_SHIPPED_MODEL);
   ({ provider, api, keyring } = await connect(node));
   alice = keyring.addFromUri('//Alice');
   ferdie = keyring.addFromUri('//Ferdie');
@@ -62,11 +59,6 @@ after(async () => {
   await node?.stop();
 });
 
-/** Everything `address` owns, free and held, in planck. */
-async function owned(address) {
-  const { data } = await api.query.system.account(address);
-  return data.free.toBigInt() + data.reserved.toBigInt();
-}
 
 const sum = (values) => values.reduce((a, b) => a + b, 0n);
 
@@ -137,7 +129,7 @@ test('32 accounts cannot lock a proposal\'s label against a later, larger honest
   assert.equal(full.provisional.unwrap().label.toNumber(), wrong, 'the sybils\' label leads');
 
   // The honest bond still gets in: it displaces the smallest of the sybils' bonds.
-  const start = await owned(dave.address);
+  const start = await owned(api, dave.address);
   const honest = 10n * UNIT;
   const { events } = await sendInBlock(api, api.tx.proposals.annotate(id, label, honest, null), dave);
   assert.ok(events.some(({ event }) => api.events.proposals.AnnotationDisplaced.is(event)));
@@ -145,8 +137,8 @@ test('32 accounts cannot lock a proposal\'s label against a later, larger honest
   assert.equal(settled, label, 'the honest label is verified');
   const example = (await api.query.proposals.trainingSet(id)).unwrap();
   assert.equal(example.label.toNumber(), label, 'the training set holds the honest label');
-  assert.ok(await owned(dave.address) > start, 'the honest annotator gains the sybils\' slashed bonds');
-  const lost = sum(await Promise.all(sybils.map((s) => owned(s.address))));
+  assert.ok(await owned(api, dave.address) > start, 'the honest annotator gains the sybils\' slashed bonds');
+  const lost = sum(await Promise.all(sybils.map((s) => owned(api, s.address))));
   assert.ok(lost < BigInt(places) * UNIT, 'the sybils end poorer');
 });
 
@@ -159,8 +151,8 @@ test('copying the network\'s label with 10 accounts over 10 proposals ends poore
 
   const farm = await fundedAccounts('Copier', 10, 3n * UNIT);
   const [corrector] = await fundedAccounts('Corrector', 1, 3n * UNIT);
-  const farmStart = sum(await Promise.all(farm.map((a) => owned(a.address))));
-  const correctorStart = await owned(corrector.address);
+  const farmStart = sum(await Promise.all(farm.map((a) => owned(api, a.address))));
+  const correctorStart = await owned(api, corrector.address);
   const bond = api.consts.proposals.minAnnotationBond.toBigInt();
   const quorum = api.consts.proposals.verificationBond.toBigInt();
 
@@ -177,8 +169,8 @@ test('copying the network\'s label with 10 accounts over 10 proposals ends poore
 
   const farmPaid = sum(await Promise.all(farm.map(claimAll)));
   const correctorPaid = await claimAll(corrector);
-  const farmEnd = sum(await Promise.all(farm.map((a) => owned(a.address))));
-  const correctorEnd = await owned(corrector.address);
+  const farmEnd = sum(await Promise.all(farm.map((a) => owned(api, a.address))));
+  const correctorEnd = await owned(api, corrector.address);
   console.log(`# copy farm: ${farmStart - farmEnd} planck poorer (paid ${farmPaid}); `
     + `corrector: ${correctorEnd - correctorStart} planck richer (paid ${correctorPaid})`);
   assert.equal(farmPaid, 0n, 'copies earn no rewards');

@@ -5,16 +5,13 @@
 // validator's stake is whole.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { u8aToHex } from '@polkadot/util';
 import {
-  connect, nextBlocks, sendAndFinalize, startDevNode, waitForEvent,
+  connect, FIXTURES, nextBlocks, owned, sendAndFinalize, startDevNode, waitForEvent,
+  WITH_SHIPPED_MODEL,
 } from './node.mjs';
 
 const UNIT = 10n ** 12n;
-const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
-const MANIFEST = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR)));
-const FIXTURES = JSON.parse(readFileSync(new URL('fixtures.json', MODEL_DIR)));
 
 let node;
 let provider;
@@ -23,7 +20,7 @@ let keyring;
 let alice;
 
 before(async () => {
-  node = await startDevNode(['--inference-model', new URL(MANIFEST.file, MODEL_DIR).pathname]);
+  node = await startDevNode(WITH_SHIPPED_MODEL);
   ({ provider, api, keyring } = await connect(node));
   alice = keyring.addFromUri('//Alice');
 });
@@ -33,11 +30,6 @@ after(async () => {
   await node?.stop();
 });
 
-/** Everything `address` owns, free and held, in planck. */
-async function owned(address) {
-  const { data } = await api.query.system.account(address);
-  return data.free.toBigInt() + data.reserved.toBigInt();
-}
 
 /** The validator's inference node as the RPC reports it. */
 const validator = () => provider.send('inference_node', [alice.address]);
@@ -108,7 +100,9 @@ test('a sybil cycle (submit, "correct" one\'s own proposal with fresh accounts) 
     await sendAndFinalize(api, api.tx.balances.transferKeepAlive(account.address, 3n * UNIT), funder);
   }
   const attacker = [author, ...sybils].map((a) => a.address);
-  const start = (await Promise.all(attacker.map(owned))).reduce((a, b) => a + b, 0n);
+  const total = async () => (await Promise.all(attacker.map((a) => owned(api, a))))
+    .reduce((a, b) => a + b, 0n);
+  const start = await total();
 
   const row = FIXTURES.dev[0];
   const { events } = await sendAndFinalize(api, api.tx.proposals.submitProposal('Mine',
@@ -130,7 +124,7 @@ test('a sybil cycle (submit, "correct" one\'s own proposal with fresh accounts) 
   await untilBlock(async () => (await api.query.proposals.proposals(id)).unwrap().deposit.isZero(),
     30, 'the deposit released after analysis and settlement');
 
-  const end = (await Promise.all(attacker.map(owned))).reduce((a, b) => a + b, 0n);
+  const end = await total();
   const cap = (await api.query.rewards.params()).annotationPointCap.toBigInt();
   let points = 0n;
   for (const who of attacker) {

@@ -1,6 +1,6 @@
 // Starts a real `daollm-node --dev` on free loopback ports for a test, and stops it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,4 +159,17 @@ export function sendAndFinalize(api, tx, signer, timeoutMs = 120000) {
       }
     }).catch((e) => { clearTimeout(timer); reject(e); });
   });
+}
+
+/** The shipped analysis model's folder, its manifest and its fixtures. */
+export const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
+export const MANIFEST = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR)));
+export const FIXTURES = JSON.parse(readFileSync(new URL('fixtures.json', MODEL_DIR)));
+/** The node arguments that load the shipped model: the dev validator then analyses proposals. */
+export const WITH_SHIPPED_MODEL = ['--inference-model', new URL(MANIFEST.file, MODEL_DIR).pathname];
+
+/** Everything `address` owns, free and held, in planck. */
+export async function owned(api, address) {
+  const { data } = await api.query.system.account(address);
+  return data.free.toBigInt() + data.reserved.toBigInt();
 }

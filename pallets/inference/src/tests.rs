@@ -415,26 +415,16 @@ mod commit_reveal {
 /// The pool validates committee calls, ranks them first, and charges them nothing.
 mod transaction_pool {
 	use super::*;
-	use frame_support::{dispatch::GetDispatchInfo, pallet_prelude::TransactionSource};
-	use sp_runtime::{
-		traits::DispatchTransaction,
-		transaction_validity::{InvalidTransaction, TransactionValidity, TransactionValidityError},
+	use sp_runtime::transaction_validity::{
+		InvalidTransaction, TransactionValidity, TransactionValidityError,
 	};
 
 	/// What the pool makes of `call` signed by `who`'s key.
 	fn validity(who: AccountId, call: Call<Test>) -> TransactionValidity {
-		let call = RuntimeCall::Inference(call);
-		let info = call.get_dispatch_info();
-		CheckCommitteeSeat::<Test>::new()
-			.validate_only(
-				RuntimeOrigin::signed(signer_of(who)),
-				&call,
-				&info,
-				0,
-				TransactionSource::External,
-				0,
-			)
-			.map(|(valid, ..)| valid)
+		daollm_test_support::seat_validity::<Test, Inference>(
+			signer_of(who),
+			RuntimeCall::Inference(call),
+		)
 	}
 
 	fn validate(who: AccountId, call: Call<Test>) -> Result<u64, TransactionValidityError> {

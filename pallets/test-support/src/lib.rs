@@ -13,7 +13,8 @@
 //! - [`with_offchain_worker`] gives test externalities an offchain database, an offchain-worker
 //!   context and a transaction pool, and this node's keys;
 //! - [`drain_signed`] takes the pool's transactions as (signer, call), the way a block author
-//!   would find them.
+//!   would find them;
+//! - [`seat_validity`] asks a pallet's seat extension what the pool makes of a call.
 
 #![deny(missing_docs)]
 
@@ -149,4 +150,35 @@ pub fn drain_signed<Call: Decode + DecodeWithMemTracking>(pool: &Pool) -> Vec<(u
 			}
 		})
 		.collect()
+}
+
+/// What the transaction pool makes of `call` signed by `signer`, under the seat extension of the
+/// pallet `S` ([`daollm_primitives::seats::CheckSeat`]).
+pub fn seat_validity<T, S>(
+	signer: T::AccountId,
+	call: T::RuntimeCall,
+) -> sp_runtime::transaction_validity::TransactionValidity
+where
+	T: frame_system::Config + Send + Sync,
+	S: daollm_primitives::seats::SeatCalls<T> + Send + Sync + 'static,
+	T::RuntimeCall: sp_runtime::traits::Dispatchable<Info = frame_support::dispatch::DispatchInfo>
+		+ frame_support::dispatch::GetDispatchInfo,
+	<T::RuntimeCall as sp_runtime::traits::Dispatchable>::RuntimeOrigin:
+		sp_runtime::traits::AsSystemOriginSigner<T::AccountId>
+			+ Clone
+			+ From<frame_system::RawOrigin<T::AccountId>>,
+{
+	use frame_support::dispatch::GetDispatchInfo;
+	use sp_runtime::traits::DispatchTransaction;
+	let info = call.get_dispatch_info();
+	daollm_primitives::seats::CheckSeat::<T, S>::new()
+		.validate_only(
+			frame_system::RawOrigin::Signed(signer).into(),
+			&call,
+			&info,
+			0,
+			frame_support::pallet_prelude::TransactionSource::External,
+			0,
+		)
+		.map(|(valid, ..)| valid)
 }

@@ -135,13 +135,7 @@ impl<T: Config> Pallet<T> {
 		}
 		// Claim the step for this block: training takes a while, and the next block's worker
 		// must not start it again while this one runs.
-		let key = store_key(b"trained/", (round, node));
-		let store = StorageValueRef::persistent(&key);
-		let claimed = store.mutate::<BlockNumberFor<T>, (), _>(|sent| match sent {
-			Ok(sent) if !may_send(now, sent, T::ResendAfter::get()) => Err(()),
-			_ => Ok(now),
-		});
-		if claimed.is_err() {
+		if !Self::claim_step(&store_key(b"trained/", (round, node)), now) {
 			return;
 		}
 
@@ -212,13 +206,7 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		let Ok(update) = BoundedVec::<u8, T::MaxUpdateLen>::try_from(bytes) else { return };
-		let key = store_key(b"published/", (round, node));
-		let store = StorageValueRef::persistent(&key);
-		let claimed = store.mutate::<BlockNumberFor<T>, (), _>(|sent| match sent {
-			Ok(sent) if !may_send(now, sent, T::ResendAfter::get()) => Err(()),
-			_ => Ok(now),
-		});
-		if claimed.is_ok() {
+		if Self::claim_step(&store_key(b"published/", (round, node)), now) {
 			Self::send(now, account, Call::publish_update { round, update });
 		}
 	}
@@ -265,6 +253,18 @@ impl<T: Config> Pallet<T> {
 		updates && Self::examples(round, record, true).1 == 0
 	}
 
+	/// Claims the step kept under `key` for block `now`: whether it was never taken, or taken
+	/// `ResendAfter` blocks ago or more (its transaction did not land). Overlapping workers
+	/// never both take it.
+	fn claim_step(key: &[u8], now: BlockNumberFor<T>) -> bool {
+		StorageValueRef::persistent(key)
+			.mutate::<BlockNumberFor<T>, (), _>(|sent| match sent {
+				Ok(sent) if !may_send(now, sent, T::ResendAfter::get()) => Err(()),
+				_ => Ok(now),
+			})
+			.is_ok()
+	}
+
 	/// Sends an excuse from `step` of `round`, once (again after `ResendAfter` blocks if it has
 	/// not landed).
 	fn send_excuse(
@@ -274,13 +274,7 @@ impl<T: Config> Pallet<T> {
 		node: &T::AccountId,
 		step: SeatStep,
 	) {
-		let key = store_key(b"excused/", (round, node, step));
-		let store = StorageValueRef::persistent(&key);
-		let claimed = store.mutate::<BlockNumberFor<T>, (), _>(|sent| match sent {
-			Ok(sent) if !may_send(now, sent, T::ResendAfter::get()) => Err(()),
-			_ => Ok(now),
-		});
-		if claimed.is_ok() {
+		if Self::claim_step(&store_key(b"excused/", (round, node, step)), now) {
 			Self::send(now, account, Call::excuse { round });
 		}
 	}

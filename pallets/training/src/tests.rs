@@ -1432,29 +1432,17 @@ mod known_block_draws {
 /// seat and step, and charges them nothing: block stuffing cannot keep a round's seats out.
 mod transaction_pool {
 	use super::*;
-	use frame_support::dispatch::{CheckIfFeeless, GetDispatchInfo};
-	use frame_support::pallet_prelude::TransactionSource;
-	use sp_runtime::{
-		traits::DispatchTransaction,
-		transaction_validity::{InvalidTransaction, TransactionValidity},
-	};
+	use frame_support::dispatch::CheckIfFeeless;
+	use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidity};
 
 	const PRIORITY: u64 = u64::MAX / 2;
 
 	/// What the pool makes of `call` signed by `who`'s key.
 	fn validity(who: AccountId, call: Call<Test>) -> TransactionValidity {
-		let call = RuntimeCall::Training(call);
-		let info = call.get_dispatch_info();
-		CheckTrainingSeat::<Test>::new()
-			.validate_only(
-				RuntimeOrigin::signed(signer_of(who)),
-				&call,
-				&info,
-				0,
-				TransactionSource::External,
-				0,
-			)
-			.map(|(valid, ..)| valid)
+		daollm_test_support::seat_validity::<Test, Training>(
+			signer_of(who),
+			RuntimeCall::Training(call),
+		)
 	}
 
 	fn feeless(who: AccountId, call: Call<Test>) -> bool {
