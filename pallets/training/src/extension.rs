@@ -81,7 +81,7 @@ where
 					model: *model,
 					kept: kept.clone(),
 					contributions: contributions.clone(),
-					evaluation: evaluation.clone(),
+					evaluation: *evaluation,
 				};
 				Pallet::<T>::check_aggregate_reveal(signer, *round, &answer, salt)
 					.ok()

@@ -865,7 +865,7 @@ pub mod pallet {
 					model: *model,
 					kept: kept.clone(),
 					contributions: contributions.clone(),
-					evaluation: evaluation.clone(),
+					evaluation: *evaluation,
 				};
 				ensure_signed(origin.clone()).is_ok_and(|signer| {
 					Pallet::<T>::check_aggregate_reveal(&signer, *round, &answer, salt).is_ok()

@@ -166,8 +166,7 @@ impl<T: Config> Pallet<T> {
 			update.len()
 		);
 		let commitment = update_commitment(&ModelUpdate::hash_of(&update), node);
-		StorageValueRef::persistent(&store_key(b"own-update/", (round, node)))
-			.set(&update.to_vec());
+		StorageValueRef::persistent(&store_key(b"own-update/", (round, node))).set(&update);
 		Self::send(
 			now,
 			account,

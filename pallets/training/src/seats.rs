@@ -67,6 +67,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Whether `signer` may commit an aggregate answer to `round` now: the node its key belongs
 	/// to, the round, and the commit window's last block.
+	#[allow(clippy::type_complexity)]
 	pub fn check_aggregate_commit(
 		signer: &T::AccountId,
 		round: RoundId,
@@ -125,6 +126,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Whether `signer` may reveal `answer` with `salt` for `round` now: the node its key
 	/// belongs to, the round, and the reveal window's last block.
+	#[allow(clippy::type_complexity)]
 	pub fn check_aggregate_reveal(
 		signer: &T::AccountId,
 		round: RoundId,
