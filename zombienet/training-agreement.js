@@ -76,10 +76,10 @@ async function run(_nodeName, networkInfo) {
     lib.assertEqual(record.updates.toNumber(), 4, 'every trainer committed its update');
     const attacked = (await api.query.training.updates(round, lib.devKey(refused.who).address))
       .unwrap();
-    lib.assert(attacked.get('hash').unwrap().toHex() !== refused.hash,
+    lib.assert(attacked.toJSON().hash !== refused.hash,
       `${refused.who}'s published update is its worker's`);
     const hashes = (await api.query.training.updates.entries(round))
-      .map(([, update]) => update.unwrap().get('hash').unwrap().toHex());
+      .map(([, update]) => update.unwrap().toJSON().hash);
     lib.assertEqual(new Set(hashes).size, 1, 'the four trainers, on four nodes, sent the same update');
     const reveals = await api.query.training.aggregateReveals.entries(round);
     lib.assertEqual(reveals.length, 3, 'three aggregators revealed');
@@ -128,7 +128,7 @@ async function sendWrongShape(api, round) {
     const record = (await api.query.training.rounds(round)).unwrap();
     const seated = record.trainers.map((seat) => seat.node.toString());
     const unpublished = new Set((await api.query.training.updates.entries(round))
-      .filter(([, update]) => update.unwrap().get('hash').isNone)
+      .filter(([, update]) => update.unwrap().toJSON().hash == null)
       .map(([key]) => key.args[1].toString()));
     const who = ['dave', 'charlie', 'bob', 'alice'].find((name) => {
       const address = lib.devKey(name).address;
