@@ -1,7 +1,6 @@
 // A proposal submitted to alice is analysed by the four nodes' offchain workers; the task's
 // result is finalised with the model's label and an agreed brief, and every node reports the same
-// result (the brief decoded against its own copy of the body) and the same record for every
-// member.
+// result (with the committee that judged it) and the same record for every member.
 const lib = require('./lib.js');
 
 async function run(_nodeName, networkInfo) {
@@ -25,19 +24,24 @@ async function run(_nodeName, networkInfo) {
     console.log(`blocks from submission (#${submitted.submittedAt}) to finalised result (#${number}) across four nodes: ${number - submitted.submittedAt}`);
 
     // Every node reports the same judged task and the same member records.
-    const reference = await lib.rpc(apis.alice, 'inference_task', submitted.task);
-    lib.assertEqual(reference.label, label, 'the RPC reports the label');
-    lib.assert(reference.brief.sentences.every((s) => typeof s.text === 'string'),
-      'the RPC gives the key sentences as text (every node holds the body)');
+    const reference = await lib.taskResult(apis.alice, submitted.task);
+    lib.assertEqual(reference?.outcome.consensus?.label, label, 'the result holds the label');
+    lib.assertEqual(reference.committee.map((m) => m.node).sort(),
+      [...submitted.committee].sort(), 'and the committee that judged it');
+    const body = Buffer.from(text);
+    for (const span of reference.outcome.consensus.brief.sentences) {
+      lib.assert(/\S/.test(body.subarray(span.start, span.end).toString()),
+        `a key sentence is a byte range of the body: ${JSON.stringify(span)}`);
+    }
     for (const name of lib.NODES) {
       const api = apis[name];
       await lib.until(async () => (await lib.finalizedNumber(api)) >= number, 60, `${name} finalises #${number}`);
       const hash = (await api.rpc.chain.getBlockHash(number)).toHex();
-      const task = await lib.rpc(api, 'inference_task', submitted.task, hash);
+      const task = await lib.taskResult(api, submitted.task, hash);
       lib.assertEqual(task, reference, `${name} reports the same task`);
       for (const member of submitted.committee) {
-        const record = await lib.rpc(api, 'inference_node', member, hash);
-        lib.assertEqual(record.history.map((h) => h.outcome), ['agreed'], `${name} sees ${member} agree`);
+        const record = await lib.nodeRecord(api, member, hash);
+        lib.assertEqual(record.history.map((h) => h.outcome), ['Agreed'], `${name} sees ${member} agree`);
       }
     }
     return 1;

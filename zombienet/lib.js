@@ -11,19 +11,32 @@ const MANIFEST = JSON.parse(fs.readFileSync(path.join(MODEL_DIR, 'manifest.json'
 const FIXTURES = JSON.parse(fs.readFileSync(path.join(MODEL_DIR, 'fixtures.json')));
 const NODES = ['alice', 'bob', 'charlie', 'dave'];
 
-const providers = new WeakMap();
-
 /** An API connected to node `name` of the network. */
 async function connect(networkInfo, name) {
   const provider = new zombie.WsProvider(networkInfo.nodesByName[name].wsUri);
-  const api = await zombie.ApiPromise.create({ provider, noInitWarn: true });
-  providers.set(api, provider);
-  return api;
+  return zombie.ApiPromise.create({ provider, noInitWarn: true });
 }
 
-/** Calls one of the node's custom RPC methods (`inference_*`, `rewards_*`, …). */
-function rpc(api, method, ...params) {
-  return providers.get(api).send(method, params);
+// zombienet's own @polkadot/api predates metadata v16 and its view functions: the scripts read
+// the same facts from storage.
+
+/** The state at block `at` (a hash), or the best block's. */
+const stateAt = async (api, at) => (at ? api.at(at) : api);
+
+/** `who`'s node as the registry stores it, with its recent history (oldest first); `null` if
+ * it runs none. */
+async function nodeRecord(api, who, at) {
+  const state = await stateAt(api, at);
+  const [node, history] = await Promise.all([
+    state.query.computeNodes.nodes(who), state.query.computeNodes.history(who)]);
+  return node.isSome ? { ...node.unwrap().toPrimitive(), history: history.toPrimitive() } : null;
+}
+
+/** The result of judged task `task` (its outcome and the committee that judged it); `null`
+ * while it is open. */
+async function taskResult(api, task, at) {
+  const result = await (await stateAt(api, at)).query.inference.results(task);
+  return result.isSome ? result.unwrap().toPrimitive() : null;
 }
 
 /** The node's finalised block number. */
@@ -159,6 +172,6 @@ function assertEqual(actual, expected, message) {
 }
 
 module.exports = {
-  UNIT, MANIFEST, FIXTURES, NODES, connect, rpc, finalizedNumber, bestNumber, connectAll, disconnectAll, devKey,
+  UNIT, MANIFEST, FIXTURES, NODES, connect, nodeRecord, taskResult, finalizedNumber, bestNumber, connectAll, disconnectAll, devKey,
   sendInBlock, sendAll, waitForFinalizedEvent, waitForBestEvent, until, example, submitProposal, stateFile, assert, assertEqual,
 };

@@ -13,9 +13,9 @@ async function run(_nodeName, networkInfo) {
     const { label, text, scores } = lib.example('protocol-upgrade');
     const lie = lib.MANIFEST.labels.indexOf('treasury-funding');
     await lib.sendInBlock(api, api.tx.computeNodes.addStake(40_000n * lib.UNIT), dave);
-    const whale = await lib.rpc(api, 'inference_node', dave.address);
+    const whale = await lib.nodeRecord(api, dave.address);
     const others = await Promise.all(['alice', 'bob', 'charlie'].map((n) =>
-      lib.rpc(api, 'inference_node', lib.devKey(n).address)));
+      lib.nodeRecord(api, lib.devKey(n).address)));
     const honestStake = others.reduce((sum, n) => sum + BigInt(n.stake), 0n);
     lib.assert(BigInt(whale.stake) > honestStake, `dave stakes ${whale.stake}, the others ${honestStake}`);
     const params = (await api.query.computeNodes.params()).toJSON();
@@ -64,13 +64,13 @@ async function run(_nodeName, networkInfo) {
       'by the disagreement slash of its stake');
     for (const name of lib.NODES) {
       await lib.until(async () => (await lib.finalizedNumber(apis[name])) >= number, 60, `${name} finalises #${number}`);
-      const record = await lib.rpc(apis[name], 'inference_node', dave.address, hash);
-      lib.assertEqual(record.history.map((h) => h.outcome), ['disagreed'], `${name} sees dave disagree`);
-      lib.assertEqual(record.slashed, expected.toString(), `${name} sees dave's slash`);
+      const record = await lib.nodeRecord(apis[name], dave.address, hash);
+      lib.assertEqual(record.history.map((h) => h.outcome), ['Disagreed'], `${name} sees dave disagree`);
+      lib.assertEqual(BigInt(record.stats.slashed).toString(), expected.toString(), `${name} sees dave's slash`);
       for (const honest of ['alice', 'bob', 'charlie']) {
-        const r = await lib.rpc(apis[name], 'inference_node', lib.devKey(honest).address, hash);
-        lib.assertEqual(r.history.map((h) => h.outcome), ['agreed'], `${name} sees ${honest} agree`);
-        lib.assertEqual(r.slashed, '0', `${name} sees ${honest} whole`);
+        const r = await lib.nodeRecord(apis[name], lib.devKey(honest).address, hash);
+        lib.assertEqual(r.history.map((h) => h.outcome), ['Agreed'], `${name} sees ${honest} agree`);
+        lib.assertEqual(BigInt(r.stats.slashed).toString(), '0', `${name} sees ${honest} whole`);
       }
     }
     return 1;

@@ -105,6 +105,14 @@ async function finalised(scope = page) {
  * Shortens the rewards epoch of the test chain to `EPOCH_BLOCKS` (runtime `:EpochBlocks:`, through
  * sudo): the running epoch then ends within a minute.
  */
+/** What the committee agreed on for proposal `id`, read through the typed view functions. */
+async function consensusOf(id) {
+  const task = await api.view.Inference.proposal_task(id);
+  assert.equal(task?.status.type, 'Judged', `proposal ${id} is judged`);
+  assert.equal(task.status.value.outcome.type, 'Consensus');
+  return task.status.value.outcome.value;
+}
+
 async function shortenEpochs() {
   const key = Binary.fromText(':EpochBlocks:');
   const value = new Uint8Array(new Uint32Array([EPOCH_BLOCKS]).buffer);
@@ -113,8 +121,8 @@ async function shortenEpochs() {
   assert.ok(sudo.ok, 'sudo set :EpochBlocks:');
   // Read at the finalised block: the best block may be a few ahead, past a multiple of ten.
   const { number, hash } = await client.getFinalizedBlock();
-  const { currentEpochEnd } = await client._request('rewards_pending', [addresses.alice, hash]);
-  assert.ok(currentEpochEnd - number <= EPOCH_BLOCKS, `the epoch ends at #${currentEpochEnd}, now #${number}`);
+  const end = await api.view.Rewards.current_epoch_end({ at: hash });
+  assert.ok(end - number <= EPOCH_BLOCKS, `the epoch ends at #${end}, now #${number}`);
 }
 
 before(async () => {
@@ -204,14 +212,17 @@ test('a member submits a proposal through the form and watches its card reach "a
     await page.getByRole('link', { name: /Follow its analysis/ }).click();
     await page.locator('[data-testid=proposal-card][data-stage=analysed]').waitFor({ timeout: 300_000 });
     console.log(`the card reached "analysed" ${((Date.now() - started) / 1000).toFixed(0)} s after finalisation`);
-    const task = await client._request('inference_proposalTask', [proposalId]);
-    assert.equal(task.outcome, 'consensus');
+    const agreed = await consensusOf(proposalId);
     const labels = MANIFEST.labels;
-    assert.equal(await page.getByTestId('agreed-label').textContent(), labels[task.label]);
+    assert.equal(await page.getByTestId('agreed-label').textContent(), labels[agreed.label]);
     const shown = await page.locator('[data-testid=score-bars] .bar-value').allTextContents();
-    assert.equal(shown.length, task.scores.length);
-    shown.forEach((text, i) => assert.ok(Math.abs(parseFloat(text) * 100 - task.scores[i]) <= 5,
-      `label ${i}: the chart shows ${text}, the chain finalised ${task.scores[i]} bps`));
+    assert.equal(shown.length, agreed.scores.length);
+    shown.forEach((text, i) => assert.ok(Math.abs(parseFloat(text) * 100 - agreed.scores[i]) <= 5,
+      `label ${i}: the chart shows ${text}, the chain finalised ${agreed.scores[i]} bps`));
+    // The key sentences are the agreed byte ranges of the body.
+    const sentences = await page.getByTestId('key-sentences').locator('li').allTextContents();
+    const body = new TextEncoder().encode(FIXTURE.text);
+    assert.deepEqual(sentences, agreed.brief.sentences.map((s) => new TextDecoder().decode(body.subarray(s.start, s.end))));
     // The brief: key sentences, and the hand-checked figures among the key figures.
     assert.ok((await page.getByTestId('key-sentences').locator('li').count()) > 0);
     const figures = await page.getByTestId('key-figures').textContent();
@@ -238,8 +249,8 @@ test('a proposal in Chinese is shown as one the model cannot read, not with a la
   await step('unreadable', async () => {
     await page.getByRole('link', { name: /Follow its analysis/ }).click();
     await page.locator('[data-testid=proposal-card][data-stage=analysed]').waitFor({ timeout: 300_000 });
-    const task = await client._request('inference_proposalTask', [id]);
-    assert.equal(task.readable, chinese.readable, 'the share Python measured for the same text');
+    const agreed = await consensusOf(id);
+    assert.equal(agreed.readable, chinese.readable, 'the share Python measured for the same text');
     assert.match(await page.getByTestId('unreadable').textContent(), /cannot read this proposal's language/);
     assert.equal(await page.getByTestId('agreed-label').count(), 0, 'no label is shown');
     assert.equal(await page.getByTestId('score-bars').count(), 0, 'nor scores');
@@ -386,8 +397,8 @@ test('the node leaderboard shows the validator, and its page its history', async
     await open('nodes');
     const row = page.locator(`[data-testid=leaderboard] tr[data-operator="${addresses.alice}"]`);
     await row.waitFor({ timeout: 30_000 });
-    const node = await client._request('inference_node', [addresses.alice]);
-    assert.ok(node.agreed >= 1, 'the validator agreed at least once');
+    const node = await api.view.ComputeNodes.node(addresses.alice);
+    assert.ok(node.stats.agreed >= 1, 'the validator agreed at least once');
     assert.match(await row.textContent(), /Active/i);
   });
   await step('node', async () => {

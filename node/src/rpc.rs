@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use daollm_primitives::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
+use daollm_primitives::{opaque::Block, AccountId, Balance, Nonce};
 use jsonrpsee::RpcModule;
 use sc_consensus_babe::BabeWorkerHandle;
 use sc_transaction_pool_api::TransactionPool;
@@ -11,7 +11,6 @@ use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
 use sp_keystore::KeystorePtr;
-use sp_runtime::traits::Block as BlockT;
 
 /// What `babe_epochAuthorship` needs: BABE's epoch data, this node's keys and the best chain.
 pub struct BabeDeps<SC> {
@@ -31,16 +30,17 @@ pub struct FullDeps<C, P, SC> {
 	pub pool: Arc<P>,
 	/// BABE's part.
 	pub babe: BabeDeps<SC>,
-	/// Proposal bodies by hash, from the offchain index, to decode briefs.
-	pub bodies: Option<pallet_inference_rpc::Bodies>,
 }
 
 /// The RPC methods of a full node: account nonces (`system_accountNextIndex`, `system_dryRun`),
-/// fee queries (`payment_queryInfo`, `payment_queryFeeDetails`) and proposals (`proposals_get`,
-/// `proposals_trainingSet`, `proposals_contributions`), inference (`inference_task`,
-/// `inference_proposalTask`, `inference_node`, `inference_leaderboard`, `proposals_similar`), rewards
-/// (`rewards_pending`) and BABE (`babe_epochAuthorship`: the slots this node's keys may author
-/// in the current epoch; an unsafe method, as in polkadot-sdk's nodes).
+/// fee queries (`payment_queryInfo`, `payment_queryFeeDetails`) and BABE
+/// (`babe_epochAuthorship`: the slots this node's keys may author in the current epoch; an
+/// unsafe method, as in polkadot-sdk's nodes).
+///
+/// The chain's own reads (proposals, tasks, nodes, rewards) are the pallets' view functions,
+/// which clients call through `state_call` (`RuntimeViewFunction_execute_view_function`) typed
+/// by the metadata; a proposal body, which only the node holds, comes from
+/// `bitswap_v1_get` (`sc-service` adds it).
 pub fn create_full<C, P, SC>(
 	deps: FullDeps<C, P, SC>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
@@ -53,45 +53,20 @@ where
 		+ 'static,
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
-		+ pallet_proposals_rpc::ProposalsRuntimeApi<Block, AccountId, Balance, BlockNumber>
-		+ pallet_inference_rpc::InferenceRuntimeApi<Block, AccountId, Balance, BlockNumber>
-		+ pallet_rewards_rpc::RewardsRuntimeApi<Block, AccountId, Balance, BlockNumber>
 		+ sp_consensus_babe::BabeApi<Block>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 	SC: sp_consensus::SelectChain<Block> + 'static,
 {
-	use pallet_inference_rpc::{Inference, InferenceApiServer};
-	use pallet_proposals_rpc::{Proposals, ProposalsApiServer};
-	use pallet_rewards_rpc::{Rewards, RewardsApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use sc_consensus_babe_rpc::{Babe, BabeApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, babe, bodies } = deps;
+	let FullDeps { client, pool, babe } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(
-		ProposalsApiServer::<<Block as BlockT>::Hash, AccountId, BlockNumber>::into_rpc(
-			Proposals::<_, Block, Balance>::new(
-				client.clone(),
-				Some(pallet_inference_rpc::briefs::<_, Block, AccountId, Balance, BlockNumber>(
-					client.clone(),
-					bodies.clone(),
-				)),
-			),
-		),
-	)?;
-	module.merge(
-		InferenceApiServer::<<Block as BlockT>::Hash, AccountId, BlockNumber>::into_rpc(
-			Inference::<_, Block, Balance>::new(client.clone(), bodies),
-		),
-	)?;
-	module.merge(RewardsApiServer::<<Block as BlockT>::Hash, AccountId, BlockNumber>::into_rpc(
-		Rewards::<_, Block, Balance>::new(client.clone()),
-	))?;
 
 	module.merge(
 		Babe::new(client, babe.worker_handle, babe.keystore, babe.select_chain).into_rpc(),

@@ -301,23 +301,10 @@ pub fn new_full<
 		let pool = transaction_pool.clone();
 		let keystore = keystore_container.keystore();
 		let select_chain = select_chain.clone();
-		// Briefs are decoded against the bodies the offchain index holds (every node indexes).
-		let bodies: Option<pallet_inference_rpc::Bodies> =
-			backend.offchain_storage().map(|storage| {
-				let read = move |hash: &sp_core::H256| {
-					use sp_core::offchain::OffchainStorage as _;
-					storage.get(
-						sp_core::offchain::STORAGE_PREFIX,
-						&daollm_primitives::content::offchain_body_key(&hash.0),
-					)
-				};
-				std::sync::Arc::new(read) as pallet_inference_rpc::Bodies
-			});
 		Box::new(move |_| {
 			let deps = crate::rpc::FullDeps {
 				client: client.clone(),
 				pool: pool.clone(),
-				bodies: bodies.clone(),
 				babe: crate::rpc::BabeDeps {
 					worker_handle: babe_worker_handle.clone(),
 					keystore: keystore.clone(),

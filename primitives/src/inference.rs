@@ -36,8 +36,8 @@ pub type InferenceKey = crypto::Public;
 /// Per-class scores in basis points, indexed by label.
 pub type Scores = BoundedVec<u16, ConstU32<MAX_LABELS>>;
 
-/// The indices of a brief's key sentences in `daollm_brief::sentences::split`'s list.
-pub type KeySentences = BoundedVec<u16, ConstU32<{ daollm_brief::MAX_KEY_SENTENCES as u32 }>>;
+/// A brief's key sentences, as byte ranges of the body, in the body's order.
+pub type KeySentences = BoundedVec<Span, ConstU32<{ daollm_brief::MAX_KEY_SENTENCES as u32 }>>;
 
 /// A brief's key figures, in the body's order.
 pub type Figures = BoundedVec<Figure, ConstU32<{ daollm_brief::MAX_FIGURES as u32 }>>;
@@ -48,8 +48,8 @@ pub type Signature = BoundedVec<Term, ConstU32<{ daollm_brief::SIGNATURE_TERMS a
 pub use daollm_brief::{signature::similarity, Figure, FigureKind, Span, Term};
 
 /// A proposal's brief (`daollm_brief::brief` of its title and body): what a voter reads beside
-/// the label. Its spans are byte ranges of the body, which the chain does not hold (the node's
-/// RPC and the app decode them against the body).
+/// the label. Its spans are byte ranges of the body, which the chain does not hold: a client
+/// reads their text from the body it fetches by the proposal's CID (`bitswap_v1_get`).
 #[derive(
 	Clone,
 	PartialEq,
@@ -63,7 +63,7 @@ pub use daollm_brief::{signature::similarity, Figure, FigureKind, Span, Term};
 	MaxEncodedLen,
 )]
 pub struct Brief {
-	/// The key sentences, ascending.
+	/// The key sentences' byte ranges, in the body's order.
 	pub sentences: KeySentences,
 	/// The key figures, by start.
 	pub figures: Figures,
@@ -72,13 +72,15 @@ pub struct Brief {
 }
 
 impl Brief {
-	/// Whether the brief is in the canonical form `daollm_brief::brief` gives: sentence indices
-	/// strictly ascending; figure spans non-empty, no longer than a body and in order of their
-	/// start; signature hashes strictly ascending with weights of at least one.
+	/// Whether the brief is in the canonical form `daollm_brief::brief` gives: sentence spans
+	/// non-empty, within a body, in order and apart; figure spans non-empty, within a body and
+	/// in order of their start; signature hashes strictly ascending with weights of at least one.
 	pub fn is_well_formed(&self) -> bool {
 		let body = crate::content::MAX_BODY_BYTES as u32;
-		self.sentences.windows(2).all(|w| w[0] < w[1])
-			&& self.figures.iter().all(|f| f.span.start < f.span.end && f.span.end <= body)
+		let within = |span: &Span| span.start < span.end && span.end <= body;
+		self.sentences.iter().all(within)
+			&& self.sentences.windows(2).all(|w| w[0].end <= w[1].start)
+			&& self.figures.iter().all(|f| within(&f.span))
 			&& self.figures.windows(2).all(|w| w[0].span.start <= w[1].span.start)
 			&& self.signature.windows(2).all(|w| w[0].hash < w[1].hash)
 			&& self.signature.iter().all(|t| t.weight >= 1)
@@ -156,9 +158,9 @@ mod tests {
 	}
 
 	#[test]
-	fn a_brief_takes_at_most_277_bytes() {
-		// 3 sentence indices (1 + 3 × 2), 12 figures (1 + 12 × 9), 32 terms (1 + 32 × 5).
-		assert_eq!(Brief::max_encoded_len(), 277);
+	fn a_brief_takes_at_most_295_bytes() {
+		// 3 sentence spans (1 + 3 × 8), 12 figures (1 + 12 × 9), 32 terms (1 + 32 × 5).
+		assert_eq!(Brief::max_encoded_len(), 295);
 	}
 
 	#[test]
@@ -167,14 +169,20 @@ mod tests {
 		let figure = |start, end| Figure { span: span(start, end), kind: FigureKind::Amount };
 		let term = |hash, weight| Term { hash, weight };
 		let brief = Brief {
-			sentences: vec![0, 2].try_into().unwrap(),
+			sentences: vec![span(0, 20), span(40, 61)].try_into().unwrap(),
 			figures: vec![figure(3, 9), figure(5, 12)].try_into().unwrap(),
 			signature: vec![term(1, 2), term(7, 1)].try_into().unwrap(),
 		};
 		assert!(brief.is_well_formed());
 		let mut bad = brief.clone();
-		bad.sentences = vec![2, 2].try_into().unwrap();
+		bad.sentences = vec![span(40, 61), span(40, 61)].try_into().unwrap();
 		assert!(!bad.is_well_formed(), "a sentence twice");
+		let mut bad = brief.clone();
+		bad.sentences = vec![span(40, 61), span(0, 20)].try_into().unwrap();
+		assert!(!bad.is_well_formed(), "sentences out of order");
+		let mut bad = brief.clone();
+		bad.sentences = vec![span(7, 7)].try_into().unwrap();
+		assert!(!bad.is_well_formed(), "an empty sentence");
 		let mut bad = brief.clone();
 		bad.figures = vec![figure(5, 5)].try_into().unwrap();
 		assert!(!bad.is_well_formed(), "an empty span");

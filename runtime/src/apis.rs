@@ -18,16 +18,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Babe, Balance, Block, BlockNumber, ComputeNodes, Executive, Grandpa, Historical,
-	Inference, InherentDataExt, Nonce, Proposals, Rewards, Runtime, RuntimeCall,
-	RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, Babe, Balance, Block, Executive, Grandpa, Historical, InherentDataExt, Nonce,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
-
-/// The most training examples one `training_set` call returns.
-const MAX_TRAINING_PAGE: u32 = 1024;
-
-/// The most nodes one `leaderboard` call returns.
-const MAX_LEADERBOARD: u32 = 128;
 
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
@@ -232,67 +225,13 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl pallet_proposals_runtime_api::ProposalsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
-		fn proposal(
-			id: daollm_primitives::ProposalId,
-		) -> Option<pallet_proposals::ProposalDetails<AccountId, Balance, BlockNumber>> {
-			Proposals::proposal(id).map(|p| p.details(id))
-		}
-
-		fn training_set(
-			start_after: Option<daollm_primitives::ProposalId>,
-			limit: u32,
-		) -> Vec<pallet_proposals::TrainingExample> {
-			Proposals::training_set(start_after, limit.min(MAX_TRAINING_PAGE))
-		}
-
-		fn contributions(who: AccountId) -> pallet_proposals::Contributions {
-			Proposals::contributions(&who)
-		}
-	}
-
-	impl pallet_inference_runtime_api::InferenceApi<Block, AccountId, Balance, BlockNumber> for Runtime {
-		fn task(
-			id: pallet_inference::TaskId,
-		) -> Option<pallet_inference::TaskDetails<AccountId, Balance, BlockNumber>> {
-			Inference::task_details(id)
-		}
-
-		fn task_of_proposal(proposal: daollm_primitives::ProposalId) -> Option<pallet_inference::TaskId> {
-			pallet_inference::TaskOfProposal::<Runtime>::get(proposal)
-		}
-
-		fn similar(
-			proposal: daollm_primitives::ProposalId,
-			limit: u32,
-		) -> Vec<(daollm_primitives::ProposalId, u32)> {
-			Inference::similar_proposals(proposal, limit)
-		}
-
-		fn node(
-			operator: AccountId,
-		) -> Option<pallet_compute_nodes::NodeDetails<AccountId, Balance, BlockNumber>> {
-			ComputeNodes::node_details(operator)
-		}
-
-		fn leaderboard(
-			limit: u32,
-		) -> Vec<pallet_compute_nodes::NodeDetails<AccountId, Balance, BlockNumber>> {
-			ComputeNodes::leaderboard(limit.min(MAX_LEADERBOARD))
-		}
-	}
-
-	impl pallet_rewards_runtime_api::RewardsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
-		fn current_epoch() -> pallet_rewards::EpochIndex {
-			pallet_rewards::CurrentEpoch::<Runtime>::get()
-		}
-
-		fn current_epoch_end() -> BlockNumber {
-			Rewards::current_epoch_end()
-		}
-
-		fn pending_rewards(who: AccountId) -> Vec<pallet_rewards::PendingReward<Balance>> {
-			Rewards::pending_rewards(&who)
+	/// Every pallet's reads for clients (`#[pallet::view_functions]`), typed by the metadata.
+	impl frame_support::view_functions::runtime_api::RuntimeViewFunction<Block> for Runtime {
+		fn execute_view_function(
+			id: frame_support::view_functions::ViewFunctionId,
+			input: Vec<u8>,
+		) -> Result<Vec<u8>, frame_support::view_functions::ViewFunctionDispatchError> {
+			Runtime::execute_view_function(id, input)
 		}
 	}
 
@@ -307,8 +246,9 @@ impl_runtime_apis! {
 			// The names `define_benchmarks!` lists, in scope for the macros it made.
 			use super::{
 				benchmarks::{BaselineBench, SystemBench},
-				Balances, ConvictionVoting, ModelRegistry, Preimage, Referenda, Scheduler, Sudo,
-				TechnicalCommittee, Timestamp, Training, Whitelist,
+				Balances, ComputeNodes, ConvictionVoting, Inference, ModelRegistry, Preimage,
+				Proposals, Referenda, Rewards, Scheduler, Sudo, TechnicalCommittee, Timestamp,
+				Training, Whitelist,
 			};
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -327,8 +267,9 @@ impl_runtime_apis! {
 			// The names `define_benchmarks!` lists, in scope for the macros it made.
 			use super::{
 				benchmarks::{BaselineBench, SystemBench},
-				Balances, ConvictionVoting, ModelRegistry, Preimage, Referenda, Scheduler, Sudo,
-				TechnicalCommittee, Timestamp, Training, Whitelist,
+				Balances, ComputeNodes, ConvictionVoting, Inference, ModelRegistry, Preimage,
+				Proposals, Referenda, Rewards, Scheduler, Sudo, TechnicalCommittee, Timestamp,
+				Training, Whitelist,
 			};
 
 			let whitelist: Vec<TrackedStorageKey> =

@@ -133,9 +133,9 @@ pub type UncheckedExtrinsic =
 /// The payload a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Migrations run on a runtime upgrade, beside the pallets' own.
-#[allow(unused_parens)]
-type Migrations = ();
+/// Migrations run on a runtime upgrade, beside the pallets' own: each runs once, while its
+/// pallet's storage version is the one it migrates from.
+type Migrations = (pallet_inference::migrations::v1::MigrateToV1<Runtime>,);
 
 /// Dispatches blocks and extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<

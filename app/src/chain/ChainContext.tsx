@@ -7,7 +7,7 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { PolkadotClient } from "polkadot-api";
 import { connect, endpointFromLocation, type Api, type LinkState } from "./connection";
-import { rpc as makeRpc, type Rpc } from "./rpc";
+import { nodeRpc, type NodeRpc } from "./queries/node";
 import { errorDocs, type ErrorDocs } from "./errors";
 import { extensionAccounts, type Account } from "./accounts";
 import { PROPOSAL, type Token } from "../format";
@@ -22,7 +22,8 @@ export interface Block {
 export interface Chain {
   client: PolkadotClient;
   api: Api;
-  rpc: Rpc;
+  /** The node's own RPC methods (the body by CID, what the node says about itself). */
+  rpc: NodeRpc;
   link: LinkState;
   /** A problem with the `?rpc=` parameter. */
   endpointError?: string;
@@ -65,7 +66,7 @@ export function ChainProvider({ children }: { children: ReactNode }) {
   const [link, setLink] = useState<LinkState>({ kind: "connecting", url: endpoint.url });
   const connection = useMemo(() => connect(endpoint.url, setLink), [endpoint.url]);
   const { client, api } = connection;
-  const rpc = useMemo(() => makeRpc(client), [client]);
+  const rpc = useMemo(() => nodeRpc(client), [client]);
   const [block, setBlock] = useState<Block | null>(null);
   const [token, setToken] = useState<Token>(PROPOSAL);
   const [ss58Format, setSs58] = useState(42);

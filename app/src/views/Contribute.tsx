@@ -10,6 +10,7 @@ import { useEffect, useState } from "react";
 import { useChain, useConstants, useLive } from "../chain/ChainContext";
 import { useTx } from "../chain/useTx";
 import { commitment, fromHex, newSalt, saveSeal, savedSeal, toHex } from "../chain/seal";
+import { analysedLabel, contributions, proposal as readProposal, title } from "../chain/queries/proposals";
 import { TxProgress } from "../components/TxProgress";
 import { formatBalance, formatPerbill, parseBalance } from "../format";
 import { href } from "../route";
@@ -17,7 +18,7 @@ import { href } from "../route";
 const WINDOW = 40;
 
 export function Contribute() {
-  const { api, rpc, labels, token, account } = useChain();
+  const { api, labels, token, account } = useChain();
   const [chosen, setChosen] = useState<number | null>(null);
   const [label, setLabel] = useState(0);
   const [bondText, setBondText] = useState("");
@@ -41,21 +42,21 @@ export function Contribute() {
   const data = useLive(async (at) => {
     const next = await api.query.Proposals.NextProposalId.getValue({ at });
     const ids = Array.from({ length: Math.min(next, WINDOW) }, (_, i) => next - 1 - i);
-    const rows = (await Promise.all(ids.map((id) => rpc.proposal(id, at)))).filter((p) => p !== null);
+    const rows = (await Promise.all(ids.map((id) => readProposal(api, id, at)))).filter((p) => p !== null);
     const mine = account
       ? await Promise.all(rows.map((p) => api.query.Proposals.Annotations.getValue(p.id, account.address, { at }).then((a) => (a ? { proposal: p, annotation: a } : null))))
       : [];
-    const record = account ? await rpc.contributions(account.address, at) : null;
+    const record = account ? await contributions(api, account.address, at) : null;
     const annotated = mine.filter((m) => m !== null);
     const done = new Set(annotated.map((m) => m.proposal.id));
-    return { open: rows.filter((p) => p.verifiedLabel === null && p.author !== account?.address && !done.has(p.id)), mine: annotated, record };
+    return { open: rows.filter((p) => p.verified_label === undefined && p.author !== account?.address && !done.has(p.id)), mine: annotated, record };
   }, [account?.address]);
 
   const bond = parseBalance(bondText, token);
   const bondProblem = !bond.ok ? bond.error : rules && bond.planck < rules.minBond ? `The bond must be at least ${formatBalance(rules.minBond, token)}.` : null;
 
   const chosenProposal = data.data?.open.find((p) => p.id === chosen) ?? null;
-  const canSeal = chosenProposal?.analysis === "pending";
+  const canSeal = chosenProposal?.analysis.type === "Pending";
 
   const onAnnotate = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -101,9 +102,9 @@ export function Contribute() {
             {data.data.open.map((p) => (
               <tr key={p.id}>
                 <td>{p.id}</td>
-                <td><a href={href("proposals", p.id)}>{p.title}</a></td>
-                <td>{p.analysis === "pending" ? "not yet published" : label_(p.analysedLabel)}</td>
-                <td>{p.bonded.map((b, i) => (BigInt(b) > 0n ? `${label_(i)}: ${formatBalance(b, token, 2)}` : null)).filter(Boolean).join(" · ") || "none"}{p.sealed > 0 ? ` · ${p.sealed} sealed` : ""}{p.provisionalLabel !== null ? ` (leading: ${label_(p.provisionalLabel)}, settles at #${p.settlesAt})` : ""}</td>
+                <td><a href={href("proposals", p.id)}>{title(p)}</a></td>
+                <td>{p.analysis.type === "Pending" ? "not yet published" : label_(analysedLabel(p))}</td>
+                <td>{p.bonded.map((b, i) => (b > 0n ? `${label_(i)}: ${formatBalance(b, token, 2)}` : null)).filter(Boolean).join(" · ") || "none"}{p.sealed > 0 ? ` · ${p.sealed} sealed` : ""}{p.provisional ? ` (leading: ${label_(p.provisional.label)}, settles at #${p.provisional.settles_at})` : ""}</td>
                 <td><button data-testid={`annotate-${p.id}`} onClick={() => { setChosen(p.id); reset(); }}>Annotate</button></td>
               </tr>
             ))}
@@ -142,15 +143,15 @@ export function Contribute() {
               return (
                 <tr key={proposal.id}>
                   <td>{proposal.id}</td>
-                  <td>{proposal.title}</td>
+                  <td>{title(proposal)}</td>
                   <td>{mine !== null ? label_(mine) : seal ? `sealed (${label_(seal.label)})` : "sealed"}</td>
                   <td>{formatBalance(annotation.bond, token)}</td>
                   <td>
                     {mine === null ? (
                       seal ? <button data-testid={`reveal-${proposal.id}`} onClick={() => onReveal(proposal.id)}>Reveal</button>
                         : "sealed; its salt is not in this browser"
-                    ) : proposal.verifiedLabel !== null ? (proposal.verifiedLabel === mine ? "verified: agreed" : "verified: disagreed")
-                      : proposal.provisionalLabel !== null ? `leading: ${label_(proposal.provisionalLabel)}` : "bond held, awaiting verification"}
+                    ) : proposal.verified_label !== undefined ? (proposal.verified_label === mine ? "verified: agreed" : "verified: disagreed")
+                      : proposal.provisional ? `leading: ${label_(proposal.provisional.label)}` : "bond held, awaiting verification"}
                   </td>
                 </tr>
               );

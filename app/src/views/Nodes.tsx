@@ -6,7 +6,7 @@
 import { useMemo, useState } from "react";
 import { AccountId, Binary } from "@polkadot-api/substrate-bindings";
 import { useChain, useLive } from "../chain/ChainContext";
-import type { NodeJson } from "../chain/rpc";
+import { leaderboard, node as readNode, unbonding, type Node } from "../chain/queries/nodes";
 import { useTx } from "../chain/useTx";
 import { TimeChart } from "../components/TimeChart";
 import { TxProgress } from "../components/TxProgress";
@@ -27,9 +27,12 @@ export function Nodes({ operator }: { operator?: string }) {
   return <Leaderboard />;
 }
 
+/** A node's status in words. */
+const status = (n: Node) => n.status.type.toLowerCase();
+
 function Leaderboard() {
-  const { rpc, token, account } = useChain();
-  const board = useLive((at) => rpc.leaderboard(LEADERBOARD, at));
+  const { api, token, account } = useChain();
+  const board = useLive((at) => leaderboard(api, LEADERBOARD, at));
   const params = useParams();
   const mine = board.data?.find((n) => n.operator === account?.address);
   return (
@@ -49,14 +52,14 @@ function Leaderboard() {
               <tr key={n.operator} data-operator={n.operator}>
                 <td>{i + 1}</td>
                 <td className="mono"><a href={href("nodes", n.operator)}>{shortAddress(n.operator)}</a></td>
-                <td>{n.status}</td>
+                <td>{status(n)}</td>
                 <td>{formatBalance(n.stake, token, 0)}</td>
                 <td>{formatPerbill(n.reputation, 1)}</td>
-                <td>{n.tasks}</td>
-                <td>{n.agreed}</td>
-                <td>{n.disagreed}</td>
-                <td>{n.missed}</td>
-                <td>{formatBalance(n.slashed, token, 2)}</td>
+                <td>{n.stats.tasks}</td>
+                <td>{n.stats.agreed}</td>
+                <td>{n.stats.disagreed}</td>
+                <td>{n.stats.missed}</td>
+                <td>{formatBalance(n.stats.slashed, token, 2)}</td>
               </tr>
             ))}
           </tbody>
@@ -68,7 +71,7 @@ function Leaderboard() {
 }
 
 /** Cumulative outcomes over the blocks of a node's history. */
-function historySeries(node: NodeJson) {
+function historySeries(node: Node) {
   const x: number[] = [];
   const agreed: number[] = [];
   const disagreed: number[] = [];
@@ -77,15 +80,15 @@ function historySeries(node: NodeJson) {
   let d = 0;
   let m = 0;
   // From zero, at registration when the history reaches back to it.
-  const start = node.history.length > 0 ? Math.min(node.registeredAt, node.history[0].at - 1) : node.registeredAt;
+  const start = node.history.length > 0 ? Math.min(node.registered_at, node.history[0].at - 1) : node.registered_at;
   x.push(start);
   agreed.push(0);
   disagreed.push(0);
   missed.push(0);
   for (const h of node.history) {
-    if (h.outcome === "agreed") a += 1;
-    else if (h.outcome === "disagreed") d += 1;
-    else if (h.outcome === "missed") m += 1;
+    if (h.outcome.type === "Agreed") a += 1;
+    else if (h.outcome.type === "Disagreed") d += 1;
+    else if (h.outcome.type === "Missed") m += 1;
     else continue;
     x.push(h.at);
     agreed.push(a);
@@ -96,9 +99,8 @@ function historySeries(node: NodeJson) {
 }
 
 function NodePage({ operator }: { operator: string }) {
-  const { rpc, token, account, api, block } = useChain();
-  const node = useLive((at) => rpc.node(operator, at), [operator]);
-  const chunks = useLive((at) => api.query.ComputeNodes.Nodes.getValue(operator, { at }).then((n) => n?.unbonding ?? []), [operator]);
+  const { token, account, api, block } = useChain();
+  const node = useLive((at) => readNode(api, operator, at), [operator]);
   const series = useMemo(() => (node.data ? historySeries(node.data) : null), [node.data]);
   const chart = useMemo(
     () =>
@@ -122,21 +124,21 @@ function NodePage({ operator }: { operator: string }) {
         <>
           <dl className="facts">
             <dt>Operator</dt><dd className="mono">{n.operator}</dd>
-            <dt>Node key account</dt><dd className="mono">{n.keyAccount}</dd>
-            <dt>Status</dt><dd>{n.status}</dd>
-            <dt>Stake</dt><dd>{formatBalance(n.stake, token)} bonded, {formatBalance(n.unbonding, token)} unbonding</dd>
+            <dt>Node key account</dt><dd className="mono">{n.key_account}</dd>
+            <dt>Status</dt><dd>{status(n)}</dd>
+            <dt>Stake</dt><dd>{formatBalance(n.stake, token)} bonded, {formatBalance(unbonding(n), token)} unbonding</dd>
             <dt>Reputation</dt><dd data-testid="reputation">{formatPerbill(n.reputation, 1)}</dd>
-            <dt>Registered</dt><dd>block #{n.registeredAt}</dd>
-            <dt>Work</dt><dd>{n.tasks} tasks: {n.agreed} agreed, {n.disagreed} disagreed, {n.missed} missed, {n.excused} excused; {formatBalance(n.slashed, token)} slashed in all</dd>
+            <dt>Registered</dt><dd>block #{n.registered_at}</dd>
+            <dt>Work</dt><dd>{n.stats.tasks} tasks: {n.stats.agreed} agreed, {n.stats.disagreed} disagreed, {n.stats.missed} missed, {n.stats.excused} excused; {formatBalance(n.stats.slashed, token)} slashed in all</dd>
           </dl>
           <h2>History</h2>
           <p className="muted">Cumulative outcomes of the node's latest {n.history.length} pieces of work.</p>
           {series && <TimeChart x={series.x} series={chart} testId="node-history" />}
-          {chunks.data && chunks.data.length > 0 && (
+          {n.unbonding.length > 0 && (
             <>
               <h2>Unbonding</h2>
               <ul>
-                {chunks.data.map((c, i) => (
+                {n.unbonding.map((c, i) => (
                   <li key={i}>{formatBalance(c.amount, token)} unlocks at block #{c.unlocks_at}{block ? (c.unlocks_at <= block.number ? " (withdrawable)" : ` (in ${formatBlocks(c.unlocks_at - block.number)})`) : ""}</li>
                 ))}
               </ul>
@@ -150,7 +152,7 @@ function NodePage({ operator }: { operator: string }) {
 }
 
 /** Add stake, unbond, withdraw: the operator's own node. */
-function Manage({ node }: { node: NodeJson }) {
+function Manage({ node }: { node: Node }) {
   const { api, token } = useChain();
   const params = useParams();
   const [amountText, setAmountText] = useState("");

@@ -7,7 +7,10 @@
 import { useEffect, useState } from "react";
 import { blake2b256 } from "@polkadot-labs/hdkd-helpers";
 import { useChain, useLive } from "../chain/ChainContext";
-import { errorReport, unreadable, type MemberJson, type NodeJson, type TaskJson } from "../chain/rpc";
+import { analysedLabel, cid, errorReport, proposal as readProposal, title } from "../chain/queries/proposals";
+import { committee, consensus, judged, open, proposalTask, similar as readSimilar, unreadable, type Task } from "../chain/queries/inference";
+import { node as readNode, taskOf } from "../chain/queries/nodes";
+import { useReadableFloor } from "../chain/queries/constants";
 import { ScoreBars } from "../components/ScoreBars";
 import { formatBalance, formatBasisPoints, formatPerbill, formatPpm, shortAddress } from "../format";
 import { href } from "../route";
@@ -17,23 +20,24 @@ const STAGES: Stage[] = ["pending", "committee drawn", "commits", "reveals", "an
 
 const toHex = (bytes: Uint8Array) => `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 const fromHex = (hex: string) => Uint8Array.from((hex.replace(/^0x/, "").match(/../g) ?? []).map((b) => parseInt(b, 16)));
+const utf8 = new TextDecoder();
 
 /** A seat of the committee with what it did. */
 interface Seat {
   node: string;
-  stake: string | null;
-  /** The seats it won (each one vote), while the task is open. */
-  seats: number | null;
+  stake: bigint;
+  /** The seats it won: its answer counts once for each. */
+  seats: number;
   committed: boolean | null;
   revealed: boolean | null;
   answer: number | null;
   outcome: string | null;
 }
 
-/** The body by CID, checked: `{ text }` or `{ error }`. */
+/** The body by CID, checked against the recorded hash: `{ bytes, text }` or `{ error }`. */
 function useBody(cid: string | undefined, contentHash: string | undefined) {
   const { rpc } = useChain();
-  const [body, setBody] = useState<{ text?: string; error?: string } | null>(null);
+  const [body, setBody] = useState<{ bytes?: Uint8Array; text?: string; error?: string } | null>(null);
   useEffect(() => {
     if (!cid || !contentHash) return;
     let live = true;
@@ -43,7 +47,7 @@ function useBody(cid: string | undefined, contentHash: string | undefined) {
         const hash = toHex(blake2b256(bytes));
         if (!live) return;
         if (hash !== contentHash.toLowerCase()) setBody({ error: `The node served a body whose hash ${hash} is not the recorded ${contentHash}: not shown.` });
-        else setBody({ text: new TextDecoder().decode(bytes) });
+        else setBody({ bytes, text: utf8.decode(bytes) });
       },
       (e: unknown) => live && setBody({ error: `The body could not be fetched by its CID: ${e instanceof Error ? e.message : String(e)}` }),
     );
@@ -54,11 +58,28 @@ function useBody(cid: string | undefined, contentHash: string | undefined) {
   return body;
 }
 
-async function committeeOf(chain: ReturnType<typeof useChain>, task: TaskJson, at: string): Promise<Seat[]> {
-  const { api, rpc } = chain;
-  if (task.status === "open") {
+/** The text of byte range `span` of the body, once the body is at hand. */
+function spanText(body: Uint8Array | undefined, span: { start: number; end: number }): string | null {
+  return body && span.end <= body.length ? utf8.decode(body.subarray(span.start, span.end)) : null;
+}
+
+/** An outcome or figure kind as the chain names it (`Agreed`, `ParameterChange`), in words. */
+function words(type: string): string {
+  return type.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+}
+const outcomeName = words;
+const figureKind = (type: string) => words(type).replace(/ /g, "-");
+
+/**
+ * The committee of `task` with what each member did: while open, its commits and reveals; once
+ * judged, the seats the result keeps and each member's outcome from its node's history.
+ */
+async function seatsOf(chain: ReturnType<typeof useChain>, task: Task, at: string): Promise<Seat[]> {
+  const { api } = chain;
+  const running = open(task);
+  if (running) {
     return Promise.all(
-      task.committee.map(async (m: MemberJson) => {
+      running.committee.map(async (m) => {
         const [commit, reveal] = await Promise.all([
           api.query.Inference.Commitments.getValue(task.id, m.node, { at }),
           api.query.Inference.Reveals.getValue(task.id, m.node, { at }),
@@ -67,27 +88,38 @@ async function committeeOf(chain: ReturnType<typeof useChain>, task: TaskJson, a
       }),
     );
   }
-  // Judged: the seats live on in each node's history (answers are not kept after judgement).
-  const nodes: NodeJson[] = await rpc.leaderboard(100, at);
-  return nodes.flatMap((n) =>
-    n.history
-      .filter((h) => h.task === task.id)
-      // An agreeing seat answered the agreed label; a disagreeing one's answer is not kept.
-      .map((h) => ({ node: n.operator, stake: n.stake, seats: null, committed: h.outcome !== "missed", revealed: h.outcome === "agreed" || h.outcome === "disagreed", answer: h.outcome === "agreed" ? task.label : null, outcome: h.outcome })),
+  const agreed = consensus(task);
+  return Promise.all(
+    committee(task).map(async (m) => {
+      const record = await readNode(api, m.node, at);
+      const entry = record?.history.find((h) => taskOf(h) === task.id);
+      const outcome = entry ? outcomeName(entry.outcome.type) : null;
+      // Answers are not kept after judgement: an agreeing member answered the agreed label.
+      return {
+        node: m.node,
+        stake: m.stake,
+        seats: m.seats,
+        committed: outcome === null ? null : outcome !== "missed",
+        revealed: outcome === null ? null : outcome === "agreed" || outcome === "disagreed",
+        answer: outcome === "agreed" && agreed ? agreed.label : null,
+        outcome,
+      };
+    }),
   );
 }
 
 export function ProposalDetail({ id }: { id: number }) {
   const chain = useChain();
-  const { api, rpc, labels, token } = chain;
+  const { api, labels, token } = chain;
+  const floor = useReadableFloor();
   const card = useLive(async (at) => {
-    const [proposal, task, now] = await Promise.all([rpc.proposal(id, at), rpc.proposalTask(id, at), api.query.System.Number.getValue({ at })]);
+    const [proposal, task, now] = await Promise.all([readProposal(api, id, at), proposalTask(api, id, at), api.query.System.Number.getValue({ at })]);
     const [seats, similar, model] = await Promise.all([
-      task ? committeeOf(chain, task, at) : Promise.resolve([]),
-      task?.status === "judged" ? rpc.similar(id, 5, at).catch(() => []) : Promise.resolve([]),
-      task ? api.query.ModelRegistry.VersionOfHash.getValue(task.model as `0x${string}`, { at }) : Promise.resolve(undefined),
+      task ? seatsOf(chain, task, at) : Promise.resolve([]),
+      consensus(task) ? readSimilar(api, id, 5, at).catch(() => []) : Promise.resolve([]),
+      task ? api.query.ModelRegistry.VersionOfHash.getValue(task.status.value.model, { at }) : Promise.resolve(undefined),
     ]);
-    const similarTitles = await Promise.all(similar.map((s) => rpc.proposal(s.proposal, at).then((p) => p?.title ?? `#${s.proposal}`)));
+    const similarTitles = await Promise.all(similar.map(([other]) => readProposal(api, other, at).then((p) => (p ? title(p) : `#${other}`))));
     let modelInfo = null;
     if (model) {
       const [modelId, version] = model;
@@ -96,30 +128,34 @@ export function ProposalDetail({ id }: { id: number }) {
         api.query.ModelRegistry.Versions.getValue(modelId, version, { at }),
         api.query.ModelRegistry.ActivatedBy.getValue(modelId, version, { at }),
       ]);
-      modelInfo = { modelId, version, name: record ? new TextDecoder().decode(record.name) : "", active: record?.active === version, registeredAt: entry?.registered_at ?? null, activatedBy: activatedBy ?? null };
+      modelInfo = { modelId, version, name: record ? utf8.decode(record.name) : "", active: record?.active === version, registeredAt: entry?.registered_at ?? null, activatedBy: activatedBy ?? null };
     }
-    return { proposal, task, now, seats, similar: similar.map((s, i) => ({ ...s, title: similarTitles[i] })), model: modelInfo };
+    return { proposal, task, now, seats, similar: similar.map(([proposal, similarity], i) => ({ proposal, similarity, title: similarTitles[i] })), model: modelInfo };
   }, [id]);
-  const body = useBody(card.data?.proposal?.cid, card.data?.proposal?.contentHash);
+  const body = useBody(card.data?.proposal ? cid(card.data.proposal) : undefined, card.data?.proposal?.content_hash);
 
   if (card.error && !card.data) return <p className="error">Could not read proposal {id}: {card.error}</p>;
   if (!card.data) return <p className="muted">Reading proposal {id}…</p>;
   const { proposal, task, now, seats, similar, model } = card.data;
   const stage = stageOf(proposal, task, now);
   const reached = STAGES.indexOf(stage);
+  const running = open(task);
+  const result = judged(task);
+  const agreed = consensus(task);
+  const analysed = proposal ? analysedLabel(proposal) : null;
 
   return (
     <section data-testid="proposal-card" data-stage={stage}>
       <p><a href={href("proposals")}>← Proposals</a></p>
-      <h1>{proposal?.title ?? `Proposal ${id}`}</h1>
+      <h1>{proposal ? title(proposal) : `Proposal ${id}`}</h1>
       {!proposal ? (
         <p>This proposal was withdrawn by its author or marked as spam; its record is gone.</p>
       ) : (
         <dl className="facts">
           <dt>Author</dt><dd className="mono">{proposal.author}</dd>
-          <dt>Submitted</dt><dd>block #{proposal.submittedAt}</dd>
-          <dt>Deposit held</dt><dd>{formatBalance(proposal.deposit, token)} (until block #{proposal.depositHeldUntil})</dd>
-          <dt>Body</dt><dd>{proposal.bodyLen} bytes · CID <span className="mono">{proposal.cid}</span></dd>
+          <dt>Submitted</dt><dd>block #{proposal.submitted_at}</dd>
+          <dt>Deposit held</dt><dd>{formatBalance(proposal.deposit, token)} (until block #{proposal.deposit_held_until})</dd>
+          <dt>Body</dt><dd>{proposal.body_len} bytes · CID <span className="mono">{cid(proposal)}</span></dd>
         </dl>
       )}
       <ol className="stages" data-testid="stages">
@@ -129,42 +165,42 @@ export function ProposalDetail({ id }: { id: number }) {
         {reached < 0 && <li className="current">{stage}</li>}
       </ol>
 
-      {task && task.status === "open" && (
-        <p>Committee of {task.committee.length}: {task.commits ?? 0} committed, {task.reveals ?? 0} revealed. Commits until block #{task.commitEnd}, reveals until #{task.revealEnd} (now #{now}).</p>
+      {running && (
+        <p>Committee of {running.committee.length}: {running.commits} committed, {running.reveals} revealed. Commits until block #{running.commit_end}, reveals until #{running.reveal_end} (now #{now}).</p>
       )}
 
-      {task?.status === "judged" && task.outcome === "consensus" && unreadable(task) && (
+      {agreed && unreadable(task, floor) && (
         <div className="analysis" data-testid="analysis">
           <h2 data-testid="unreadable">The model cannot read this proposal's language</h2>
           <p>
-            Only {formatBasisPoints(task.readable ?? 0, 0)} of its letters are in words the model knows (it needs{" "}
-            {formatBasisPoints(task.readableFloor, 0)}), so the committee's label would say nothing about it and is not shown.
+            Only {formatBasisPoints(agreed.readable, 0)} of its letters are in words the model knows (it needs{" "}
+            {formatBasisPoints(floor ?? 0, 0)}), so the committee's label would say nothing about it and is not shown.
             The model reads English; a translation submitted as a new proposal can be analysed.
           </p>
         </div>
       )}
 
-      {task?.status === "judged" && task.outcome === "consensus" && task.label !== null && !unreadable(task) && (
+      {agreed && result && !unreadable(task, floor) && (
         <div className="analysis" data-testid="analysis">
-          <h2>Analysis: <span data-testid="agreed-label">{labels[task.label] ?? `label ${task.label}`}</span></h2>
-          <p className="muted">Agreed by {formatPerbill(task.participation ?? 0)} of the committee's seats revealing, at block #{task.finalizedAt}.</p>
-          {task.scores && <ScoreBars labels={labels} scores={task.scores} highlight={task.label} />}
-          {task.brief && (
+          <h2>Analysis: <span data-testid="agreed-label">{labels[agreed.label] ?? `label ${agreed.label}`}</span></h2>
+          <p className="muted">Agreed by {formatPerbill(result.participation)} of the committee's seats revealing, at block #{result.finalized_at}.</p>
+          <ScoreBars labels={labels} scores={agreed.scores} highlight={agreed.label} />
+          {agreed.brief.sentences.length > 0 && (
             <>
               <h3>Key sentences</h3>
               <ol data-testid="key-sentences">
-                {task.brief.sentences.map((s) => <li key={s.index}>{s.text ?? `sentence ${s.index}`}</li>)}
+                {agreed.brief.sentences.map((s) => <li key={s.start}>{spanText(body?.bytes, s) ?? `bytes ${s.start}–${s.end}`}</li>)}
               </ol>
-              {task.brief.figures.length > 0 && (
-                <>
-                  <h3>Key figures</h3>
-                  <ul className="figures" data-testid="key-figures">
-                    {task.brief.figures.map((f) => (
-                      <li key={`${f.start}-${f.end}`}><span className="tag">{f.kind}</span> {f.text ?? `bytes ${f.start}–${f.end}`}</li>
-                    ))}
-                  </ul>
-                </>
-              )}
+            </>
+          )}
+          {agreed.brief.figures.length > 0 && (
+            <>
+              <h3>Key figures</h3>
+              <ul className="figures" data-testid="key-figures">
+                {agreed.brief.figures.map((f) => (
+                  <li key={`${f.span.start}-${f.span.end}`}><span className="tag">{figureKind(f.kind.type)}</span> {spanText(body?.bytes, f.span) ?? `bytes ${f.span.start}–${f.span.end}`}</li>
+                ))}
+              </ul>
             </>
           )}
           {similar.length > 0 && (
@@ -177,22 +213,22 @@ export function ProposalDetail({ id }: { id: number }) {
           )}
         </div>
       )}
-      {proposal && proposal.verifiedLabel !== null && (
+      {proposal && proposal.verified_label !== undefined && (
         errorReport(proposal) ? (
           <p className="warning" data-testid="error-report">
-            Error report: annotators verified <strong>{labels[proposal.verifiedLabel] ?? `label ${proposal.verifiedLabel}`}</strong>
-            {proposal.analysedLabel !== null
-              ? `, where the network answered ${labels[proposal.analysedLabel] ?? `label ${proposal.analysedLabel}`}`
+            Error report: annotators verified <strong>{labels[proposal.verified_label] ?? `label ${proposal.verified_label}`}</strong>
+            {analysed !== null
+              ? `, where the network answered ${labels[analysed] ?? `label ${analysed}`}`
               : ", where the network gave no label"}. Training rounds weigh this proposal twice.
           </p>
         ) : (
-          <p data-testid="verified-label">Annotators verified the label <strong>{labels[proposal.verifiedLabel] ?? `label ${proposal.verifiedLabel}`}</strong>.</p>
+          <p data-testid="verified-label">Annotators verified the label <strong>{labels[proposal.verified_label] ?? `label ${proposal.verified_label}`}</strong>.</p>
         )
       )}
-      {task?.status === "judged" && task.outcome !== "consensus" && (
+      {result && !agreed && (
         <p className="warning" data-testid="analysis">
-          No label held the consensus threshold ({task.outcome === "noConsensus" ? "the committee disagreed" : "too few members answered"}
-          {task.round > 0 ? `, round ${task.round + 1}` : ""}){proposal?.analysis === "unanswered"
+          No label held the consensus threshold ({result.outcome.type === "NoConsensus" ? "the committee disagreed" : "too few members answered"}
+          {result.round > 0 ? `, round ${result.round + 1}` : ""}){proposal?.analysis.type === "Unanswered"
             ? "; the network tried every round it allows and the analysis ended without a label. The deposit is released as for an analysed proposal."
             : "; the proposal is analysed again by a larger committee without this one's members."}
         </p>
@@ -203,7 +239,7 @@ export function ProposalDetail({ id }: { id: number }) {
           <h2>Model</h2>
           <p data-testid="model">
             {model ? <>{model.name} version {model.version}{model.active ? " (active)" : ""}, registered at block #{model.registeredAt}{model.activatedBy !== null ? `, activated by referendum #${model.activatedBy}` : ""} · </> : null}
-            sha256 <span className="mono">{task.model}</span> · <a href={href("governance")}>model registry and referenda</a>
+            sha256 <span className="mono">{task.status.value.model}</span> · <a href={href("governance")}>model registry and referenda</a>
           </p>
           <h2>Committee</h2>
           <table className="list" data-testid="committee">
@@ -212,8 +248,8 @@ export function ProposalDetail({ id }: { id: number }) {
               {seats.map((s) => (
                 <tr key={s.node}>
                   <td className="mono"><a href={href("nodes", s.node)}>{shortAddress(s.node)}</a></td>
-                  <td>{s.seats ?? "—"}</td>
-                  <td>{s.stake ? formatBalance(s.stake, token, 0) : "—"}</td>
+                  <td>{s.seats}</td>
+                  <td>{formatBalance(s.stake, token, 0)}</td>
                   <td>{s.committed === null ? "—" : s.committed ? "✓" : "✗"}</td>
                   <td>{s.revealed === null ? "—" : s.revealed ? "✓" : "✗"}</td>
                   <td>{s.answer !== null ? labels[s.answer] ?? s.answer : "—"}</td>

@@ -6,13 +6,16 @@ import { useState } from "react";
 import { useChain, useLive } from "../chain/ChainContext";
 import { href } from "../route";
 import { shortAddress } from "../format";
-import { errorReport, unreadable } from "../chain/rpc";
+import { errorReport, proposal as readProposal, title } from "../chain/queries/proposals";
+import { consensus, proposalTask, unreadable } from "../chain/queries/inference";
+import { useReadableFloor } from "../chain/queries/constants";
 import { stageOf } from "./proposalState";
 
 const PAGE = 20;
 
 export function Proposals() {
-  const { api, rpc, labels } = useChain();
+  const { api, labels } = useChain();
+  const floor = useReadableFloor();
   const [pages, setPages] = useState(1);
   const list = useLive(async (at) => {
     const next = await api.query.Proposals.NextProposalId.getValue({ at });
@@ -20,8 +23,8 @@ export function Proposals() {
     const ids = Array.from({ length: Math.min(next, PAGE * pages) }, (_, i) => next - 1 - i);
     const rows = await Promise.all(
       ids.map(async (id) => {
-        const [proposal, task] = await Promise.all([rpc.proposal(id, at), rpc.proposalTask(id, at)]);
-        return { id, proposal, task, stage: stageOf(proposal, task, header) };
+        const [proposal, task] = await Promise.all([readProposal(api, id, at), proposalTask(api, id, at)]);
+        return { id, proposal, task, agreed: consensus(task), stage: stageOf(proposal, task, header) };
       }),
     );
     return { next, rows };
@@ -41,17 +44,17 @@ export function Proposals() {
             <tr><th>#</th><th>Title</th><th>Author</th><th>Stage</th><th>Label</th></tr>
           </thead>
           <tbody>
-            {rows.map(({ id, proposal, task, stage }) => (
+            {rows.map(({ id, proposal, task, stage, agreed }) => (
               <tr key={id} data-testid={`proposal-row-${id}`}>
                 <td>{id}</td>
-                <td><a href={href("proposals", id)}>{proposal?.title ?? "—"}</a></td>
+                <td><a href={href("proposals", id)}>{proposal ? title(proposal) : "—"}</a></td>
                 <td className="mono">{proposal ? shortAddress(proposal.author) : "—"}</td>
                 <td>
                   <span className={`stage stage-${stage.replace(/ /g, "-")}`} data-testid="stage">{stage}</span>
                   {proposal && errorReport(proposal) && <> <span className="tag warning" data-testid="error-report">error report</span></>}
                 </td>
-                <td>{unreadable(task) ? <span className="muted" data-testid="unreadable">cannot read its language</span>
-                  : task?.label != null ? labels[task.label] ?? task.label : ""}</td>
+                <td>{unreadable(task, floor) ? <span className="muted" data-testid="unreadable">cannot read its language</span>
+                  : agreed ? labels[agreed.label] ?? agreed.label : ""}</td>
               </tr>
             ))}
           </tbody>

@@ -9,16 +9,17 @@ import { useTx } from "../chain/useTx";
 import { TimeChart } from "../components/TimeChart";
 import { TxProgress } from "../components/TxProgress";
 import { formatBalance, formatBlocks, formatPerbill } from "../format";
+import { pending as readPending } from "../chain/queries/rewards";
 
 export function Rewards() {
-  const { api, rpc, token, account, block } = useChain();
+  const { api, token, account, block } = useChain();
   const maxClaim = useConstants((api) => api.constants.Rewards.MaxClaimEpochs());
   const [tx, send] = useTx();
   const params = useLive((at) => api.query.Rewards.Params.getValue({ at }));
   const mine = useLive(
     async (at) => {
       if (!account) return null;
-      const [pending, history] = await Promise.all([rpc.pending(account.address, at), api.query.Rewards.History.getValue(account.address, { at })]);
+      const [pending, history] = await Promise.all([readPending(api, account.address, at), api.query.Rewards.History.getValue(account.address, { at })]);
       return { pending, history };
     },
     [account?.address],
@@ -36,10 +37,10 @@ export function Rewards() {
     };
   }, [mine.data?.history, token]);
 
-  const current = mine.data?.pending.currentEpoch ?? null;
-  const ended = (mine.data?.pending.epochs ?? []).filter((e) => current !== null && e.epoch < current && e.amount !== null);
+  const current = mine.data?.pending.current_epoch ?? null;
+  const ended = (mine.data?.pending.epochs ?? []).filter((e) => current !== null && e.epoch < current && e.amount !== undefined);
   const toClaim = ended.slice(0, maxClaim ?? ended.length).map((e) => e.epoch);
-  const epochEnd = mine.data?.pending.currentEpochEnd ?? null;
+  const epochEnd = mine.data?.pending.current_epoch_end ?? null;
 
   return (
     <section>
@@ -67,10 +68,10 @@ export function Rewards() {
                 {mine.data.pending.epochs.map((e) => (
                   <tr key={e.epoch}>
                     <td>{e.epoch}{e.epoch === current ? " (running)" : ""}</td>
-                    <td>{e.annotationPoints}</td>
-                    <td>{e.inferencePoints}</td>
-                    <td>{e.trainingPoints}</td>
-                    <td>{e.amount === null ? "when the epoch ends" : formatBalance(e.amount, token)}</td>
+                    <td>{e.points.annotation}</td>
+                    <td>{e.points.inference}</td>
+                    <td>{e.points.training}</td>
+                    <td>{e.amount === undefined ? "when the epoch ends" : formatBalance(e.amount, token)}</td>
                   </tr>
                 ))}
               </tbody>

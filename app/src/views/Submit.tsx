@@ -9,6 +9,8 @@ import { useTx } from "../chain/useTx";
 import { TxProgress } from "../components/TxProgress";
 import { formatBalance } from "../format";
 import { href } from "../route";
+import { proposal as readProposal } from "../chain/queries/proposals";
+import { open, proposalTask } from "../chain/queries/inference";
 import { stageOf } from "./proposalState";
 
 const encoder = new TextEncoder();
@@ -104,17 +106,17 @@ export function Submit() {
 
 /** The analysis of proposal `id` arriving, block by block. */
 function Arriving({ id }: { id: number }) {
-  const { api, rpc } = useChain();
+  const { api } = useChain();
   const state = useLive(async (at) => {
-    const [proposal, task, now] = await Promise.all([rpc.proposal(id, at), rpc.proposalTask(id, at), api.query.System.Number.getValue({ at })]);
-    return { stage: stageOf(proposal, task, now), now, task };
+    const [proposal, task, now] = await Promise.all([readProposal(api, id, at), proposalTask(api, id, at), api.query.System.Number.getValue({ at })]);
+    return { stage: stageOf(proposal, task, now), now, running: open(task) };
   }, [id]);
   if (!state.data) return null;
-  const { stage, now, task } = state.data;
+  const { stage, now, running } = state.data;
   return (
     <p className="muted" data-testid="arriving" data-stage={stage}>
       Block #{now}: {stage}
-      {task && task.status === "open" ? ` — ${task.commits ?? 0} of ${task.committee.length} committed, ${task.reveals ?? 0} revealed` : ""}.
+      {running ? ` — ${running.commits} of ${running.committee.length} committed, ${running.reveals} revealed` : ""}.
     </p>
   );
 }

@@ -1,5 +1,6 @@
 /** Where a proposal stands, from its record and its analysis task. */
-import type { ProposalJson, TaskJson } from "../chain/rpc";
+import type { Proposal } from "../chain/queries/proposals";
+import type { Task } from "../chain/queries/inference";
 
 /** The stages a member sees. */
 export type Stage =
@@ -13,17 +14,18 @@ export type Stage =
   | "withdrawn or spam";
 
 /** `proposal`'s stage at block `now`. */
-export function stageOf(proposal: ProposalJson | null, task: TaskJson | null, now: number): Stage {
+export function stageOf(proposal: Proposal | null, task: Task | null, now: number): Stage {
   if (!proposal) return "withdrawn or spam";
-  if (proposal.analysis === "unanswered") return "unanswered";
-  if (!task) return proposal.analysis === "analysed" ? "analysed" : "pending";
-  if (task.status === "judged") {
-    if (task.outcome === "consensus") return "analysed";
+  if (proposal.analysis.type === "Unanswered") return "unanswered";
+  if (!task) return proposal.analysis.type === "Analysed" ? "analysed" : "pending";
+  if (task.status.type === "Judged") {
+    if (task.status.value.outcome.type === "Consensus") return "analysed";
     // No consensus in this round: the proposal waits for a larger committee without its
     // members.
     return "escalated";
   }
-  if ((task.commits ?? 0) === 0 && (task.excused ?? 0) === 0) return "committee drawn";
-  if (task.commitEnd !== null && now <= task.commitEnd) return "commits";
+  const open = task.status.value;
+  if (open.commits === 0 && open.excused === 0) return "committee drawn";
+  if (now <= open.commit_end) return "commits";
   return "reveals";
 }

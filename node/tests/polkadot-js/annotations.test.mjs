@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { u8aToHex } from '@polkadot/util';
 import { xxhashAsHex } from '@polkadot/util-crypto';
 import {
-  connect, FIXTURES, nextBlocks, owned, sendAll, sendAndFinalize, sendInBlock, startDevNode,
+  connect, FIXTURES, nextBlocks, owned, sendAll, sendAndFinalize, sendInBlock, startDevNode, view,
   waitForEvent, WITH_SHIPPED_MODEL,
 } from './node.mjs';
 
@@ -38,7 +38,6 @@ The c-ratio is intended to be walked down if debt increases to allow people to c
 const EPOCH_BLOCKS = 20;
 
 let node;
-let provider;
 let api;
 let keyring;
 let alice;
@@ -46,7 +45,7 @@ let ferdie;
 
 before(async () => {
   node = await startDevNode(WITH_SHIPPED_MODEL);
-  ({ provider, api, keyring } = await connect(node));
+  ({ api, keyring } = await connect(node));
   alice = keyring.addFromUri('//Alice');
   ferdie = keyring.addFromUri('//Ferdie');
   const key = xxhashAsHex(':EpochBlocks:', 128);
@@ -100,7 +99,7 @@ async function verified(ids, blocks = 60) {
 /** Claims every ended epoch in which `who` earned points; the amount paid. */
 async function claimAll(who) {
   for (let blocks = 0; ; blocks++) {
-    const pending = await provider.send('rewards_pending', [who.address]);
+    const pending = await view(api, 'Rewards', 'pending', [who.address]);
     const ended = pending.epochs.filter((e) => e.epoch < pending.currentEpoch).map((e) => e.epoch);
     const open = pending.epochs.filter((e) => e.epoch >= pending.currentEpoch);
     if (open.length === 0) {
@@ -177,6 +176,6 @@ test('copying the network\'s label with 10 accounts over 10 proposals ends poore
   assert.ok(farmEnd < farmStart, 'the farm paid its fees for nothing');
   assert.ok(correctorPaid > 0n, 'the correction was paid');
   assert.ok(correctorEnd > correctorStart, 'the corrector ends richer than it started');
-  const record = await provider.send('proposals_contributions', [corrector.address]);
+  const record = await view(api, 'Proposals', 'contributions', [corrector.address]);
   assert.equal(record.corrections, 1);
 });

@@ -7,21 +7,20 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { u8aToHex } from '@polkadot/util';
 import {
-  connect, FIXTURES, nextBlocks, owned, sendAndFinalize, startDevNode, waitForEvent,
+  connect, FIXTURES, nextBlocks, owned, sendAndFinalize, startDevNode, view, waitForEvent,
   WITH_SHIPPED_MODEL,
 } from './node.mjs';
 
 const UNIT = 10n ** 12n;
 
 let node;
-let provider;
 let api;
 let keyring;
 let alice;
 
 before(async () => {
   node = await startDevNode(WITH_SHIPPED_MODEL);
-  ({ provider, api, keyring } = await connect(node));
+  ({ api, keyring } = await connect(node));
   alice = keyring.addFromUri('//Alice');
 });
 
@@ -32,7 +31,7 @@ after(async () => {
 
 
 /** The validator's inference node as the RPC reports it. */
-const validator = () => provider.send('inference_node', [alice.address]);
+const validator = () => view(api, 'ComputeNodes', 'node', [alice.address]);
 
 /** Waits, block by block, until `check` holds; fails after `blocks` blocks. */
 async function untilBlock(check, blocks, what) {
@@ -89,8 +88,8 @@ test('a flood of 48 proposals in one block is analysed in full; the validator ke
 
   const after = await validator();
   assert.equal(after.stake, before.stake, 'the validator\'s stake is unchanged');
-  assert.equal(after.slashed, before.slashed);
-  assert.equal(after.missed, before.missed);
+  assert.equal(after.stats.slashed, before.stats.slashed);
+  assert.equal(after.stats.missed, before.stats.missed);
 });
 
 test('a sybil cycle (submit, "correct" one\'s own proposal with fresh accounts) earns less than it costs', async () => {
@@ -128,8 +127,8 @@ test('a sybil cycle (submit, "correct" one\'s own proposal with fresh accounts) 
   const cap = (await api.query.rewards.params()).annotationPointCap.toBigInt();
   let points = 0n;
   for (const who of attacker) {
-    const pending = await provider.send('rewards_pending', [who]);
-    points += pending.epochs.reduce((sum, e) => sum + BigInt(e.annotationPoints), 0n);
+    const pending = await view(api, 'Rewards', 'pending', [who]);
+    points += pending.epochs.reduce((sum, e) => sum + BigInt(e.points.annotation), 0n);
   }
   const earned = points * cap;
   const cost = start - end;
@@ -178,14 +177,14 @@ test('a finished proposal keeps a record deposit until its author removes it', a
   assert.ok((await api.query.proposals.proposals(id)).unwrap().deposit.isZero(), 'the deposit is released');
   const record = api.consts.proposals.recordDeposit.toBigInt();
   assert.equal(await held(), record, 'the record deposit stays held while the record exists');
-  const details = await provider.send('proposals_get', [id]);
+  const details = await view(api, 'Proposals', 'proposal', [id]);
   assert.equal(BigInt(details.recordDeposit), record);
-  const task = await provider.send('inference_proposalTask', [id]);
-  assert.equal(task.status, 'judged');
+  const task = await view(api, 'Inference', 'proposal_task', [id]);
+  assert.ok(task.status.judged, 'judged');
 
   const { events: removed } = await sendAndFinalize(api, api.tx.proposals.removeProposal(id), eve);
   assert.ok(removed.some(({ event }) => api.events.proposals.ProposalRemoved.is(event)));
   assert.equal(await held(), 0n, 'the author has its record deposit back');
   assert.ok((await api.query.proposals.proposals(id)).isNone);
-  assert.equal(await provider.send('inference_proposalTask', [id]), null, 'the result went with it');
+  assert.equal(await view(api, 'Inference', 'proposal_task', [id]), null, 'the result went with it');
 });

@@ -7,7 +7,7 @@ import { after, before } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, randomAsU8a } from '@polkadot/util-crypto';
-import { connect, sendAll, sendInBlock, startDevNode } from './node.mjs';
+import { connect, sendAll, sendInBlock, startDevNode, view } from './node.mjs';
 import { submittedProposal, taskOpened } from './tasks.cjs';
 
 export const UNIT = 10n ** 12n;
@@ -39,8 +39,12 @@ export async function startCommitteeChain() {
     ], operator);
   }
 
-  /** A node's record, as the RPC reports it. */
-  const record = (who) => provider.send('inference_node', [who.address]);
+  /** A node's record (`ComputeNodes.node`): its counts of outcomes and slashes beside its stake
+   * and reputation. */
+  const record = async (who) => {
+    const node = await view(api, 'ComputeNodes', 'node', [who.address]);
+    return { ...node, ...node.stats };
+  };
 
   /** Submits the example proposal from `author`; its id and its `TaskOpened` event. */
   async function submit(author) {

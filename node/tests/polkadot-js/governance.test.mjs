@@ -14,7 +14,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { sendAndFinalize, sendInBlock, startDevNode, waitForBlock, waitForEvent } from './node.mjs';
+import { sendAndFinalize, sendInBlock, startDevNode, view, waitForBlock, waitForEvent } from './node.mjs';
 import { backReferendum, isEnactment, submitReferendum } from './referendum.cjs';
 import { submittedProposal, taskOpened } from './tasks.cjs';
 
@@ -30,7 +30,6 @@ const V2_HASH = `0x${createHash('sha256').update(V2).digest('hex')}`;
 
 let dir;
 let node;
-let provider;
 let api;
 let alice;
 
@@ -43,8 +42,7 @@ before(async () => {
     '--inference-model', v2Path,
   ]);
   await cryptoWaitReady();
-  provider = new WsProvider(node.wsUrl);
-  api = await ApiPromise.create({ provider, noInitWarn: true });
+  api = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
   alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
 });
 
@@ -132,9 +130,9 @@ test('a models-track referendum activates a new model version, records it, and t
   assert.deepEqual(finalized.data.scores.map((s) => s.toNumber()), example.scores);
 
   // Alice's agreeing answer earned inference points in the running epoch.
-  const pending = await provider.send('rewards_pending', [alice.address]);
+  const pending = await view(api, 'Rewards', 'pending', [alice.address]);
   assert.equal(pending.currentEpoch, 0);
-  assert.equal(pending.claimable, '0');
-  assert.deepEqual(pending.epochs.map((e) => [e.epoch, e.inferencePoints > 0, e.amount]),
+  assert.equal(BigInt(pending.claimable), 0n);
+  assert.deepEqual(pending.epochs.map((e) => [e.epoch, e.points.inference > 0, e.amount]),
     [[0, true, null]]);
 });

@@ -10,12 +10,11 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { sendAndFinalize, startDevNode, waitForBlock, waitForEvent } from './node.mjs';
+import { sendAndFinalize, startDevNode, view, waitForBlock, waitForEvent } from './node.mjs';
 import { submittedProposal, taskOpened } from './tasks.cjs';
 
 const UNIT = 10n ** 12n;
 let node;
-let provider;
 let api;
 let alice;
 
@@ -29,8 +28,7 @@ const BRIEF_FIXTURES = JSON.parse(readFileSync(new URL(
 before(async () => {
   node = await startDevNode(['--inference-model', new URL(MANIFEST.file, MODEL_DIR).pathname]);
   await cryptoWaitReady();
-  provider = new WsProvider(node.wsUrl);
-  api = await ApiPromise.create({ provider, noInitWarn: true });
+  api = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
   alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
 });
 
@@ -40,14 +38,14 @@ after(async () => {
 });
 
 test('the dev validator is an inference node from genesis', async () => {
-  const node = await provider.send('inference_node', [alice.address]);
-  assert.equal(node.status, 'active');
+  const node = await view(api, 'ComputeNodes', 'node', [alice.address]);
+  assert.equal(node.status, 'Active');
   assert.equal(BigInt(node.stake), 10_000n * UNIT);
   assert.equal(node.keyAccount, alice.address, 'its infr key is //Alice');
   assert.equal(node.reputation, 500_000_000, 'reputation starts at one half');
-  const board = await provider.send('inference_leaderboard', [10]);
+  const board = await view(api, 'ComputeNodes', 'leaderboard', [10]);
   assert.deepEqual(board.map((n) => n.operator), [alice.address]);
-  await assert.rejects(provider.send('inference_leaderboard', [0]), /limit must be between 1 and 100/);
+  assert.deepEqual(await view(api, 'ComputeNodes', 'leaderboard', [0]), [], 'a limit of none lists none');
   const holds = await api.query.balances.holds(alice.address);
   assert.ok(holds.some((h) => h.id.toString().includes('NodeStake')), 'the stake is a NodeStake hold');
 });
@@ -76,12 +74,14 @@ test('the dev validator\'s offchain worker analyses a proposal with the shipped 
   assert.equal(finalized.data.participation.toNumber(), 1_000_000_000);
   console.log(`# blocks from submission (#${submittedAt}) to finalised result (#${judgedAt}): ${judgedAt - submittedAt}`);
 
-  const judged = await provider.send('inference_task', [task.toNumber()]);
-  assert.equal(judged.status, 'judged');
-  assert.equal(judged.outcome, 'consensus');
-  const record = await provider.send('inference_node', [alice.address]);
-  assert.equal(record.missed, 0);
-  assert.deepEqual(record.history.map((h) => h.outcome), ['agreed']);
+  const judged = await view(api, 'Inference', 'task', [task.toNumber()]);
+  assert.equal(judged.status.judged?.outcome.consensus?.label, label, 'judged with consensus');
+  const seats = judged.status.judged.committee;
+  assert.deepEqual(seats.map((m) => m.node), [alice.address], 'the result keeps who judged it');
+  assert.ok(seats[0].seats >= 1 && BigInt(seats[0].stake) === 10_000n * UNIT, JSON.stringify(seats));
+  const record = await view(api, 'ComputeNodes', 'node', [alice.address]);
+  assert.equal(record.stats.missed, 0);
+  assert.deepEqual(record.history.map((h) => h.outcome), ['Agreed']);
   const proposal = await api.query.proposals.proposals(opened.event.data.proposal);
   assert.deepEqual(proposal.unwrap().analysis.toJSON(), { analysed: { label } },
     'the proposals pallet records the analysis');
@@ -114,36 +114,31 @@ test('the committee agrees on the brief: key sentences, hand-checked key figures
     fixture.figures.map((f) => [kind(f.kind), f.start, f.end]));
   assert.ok(first.brief.signature.length > 0, 'a similarity signature');
 
-  // The RPC decodes it against the body: figures and key sentences as text.
-  const judged = await provider.send('inference_task', [first.task.toNumber()]);
-  assert.deepEqual(judged.brief.figures.map((f) => [f.kind, f.text]),
-    fixture.figures.map((f) => [f.kind, f.text]));
-  const sentences = judged.brief.sentences;
+  // The task's view keeps the same brief; its spans are byte ranges of the body, which a client
+  // that holds the body (fetched by CID) reads as text.
+  const judged = await view(api, 'Inference', 'task', [first.task.toNumber()]);
+  const brief = judged.status.judged.outcome.consensus.brief;
+  const text = (span) => bytes.subarray(span.start, span.end).toString();
+  assert.deepEqual(brief.figures.map((f) => text(f.span)), fixture.figures.map((f) => f.text));
+  const sentences = brief.sentences.map(text);
   assert.ok(sentences.length >= 1 && sentences.length <= 3, `1 to 3 key sentences: ${sentences.length}`);
-  assert.deepEqual(sentences.map((s) => s.index), first.brief.sentences.map((i) => i.toNumber()));
-  for (const s of sentences) {
-    assert.equal(s.text, bytes.subarray(s.start, s.end).toString(), 'the text is the span of the body');
-  }
-  assert.ok(sentences.some((s) => s.text.includes('2,566,200 DAI')),
-    `the budget request is a key sentence: ${JSON.stringify(sentences.map((s) => s.text))}`);
-  console.log(`# key sentences: ${JSON.stringify(sentences.map((s) => s.text))}`);
-  // `proposals_get` carries the same brief beside the proposal's own fields.
-  const proposal = await provider.send('proposals_get', [first.proposal.toNumber()]);
-  assert.equal(proposal.analysis, 'analysed');
-  assert.deepEqual(proposal.brief, judged.brief);
+  assert.deepEqual(brief.sentences, first.brief.sentences.map((s) => s.toPrimitive()));
+  assert.ok(sentences.some((s) => s.includes('2,566,200 DAI')),
+    `the budget request is a key sentence: ${JSON.stringify(sentences)}`);
+  console.log(`# key sentences: ${JSON.stringify(sentences)}`);
+  const proposal = await view(api, 'Proposals', 'proposal', [first.proposal.toNumber()]);
+  assert.deepEqual(proposal.analysis, { analysed: { label: judged.status.judged.outcome.consensus.label } });
 
   // A revision of it (the budget cut, one paragraph added) finds it first among the earlier
   // proposals, ahead of the budget request analysed before.
   const revised = body.replace('2,566,200 DAI', '2,100,000 DAI')
     + '\n\nThis revision lowers the requested budget after the forum discussion.\n';
   const second = await analysed('TechOps Core Unit DAI Budget (revised)', revised);
-  const similar = await provider.send('proposals_similar', [second.proposal.toNumber(), 5]);
-  assert.equal(similar[0]?.proposal, first.proposal.toNumber(), JSON.stringify(similar));
-  assert.ok(similar[0].similarity > 900_000, `nearly the same words: ${similar[0].similarity}`);
-  assert.ok(similar.every((s) => s.proposal < second.proposal.toNumber()), 'earlier proposals only');
-  console.log(`# proposals_similar(${second.proposal}): ${JSON.stringify(similar)}`);
-  await assert.rejects(provider.send('proposals_similar', [second.proposal.toNumber(), 21]),
-    /limit must be between 1 and 20/);
+  const similar = await view(api, 'Inference', 'similar', [second.proposal.toNumber(), 5]);
+  assert.equal(similar[0]?.[0], first.proposal.toNumber(), JSON.stringify(similar));
+  assert.ok(similar[0][1] > 900_000, `nearly the same words: ${similar[0][1]}`);
+  assert.ok(similar.every(([earlier]) => earlier < second.proposal.toNumber()), 'earlier proposals only');
+  console.log(`# Inference.similar(${second.proposal}): ${JSON.stringify(similar)}`);
 });
 
 test('a proposal in a language the model cannot read is analysed as unreadable', async () => {
@@ -153,16 +148,17 @@ test('a proposal in a language the model cannot read is analysed as unreadable',
   assert.ok(chinese, 'the fixtures hold the Chinese grant request');
   const result = await analysed('资助申请', chinese.text);
   assert.equal(result.readable.toNumber(), chinese.readable, 'the share Python measured');
-  const judged = await provider.send('inference_task', [result.task.toNumber()]);
-  assert.equal(judged.readable, chinese.readable);
-  assert.ok(judged.readable < judged.readableFloor,
-    `${judged.readable} basis points readable, below the floor of ${judged.readableFloor}`);
-  console.log(`# a Chinese proposal: ${judged.readable} of 10 000 basis points readable (floor ${judged.readableFloor})`);
+  const judged = await view(api, 'Inference', 'task', [result.task.toNumber()]);
+  const { readable } = judged.status.judged.outcome.consensus;
+  const floor = api.consts.inference.readableFloor.toNumber();
+  assert.equal(readable, chinese.readable);
+  assert.ok(readable < floor, `${readable} basis points readable, below the floor of ${floor}`);
+  console.log(`# a Chinese proposal: ${readable} of 10 000 basis points readable (floor ${floor})`);
 
   // An English proposal of the dev set reads well above the floor.
   const english = await analysed('Budget request', FIXTURES.dev[0].text);
   assert.equal(english.readable.toNumber(), FIXTURES.dev[0].readable);
-  assert.ok(english.readable.toNumber() >= judged.readableFloor);
+  assert.ok(english.readable.toNumber() >= floor);
 });
 
 test('a committee without the task\'s model slashes nobody and the analysis ends unanswered', async () => {
@@ -193,10 +189,9 @@ test('a committee without the task\'s model slashes nobody and the analysis ends
   assert.equal(opened.event.data.model.toHex(), model);
   assert.deepEqual(committee.map((a) => a.toString()), [alice.address]);
 
-  const open = await provider.send('inference_proposalTask', [proposal.toNumber()]);
-  assert.equal(open.status, 'open');
+  const open = await view(api, 'Inference', 'proposal_task', [proposal.toNumber()]);
   assert.equal(open.id, task.toNumber());
-  assert.deepEqual(open.committee.map((m) => m.node), [alice.address]);
+  assert.deepEqual(open.status.open?.committee.map((m) => m.node), [alice.address]);
 
   // Alice's worker has no file with that hash, so nobody commits: after its reveal window the
   // task ends without consensus; no node is left that answered, so the analysis ends
@@ -206,17 +201,16 @@ test('a committee without the task\'s model slashes nobody and the analysis ends
   assert.equal(inconclusive.data.participation.toNumber(), 0);
   await waitForEvent(api, (e) => api.events.inference.AnalysisUnanswered.is(e)
     && e.data.proposal.eq(proposal));
-  const judged = await provider.send('inference_task', [task.toNumber()]);
-  assert.equal(judged.status, 'judged');
-  assert.equal(judged.outcome, 'inconclusive');
-  assert.equal(judged.participation, 0);
-  const after = await provider.send('inference_node', [alice.address]);
-  assert.equal(after.missed, 0);
-  assert.equal(BigInt(after.slashed), 0n);
+  const judged = await view(api, 'Inference', 'task', [task.toNumber()]);
+  assert.deepEqual(judged.status.judged?.outcome, { inconclusive: null });
+  assert.equal(judged.status.judged.participation, 0);
+  const after = await view(api, 'ComputeNodes', 'node', [alice.address]);
+  assert.equal(after.stats.missed, 0);
+  assert.equal(BigInt(after.stats.slashed), 0n);
   assert.equal(BigInt(after.stake), 10_000n * UNIT, 'the stake is whole');
   // Oldest first: the five proposals the tests above had analysed, then this one.
   assert.deepEqual(after.history.map((h) => h.outcome),
-    ['agreed', 'agreed', 'agreed', 'agreed', 'agreed', 'inconclusive'], 'oldest first');
+    ['Agreed', 'Agreed', 'Agreed', 'Agreed', 'Agreed', 'Inconclusive'], 'oldest first');
   const ended = await api.query.proposals.proposals(proposal);
   assert.equal(ended.unwrap().analysis.toString(), 'Unanswered',
     'the analysis is over, and the deposit is not stranded');

@@ -8,10 +8,13 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import tx from './tx.cjs';
+import views from './views.cjs';
 
 const { describeError } = tx;
 /** Signing and sending, shared with the zombienet scripts (`tx.cjs`). */
 export const { sendInBlock, sendAll } = tx;
+/** The runtime's view functions, shared with the zombienet scripts (`views.cjs`). */
+export const { view } = views;
 
 /** The node binary: `DAOLLM_NODE`, set by scripts/test.sh to the one cargo just built. */
 export const NODE_BINARY = process.env.DAOLLM_NODE;

@@ -7,7 +7,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { sendAndFinalize, startDevNode } from './node.mjs';
+import { sendAndFinalize, startDevNode, view } from './node.mjs';
 
 const UNIT = 10n ** 12n;
 let node;
@@ -63,12 +63,12 @@ test('a 60 KiB proposal is served back over Bitswap under its CID', async () => 
   const hold = holds.find((h) => h.id.toString().includes('ProposalDeposit'));
   assert.equal(hold?.amount.toBigInt(), expected);
 
-  // The custom RPC names the same CID, in the text form Bitswap takes.
-  const proposal = await provider.send('proposals_get', [id.toNumber()]);
+  // The pallet's view names the same CID, in the text form Bitswap takes.
+  const proposal = await view(api, 'Proposals', 'proposal', [id.toNumber()]);
   assert.equal(proposal.cid, cidText(cid.toU8a()));
   assert.equal(proposal.bodyLen, body.length);
-  assert.equal(proposal.analysis, 'pending');
-  assert.equal(proposal.brief, null, 'no brief before the committee agrees');
+  assert.deepEqual(proposal.analysis, { pending: null });
+  assert.equal(await view(api, 'Proposals', 'proposal', [id.toNumber() + 1]), null, 'no such proposal');
 
   const served = await provider.send('bitswap_v1_get', [proposal.cid]);
   assert.equal(served, u8aToHex(body), 'Bitswap serves the exact body');

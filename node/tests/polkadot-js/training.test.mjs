@@ -26,7 +26,7 @@ import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import {
-  NODE_BINARY, nextBlocks, sendAll, startDevNode, waitForBlock, waitForEvent,
+  NODE_BINARY, nextBlocks, sendAll, startDevNode, view, waitForBlock, waitForEvent,
 } from './node.mjs';
 import { isEnactment, submitReferendum } from './referendum.cjs';
 import { taskOpened } from './tasks.cjs';
@@ -46,7 +46,6 @@ const FORGETTING_TOLERANCE = 0.01;
 
 const rows = new Map();
 let node;
-let provider;
 let api;
 let alice;
 let author;
@@ -66,8 +65,7 @@ before(async () => {
   }
   node = await startDevNode(['--inference-model', SHIPPED, '--inference-model', BASE]);
   await cryptoWaitReady();
-  provider = new WsProvider(node.wsUrl);
-  api = await ApiPromise.create({ provider, noInitWarn: true });
+  api = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
   keyring = new Keyring({ type: 'sr25519' });
   // Alice runs the dev chain's only node, whose offchain worker signs with her key: the test's
   // own transactions come from other accounts, so that their nonces never race the worker's.
@@ -257,8 +255,8 @@ test('a round opened by governance adapts the base; the registry records its eva
   assert.ok(trained.macroF1 >= base.macroF1 - 0.02, 'the round did not wreck the other DAOs');
 
   // Alice earned training points (trainer and aggregator).
-  const pending = await provider.send('rewards_pending', [alice.address]);
-  assert.ok(pending.epochs.some((e) => e.trainingPoints > 0), JSON.stringify(pending));
+  const pending = await view(api, 'Rewards', 'pending', [alice.address]);
+  assert.ok(pending.epochs.some((e) => e.points.training > 0), JSON.stringify(pending));
 });
 
 test('governance activates the candidate: the committee\'s accuracy on MakerDAO rises', async () => {

@@ -105,9 +105,17 @@ pub fn compute_brief(title: &[u8], body: &[u8]) -> Result<Brief, InferenceError>
 	}
 	let body = core::str::from_utf8(body).map_err(|_| InferenceError::NotUtf8)?;
 	let brief = daollm_brief::brief(&String::from_utf8_lossy(title), body);
+	// The chain keeps a key sentence as its byte range, as it keeps a figure, so that a client
+	// holding the body reads both without splitting it again.
+	let sentences = daollm_brief::sentences::split(body);
+	let key_sentences: Vec<_> = brief
+		.sentences
+		.iter()
+		.filter_map(|index| sentences.get(*index as usize).copied())
+		.collect();
 	// `daollm_brief` keeps within the chain's bounds, so no conversion drops anything.
 	Ok(Brief {
-		sentences: brief.sentences.try_into().unwrap_or_default(),
+		sentences: key_sentences.try_into().unwrap_or_default(),
 		figures: brief.figures.try_into().unwrap_or_default(),
 		signature: brief.signature.try_into().unwrap_or_default(),
 	})

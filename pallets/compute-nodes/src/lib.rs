@@ -160,7 +160,10 @@ pub type ProofOf<T> = <<T as Config>::NodeKey as RuntimeAppPublic>::ProofOfPosse
 /// A node's recent history as this runtime stores it.
 pub type HistoryOf<T> = BoundedVec<HistoryEntry<BlockNumberFor<T>>, <T as Config>::MaxHistory>;
 
-/// A node as clients see it, in this runtime's types.
+/// The longest leaderboard [`Pallet::leaderboard`] returns.
+pub const MAX_LEADERBOARD: u32 = 100;
+
+/// A node as this runtime's clients read it.
 pub type NodeDetailsOf<T> =
 	NodeDetails<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
 
@@ -409,6 +412,23 @@ pub mod pallet {
 				InvalidParameter::UnbondingPeriod => Error::InvalidUnbondingPeriod,
 				InvalidParameter::OffenceWindow => Error::InvalidOffenceWindow,
 			}
+		}
+	}
+
+	/// Reads for clients, typed by the runtime's metadata (the `RuntimeViewFunction` runtime
+	/// API runs them; never called in a block).
+	#[pallet::view_functions]
+	impl<T: Config> Pallet<T> {
+		/// The node `operator` runs: stake, unbonding chunks, reputation, status, its record and
+		/// its recent history (oldest first); `None` if it has no node.
+		pub fn node(operator: T::AccountId) -> Option<NodeDetailsOf<T>> {
+			Self::node_details(operator)
+		}
+
+		/// Up to `limit` (at most [`MAX_LEADERBOARD`]) nodes by reputation, then stake, highest
+		/// first, each as [`Pallet::node`] gives it.
+		pub fn leaderboard(limit: u32) -> Vec<NodeDetailsOf<T>> {
+			Self::ranked(limit.min(MAX_LEADERBOARD))
 		}
 	}
 

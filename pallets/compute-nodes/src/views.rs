@@ -1,10 +1,11 @@
-//! Reads for the runtime API (never called in a block): a node's details, the leaderboard.
+//! What the pallet's view functions read (never called in a block): a node's details, the
+//! leaderboard.
 
 use super::*;
 
 impl<T: Config> Pallet<T> {
 	/// Node `operator` with its recent history.
-	pub fn node_details(operator: T::AccountId) -> Option<NodeDetailsOf<T>> {
+	pub(crate) fn node_details(operator: T::AccountId) -> Option<NodeDetailsOf<T>> {
 		Nodes::<T>::get(&operator).map(|node| Self::details(operator, node))
 	}
 
@@ -24,7 +25,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Up to `limit` nodes by reputation, then stake, highest first. O(N log N) in the
 	/// registered nodes (at most `MaxNodes`): for clients, not for extrinsics.
-	pub fn leaderboard(limit: u32) -> Vec<NodeDetailsOf<T>> {
+	pub(crate) fn ranked(limit: u32) -> Vec<NodeDetailsOf<T>> {
 		let mut nodes: Vec<(T::AccountId, NodeOf<T>)> = Nodes::<T>::iter().collect();
 		nodes.sort_by(|(_, a), (_, b)| {
 			b.reputation.cmp(&a.reputation).then_with(|| b.stake.cmp(&a.stake))

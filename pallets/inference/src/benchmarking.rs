@@ -68,7 +68,9 @@ fn answer<T: Config>(label: LabelIndex) -> InferenceResult {
 
 /// A brief of the largest size: every reveal and result carries one.
 fn full_brief() -> Brief {
-	let sentences: Vec<u16> = (0..KeySentences::bound() as u16).collect();
+	let sentences: Vec<Span> = (0..KeySentences::bound() as u32)
+		.map(|i| Span { start: 1_000 + i * 100, end: 1_000 + i * 100 + 50 })
+		.collect();
 	let figures: Vec<Figure> = (0..Figures::bound() as u32)
 		.map(|i| Figure { span: Span { start: i * 10, end: i * 10 + 5 }, kind: FigureKind::Amount })
 		.collect();

@@ -11,16 +11,16 @@
 //! - the brief's **figures** and **signature**: exact bytes, the value that holds the threshold of
 //!   the revealed weight (empty if none does: the brief then says nothing rather than something
 //!   only some nodes said);
-//! - the brief's **key sentences**: a vote per sentence index; an index is kept if the answers
-//!   naming it hold the threshold, at most `MAX_KEY_SENTENCES` of them (the most supported, then
-//!   the earliest).
+//! - the brief's **key sentences**: a vote per sentence (its byte range); a sentence is kept if
+//!   the answers naming it hold the threshold, at most `MAX_KEY_SENTENCES` of them (the most
+//!   supported, then the earliest).
 //!
 //! With a threshold above one half, weight below `1 − threshold` (a third, at two thirds) can
 //! neither add a value of its own nor remove the honest one from any field.
 
 use alloc::vec::Vec;
 use daollm_primitives::{
-	inference::{Brief, InferenceResult, KeySentences, Scores},
+	inference::{Brief, InferenceResult, KeySentences, Scores, Span},
 	threshold::Decision,
 	LabelIndex,
 };
@@ -132,15 +132,15 @@ fn agreed_sentences(
 	answers: &[(u128, &InferenceResult)],
 	holds: impl Fn(u128) -> bool,
 ) -> KeySentences {
-	let mut support: Vec<(u16, u128)> = Vec::new();
+	let mut support: Vec<(Span, u128)> = Vec::new();
 	for (stake, result) in answers {
-		for index in result.brief.sentences.iter() {
-			add_stake(&mut support, *index, *stake);
+		for sentence in result.brief.sentences.iter() {
+			add_stake(&mut support, *sentence, *stake);
 		}
 	}
 	support.retain(|(_, stake)| holds(*stake));
 	support.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-	let mut kept: Vec<u16> = support.into_iter().map(|(index, _)| index).collect();
+	let mut kept: Vec<Span> = support.into_iter().map(|(sentence, _)| sentence).collect();
 	kept.truncate(KeySentences::bound());
 	kept.sort_unstable();
 	// Within the bound by the truncation.
@@ -202,9 +202,24 @@ mod tests {
 		result
 	}
 
+	/// The byte range of a body's sentence `index`, in these tests' bodies.
+	fn sentence(index: u16) -> Span {
+		Span { start: u32::from(index) * 100, end: u32::from(index) * 100 + 50 }
+	}
+
+	/// The indices of `brief`'s key sentences, in these tests' bodies.
+	fn indices(brief: &Brief) -> Vec<u16> {
+		brief.sentences.iter().map(|s| (s.start / 100) as u16).collect()
+	}
+
 	fn a_brief(sentences: &[u16], figures: &[(u32, u32)], terms: &[u32]) -> Brief {
 		Brief {
-			sentences: sentences.to_vec().try_into().unwrap(),
+			sentences: sentences
+				.iter()
+				.map(|i| sentence(*i))
+				.collect::<Vec<_>>()
+				.try_into()
+				.unwrap(),
 			figures: figures
 				.iter()
 				.map(|(start, end)| Figure {
@@ -329,7 +344,7 @@ mod tests {
 
 		// 60 / 40: the label holds (the same label), no whole field does; sentence 2 does.
 		let brief = agreed_brief(all_revealed(&[(60, &honest), (40, &odd)]));
-		assert_eq!(brief.sentences.into_inner(), vec![2]);
+		assert_eq!(indices(&brief), vec![2]);
 		assert!(brief.figures.is_empty() && brief.signature.is_empty());
 	}
 
@@ -340,7 +355,7 @@ mod tests {
 		let b = with_brief(label.clone(), a_brief(&[3, 4, 5], &[], &[]));
 		// Threshold of 2/3 needs 67 of 100: only a's indices (80) hold, b's (20) do not.
 		let brief = agreed_brief(all_revealed(&[(80, &a), (20, &b)]));
-		assert_eq!(brief.sentences.into_inner(), vec![0, 1, 2]);
+		assert_eq!(indices(&brief), vec![0, 1, 2]);
 	}
 
 	#[test]

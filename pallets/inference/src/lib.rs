@@ -149,6 +149,7 @@ pub mod benchmarking;
 pub mod consensus;
 pub mod extension;
 mod impls;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
@@ -216,11 +217,27 @@ pub type TaskOf<T> = AnalysisTask<
 	<T as Config>::MaxCommitteeSize,
 >;
 
+/// A judged task as this runtime stores it.
+pub type ResultOf<T> = TaskResult<
+	<T as frame_system::Config>::AccountId,
+	BalanceOf<T>,
+	BlockNumberFor<T>,
+	<T as Config>::MaxCommitteeSize,
+>;
+
+/// A task as this runtime's clients read it.
+pub type TaskDetailsOf<T> = TaskDetails<
+	<T as frame_system::Config>::AccountId,
+	BalanceOf<T>,
+	BlockNumberFor<T>,
+	<T as Config>::MaxCommitteeSize,
+>;
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -353,8 +370,7 @@ pub mod pallet {
 
 	/// Judged tasks, by id.
 	#[pallet::storage]
-	pub type Results<T: Config> =
-		StorageMap<_, Twox64Concat, TaskId, TaskResult<BlockNumberFor<T>>>;
+	pub type Results<T: Config> = StorageMap<_, Twox64Concat, TaskId, ResultOf<T>>;
 
 	/// Proposals waiting for a task, by position in the queue (see [`BacklogBounds`]); a
 	/// withdrawn proposal leaves a gap that the queue skips.
@@ -587,6 +603,41 @@ pub mod pallet {
 				InvalidParameter::Participation => Error::InvalidParticipation,
 				InvalidParameter::Escalations => Error::InvalidEscalations,
 			}
+		}
+	}
+
+	#[pallet::extra_constants]
+	impl<T: Config> Pallet<T> {
+		/// The share of a body's letters, in basis points, that must stand in words the model
+		/// knows for its label to say anything: below it a client shows that the model cannot
+		/// read the proposal (its language, most likely) instead of the label.
+		#[pallet::constant_name(ReadableFloor)]
+		fn readable_floor() -> u16 {
+			daollm_primitives::inference::READABLE_FLOOR
+		}
+	}
+
+	/// Reads for clients, typed by the runtime's metadata (the `RuntimeViewFunction` runtime
+	/// API runs them; never called in a block).
+	#[pallet::view_functions]
+	impl<T: Config> Pallet<T> {
+		/// Task `id`: open (its committee, windows and progress) or judged (the committee that
+		/// judged it and what it agreed on); `None` if no such task exists.
+		pub fn task(id: TaskId) -> Option<TaskDetailsOf<T>> {
+			Self::task_details(id)
+		}
+
+		/// The task analysing (or that analysed) `proposal`, as [`Pallet::task`] gives it;
+		/// `None` while the proposal waits for a committee, or if it does not exist.
+		pub fn proposal_task(proposal: ProposalId) -> Option<TaskDetailsOf<T>> {
+			TaskOfProposal::<T>::get(proposal).and_then(Self::task_details)
+		}
+
+		/// Up to `limit` (at most [`MAX_SIMILAR`]) analysed proposals most similar to
+		/// `proposal` among those analysed before it, as `(proposal, similarity in parts per
+		/// million)`, most similar first.
+		pub fn similar(proposal: ProposalId, limit: u32) -> Vec<(ProposalId, u32)> {
+			Self::similar_proposals(proposal, limit)
 		}
 	}
 

@@ -659,15 +659,50 @@ mod judgement {
 				let a = InferenceResult { brief, ..answer(0) };
 				play(open(i as ProposalId + 1), |_| Some(a.clone()));
 			}
-			let similar = Inference::similar_proposals(3, 10);
+			let similar = Inference::similar(3, 10);
 			assert_eq!(similar.len(), 1, "only the first shares words: {similar:?}");
 			assert_eq!(similar[0].0, 1);
 			assert!(similar[0].1 > 500_000 && similar[0].1 < 1_000_000, "{similar:?}");
 			// Only earlier proposals, at most `limit`, none without an agreed signature.
-			assert!(Inference::similar_proposals(1, 10).is_empty());
-			assert!(Inference::similar_proposals(3, 0).is_empty());
-			assert!(Inference::similar_proposals(99, 10).is_empty());
-			assert!(Inference::similar_proposals(4, 10).is_empty(), "shares no word");
+			assert!(Inference::similar(1, 10).is_empty());
+			assert!(Inference::similar(3, 0).is_empty());
+			assert!(Inference::similar(99, 10).is_empty());
+			assert!(Inference::similar(4, 10).is_empty(), "shares no word");
+		});
+	}
+
+	#[test]
+	fn a_judged_task_keeps_its_committee_and_its_key_sentences_as_byte_ranges_of_the_body() {
+		ExtBuilder::four_nodes().build_and_execute(|| {
+			let title = "Audit grant";
+			let body = "Fund the audit team for the next year. The grant is 10 ETH over 6 months. \
+			            Nothing else changes in the treasury.";
+			let brief =
+				daollm_inference_interface::compute_brief(title.as_bytes(), body.as_bytes())
+					.unwrap();
+			let hash = H256(sp_io::hashing::blake2_256(body.as_bytes()));
+			assert_ok!(<Inference as InferenceTasks>::open_task(7, hash));
+			run_to_block(System::block_number() + 1);
+			let task = TaskOfProposal::<Test>::get(7).expect("a task opened");
+			let drawn = Tasks::<Test>::get(task).unwrap().committee;
+			let a = InferenceResult { brief: brief.clone(), ..answer(0) };
+			play(task, |_| Some(a.clone()));
+
+			let details = Inference::proposal_task(7).expect("judged");
+			assert_eq!(Inference::task(task).encode(), Some(details.clone()).encode());
+			let TaskStatus::Judged(result) = details.status else { panic!("judged") };
+			assert_eq!(result.committee.encode(), drawn.encode(), "the seats stay with the result");
+			assert_eq!(result.seats(), drawn.iter().map(|m| m.seats).sum::<u32>());
+
+			// The key sentences are byte ranges of the analysed body, like the figures.
+			let Outcome::Consensus { brief: agreed, .. } = result.outcome else { panic!("agreed") };
+			assert_eq!(agreed, brief);
+			for sentence in agreed.sentences.iter() {
+				assert!(
+					sentence.text(body).is_some_and(|text| text.ends_with('.')),
+					"{sentence:?}"
+				);
+			}
 		});
 	}
 

@@ -191,10 +191,9 @@ pub enum Outcome {
 }
 
 /// A judged task.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, Debug, TypeInfo, MaxEncodedLen,
-)]
-pub struct TaskResult<BlockNumber> {
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(MaxCommittee))]
+pub struct TaskResult<AccountId, Balance, BlockNumber, MaxCommittee: Get<u32>> {
 	/// The proposal analysed.
 	pub proposal: ProposalId,
 	/// blake2b-256 of the body analysed: the brief's spans are byte ranges of it.
@@ -205,14 +204,21 @@ pub struct TaskResult<BlockNumber> {
 	pub outcome: Outcome,
 	/// The share of the committee's seats (excused seats left out) that revealed.
 	pub participation: Perbill,
-	/// How many members the committee had.
-	pub committee_size: u32,
-	/// The committee's seats.
-	pub seats: u32,
+	/// The members who judged it, each with its stake when drawn and the seats it held.
+	pub committee: BoundedVec<Seat<AccountId, Balance>, MaxCommittee>,
 	/// How many rounds of the proposal failed before this one.
 	pub round: u32,
 	/// The block it was judged in.
 	pub finalized_at: BlockNumber,
+}
+
+impl<AccountId, Balance, BlockNumber, MaxCommittee: Get<u32>>
+	TaskResult<AccountId, Balance, BlockNumber, MaxCommittee>
+{
+	/// The committee's seats.
+	pub fn seats(&self) -> u32 {
+		self.committee.iter().fold(0u32, |sum, m| sum.saturating_add(m.seats))
+	}
 }
 
 /// Why a proposal got no analysis task.
@@ -260,18 +266,20 @@ pub struct QueuedProposal {
 
 /// A task as clients see it: open or judged.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo)]
-pub struct TaskDetails<AccountId, Balance, BlockNumber> {
+#[scale_info(skip_type_params(MaxCommittee))]
+pub struct TaskDetails<AccountId, Balance, BlockNumber, MaxCommittee: Get<u32>> {
 	/// The task.
 	pub id: TaskId,
 	/// The proposal analysed.
 	pub proposal: ProposalId,
 	/// Where the task stands.
-	pub status: TaskStatus<AccountId, Balance, BlockNumber>,
+	pub status: TaskStatus<AccountId, Balance, BlockNumber, MaxCommittee>,
 }
 
 /// Where a task stands.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo)]
-pub enum TaskStatus<AccountId, Balance, BlockNumber> {
+#[scale_info(skip_type_params(MaxCommittee))]
+pub enum TaskStatus<AccountId, Balance, BlockNumber, MaxCommittee: Get<u32>> {
 	/// Collecting commits and reveals.
 	Open {
 		/// sha256 of the model members run.
@@ -283,7 +291,7 @@ pub enum TaskStatus<AccountId, Balance, BlockNumber> {
 		/// The last block for reveals.
 		reveal_end: BlockNumber,
 		/// The members, their stakes and seats.
-		committee: alloc::vec::Vec<Seat<AccountId, Balance>>,
+		committee: BoundedVec<Seat<AccountId, Balance>, MaxCommittee>,
 		/// How many rounds of the proposal failed before this one.
 		round: u32,
 		/// Commits so far.
@@ -294,7 +302,7 @@ pub enum TaskStatus<AccountId, Balance, BlockNumber> {
 		excused: u32,
 	},
 	/// Judged.
-	Judged(TaskResult<BlockNumber>),
+	Judged(TaskResult<AccountId, Balance, BlockNumber, MaxCommittee>),
 }
 
 /// What a member of a failed round did, kept until the proposal's analysis ends and every

@@ -1,5 +1,5 @@
-//! Reads for the runtime API (never called in a block): a task's details, and the earlier
-//! proposals most similar to one.
+//! What the pallet's view functions read (never called in a block): a task's details, and the
+//! earlier proposals most similar to one.
 
 use super::*;
 
@@ -11,7 +11,7 @@ impl<T: Config> Pallet<T> {
 	/// that shares no word. Empty if `proposal` has no agreed signature. Work: at most
 	/// [`SIMILAR_SCAN`] result reads and signature merges, for runtime API calls (never in a
 	/// block).
-	pub fn similar_proposals(proposal: ProposalId, limit: u32) -> Vec<(ProposalId, u32)> {
+	pub(crate) fn similar_proposals(proposal: ProposalId, limit: u32) -> Vec<(ProposalId, u32)> {
 		let signature_of = |task: TaskId| match Results::<T>::get(task)?.outcome {
 			Outcome::Consensus { brief, .. } if !brief.signature.is_empty() => {
 				Some(brief.signature)
@@ -37,9 +37,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Task `id`, open or judged.
-	pub fn task_details(
-		id: TaskId,
-	) -> Option<TaskDetails<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
+	pub(crate) fn task_details(id: TaskId) -> Option<TaskDetailsOf<T>> {
 		if let Some(task) = Tasks::<T>::get(id) {
 			return Some(TaskDetails {
 				id,
@@ -49,7 +47,7 @@ impl<T: Config> Pallet<T> {
 					opened_at: task.opened_at,
 					commit_end: task.commit_end,
 					reveal_end: task.reveal_end,
-					committee: task.committee.into_inner(),
+					committee: task.committee,
 					round: task.round,
 					commits: task.commits,
 					reveals: task.reveals,

@@ -205,6 +205,13 @@ pub type ProposalOf<T> = Proposal<
 	<T as Config>::MaxTitleLen,
 >;
 
+/// A proposal as this runtime's clients read it.
+pub type ProposalDetailsOf<T> =
+	ProposalDetails<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+/// The largest page of the training set [`Pallet::training_set`] returns.
+pub const MAX_TRAINING_PAGE: u32 = 256;
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -579,6 +586,32 @@ pub mod pallet {
 		NothingToReveal,
 		/// The label and salt do not hash to the sealed commitment.
 		CommitmentMismatch,
+	}
+
+	/// Reads for clients, typed by the runtime's metadata (the `RuntimeViewFunction` runtime
+	/// API runs them; never called in a block).
+	#[pallet::view_functions]
+	impl<T: Config> Pallet<T> {
+		/// Proposal `id`: its author, title, body length, content hash and CID (what
+		/// `bitswap_v1_get` takes), the deposits still held, the network's analysis, the
+		/// annotations' tally and bonds per label, the label in its challenge window and the
+		/// verified label; `None` if it never existed or its record was removed.
+		pub fn proposal(id: ProposalId) -> Option<ProposalDetailsOf<T>> {
+			Proposals::<T>::get(id).map(|proposal| proposal.details(id))
+		}
+
+		/// Up to `limit` (at most [`MAX_TRAINING_PAGE`]) verified training examples, continuing
+		/// after proposal `start_after` (in storage order, stable between calls): pass the last
+		/// example's proposal to read the next page.
+		pub fn training_set(start_after: Option<ProposalId>, limit: u32) -> Vec<TrainingExample> {
+			Self::training_page(start_after, limit.min(MAX_TRAINING_PAGE))
+		}
+
+		/// What `who` has contributed: proposals, annotations, how many matched the verified
+		/// label, and the corrections of the network's label it named first.
+		pub fn contributions(who: T::AccountId) -> Contributions {
+			ContributionsOf::<T>::get(who)
+		}
 	}
 
 	#[pallet::hooks]

@@ -4,7 +4,10 @@ use crate::{
 	mock::*, AnalysisStatus, Annotations, ContributionsOf, Error, Event, HoldReason, LabelSet,
 	Provisional,
 };
-use daollm_primitives::{content::cid_v1_raw_blake2b_256, traits::ProposalAnalysed};
+use daollm_primitives::{
+	content::{cid_to_string, cid_v1_raw_blake2b_256},
+	traits::ProposalAnalysed,
+};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
@@ -72,7 +75,7 @@ mod submit_proposal {
 
 			let hash = H256(sp_io::hashing::blake2_256(&body));
 			let deposit = DEPOSIT_BASE + DEPOSIT_PER_BYTE * body.len() as Balance;
-			let proposal = Proposals::proposal(id).expect("stored");
+			let proposal = crate::Proposals::<Test>::get(id).expect("stored");
 			assert_eq!(id, 0);
 			assert_eq!(proposal.author, ALICE);
 			assert_eq!(proposal.submitted_at, 1);
@@ -97,6 +100,11 @@ mod submit_proposal {
 				}
 				.into(),
 			);
+			// What clients read names the body by its CID's text form, what Bitswap takes.
+			let details = Proposals::proposal(id).expect("readable");
+			assert_eq!(details.cid, cid_to_string(&proposal.cid).into_bytes());
+			assert_eq!(details.tally, proposal.tally.to_vec());
+			assert_eq!(Proposals::proposal(99), None);
 			assert_eq!(submit(BOB, b"second"), 1, "ids are sequential");
 		});
 	}
@@ -119,7 +127,7 @@ mod submit_proposal {
 		ExtBuilder::build_and_execute(|| {
 			let body = vec![b'x'; MAX_BODY_LEN as usize];
 			let id = submit(ALICE, &body);
-			assert_eq!(Proposals::proposal(id).unwrap().body_len, MAX_BODY_LEN);
+			assert_eq!(crate::Proposals::<Test>::get(id).unwrap().body_len, MAX_BODY_LEN);
 		});
 	}
 
@@ -213,7 +221,7 @@ mod withdraw_proposal {
 			assert_eq!(bonded(BOB), MIN_BOND);
 			assert_ok!(Proposals::withdraw_proposal(RuntimeOrigin::signed(ALICE), id));
 
-			assert!(Proposals::proposal(id).is_none());
+			assert!(crate::Proposals::<Test>::get(id).is_none());
 			assert_eq!(Annotations::<Test>::iter_prefix(id).count(), 0);
 			assert_eq!(held(ALICE), 0);
 			assert_eq!(
@@ -329,7 +337,7 @@ mod annotate {
 				(Some(3), 15, Some(note))
 			);
 			assert_eq!(annotation.public, LabelSet::default(), "nothing was public before it");
-			let proposal = Proposals::proposal(id).unwrap();
+			let proposal = crate::Proposals::<Test>::get(id).unwrap();
 			assert_eq!(proposal.tally.to_vec(), vec![0, 0, 0, 1, 0]);
 			assert_eq!(proposal.bonded.to_vec(), vec![0, 0, 0, 15, 0]);
 			assert_eq!(bonded(BOB), 15);
@@ -392,7 +400,7 @@ mod annotate {
 			annotate_with(newcomer, id, 0, MIN_BOND + 1);
 			assert!(!Annotations::<Test>::contains_key(id, POOR), "the latest smallest went");
 			assert_eq!((bonded(POOR), owned(POOR)), (0, 50));
-			let proposal = Proposals::proposal(id).unwrap();
+			let proposal = crate::Proposals::<Test>::get(id).unwrap();
 			assert_eq!(proposal.tally.to_vec(), vec![2, 1, 1, 1, 0]);
 			assert_eq!(proposal.bonded.to_vec(), vec![2 * MIN_BOND + 1, 10, 10, 10, 0]);
 			System::assert_has_event(
@@ -428,7 +436,7 @@ mod sealed {
 		ExtBuilder::build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			seal(BOB, id, 3, VERIFICATION_BOND);
-			let proposal = Proposals::proposal(id).unwrap();
+			let proposal = crate::Proposals::<Test>::get(id).unwrap();
 			assert_eq!((proposal.sealed, proposal.bonded.to_vec()), (1, vec![0; 5]));
 			assert_eq!(proposal.provisional, None, "a sealed bond opens no window");
 			assert_eq!(bonded(BOB), VERIFICATION_BOND);
@@ -437,7 +445,7 @@ mod sealed {
 			assert_noop!(reveal(CHARLIE, id, 3), Error::<Test>::NothingToReveal);
 			assert_ok!(reveal(BOB, id, 3));
 			assert_noop!(reveal(BOB, id, 3), Error::<Test>::NothingToReveal);
-			let proposal = Proposals::proposal(id).unwrap();
+			let proposal = crate::Proposals::<Test>::get(id).unwrap();
 			assert_eq!((proposal.sealed, proposal.bonded[3]), (0, VERIFICATION_BOND));
 			assert_eq!(proposal.provisional.map(|p| p.label), Some(3));
 		});
@@ -465,7 +473,7 @@ mod sealed {
 				annotate(who, id, 2);
 			}
 			settle_all();
-			assert_eq!(Proposals::proposal(id).unwrap().verified_label, Some(2));
+			assert_eq!(crate::Proposals::<Test>::get(id).unwrap().verified_label, Some(2));
 			assert_eq!(owned(EVE), INITIAL_BALANCE - MIN_BOND / 5);
 			assert_eq!(bonded(EVE), 0);
 		});
@@ -485,11 +493,11 @@ mod sealed {
 			annotate_with(CHARLIE, id, 4, 3 * MIN_BOND);
 			settle_all();
 
-			assert_eq!(Proposals::proposal(id).unwrap().verified_label, Some(4));
+			assert_eq!(crate::Proposals::<Test>::get(id).unwrap().verified_label, Some(4));
 			assert_eq!((points_of(EVE), points_of(CHARLIE), points_of(BOB)), (POINTS, 0, 0));
 			assert_eq!(ContributionsOf::<Test>::get(EVE).corrections, 1);
 			assert_eq!(ContributionsOf::<Test>::get(CHARLIE).corrections, 0);
-			let example = &Proposals::training_set(None, 1)[0];
+			let example = &Proposals::training_page(None, 1)[0];
 			assert!(example.corrects_network(), "an error report");
 			System::assert_has_event(
 				Event::LabelVerified {
@@ -515,20 +523,24 @@ mod verification {
 			let id = submit(ALICE, b"body");
 			annotate(BOB, id, 2);
 			annotate(CHARLIE, id, 2);
-			assert_eq!(Proposals::proposal(id).unwrap().provisional, None, "below the quorum");
+			assert_eq!(
+				crate::Proposals::<Test>::get(id).unwrap().provisional,
+				None,
+				"below the quorum"
+			);
 			annotate(DAVE, id, 2);
 			let settles_at = 1 + CHALLENGE_PERIOD;
 			assert_eq!(
-				Proposals::proposal(id).unwrap().provisional,
+				crate::Proposals::<Test>::get(id).unwrap().provisional,
 				Some(Provisional { label: 2, settles_at, ticket: 0 })
 			);
 			System::assert_last_event(Event::LabelProvisional { id, label: 2, settles_at }.into());
-			assert!(Proposals::training_set(None, 10).is_empty(), "not before it settles");
+			assert!(Proposals::training_page(None, 10).is_empty(), "not before it settles");
 			run_to_block(settles_at - 1);
-			assert_eq!(Proposals::proposal(id).unwrap().verified_label, None);
+			assert_eq!(crate::Proposals::<Test>::get(id).unwrap().verified_label, None);
 
 			run_to_block(settles_at);
-			let proposal = Proposals::proposal(id).unwrap();
+			let proposal = crate::Proposals::<Test>::get(id).unwrap();
 			assert_eq!((proposal.verified_label, proposal.provisional), (Some(2), None));
 			// Bonds back; no points: the network had not answered, so nothing was corrected.
 			for who in [BOB, CHARLIE, DAVE] {
@@ -541,7 +553,7 @@ mod verification {
 			assert_eq!(Balances::balance(&ALICE), INITIAL_BALANCE - FEE);
 			assert_eq!(Balances::balance(&FEE_POT), 1 + FEE);
 			assert_eq!(
-				Proposals::training_set(None, 10),
+				Proposals::training_page(None, 10),
 				vec![crate::TrainingExample {
 					proposal: id,
 					content_hash: proposal.content_hash,
@@ -581,7 +593,7 @@ mod verification {
 			annotate(DAVE, id, 1);
 			settle_all();
 
-			assert_eq!(Proposals::proposal(id).unwrap().verified_label, Some(1));
+			assert_eq!(crate::Proposals::<Test>::get(id).unwrap().verified_label, Some(1));
 			// Charlie loses a fifth of its bond; Bob and Dave share it.
 			let lost = MIN_BOND / 5;
 			assert_eq!(owned(CHARLIE), INITIAL_BALANCE - lost);
@@ -612,13 +624,16 @@ mod verification {
 			annotate(CHARLIE, id, 0);
 			annotate(DAVE, id, 3);
 			// The quorum is bonded, but three labels tie.
-			assert_eq!(Proposals::proposal(id).unwrap().provisional, None);
+			assert_eq!(crate::Proposals::<Test>::get(id).unwrap().provisional, None);
 			settle_all();
-			assert_eq!(Proposals::proposal(id).unwrap().verified_label, None);
+			assert_eq!(crate::Proposals::<Test>::get(id).unwrap().verified_label, None);
 			annotate(EVE, id, 1);
-			assert_eq!(Proposals::proposal(id).unwrap().provisional.map(|p| p.label), Some(1));
+			assert_eq!(
+				crate::Proposals::<Test>::get(id).unwrap().provisional.map(|p| p.label),
+				Some(1)
+			);
 			settle_all();
-			assert_eq!(Proposals::proposal(id).unwrap().verified_label, Some(1));
+			assert_eq!(crate::Proposals::<Test>::get(id).unwrap().verified_label, Some(1));
 		});
 	}
 
@@ -633,14 +648,17 @@ mod verification {
 			for sybil in [BOB, CHARLIE, DAVE] {
 				annotate(sybil, id, 0);
 			}
-			assert_eq!(Proposals::proposal(id).unwrap().provisional.map(|p| p.label), Some(0));
+			assert_eq!(
+				crate::Proposals::<Test>::get(id).unwrap().provisional.map(|p| p.label),
+				Some(0)
+			);
 			let honest_bond = 4 * MIN_BOND;
 			annotate_with(EVE, id, 4, honest_bond);
 			annotate_with(POOR, id, 4, honest_bond);
 			settle_all();
 
-			assert_eq!(Proposals::proposal(id).unwrap().verified_label, Some(4));
-			assert_eq!(Proposals::training_set(None, 10)[0].label, 4);
+			assert_eq!(crate::Proposals::<Test>::get(id).unwrap().verified_label, Some(4));
+			assert_eq!(Proposals::training_page(None, 10)[0].label, 4);
 			let lost = MIN_BOND / 5;
 			for sybil in [BOB, CHARLIE, DAVE] {
 				assert_eq!(owned(sybil), INITIAL_BALANCE - lost);
@@ -663,7 +681,7 @@ mod verification {
 				}
 				annotate_with(EVE, id, 3, challenge);
 				settle_all();
-				assert_eq!(Proposals::proposal(id).unwrap().verified_label, Some(0));
+				assert_eq!(crate::Proposals::<Test>::get(id).unwrap().verified_label, Some(0));
 				assert_eq!(owned(EVE), INITIAL_BALANCE - challenge / 5);
 				for who in [BOB, CHARLIE, DAVE] {
 					assert!(owned(who) > INITIAL_BALANCE, "the leader's side gains");
@@ -685,20 +703,24 @@ mod verification {
 			let settles_at = 1 + CHALLENGE_PERIOD;
 			run_to_block(settles_at - 1);
 			annotate_with(EVE, id, 4, 4 * MIN_BOND);
-			let window = Proposals::proposal(id).unwrap().provisional.unwrap();
+			let window = crate::Proposals::<Test>::get(id).unwrap().provisional.unwrap();
 			assert_eq!(
 				(window.label, window.settles_at),
 				(4, settles_at - 1 + CHALLENGE_EXTENSION)
 			);
 			run_to_block(settles_at);
-			assert_eq!(Proposals::proposal(id).unwrap().verified_label, None, "still open");
+			assert_eq!(
+				crate::Proposals::<Test>::get(id).unwrap().verified_label,
+				None,
+				"still open"
+			);
 			let answer = 12;
 			fund(answer);
 			annotate_with(answer, id, 0, 2 * MIN_BOND);
-			let window = Proposals::proposal(id).unwrap().provisional.unwrap();
+			let window = crate::Proposals::<Test>::get(id).unwrap().provisional.unwrap();
 			assert_eq!((window.label, window.settles_at), (0, settles_at + CHALLENGE_EXTENSION));
 			settle_all();
-			assert_eq!(Proposals::proposal(id).unwrap().verified_label, Some(0));
+			assert_eq!(crate::Proposals::<Test>::get(id).unwrap().verified_label, Some(0));
 			assert_eq!(owned(EVE), INITIAL_BALANCE - 4 * MIN_BOND / 5);
 			for who in [BOB, CHARLIE, DAVE] {
 				assert!(owned(who) > INITIAL_BALANCE);
@@ -719,9 +741,9 @@ mod verification {
 			}
 			annotate_with(DAVE, id, 2, 10 * MIN_BOND);
 			settle_all();
-			assert_eq!(Proposals::proposal(id).unwrap().verified_label, Some(2));
+			assert_eq!(crate::Proposals::<Test>::get(id).unwrap().verified_label, Some(2));
 			assert_eq!(owned(DAVE), INITIAL_BALANCE + 4 * (MIN_BOND / 5));
-			assert_eq!(Proposals::training_set(None, 1)[0].label, 2);
+			assert_eq!(Proposals::training_page(None, 1)[0].label, 2);
 		});
 	}
 
@@ -735,9 +757,9 @@ mod verification {
 				}
 			}
 			settle_all();
-			let first = Proposals::training_set(None, 3);
+			let first = Proposals::training_page(None, 3);
 			assert_eq!(first.len(), 3);
-			let rest = Proposals::training_set(Some(first[2].proposal), 3);
+			let rest = Proposals::training_page(Some(first[2].proposal), 3);
 			assert_eq!(rest.len(), 1);
 			let mut all: Vec<_> = first.iter().chain(rest.iter()).map(|e| e.proposal).collect();
 			all.sort();
@@ -855,7 +877,7 @@ mod economics {
 					let _ = Proposals::annotate(
 						RuntimeOrigin::signed(attackers[i]), id, wrong, bonds[i], None,
 					);
-					let leader = Proposals::proposal(id).unwrap().provisional.map(|p| p.label);
+					let leader = crate::Proposals::<Test>::get(id).unwrap().provisional.map(|p| p.label);
 					if !answered && due.is_none() && leader != Some(0) {
 						due = Some(block + 1);
 					}
@@ -865,7 +887,7 @@ mod economics {
 				}
 				settle_all();
 
-				assert_eq!(Proposals::proposal(id).unwrap().verified_label, Some(0));
+				assert_eq!(crate::Proposals::<Test>::get(id).unwrap().verified_label, Some(0));
 				for who in [BOB, CHARLIE, DAVE, EVE] {
 					assert!(owned(who) >= INITIAL_BALANCE, "an honest annotator lost bond");
 				}
@@ -891,7 +913,7 @@ mod analysis {
 			let id = submit(ALICE, b"body");
 			<Proposals as ProposalAnalysed>::on_analysed(id, 3);
 
-			let proposal = Proposals::proposal(id).unwrap();
+			let proposal = crate::Proposals::<Test>::get(id).unwrap();
 			assert_eq!(proposal.analysis, AnalysisStatus::Analysed { label: 3 });
 			assert_eq!(held(ALICE), DEPOSIT_BASE + 4, "held through the spam window");
 			end_spam_window(id);
@@ -963,7 +985,7 @@ mod records {
 				Error::<Test>::NotAuthor
 			);
 			assert_ok!(Proposals::remove_proposal(RuntimeOrigin::signed(ALICE), id));
-			assert!(Proposals::proposal(id).is_none());
+			assert!(crate::Proposals::<Test>::get(id).is_none());
 			assert_eq!(held(ALICE), 0);
 			assert_eq!(Balances::balance(&ALICE), INITIAL_BALANCE - FEE, "the author is whole");
 			assert_eq!(CancelledTasks::get(), vec![id], "the analysis result goes too");
@@ -1006,7 +1028,7 @@ mod records {
 				annotate(who, id, 3);
 			}
 			settle_all();
-			let proposal = Proposals::proposal(id).unwrap();
+			let proposal = crate::Proposals::<Test>::get(id).unwrap();
 			assert_eq!(proposal.verified_label, Some(3));
 			assert_eq!(proposal.annotation_count(), 3, "the tally stays");
 			assert_eq!(Annotations::<Test>::iter_prefix(id).count(), 0);
@@ -1102,7 +1124,7 @@ mod mark_spam {
 			let issuance = Balances::total_issuance();
 			assert_ok!(Proposals::mark_spam(RuntimeOrigin::root(), id));
 
-			assert!(Proposals::proposal(id).is_none());
+			assert!(crate::Proposals::<Test>::get(id).is_none());
 			assert_eq!(Annotations::<Test>::iter_prefix(id).count(), 0);
 			assert_eq!(held(ALICE), 0);
 			assert_eq!(Balances::balance(&ALICE), INITIAL_BALANCE - deposit);
@@ -1124,7 +1146,7 @@ mod mark_spam {
 			assert_ok!(Proposals::mark_spam(RuntimeOrigin::root(), id));
 			assert_eq!(crate::Settlements::<Test>::iter().count(), 0);
 			settle_all();
-			assert!(Proposals::training_set(None, 10).is_empty());
+			assert!(Proposals::training_page(None, 10).is_empty());
 			for who in [BOB, CHARLIE, DAVE] {
 				assert_eq!(owned(who), INITIAL_BALANCE);
 			}
@@ -1142,7 +1164,7 @@ mod mark_spam {
 			}
 			settle_all();
 			assert_ok!(Proposals::mark_spam(RuntimeOrigin::root(), id));
-			assert_eq!(Proposals::training_set(None, 10).len(), 1);
+			assert_eq!(Proposals::training_page(None, 10).len(), 1);
 			System::assert_last_event(Event::ProposalMarkedSpam { id, slashed: 0 }.into());
 		});
 	}
@@ -1158,9 +1180,9 @@ mod mark_spam {
 				annotate(who, id, 1);
 			}
 			run_to_block(3);
-			assert_eq!(Proposals::training_set(None, 10).len(), 1);
+			assert_eq!(Proposals::training_page(None, 10).len(), 1);
 			assert_ok!(Proposals::mark_spam(RuntimeOrigin::root(), id));
-			assert!(Proposals::training_set(None, 10).is_empty());
+			assert!(Proposals::training_page(None, 10).is_empty());
 		});
 	}
 
@@ -1191,10 +1213,10 @@ fn contributions_accumulate_per_account() {
 			annotate(DAVE, id, 1);
 		}
 		settle_all();
-		let bob = Proposals::contributions(&BOB);
+		let bob = Proposals::contributions(BOB);
 		assert_eq!((bob.annotations, bob.agreed, bob.disagreed), (2, 2, 0));
-		let dave = Proposals::contributions(&DAVE);
+		let dave = Proposals::contributions(DAVE);
 		assert_eq!((dave.annotations, dave.agreed, dave.disagreed), (2, 0, 2));
-		assert_eq!(Proposals::contributions(&ALICE).proposals, 2);
+		assert_eq!(Proposals::contributions(ALICE).proposals, 2);
 	});
 }

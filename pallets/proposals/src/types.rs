@@ -266,7 +266,7 @@ pub struct Contributions {
 	pub corrections: u32,
 }
 
-/// A proposal as the runtime API returns it.
+/// A proposal as clients read it.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo)]
 pub struct ProposalDetails<AccountId, Balance, BlockNumber> {
 	/// The proposal's id.
@@ -283,7 +283,8 @@ pub struct ProposalDetails<AccountId, Balance, BlockNumber> {
 	pub body_len: u32,
 	/// blake2b-256 of the body.
 	pub content_hash: H256,
-	/// The body's binary CIDv1.
+	/// The body's CIDv1 in its text form (multibase base32, `b…`): what `bitswap_v1_get`
+	/// takes.
 	pub cid: alloc::vec::Vec<u8>,
 	/// The deposit still held.
 	pub deposit: Balance,
@@ -306,7 +307,7 @@ pub struct ProposalDetails<AccountId, Balance, BlockNumber> {
 impl<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>>
 	Proposal<AccountId, Balance, BlockNumber, MaxTitleLen>
 {
-	/// The runtime API's view of proposal `id`.
+	/// What clients read of proposal `id`.
 	pub fn details(self, id: ProposalId) -> ProposalDetails<AccountId, Balance, BlockNumber> {
 		ProposalDetails {
 			id,
@@ -316,7 +317,7 @@ impl<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>>
 			title: self.title.into_inner(),
 			body_len: self.body_len,
 			content_hash: self.content_hash,
-			cid: self.cid.to_vec(),
+			cid: daollm_primitives::content::cid_to_string(&self.cid).into_bytes(),
 			deposit: self.deposit,
 			record_deposit: self.record_deposit,
 			analysis: self.analysis,

@@ -1,27 +1,20 @@
-//! Reads for the runtime API (never called in a block), and the invariants
+//! What the pallet's view functions read (never called in a block), and the invariants
 //! ([`Pallet::do_try_state`]).
 
 use super::*;
 
 impl<T: Config> Pallet<T> {
-	/// A proposal by id.
-	pub fn proposal(id: ProposalId) -> Option<ProposalOf<T>> {
-		Proposals::<T>::get(id)
-	}
-
 	/// Up to `limit` training examples, continuing after proposal `start_after` (in storage
 	/// order, which is stable between calls), for paging through the training set.
-	pub fn training_set(start_after: Option<ProposalId>, limit: u32) -> Vec<TrainingExample> {
+	pub(crate) fn training_page(
+		start_after: Option<ProposalId>,
+		limit: u32,
+	) -> Vec<TrainingExample> {
 		let iter = match start_after {
 			Some(id) => TrainingSet::<T>::iter_from(TrainingSet::<T>::hashed_key_for(id)),
 			None => TrainingSet::<T>::iter(),
 		};
 		iter.take(limit as usize).map(|(_, example)| example).collect()
-	}
-
-	/// What `who` has contributed.
-	pub fn contributions(who: &T::AccountId) -> Contributions {
-		ContributionsOf::<T>::get(who)
 	}
 
 	/// The pallet's invariants:

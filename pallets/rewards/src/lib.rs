@@ -296,6 +296,36 @@ pub mod pallet {
 		InvalidClaimPeriod,
 	}
 
+	/// Reads for clients, typed by the runtime's metadata (the `RuntimeViewFunction` runtime
+	/// API runs them; never called in a block).
+	#[pallet::view_functions]
+	impl<T: Config> Pallet<T> {
+		/// The block whose `on_initialize` ends the running epoch: the first multiple of
+		/// `EpochLength` after the current block. What a countdown to the next claim counts to.
+		pub fn current_epoch_end() -> BlockNumberFor<T> {
+			let now = frame_system::Pallet::<T>::block_number();
+			let length = T::EpochLength::get();
+			now.saturating_sub(now % length).saturating_add(length)
+		}
+
+		/// What `who` has earned and not claimed: each epoch's points and, for ended epochs,
+		/// what `claim` pays for it (oldest first, the running epoch last, without an amount),
+		/// their sum claimable now, and the running epoch with the block that ends it.
+		pub fn pending(who: T::AccountId) -> Pending<BalanceOf<T>, BlockNumberFor<T>> {
+			let epochs = Self::pending_rewards(&who);
+			let claimable = epochs
+				.iter()
+				.filter_map(|p| p.amount)
+				.fold(BalanceOf::<T>::zero(), |sum, amount| sum.saturating_add(amount));
+			Pending {
+				current_epoch: CurrentEpoch::<T>::get(),
+				current_epoch_end: Self::current_epoch_end(),
+				claimable,
+				epochs,
+			}
+		}
+	}
+
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
@@ -381,14 +411,6 @@ impl<T: Config> Pallet<T> {
 	/// Whether block `now` ends an epoch.
 	pub fn ends_epoch(now: BlockNumberFor<T>) -> bool {
 		!now.is_zero() && (now % T::EpochLength::get()).is_zero()
-	}
-
-	/// The block whose `on_initialize` ends the running epoch: the first multiple of
-	/// `EpochLength` after the current block. What a countdown to the next claim counts to.
-	pub fn current_epoch_end() -> BlockNumberFor<T> {
-		let now = frame_system::Pallet::<T>::block_number();
-		let length = T::EpochLength::get();
-		now.saturating_sub(now % length).saturating_add(length)
 	}
 
 	/// What the pot holds that is not spoken for: the part of it the next epoch divides.

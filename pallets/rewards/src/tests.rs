@@ -283,7 +283,8 @@ fn governance_sets_the_parameters_within_bounds() {
 }
 
 #[test]
-fn pending_rewards_report_closed_epochs_with_amounts_and_the_running_one_without() {
+fn pending_rewards_report_closed_epochs_with_amounts_and_the_running_one_without_and_sum_what_is_claimable(
+) {
 	ExtBuilder::default().build_and_execute(|| {
 		Rewards::reward(&ALICE, Inference, 1);
 		Rewards::reward(&BOB, Inference, 3);
@@ -305,6 +306,12 @@ fn pending_rewards_report_closed_epochs_with_amounts_and_the_running_one_without
 			]
 		);
 		assert!(Rewards::pending_rewards(&CHARLIE).is_empty());
+		// What clients read: the same epochs, what ended epochs pay together, the running one.
+		let pending = Rewards::pending(ALICE);
+		assert_eq!(pending.epochs, Rewards::pending_rewards(&ALICE));
+		assert_eq!(pending.claimable, 125);
+		assert_eq!(pending.current_epoch, 1);
+		assert_eq!(pending.current_epoch_end, Rewards::current_epoch_end());
 	});
 }
 

@@ -213,8 +213,7 @@ pub struct Payout<Balance> {
 	pub amount: Balance,
 }
 
-/// An account's reward for one epoch that it has not claimed yet, as the runtime API reports
-/// it.
+/// An account's reward for one epoch that it has not claimed yet, as clients read it.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo)]
 pub struct PendingReward<Balance> {
 	/// The epoch.
@@ -223,4 +222,17 @@ pub struct PendingReward<Balance> {
 	pub points: Points<u32>,
 	/// What they pay: `None` while the epoch is still running (its pools are not known yet).
 	pub amount: Option<Balance>,
+}
+
+/// What an account has earned and not claimed, as clients read it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, Debug, TypeInfo)]
+pub struct Pending<Balance, BlockNumber> {
+	/// The running epoch: the one points count in now.
+	pub current_epoch: EpochIndex,
+	/// The block that ends the running epoch: its points are claimable from then on.
+	pub current_epoch_end: BlockNumber,
+	/// What claiming every ended epoch of `epochs` pays together.
+	pub claimable: Balance,
+	/// Unclaimed rewards per epoch, oldest first, the running epoch (if any points) last.
+	pub epochs: alloc::vec::Vec<PendingReward<Balance>>,
 }
