@@ -29,7 +29,7 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const MODEL_DIR = new URL('../../offchain-workers/model/', import.meta.url);
 const MANIFEST = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR)));
 const FIXTURES = JSON.parse(readFileSync(new URL('fixtures.json', MODEL_DIR)));
-const FIXTURE = JSON.parse(readFileSync(new URL('../../offchain-workers/brief/tests/fixtures/figures.json', import.meta.url)))
+const FIXTURE = JSON.parse(readFileSync(new URL('../../primitives/brief/tests/fixtures/figures.json', import.meta.url)))
   .proposals.find((p) => p.id === 'makerdao:MIP40c3-SP53');
 const UNIT = 10n ** 12n;
 // The rewards epoch of this chain, shortened through sudo (runtime `:EpochBlocks:`).

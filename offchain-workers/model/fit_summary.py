@@ -3,7 +3,7 @@
 
     python3 fit_summary.py [--data ../../../shared/data/proposals] [--brief CMD]
 
-It writes `offchain-workers/brief/src/summary/fitted.rs` (through rustfmt): the weights of the
+It writes `primitives/brief/src/summary/fitted.rs` (through rustfmt): the weights of the
 features, the lexicon, and how many sentences are picked. Same data, same file: the fit has no
 randomness. About 5 minutes.
 
@@ -32,7 +32,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import evaluate_brief as eb  # noqa: E402
 
-OUT = os.path.join(REPO, "offchain-workers", "brief", "src", "summary", "fitted.rs")
+OUT = os.path.join(REPO, "primitives", "brief", "src", "summary", "fitted.rs")
 FEATURES = ["Centrality", "Title", "First", "Second", "Third", "Position", "Words", "Short", "Long",
             "SelfReference", "ListItem", "Colon", "SectionStart", "Preamble", "IntroSection",
             "DetailSection", "Digit", "HeadingInTitle", "Lexicon"]

@@ -21,9 +21,9 @@ let alice;
 const MODEL_DIR = new URL('../../../offchain-workers/model/', import.meta.url);
 const MANIFEST = JSON.parse(readFileSync(new URL('manifest.json', MODEL_DIR)));
 const FIXTURES = JSON.parse(readFileSync(new URL('fixtures.json', MODEL_DIR)));
-// Proposals whose key figures were checked by hand (offchain-workers/brief/tests/fixtures).
+// Proposals whose key figures were checked by hand (primitives/brief/tests/fixtures).
 const BRIEF_FIXTURES = JSON.parse(readFileSync(new URL(
-  '../../../offchain-workers/brief/tests/fixtures/figures.json', import.meta.url))).proposals;
+  '../../../primitives/brief/tests/fixtures/figures.json', import.meta.url))).proposals;
 
 before(async () => {
   node = await startDevNode(['--inference-model', new URL(MANIFEST.file, MODEL_DIR).pathname]);

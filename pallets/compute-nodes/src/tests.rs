@@ -11,13 +11,7 @@ use frame_support::{
 use sp_runtime::{DispatchError, Perbill};
 
 fn events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|r| match r.event {
-			RuntimeEvent::ComputeNodes(e) => Some(e),
-			_ => None,
-		})
-		.collect()
+	System::read_events_for_pallet()
 }
 
 fn held(who: AccountId) -> Balance {
@@ -45,7 +39,7 @@ mod registration {
 
 	#[test]
 	fn a_node_registers_with_stake_and_key() {
-		ExtBuilder::empty().build_and_execute(|| {
+		ExtBuilder::default().build_and_execute(|| {
 			assert_ok!(register_node(RuntimeOrigin::signed(ALICE), 2_000, key_of(ALICE)));
 			assert_eq!(held(ALICE), 2_000);
 			let node = Nodes::<Test>::get(ALICE).unwrap();
@@ -63,7 +57,7 @@ mod registration {
 
 	#[test]
 	fn registration_errors_change_nothing() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let origin = |who| RuntimeOrigin::signed(who);
 			assert_noop!(
 				register_node(origin(EVE), MIN_STAKE - 1, key_of(EVE)),
@@ -93,7 +87,7 @@ mod registration {
 	/// so the victim's worker never serves the attacker's node.
 	#[test]
 	fn nobody_binds_a_key_they_do_not_hold() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let victims_key = key_of(EVE);
 			let victims_proof = proof_of(EVE, &victims_key);
 			// The victim's own proof names the victim, not the attacker.
@@ -140,7 +134,7 @@ mod registration {
 	#[test]
 	fn registrations_stop_at_max_nodes() {
 		let nodes = (10..10 + MAX_NODES as u64).map(|who| (who, MIN_STAKE)).collect::<Vec<_>>();
-		let mut ext = ExtBuilder::nodes(vec![]).build();
+		let mut ext = ExtBuilder::default().nodes(vec![]).build();
 		ext.execute_with(|| {
 			for (who, stake) in &nodes {
 				let _ = <Balances as frame_support::traits::fungible::Mutate<_>>::mint_into(
@@ -159,7 +153,7 @@ mod registration {
 
 	#[test]
 	fn stake_is_added() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			assert_ok!(ComputeNodes::add_stake(RuntimeOrigin::signed(ALICE), 500));
 			assert_eq!(held(ALICE), MIN_STAKE + 500);
 			assert_eq!(Nodes::<Test>::get(ALICE).unwrap().stake, MIN_STAKE + 500);
@@ -180,7 +174,7 @@ mod registration {
 
 	#[test]
 	fn unbonding_keeps_stake_held_until_the_period_ends() {
-		ExtBuilder::nodes(vec![(ALICE, 3_000)]).build_and_execute(|| {
+		ExtBuilder::default().nodes(vec![(ALICE, 3_000)]).build_and_execute(|| {
 			assert_ok!(ComputeNodes::unbond(RuntimeOrigin::signed(ALICE), 1_000));
 			let node = Nodes::<Test>::get(ALICE).unwrap();
 			assert_eq!(node.stake, 2_000);
@@ -203,7 +197,7 @@ mod registration {
 
 	#[test]
 	fn unbonding_everything_leaves_and_withdrawing_it_removes_the_node() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			assert_ok!(ComputeNodes::unbond(RuntimeOrigin::signed(ALICE), MIN_STAKE));
 			assert_eq!(Nodes::<Test>::get(ALICE).unwrap().status, NodeStatus::Leaving);
 			assert!(!Candidates::<Test>::get().iter().any(|(who, _)| *who == ALICE));
@@ -220,7 +214,7 @@ mod registration {
 
 	#[test]
 	fn unbonding_errors_change_nothing() {
-		ExtBuilder::nodes(vec![(ALICE, 2_000)]).build_and_execute(|| {
+		ExtBuilder::default().nodes(vec![(ALICE, 2_000)]).build_and_execute(|| {
 			let alice = || RuntimeOrigin::signed(ALICE);
 			assert_noop!(ComputeNodes::unbond(alice(), 0), Error::<Test>::ZeroAmount);
 			assert_noop!(ComputeNodes::unbond(alice(), 2_001), Error::<Test>::NotEnoughStake);
@@ -246,7 +240,7 @@ mod outcomes {
 
 	#[test]
 	fn agreement_raises_reputation_and_records_history() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			report(ALICE, 7, MemberOutcome::Agreed);
 			let node = Nodes::<Test>::get(ALICE).unwrap();
 			assert_eq!(node.reputation, Perbill::from_percent(60));
@@ -267,7 +261,7 @@ mod outcomes {
 
 	#[test]
 	fn disagreement_and_silence_cost_reputation_and_their_slash() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let issuance = Balances::total_issuance();
 			report(ALICE, 1, MemberOutcome::Disagreed);
 			report(BOB, 1, MemberOutcome::Missed);
@@ -293,7 +287,7 @@ mod outcomes {
 	/// One outage is one offence, however many seats it missed in the window.
 	#[test]
 	fn one_slash_per_offence_window() {
-		ExtBuilder::nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
+		ExtBuilder::default().nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
 			for task in 0..3 {
 				report(ALICE, task, MemberOutcome::Missed);
 			}
@@ -309,7 +303,7 @@ mod outcomes {
 	/// failure is a new offence, slashed although it falls in the first one's window.
 	#[test]
 	fn an_answer_ends_an_outage_so_the_next_failure_is_slashed() {
-		ExtBuilder::nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
+		ExtBuilder::default().nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
 			report(ALICE, 0, MemberOutcome::Missed);
 			assert_eq!(held(ALICE), 3_600);
 			report(ALICE, 1, MemberOutcome::Agreed);
@@ -325,8 +319,8 @@ mod outcomes {
 	/// miss, slashed; a new window brings a new budget.
 	#[test]
 	fn excuses_past_the_budget_are_judged_as_misses() {
-		ExtBuilder::nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
-			let budget = default_parameters().excuse_budget;
+		ExtBuilder::default().nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
+			let budget = default_node_parameters().excuse_budget;
 			for task in 0..budget {
 				report(ALICE, task, MemberOutcome::Excused);
 			}
@@ -344,7 +338,7 @@ mod outcomes {
 	/// Silence in work that reached no consensus costs reputation, never stake.
 	#[test]
 	fn silence_without_consensus_costs_reputation_only() {
-		ExtBuilder::nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
+		ExtBuilder::default().nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
 			let before = Nodes::<Test>::get(ALICE).unwrap().reputation;
 			report(ALICE, 0, MemberOutcome::Silent);
 			let node = Nodes::<Test>::get(ALICE).unwrap();
@@ -356,7 +350,7 @@ mod outcomes {
 
 	#[test]
 	fn unbonding_stake_is_slashed_too() {
-		ExtBuilder::nodes(vec![(ALICE, 3_000)]).build_and_execute(|| {
+		ExtBuilder::default().nodes(vec![(ALICE, 3_000)]).build_and_execute(|| {
 			assert_ok!(ComputeNodes::unbond(RuntimeOrigin::signed(ALICE), 2_000));
 			report(ALICE, 1, MemberOutcome::Missed);
 			// 10 % of the 3 000 held: all from the bonded 1 000 first.
@@ -379,7 +373,7 @@ mod outcomes {
 	/// An excluded node registers again neither early nor with a reset reputation.
 	#[test]
 	fn an_excluded_node_cannot_reset_its_reputation() {
-		ExtBuilder::nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
+		ExtBuilder::default().nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
 			let excluded_at = exclude_alice();
 			let node = Nodes::<Test>::get(ALICE).unwrap();
 			assert_eq!(node.status, NodeStatus::Excluded);
@@ -403,7 +397,7 @@ mod outcomes {
 	/// Leaving altogether and registering again resumes the old standing too.
 	#[test]
 	fn leaving_and_registering_again_resets_nothing() {
-		ExtBuilder::nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
+		ExtBuilder::default().nodes(vec![(ALICE, 4 * MIN_STAKE)]).build_and_execute(|| {
 			let excluded_at = exclude_alice();
 			let node = Nodes::<Test>::get(ALICE).unwrap();
 			assert_ok!(ComputeNodes::unbond(RuntimeOrigin::signed(ALICE), node.stake));
@@ -424,7 +418,7 @@ mod outcomes {
 	/// A node that left before its work was judged gets no history and no record back.
 	#[test]
 	fn no_history_is_written_for_removed_nodes() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			assert_ok!(ComputeNodes::unbond(RuntimeOrigin::signed(ALICE), MIN_STAKE));
 			run_to_block(1 + UNBONDING_PERIOD);
 			assert_ok!(ComputeNodes::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
@@ -436,8 +430,9 @@ mod outcomes {
 
 	#[test]
 	fn draws_are_weighted_distinct_and_carry_stake() {
-		ExtBuilder::nodes(vec![(ALICE, 1_000), (BOB, 2_000), (CHARLIE, 3_000)]).build_and_execute(
-			|| {
+		ExtBuilder::default()
+			.nodes(vec![(ALICE, 1_000), (BOB, 2_000), (CHARLIE, 3_000)])
+			.build_and_execute(|| {
 				let seed = sp_core::H256::repeat_byte(9);
 				let drawn = ComputeNodes::draw(&seed, 5);
 				assert_eq!(drawn, ComputeNodes::draw(&seed, 5), "deterministic per seed");
@@ -448,8 +443,7 @@ mod outcomes {
 				assert_eq!(ComputeNodes::candidates(), 3);
 				assert_eq!(ComputeNodes::node_of_key(&signer_of(BOB)), Some(BOB));
 				assert_eq!(ComputeNodes::node_of_key(&BOB), None);
-			},
-		);
+			});
 	}
 }
 
@@ -458,23 +452,26 @@ mod governance {
 
 	#[test]
 	fn governance_sets_parameters_within_bounds() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
-			let new = Parameters { min_node_stake: 2_000, ..default_parameters() };
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
+			let new = Parameters { min_node_stake: 2_000, ..default_node_parameters() };
 			assert_ok!(ComputeNodes::set_parameters(RuntimeOrigin::root(), new.clone()));
 			assert_eq!(Params::<Test>::get(), new);
 			// Nobody holds 2 000 any more: no candidates.
 			assert!(Candidates::<Test>::get().is_empty());
 			assert!(events().contains(&Event::ParametersSet { parameters: new }));
-			assert_ok!(ComputeNodes::set_parameters(RuntimeOrigin::root(), default_parameters()));
+			assert_ok!(ComputeNodes::set_parameters(
+				RuntimeOrigin::root(),
+				default_node_parameters()
+			));
 			assert_eq!(Candidates::<Test>::get().len(), 4);
 		});
 	}
 
 	#[test]
 	fn invalid_parameters_are_refused() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let set = |p| ComputeNodes::set_parameters(RuntimeOrigin::root(), p);
-			let d = default_parameters;
+			let d = default_node_parameters;
 			assert_noop!(
 				ComputeNodes::set_parameters(RuntimeOrigin::signed(ALICE), d()),
 				DispatchError::BadOrigin

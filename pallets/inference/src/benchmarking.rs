@@ -240,5 +240,9 @@ mod benchmarks {
 		assert!(Results::<T>::contains_key(task));
 	}
 
-	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder::empty().build(), crate::mock::Test);
+	impl_benchmark_test_suite!(
+		Pallet,
+		crate::mock::ExtBuilder::default().build(),
+		crate::mock::Test
+	);
 }

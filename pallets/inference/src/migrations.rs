@@ -148,7 +148,7 @@ mod tests {
 
 	#[test]
 	fn results_of_version_0_keep_their_outcome_with_an_empty_committee() {
-		ExtBuilder::empty().build_and_execute(|| {
+		ExtBuilder::default().build_and_execute(|| {
 			StorageVersion::new(0).put::<Pallet<Test>>();
 			// A version 0 result, as raw bytes under its key: a consensus whose brief names
 			// sentences 0 and 2 and one figure.

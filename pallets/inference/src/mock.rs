@@ -1,6 +1,7 @@
 //! The smallest runtime that exercises the pallet: System, Balances, the compute-node registry
 //! (the real pallet: judgements move real stake and reputation) and Inference, with recording
-//! stand-ins for model governance, the proposals pallet and the rewards pallet.
+//! stand-ins for model governance, the proposals pallet and the rewards pallet (the registry as
+//! `daollm_test_support::mock_registry!` writes it for every mock that runs it).
 
 use crate as pallet_inference;
 use crate::Parameters;
@@ -11,54 +12,24 @@ use daollm_primitives::{
 use daollm_test_support::TestAuthorityId;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstU32, ConstU8, Hooks, Imbalance, OnUnbalanced},
+	traits::{ConstU32, ConstU8},
 };
 use frame_system::EnsureRoot;
-use pallet_compute_nodes::CreditOf;
 use sp_core::H256;
-use sp_runtime::{
-	testing::{TestSignature, UintAuthorityId},
-	traits::Convert,
-	BuildStorage, Perbill, Weight,
-};
+use sp_runtime::{BuildStorage, Perbill, Weight};
 
 pub type AccountId = u64;
 pub type Balance = u64;
 type Block = frame_system::mocking::MockBlock<Test>;
 
-/// Node operators; each signs with the key `UintAuthorityId(operator + KEY_OFFSET)`.
-pub const ALICE: AccountId = 1;
-pub const BOB: AccountId = 2;
-pub const CHARLIE: AccountId = 3;
-pub const DAVE: AccountId = 4;
-pub const EVE: AccountId = 5;
-pub const FERDIE: AccountId = 6;
-/// An account with little money.
-pub const POOR: AccountId = 9;
-pub const KEY_OFFSET: u64 = 100;
-pub const INITIAL_BALANCE: Balance = 1_000_000;
-pub const MIN_STAKE: Balance = 1_000;
 pub const LABELS: LabelIndex = 5;
-pub const MAX_NODES: u32 = 64;
 pub const MAX_TASKS_PER_BLOCK: u32 = 2;
 pub const MAX_BACKLOG: u32 = 64;
 pub const COMMITTEE_PRIORITY: u64 = u64::MAX / 2;
-pub const OFFENCE_WINDOW: u64 = 10;
-pub const REJOIN_COOLDOWN: u64 = 30;
 
 /// The model the mock's governance has activated.
 pub fn model() -> H256 {
 	H256::repeat_byte(0xAA)
-}
-
-/// The key operator `who` binds.
-pub fn key_of(who: AccountId) -> UintAuthorityId {
-	UintAuthorityId(who + KEY_OFFSET)
-}
-
-/// The account operator `who`'s key signs as.
-pub fn signer_of(who: AccountId) -> AccountId {
-	who + KEY_OFFSET
 }
 
 daollm_test_support::mock_runtime! { 1: Balances = pallet_balances, 2: ComputeNodes = pallet_compute_nodes, 3: Inference = pallet_inference }
@@ -89,11 +60,7 @@ parameter_types! {
 	pub static Unanswered: Vec<ProposalId> = vec![];
 	/// Reward points credited, in order.
 	pub static Rewarded: Vec<(AccountId, Contribution, u32)> = vec![];
-	/// Stake slashed (and burnt) so far.
-	pub static Slashed: Balance = 0;
 	pub DefaultParameters: Parameters<u64> = default_parameters();
-	pub DefaultNodeParameters: pallet_compute_nodes::Parameters<Balance, u64> =
-		default_node_parameters();
 }
 
 /// The mock's parameters: committees of three seats, two-block windows, one escalation.
@@ -107,28 +74,6 @@ pub fn default_parameters() -> Parameters<u64> {
 		min_participation: Perbill::from_percent(50),
 		escalations: 1,
 	}
-}
-
-/// The registry's parameters: 10 % for a miss, 2 % for a disagreement, 20 % steps.
-pub fn default_node_parameters() -> pallet_compute_nodes::Parameters<Balance, u64> {
-	pallet_compute_nodes::Parameters {
-		min_node_stake: MIN_STAKE,
-		unbonding_period: 20,
-		reputation_step: Perbill::from_percent(20),
-		initial_reputation: Perbill::from_percent(50),
-		min_reputation: Perbill::from_percent(20),
-		miss_slash: Perbill::from_percent(10),
-		disagreement_slash: Perbill::from_percent(2),
-		offence_window: OFFENCE_WINDOW,
-		excuse_budget: 2,
-		rejoin_cooldown: REJOIN_COOLDOWN,
-	}
-}
-
-/// Operator `who`'s proof that it holds `key`: the test key's signature over the registry's
-/// statement.
-pub fn proof_of(who: AccountId, key: &UintAuthorityId) -> TestSignature {
-	TestSignature(key.0, ComputeNodes::possession_statement(&who))
 }
 
 pub struct MockModel;
@@ -189,39 +134,12 @@ impl RewardPoints<AccountId> for RecordRewards {
 	}
 }
 
-/// Burns slashed stake, counting it: total issuance falls by exactly what was slashed.
-pub struct BurnSlashes;
-impl OnUnbalanced<CreditOf<Test>> for BurnSlashes {
-	fn on_nonzero_unbalanced(credit: CreditOf<Test>) {
-		Slashed::mutate(|s| *s += credit.peek());
-	}
-}
-
 daollm_test_support::impl_offchain_signing!(Test, RuntimeCall);
 
-pub struct KeyAccount;
-impl Convert<UintAuthorityId, AccountId> for KeyAccount {
-	fn convert(key: UintAuthorityId) -> AccountId {
-		key.0
-	}
-}
-
-impl pallet_compute_nodes::Config for Test {
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type NodeKey = UintAuthorityId;
-	type KeyAccount = KeyAccount;
-	type Slash = BurnSlashes;
-	type Randomness = MockDraws;
-	type GovernanceOrigin = EnsureRoot<AccountId>;
-	type MaxNodes = ConstU32<MAX_NODES>;
-	type MaxUnbondingChunks = ConstU32<3>;
-	type MaxHistory = ConstU32<4>;
-	type MinUnbondingPeriod = sp_core::ConstU64<{ 4 + crate::MAX_DEFERRAL as u64 }>;
-	type DefaultParameters = DefaultNodeParameters;
-	type WeightInfo = ();
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = MockBenchmarkHelper;
+daollm_test_support::mock_registry! {
+	randomness: MockDraws,
+	max_nodes: 64,
+	min_unbonding_period: 4 + crate::MAX_DEFERRAL as u64,
 }
 
 impl pallet_inference::Config for Test {
@@ -249,14 +167,6 @@ impl pallet_inference::Config for Test {
 }
 
 #[cfg(feature = "runtime-benchmarks")]
-pub struct MockBenchmarkHelper;
-#[cfg(feature = "runtime-benchmarks")]
-impl pallet_compute_nodes::benchmarking::BenchmarkHelper<UintAuthorityId> for MockBenchmarkHelper {
-	fn key(seed: u32) -> UintAuthorityId {
-		UintAuthorityId(1_000_000 + seed as u64)
-	}
-}
-#[cfg(feature = "runtime-benchmarks")]
 impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 	fn nodes(count: u32) {
 		pallet_compute_nodes::benchmarking::nodes::<Test>(count);
@@ -271,45 +181,28 @@ impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 	fn fresh_seed() {}
 }
 
-/// Builds test externalities with funded accounts and no nodes.
+/// Builds test externalities with funded operators and, by default, no node.
+#[derive(Default)]
 pub struct ExtBuilder {
 	nodes: Vec<(AccountId, Balance)>,
 }
 
 impl ExtBuilder {
-	/// No nodes registered.
-	pub fn empty() -> Self {
-		Self { nodes: vec![] }
-	}
-
 	/// Alice, Bob, Charlie and Dave registered at genesis with `MIN_STAKE` each.
-	pub fn four_nodes() -> Self {
-		Self { nodes: [ALICE, BOB, CHARLIE, DAVE].map(|n| (n, MIN_STAKE)).to_vec() }
+	pub fn four_nodes(self) -> Self {
+		self.nodes([ALICE, BOB, CHARLIE, DAVE].map(|n| (n, MIN_STAKE)).to_vec())
 	}
 
 	/// The given operators registered at genesis with the given stakes.
-	pub fn nodes(nodes: Vec<(AccountId, Balance)>) -> Self {
-		Self { nodes }
+	pub fn nodes(mut self, nodes: Vec<(AccountId, Balance)>) -> Self {
+		self.nodes = nodes;
+		self
 	}
 
+	/// The externalities, at block 1, with the model active.
 	pub fn build(self) -> sp_io::TestExternalities {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-		let mut balances: Vec<(AccountId, Balance)> =
-			(ALICE..=FERDIE).map(|who| (who, INITIAL_BALANCE)).collect();
-		// Operators beyond the named accounts are funded like them.
-		for (who, _) in self.nodes.iter().filter(|(who, _)| !(ALICE..=FERDIE).contains(who)) {
-			balances.push((*who, INITIAL_BALANCE));
-		}
-		balances.push((POOR, 500));
-		pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
-			.assimilate_storage(&mut storage)
-			.unwrap();
-		pallet_compute_nodes::GenesisConfig::<Test> {
-			parameters: None,
-			nodes: self.nodes.iter().map(|(who, stake)| (*who, *stake, key_of(*who))).collect(),
-		}
-		.assimilate_storage(&mut storage)
-		.unwrap();
+		registry_genesis(&mut storage, &self.nodes);
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.execute_with(|| {
 			System::set_block_number(1);
@@ -320,28 +213,30 @@ impl ExtBuilder {
 			Analysed::take();
 			Unanswered::take();
 			Rewarded::take();
-			Slashed::set(0);
 		});
 		ext
 	}
 
-	/// Runs `test`, then checks the pallet's invariants.
+	/// Runs `test`, then checks every mocked pallet's invariants.
 	pub fn build_and_execute(self, test: impl FnOnce()) {
 		self.build().execute_with(|| {
 			test();
-			Inference::do_try_state().expect("invariants hold");
-			ComputeNodes::do_try_state().expect("the registry's invariants hold");
+			try_state();
 		});
 	}
 }
 
-/// Advances to block `n`, running the pallet's `on_initialize` and checking invariants in each.
+/// Every mocked pallet's invariants.
+fn try_state() {
+	Inference::do_try_state().expect("invariants hold");
+	ComputeNodes::do_try_state().expect("the registry's invariants hold");
+}
+
+/// Advances to block `n`, running every pallet's hooks and checking the invariants in each
+/// block.
 pub fn run_to_block(n: u64) {
-	while System::block_number() < n {
-		let next = System::block_number() + 1;
-		System::set_block_number(next);
-		Inference::on_initialize(next);
-		Inference::do_try_state().expect("invariants hold in every block");
-		ComputeNodes::do_try_state().expect("the registry's invariants hold in every block");
-	}
+	System::run_to_block_with::<AllPalletsWithSystem>(
+		n,
+		frame_system::RunToBlockHooks::default().after_initialize(|_| try_state()),
+	);
 }

@@ -17,24 +17,12 @@ use pallet_compute_nodes::{
 use sp_runtime::{DispatchError, Perbill};
 
 fn events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|r| match r.event {
-			RuntimeEvent::Inference(e) => Some(e),
-			_ => None,
-		})
-		.collect()
+	System::read_events_for_pallet()
 }
 
 /// The registry's events.
 fn node_events() -> Vec<pallet_compute_nodes::Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|r| match r.event {
-			RuntimeEvent::ComputeNodes(e) => Some(e),
-			_ => None,
-		})
-		.collect()
+	System::read_events_for_pallet()
 }
 
 fn held(who: AccountId) -> Balance {
@@ -113,7 +101,7 @@ mod tasks {
 	fn a_task_draws_a_deterministic_committee() {
 		let draw = || {
 			let mut committee = vec![];
-			ExtBuilder::four_nodes().build_and_execute(|| {
+			ExtBuilder::default().four_nodes().build_and_execute(|| {
 				let task = open(7);
 				committee = super::committee(task);
 				let record = Tasks::<Test>::get(task).unwrap();
@@ -142,7 +130,7 @@ mod tasks {
 
 	#[test]
 	fn without_a_model_or_nodes_no_task_opens() {
-		ExtBuilder::empty().build_and_execute(|| {
+		ExtBuilder::default().build_and_execute(|| {
 			assert_ok!(<Inference as InferenceTasks>::open_task(1, H256::zero()));
 			assert!(TaskOfProposal::<Test>::get(1).is_none());
 			assert_eq!(
@@ -150,7 +138,7 @@ mod tasks {
 				vec![Event::AnalysisUnavailable { proposal: 1, reason: Unavailable::NoNodes }]
 			);
 		});
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			Model::set(None);
 			assert_ok!(<Inference as InferenceTasks>::open_task(1, H256::zero()));
 			assert_eq!(Tasks::<Test>::count(), 0);
@@ -168,7 +156,7 @@ mod tasks {
 	/// together in their own judgement block; the rest wait, first come, first served.
 	#[test]
 	fn a_block_opens_at_most_a_judgement_blocks_worth_of_tasks() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let per_block = MAX_TASKS_PER_BLOCK;
 			for proposal in 0..2 * per_block + 1 {
 				assert_ok!(<Inference as InferenceTasks>::open_task(proposal, H256::zero()));
@@ -195,7 +183,7 @@ mod tasks {
 	/// judged before older, slower ones). None gets `NetworkBusy`.
 	#[test]
 	fn a_flood_leaves_no_proposal_without_analysis() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let reach = MAX_TASKS_PER_BLOCK * (MAX_DEFERRAL + 1);
 			let flood = 3 * reach;
 			for proposal in 0..flood {
@@ -244,7 +232,7 @@ mod tasks {
 	/// A proposal withdrawn while it waits leaves the queue, and the queue moves on.
 	#[test]
 	fn a_waiting_proposal_can_be_withdrawn() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let reach = MAX_TASKS_PER_BLOCK * (MAX_DEFERRAL + 1);
 			for proposal in 0..reach + 2 {
 				assert_ok!(<Inference as InferenceTasks>::open_task(proposal, H256::zero()));
@@ -267,7 +255,7 @@ mod tasks {
 	/// deposit rather than waiting forever.
 	#[test]
 	fn a_full_backlog_refuses_new_proposals() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let reach = MAX_TASKS_PER_BLOCK * (MAX_DEFERRAL + 1);
 			// Every proposal queues for its draw: the queue's bound is the backlog's.
 			let _ = reach;
@@ -283,7 +271,7 @@ mod tasks {
 
 	#[test]
 	fn cancelling_removes_the_task_and_its_commitments() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let task = open(1);
 			let member = committee(task)[0];
 			assert_ok!(commit(member, task, &answer(0)));
@@ -304,7 +292,7 @@ mod tasks {
 	/// A judged task's result goes when its proposal's record is removed.
 	#[test]
 	fn a_removed_proposal_takes_its_result_with_it() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let task = open(1);
 			run_to_block(7);
 			assert!(Results::<Test>::get(task).is_some());
@@ -320,7 +308,7 @@ mod commit_reveal {
 
 	#[test]
 	fn members_commit_and_reveal_for_free() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let task = open(1);
 			let member = committee(task)[0];
 			assert_eq!(commit(member, task, &answer(2)), Ok(free_of_charge()));
@@ -334,7 +322,7 @@ mod commit_reveal {
 
 	#[test]
 	fn commit_errors_change_nothing() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let task = open(1);
 			let members = committee(task);
 			let outsider =
@@ -356,7 +344,7 @@ mod commit_reveal {
 
 	#[test]
 	fn reveal_errors_change_nothing() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let task = open(1);
 			let members = committee(task);
 			let (a, b) = (members[0], members[1]);
@@ -379,7 +367,7 @@ mod commit_reveal {
 
 	#[test]
 	fn malformed_results_and_late_reveals_are_refused() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let task = open(1);
 			let members = committee(task);
 			let mut malformed = answer(0);
@@ -400,7 +388,7 @@ mod commit_reveal {
 
 	#[test]
 	fn reveals_close_with_the_window() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let task = open(1);
 			let member = committee(task)[0];
 			assert_ok!(commit(member, task, &answer(0)));
@@ -438,7 +426,7 @@ mod transaction_pool {
 	#[test]
 	fn a_members_commit_and_reveal_outrank_any_tip_and_are_feeless() {
 		use frame_support::dispatch::CheckIfFeeless;
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let task = open(1);
 			let member = committee(task)[0];
 			assert_eq!(validate(member, commit_call(member, task)), Ok(COMMITTEE_PRIORITY));
@@ -462,7 +450,7 @@ mod transaction_pool {
 	/// none outlives the step's window.
 	#[test]
 	fn a_seat_gets_one_pool_entry_per_step() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let task = open(1);
 			let member = committee(task)[0];
 			let validity = |call| validity(member, call).expect("valid");
@@ -494,7 +482,7 @@ mod transaction_pool {
 	#[test]
 	fn committee_calls_that_would_fail_never_enter_the_pool() {
 		use frame_support::dispatch::CheckIfFeeless;
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let task = open(1);
 			let members = committee(task);
 			let member = members[0];
@@ -542,7 +530,7 @@ mod judgement {
 
 	#[test]
 	fn unanimous_answers_are_final_in_the_block_after_the_last_reveal() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let task = open(1);
 			let members = committee(task);
 			for m in &members {
@@ -598,7 +586,8 @@ mod judgement {
 
 	#[test]
 	fn the_majority_decides_the_dissenter_and_the_silent_one_lose_reputation_and_stake() {
-		ExtBuilder::nodes([ALICE, BOB, CHARLIE, DAVE, EVE].map(|n| (n, MIN_STAKE)).to_vec())
+		ExtBuilder::default()
+			.nodes([ALICE, BOB, CHARLIE, DAVE, EVE].map(|n| (n, MIN_STAKE)).to_vec())
 			.build_and_execute(|| {
 				assert_ok!(Inference::set_parameters(
 					RuntimeOrigin::root(),
@@ -645,7 +634,7 @@ mod judgement {
 
 	#[test]
 	fn similar_proposals_are_earlier_ones_with_the_closest_agreed_signature() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let proposals = [
 				("Raise the ETH-A debt ceiling", "Raise the ETH-A debt ceiling to 150M DAI."),
 				("A token standard", "An interface for fungible tokens that wallets implement."),
@@ -673,7 +662,7 @@ mod judgement {
 
 	#[test]
 	fn a_judged_task_keeps_its_committee_and_its_key_sentences_as_byte_ranges_of_the_body() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let title = "Audit grant";
 			let body = "Fund the audit team for the next year. The grant is 10 ETH over 6 months. \
 			            Nothing else changes in the treasury.";
@@ -708,7 +697,7 @@ mod judgement {
 
 	#[test]
 	fn a_split_committee_reaches_no_consensus() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let task = open(1);
 			let members = committee(task);
 			play(task, |m| {
@@ -741,7 +730,7 @@ mod judgement {
 
 	#[test]
 	fn answers_from_another_model_disagree() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let task = open(1);
 			let members = committee(task);
 			let stale = InferenceResult { model: H256::repeat_byte(0xBB), ..answer(0) };
@@ -782,7 +771,7 @@ mod judgement {
 
 	/// Alice, Bob and Charlie with equal stakes.
 	fn three_equal_nodes() -> ExtBuilder {
-		ExtBuilder::nodes([ALICE, BOB, CHARLIE].map(|n| (n, 2 * MIN_STAKE)).to_vec())
+		ExtBuilder::default().nodes([ALICE, BOB, CHARLIE].map(|n| (n, 2 * MIN_STAKE)).to_vec())
 	}
 
 	/// Puts all three nodes on every committee and keeps Alice silent for five tasks while the
@@ -853,8 +842,9 @@ mod judgement {
 	#[test]
 	fn an_outage_is_slashed_once_per_offence_window() {
 		let stake = 4 * MIN_STAKE;
-		ExtBuilder::nodes(vec![(ALICE, stake), (BOB, stake), (CHARLIE, stake)]).build_and_execute(
-			|| {
+		ExtBuilder::default()
+			.nodes(vec![(ALICE, stake), (BOB, stake), (CHARLIE, stake)])
+			.build_and_execute(|| {
 				three_node_committees();
 				// Two tasks judged in one window: one slash of 10 %.
 				let first = alice_silent(0);
@@ -882,8 +872,7 @@ mod judgement {
 				assert_eq!(held(ALICE), left - left / 10);
 				// The honest members are whole.
 				assert_eq!((held(BOB), held(CHARLIE)), (stake, stake));
-			},
-		);
+			});
 	}
 
 	/// A member that excuses itself is judged `Excused`: reputation down as for a miss,
@@ -891,8 +880,9 @@ mod judgement {
 	#[test]
 	fn an_excused_member_is_not_slashed() {
 		let stake = 4 * MIN_STAKE;
-		ExtBuilder::nodes(vec![(ALICE, stake), (BOB, stake), (CHARLIE, stake)]).build_and_execute(
-			|| {
+		ExtBuilder::default()
+			.nodes(vec![(ALICE, stake), (BOB, stake), (CHARLIE, stake)])
+			.build_and_execute(|| {
 				three_node_committees();
 				let task = open(0);
 				assert_ok!(Inference::excuse(RuntimeOrigin::signed(signer_of(ALICE)), task));
@@ -920,15 +910,14 @@ mod judgement {
 				assert_eq!(Slashed::get(), 0);
 				assert_eq!(Excuses::<Test>::iter_prefix(task).count(), 0);
 				assert!(events().contains(&Event::Excused { task, node: ALICE }));
-			},
-		);
+			});
 	}
 
 	/// An excuse is a seat's answer for the pool too: feeless and first in line, and refused
 	/// from anyone but a member within the commit window.
 	#[test]
 	fn excuses_are_checked_like_commits() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let task = open(1);
 			let members = committee(task);
 			let outsider = [ALICE, BOB, CHARLIE, DAVE]
@@ -956,7 +945,7 @@ mod judgement {
 	/// the label alone; the task escalates, and nobody is slashed before the analysis ends.
 	#[test]
 	fn less_than_a_quorum_answering_decides_nothing_and_slashes_nobody() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let task = open(1);
 			let members = committee(task);
 			play(task, |m| (m == members[0]).then(|| answer(4)));
@@ -976,7 +965,7 @@ mod governance {
 
 	#[test]
 	fn governance_sets_parameters_within_bounds() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let new = Parameters { committee_size: 4, ..default_parameters() };
 			assert_ok!(Inference::set_parameters(RuntimeOrigin::root(), new.clone()));
 			assert_eq!(Params::<Test>::get(), new);
@@ -987,7 +976,7 @@ mod governance {
 
 	#[test]
 	fn invalid_parameters_are_refused() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let set = |p| Inference::set_parameters(RuntimeOrigin::root(), p);
 			let d = default_parameters;
 			assert_noop!(
@@ -1063,7 +1052,7 @@ mod properties {
 			));
 
 			let nodes = operators.iter().copied().zip(stakes.iter().copied()).collect();
-			ExtBuilder::nodes(nodes).build_and_execute(|| {
+			ExtBuilder::default().nodes(nodes).build_and_execute(|| {
 				Entropy::set(entropy);
 				Inference::set_parameters(
 					RuntimeOrigin::root(),
@@ -1155,7 +1144,7 @@ mod offchain_worker {
 	/// Four registered nodes; this node holds the keys of `local`; the body is indexed when
 	/// `indexed`; the engine is present when `engine`.
 	fn node(local: &[AccountId], indexed: bool, engine: bool) -> Node {
-		let mut ext = ExtBuilder::four_nodes().build();
+		let mut ext = ExtBuilder::default().four_nodes().build();
 		let pool = with_offchain_worker(&mut ext, local.iter().map(|who| signer_of(*who)));
 		let classifier = Arc::new(StandIn { calls: Mutex::new(0) });
 		if engine {
@@ -1404,7 +1393,7 @@ mod grinding {
 
 	/// Four honest nodes of 1 400 and the attacker's two of 1 200: 30 % of the weight.
 	fn network() -> ExtBuilder {
-		ExtBuilder::nodes(vec![
+		ExtBuilder::default().nodes(vec![
 			(ALICE, 1_400),
 			(BOB, 1_400),
 			(CHARLIE, 1_400),
@@ -1584,24 +1573,26 @@ mod honest_majority {
 
 	#[test]
 	fn a_node_wins_seats_by_stake_up_to_a_third_and_answers_once_for_all_of_them() {
-		ExtBuilder::nodes(vec![(ALICE, MIN_STAKE), (BOB, 8 * MIN_STAKE)]).build_and_execute(|| {
-			seats(25);
-			let task = open(1);
-			let record = Tasks::<Test>::get(task).unwrap();
-			assert_eq!(record.committee.len(), 2, "each node appears once, with its seats");
-			// Each holds the cap, 8 of 25: the whale cannot hold more than a third.
-			assert_eq!(record.member(&BOB).unwrap().seats, 8);
-			assert_eq!(record.member(&ALICE).unwrap().seats, 8);
-			assert_eq!(record.seats(), 16);
-			assert!(events().iter().any(|e| matches!(
-				e,
-				Event::TaskOpened { task: t, seats, round: 0, .. }
-					if *t == task && seats.iter().sum::<u32>() == 16
-			)));
-			// Bob answers once; a second commit is refused.
-			assert_ok!(commit(BOB, task, &answer(1)));
-			assert_noop!(commit(BOB, task, &answer(1)), Error::<Test>::AlreadyCommitted);
-		});
+		ExtBuilder::default()
+			.nodes(vec![(ALICE, MIN_STAKE), (BOB, 8 * MIN_STAKE)])
+			.build_and_execute(|| {
+				seats(25);
+				let task = open(1);
+				let record = Tasks::<Test>::get(task).unwrap();
+				assert_eq!(record.committee.len(), 2, "each node appears once, with its seats");
+				// Each holds the cap, 8 of 25: the whale cannot hold more than a third.
+				assert_eq!(record.member(&BOB).unwrap().seats, 8);
+				assert_eq!(record.member(&ALICE).unwrap().seats, 8);
+				assert_eq!(record.seats(), 16);
+				assert!(events().iter().any(|e| matches!(
+					e,
+					Event::TaskOpened { task: t, seats, round: 0, .. }
+						if *t == task && seats.iter().sum::<u32>() == 16
+				)));
+				// Bob answers once; a second commit is refused.
+				assert_ok!(commit(BOB, task, &answer(1)));
+				assert_noop!(commit(BOB, task, &answer(1)), Error::<Test>::AlreadyCommitted);
+			});
 	}
 
 	/// One node with twice the stake of twenty honest nodes together reveals a wrong label on
@@ -1612,7 +1603,7 @@ mod honest_majority {
 	fn a_whale_never_decides_nor_blocks_a_committee() {
 		let mut nodes = honest_nodes();
 		nodes.push((BOB, 40 * MIN_STAKE));
-		ExtBuilder::nodes(nodes).build_and_execute(|| {
+		ExtBuilder::default().nodes(nodes).build_and_execute(|| {
 			seats(25);
 			let issuance = Balances::total_issuance();
 			for proposal in 0..20 {
@@ -1645,7 +1636,7 @@ mod honest_majority {
 		let attackers: Vec<AccountId> = (40..45).collect();
 		let mut nodes = honest_nodes();
 		nodes.extend(attackers.iter().map(|who| (*who, 2 * MIN_STAKE)));
-		ExtBuilder::nodes(nodes).build_and_execute(|| {
+		ExtBuilder::default().nodes(nodes).build_and_execute(|| {
 			assert_ok!(Inference::set_parameters(
 				RuntimeOrigin::root(),
 				Parameters { committee_size: 25, escalations: 2, ..default_parameters() }
@@ -1677,27 +1668,28 @@ mod honest_majority {
 	/// the proposal is analysed, and the answering members earn their points.
 	#[test]
 	fn a_silent_member_is_judged_missed() {
-		ExtBuilder::nodes(vec![
-			(ALICE, MIN_STAKE),
-			(CHARLIE, MIN_STAKE),
-			(DAVE, MIN_STAKE),
-			(BOB, 10 * MIN_STAKE),
-		])
-		.build_and_execute(|| {
-			seats(5);
-			analyse(1, |m| (m != BOB).then(|| answer(HONEST)));
-			assert_eq!(Analysed::get(), vec![(1, HONEST)]);
-			let bob = Nodes::<Test>::get(BOB).unwrap();
-			assert!(bob.stats.missed >= 1);
-			assert_eq!(bob.stake, 9 * MIN_STAKE, "10 % of what it held");
-			for who in [ALICE, CHARLIE, DAVE] {
-				let node = Nodes::<Test>::get(who).unwrap();
-				assert_eq!(node.stake, MIN_STAKE);
-				assert_eq!(node.stats.missed + node.stats.disagreed, 0);
-				assert!(Rewarded::get().iter().any(|(n, ..)| *n == who), "node {who} earned");
-			}
-			assert!(Escalations::<Test>::iter().next().is_none());
-		});
+		ExtBuilder::default()
+			.nodes(vec![
+				(ALICE, MIN_STAKE),
+				(CHARLIE, MIN_STAKE),
+				(DAVE, MIN_STAKE),
+				(BOB, 10 * MIN_STAKE),
+			])
+			.build_and_execute(|| {
+				seats(5);
+				analyse(1, |m| (m != BOB).then(|| answer(HONEST)));
+				assert_eq!(Analysed::get(), vec![(1, HONEST)]);
+				let bob = Nodes::<Test>::get(BOB).unwrap();
+				assert!(bob.stats.missed >= 1);
+				assert_eq!(bob.stake, 9 * MIN_STAKE, "10 % of what it held");
+				for who in [ALICE, CHARLIE, DAVE] {
+					let node = Nodes::<Test>::get(who).unwrap();
+					assert_eq!(node.stake, MIN_STAKE);
+					assert_eq!(node.stats.missed + node.stats.disagreed, 0);
+					assert!(Rewarded::get().iter().any(|(n, ..)| *n == who), "node {who} earned");
+				}
+				assert!(Escalations::<Test>::iter().next().is_none());
+			});
 	}
 
 	/// Two of five equal members reveal another label: the first round has no consensus, the
@@ -1707,7 +1699,7 @@ mod honest_majority {
 		let mut nodes = honest_nodes();
 		nodes.truncate(8);
 		nodes.extend([(EVE, MIN_STAKE), (FERDIE, MIN_STAKE)]);
-		ExtBuilder::nodes(nodes).build_and_execute(|| {
+		ExtBuilder::default().nodes(nodes).build_and_execute(|| {
 			assert_ok!(Inference::set_parameters(
 				RuntimeOrigin::root(),
 				Parameters { committee_size: 5, escalations: 2, ..default_parameters() }
@@ -1731,7 +1723,7 @@ mod honest_majority {
 	/// is told so that the author's deposit is released.
 	#[test]
 	fn a_task_nobody_answered_ends_unanswered_and_slashes_nobody() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			let issuance = Balances::total_issuance();
 			let rounds = analyse(1, |_| None);
 			assert!(rounds <= 2, "one escalation at most");
@@ -1750,23 +1742,25 @@ mod honest_majority {
 	/// members lose reputation, nobody is slashed without a consensus.
 	#[test]
 	fn an_analysis_ends_unanswered_after_its_last_escalation() {
-		ExtBuilder::nodes(vec![(ALICE, MIN_STAKE), (BOB, MIN_STAKE)]).build_and_execute(|| {
-			seats(4);
-			// Alice and Bob split; neither is excluded (both answered), so the one escalation
-			// splits again.
-			let rounds = analyse(1, |m| Some(answer(if m == ALICE { HONEST } else { LIE })));
-			assert_eq!(rounds, 2);
-			assert_eq!(Unanswered::get(), vec![1]);
-			assert_eq!(Slashed::get(), 0);
-			assert!(events().contains(&Event::AnalysisUnanswered { proposal: 1, rounds: 2 }));
-		});
+		ExtBuilder::default().nodes(vec![(ALICE, MIN_STAKE), (BOB, MIN_STAKE)]).build_and_execute(
+			|| {
+				seats(4);
+				// Alice and Bob split; neither is excluded (both answered), so the one escalation
+				// splits again.
+				let rounds = analyse(1, |m| Some(answer(if m == ALICE { HONEST } else { LIE })));
+				assert_eq!(rounds, 2);
+				assert_eq!(Unanswered::get(), vec![1]);
+				assert_eq!(Slashed::get(), 0);
+				assert!(events().contains(&Event::AnalysisUnanswered { proposal: 1, rounds: 2 }));
+			},
+		);
 	}
 
 	/// Excused seats are not asked to answer: they count neither for nor against the minimum
 	/// participation.
 	#[test]
 	fn excused_seats_do_not_count_against_participation() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			seats(8);
 			let task = open(1);
 			let members = committee(task);
@@ -1785,7 +1779,7 @@ mod honest_majority {
 	/// submit-and-withdraw cycles later, a new proposal still queues.
 	#[test]
 	fn withdrawn_proposals_leave_no_hole_that_fills_the_backlog() {
-		ExtBuilder::four_nodes().build_and_execute(|| {
+		ExtBuilder::default().four_nodes().build_and_execute(|| {
 			// Judgement slots of the next blocks full: everything queues.
 			for proposal in 0..1_000 {
 				assert_ok!(<Inference as InferenceTasks>::open_task(proposal, H256::zero()));

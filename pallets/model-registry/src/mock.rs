@@ -6,7 +6,7 @@
 
 use crate as pallet_model_registry;
 use crate::{pallet::GenesisModel, InputSpec, Parameters};
-use frame_support::{derive_impl, ord_parameter_types, parameter_types, traits::Hooks};
+use frame_support::{derive_impl, ord_parameter_types, parameter_types};
 use frame_system::{EnsureRoot, EnsureSignedBy};
 use sp_core::{ConstU32, H256};
 use sp_runtime::{BuildStorage, DispatchError};
@@ -130,42 +130,51 @@ impl pallet_model_registry::Config for Test {
 
 /// Builds test externalities with the analysis model `proposal-classifier` registered and
 /// active at version 1.
-pub fn new_test_ext() -> sp_io::TestExternalities {
-	REFERENDA.with(|r| r.borrow_mut().clear());
-	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_model_registry::GenesisConfig::<Test> {
-		parameters: None,
-		models: vec![GenesisModel {
-			name: "proposal-classifier".into(),
-			sha256: shipped(),
-			uri: "ipfs://bafkshipped".into(),
-			labels: LABELS.iter().map(|l| l.to_string()).collect(),
-			input: InputSpec::NormalisedText { max_chars: 8_000 },
-			layer_features: Some(100),
-			active: true,
-		}],
+///
+/// It has no knobs: tests write `ExtBuilder.build_and_execute(…)`.
+#[derive(Default)]
+pub struct ExtBuilder;
+
+impl ExtBuilder {
+	/// The externalities, at block 1.
+	pub fn build(self) -> sp_io::TestExternalities {
+		REFERENDA.with(|r| r.borrow_mut().clear());
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		pallet_model_registry::GenesisConfig::<Test> {
+			parameters: None,
+			models: vec![GenesisModel {
+				name: "proposal-classifier".into(),
+				sha256: shipped(),
+				uri: "ipfs://bafkshipped".into(),
+				labels: LABELS.iter().map(|l| l.to_string()).collect(),
+				input: InputSpec::NormalisedText { max_chars: 8_000 },
+				layer_features: Some(100),
+				active: true,
+			}],
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.execute_with(|| System::set_block_number(1));
+		ext
 	}
-	.assimilate_storage(&mut storage)
-	.unwrap();
-	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
-	ext
+
+	/// Runs `test`, then checks every mocked pallet's invariants.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			ModelRegistry::do_try_state().expect("invariants hold");
+		});
+	}
 }
 
-/// Runs `test`, then checks the pallet's invariants.
-pub fn build_and_execute(test: impl FnOnce()) {
-	new_test_ext().execute_with(|| {
-		test();
-		ModelRegistry::do_try_state().expect("invariants hold");
-	});
-}
-
-/// Advances to block `n`, running the pallet's `on_initialize` and checking invariants in each.
+/// Advances to block `n`, running every pallet's hooks and checking the invariants in each
+/// block.
 pub fn run_to_block(n: u64) {
-	while System::block_number() < n {
-		let next = System::block_number() + 1;
-		System::set_block_number(next);
-		ModelRegistry::on_initialize(next);
-		ModelRegistry::do_try_state().expect("invariants hold in every block");
-	}
+	System::run_to_block_with::<AllPalletsWithSystem>(
+		n,
+		frame_system::RunToBlockHooks::default().after_initialize(|_| {
+			ModelRegistry::do_try_state().expect("invariants hold in every block")
+		}),
+	);
 }

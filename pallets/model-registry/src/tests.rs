@@ -27,13 +27,7 @@ fn register(name: &str, hash: u8, n_labels: usize) -> DispatchResult {
 }
 
 fn events() -> Vec<crate::Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|r| match r.event {
-			RuntimeEvent::ModelRegistry(e) => Some(e),
-			_ => None,
-		})
-		.collect()
+	System::read_events_for_pallet()
 }
 
 /// The announcement of version 2's activation in this block, enacted by `referendum`.
@@ -54,7 +48,7 @@ fn version_two() {
 
 #[test]
 fn genesis_registers_and_activates_the_analysis_model() {
-	build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_eq!(<ModelRegistry as ActiveModel>::active_model(), Some(shipped()));
 		let info = Models::<Test>::get(0).unwrap();
 		assert_eq!((info.latest, info.active), (1, Some(1)));
@@ -67,7 +61,7 @@ fn genesis_registers_and_activates_the_analysis_model() {
 
 #[test]
 fn registering_numbers_versions_per_model_and_activation_switches_the_analysis_model() {
-	build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		version_two();
 		assert_eq!(
 			events().last(),
@@ -108,7 +102,7 @@ fn registering_numbers_versions_per_model_and_activation_switches_the_analysis_m
 
 #[test]
 fn the_registry_refuses_bad_versions_and_changes_nothing() {
-	build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_noop!(register("", 0x22, 5), RegistryError::BadName);
 		assert_noop!(register(&"x".repeat(25), 0x22, 5), RegistryError::BadName);
 		assert_noop!(register("proposal-classifier", 0x22, 0), RegistryError::BadLabels);
@@ -156,7 +150,7 @@ fn the_registry_refuses_bad_versions_and_changes_nothing() {
 
 #[test]
 fn the_parameters_origin_sets_the_activation_delay_within_bounds() {
-	build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let set = |origin, delay| {
 			ModelRegistry::set_parameters(origin, Parameters { activation_delay: delay })
 		};
@@ -180,7 +174,7 @@ fn the_parameters_origin_sets_the_activation_delay_within_bounds() {
 
 #[test]
 fn only_the_registrar_registers_and_activates() {
-	build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let name = b"proposal-classifier".to_vec();
 		assert_noop!(
 			ModelRegistry::register_model(
@@ -204,7 +198,7 @@ fn only_the_registrar_registers_and_activates() {
 
 #[test]
 fn a_later_activation_replaces_one_not_yet_in_force() {
-	build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		version_two();
 		assert_ok!(register("proposal-classifier", 0x33, 5));
 		assert_ok!(ModelRegistry::activate_model(RuntimeOrigin::root(), 0, 2));
@@ -221,7 +215,7 @@ fn a_later_activation_replaces_one_not_yet_in_force() {
 /// Ids are never reused: at the last id a new model is refused and nothing changes.
 #[test]
 fn model_ids_and_versions_are_never_reused() {
-	build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		NextModelId::<Test>::put(ModelId::MAX);
 		assert_noop!(register("summariser", 0x33, 2), RegistryError::TooManyModels);
 		Models::<Test>::mutate(0, |m| m.as_mut().unwrap().latest = ModelVersion::MAX);
@@ -234,7 +228,7 @@ fn model_ids_and_versions_are_never_reused() {
 /// the registry is where it reads it. A candidate a round registers keeps its base's shape.
 #[test]
 fn a_versions_trainable_layer_is_registered_and_inherited_by_candidates() {
-	build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let shape = LayerShape { labels: 5, features: 100 };
 		assert_eq!(ModelRegistry::layer_shape(0, 1), Some(shape));
 		let evaluation = CandidateEvaluation {
@@ -273,7 +267,7 @@ fn a_versions_trainable_layer_is_registered_and_inherited_by_candidates() {
 /// opened is recorded when it enacts the activation; many proposals for one version stop none.
 #[test]
 fn the_referendum_that_enacts_an_activation_is_recorded() {
-	build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		version_two();
 		// Proposals are one entry each, paid for by their own deposits: ten of them (the first
 		// nine by a griefer) leave the tenth as good as the first.
@@ -311,7 +305,7 @@ fn the_referendum_that_enacts_an_activation_is_recorded() {
 
 #[test]
 fn no_referendum_claims_an_activation_it_was_not_opened_and_approved_for() {
-	build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		version_two();
 		assert_ok!(register("proposal-classifier", 0x33, 5));
 		assert_ok!(ModelRegistry::propose_activation(RuntimeOrigin::signed(ALICE), 0, 2));
@@ -341,7 +335,7 @@ fn no_referendum_claims_an_activation_it_was_not_opened_and_approved_for() {
 
 #[test]
 fn proposing_an_activation_refuses_bad_versions_and_changes_nothing() {
-	build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		version_two();
 		let propose = |who, model, version| {
 			ModelRegistry::propose_activation(RuntimeOrigin::signed(who), model, version)

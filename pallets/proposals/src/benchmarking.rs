@@ -249,5 +249,5 @@ mod benchmarks {
 		assert!(TrainingSet::<T>::get(0).is_some_and(|e| e.corrects_network()));
 	}
 
-	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder::build(), crate::mock::Test);
+	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder.build(), crate::mock::Test);
 }

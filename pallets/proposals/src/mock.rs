@@ -8,7 +8,7 @@ use daollm_primitives::{
 };
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU64, ConstU8, Hooks},
+	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU64, ConstU8},
 };
 use frame_system::EnsureRoot;
 use sp_core::H256;
@@ -152,11 +152,15 @@ impl pallet_proposals::Config for Test {
 	type WeightInfo = ();
 }
 
-/// Builds test externalities with funded accounts; runs the pallet's invariants after each test.
+/// Builds test externalities with funded accounts.
+///
+/// It has no knobs: tests write `ExtBuilder.build_and_execute(…)`.
+#[derive(Default)]
 pub struct ExtBuilder;
 
 impl ExtBuilder {
-	pub fn build() -> sp_io::TestExternalities {
+	/// The externalities, at block 1.
+	pub fn build(self) -> sp_io::TestExternalities {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		pallet_balances::GenesisConfig::<Test> {
 			balances: vec![
@@ -185,22 +189,22 @@ impl ExtBuilder {
 		ext
 	}
 
-	/// Runs `test`, then checks the pallet's invariants.
-	pub fn build_and_execute(test: impl FnOnce()) {
-		Self::build().execute_with(|| {
+	/// Runs `test`, then checks every mocked pallet's invariants.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
 			test();
 			Proposals::do_try_state().expect("invariants hold after the test");
 		});
 	}
 }
 
-/// Advances to block `n`, running the pallet's `on_initialize` and checking its invariants in
-/// each block.
+/// Advances to block `n`, running every pallet's hooks and checking the invariants in each
+/// block.
 pub fn run_to_block(n: u64) {
-	while System::block_number() < n {
-		let next = System::block_number() + 1;
-		System::set_block_number(next);
-		Proposals::on_initialize(next);
-		Proposals::do_try_state().expect("invariants hold in every block");
-	}
+	System::run_to_block_with::<AllPalletsWithSystem>(
+		n,
+		frame_system::RunToBlockHooks::default().after_initialize(|_| {
+			Proposals::do_try_state().expect("invariants hold in every block")
+		}),
+	);
 }

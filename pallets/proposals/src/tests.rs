@@ -69,7 +69,7 @@ mod submit_proposal {
 
 	#[test]
 	fn stores_the_record_holds_the_deposit_and_opens_a_task() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let body = b"Increase the block gas limit to 36 million.".to_vec();
 			let id = submit(ALICE, &body);
 
@@ -111,7 +111,7 @@ mod submit_proposal {
 
 	#[test]
 	fn puts_the_body_in_the_offchain_index_under_its_digest() {
-		let mut ext = ExtBuilder::build();
+		let mut ext = ExtBuilder.build();
 		let body = b"Fund the audit of the bridge contracts.".to_vec();
 		ext.execute_with(|| {
 			submit(ALICE, &body);
@@ -124,7 +124,7 @@ mod submit_proposal {
 
 	#[test]
 	fn accepts_a_body_of_the_maximum_length() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let body = vec![b'x'; MAX_BODY_LEN as usize];
 			let id = submit(ALICE, &body);
 			assert_eq!(crate::Proposals::<Test>::get(id).unwrap().body_len, MAX_BODY_LEN);
@@ -135,7 +135,7 @@ mod submit_proposal {
 	/// refused before it holds a deposit or opens a task, so it can never reach a committee.
 	#[test]
 	fn a_body_the_engine_cannot_read_is_refused() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			for body in [vec![0xff], b"Caf\xe9 grant".to_vec(), vec![b'a', 0xc3]] {
 				assert_noop!(
 					Proposals::submit_proposal(RuntimeOrigin::signed(ALICE), b"t".to_vec(), body),
@@ -153,7 +153,7 @@ mod submit_proposal {
 
 	#[test]
 	fn rejects_bad_input_and_changes_nothing() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let origin = || RuntimeOrigin::signed(ALICE);
 			assert_noop!(
 				Proposals::submit_proposal(origin(), vec![], b"body".to_vec()),
@@ -196,7 +196,7 @@ mod submit_proposal {
 
 	#[test]
 	fn fails_whole_when_no_task_can_be_opened() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			RefuseTasks::set(true);
 			assert_noop!(
 				Proposals::submit_proposal(
@@ -215,7 +215,7 @@ mod withdraw_proposal {
 
 	#[test]
 	fn returns_the_deposit_and_the_bonds_and_removes_everything() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"a proposal body");
 			annotate(BOB, id, 1);
 			assert_eq!(bonded(BOB), MIN_BOND);
@@ -243,7 +243,7 @@ mod withdraw_proposal {
 	/// committee and the withdrawal costs the fee alone (the test above).
 	#[test]
 	fn after_the_committee_draw_a_withdrawal_forfeits_half_the_deposit() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let body = b"a proposal body";
 			let deposit = DEPOSIT_BASE + 15;
 			let before = Balances::balance(&ALICE);
@@ -273,7 +273,7 @@ mod withdraw_proposal {
 	/// to the fee pot that pays the network: queue entries are never free to churn.
 	#[test]
 	fn a_submit_and_withdraw_cycle_costs_the_proposal_fee() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let before = Balances::balance(&ALICE);
 			let pot = Balances::balance(&FEE_POT);
 			for _ in 0..10 {
@@ -287,7 +287,7 @@ mod withdraw_proposal {
 
 	#[test]
 	fn rejects_bad_input_and_changes_nothing() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"a proposal body");
 			assert_noop!(
 				Proposals::withdraw_proposal(RuntimeOrigin::signed(ALICE), 42),
@@ -326,7 +326,7 @@ mod annotate {
 
 	#[test]
 	fn records_the_annotation_and_holds_its_bond() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			let note = H256::repeat_byte(9);
 			assert_ok!(Proposals::annotate(RuntimeOrigin::signed(BOB), id, 3, 15, Some(note)));
@@ -350,7 +350,7 @@ mod annotate {
 
 	#[test]
 	fn rejects_bad_input_and_changes_nothing() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			let annotate = |who, id, label, bond| {
 				Proposals::annotate(RuntimeOrigin::signed(who), id, label, bond, None)
@@ -367,7 +367,7 @@ mod annotate {
 
 	#[test]
 	fn a_settled_label_takes_no_more_annotations() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			for who in [BOB, CHARLIE, DAVE] {
 				annotate(who, id, 4);
@@ -386,7 +386,7 @@ mod annotate {
 	/// refused, a larger one displaces the latest of the smallest, whose bond comes back whole.
 	#[test]
 	fn a_full_proposal_takes_a_larger_bond_by_displacing_the_smallest() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			for (who, label) in [(BOB, 0), (CHARLIE, 1), (DAVE, 2), (EVE, 3), (POOR, 4)] {
 				annotate(who, id, label);
@@ -433,7 +433,7 @@ mod sealed {
 
 	#[test]
 	fn a_sealed_label_counts_for_nothing_until_revealed() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			seal(BOB, id, 3, VERIFICATION_BOND);
 			let proposal = crate::Proposals::<Test>::get(id).unwrap();
@@ -453,7 +453,7 @@ mod sealed {
 
 	#[test]
 	fn sealing_is_refused_once_the_network_has_published() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			<Proposals as ProposalAnalysed>::on_analysed(id, 1);
 			let commitment = Proposals::commitment(id, 3, &SALT, &BOB);
@@ -466,7 +466,7 @@ mod sealed {
 
 	#[test]
 	fn a_seal_never_revealed_loses_its_slash_to_the_verified_side() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			seal(EVE, id, 4, MIN_BOND);
 			for who in [BOB, CHARLIE, DAVE] {
@@ -484,7 +484,7 @@ mod sealed {
 	/// verified, Eve alone is paid its points, Charlie shares only Bob's slashed bond.
 	#[test]
 	fn a_correction_named_first_earns_the_points_and_its_copies_earn_none() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"Fund the audit: 50,000 DAI.");
 			seal(EVE, id, 4, MIN_BOND);
 			<Proposals as ProposalAnalysed>::on_analysed(id, 2);
@@ -519,7 +519,7 @@ mod verification {
 
 	#[test]
 	fn a_bonded_quorum_opens_a_window_and_the_label_settles_after_it() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			annotate(BOB, id, 2);
 			annotate(CHARLIE, id, 2);
@@ -586,7 +586,7 @@ mod verification {
 
 	#[test]
 	fn disagreeing_bonds_pay_the_agreeing_ones() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			annotate(BOB, id, 1);
 			annotate(CHARLIE, id, 0);
@@ -618,7 +618,7 @@ mod verification {
 
 	#[test]
 	fn a_tie_opens_no_window_until_one_label_leads() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			annotate(BOB, id, 1);
 			annotate(CHARLIE, id, 0);
@@ -643,7 +643,7 @@ mod verification {
 	/// side.
 	#[test]
 	fn a_front_run_wrong_label_is_challenged_and_pays_the_honest_side() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"Fund the security audit: 50,000 DAI.");
 			for sybil in [BOB, CHARLIE, DAVE] {
 				annotate(sybil, id, 0);
@@ -674,7 +674,7 @@ mod verification {
 	#[test]
 	fn a_challenge_that_does_not_outbond_the_leader_pays_it() {
 		for challenge in [2 * MIN_BOND, 3 * MIN_BOND] {
-			ExtBuilder::build_and_execute(|| {
+			ExtBuilder.build_and_execute(|| {
 				let id = submit(ALICE, b"body");
 				for who in [BOB, CHARLIE, DAVE] {
 					annotate(who, id, 0);
@@ -695,7 +695,7 @@ mod verification {
 	/// answers in block 6, runs on again, and its label is verified.
 	#[test]
 	fn a_last_block_lead_extends_the_window_so_it_can_be_answered() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			for who in [BOB, CHARLIE, DAVE] {
 				annotate(who, id, 0);
@@ -732,7 +732,7 @@ mod verification {
 	/// honest bond still gets in, displacing one, and settles the right label.
 	#[test]
 	fn no_number_of_accounts_locks_a_label() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			let sybils: Vec<AccountId> = (20..25).collect();
 			for sybil in &sybils {
@@ -749,7 +749,7 @@ mod verification {
 
 	#[test]
 	fn the_training_set_pages() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			for n in 0..4u8 {
 				let id = submit(ALICE, &[b'p', n]);
 				for who in [BOB, CHARLIE, DAVE] {
@@ -791,7 +791,7 @@ mod economics {
 			label in 0u8..LABELS,
 			network in 0u8..LABELS,
 		) {
-			ExtBuilder::build_and_execute(|| {
+			ExtBuilder.build_and_execute(|| {
 				let attacker = [&[ALICE][..], &SYBILS[..k]].concat();
 				let before: Balance = attacker.iter().map(|w| owned(*w)).sum();
 				let id = submit(ALICE, b"x");
@@ -822,7 +822,7 @@ mod economics {
 			m in 1u32..4,
 			network in 0u8..LABELS,
 		) {
-			ExtBuilder::build_and_execute(|| {
+			ExtBuilder.build_and_execute(|| {
 				let before: Vec<Balance> = SYBILS.iter().map(|w| owned(*w)).collect();
 				for n in 0..m {
 					let id = submit(ALICE, &[b'p', n as u8]);
@@ -849,7 +849,7 @@ mod economics {
 			blocks in proptest::collection::vec(0u64..CHALLENGE_PERIOD, 12),
 			wrong in 1u8..LABELS,
 		) {
-			ExtBuilder::build_and_execute(|| {
+			ExtBuilder.build_and_execute(|| {
 				let id = submit(ALICE, b"Raise the gas limit to 36 million.");
 				for who in [BOB, CHARLIE, DAVE] {
 					annotate(who, id, 0);
@@ -909,7 +909,7 @@ mod analysis {
 
 	#[test]
 	fn an_analysed_proposal_gets_its_label_and_its_deposit_back_less_the_fee() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			<Proposals as ProposalAnalysed>::on_analysed(id, 3);
 
@@ -932,7 +932,7 @@ mod analysis {
 
 	#[test]
 	fn the_deposit_waits_out_a_challenge_window() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			for who in [BOB, CHARLIE, DAVE] {
 				annotate(who, id, 3);
@@ -947,7 +947,7 @@ mod analysis {
 
 	#[test]
 	fn an_unknown_proposal_is_ignored() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			<Proposals as ProposalAnalysed>::on_analysed(9, 3);
 			assert!(System::events().is_empty());
 		});
@@ -963,7 +963,7 @@ mod records {
 
 	#[test]
 	fn a_finished_record_keeps_a_deposit_until_its_author_removes_it() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			RecordDeposit::set(RECORD);
 			let id = submit(ALICE, b"body");
 			<Proposals as ProposalAnalysed>::on_analysed(id, 3);
@@ -995,7 +995,7 @@ mod records {
 
 	#[test]
 	fn an_unfinished_proposal_cannot_be_removed() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			RecordDeposit::set(RECORD);
 			let id = submit(ALICE, b"body");
 			assert_noop!(
@@ -1021,7 +1021,7 @@ mod records {
 	/// the proposal keeps the training example (the annotators' work is the DAO's data).
 	#[test]
 	fn verification_clears_annotations_and_removal_keeps_the_training_example() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			RecordDeposit::set(RECORD);
 			let id = submit(ALICE, b"body");
 			for who in [BOB, CHARLIE, DAVE] {
@@ -1045,7 +1045,7 @@ mod records {
 	/// back when the author removes it: the annotators did nothing wrong.
 	#[test]
 	fn removal_returns_unsettled_bonds() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			RecordDeposit::set(RECORD);
 			let id = submit(ALICE, b"body");
 			annotate(BOB, id, 2);
@@ -1061,7 +1061,7 @@ mod records {
 
 	#[test]
 	fn spam_takes_the_record_deposit_too() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			RecordDeposit::set(RECORD);
 			let id = submit(ALICE, b"body");
 			<Proposals as ProposalAnalysed>::on_analysed(id, 3);
@@ -1080,7 +1080,7 @@ mod mark_spam {
 	/// referendum acts, so marking it spam slashes all of it, not zero.
 	#[test]
 	fn spam_marked_after_analysis_but_within_the_window_loses_the_whole_deposit() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"buy my token");
 			<Proposals as ProposalAnalysed>::on_analysed(id, 0);
 			// Most of the window passes: a committee motion or a spam referendum takes time.
@@ -1097,7 +1097,7 @@ mod mark_spam {
 	/// still being analysed when its window ends is released when its analysis lands.
 	#[test]
 	fn deposits_are_released_as_their_windows_end() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let first = submit(ALICE, b"one");
 			let gone = submit(BOB, b"two");
 			assert_ok!(Proposals::withdraw_proposal(RuntimeOrigin::signed(BOB), gone));
@@ -1117,7 +1117,7 @@ mod mark_spam {
 
 	#[test]
 	fn slashes_the_deposit_returns_the_bonds_and_removes_the_proposal() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"buy my token");
 			annotate(BOB, id, 0);
 			let deposit = DEPOSIT_BASE + 12;
@@ -1138,7 +1138,7 @@ mod mark_spam {
 
 	#[test]
 	fn a_proposal_in_its_window_leaves_the_settlement_queue() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			for who in [BOB, CHARLIE, DAVE] {
 				annotate(who, id, 1);
@@ -1157,7 +1157,7 @@ mod mark_spam {
 	/// the label its annotators verified.
 	#[test]
 	fn a_training_example_outlives_a_late_spam_ruling() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			for who in [BOB, CHARLIE, DAVE] {
 				annotate(who, id, 1);
@@ -1173,7 +1173,7 @@ mod mark_spam {
 	/// challenge period), spam takes the training example with it.
 	#[test]
 	fn spam_within_its_window_takes_the_training_example_with_it() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			assert_ok!(Proposals::set_challenge_period(RuntimeOrigin::root(), 1));
 			for who in [BOB, CHARLIE, DAVE] {
@@ -1188,7 +1188,7 @@ mod mark_spam {
 
 	#[test]
 	fn rejects_bad_input_and_changes_nothing() {
-		ExtBuilder::build_and_execute(|| {
+		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
 			assert_noop!(
 				Proposals::mark_spam(RuntimeOrigin::signed(BOB), id),
@@ -1204,7 +1204,7 @@ mod mark_spam {
 
 #[test]
 fn contributions_accumulate_per_account() {
-	ExtBuilder::build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let a = submit(ALICE, b"one");
 		let b = submit(ALICE, b"two");
 		for id in [a, b] {

@@ -2,7 +2,7 @@
 
 use crate as pallet_rewards;
 use crate::{Parameters, RewardSplit};
-use frame_support::{derive_impl, parameter_types, traits::Hooks, PalletId};
+use frame_support::{derive_impl, parameter_types, PalletId};
 use frame_system::EnsureRoot;
 use sp_runtime::{BuildStorage, Perbill};
 
@@ -73,10 +73,12 @@ pub struct ExtBuilder {
 
 impl ExtBuilder {
 	/// Genesis parameters other than the defaults.
-	pub fn parameters(parameters: Parameters<Balance>) -> Self {
-		Self { parameters: Some(parameters) }
+	pub fn parameters(mut self, parameters: Parameters<Balance>) -> Self {
+		self.parameters = Some(parameters);
+		self
 	}
 
+	/// The externalities, at block 1.
 	pub fn build(self) -> sp_io::TestExternalities {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		pallet_balances::GenesisConfig::<Test> {
@@ -93,7 +95,7 @@ impl ExtBuilder {
 		ext
 	}
 
-	/// Runs `test`, then checks the pallet's invariants.
+	/// Runs `test`, then checks every mocked pallet's invariants.
 	pub fn build_and_execute(self, test: impl FnOnce()) {
 		self.build().execute_with(|| {
 			test();
@@ -102,14 +104,14 @@ impl ExtBuilder {
 	}
 }
 
-/// Advances to block `n`, running the pallet's `on_initialize` and checking invariants in each.
+/// Advances to block `n`, running every pallet's hooks and checking the invariants in each
+/// block.
 pub fn run_to_block(n: u64) {
-	while System::block_number() < n {
-		let next = System::block_number() + 1;
-		System::set_block_number(next);
-		Rewards::on_initialize(next);
-		Rewards::do_try_state().expect("invariants hold in every block");
-	}
+	System::run_to_block_with::<AllPalletsWithSystem>(
+		n,
+		frame_system::RunToBlockHooks::default()
+			.after_initialize(|_| Rewards::do_try_state().expect("invariants hold in every block")),
+	);
 }
 
 /// Advances past the end of the current epoch.

@@ -17,14 +17,7 @@ fn pot_balance() -> Balance {
 }
 
 fn last_event() -> crate::Event<Test> {
-	System::events()
-		.into_iter()
-		.rev()
-		.find_map(|r| match r.event {
-			RuntimeEvent::Rewards(e) => Some(e),
-			_ => None,
-		})
-		.expect("an event of the pallet")
+	System::read_events_for_pallet::<crate::Event<Test>>().pop().expect("an event of the pallet")
 }
 
 #[test]
@@ -99,7 +92,7 @@ fn kinds_without_points_and_the_split_remainder_carry_to_the_next_epoch() {
 		annotation_point_cap: Balance::MAX,
 		claim_period: CLAIM_PERIOD,
 	};
-	ExtBuilder::parameters(parameters).build_and_execute(|| {
+	ExtBuilder::default().parameters(parameters).build_and_execute(|| {
 		// Only inference earned: its half is the pool; the rest stays.
 		Rewards::reward(&ALICE, Inference, 3);
 		end_epoch();
@@ -128,7 +121,7 @@ fn kinds_without_points_and_the_split_remainder_carry_to_the_next_epoch() {
 fn an_annotation_point_pays_at_most_the_cap() {
 	const CAP: Balance = 10;
 	let parameters = Parameters { annotation_point_cap: CAP, ..DefaultParameters::get() };
-	ExtBuilder::parameters(parameters).build_and_execute(|| {
+	ExtBuilder::default().parameters(parameters).build_and_execute(|| {
 		Rewards::reward(&ALICE, Annotation, 3);
 		end_epoch();
 		let pools = Epochs::<Test>::get(0).map(|e| e.pools).unwrap();
@@ -145,7 +138,7 @@ fn an_annotation_point_pays_at_most_the_cap() {
 #[test]
 fn unclaimed_rewards_return_to_the_pot_after_the_claim_period() {
 	let parameters = Parameters { claim_period: 2, ..DefaultParameters::get() };
-	ExtBuilder::parameters(parameters).build_and_execute(|| {
+	ExtBuilder::default().parameters(parameters).build_and_execute(|| {
 		Rewards::reward(&ALICE, Inference, 1);
 		Rewards::reward(&BOB, Inference, 1);
 		end_epoch();
@@ -157,8 +150,8 @@ fn unclaimed_rewards_return_to_the_pot_after_the_claim_period() {
 		end_epoch();
 		assert!(!Epochs::<Test>::contains_key(0));
 		assert_eq!(Outstanding::<Test>::get(), 0);
-		assert!(System::events().iter().any(|r| r.event
-			== RuntimeEvent::Rewards(crate::Event::RewardsExpired { epoch: 0, amount: owed })));
+		assert!(System::read_events_for_pallet::<crate::Event<Test>>()
+			.contains(&crate::Event::RewardsExpired { epoch: 0, amount: owed }));
 		assert!(Rewards::pending_rewards(&ALICE).is_empty(), "nothing left to report");
 		let before = Balances::balance(&ALICE);
 		assert_ok!(claim(ALICE, &[0]));
@@ -247,13 +240,12 @@ fn a_failed_emission_is_reported_and_mints_nothing() {
 		annotation_point_cap: Balance::MAX,
 		claim_period: CLAIM_PERIOD,
 	};
-	ExtBuilder::parameters(parameters).build_and_execute(|| {
+	ExtBuilder::default().parameters(parameters).build_and_execute(|| {
 		let issuance = Balances::total_issuance();
 		end_epoch();
 		assert_eq!(Balances::total_issuance(), issuance);
-		assert!(System::events()
-			.iter()
-			.any(|r| r.event == RuntimeEvent::Rewards(crate::Event::EmissionFailed { epoch: 0 })));
+		assert!(System::read_events_for_pallet::<crate::Event<Test>>()
+			.contains(&crate::Event::EmissionFailed { epoch: 0 }));
 		assert!(matches!(last_event(), crate::Event::EpochClosed { emission: 0, .. }));
 	});
 }

@@ -14,9 +14,18 @@
 //!   context and a transaction pool, and this node's keys;
 //! - [`drain_signed`] takes the pool's transactions as (signer, call), the way a block author
 //!   would find them;
-//! - [`seat_validity`] asks a pallet's seat extension what the pool makes of a call.
+//! - [`seat_validity`] asks a pallet's seat extension what the pool makes of a call;
+//! - [`mock_registry!`] writes the compute-node registry as the compute-nodes and inference
+//!   mocks share it: operators, keys, parameters, slashes, its `Config` and genesis.
+//!
+//! Every mock has the same shape: an `ExtBuilder` with `Default` and knobs, `build`, and
+//! `build_and_execute`, which runs the test and then every mocked pallet's `try_state`; blocks
+//! advance with `frame_system`'s `run_to_block_with` (the pallets' hooks, then their
+//! `try_state` in every block), and events are read with `System::read_events_for_pallet`.
 
 #![deny(missing_docs)]
+
+mod registry;
 
 use codec::{Decode, DecodeWithMemTracking};
 use sp_core::offchain::{

@@ -344,5 +344,5 @@ mod benchmarks {
 		assert!(matches!(Outcomes::<T>::get(round), Some(Outcome::Candidate { .. })));
 	}
 
-	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder.build(), crate::mock::Test);
 }

@@ -12,10 +12,7 @@ use daollm_primitives::{
 	LabelIndex, ModelId, ModelVersion, ProposalId, Seat,
 };
 use daollm_test_support::TestAuthorityId;
-use frame_support::{
-	derive_impl, parameter_types,
-	traits::{ConstU32, Hooks},
-};
+use frame_support::{derive_impl, parameter_types, traits::ConstU32};
 use frame_system::EnsureRoot;
 use sp_core::H256;
 use sp_runtime::{BuildStorage, DispatchError, Perbill, Percent};
@@ -271,22 +268,39 @@ impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarkHelper {
 	fn fresh_seed() {}
 }
 
-pub fn new_test_ext() -> sp_io::TestExternalities {
-	let storage = frame_system::GenesisConfig::<Test>::default()
-		.build_storage()
-		.expect("the mock's genesis builds");
-	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
-	ext
+/// Builds test externalities at block 1, with no round.
+///
+/// It has no knobs: tests write `ExtBuilder.build_and_execute(…)`.
+#[derive(Default)]
+pub struct ExtBuilder;
+
+impl ExtBuilder {
+	/// The externalities, at block 1.
+	pub fn build(self) -> sp_io::TestExternalities {
+		let storage = frame_system::GenesisConfig::<Test>::default()
+			.build_storage()
+			.expect("the mock's genesis builds");
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.execute_with(|| System::set_block_number(1));
+		ext
+	}
+
+	/// Runs `test`, then checks every mocked pallet's invariants.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			Training::do_try_state().expect("invariants hold after the test");
+		});
+	}
 }
 
-/// Runs blocks up to and including `n`, with the pallet's hook, checking the invariants after
-/// each.
+/// Advances to block `n`, running every pallet's hooks and checking the invariants in each
+/// block.
 pub fn run_to_block(n: u64) {
-	while System::block_number() < n {
-		let next = System::block_number() + 1;
-		System::set_block_number(next);
-		Training::on_initialize(next);
-		Training::do_try_state().expect("invariants hold");
-	}
+	System::run_to_block_with::<AllPalletsWithSystem>(
+		n,
+		frame_system::RunToBlockHooks::default().after_initialize(|_| {
+			Training::do_try_state().expect("invariants hold in every block")
+		}),
+	);
 }

@@ -14,13 +14,7 @@ use sp_runtime::{DispatchError, Percent};
 const RANGE: DatasetSelector = DatasetSelector::Range { from: 0, to: 20 };
 
 fn events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|r| match r.event {
-			RuntimeEvent::Training(e) => Some(e),
-			_ => None,
-		})
-		.collect()
+	System::read_events_for_pallet()
 }
 
 fn update_for(base: H256, values: Vec<i32>) -> BoundedVec<u8, ConstU32<4096>> {
@@ -201,7 +195,7 @@ fn round_in_aggregation() -> RoundId {
 
 #[test]
 fn governance_opens_a_round_over_the_verified_examples() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		// Proposals 5 and 6 are not verified: they are not in the snapshot.
 		Verified::mutate(|v| v.retain(|(id, _)| *id != 5 && *id != 6));
 		assert_noop!(
@@ -229,7 +223,7 @@ fn governance_opens_a_round_over_the_verified_examples() {
 #[test]
 fn the_held_back_examples_are_unknown_until_the_trainers_are_drawn() {
 	use daollm_primitives::traits::DrawRandomness;
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_ok!(Training::open_round(RuntimeOrigin::root(), MODEL, BASE, RANGE, 20, REWARD));
 		let round = NextRoundId::<Test>::get() - 1;
 		let at_opening = Rounds::<Test>::get(round).expect("stored");
@@ -246,7 +240,7 @@ fn the_held_back_examples_are_unknown_until_the_trainers_are_drawn() {
 
 #[test]
 fn bad_rounds_are_refused() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		let root = RuntimeOrigin::root;
 		let open = |version, dataset, deadline| {
 			Training::open_round(root(), MODEL, version, dataset, deadline, REWARD)
@@ -271,7 +265,7 @@ fn bad_rounds_are_refused() {
 
 #[test]
 fn trainers_commit_to_updates_of_the_base_model_once_then_publish_them() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		let round = open();
 		let seated = trainers(round);
 		let outsider = (1..=6).find(|n| !seated.contains(n)).expect("an unseated node");
@@ -334,7 +328,7 @@ fn trainers_commit_to_updates_of_the_base_model_once_then_publish_them() {
 /// seat and earns nothing; the honest trainer is paid.
 #[test]
 fn another_trainers_update_cannot_be_sent_as_ones_own() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		let round = open();
 		let seated = trainers(round);
 		let (honest, copier) = (seated[0], seated[1]);
@@ -379,7 +373,7 @@ fn another_trainers_update_cannot_be_sent_as_ones_own() {
 /// shared by the trainers that sent it, and a distinct update is not outweighed by copies.
 #[test]
 fn each_distinct_update_is_paid_once() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		let round = open();
 		let seated = trainers(round);
 		commit(round, seated[0], vec![1; 3]);
@@ -413,7 +407,7 @@ fn each_distinct_update_is_paid_once() {
 
 #[test]
 fn aggregators_agree_and_the_model_becomes_a_candidate_version() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		let round = round_in_aggregation();
 		let record = Rounds::<Test>::get(round).expect("round");
 		assert_eq!(record.phase, Phase::Aggregating { commit_end: 13, reveal_end: 15 });
@@ -490,7 +484,7 @@ fn aggregators_agree_and_the_model_becomes_a_candidate_version() {
 
 #[test]
 fn answers_must_account_for_every_update() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		let round = round_in_aggregation();
 		let [a, b] = aggregators(round)[..] else { panic!("two aggregators") };
 		let model = H256::repeat_byte(0x77);
@@ -522,7 +516,7 @@ fn answers_must_account_for_every_update() {
 /// the candidate. Aggregators that agree on the model but not on its scores do not agree.
 #[test]
 fn evaluations_must_be_counts_of_the_held_back_and_reference_examples() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		let round = round_in_aggregation();
 		let [a, b] = aggregators(round)[..] else { panic!("two aggregators") };
 		let model = H256::repeat_byte(0x77);
@@ -580,7 +574,7 @@ fn evaluations_must_be_counts_of_the_held_back_and_reference_examples() {
 
 #[test]
 fn a_split_vote_or_silence_registers_nothing() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		let round = round_in_aggregation();
 		let [a, b] = aggregators(round)[..] else { panic!("two aggregators") };
 		let kept = [true; 3];
@@ -620,7 +614,7 @@ fn round_in_aggregation_from(now: u64) -> RoundId {
 
 #[test]
 fn a_round_without_updates_fails_at_its_deadline() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		let round = open();
 		run_to_block(11);
 		assert_eq!(Outcomes::<Test>::get(round), Some(Outcome::Failed(Failure::TooFewUpdates)));
@@ -636,7 +630,7 @@ fn a_round_without_updates_fails_at_its_deadline() {
 
 #[test]
 fn the_registry_refusing_the_model_fails_the_round() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		let round = round_in_aggregation();
 		// The aggregators "built" the base model itself: the registry has that file already.
 		let kept = [true; 3];
@@ -653,7 +647,7 @@ fn the_registry_refusing_the_model_fails_the_round() {
 
 #[test]
 fn parameters_are_checked() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		let set = |p| Training::set_parameters(RuntimeOrigin::root(), p);
 		let mut p = default_parameters();
 		p.trainers = 9;
@@ -709,7 +703,7 @@ fn with_parameters(change: impl FnOnce(&mut Parameters<u64>)) {
 /// is judged to have missed its seat.
 #[test]
 fn a_wrong_shape_update_is_refused_and_the_round_still_produces_a_candidate() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		let round = open();
 		assert_eq!(
 			Rounds::<Test>::get(round).expect("round").shape,
@@ -765,7 +759,7 @@ fn a_wrong_shape_update_is_refused_and_the_round_still_produces_a_candidate() {
 
 #[test]
 fn a_version_without_a_trainable_layer_cannot_be_trained() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		Shape::set(None);
 		assert_noop!(
 			Training::open_round(RuntimeOrigin::root(), MODEL, BASE, RANGE, 10, REWARD),
@@ -801,7 +795,7 @@ fn three_aggregators(reveals: usize, dissent: usize) -> (RoundId, Vec<AccountId>
 /// is judged disagreeing.
 #[test]
 fn an_aggregators_stake_buys_no_heavier_vote() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		with_parameters(|p| p.aggregators = 3);
 		let round = round_in_aggregation();
 		let seats = aggregators(round);
@@ -849,7 +843,7 @@ fn aggregators_judged(round: RoundId) -> Vec<(AccountId, MemberOutcome)> {
 /// to judge anyone, nobody is punished.
 #[test]
 fn one_aggregator_revealing_decides_nothing() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		let (round, _) = three_aggregators(1, 0);
 		assert_eq!(Outcomes::<Test>::get(round), Some(Outcome::Failed(Failure::TooFewReveals)));
 		assert_eq!(Versions::get().len(), 1, "no candidate");
@@ -864,7 +858,7 @@ fn one_aggregator_revealing_decides_nothing() {
 #[test]
 fn silent_and_losing_aggregators_are_judged() {
 	for (dissent, third) in [(0, MemberOutcome::Missed), (1, MemberOutcome::Disagreed)] {
-		new_test_ext().execute_with(|| {
+		ExtBuilder.build_and_execute(|| {
 			let (round, seats) = three_aggregators(2, dissent);
 			assert!(matches!(Outcomes::<Test>::get(round), Some(Outcome::Candidate { .. })));
 			assert_eq!(
@@ -888,7 +882,7 @@ fn silent_and_losing_aggregators_are_judged() {
 /// without a seat cannot excuse itself.
 #[test]
 fn an_excused_trainer_is_judged_excused_not_missed() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		let round = open();
 		let drawn = trainers(round);
 		let stranger = (1..=10).find(|n| !drawn.contains(n)).expect("a node not drawn");
@@ -926,7 +920,7 @@ fn an_excused_trainer_is_judged_excused_not_missed() {
 /// is judged `Excused`, and its seat counts for nothing, so the two that answered decide.
 #[test]
 fn an_excused_aggregator_is_judged_excused_and_its_seat_counts_for_nothing() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		with_parameters(|p| p.aggregators = 3);
 		let round = round_in_aggregation();
 		let seats = aggregators(round);
@@ -950,7 +944,7 @@ fn an_excused_aggregator_is_judged_excused_and_its_seat_counts_for_nothing() {
 /// three); with fewer it fails, and nobody is judged.
 #[test]
 fn a_round_aggregates_only_with_its_minimum_of_updates() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		with_parameters(|p| {
 			p.trainers = 4;
 			p.min_updates = 3;
@@ -982,7 +976,7 @@ fn a_round_aggregates_only_with_its_minimum_of_updates() {
 /// goes to the trainers who did the work.
 #[test]
 fn a_lazy_zero_update_is_paid_nothing() {
-	new_test_ext().execute_with(|| {
+	ExtBuilder.build_and_execute(|| {
 		let round = open();
 		let seated = trainers(round);
 		commit(round, seated[0], vec![0; 3]);
@@ -1091,7 +1085,7 @@ mod offchain_worker {
 
 	/// A node holding every operator's key, with the examples' bodies indexed.
 	fn node() -> (sp_io::TestExternalities, Pool, Arc<StandIn>) {
-		let mut ext = new_test_ext();
+		let mut ext = ExtBuilder.build();
 		let pool = with_offchain_worker(&mut ext, (1..=6).map(signer_of));
 		let trainer = Arc::new(StandIn::default());
 		ext.register_extension(TrainerExt(trainer.clone()));
@@ -1327,7 +1321,7 @@ mod offchain_worker {
 
 	#[test]
 	fn without_an_engine_nothing_is_sent() {
-		let mut ext = new_test_ext();
+		let mut ext = ExtBuilder.build();
 		let pool = with_offchain_worker(&mut ext, (1..=6).map(signer_of));
 		ext.execute_with(|| {
 			open();
@@ -1363,7 +1357,7 @@ mod known_block_draws {
 	fn trainers_are_not_the_ones_the_opening_block_foretells() {
 		let mut hits = 0u64;
 		for trial in 0..TRIALS {
-			new_test_ext().execute_with(|| {
+			ExtBuilder.build_and_execute(|| {
 				let at = 10 + trial;
 				run_to_block(at);
 				let round = NextRoundId::<Test>::get();
@@ -1389,7 +1383,7 @@ mod known_block_draws {
 	fn aggregators_are_not_the_ones_the_deadline_block_foretells() {
 		let mut hits = 0u64;
 		for trial in 0..TRIALS {
-			new_test_ext().execute_with(|| {
+			ExtBuilder.build_and_execute(|| {
 				let at = 10 + trial;
 				run_to_block(at);
 				let round = round_in_aggregation_from_with_prediction(at, &mut hits);
@@ -1463,7 +1457,7 @@ mod transaction_pool {
 
 	#[test]
 	fn a_trainers_update_outranks_any_tip_is_feeless_and_has_one_pool_entry() {
-		new_test_ext().execute_with(|| {
+		ExtBuilder.build_and_execute(|| {
 			let round = open();
 			let trainer = trainers(round)[0];
 			let copies: Vec<_> = (0..4)
@@ -1481,7 +1475,7 @@ mod transaction_pool {
 
 	#[test]
 	fn an_aggregators_commit_and_reveal_outrank_any_tip_and_are_feeless() {
-		new_test_ext().execute_with(|| {
+		ExtBuilder.build_and_execute(|| {
 			let round = round_in_aggregation();
 			let aggregator = aggregators(round)[0];
 			let kept = [true, true, true];
@@ -1521,7 +1515,7 @@ mod transaction_pool {
 	/// one are refused at the pool's door, and would pay their fee if forced into a block.
 	#[test]
 	fn seat_transactions_that_would_fail_never_enter_the_pool() {
-		new_test_ext().execute_with(|| {
+		ExtBuilder.build_and_execute(|| {
 			let round = open();
 			let drawn = trainers(round);
 			let trainer = drawn[0];

@@ -9,7 +9,7 @@ use frame_support::{
 	parameter_types,
 	traits::{tokens::imbalance::ResolveTo, ConstU32},
 };
-use sp_runtime::{traits::Convert, MultiSignature, MultiSigner, Perbill};
+use sp_runtime::{traits::Convert, Perbill};
 
 use super::{inference::MAX_TASK_DURATION, TreasuryAccount};
 use crate::{AccountId, Balance, Balances, BlockNumber, Runtime, RuntimeHoldReason, UNIT};
@@ -55,14 +55,6 @@ impl Convert<InferenceKey, AccountId> for NodeKeyAccount {
 	fn convert(key: InferenceKey) -> AccountId {
 		key.into_inner().into()
 	}
-}
-
-/// Offchain workers sign with their `infr` key as the sr25519 account of the same public key.
-pub struct NodeSigner;
-impl frame_system::offchain::AppCrypto<MultiSigner, MultiSignature> for NodeSigner {
-	type RuntimeAppPublic = InferenceKey;
-	type GenericPublic = sp_core::sr25519::Public;
-	type GenericSignature = sp_core::sr25519::Signature;
 }
 
 impl pallet_compute_nodes::Config for Runtime {

@@ -5,7 +5,7 @@ use frame_support::{parameter_types, traits::ConstU32};
 use sp_core::H256;
 use sp_runtime::Perbill;
 
-use super::compute_nodes::NodeSigner;
+use super::offchain::NodeSigner;
 use crate::{
 	configs::proposals::LabelCount, Balance, BlockNumber, ComputeNodes, ModelRegistry, Proposals,
 	Rewards, Runtime,

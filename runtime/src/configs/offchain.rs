@@ -1,5 +1,6 @@
-//! How offchain workers sign and submit transactions: the inference nodes' commits and reveals,
-//! and the nodes' unsigned equivocation reports.
+//! How offchain workers sign and submit transactions: the compute nodes' inference and training
+//! seats, signed with their `infr` key ([`NodeSigner`]), and the nodes' unsigned equivocation
+//! reports.
 
 use codec::Encode;
 use frame_system::offchain::{
@@ -8,14 +9,22 @@ use frame_system::offchain::{
 use sp_runtime::{
 	generic::Era,
 	traits::{SaturatedConversion, Verify},
-	MultiAddress,
+	MultiAddress, MultiSignature, MultiSigner,
 };
 
 use crate::{
 	AccountId, Nonce, Runtime, RuntimeCall, Signature, SignedPayload, System, TxExtension,
 	UncheckedExtrinsic,
 };
-use daollm_primitives::offchain::TRANSACTION_PERIOD;
+use daollm_primitives::{inference::InferenceKey, offchain::TRANSACTION_PERIOD};
+
+/// Offchain workers sign with their `infr` key as the sr25519 account of the same public key.
+pub struct NodeSigner;
+impl AppCrypto<MultiSigner, MultiSignature> for NodeSigner {
+	type RuntimeAppPublic = InferenceKey;
+	type GenericPublic = sp_core::sr25519::Public;
+	type GenericSignature = sp_core::sr25519::Signature;
+}
 
 /// The transaction extensions of a transaction with `nonce`, valid in `era`, with no tip and no
 /// metadata-hash check: what wallets and offchain workers alike attach.

@@ -4,7 +4,7 @@
 use frame_support::{parameter_types, traits::ConstU32};
 use sp_runtime::{Perbill, Percent};
 
-use super::compute_nodes::NodeSigner;
+use super::offchain::NodeSigner;
 use crate::{Balance, BlockNumber, ComputeNodes, ModelRegistry, Proposals, Runtime, DAYS, HOURS};
 use daollm_primitives::training::RobustRule;
 
