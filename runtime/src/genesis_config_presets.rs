@@ -66,6 +66,15 @@ pub fn fast_registry() -> pallet_model_registry::Parameters<crate::BlockNumber> 
 /// enact).
 pub const FAST_CHALLENGE_PERIOD: crate::BlockNumber = 8;
 
+/// The proposal parameters of development and test networks: the runtime's, with the
+/// [`FAST_CHALLENGE_PERIOD`].
+pub fn fast_proposals() -> pallet_proposals::Parameters<crate::Balance, crate::BlockNumber> {
+	pallet_proposals::Parameters {
+		challenge_period: FAST_CHALLENGE_PERIOD,
+		..crate::configs::DefaultProposalParameters::get()
+	}
+}
+
 /// The aggregation windows of development and test networks: the least window in which an
 /// aggregator whose commit or reveal was lost (in a block BABE abandoned, or a pool that dropped
 /// it) still resends it once and lands it, as the worker resends after
@@ -129,7 +138,7 @@ pub fn genesis(
 		},
 		training: TrainingConfig { parameters: Some(fast_training()) },
 		// Labels settle, and deposits are released, blocks rather than a day after the fact.
-		proposals: ProposalsConfig { challenge_period: Some(FAST_CHALLENGE_PERIOD) },
+		proposals: ProposalsConfig { parameters: Some(fast_proposals()) },
 	})
 }
 

@@ -69,7 +69,7 @@ macro_rules! runtime_version {
 			spec_version: $spec_version,
 			impl_version: 1,
 			apis: apis::RUNTIME_API_VERSIONS,
-			transaction_version: 1,
+			transaction_version: 2,
 			system_version: 1,
 		};
 	};
@@ -135,7 +135,10 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Migrations run on a runtime upgrade, beside the pallets' own: each runs once, while its
 /// pallet's storage version is the one it migrates from.
-type Migrations = (pallet_inference::migrations::v1::MigrateToV1<Runtime>,);
+type Migrations = (
+	pallet_inference::migrations::v1::MigrateToV1<Runtime>,
+	pallet_proposals::migrations::v1::MigrateToV1<Runtime>,
+);
 
 /// Dispatches blocks and extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -6,8 +6,8 @@
  * while the network has not answered, revealed from this browser's saved salt; one's own
  * annotations with their status, and one's contribution record.
  */
-import { useEffect, useState } from "react";
-import { useChain, useConstants, useLive } from "../chain/ChainContext";
+import { useEffect, useMemo, useState } from "react";
+import { useChain, useLive } from "../chain/ChainContext";
 import { useTx } from "../chain/useTx";
 import { commitment, fromHex, newSalt, saveSeal, savedSeal, toHex } from "../chain/seal";
 import { analysedLabel, contributions, proposal as readProposal, title } from "../chain/queries/proposals";
@@ -25,15 +25,14 @@ export function Contribute() {
   const [sealed, setSealed] = useState(false);
   const [tx, send, reset] = useTx();
 
-  const rules = useConstants(async (api) => {
-    const [minBond, verification, slash, points] = await Promise.all([
-      api.constants.Proposals.MinAnnotationBond(),
-      api.constants.Proposals.VerificationBond(),
-      api.constants.Proposals.DisagreementSlash(),
-      api.constants.Proposals.CorrectionPoints(),
-    ]);
-    return { minBond, verification, slash, points };
-  });
+  // The annotation rules are parameters governance may change: read at every finalised block.
+  const params = useLive((at) => api.query.Proposals.Params.getValue({ at }));
+  const rules = useMemo(
+    () => (params.data
+      ? { minBond: params.data.min_annotation_bond, verification: params.data.verification_bond, slash: params.data.disagreement_slash, points: params.data.correction_points }
+      : null),
+    [params.data],
+  );
   // The bond starts at the least the chain accepts.
   useEffect(() => {
     if (rules) setBondText((t) => t || formatBalance(rules.minBond, token, 12).replace(/ .*/, "").replace(/,/g, ""));

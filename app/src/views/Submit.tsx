@@ -23,17 +23,15 @@ export function Submit() {
   const [tx, send, reset] = useTx();
   const [submitted, setSubmitted] = useState<number | null>(null);
 
-  const limits = useConstants(async (api) => {
-    const [base, perByte, fee, record, maxTitle, maxBody] = await Promise.all([
-      api.constants.Proposals.DepositBase(),
-      api.constants.Proposals.DepositPerByte(),
-      api.constants.Proposals.ProposalFee(),
-      api.constants.Proposals.RecordDeposit(),
-      api.constants.Proposals.MaxTitleLen(),
-      api.constants.Proposals.MaxBodyLen(),
-    ]);
-    return { base, perByte, fee, record, maxTitle, maxBody };
+  // The bounds are the runtime's; the deposit and fee are parameters governance may change.
+  const bounds = useConstants(async (api) => {
+    const [maxTitle, maxBody] = await Promise.all([api.constants.Proposals.MaxTitleLen(), api.constants.Proposals.MaxBodyLen()]);
+    return { maxTitle, maxBody };
   });
+  const params = useLive((at) => api.query.Proposals.Params.getValue({ at }));
+  const limits = bounds && params.data
+    ? { ...bounds, base: params.data.deposit_base, perByte: params.data.deposit_per_byte, fee: params.data.proposal_fee, record: params.data.record_deposit }
+    : null;
 
   const titleBytes = encoder.encode(title.trim()).length;
   const bodyBytes = encoder.encode(body).length;

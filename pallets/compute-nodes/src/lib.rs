@@ -186,6 +186,8 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
+		// Runtime types.
+
 		/// The currency stake is held in.
 		type Currency: fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
 			+ fungible::BalancedHold<Self::AccountId>
@@ -205,6 +207,8 @@ pub mod pallet {
 		/// The account a node's key signs as.
 		type KeyAccount: Convert<Self::NodeKey, Self::AccountId>;
 
+		// Other pallets.
+
 		/// Receives slashed stake.
 		type Slash: OnUnbalanced<CreditOf<Self>>;
 
@@ -212,8 +216,12 @@ pub mod pallet {
 		/// for the next block's draws ([`LastVrf`]).
 		type Randomness: daollm_primitives::traits::DrawRandomness;
 
+		// Origins.
+
 		/// The origin that sets the parameters.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		// Bounds: what storage, weights and the engine depend on.
 
 		/// The most nodes that can be registered.
 		#[pallet::constant]
@@ -233,8 +241,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MinUnbondingPeriod: Get<BlockNumberFor<Self>>;
 
+		// Governable parameters.
+
 		/// The parameters until genesis or governance sets them.
 		type DefaultParameters: Get<ParametersOf<Self>>;
+
+		// Weights.
 
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;

@@ -60,7 +60,7 @@ impl ExtBuilder {
 	pub fn build_and_execute(self, test: impl FnOnce()) {
 		self.build().execute_with(|| {
 			test();
-			ComputeNodes::do_try_state().expect("invariants hold");
+			try_state();
 		});
 	}
 }
@@ -68,10 +68,10 @@ impl ExtBuilder {
 /// Advances to block `n`, running every pallet's hooks and checking the invariants in each
 /// block.
 pub fn run_to_block(n: u64) {
-	System::run_to_block_with::<AllPalletsWithSystem>(
-		n,
-		frame_system::RunToBlockHooks::default().after_initialize(|_| {
-			ComputeNodes::do_try_state().expect("invariants hold in every block");
-		}),
-	);
+	daollm_test_support::run_to_block::<Test, AllPalletsWithSystem>(n, try_state);
+}
+
+/// Every mocked pallet's invariants.
+fn try_state() {
+	ComputeNodes::do_try_state().expect("invariants hold");
 }

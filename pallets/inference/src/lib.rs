@@ -247,16 +247,20 @@ pub mod pallet {
 	pub trait Config:
 		frame_system::Config + frame_system::offchain::CreateSignedTransaction<Call<Self>>
 	{
+		// Runtime types.
+
 		/// The nodes' stake, as [`Config::Nodes`] reports it.
 		type Balance: Parameter + MaxEncodedLen + sp_runtime::traits::AtLeast32BitUnsigned + Copy;
-
-		/// The staked nodes committees are drawn from, the keys they sign with, and where their
-		/// outcomes go.
-		type Nodes: daollm_primitives::traits::ComputeNodes<Self::AccountId, Self::Balance>;
 
 		/// How the offchain worker signs with a local `infr` key, as the runtime's signing types:
 		/// its accounts must be the key accounts [`Config::Nodes`] knows.
 		type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
+
+		// Other pallets.
+
+		/// The staked nodes committees are drawn from, the keys they sign with, and where their
+		/// outcomes go.
+		type Nodes: daollm_primitives::traits::ComputeNodes<Self::AccountId, Self::Balance>;
 
 		/// Seeds committee draws with a block's VRF output, and names who authored it.
 		type Randomness: DrawRandomness;
@@ -273,8 +277,12 @@ pub mod pallet {
 		/// Credits reward points to members that agreed with the consensus.
 		type RewardPoints: RewardPoints<Self::AccountId>;
 
+		// Origins.
+
 		/// The origin that sets the parameters.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		// Bounds: what storage, weights and the engine depend on.
 
 		/// How many labels the model has; results use labels `0..LabelCount`.
 		#[pallet::constant]
@@ -316,8 +324,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type ResendAfter: Get<u32>;
 
+		// Governable parameters.
+
 		/// The parameters until genesis or governance sets them.
 		type DefaultParameters: Get<ParametersOf<Self>>;
+
+		// Weights.
 
 		/// Weights of this pallet's calls and hooks, from its benchmarks.
 		type WeightInfo: WeightInfo;

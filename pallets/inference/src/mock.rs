@@ -235,8 +235,5 @@ fn try_state() {
 /// Advances to block `n`, running every pallet's hooks and checking the invariants in each
 /// block.
 pub fn run_to_block(n: u64) {
-	System::run_to_block_with::<AllPalletsWithSystem>(
-		n,
-		frame_system::RunToBlockHooks::default().after_initialize(|_| try_state()),
-	);
+	daollm_test_support::run_to_block::<Test, AllPalletsWithSystem>(n, try_state);
 }

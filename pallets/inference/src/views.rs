@@ -9,7 +9,7 @@ impl<T: Config> Pallet<T> {
 	/// similarity in parts per million of the agreed signatures
 	/// ([`daollm_primitives::inference::similarity`]), most similar first, then the most recent; none
 	/// that shares no word. Empty if `proposal` has no agreed signature. Work: at most
-	/// [`SIMILAR_SCAN`] result reads and signature merges, for runtime API calls (never in a
+	/// [`SIMILAR_SCAN`] result reads and signature merges, for the view function (never in a
 	/// block).
 	pub(crate) fn similar_proposals(proposal: ProposalId, limit: u32) -> Vec<(ProposalId, u32)> {
 		let signature_of = |task: TaskId| match Results::<T>::get(task)?.outcome {

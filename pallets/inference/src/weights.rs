@@ -61,8 +61,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Excuses` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn commit() -> Weight {
 		// Proof size: measured `4554`, estimated `6903`
-		// Minimum execution time: 64_498_000 picoseconds.
-		Weight::from_parts(71_444_000, 6903)
+		// Minimum execution time: 66_808_000 picoseconds.
+		Weight::from_parts(73_335_000, 6903)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -78,8 +78,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn excuse() -> Weight {
 		// Proof size: measured `5282`, estimated `6903`
-		// Minimum execution time: 79_043_000 picoseconds.
-		Weight::from_parts(91_159_000, 6903)
+		// Minimum execution time: 81_175_000 picoseconds.
+		Weight::from_parts(89_309_000, 6903)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -90,13 +90,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::Commitments` (r:1 w:0)
 	/// Proof: `Inference::Commitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Reveals` (r:1 w:1)
-	/// Proof: `Inference::Reveals` (`max_values`: None, `max_size`: Some(403), added: 2878, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Reveals` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::DueAt` (r:2 w:2)
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn reveal() -> Weight {
 		// Proof size: measured `6067`, estimated `6903`
-		// Minimum execution time: 93_643_000 picoseconds.
-		Weight::from_parts(103_281_000, 6903)
+		// Minimum execution time: 95_615_000 picoseconds.
+		Weight::from_parts(104_991_000, 6903)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -104,8 +104,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	fn set_parameters() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 6_961_000 picoseconds.
-		Weight::from_parts(8_117_000, 0)
+		// Minimum execution time: 7_194_000 picoseconds.
+		Weight::from_parts(8_234_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Inference::BacklogBounds` (r:1 w:1)
@@ -148,12 +148,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[1, 64]`.
 	fn open_task(n: u32, c: u32, ) -> Weight {
 		// Proof size: measured `0 + c * (178 ±0) + n * (130 ±0)`, estimated `15963 + c * (1251 ±75) + n * (336 ±37)`
-		// Minimum execution time: 114_143_000 picoseconds.
-		Weight::from_parts(115_878_000, 15963)
-			// Standard error: 25_612
-			.saturating_add(Weight::from_parts(1_009_087, 0).saturating_mul(n.into()))
-			// Standard error: 51_230
-			.saturating_add(Weight::from_parts(3_216_193, 0).saturating_mul(c.into()))
+		// Minimum execution time: 111_965_000 picoseconds.
+		Weight::from_parts(115_209_000, 15963)
+			// Standard error: 25_885
+			.saturating_add(Weight::from_parts(1_170_162, 0).saturating_mul(n.into()))
+			// Standard error: 51_776
+			.saturating_add(Weight::from_parts(3_141_498, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(Weight::from_parts(0, 1251).saturating_mul(c.into()))
@@ -170,23 +170,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::Commitments` (r:64 w:64)
 	/// Proof: `Inference::Commitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Reveals` (r:64 w:64)
-	/// Proof: `Inference::Reveals` (`max_values`: None, `max_size`: Some(403), added: 2878, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Reveals` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::DueAt` (r:1 w:1)
 	/// Proof: `Inference::DueAt` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Escalations` (r:0 w:1)
 	/// Proof: `Inference::Escalations` (`max_values`: None, `max_size`: Some(12498), added: 14973, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 64]`.
 	fn cancel_task(c: u32, ) -> Weight {
-		// Proof size: measured `471 + c * (224 ±0)`, estimated `6903 + c * (2878 ±0)`
-		// Minimum execution time: 47_775_000 picoseconds.
-		Weight::from_parts(56_391_380, 6903)
-			// Standard error: 5_467
-			.saturating_add(Weight::from_parts(2_759_693, 0).saturating_mul(c.into()))
+		// Proof size: measured `471 + c * (224 ±0)`, estimated `6903 + c * (2898 ±0)`
+		// Minimum execution time: 48_878_000 picoseconds.
+		Weight::from_parts(56_035_304, 6903)
+			// Standard error: 6_716
+			.saturating_add(Weight::from_parts(2_968_179, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2878).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(c.into()))
 	}
 	/// Storage: `Inference::Tasks` (r:1 w:1)
 	/// Proof: `Inference::Tasks` (`max_values`: None, `max_size`: Some(3438), added: 5913, mode: `MaxEncodedLen`)
@@ -195,7 +195,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::Params` (r:1 w:0)
 	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Reveals` (r:64 w:43)
-	/// Proof: `Inference::Reveals` (`max_values`: None, `max_size`: Some(403), added: 2878, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Reveals` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Excuses` (r:64 w:0)
 	/// Proof: `Inference::Excuses` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Commitments` (r:43 w:43)
@@ -223,70 +223,70 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:22 w:22)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
-	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(752), added: 3227, mode: `MaxEncodedLen`)
+	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Results` (r:0 w:1)
-	/// Proof: `Inference::Results` (`max_values`: None, `max_size`: Some(412), added: 2887, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Results` (`max_values`: None, `max_size`: Some(3754), added: 6229, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 64]`.
 	fn finalize_task(c: u32, ) -> Weight {
-		// Proof size: measured `904 + c * (497 ±0)`, estimated `15963 + c * (2878 ±3)`
-		// Minimum execution time: 88_398_000 picoseconds.
-		Weight::from_parts(46_129_035, 15963)
-			// Standard error: 37_009
-			.saturating_add(Weight::from_parts(47_679_895, 0).saturating_mul(c.into()))
+		// Proof size: measured `935 + c * (497 ±0)`, estimated `15963 + c * (2898 ±0)`
+		// Minimum execution time: 90_817_000 picoseconds.
+		Weight::from_parts(94_049_101, 15963)
+			// Standard error: 420_081
+			.saturating_add(Weight::from_parts(49_795_460, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2878).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(c.into()))
 	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn commit() -> Weight {
-		Weight::from_parts(71_444_000, 6903)
+		Weight::from_parts(73_335_000, 6903)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn excuse() -> Weight {
-		Weight::from_parts(91_159_000, 6903)
+		Weight::from_parts(89_309_000, 6903)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn reveal() -> Weight {
-		Weight::from_parts(103_281_000, 6903)
+		Weight::from_parts(104_991_000, 6903)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(8_117_000, 0)
+		Weight::from_parts(8_234_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn open_task(n: u32, c: u32, ) -> Weight {
-		Weight::from_parts(115_878_000, 15963)
-			.saturating_add(Weight::from_parts(1_009_087, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(3_216_193, 0).saturating_mul(c.into()))
+		Weight::from_parts(115_209_000, 15963)
+			.saturating_add(Weight::from_parts(1_170_162, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(3_141_498, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 			.saturating_add(Weight::from_parts(0, 1251).saturating_mul(c.into()))
 			.saturating_add(Weight::from_parts(0, 336).saturating_mul(n.into()))
 	}
 	fn cancel_task(c: u32, ) -> Weight {
-		Weight::from_parts(56_391_380, 6903)
-			.saturating_add(Weight::from_parts(2_759_693, 0).saturating_mul(c.into()))
+		Weight::from_parts(56_035_304, 6903)
+			.saturating_add(Weight::from_parts(2_968_179, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2878).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(c.into()))
 	}
 	fn finalize_task(c: u32, ) -> Weight {
-		Weight::from_parts(46_129_035, 15963)
-			.saturating_add(Weight::from_parts(47_679_895, 0).saturating_mul(c.into()))
+		Weight::from_parts(94_049_101, 15963)
+			.saturating_add(Weight::from_parts(49_795_460, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2878).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(c.into()))
 	}
 }

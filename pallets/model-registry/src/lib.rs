@@ -132,6 +132,21 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
+		// Runtime types.
+
+		/// The model whose active version inference tasks run.
+		#[pallet::constant]
+		type AnalysisModel: Get<ModelId>;
+
+		// Other pallets.
+
+		/// Opens the referenda [`Pallet::propose_activation`] asks for, dispatching a call as
+		/// `RegistrarOrigin`, and says which were approved: in the runtime, `pallet-referenda`
+		/// on the `models` track.
+		type Referenda: OpenReferenda<Self::AccountId, Call<Self>>;
+
+		// Origins.
+
 		/// The origin that registers and activates model versions: in the runtime, the
 		/// `models` track's.
 		type RegistrarOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -140,9 +155,7 @@ pub mod pallet {
 		/// track's.
 		type ParametersOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// The model whose active version inference tasks run.
-		#[pallet::constant]
-		type AnalysisModel: Get<ModelId>;
+		// Bounds: what storage, weights and the engine depend on.
 
 		/// How many labels the analysis model must have (the inference pallet's label set).
 		#[pallet::constant]
@@ -168,13 +181,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxLabelLen: Get<u32>;
 
+		// Governable parameters.
+
 		/// The parameters until genesis or governance sets them.
 		type DefaultParameters: Get<ParametersOf<Self>>;
 
-		/// Opens the referenda [`Pallet::propose_activation`] asks for, dispatching a call as
-		/// `RegistrarOrigin`, and says which were approved: in the runtime, `pallet-referenda`
-		/// on the `models` track.
-		type Referenda: OpenReferenda<Self::AccountId, Call<Self>>;
+		// Weights.
 
 		/// Weights of this pallet's calls and hooks, from its benchmarks.
 		type WeightInfo: WeightInfo;

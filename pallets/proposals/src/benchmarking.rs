@@ -30,7 +30,7 @@ fn proposal<T: Config>(body_len: u32) -> T::AccountId {
 /// being measured.
 fn annotations<T: Config>(id: ProposalId, count: u32, label_of: impl Fn(u32) -> LabelIndex) {
 	let mut record = Proposals::<T>::get(id).expect("proposal exists");
-	let bond = T::MinAnnotationBond::get();
+	let bond = Params::<T>::get().min_annotation_bond;
 	for i in 0..count {
 		let who = funded::<T>("annotator", i);
 		T::Currency::hold(&HoldReason::AnnotationBond.into(), &who, bond)
@@ -104,7 +104,8 @@ mod benchmarks {
 		let labels = T::LabelCount::get() as u32;
 		// Spread over every label: no window opens before the one measured.
 		annotations::<T>(0, T::MaxAnnotations::get(), |i| (i % labels) as LabelIndex);
-		let bond = T::VerificationBond::get().saturating_mul(T::MaxAnnotations::get().into());
+		let bond =
+			Params::<T>::get().verification_bond.saturating_mul(T::MaxAnnotations::get().into());
 		let annotator = funded::<T>("annotator", u32::MAX);
 
 		#[extrinsic_call]
@@ -122,7 +123,7 @@ mod benchmarks {
 		let annotator = funded::<T>("annotator", u32::MAX);
 		let salt = [7u8; 32];
 		let commitment = Pallet::<T>::commitment(0, 1, &salt, &annotator);
-		let bond = T::VerificationBond::get().saturating_mul(2u32.into());
+		let bond = Params::<T>::get().verification_bond.saturating_mul(2u32.into());
 		Pallet::<T>::seal_annotation(
 			RawOrigin::Signed(annotator.clone()).into(),
 			0,
@@ -136,7 +137,7 @@ mod benchmarks {
 			RawOrigin::Signed(leader).into(),
 			0,
 			0,
-			T::VerificationBond::get(),
+			Params::<T>::get().verification_bond,
 			None,
 		)
 		.expect("annotates");
@@ -160,7 +161,8 @@ mod benchmarks {
 		annotations::<T>(0, a - 1, |i| if i % 3 == 2 { (1 % labels) as LabelIndex } else { 0 });
 		// Enough weight on label 0 whatever `a` is; this opens the window.
 		let heavy = funded::<T>("annotator", u32::MAX);
-		let bond = T::VerificationBond::get().saturating_mul(T::MaxAnnotations::get().into());
+		let bond =
+			Params::<T>::get().verification_bond.saturating_mul(T::MaxAnnotations::get().into());
 		Pallet::<T>::annotate(RawOrigin::Signed(heavy).into(), 0, 0, bond, None)
 			.expect("annotates");
 		// Analysed during the window: the deposit is released when the label settles.
@@ -207,15 +209,16 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn set_challenge_period() -> Result<(), BenchmarkError> {
+	fn set_parameters() -> Result<(), BenchmarkError> {
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let period = ChallengePeriod::<T>::get().saturating_add(1u32.into());
+		let mut parameters = Params::<T>::get();
+		parameters.challenge_period = parameters.challenge_period.saturating_add(1u32.into());
 
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, period);
+		_(origin as T::RuntimeOrigin, parameters.clone());
 
-		assert_eq!(ChallengePeriod::<T>::get(), period);
+		assert_eq!(Params::<T>::get(), parameters);
 		Ok(())
 	}
 

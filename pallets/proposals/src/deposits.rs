@@ -4,11 +4,10 @@
 use super::*;
 
 impl<T: Config> Pallet<T> {
-	/// The deposit a proposal with a `body_len`-byte body holds.
+	/// The deposit a proposal with a `body_len`-byte body holds, at the current parameters.
 	pub fn deposit_for(body_len: u32) -> BalanceOf<T> {
-		T::DepositPerByte::get()
-			.saturating_mul(body_len.into())
-			.saturating_add(T::DepositBase::get())
+		let params = Params::<T>::get();
+		params.deposit_per_byte.saturating_mul(body_len.into()).saturating_add(params.deposit_base)
 	}
 
 	/// Releases `amount` held from `who` for a proposal deposit; the amount released.
@@ -37,7 +36,8 @@ impl<T: Config> Pallet<T> {
 		if proposal.deposit.is_zero() || !due || proposal.provisional.is_some() || window_open {
 			return;
 		}
-		let fee = T::ProposalFee::get().min(proposal.deposit);
+		let params = Params::<T>::get();
+		let fee = params.proposal_fee.min(proposal.deposit);
 		let (credit, _missing) = <T::Currency as BalancedHold<_>>::slash(
 			&HoldReason::ProposalDeposit.into(),
 			&proposal.author,
@@ -46,7 +46,7 @@ impl<T: Config> Pallet<T> {
 		let fee = credit.peek();
 		T::Fees::on_unbalanced(credit);
 		let rest = proposal.deposit.saturating_sub(fee);
-		let record = T::RecordDeposit::get().min(rest);
+		let record = params.record_deposit.min(rest);
 		let amount = Self::return_deposit(&proposal.author, rest.saturating_sub(record));
 		proposal.deposit = Zero::zero();
 		proposal.record_deposit = record;

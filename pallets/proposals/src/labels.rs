@@ -24,7 +24,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Proposal `id`, if `annotator` may annotate it with `bond`: it exists and is not
 	/// verified, `annotator` is not its author and has not annotated it, and `bond` is at least
-	/// `MinAnnotationBond`.
+	/// `min_annotation_bond`.
 	pub(crate) fn annotatable(
 		id: ProposalId,
 		annotator: &T::AccountId,
@@ -34,7 +34,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(proposal.author != *annotator, Error::<T>::AuthorCannotAnnotate);
 		ensure!(proposal.verified_label.is_none(), Error::<T>::AlreadyVerified);
 		ensure!(!Annotations::<T>::contains_key(id, annotator), Error::<T>::AlreadyAnnotated);
-		ensure!(bond >= T::MinAnnotationBond::get(), Error::<T>::BondTooLow);
+		ensure!(bond >= Params::<T>::get().min_annotation_bond, Error::<T>::BondTooLow);
 		Ok(proposal)
 	}
 
@@ -91,7 +91,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Settles proposal `id`'s challenge window on its leading label. A window whose labels
-	/// tie with the incumbent gone runs `ChallengeExtension` more blocks; one with no revealed
+	/// tie with the incumbent gone runs `challenge_extension` more blocks; one with no revealed
 	/// bond left (every bond displaced by sealed ones) closes, to open again when the bonds
 	/// reach the quorum. Returns the weight used.
 	pub(crate) fn settle(id: ProposalId, mut proposal: ProposalOf<T>) -> Weight {
@@ -101,7 +101,7 @@ impl<T: Config> Pallet<T> {
 		};
 		match proposal.leader(Some(provisional.label)) {
 			Some(label) => Self::verify(id, &mut proposal, label),
-			None if proposal.reaches(T::MinAnnotationBond::get()) => {
+			None if proposal.reaches(Params::<T>::get().min_annotation_bond) => {
 				let now = frame_system::Pallet::<T>::block_number();
 				let settles_at = now.saturating_add(Self::challenge_extension());
 				let ticket = Self::queue_settlement(id);
@@ -120,9 +120,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Opens, moves or extends proposal `id`'s challenge window after its bonds changed in
-	/// block `now`: a window opens once the revealed bonds reach `VerificationBond` with one
-	/// label ahead; when another label takes the lead within `ChallengeExtension` blocks of the
-	/// window's end, the window ends `ChallengeExtension` blocks from now, so that a last-block
+	/// block `now`: a window opens once the revealed bonds reach `verification_bond` with one
+	/// label ahead; when another label takes the lead within `challenge_extension` blocks of the
+	/// window's end, the window ends `challenge_extension` blocks from now, so that a last-block
 	/// bond can always be answered. Emits `LabelProvisional` when a window opens or its leader
 	/// changes.
 	pub(crate) fn update_window(
@@ -132,11 +132,12 @@ impl<T: Config> Pallet<T> {
 	) {
 		match proposal.provisional {
 			None => {
-				if !proposal.reaches(T::VerificationBond::get()) {
+				let params = Params::<T>::get();
+				if !proposal.reaches(params.verification_bond) {
 					return;
 				}
 				let Some(label) = proposal.leader(None) else { return };
-				let settles_at = now.saturating_add(ChallengePeriod::<T>::get());
+				let settles_at = now.saturating_add(params.challenge_period);
 				let ticket = Self::queue_settlement(id);
 				proposal.provisional = Some(Provisional { label, settles_at, ticket });
 				Self::deposit_event(Event::LabelProvisional { id, label, settles_at });
@@ -166,10 +167,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// How many blocks a window runs on after its leader changes near its end:
-	/// `ChallengeExtension` of the challenge period, at least one.
+	/// `challenge_extension` of the challenge period, at least one.
 	pub fn challenge_extension() -> BlockNumberFor<T> {
-		let period = ChallengePeriod::<T>::get();
-		T::ChallengeExtension::get().mul_ceil(period).max(One::one())
+		let params = Params::<T>::get();
+		params.challenge_extension.mul_ceil(params.challenge_period).max(One::one())
 	}
 
 	/// Counts `bond` for `label` in the proposal's tally.
@@ -227,9 +228,9 @@ impl<T: Config> Pallet<T> {
 	///
 	/// Who pays and who gains:
 	/// - the annotations of other labels, and sealed ones never revealed, pay
-	///   `DisagreementSlash` of their bonds; the agreeing ones gain it, pro rata to their bonds
+	///   `disagreement_slash` of their bonds; the agreeing ones gain it, pro rata to their bonds
 	///   (rounding dust goes to `Slash`). Splitting one bond over many accounts changes no share.
-	/// - `CorrectionPoints` are paid only when the verified label corrects the inference
+	/// - `correction_points` are paid only when the verified label corrects the inference
 	///   network (it published another label, or none after every round it allows), and only
 	///   to the agreeing annotations that named the label before it was public (when they were
 	///   made or sealed), pro rata to their bonds. Repeating the network's label, or a label
@@ -243,6 +244,7 @@ impl<T: Config> Pallet<T> {
 		let mut agreeing_bond = BalanceOf::<T>::zero();
 		let mut first_bond = BalanceOf::<T>::zero();
 		let mut forfeited = CreditOf::<T>::zero();
+		let params = Params::<T>::get();
 		for (annotator, annotation) in Annotations::<T>::iter_prefix(id) {
 			if annotation.label() == Some(label) {
 				agreeing.saturating_inc();
@@ -254,7 +256,7 @@ impl<T: Config> Pallet<T> {
 				ContributionsOf::<T>::mutate(&annotator, |c| c.agreed.saturating_inc());
 			} else {
 				disagreeing.saturating_inc();
-				let due = T::DisagreementSlash::get().mul_floor(annotation.bond);
+				let due = params.disagreement_slash.mul_floor(annotation.bond);
 				let (credit, _) = <T::Currency as BalancedHold<_>>::slash(
 					&HoldReason::AnnotationBond.into(),
 					&annotator,
@@ -273,7 +275,7 @@ impl<T: Config> Pallet<T> {
 				}
 				if correction && annotation.first_to_name(label) && !first_bond.is_zero() {
 					let share = Perbill::from_rational(annotation.bond, first_bond);
-					let points = share.mul_floor(T::CorrectionPoints::get());
+					let points = share.mul_floor(params.correction_points);
 					if points > 0 {
 						T::RewardPoints::reward(&annotator, Contribution::Annotation, points);
 					}

@@ -6,8 +6,8 @@
 //! ## Overview
 //!
 //! A proposal is a title and a body of up to [`Config::MaxBodyLen`] bytes. Submitting one holds a
-//! deposit from the author ([`Config::DepositBase`] plus [`Config::DepositPerByte`] per body
-//! byte), so that flooding the chain and the inference network costs money that governance can
+//! deposit from the author ([`Parameters::deposit_base`] plus [`Parameters::deposit_per_byte`]
+//! per body byte), so that flooding the chain and the inference network costs money that governance can
 //! take away ([`Pallet::mark_spam`]). State keeps only the proposal's record: the body's
 //! blake2b-256 digest and its CIDv1 (raw codec, blake2b-256 multihash). The body goes to the
 //! node's offchain index, where the inference network's offchain workers read it, and to the
@@ -16,7 +16,8 @@
 //!
 //! Every submitted proposal opens an analysis task ([`Config::InferenceTasks`]). Independently,
 //! any account other than the author may label it with one of the model's
-//! [`Config::LabelCount`] labels, holding a **bond** of at least [`Config::MinAnnotationBond`]
+//! [`Config::LabelCount`] labels, holding a **bond** of at least
+//! [`Parameters::min_annotation_bond`]
 //! ([`HoldReason::AnnotationBond`]). Bonds, not accounts, are the weight of a label:
 //! - **in the open** ([`Pallet::annotate`]), or **sealed** ([`Pallet::seal_annotation`]) while
 //!   the inference network has not published its label: a commitment to a label, revealed
@@ -24,22 +25,22 @@
 //! - a proposal keeps at most [`Config::MaxAnnotations`] annotations; beyond that a new one
 //!   **displaces** the smallest bond (returned whole) if its own is larger, so no number of
 //!   accounts closes a proposal to a larger bond;
-//! - once the revealed bonds reach [`Config::VerificationBond`] with one label ahead, a
-//!   **challenge window** of [`ChallengePeriod`] blocks opens on that label. A label that
+//! - once the revealed bonds reach [`Parameters::verification_bond`] with one label ahead, a
+//!   **challenge window** of [`Parameters::challenge_period`] blocks opens on that label. A label that
 //!   comes to hold strictly more bond takes the lead (matching it is not enough); if it does
-//!   within [`Config::ChallengeExtension`] of the window's end, the window runs on that long
+//!   within [`Parameters::challenge_extension`] of the window's end, the window runs on that long
 //!   from the change, so that a last-block bond can always be answered;
 //! - in the `on_initialize` of the window's last block the leading label is **verified**: the
 //!   proposal joins the training set; the annotations of the verified label get their bonds
 //!   back with a share of what the others lose; annotations of other labels, and sealed ones
-//!   never revealed, lose [`Config::DisagreementSlash`] of their bonds. A challenge that does
+//!   never revealed, lose [`Parameters::disagreement_slash`] of their bonds. A challenge that does
 //!   not outbond the leader is no dispute: it costs the challenger.
 //!
 //! ## Economics
 //!
 //! - **Information, not agreement, is paid.** The inference network publishes its label for
 //!   every proposal, and its model is a public file: repeating that label tells the network
-//!   nothing. [`Config::CorrectionPoints`] are paid only when the verified label *corrects* the
+//!   nothing. [`Parameters::correction_points`] are paid only when the verified label *corrects* the
 //!   network (it published another label, or none after every round it allows), and only to
 //!   the annotations of that label that named it before it was public — when they were made,
 //!   or sealed — pro rata to their bonds. Whoever repeats the network's label, or a label
@@ -51,20 +52,20 @@
 //!   weigh it twice, and the app highlights it.
 //! - **A label cannot be bought with accounts or timing.** The leading label changes only when
 //!   another holds strictly more bond, late changes extend the window, and the side that
-//!   loses pays [`Config::DisagreementSlash`] of its bonds to the side that wins: an attacker
+//!   loses pays [`Parameters::disagreement_slash`] of its bonds to the side that wins: an attacker
 //!   outbonded by the honest side never verifies its label, and every honest annotator ends
 //!   with at least its bond.
 //! - The author's deposit is held until the proposal is analysed (or verified) and outside any
-//!   challenge window; on release, [`Config::ProposalFee`] of it is kept and paid to
+//!   challenge window; on release, [`Parameters::proposal_fee`] of it is kept and paid to
 //!   [`Config::Fees`] (the runtime sends it to the rewards pot, which pays the inference
 //!   committees): a flood of proposals costs the flooder that fee per proposal. Withdrawing a
 //!   pending proposal keeps the fee too (a submit-and-withdraw cycle costs the cycler the fee
 //!   and the network nothing but a queue entry it drops), and once its committee is drawn also
-//!   [`Config::RedrawPenalty`] of the deposit.
+//!   [`Parameters::redraw_penalty`] of the deposit.
 //! - A proposal whose analysis ended unanswered (no consensus after every escalation the
 //!   inference network allows) releases its deposit as an analysed one does: its author did
 //!   nothing wrong.
-//! - [`Config::RecordDeposit`] of it stays held for as long as the finished record (with its
+//! - [`Parameters::record_deposit`] of it stays held for as long as the finished record (with its
 //!   analysis result and tally) exists: the author gets it back by removing the record
 //!   ([`Pallet::remove_proposal`]). Verified annotations leave no records once their bonds are
 //!   settled; the training example stays, as the DAO's data.
@@ -76,7 +77,7 @@
 //! ## Terminology
 //!
 //! - **Deposit**: held from the author with [`HoldReason::ProposalDeposit`]; released (less
-//!   [`Config::ProposalFee`]) when the proposal is analysed (or its analysis ended unanswered)
+//!   [`Parameters::proposal_fee`]) when the proposal is analysed (or its analysis ended unanswered)
 //!   or verified, no challenge window is open and its spam window has ended, returned less the
 //!   fee on withdrawal, slashed when marked spam.
 //! - **Spam window**: one challenge period from submission (`deposit_held_until`). The whole
@@ -154,6 +155,7 @@ mod benchmarking;
 mod deposits;
 mod impls;
 mod labels;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -212,11 +214,26 @@ pub type ProposalDetailsOf<T> =
 /// The largest page of the training set [`Pallet::training_set`] returns.
 pub const MAX_TRAINING_PAGE: u32 = 256;
 
+/// The parameters as this runtime stores them.
+pub type ParametersOf<T> = Parameters<BalanceOf<T>, BlockNumberFor<T>>;
+
+impl<T: Config> From<InvalidParameter> for Error<T> {
+	fn from(invalid: InvalidParameter) -> Self {
+		match invalid {
+			InvalidParameter::AnnotationBond => Error::InvalidAnnotationBond,
+			InvalidParameter::VerificationBond => Error::InvalidVerificationBond,
+			InvalidParameter::ChallengePeriod => Error::InvalidChallengePeriod,
+			InvalidParameter::ChallengeExtension => Error::InvalidChallengeExtension,
+			InvalidParameter::Fee => Error::InvalidFee,
+		}
+	}
+}
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -233,6 +250,8 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
+		// Runtime types.
+
 		/// The currency deposits are held in.
 		type Currency: fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
 			+ fungible::BalancedHold<Self::AccountId>
@@ -241,13 +260,31 @@ pub mod pallet {
 		/// The runtime's hold reasons, of which this pallet's are a part.
 		type RuntimeHoldReason: From<HoldReason>;
 
-		/// The deposit every proposal holds, whatever its size.
-		#[pallet::constant]
-		type DepositBase: Get<BalanceOf<Self>>;
+		// Other pallets.
 
-		/// The deposit held per byte of a proposal's body.
-		#[pallet::constant]
-		type DepositPerByte: Get<BalanceOf<Self>>;
+		/// Opens and cancels the inference network's analysis tasks.
+		type InferenceTasks: InferenceTasks;
+
+		/// Credits reward points to annotators whose label corrects the network.
+		type RewardPoints: RewardPoints<Self::AccountId>;
+
+		/// Receives the deposits of proposals marked as spam, and the part of a deposit a
+		/// withdrawal after the committee draw forfeits.
+		type Slash: OnUnbalanced<CreditOf<Self>>;
+
+		/// Receives the proposal fee kept from each released deposit.
+		type Fees: OnUnbalanced<CreditOf<Self>>;
+
+		// Origins.
+
+		/// The origin that may mark proposals as spam: in the runtime, the `spam` track's and the
+		/// technical committee's.
+		type SpamOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The origin that sets the [`Parameters`]: in the runtime, the `parameters` track's.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		// Bounds: what storage, weights and the engine depend on.
 
 		/// The longest title, in bytes.
 		#[pallet::constant]
@@ -261,85 +298,21 @@ pub mod pallet {
 		#[pallet::constant]
 		type LabelCount: Get<LabelIndex>;
 
-		/// The least bond an annotation holds.
-		#[pallet::constant]
-		type MinAnnotationBond: Get<BalanceOf<Self>>;
-
-		/// The revealed bonds, over all labels, that open a proposal's challenge window.
-		#[pallet::constant]
-		type VerificationBond: Get<BalanceOf<Self>>;
-
-		/// How far a challenge window's end moves when its leading label changes near the end,
-		/// as a share of [`ChallengePeriod`] (at least one block): a change within that many
-		/// blocks of `settles_at` puts `settles_at` that many blocks after the change, so
-		/// whoever was overtaken has that long to answer.
-		#[pallet::constant]
-		type ChallengeExtension: Get<Perbill>;
-
-		/// Blocks a provisional label stays open to challenge before it settles, until genesis
-		/// or governance sets [`ChallengePeriod`].
-		#[pallet::constant]
-		type DefaultChallengePeriod: Get<BlockNumberFor<Self>>;
-
-		/// The share of its bond an annotation loses when the label settles on another one;
-		/// the agreeing annotations share it.
-		#[pallet::constant]
-		type DisagreementSlash: Get<Perbill>;
-
-		/// The most labels that settle in one block; the rest wait for the next block, in order.
-		#[pallet::constant]
-		type MaxSettlementsPerBlock: Get<u32>;
-
-		/// The part of a proposal's deposit that is kept when the deposit is released: what
-		/// having a proposal analysed costs.
-		#[pallet::constant]
-		type ProposalFee: Get<BalanceOf<Self>>;
-
-		/// The part of a proposal's deposit that stays held, once the rest is released, for as
-		/// long as its record exists: the record, its analysis result and its tally are state
-		/// that someone must pay for. [`Pallet::remove_proposal`] returns it.
-		#[pallet::constant]
-		type RecordDeposit: Get<BalanceOf<Self>>;
-
 		/// The most annotations one proposal keeps at once; beyond it a new annotation
 		/// displaces the one with the smallest bond, if its own bond is larger.
 		#[pallet::constant]
 		type MaxAnnotations: Get<u32>;
 
-		/// Reward points a verified label earns when it corrects the inference network, shared
-		/// pro rata to bond by the annotations that named it before it was public.
+		/// The most labels that settle in one block; the rest wait for the next block, in order.
 		#[pallet::constant]
-		type CorrectionPoints: Get<u32>;
+		type MaxSettlementsPerBlock: Get<u32>;
 
-		/// Receives the deposits of proposals marked as spam, and the part of a deposit a
-		/// withdrawal after the committee draw forfeits.
-		type Slash: OnUnbalanced<CreditOf<Self>>;
+		// Governable parameters.
 
-		/// The share of its deposit a proposal's author forfeits (to [`Config::Slash`]) by
-		/// withdrawing it once its committee is drawn. Withdrawing and resubmitting would
-		/// otherwise re-roll the committee for the price of the fees; with it, each re-roll
-		/// costs this share of a deposit, whichever account submits, and nobody but the
-		/// treasury gains. A proposal still waiting for its draw, or for another round after a
-		/// round without consensus, forfeits only the proposal fee: nobody knows its next
-		/// committee yet.
-		#[pallet::constant]
-		type RedrawPenalty: Get<Perbill>;
+		/// The [`Parameters`] until genesis or governance sets others.
+		type DefaultParameters: Get<ParametersOf<Self>>;
 
-		/// Receives the proposal fee kept from each released deposit.
-		type Fees: OnUnbalanced<CreditOf<Self>>;
-
-		/// Opens and cancels the inference network's analysis tasks.
-		type InferenceTasks: InferenceTasks;
-
-		/// Credits reward points to agreeing annotators.
-		type RewardPoints: RewardPoints<Self::AccountId>;
-
-		/// The origin that may mark proposals as spam: in the runtime, the `spam` track's and the
-		/// technical committee's.
-		type SpamOrigin: EnsureOrigin<Self::RuntimeOrigin>;
-
-		/// The origin that sets the challenge period: in the runtime, the `parameters` track's.
-		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		// Weights.
 
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
@@ -378,23 +351,24 @@ pub mod pallet {
 	pub type ContributionsOf<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, Contributions, ValueQuery>;
 
-	/// Blocks a provisional label stays open to challenge before it settles.
+	/// The economics of proposals and annotations: deposits, fees, bonds, the challenge
+	/// window, slashes and points.
 	#[pallet::storage]
-	pub type ChallengePeriod<T: Config> =
-		StorageValue<_, BlockNumberFor<T>, ValueQuery, T::DefaultChallengePeriod>;
+	pub type Params<T: Config> = StorageValue<_, ParametersOf<T>, ValueQuery, T::DefaultParameters>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// The challenge period; `DefaultChallengePeriod` if omitted.
-		pub challenge_period: Option<BlockNumberFor<T>>,
+		/// The parameters; `DefaultParameters` if omitted.
+		pub parameters: Option<ParametersOf<T>>,
 	}
 
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
-			if let Some(period) = self.challenge_period {
-				ChallengePeriod::<T>::put(period);
+			if let Some(parameters) = &self.parameters {
+				assert!(parameters.check().is_ok(), "the genesis proposal parameters are invalid");
+				Params::<T>::put(parameters);
 			}
 		}
 	}
@@ -523,10 +497,10 @@ pub mod pallet {
 			/// The block the label settles in.
 			settles_at: BlockNumberFor<T>,
 		},
-		/// Governance changed the challenge period.
-		ChallengePeriodSet {
-			/// The new period, in blocks.
-			period: BlockNumberFor<T>,
+		/// Governance set new parameters.
+		ParametersSet {
+			/// The new parameters.
+			parameters: ParametersOf<T>,
 		},
 		/// The author removed a finished proposal's record and got its record deposit back; a
 		/// verified label stays in the training set.
@@ -573,13 +547,22 @@ pub mod pallet {
 		ProposalIdOverflow,
 		/// The body is not UTF-8 text, so no inference node could read it.
 		BodyNotText,
-		/// The bond is below `MinAnnotationBond`.
+		/// The bond is below `min_annotation_bond`.
 		BondTooLow,
 		/// The proposal's label is in its challenge window; it cannot be withdrawn until it
 		/// settles.
 		LabelUnderChallenge,
 		/// The challenge period must be at least one block.
 		InvalidChallengePeriod,
+		/// An annotation's least bond must be more than nothing.
+		InvalidAnnotationBond,
+		/// The verification bond must be at least one annotation's least bond.
+		InvalidVerificationBond,
+		/// The challenge extension must be more than nothing, so a last-block bond can be
+		/// answered.
+		InvalidChallengeExtension,
+		/// The proposal fee and the record deposit together must fit in the base deposit.
+		InvalidFee,
 		/// The inference network has published its label: annotate in the open.
 		AnalysisPublished,
 		/// This account has no sealed annotation on this proposal.
@@ -633,16 +616,11 @@ pub mod pallet {
 				(2..=daollm_primitives::MAX_LABELS).contains(&(T::LabelCount::get() as u32)),
 				"LabelCount must be between 2 and MAX_LABELS"
 			);
-			assert!(!T::MinAnnotationBond::get().is_zero(), "MinAnnotationBond must be positive");
-			assert!(
-				T::VerificationBond::get() >= T::MinAnnotationBond::get(),
-				"VerificationBond must be at least one bond"
-			);
-			assert!(!T::ChallengeExtension::get().is_zero(), "ChallengeExtension must be positive");
 			assert!(T::MaxSettlementsPerBlock::get() > 0, "MaxSettlementsPerBlock must allow one");
+			assert!(T::MaxAnnotations::get() > 0, "MaxAnnotations must allow an annotation");
 			assert!(
-				T::ProposalFee::get() <= T::DepositBase::get(),
-				"ProposalFee must be part of the deposit"
+				T::DefaultParameters::get().check().is_ok(),
+				"DefaultParameters must pass Parameters::check"
 			);
 		}
 
@@ -656,8 +634,8 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Submit a proposal for analysis and annotation.
 		///
-		/// The origin must be _Signed_ and able to pay the deposit, `DepositBase` plus
-		/// `DepositPerByte` for each byte of `body`, which is held until the proposal is analysed
+		/// The origin must be _Signed_ and able to pay the deposit, `deposit_base` plus
+		/// `deposit_per_byte` for each byte of `body`, which is held until the proposal is analysed
 		/// or verified. `title` (at most `MaxTitleLen` bytes) is stored; `body` (1 to
 		/// `MaxBodyLen` bytes of UTF-8 text, the rule [`readable_body`] the inference engine
 		/// applies too) is content-addressed and indexed, not stored in state.
@@ -706,7 +684,7 @@ pub mod pallet {
 				Proposal {
 					author: author.clone(),
 					submitted_at: now,
-					deposit_held_until: now.saturating_add(ChallengePeriod::<T>::get()),
+					deposit_held_until: now.saturating_add(Params::<T>::get().challenge_period),
 					title,
 					body_len,
 					content_hash,
@@ -741,8 +719,8 @@ pub mod pallet {
 		/// Withdraw a proposal that is still pending analysis and has no verified label.
 		///
 		/// The origin must be _Signed_ by the proposal's author, and no label may be in its
-		/// challenge window. The deposit is returned less the `ProposalFee` (so that submitting
-		/// and withdrawing in a loop is never free), and less `RedrawPenalty` of it if the
+		/// challenge window. The deposit is returned less the `proposal_fee` (so that submitting
+		/// and withdrawing in a loop is never free), and less `redraw_penalty` of it if the
 		/// proposal's committee has been drawn (no free re-roll of the draw); the annotations
 		/// are removed (their bonds returned) and the analysis task is cancelled (or the
 		/// proposal leaves the backlog).
@@ -762,12 +740,13 @@ pub mod pallet {
 			ensure!(proposal.verified_label.is_none(), Error::<T>::AlreadyVerified);
 			ensure!(proposal.provisional.is_none(), Error::<T>::LabelUnderChallenge);
 
+			let params = Params::<T>::get();
 			let penalty = if T::InferenceTasks::committee_drawn(id) {
-				T::RedrawPenalty::get().mul_floor(proposal.deposit)
+				params.redraw_penalty.mul_floor(proposal.deposit)
 			} else {
 				Zero::zero()
 			};
-			let fee = T::ProposalFee::get().min(proposal.deposit.saturating_sub(penalty));
+			let fee = params.proposal_fee.min(proposal.deposit.saturating_sub(penalty));
 			let (credit, _missing) = <T::Currency as BalancedHold<_>>::slash(
 				&HoldReason::ProposalDeposit.into(),
 				&proposal.author,
@@ -793,17 +772,17 @@ pub mod pallet {
 		/// hold `bond`.
 		/// - `id`: the proposal, not verified yet.
 		/// - `label`: below `LabelCount`.
-		/// - `bond`: at least `MinAnnotationBond`, held until the label settles; the weight of
+		/// - `bond`: at least `min_annotation_bond`, held until the label settles; the weight of
 		///   this annotation. It comes back when the label settles on `label` (with a share of
-		///   what the other bonds lose), or less `DisagreementSlash` when it settles on another.
+		///   what the other bonds lose), or less `disagreement_slash` when it settles on another.
 		///   On a proposal holding `MaxAnnotations`, it must be larger than the smallest bond,
 		///   which it displaces (returned whole).
 		/// - `note_hash`: the hash of an optional longer note kept off chain.
 		///
-		/// Once the revealed bonds reach `VerificationBond` with one label ahead, a challenge
-		/// window of `ChallengePeriod` blocks opens on that label; a label that comes to hold
-		/// strictly more bond takes the lead, and if that happens within `ChallengeExtension`
-		/// blocks of the end the window runs `ChallengeExtension` more. The leader at the end is
+		/// Once the revealed bonds reach `verification_bond` with one label ahead, a challenge
+		/// window of `challenge_period` blocks opens on that label; a label that comes to hold
+		/// strictly more bond takes the lead, and if that happens within `challenge_extension`
+		/// blocks of the end the window runs `challenge_extension` more. The leader at the end is
 		/// verified. Points go only to corrections: see `LabelVerified`.
 		///
 		/// Emits `ProposalAnnotated`, `LabelProvisional` when a window opens or changes leader,
@@ -850,7 +829,7 @@ pub mod pallet {
 		///   (`salt` 32 bytes only the annotator knows). Nobody can read or copy the label until
 		///   it is revealed; whether it was news is judged by what was public now.
 		/// - `bond`: held until the label settles; it counts for no label until revealed, and a
-		///   commitment still sealed when the label settles loses `DisagreementSlash` of it.
+		///   commitment still sealed when the label settles loses `disagreement_slash` of it.
 		///
 		/// Refused with `AnalysisPublished` once the network's label is public.
 		///
@@ -967,22 +946,20 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::mark_spam(annotations).saturating_add(task_weight)).into())
 		}
 
-		/// Set how many blocks a provisional label stays open to challenge.
+		/// Set the economics of proposals and annotations ([`Parameters`]).
 		///
-		/// The origin must be `GovernanceOrigin`; `period` must be at least one block. It applies
-		/// to windows opened from now on.
+		/// The origin must be `GovernanceOrigin`; the parameters must pass
+		/// [`Parameters::check`]. They apply from now on: deposits already held, windows already
+		/// open and bonds already placed keep the amounts and ends they were made with.
 		///
-		/// Emits `ChallengePeriodSet`. Weight: O(1).
+		/// Emits `ParametersSet`. Weight: O(1).
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::set_challenge_period())]
-		pub fn set_challenge_period(
-			origin: OriginFor<T>,
-			period: BlockNumberFor<T>,
-		) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::set_parameters())]
+		pub fn set_parameters(origin: OriginFor<T>, parameters: ParametersOf<T>) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
-			ensure!(!period.is_zero(), Error::<T>::InvalidChallengePeriod);
-			ChallengePeriod::<T>::put(period);
-			Self::deposit_event(Event::ChallengePeriodSet { period });
+			parameters.check().map_err(Error::<T>::from)?;
+			Params::<T>::put(&parameters);
+			Self::deposit_event(Event::ParametersSet { parameters });
 			Ok(())
 		}
 
@@ -994,7 +971,7 @@ pub mod pallet {
 		/// a verified label stays in the training set, which is the DAO's data, not the
 		/// author's.
 		///
-		/// Who pays for the state: the author, with `RecordDeposit` held while the record
+		/// Who pays for the state: the author, with `record_deposit` held while the record
 		/// exists; removing it returns the deposit, so nobody keeps state alive for free.
 		///
 		/// Emits `ProposalRemoved`. Weight: O(A) in the proposal's annotations.

@@ -2,13 +2,14 @@
 //! stand-ins for the inference network and the rewards pallet.
 
 use crate as pallet_proposals;
+use crate::{Parameters, ParametersOf};
 use daollm_primitives::{
 	traits::{Contribution, InferenceTasks, RewardPoints},
 	ProposalId,
 };
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU64, ConstU8},
+	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU8},
 };
 use frame_system::EnsureRoot;
 use sp_core::H256;
@@ -68,27 +69,38 @@ impl pallet_balances::Config for Test {
 }
 
 parameter_types! {
-	pub const DepositBase: Balance = DEPOSIT_BASE;
-	pub const DepositPerByte: Balance = DEPOSIT_PER_BYTE;
 	pub const SpamPot: AccountId = SPAM_POT;
 	pub const FeePot: AccountId = FEE_POT;
-	pub DisagreementSlash: Perbill = Perbill::from_percent(20);
-	pub HalfPeriod: Perbill = Perbill::from_percent(50);
-	/// Held while a finished record exists; zero unless a test sets it, so that the other
-	/// tests' balances read as deposit less fee.
-	pub static RecordDeposit: Balance = 0;
+	pub DefaultParameters: ParametersOf<Test> = default_parameters();
 	/// Reward points credited, in order: (account, contribution, points).
 	pub static Rewarded: Vec<(AccountId, Contribution, u32)> = vec![];
 	/// Analysis tasks opened, in order.
 	pub static OpenedTasks: Vec<(ProposalId, H256)> = vec![];
 	/// Analysis tasks cancelled, in order.
 	pub static CancelledTasks: Vec<ProposalId> = vec![];
-	/// Half the deposit, as the runtime's.
-	pub const RedrawPenalty: Perbill = Perbill::from_percent(50);
 	/// Makes the next `open_task` fail, as an inference pallet with no nodes might.
 	pub static RefuseTasks: bool = false;
 	/// Proposals whose committee the mock inference network has drawn.
 	pub static Drawn: Vec<ProposalId> = vec![];
+}
+
+/// The mock's parameters: half the deposit for a redraw, a fifth of a losing bond, half a
+/// period of extension; no record deposit, so that the tests' balances read as deposit less
+/// fee (the record tests set one).
+pub fn default_parameters() -> ParametersOf<Test> {
+	Parameters {
+		deposit_base: DEPOSIT_BASE,
+		deposit_per_byte: DEPOSIT_PER_BYTE,
+		proposal_fee: FEE,
+		record_deposit: 0,
+		redraw_penalty: Perbill::from_percent(50),
+		min_annotation_bond: MIN_BOND,
+		verification_bond: VERIFICATION_BOND,
+		challenge_period: CHALLENGE_PERIOD,
+		challenge_extension: Perbill::from_percent(50),
+		disagreement_slash: Perbill::from_percent(20),
+		correction_points: POINTS,
+	}
 }
 
 /// Records rewards so that tests can see who earned what.
@@ -127,28 +139,18 @@ impl InferenceTasks for RecordTasks {
 impl pallet_proposals::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type DepositBase = DepositBase;
-	type RedrawPenalty = RedrawPenalty;
-	type DepositPerByte = DepositPerByte;
+	type InferenceTasks = RecordTasks;
+	type RewardPoints = RecordRewards;
+	type Slash = ResolveTo<SpamPot, Balances>;
+	type Fees = ResolveTo<FeePot, Balances>;
+	type SpamOrigin = EnsureRoot<AccountId>;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type MaxTitleLen = ConstU32<MAX_TITLE_LEN>;
 	type MaxBodyLen = ConstU32<MAX_BODY_LEN>;
 	type LabelCount = ConstU8<LABELS>;
-	type MinAnnotationBond = ConstU64<MIN_BOND>;
-	type VerificationBond = ConstU64<VERIFICATION_BOND>;
-	type ChallengeExtension = HalfPeriod;
-	type DefaultChallengePeriod = ConstU64<CHALLENGE_PERIOD>;
-	type DisagreementSlash = DisagreementSlash;
-	type MaxSettlementsPerBlock = ConstU32<2>;
-	type ProposalFee = ConstU64<FEE>;
-	type RecordDeposit = RecordDeposit;
-	type Fees = ResolveTo<FeePot, Balances>;
 	type MaxAnnotations = ConstU32<MAX_ANNOTATIONS>;
-	type CorrectionPoints = ConstU32<POINTS>;
-	type Slash = ResolveTo<SpamPot, Balances>;
-	type InferenceTasks = RecordTasks;
-	type RewardPoints = RecordRewards;
-	type SpamOrigin = EnsureRoot<AccountId>;
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type MaxSettlementsPerBlock = ConstU32<2>;
+	type DefaultParameters = DefaultParameters;
 	type WeightInfo = ();
 }
 
@@ -184,7 +186,6 @@ impl ExtBuilder {
 			OpenedTasks::take();
 			CancelledTasks::take();
 			RefuseTasks::set(false);
-			RecordDeposit::set(0);
 		});
 		ext
 	}
@@ -193,7 +194,7 @@ impl ExtBuilder {
 	pub fn build_and_execute(self, test: impl FnOnce()) {
 		self.build().execute_with(|| {
 			test();
-			Proposals::do_try_state().expect("invariants hold after the test");
+			try_state();
 		});
 	}
 }
@@ -201,10 +202,10 @@ impl ExtBuilder {
 /// Advances to block `n`, running every pallet's hooks and checking the invariants in each
 /// block.
 pub fn run_to_block(n: u64) {
-	System::run_to_block_with::<AllPalletsWithSystem>(
-		n,
-		frame_system::RunToBlockHooks::default().after_initialize(|_| {
-			Proposals::do_try_state().expect("invariants hold in every block")
-		}),
-	);
+	daollm_test_support::run_to_block::<Test, AllPalletsWithSystem>(n, try_state);
+}
+
+/// Every mocked pallet's invariants.
+fn try_state() {
+	Proposals::do_try_state().expect("invariants hold");
 }

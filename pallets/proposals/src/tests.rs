@@ -2,7 +2,7 @@
 
 use crate::{
 	mock::*, AnalysisStatus, Annotations, ContributionsOf, Error, Event, HoldReason, LabelSet,
-	Provisional,
+	Parameters, Params, Provisional,
 };
 use daollm_primitives::{
 	content::{cid_to_string, cid_v1_raw_blake2b_256},
@@ -13,7 +13,7 @@ use frame_support::{
 	traits::fungible::{Inspect, InspectHold},
 };
 use sp_core::H256;
-use sp_runtime::DispatchError;
+use sp_runtime::{DispatchError, Perbill};
 
 fn submit(author: AccountId, body: &[u8]) -> u32 {
 	let id = crate::NextProposalId::<Test>::get();
@@ -964,7 +964,7 @@ mod records {
 	#[test]
 	fn a_finished_record_keeps_a_deposit_until_its_author_removes_it() {
 		ExtBuilder.build_and_execute(|| {
-			RecordDeposit::set(RECORD);
+			Params::<Test>::mutate(|p| p.record_deposit = RECORD);
 			let id = submit(ALICE, b"body");
 			<Proposals as ProposalAnalysed>::on_analysed(id, 3);
 			end_spam_window(id);
@@ -996,7 +996,7 @@ mod records {
 	#[test]
 	fn an_unfinished_proposal_cannot_be_removed() {
 		ExtBuilder.build_and_execute(|| {
-			RecordDeposit::set(RECORD);
+			Params::<Test>::mutate(|p| p.record_deposit = RECORD);
 			let id = submit(ALICE, b"body");
 			assert_noop!(
 				Proposals::remove_proposal(RuntimeOrigin::signed(ALICE), id),
@@ -1022,7 +1022,7 @@ mod records {
 	#[test]
 	fn verification_clears_annotations_and_removal_keeps_the_training_example() {
 		ExtBuilder.build_and_execute(|| {
-			RecordDeposit::set(RECORD);
+			Params::<Test>::mutate(|p| p.record_deposit = RECORD);
 			let id = submit(ALICE, b"body");
 			for who in [BOB, CHARLIE, DAVE] {
 				annotate(who, id, 3);
@@ -1046,7 +1046,7 @@ mod records {
 	#[test]
 	fn removal_returns_unsettled_bonds() {
 		ExtBuilder.build_and_execute(|| {
-			RecordDeposit::set(RECORD);
+			Params::<Test>::mutate(|p| p.record_deposit = RECORD);
 			let id = submit(ALICE, b"body");
 			annotate(BOB, id, 2);
 			<Proposals as ProposalAnalysed>::on_analysed(id, 3);
@@ -1062,7 +1062,7 @@ mod records {
 	#[test]
 	fn spam_takes_the_record_deposit_too() {
 		ExtBuilder.build_and_execute(|| {
-			RecordDeposit::set(RECORD);
+			Params::<Test>::mutate(|p| p.record_deposit = RECORD);
 			let id = submit(ALICE, b"body");
 			<Proposals as ProposalAnalysed>::on_analysed(id, 3);
 			end_spam_window(id);
@@ -1169,13 +1169,57 @@ mod mark_spam {
 		});
 	}
 
+	#[test]
+	fn governance_sets_parameters_that_pass_their_check_and_nothing_else() {
+		ExtBuilder.build_and_execute(|| {
+			let cheaper = Parameters { deposit_base: DEPOSIT_BASE / 2, ..default_parameters() };
+			assert_noop!(
+				Proposals::set_parameters(RuntimeOrigin::signed(ALICE), cheaper.clone()),
+				DispatchError::BadOrigin
+			);
+			let invalid = [
+				(
+					Parameters { min_annotation_bond: 0, ..default_parameters() },
+					Error::<Test>::InvalidAnnotationBond,
+				),
+				(
+					Parameters { verification_bond: MIN_BOND - 1, ..default_parameters() },
+					Error::<Test>::InvalidVerificationBond,
+				),
+				(
+					Parameters { challenge_period: 0, ..default_parameters() },
+					Error::<Test>::InvalidChallengePeriod,
+				),
+				(
+					Parameters { challenge_extension: Perbill::zero(), ..default_parameters() },
+					Error::<Test>::InvalidChallengeExtension,
+				),
+				(
+					Parameters { record_deposit: DEPOSIT_BASE, ..default_parameters() },
+					Error::<Test>::InvalidFee,
+				),
+			];
+			for (parameters, error) in invalid {
+				assert_noop!(Proposals::set_parameters(RuntimeOrigin::root(), parameters), error);
+			}
+			assert_ok!(Proposals::set_parameters(RuntimeOrigin::root(), cheaper.clone()));
+			assert_eq!(Params::<Test>::get(), cheaper);
+			System::assert_last_event(Event::ParametersSet { parameters: cheaper }.into());
+			// A proposal submitted now holds the new deposit.
+			let id = submit(ALICE, b"body");
+			let expected = DEPOSIT_BASE / 2 + DEPOSIT_PER_BYTE * 4;
+			assert_eq!(crate::Proposals::<Test>::get(id).unwrap().deposit, expected);
+		});
+	}
+
 	/// Within its spam window (a label verified early, after governance shortened the
 	/// challenge period), spam takes the training example with it.
 	#[test]
 	fn spam_within_its_window_takes_the_training_example_with_it() {
 		ExtBuilder.build_and_execute(|| {
 			let id = submit(ALICE, b"body");
-			assert_ok!(Proposals::set_challenge_period(RuntimeOrigin::root(), 1));
+			let short = Parameters { challenge_period: 1, ..default_parameters() };
+			assert_ok!(Proposals::set_parameters(RuntimeOrigin::root(), short));
 			for who in [BOB, CHARLIE, DAVE] {
 				annotate(who, id, 1);
 			}

@@ -5,7 +5,105 @@ use daollm_primitives::{content::Cid, LabelIndex, ProposalId, MAX_LABELS};
 use frame_support::{pallet_prelude::ConstU32, traits::Get, BoundedVec};
 use scale_info::TypeInfo;
 use sp_core::H256;
-use sp_runtime::traits::UniqueSaturatedInto;
+use sp_runtime::{
+	traits::{Saturating, UniqueSaturatedInto, Zero},
+	Perbill,
+};
+
+/// The economics of proposals and annotations: set at genesis, changed by governance
+/// ([`crate::Pallet::set_parameters`]) within the bounds [`Parameters::check`] enforces. Each
+/// one prices or paces what authors and annotators do, so governance can answer the market or
+/// an attack without a runtime upgrade.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Parameters<Balance, BlockNumber> {
+	/// The deposit every proposal holds, whatever its size.
+	pub deposit_base: Balance,
+	/// The deposit held per byte of a proposal's body.
+	pub deposit_per_byte: Balance,
+	/// The part of a proposal's deposit kept when the deposit is released, paid to the
+	/// pallet's `Fees` (the committees, through the rewards pot): what having a proposal
+	/// analysed costs.
+	pub proposal_fee: Balance,
+	/// The part of a proposal's deposit that stays held, once the rest is released, while its
+	/// record exists: the record, its analysis result and its tally are state someone pays for.
+	/// [`crate::Pallet::remove_proposal`] returns it.
+	pub record_deposit: Balance,
+	/// The share of its deposit an author forfeits (to the pallet's `Slash`) by withdrawing a
+	/// proposal whose committee is drawn: each re-roll of a committee costs this much,
+	/// whichever account submits, and only the treasury gains.
+	pub redraw_penalty: Perbill,
+	/// The least bond an annotation holds.
+	pub min_annotation_bond: Balance,
+	/// The revealed bonds, over all labels, that open a proposal's challenge window.
+	pub verification_bond: Balance,
+	/// Blocks a leading label stays open to challenge before it settles; also a proposal's spam
+	/// window, during which its whole deposit stays held.
+	pub challenge_period: BlockNumber,
+	/// How far a challenge window's end moves when its leading label changes near the end, as a
+	/// share of `challenge_period` (at least one block): a change within that many blocks of the
+	/// end puts the end that many blocks after the change, so whoever was overtaken can answer.
+	pub challenge_extension: Perbill,
+	/// The share of its bond an annotation loses when the label settles on another one; the
+	/// annotations on the verified label share it.
+	pub disagreement_slash: Perbill,
+	/// Reward points a verified label earns when it corrects the inference network, shared pro
+	/// rata to bond by the annotations that named it before it was public.
+	pub correction_points: u32,
+}
+
+/// Why a set of proposal parameters is refused.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum InvalidParameter {
+	/// `min_annotation_bond` is zero: annotations would cost nothing.
+	AnnotationBond,
+	/// `verification_bond` is below one annotation's least bond.
+	VerificationBond,
+	/// `challenge_period` is zero.
+	ChallengePeriod,
+	/// `challenge_extension` is zero: a last-block bond could not be answered.
+	ChallengeExtension,
+	/// `proposal_fee` and `record_deposit` together exceed `deposit_base`: they come out of
+	/// every deposit.
+	Fee,
+}
+
+impl<Balance: Copy + Zero + Saturating + PartialOrd, BlockNumber: Zero>
+	Parameters<Balance, BlockNumber>
+{
+	/// Checks the parameters: each the rules above require.
+	pub fn check(&self) -> Result<(), InvalidParameter> {
+		use InvalidParameter::*;
+		if self.min_annotation_bond.is_zero() {
+			return Err(AnnotationBond);
+		}
+		if self.verification_bond < self.min_annotation_bond {
+			return Err(VerificationBond);
+		}
+		if self.challenge_period.is_zero() {
+			return Err(ChallengePeriod);
+		}
+		if self.challenge_extension.is_zero() {
+			return Err(ChallengeExtension);
+		}
+		if self.proposal_fee.saturating_add(self.record_deposit) > self.deposit_base {
+			return Err(Fee);
+		}
+		Ok(())
+	}
+}
 
 /// Where a proposal stands in its analysis by the inference network.
 #[derive(
@@ -70,7 +168,7 @@ pub struct Provisional<BlockNumber> {
 	/// The label holding the most bond; a tie keeps the label that got there first.
 	pub label: LabelIndex,
 	/// The first block whose `on_initialize` settles the label (in queue order). Pushed back
-	/// to at least `ChallengeExtension` blocks ahead whenever the leading label changes, so
+	/// to at least `challenge_extension` blocks ahead whenever the leading label changes, so
 	/// that every change can be answered.
 	pub settles_at: BlockNumber,
 	/// Its place in the settlement queue.
@@ -132,7 +230,7 @@ pub struct Proposal<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>> {
 	/// The deposit still held from the author; zero once released.
 	pub deposit: Balance,
 	/// What stays held from the author once the deposit is released, until the author removes
-	/// the record (`RecordDeposit`).
+	/// the record (`record_deposit`).
 	pub record_deposit: Balance,
 	/// The inference network's analysis.
 	pub analysis: AnalysisStatus,

@@ -46,7 +46,7 @@ pub trait WeightInfo {
 	fn settle(a: u32, ) -> Weight;
 	fn mark_spam(a: u32, ) -> Weight;
 	fn remove_proposal(a: u32, ) -> Weight;
-	fn set_challenge_period() -> Weight;
+	fn set_parameters() -> Weight;
 	fn on_analysed() -> Weight;
 }
 
@@ -55,12 +55,12 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Proposals::NextProposalId` (r:1 w:1)
 	/// Proof: `Proposals::NextProposalId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Proposals::Params` (r:1 w:0)
+	/// Proof: `Proposals::Params` (`max_values`: Some(1), `max_size`: Some(116), added: 611, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
-	/// Storage: `Proposals::ChallengePeriod` (r:1 w:0)
-	/// Proof: `Proposals::ChallengePeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
 	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::CounterForProposals` (r:1 w:1)
@@ -86,18 +86,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `t` is `[1, 256]`.
 	/// The range of component `b` is `[1, 65536]`.
 	fn submit_proposal(t: u32, b: u32, ) -> Weight {
-		// Proof size: measured `944`, estimated `7631`
-		// Minimum execution time: 126_124_000 picoseconds.
-		Weight::from_parts(121_798_958, 7631)
-			// Standard error: 5_886
-			.saturating_add(Weight::from_parts(120_347, 0).saturating_mul(t.into()))
-			// Standard error: 22
-			.saturating_add(Weight::from_parts(1_789, 0).saturating_mul(b.into()))
+		// Proof size: measured `1060`, estimated `7631`
+		// Minimum execution time: 128_789_000 picoseconds.
+		Weight::from_parts(132_412_861, 7631)
+			// Standard error: 891
+			.saturating_add(Weight::from_parts(10_497, 0).saturating_mul(t.into()))
+			// Standard error: 3
+			.saturating_add(Weight::from_parts(1_621, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
 	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
+	/// Storage: `Proposals::Params` (r:1 w:0)
+	/// Proof: `Proposals::Params` (`max_values`: Some(1), `max_size`: Some(116), added: 611, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::TaskOfProposal` (r:1 w:0)
 	/// Proof: `Inference::TaskOfProposal` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:33 w:33)
@@ -120,12 +122,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Escalations` (`max_values`: None, `max_size`: Some(12498), added: 14973, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 32]`.
 	fn withdraw_proposal(a: u32, ) -> Weight {
-		// Proof size: measured `1411 + a * (246 ±0)`, estimated `6196 + a * (2650 ±0)`
-		// Minimum execution time: 145_055_000 picoseconds.
-		Weight::from_parts(311_807_454, 6196)
-			// Standard error: 576_759
-			.saturating_add(Weight::from_parts(50_498_185, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(10_u64))
+		// Proof size: measured `1527 + a * (246 ±0)`, estimated `6196 + a * (2650 ±0)`
+		// Minimum execution time: 151_374_000 picoseconds.
+		Weight::from_parts(166_563_273, 6196)
+			// Standard error: 40_494
+			.saturating_add(Weight::from_parts(50_782_687, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(a.into())))
@@ -135,22 +137,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Annotations` (r:34 w:2)
 	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
+	/// Storage: `Proposals::Params` (r:1 w:0)
+	/// Proof: `Proposals::Params` (`max_values`: Some(1), `max_size`: Some(116), added: 611, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::ContributionsOf` (r:1 w:1)
 	/// Proof: `Proposals::ContributionsOf` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-	/// Storage: `Proposals::ChallengePeriod` (r:1 w:0)
-	/// Proof: `Proposals::ChallengePeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::SettlementBounds` (r:1 w:1)
 	/// Proof: `Proposals::SettlementBounds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Settlements` (r:0 w:1)
 	/// Proof: `Proposals::Settlements` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn annotate() -> Weight {
-		// Proof size: measured `4590`, estimated `90240`
-		// Minimum execution time: 326_910_000 picoseconds.
-		Weight::from_parts(339_450_000, 90240)
+		// Proof size: measured `4706`, estimated `90240`
+		// Minimum execution time: 331_520_000 picoseconds.
+		Weight::from_parts(343_279_000, 90240)
 			.saturating_add(T::DbWeight::get().reads(42_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -158,19 +160,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Annotations` (r:1 w:1)
 	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
-	/// Storage: `Proposals::ChallengePeriod` (r:1 w:0)
-	/// Proof: `Proposals::ChallengePeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Proposals::Params` (r:1 w:0)
+	/// Proof: `Proposals::Params` (`max_values`: Some(1), `max_size`: Some(116), added: 611, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::SettlementBounds` (r:1 w:1)
 	/// Proof: `Proposals::SettlementBounds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Settlements` (r:0 w:2)
 	/// Proof: `Proposals::Settlements` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn reveal_annotation() -> Weight {
-		// Proof size: measured `898`, estimated `4221`
-		// Minimum execution time: 40_723_000 picoseconds.
-		Weight::from_parts(44_769_000, 4221)
+		// Proof size: measured `1014`, estimated `4221`
+		// Minimum execution time: 42_157_000 picoseconds.
+		Weight::from_parts(45_587_000, 4221)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	/// Storage: `Proposals::Params` (r:1 w:0)
+	/// Proof: `Proposals::Params` (`max_values`: Some(1), `max_size`: Some(116), added: 611, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::Annotations` (r:33 w:32)
 	/// Proof: `Proposals::Annotations` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:33 w:33)
@@ -187,12 +191,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 32]`.
 	fn settle(a: u32, ) -> Weight {
-		// Proof size: measured `629 + a * (247 ±0)`, estimated `4221 + a * (2667 ±7)`
-		// Minimum execution time: 103_513_000 picoseconds.
-		Weight::from_parts(51_584_042, 4221)
-			// Standard error: 168_005
-			.saturating_add(Weight::from_parts(74_496_804, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Proof size: measured `745 + a * (247 ±0)`, estimated `4221 + a * (2667 ±7)`
+		// Minimum execution time: 107_897_000 picoseconds.
+		Weight::from_parts(59_406_604, 4221)
+			// Standard error: 86_008
+			.saturating_add(Weight::from_parts(74_782_146, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(a.into())))
@@ -222,11 +226,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Escalations` (`max_values`: None, `max_size`: Some(12498), added: 14973, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 32]`.
 	fn mark_spam(a: u32, ) -> Weight {
-		// Proof size: measured `1310 + a * (246 ±0)`, estimated `6196 + a * (2650 ±0)`
-		// Minimum execution time: 108_597_000 picoseconds.
-		Weight::from_parts(123_986_318, 6196)
-			// Standard error: 339_275
-			.saturating_add(Weight::from_parts(53_739_487, 0).saturating_mul(a.into()))
+		// Proof size: measured `1320 + a * (246 ±0)`, estimated `6196 + a * (2650 ±0)`
+		// Minimum execution time: 109_527_000 picoseconds.
+		Weight::from_parts(70_930_881, 6196)
+			// Standard error: 422_533
+			.saturating_add(Weight::from_parts(58_293_232, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
@@ -255,38 +259,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Escalations` (`max_values`: None, `max_size`: Some(12498), added: 14973, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 32]`.
 	fn remove_proposal(a: u32, ) -> Weight {
-		// Proof size: measured `1308 + a * (246 ±0)`, estimated `4221 + a * (2650 ±0)`
-		// Minimum execution time: 100_980_000 picoseconds.
-		Weight::from_parts(133_056_836, 4221)
-			// Standard error: 221_502
-			.saturating_add(Weight::from_parts(50_510_160, 0).saturating_mul(a.into()))
+		// Proof size: measured `1318 + a * (246 ±0)`, estimated `4221 + a * (2650 ±0)`
+		// Minimum execution time: 100_995_000 picoseconds.
+		Weight::from_parts(141_359_165, 4221)
+			// Standard error: 101_275
+			.saturating_add(Weight::from_parts(49_933_545, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2650).saturating_mul(a.into()))
 	}
-	/// Storage: `Proposals::ChallengePeriod` (r:0 w:1)
-	/// Proof: `Proposals::ChallengePeriod` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	fn set_challenge_period() -> Weight {
+	/// Storage: `Proposals::Params` (r:0 w:1)
+	/// Proof: `Proposals::Params` (`max_values`: Some(1), `max_size`: Some(116), added: 611, mode: `MaxEncodedLen`)
+	fn set_parameters() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 6_562_000 picoseconds.
-		Weight::from_parts(7_572_000, 0)
+		// Minimum execution time: 7_618_000 picoseconds.
+		Weight::from_parts(8_729_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
 	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
 	/// Storage: `Proposals::TrainingSet` (r:1 w:1)
 	/// Proof: `Proposals::TrainingSet` (`max_values`: None, `max_size`: Some(51), added: 2526, mode: `MaxEncodedLen`)
+	/// Storage: `Proposals::Params` (r:1 w:0)
+	/// Proof: `Proposals::Params` (`max_values`: Some(1), `max_size`: Some(116), added: 611, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn on_analysed() -> Weight {
-		// Proof size: measured `1081`, estimated `6196`
-		// Minimum execution time: 106_423_000 picoseconds.
-		Weight::from_parts(113_336_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Proof size: measured `1197`, estimated `6196`
+		// Minimum execution time: 110_598_000 picoseconds.
+		Weight::from_parts(115_981_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 }
@@ -294,43 +300,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_proposal(t: u32, b: u32, ) -> Weight {
-		Weight::from_parts(121_798_958, 7631)
-			.saturating_add(Weight::from_parts(120_347, 0).saturating_mul(t.into()))
-			.saturating_add(Weight::from_parts(1_789, 0).saturating_mul(b.into()))
+		Weight::from_parts(132_412_861, 7631)
+			.saturating_add(Weight::from_parts(10_497, 0).saturating_mul(t.into()))
+			.saturating_add(Weight::from_parts(1_621, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn withdraw_proposal(a: u32, ) -> Weight {
-		Weight::from_parts(311_807_454, 6196)
-			.saturating_add(Weight::from_parts(50_498_185, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
+		Weight::from_parts(166_563_273, 6196)
+			.saturating_add(Weight::from_parts(50_782_687, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2650).saturating_mul(a.into()))
 	}
 	fn annotate() -> Weight {
-		Weight::from_parts(339_450_000, 90240)
+		Weight::from_parts(343_279_000, 90240)
 			.saturating_add(RocksDbWeight::get().reads(42_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn reveal_annotation() -> Weight {
-		Weight::from_parts(44_769_000, 4221)
+		Weight::from_parts(45_587_000, 4221)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn settle(a: u32, ) -> Weight {
-		Weight::from_parts(51_584_042, 4221)
-			.saturating_add(Weight::from_parts(74_496_804, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(59_406_604, 4221)
+			.saturating_add(Weight::from_parts(74_782_146, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2667).saturating_mul(a.into()))
 	}
 	fn mark_spam(a: u32, ) -> Weight {
-		Weight::from_parts(123_986_318, 6196)
-			.saturating_add(Weight::from_parts(53_739_487, 0).saturating_mul(a.into()))
+		Weight::from_parts(70_930_881, 6196)
+			.saturating_add(Weight::from_parts(58_293_232, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
@@ -338,21 +344,21 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2650).saturating_mul(a.into()))
 	}
 	fn remove_proposal(a: u32, ) -> Weight {
-		Weight::from_parts(133_056_836, 4221)
-			.saturating_add(Weight::from_parts(50_510_160, 0).saturating_mul(a.into()))
+		Weight::from_parts(141_359_165, 4221)
+			.saturating_add(Weight::from_parts(49_933_545, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2650).saturating_mul(a.into()))
 	}
-	fn set_challenge_period() -> Weight {
-		Weight::from_parts(7_572_000, 0)
+	fn set_parameters() -> Weight {
+		Weight::from_parts(8_729_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_analysed() -> Weight {
-		Weight::from_parts(113_336_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(115_981_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 }

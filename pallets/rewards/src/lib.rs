@@ -14,7 +14,7 @@
 //! Payment is **pull-based**: an account calls [`Pallet::claim`] with the closed epochs it
 //! wants paid (at most [`Config::MaxClaimEpochs`] at once), so no hook ever loops over
 //! accounts. Each payment is kept in the account's [`History`] and emitted as
-//! [`Event::RewardClaimed`]; the runtime API reports pending rewards, open and closed.
+//! [`Event::RewardClaimed`]; the [`Pallet::pending`] view reports pending rewards, open and closed.
 //!
 //! ## Terminology
 //!
@@ -141,12 +141,21 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
+		// Runtime types.
+
 		/// The currency rewards are minted and paid in.
 		type Currency: fungible::Mutate<Self::AccountId>;
 
 		/// The pot's account is derived from this id.
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
+
+		// Origins.
+
+		/// The origin that sets the parameters.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		// Bounds: what storage, weights and the engine depend on.
 
 		/// Blocks per epoch.
 		#[pallet::constant]
@@ -160,15 +169,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxHistory: Get<u32>;
 
-		/// The most pending epochs the runtime API reports for one account.
+		/// The most pending epochs the [`Pallet::pending`] view reports for one account.
 		#[pallet::constant]
 		type MaxPendingReport: Get<u32>;
 
-		/// The origin that sets the parameters.
-		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		// Governable parameters.
 
 		/// The parameters until genesis or governance sets them.
 		type DefaultParameters: Get<ParametersOf<Self>>;
+
+		// Weights.
 
 		/// Weights of this pallet's calls and hooks, from its benchmarks.
 		type WeightInfo: WeightInfo;

@@ -20,8 +20,8 @@
 //!
 //! Every mock has the same shape: an `ExtBuilder` with `Default` and knobs, `build`, and
 //! `build_and_execute`, which runs the test and then every mocked pallet's `try_state`; blocks
-//! advance with `frame_system`'s `run_to_block_with` (the pallets' hooks, then their
-//! `try_state` in every block), and events are read with `System::read_events_for_pallet`.
+//! advance with [`run_to_block`] (`frame_system`'s `run_to_block_with`: the pallets' hooks, then
+//! their `try_state` in every block), and events are read with `System::read_events_for_pallet`.
 
 #![deny(missing_docs)]
 
@@ -122,6 +122,23 @@ macro_rules! impl_offchain_signing {
 			}
 		}
 	};
+}
+
+/// Advances the mock runtime `T` to block `n`: every pallet's hooks (`AllPallets`, the mock's
+/// `AllPalletsWithSystem`) in each block, then `try_state`, the mock's check of every mocked
+/// pallet's invariants.
+pub fn run_to_block<T, AllPallets>(
+	n: frame_system::pallet_prelude::BlockNumberFor<T>,
+	try_state: fn(),
+) where
+	T: frame_system::Config,
+	AllPallets: frame_support::traits::OnInitialize<frame_system::pallet_prelude::BlockNumberFor<T>>
+		+ frame_support::traits::OnFinalize<frame_system::pallet_prelude::BlockNumberFor<T>>,
+{
+	frame_system::Pallet::<T>::run_to_block_with::<AllPallets>(
+		n,
+		frame_system::RunToBlockHooks::default().after_initialize(move |_| try_state()),
+	);
 }
 
 /// A test transaction pool, as the offchain worker's transactions reach it.

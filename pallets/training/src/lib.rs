@@ -117,7 +117,7 @@
 //! candidate), [`Config::TrainingData`] ([`TrainingData`]: the verified examples),
 //! [`Config::RewardPoints`] ([`RewardPoints`]) and [`Config::Randomness`] (the draws' seed).
 //! None of these traits carries weight functions: each is benchmarked inside the call or hook
-//! that uses it. Upward: none; the runtime API and RPC read [`Rounds`] and [`Outcomes`].
+//! that uses it. Upward: none; clients read [`Rounds`] and [`Outcomes`] from storage.
 //!
 //! ## Economics
 //!
@@ -242,14 +242,18 @@ pub mod pallet {
 	pub trait Config:
 		frame_system::Config + frame_system::offchain::CreateSignedTransaction<Call<Self>>
 	{
+		// Runtime types.
+
 		/// The nodes' stake, as [`Config::Nodes`] reports it.
 		type Balance: Parameter + MaxEncodedLen + AtLeast32BitUnsigned + Copy;
 
-		/// The staked nodes that train and aggregate, and the keys they sign with.
-		type Nodes: ComputeNodes<Self::AccountId, Self::Balance>;
-
 		/// The key offchain workers sign trainers' and aggregators' transactions with.
 		type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
+
+		// Other pallets.
+
+		/// The staked nodes that train and aggregate, and the keys they sign with.
+		type Nodes: ComputeNodes<Self::AccountId, Self::Balance>;
 
 		/// The model registry: base versions are read from it, candidates registered in it.
 		type Models: ModelVersions;
@@ -264,11 +268,15 @@ pub mod pallet {
 		/// names who authored each block.
 		type Randomness: daollm_primitives::traits::DrawRandomness;
 
+		// Origins.
+
 		/// The origin that opens rounds: in the runtime, the `models` track's.
 		type RoundOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The origin that sets the parameters: in the runtime, the `parameters` track's.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		// Bounds: what storage, weights and the engine depend on.
 
 		/// The most examples a round trains on (and the widest dataset range).
 		#[pallet::constant]
@@ -318,8 +326,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type SeatPriority: Get<sp_runtime::transaction_validity::TransactionPriority>;
 
+		// Governable parameters.
+
 		/// The parameters until genesis or governance sets them.
 		type DefaultParameters: Get<ParametersOf<Self>>;
+
+		// Weights.
 
 		/// Weights of this pallet's calls and hooks, from its benchmarks.
 		type WeightInfo: WeightInfo;

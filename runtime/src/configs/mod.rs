@@ -22,7 +22,7 @@ pub use babe::BABE_GENESIS_EPOCH_CONFIG;
 pub use inference::{SHIPPED_MODEL_FEATURES, SHIPPED_MODEL_SHA256};
 pub use model_registry::ANALYSIS_MODEL;
 pub use offchain::tx_extension;
-pub use proposals::LabelCount;
+pub use proposals::{DefaultProposalParameters, LabelCount};
 pub use system::{RuntimeBlockLength, RuntimeBlockWeights};
 pub use training::{DefaultTrainingParameters, TrainingForgettingTolerance, TRAINING_RESEND_AFTER};
 pub use transaction_payment::{TransactionByteFee, TreasuryAccount};

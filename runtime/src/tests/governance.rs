@@ -10,7 +10,7 @@ use frame_support::{
 	dispatch::GetDispatchInfo,
 	traits::{
 		fungible::{Inspect, InspectHold},
-		Bounded, Get, OnInitialize,
+		Bounded, OnInitialize,
 	},
 };
 use pallet_conviction_voting::{AccountVote, Conviction, Vote};
@@ -529,7 +529,7 @@ fn the_spam_window_outlasts_the_spam_track() {
 		+ spam.decision_period
 		+ spam.confirm_period
 		+ spam.min_enactment_period;
-	let window = <<Runtime as pallet_proposals::Config>::DefaultChallengePeriod as Get<_>>::get();
+	let window = crate::configs::DefaultProposalParameters::get().challenge_period;
 	assert!(slowest < window, "{slowest} blocks of spam referendum, {window} of window");
 	let fast = &tracks::FAST[tracks::SPAM as usize].info;
 	let fastest = fast.prepare_period + fast.confirm_period + fast.min_enactment_period;

@@ -169,7 +169,7 @@ fn a_transfer_moves_the_amount_and_pays_its_fee_into_the_treasury() {
 /// points of one correction stay below the proposal fee, so "correcting" one's own proposal loses.
 #[test]
 fn a_correction_pays_tens_of_annotation_fees_and_less_than_a_proposal_fee() {
-	use frame_support::{dispatch::GetDispatchInfo, traits::Get};
+	use frame_support::dispatch::GetDispatchInfo;
 	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		let call = RuntimeCall::Proposals(pallet_proposals::Call::annotate {
 			id: 0,
@@ -183,12 +183,12 @@ fn a_correction_pays_tens_of_annotation_fees_and_less_than_a_proposal_fee() {
 			&call.get_dispatch_info(),
 			0,
 		);
-		let points: u32 = <Runtime as pallet_proposals::Config>::CorrectionPoints::get();
+		let proposals = pallet_proposals::Params::<Runtime>::get();
+		let points: u32 = proposals.correction_points;
 		let cap = pallet_rewards::Params::<Runtime>::get().annotation_point_cap;
 		let correction = Balance::from(points) * cap;
 		assert!(correction > 20 * fee, "a correction pays {correction}, an annotation costs {fee}");
-		let proposal_fee = <Runtime as pallet_proposals::Config>::ProposalFee::get();
-		assert!(correction < proposal_fee);
+		assert!(correction < proposals.proposal_fee);
 	});
 }
 

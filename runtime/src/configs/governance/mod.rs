@@ -177,7 +177,7 @@ fn is_parameters_call(call: &RuntimeCall) -> bool {
 			| RuntimeCall::ComputeNodes(pallet_compute_nodes::Call::set_parameters { .. })
 			| RuntimeCall::Rewards(pallet_rewards::Call::set_parameters { .. })
 			| RuntimeCall::Training(pallet_training::Call::set_parameters { .. })
-			| RuntimeCall::Proposals(pallet_proposals::Call::set_challenge_period { .. })
+			| RuntimeCall::Proposals(pallet_proposals::Call::set_parameters { .. })
 	)
 }
 
