@@ -30,7 +30,7 @@ after(async () => {
 });
 
 
-/** The validator's inference node as the RPC reports it. */
+/** The validator's inference node, as the `ComputeNodes.node` view reports it. */
 const validator = () => view(api, 'ComputeNodes', 'node', [alice.address]);
 
 /** Waits, block by block, until `check` holds; fails after `blocks` blocks. */

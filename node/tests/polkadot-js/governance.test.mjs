@@ -3,7 +3,7 @@
 // register a new version of the analysis model and activate it; the scheduler enacts both; the
 // next inference task runs the new version (its file is a different ONNX file, so a different
 // sha256, which the node holds and verifies); the agreeing node's reward points show in
-// `rewards_pending`.
+// the `Rewards.pending` view.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
