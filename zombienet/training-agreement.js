@@ -38,7 +38,7 @@ async function run(_nodeName, networkInfo) {
       `Training example ${i}`, `0x${Buffer.from(row.text, 'utf8').toString('hex')}`)), author);
     // Each annotator bonds the least bond on the fixture's label; the labels settle when their
     // challenge windows (eight blocks on `local`) close.
-    const bond = api.consts.proposals.minAnnotationBond.toBigInt();
+    const bond = (await api.query.proposals.params()).minAnnotationBond.toBigInt();
     await Promise.all(annotators.map((annotator) => lib.sendAll(api,
       examples.map((row, i) => api.tx.proposals.annotate(first + i, row.label, bond, null)),
       annotator)));

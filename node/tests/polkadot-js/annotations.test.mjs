@@ -119,7 +119,7 @@ test('32 accounts cannot lock a proposal\'s label against a later, larger honest
   const row = FIXTURES.dev[1];
   const [{ id, label }] = await submitAnalysed(charlie, [{ title: 'Sybil target', text: row.text }]);
   const wrong = (label + 1) % LABELS;
-  const bond = api.consts.proposals.minAnnotationBond.toBigInt();
+  const bond = (await api.query.proposals.params()).minAnnotationBond.toBigInt();
   const places = api.consts.proposals.maxAnnotations.toNumber();
   const sybils = await fundedAccounts('Sybil', places, UNIT);
   await Promise.all(sybils.map((s) => sendInBlock(api, api.tx.proposals.annotate(id, wrong, bond, null), s)));
@@ -152,8 +152,8 @@ test('copying the network\'s label with 10 accounts over 10 proposals ends poore
   const [corrector] = await fundedAccounts('Corrector', 1, 3n * UNIT);
   const farmStart = sum(await Promise.all(farm.map((a) => owned(api, a.address))));
   const correctorStart = await owned(api, corrector.address);
-  const bond = api.consts.proposals.minAnnotationBond.toBigInt();
-  const quorum = api.consts.proposals.verificationBond.toBigInt();
+  const bond = (await api.query.proposals.params()).minAnnotationBond.toBigInt();
+  const quorum = (await api.query.proposals.params()).verificationBond.toBigInt();
 
   // Every copier annotates every proposal with the label the network published.
   await Promise.all(farm.map((copier) => sendAll(api,

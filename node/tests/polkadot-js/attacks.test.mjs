@@ -108,7 +108,7 @@ test('a sybil cycle (submit, "correct" one\'s own proposal with fresh accounts) 
     u8aToHex(new TextEncoder().encode(row.text))), author);
   const id = events.find(({ event }) => api.events.proposals.ProposalSubmitted.is(event))
     .event.data.id.toNumber();
-  const bond = api.consts.proposals.minAnnotationBond.toBigInt();
+  const bond = (await api.query.proposals.params()).minAnnotationBond.toBigInt();
   // Points are paid only for correcting the network: the sybils wait for its label and bond on
   // another one, the most a self-dealer can earn.
   await untilBlock(async () => (await api.query.proposals.proposals(id)).unwrap().analysis.isAnalysed,
@@ -175,7 +175,7 @@ test('a finished proposal keeps a record deposit until its author removes it', a
     await nextBlocks(api, 1);
   }
   assert.ok((await api.query.proposals.proposals(id)).unwrap().deposit.isZero(), 'the deposit is released');
-  const record = api.consts.proposals.recordDeposit.toBigInt();
+  const record = (await api.query.proposals.params()).recordDeposit.toBigInt();
   assert.equal(await held(), record, 'the record deposit stays held while the record exists');
   const details = await view(api, 'Proposals', 'proposal', [id]);
   assert.equal(BigInt(details.recordDeposit), record);

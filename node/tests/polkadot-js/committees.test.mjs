@@ -16,7 +16,7 @@ test('submitting and withdrawing in a loop leaves the backlog open and costs the
   const { api, keyring, submit, analysis } = chain;
   const eve = keyring.addFromUri('//Eve');
   const next = (await api.query.proposals.nextProposalId()).toNumber();
-  const fee = api.consts.proposals.proposalFee.toBigInt();
+  const fee = (await api.query.proposals.params()).proposalFee.toBigInt();
   const { data: before } = await api.query.system.account(eve.address);
   const pairs = 20;
   const txs = [];

@@ -179,7 +179,7 @@ test('the committee analyses MakerDAO proposals with the base: accuracy before',
   // The 25 to annotate first (consecutive ids: the round's range), then the 60 to analyse.
   firstAnnotated = await submit(FIXTURE.annotate, 'MakerDAO annotated');
   const firstEvaluated = await submit(FIXTURE.evaluate, 'MakerDAO before');
-  const bond = api.consts.proposals.minAnnotationBond.toBigInt();
+  const bond = (await api.query.proposals.params()).minAnnotationBond.toBigInt();
   await Promise.all(annotators.map((annotator) => sendAll(api, FIXTURE.annotate.map((id, i) => api.tx
     .proposals.annotate(firstAnnotated + i, MANIFEST.labels.indexOf(row(id).label), bond, null)),
   annotator)));

@@ -163,10 +163,10 @@ pub mod weights;
 pub use extension::CheckCommitteeSeat;
 pub use pallet::*;
 
-/// The most earlier tasks [`Pallet::similar_proposals`] compares a proposal with.
+/// The most earlier tasks [`Pallet::similar`] compares a proposal with.
 pub const SIMILAR_SCAN: TaskId = 2_000;
 
-/// The most similar proposals [`Pallet::similar_proposals`] returns.
+/// The most similar proposals [`Pallet::similar`] returns.
 pub const MAX_SIMILAR: u32 = 20;
 pub use types::*;
 pub use weights::WeightInfo;

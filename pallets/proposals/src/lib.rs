@@ -121,8 +121,8 @@
 //! - [`Pallet::mark_spam`]: [`Config::SpamOrigin`] removes a proposal and slashes its deposit
 //!   (all of it within the spam window; a verified training example stays after it). Weight:
 //!   O(A) in its annotations.
-//! - [`Pallet::set_challenge_period`]: governance sets the challenge window's length. Weight:
-//!   O(1).
+//! - [`Pallet::set_parameters`]: governance sets the economics ([`Parameters`]) within
+//!   [`Parameters::check`]. Weight: O(1).
 //! - [`Pallet::remove_proposal`]: the author removes a finished record, taking back the record
 //!   deposit. Weight: O(A) in its annotations.
 //!
