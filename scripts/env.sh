@@ -57,7 +57,7 @@ in_parallel() {
 }
 
 # The pallets whose benchmarks run in their mocks (`impl_benchmark_test_suite!`).
-BENCHMARKED_PALLETS=(pallet-compute-nodes pallet-inference pallet-model-registry pallet-proposals
+BENCHMARKED_PALLETS=(pallet-compute-nodes pallet-inference pallet-model-registry pallet-proposals pallet-spaces
 	pallet-rewards pallet-training)
 
 # Runs the pallets' benchmark test suites and the runtime's try-runtime test, natively (no
@@ -98,6 +98,10 @@ setup() {
 	if [ ! -d "$ROOT/node/tests/polkadot-js/node_modules/@polkadot/api" ]; then
 		log "installing the polkadot.js client for the client tests (npm ci)"
 		(cd "$ROOT/node/tests/polkadot-js" && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+	if [ ! -d "$ROOT/scripts/import/node_modules/@polkadot/api" ]; then
+		log "installing the import tool's polkadot.js client (npm ci)"
+		(cd "$ROOT/scripts/import" && npm ci --no-audit --no-fund --loglevel=error)
 	fi
 	if [ ! -d "$ROOT/app/node_modules/polkadot-api" ]; then
 		log "installing the app's packages (npm ci; generates the chain's typed descriptors)"

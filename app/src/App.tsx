@@ -15,11 +15,14 @@ const Governance = lazy(() => import("./views/Governance").then((m) => ({ defaul
 const Nodes = lazy(() => import("./views/Nodes").then((m) => ({ default: m.Nodes })));
 const ProposalDetail = lazy(() => import("./views/ProposalDetail").then((m) => ({ default: m.ProposalDetail })));
 const Proposals = lazy(() => import("./views/Proposals").then((m) => ({ default: m.Proposals })));
+const Spaces = lazy(() => import("./views/Spaces").then((m) => ({ default: m.Spaces })));
+const SpaceDetail = lazy(() => import("./views/Spaces").then((m) => ({ default: m.SpaceDetail })));
 const Rewards = lazy(() => import("./views/Rewards").then((m) => ({ default: m.Rewards })));
 const Submit = lazy(() => import("./views/Submit").then((m) => ({ default: m.Submit })));
 
 const VIEWS = [
   ["proposals", "Proposals"],
+  ["daos", "DAOs"],
   ["submit", "Submit"],
   ["contribute", "Contribute data"],
   ["nodes", "Nodes"],
@@ -85,6 +88,8 @@ function View({ route }: { route: string[] }) {
   switch (view ?? "proposals") {
     case "proposals":
       return arg !== undefined && /^\d+$/.test(arg) ? <ProposalDetail id={Number(arg)} /> : <Proposals />;
+    case "daos":
+      return arg !== undefined && /^\d+$/.test(arg) ? <SpaceDetail id={Number(arg)} /> : <Spaces />;
     case "submit":
       return <Submit />;
     case "contribute":

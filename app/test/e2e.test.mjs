@@ -229,7 +229,10 @@ test('a member submits a proposal through the form and watches its card reach "a
     for (const f of FIXTURE.figures.slice(0, 3)) assert.ok(figures.includes(FIXTURE.text.slice(f.start, f.end)), f.text);
     // The committee: the validator's seat, agreed; the body fetched by CID and hash-checked.
     assert.match(await page.getByTestId('committee').textContent(), /agreed/);
-    assert.ok((await page.getByTestId('body').textContent()).startsWith(FIXTURE.text.slice(0, 40)));
+    // The body is rendered as Markdown: its headings are headings, its text is text.
+    const rendered = page.getByTestId('body');
+    assert.equal(await rendered.locator('h4').first().textContent(), 'Sentence Summary');
+    assert.match(await rendered.locator('p').first().textContent(), /^The TechOps Core Unit is requesting an annual budget cap of 2,566,200 DAI\./);
     assert.match(await page.getByTestId('model').textContent(), new RegExp(MANIFEST.sha256));
   });
 });
@@ -256,6 +259,79 @@ test('a proposal in Chinese is shown as one the model cannot read, not with a la
     assert.equal(await page.getByTestId('score-bars').count(), 0, 'nor scores');
     await open('proposals');
     await page.getByTestId(`proposal-row-${id}`).getByTestId('unreadable').waitFor();
+  });
+});
+
+test('a DAO registers its space; a proposal filed under it links back, renders safely and is listed', async () => {
+  let spaceId;
+  let filedId;
+  const origin = 'https://forum.makerdao.com/t/mip40c3-sp99-tooling-budget';
+  const text = '## Sentence Summary\n\nThe Tooling Core Unit requests **120,000 DAI** over 12 months.\n\n'
+    + '- Tranche one: 40,000 DAI\n- Tranche two: 80,000 DAI\n\n<script>window.injected = true</script>\n\n'
+    + '[a trap](javascript:alert(1)) and [the forum](https://forum.makerdao.com/)\n';
+  await step('dao-register', async () => {
+    await open('daos');
+    await chooseAccount('Alice');
+    const form = page.getByTestId('register-space');
+    await form.locator('input[name=name]').fill('MakerDAO');
+    await form.locator('textarea[name=description]').fill('The Maker Protocol and its core units.');
+    await form.locator('input[name=link]').fill('https://vote.makerdao.com');
+    assert.match(await page.getByTestId('space-deposit').textContent(), /Deposit held while the space exists: .+ PROPOSAL/);
+    await form.getByRole('button', { name: /Register/ }).click();
+    await finalised();
+    spaceId = Number(/#(\d+)/.exec(await page.getByTestId('registered').textContent())[1]);
+    assert.equal((await form.locator('input[name=name]').inputValue()), '', 'the form is reset');
+    await page.getByTestId(`space-row-${spaceId}`).waitFor({ timeout: 30_000 });
+  });
+
+  await step('dao-submit', async () => {
+    await open('submit');
+    await chooseAccount('Alice');
+    await page.locator('select[name=space]').selectOption({ label: 'MakerDAO' });
+    await page.locator('input[name=origin]').fill(origin);
+    await page.locator('input[name=title]').fill('Tooling Core Unit budget');
+    await page.locator('textarea[name=body]').fill(text);
+    await page.getByTestId('deposit').waitFor();
+    assert.equal(await page.getByTestId('already-submitted').count(), 0, 'a new text is not flagged');
+    await page.getByRole('button', { name: /Sign and submit/ }).click();
+    await finalised();
+    filedId = Number(/#(\d+)/.exec(await page.getByTestId('submitted').textContent())[1]);
+    const filed = await api.view.Proposals.proposal(filedId);
+    assert.equal(filed?.space, spaceId);
+    assert.equal(filed?.origin.asText(), origin);
+  });
+
+  await step('dao-proposal', async () => {
+    await open(`proposals/${filedId}`);
+    await page.getByTestId('proposal-space').waitFor();
+    assert.match(await page.getByTestId('proposal-space').textContent(), /MakerDAO · filed by its admin/);
+    assert.equal(await page.getByTestId('origin').locator('a').getAttribute('href'), origin);
+    const body = page.getByTestId('body');
+    await body.waitFor({ timeout: 30_000 });
+    assert.equal(await body.locator('strong').first().textContent(), '120,000 DAI');
+    assert.equal(await body.locator('li').count(), 2);
+    // Raw HTML stays text, and only web links are links.
+    assert.equal(await body.locator('script').count(), 0);
+    assert.match(await body.textContent(), /<script>window\.injected = true<\/script>/);
+    assert.equal(await page.evaluate(() => window.injected), undefined);
+    assert.deepEqual(await body.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))), ['https://forum.makerdao.com/']);
+  });
+
+  await step('dao-page', async () => {
+    await open(`daos/${spaceId}`);
+    await page.getByTestId('space-page').waitFor();
+    assert.match(await page.getByTestId('space-progress').textContent(), /^1 filed/);
+    assert.match(await page.getByTestId('space-record').textContent(), /No verified label has met an analysis yet/);
+    assert.match(await page.getByTestId('space-proposals').textContent(), /Tooling Core Unit budget/);
+    await open('proposals');
+    await page.getByTestId(`proposal-row-${filedId}`).getByText('MakerDAO').waitFor();
+  });
+
+  await step('dao-duplicate', async () => {
+    await open('submit');
+    await page.locator('textarea[name=body]').fill(text);
+    await page.getByTestId('already-submitted').waitFor({ timeout: 30_000 });
+    assert.match(await page.getByTestId('already-submitted').textContent(), new RegExp(`already submitted as #${filedId}`));
   });
 });
 

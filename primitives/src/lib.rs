@@ -47,6 +47,9 @@ pub type Hash = sp_core::H256;
 /// Identifies a proposal: sequential from zero.
 pub type ProposalId = u32;
 
+/// Identifies a DAO's space: sequential from zero.
+pub type SpaceId = u32;
+
 /// Identifies a model in the registry: sequential from zero.
 pub type ModelId = u32;
 

@@ -10,11 +10,11 @@
 //! `cancel_task_weight`, charged by the proposals pallet's calls) and [`ProposalAnalysed`]
 //! (`on_analysed_weight`, charged by the inference pallet's judging hook). The others carry
 //! none: [`RewardPoints`], [`ActiveModel`], [`ComputeNodes`], [`ModelVersions`],
-//! [`TrainingData`] and [`DrawRandomness`] are benchmarked as part of the call or hook that uses
+//! [`TrainingData`], [`ProposalSpaces`] and [`DrawRandomness`] are benchmarked as part of the call or hook that uses
 //! them, whose benchmark runs against the real provider in the runtime (as conviction voting's
 //! `VotingHooks` are). [`ProposalTitle`] is read by offchain workers only.
 
-use crate::{LabelIndex, ModelId, ModelVersion, ProposalId};
+use crate::{LabelIndex, ModelId, ModelVersion, ProposalId, SpaceId};
 use sp_core::H256;
 use sp_runtime::{DispatchError, Weight};
 
@@ -283,6 +283,44 @@ pub trait ModelVersions {
 	) -> Result<ModelVersion, DispatchError>;
 }
 
+/// What happened to a proposal filed under a DAO's space, as the space's record counts it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SpaceActivity {
+	/// The inference network labelled it.
+	Analysed,
+	/// It received its first annotation.
+	Annotated,
+	/// Its annotators' label was verified.
+	Verified,
+	/// Its verified label met the network's analysis (whichever came second): `matched` when
+	/// the network had published the same label, not when it published another or none.
+	Compared {
+		/// Whether the network's label was the verified one.
+		matched: bool,
+	},
+}
+
+/// The DAO spaces proposals are filed under: implemented by the spaces pallet, called by the
+/// proposals pallet, which says which proposals a space holds and what became of them.
+pub trait ProposalSpaces {
+	/// Files proposal `proposal` under `space`; refused if no such space exists.
+	fn file(space: SpaceId, proposal: ProposalId) -> Result<(), DispatchError>;
+	/// Takes proposal `proposal` out of `space`'s list: its record is gone (withdrawn, spam or
+	/// removed). What the space's record counted stays counted.
+	fn unfile(space: SpaceId, proposal: ProposalId);
+	/// Counts `activity` of a proposal filed under `space` in the space's record.
+	fn note(space: SpaceId, activity: SpaceActivity);
+}
+
+/// No spaces: filing is refused, the rest does nothing.
+impl ProposalSpaces for () {
+	fn file(_: SpaceId, _: ProposalId) -> Result<(), DispatchError> {
+		Err(DispatchError::Other("no DAO spaces"))
+	}
+	fn unfile(_: SpaceId, _: ProposalId) {}
+	fn note(_: SpaceId, _: SpaceActivity) {}
+}
+
 /// One verified training example, as training sees it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct VerifiedExample {
@@ -293,6 +331,8 @@ pub struct VerifiedExample {
 	/// Whether the label corrects the inference network's: an error report, which training
 	/// weighs twice.
 	pub error_report: bool,
+	/// The DAO space its proposal was filed under, if any.
+	pub space: Option<SpaceId>,
 }
 
 /// The verified training set, as training sees it: implemented by the proposals pallet.
@@ -380,6 +420,7 @@ mod tests {
 		)
 		.is_err());
 		assert_eq!(<() as TrainingData>::example(0), None);
+		assert!(<() as ProposalSpaces>::file(0, 0).is_err());
 		assert_eq!(<() as ActiveModel>::active_model(), None);
 	}
 }

@@ -247,8 +247,8 @@ impl_runtime_apis! {
 			use super::{
 				benchmarks::{BaselineBench, SystemBench},
 				Balances, ComputeNodes, ConvictionVoting, Inference, ModelRegistry, Preimage,
-				Proposals, Referenda, Rewards, Scheduler, Sudo, TechnicalCommittee, Timestamp,
-				Training, Whitelist,
+				Proposals, Referenda, Rewards, Scheduler, Spaces, Sudo, TechnicalCommittee,
+				Timestamp, Training, Whitelist,
 			};
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -268,8 +268,8 @@ impl_runtime_apis! {
 			use super::{
 				benchmarks::{BaselineBench, SystemBench},
 				Balances, ComputeNodes, ConvictionVoting, Inference, ModelRegistry, Preimage,
-				Proposals, Referenda, Rewards, Scheduler, Sudo, TechnicalCommittee, Timestamp,
-				Training, Whitelist,
+				Proposals, Referenda, Rewards, Scheduler, Spaces, Sudo, TechnicalCommittee,
+				Timestamp, Training, Whitelist,
 			};
 
 			let whitelist: Vec<TrackedStorageKey> =

@@ -7,6 +7,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
 	[pallet_proposals, Proposals]
+	[pallet_spaces, Spaces]
 	[pallet_compute_nodes, ComputeNodes]
 	[pallet_inference, Inference]
 	[pallet_model_registry, ModelRegistry]

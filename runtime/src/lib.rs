@@ -138,6 +138,7 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 type Migrations = (
 	pallet_inference::migrations::v1::MigrateToV1<Runtime>,
 	pallet_proposals::migrations::v1::MigrateToV1<Runtime>,
+	pallet_proposals::migrations::v2::MigrateToV2<Runtime>,
 );
 
 /// Dispatches blocks and extrinsics to the pallets.
@@ -209,6 +210,10 @@ mod runtime {
 	/// Proposals, their content addresses and their annotations (training data).
 	#[runtime::pallet_index(10)]
 	pub type Proposals = pallet_proposals;
+
+	/// DAO spaces: the proposals filed under each, and the network's record on them.
+	#[runtime::pallet_index(18)]
+	pub type Spaces = pallet_spaces;
 
 	/// Committees, commit–reveal and consensus by seats over the compute nodes' answers.
 	#[runtime::pallet_index(11)]

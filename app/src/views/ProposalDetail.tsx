@@ -12,6 +12,9 @@ import { committee, consensus, judged, open, proposalTask, similar as readSimila
 import { node as readNode, taskOf } from "../chain/queries/nodes";
 import { useReadableFloor } from "../chain/queries/constants";
 import { ScoreBars } from "../components/ScoreBars";
+import { Markdown } from "../components/Markdown";
+import { space as readSpace, spaceName } from "../chain/queries/spaces";
+import { ExternalLink } from "./Spaces";
 import { formatBalance, formatBasisPoints, formatPerbill, formatPpm, shortAddress } from "../format";
 import { href } from "../route";
 import { stageOf, type Stage } from "./proposalState";
@@ -120,6 +123,7 @@ export function ProposalDetail({ id }: { id: number }) {
       task ? api.query.ModelRegistry.VersionOfHash.getValue(task.status.value.model, { at }) : Promise.resolve(undefined),
     ]);
     const similarTitles = await Promise.all(similar.map(([other]) => readProposal(api, other, at).then((p) => (p ? title(p) : `#${other}`))));
+    const space = proposal?.space !== undefined ? await readSpace(api, proposal.space, at) : null;
     let modelInfo = null;
     if (model) {
       const [modelId, version] = model;
@@ -130,13 +134,14 @@ export function ProposalDetail({ id }: { id: number }) {
       ]);
       modelInfo = { modelId, version, name: record ? utf8.decode(record.name) : "", active: record?.active === version, registeredAt: entry?.registered_at ?? null, activatedBy: activatedBy ?? null };
     }
-    return { proposal, task, now, seats, similar: similar.map(([proposal, similarity], i) => ({ proposal, similarity, title: similarTitles[i] })), model: modelInfo };
+    return { proposal, task, now, seats, space, similar: similar.map(([proposal, similarity], i) => ({ proposal, similarity, title: similarTitles[i] })), model: modelInfo };
   }, [id]);
   const body = useBody(card.data?.proposal ? cid(card.data.proposal) : undefined, card.data?.proposal?.content_hash);
 
   if (card.error && !card.data) return <p className="error">Could not read proposal {id}: {card.error}</p>;
   if (!card.data) return <p className="muted">Reading proposal {id}…</p>;
-  const { proposal, task, now, seats, similar, model } = card.data;
+  const { proposal, task, now, seats, similar, model, space } = card.data;
+  const origin = proposal ? utf8.decode(proposal.origin) : "";
   const stage = stageOf(proposal, task, now);
   const reached = STAGES.indexOf(stage);
   const running = open(task);
@@ -152,6 +157,10 @@ export function ProposalDetail({ id }: { id: number }) {
         <p>This proposal was withdrawn by its author or marked as spam; its record is gone.</p>
       ) : (
         <dl className="facts">
+          {proposal.space !== undefined && (
+            <><dt>DAO</dt><dd data-testid="proposal-space"><a href={href("daos", proposal.space)}>{space ? spaceName(space) : `space #${proposal.space}`}</a>{space && space.admin === proposal.author ? " · filed by its admin" : ""}</dd></>
+          )}
+          {origin && <><dt>Origin</dt><dd data-testid="origin"><ExternalLink url={origin} /></dd></>}
           <dt>Author</dt><dd className="mono">{proposal.author}</dd>
           <dt>Submitted</dt><dd>block #{proposal.submitted_at}</dd>
           <dt>Deposit held</dt><dd>{formatBalance(proposal.deposit, token)} (until block #{proposal.deposit_held_until})</dd>
@@ -264,8 +273,8 @@ export function ProposalDetail({ id }: { id: number }) {
       <h2>Body</h2>
       {!body ? <p className="muted">Fetching the body by its CID…</p> : body.error ? <p className="error">{body.error}</p> : (
         <details open={(body.text?.length ?? 0) < 1200}>
-          <summary>{body.text?.length ?? 0} characters, hash checked</summary>
-          <pre className="body" data-testid="body">{body.text}</pre>
+          <summary>{body.text?.length ?? 0} characters, hash checked, shown as Markdown</summary>
+          <div className="body" data-testid="body"><Markdown text={body.text ?? ""} /></div>
         </details>
       )}
     </section>

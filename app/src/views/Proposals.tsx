@@ -9,6 +9,7 @@ import { shortAddress } from "../format";
 import { errorReport, proposal as readProposal, title } from "../chain/queries/proposals";
 import { consensus, proposalTask, unreadable } from "../chain/queries/inference";
 import { useReadableFloor } from "../chain/queries/constants";
+import { directory, spaceName } from "../chain/queries/spaces";
 import { stageOf } from "./proposalState";
 
 const PAGE = 20;
@@ -27,12 +28,13 @@ export function Proposals() {
         return { id, proposal, task, agreed: consensus(task), stage: stageOf(proposal, task, header) };
       }),
     );
-    return { next, rows };
+    const names = new Map((await directory(api, at)).map((s) => [s.id, spaceName(s)]));
+    return { next, rows, names };
   }, [pages]);
 
   if (list.error && !list.data) return <p className="error">Could not read proposals: {list.error}</p>;
   if (!list.data) return <p className="muted">Reading proposals…</p>;
-  const { rows, next } = list.data;
+  const { rows, next, names } = list.data;
   return (
     <section>
       <h1>Proposals</h1>
@@ -41,13 +43,14 @@ export function Proposals() {
       ) : (
         <table className="list" data-testid="proposal-list">
           <thead>
-            <tr><th>#</th><th>Title</th><th>Author</th><th>Stage</th><th>Label</th></tr>
+            <tr><th>#</th><th>Title</th><th>DAO</th><th>Author</th><th>Stage</th><th>Label</th></tr>
           </thead>
           <tbody>
             {rows.map(({ id, proposal, task, stage, agreed }) => (
               <tr key={id} data-testid={`proposal-row-${id}`}>
                 <td>{id}</td>
                 <td><a href={href("proposals", id)}>{proposal ? title(proposal) : "—"}</a></td>
+                <td>{proposal?.space !== undefined ? <a href={href("daos", proposal.space)}>{names.get(proposal.space) ?? `#${proposal.space}`}</a> : ""}</td>
                 <td className="mono">{proposal ? shortAddress(proposal.author) : "—"}</td>
                 <td>
                   <span className={`stage stage-${stage.replace(/ /g, "-")}`} data-testid="stage">{stage}</span>

@@ -1,5 +1,6 @@
-//! Benchmarks of every call, at their worst case: the longest title and body, the most
-//! annotations a proposal takes.
+//! Benchmarks of every call, at their worst case: the longest title, body and origin, the most
+//! annotations a proposal takes, and proposals filed under a DAO space whose record each step
+//! updates.
 
 use super::*;
 use alloc::vec;
@@ -7,21 +8,43 @@ use frame_benchmarking::v2::*;
 use frame_support::traits::fungible::Mutate;
 use frame_system::RawOrigin;
 
+/// What the benchmarks need from other pallets.
+pub trait BenchmarkHelper<AccountId> {
+	/// A DAO space that `admin` registers (funded by the benchmark), for proposals to be filed
+	/// under.
+	fn space(admin: &AccountId) -> SpaceId;
+}
+
+/// The filing of the benchmarks' proposals: under a space, with the longest origin.
+fn filing<T: Config>() -> (Option<SpaceId>, Vec<u8>) {
+	let admin = funded::<T>("space admin", 0);
+	(Some(T::BenchmarkHelper::space(&admin)), vec![b'o'; T::MaxOriginLen::get() as usize])
+}
+
 /// An account with enough to pay the deposit of the largest proposal many times over.
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
-	let amount = Pallet::<T>::deposit_for(T::MaxBodyLen::get()).saturating_mul(1_000u32.into());
+	let most = T::MaxBodyLen::get().saturating_add(T::MaxOriginLen::get());
+	let amount = Pallet::<T>::deposit_for(most).saturating_mul(1_000u32.into());
 	T::Currency::set_balance(&who, amount);
 	who
 }
 
-/// Proposal 0, by a funded author, with a body of `body_len` bytes.
+/// Proposal 0, by a funded author, filed under a space with the longest origin, with a body of
+/// `body_len` bytes.
 fn proposal<T: Config>(body_len: u32) -> T::AccountId {
 	let author = funded::<T>("author", 0);
 	let title = vec![b't'; T::MaxTitleLen::get() as usize];
 	let body = vec![b'b'; body_len.max(1) as usize];
-	Pallet::<T>::submit_proposal(RawOrigin::Signed(author.clone()).into(), title, body)
-		.expect("a funded author submits");
+	let (space, origin) = filing::<T>();
+	Pallet::<T>::file_proposal(
+		RawOrigin::Signed(author.clone()).into(),
+		space,
+		origin,
+		title,
+		body,
+	)
+	.expect("a funded author submits");
 	author
 }
 
@@ -81,6 +104,23 @@ mod benchmarks {
 		_(RawOrigin::Signed(author.clone()), title, body);
 
 		assert_eq!(Proposals::<T>::get(0).map(|p| p.author), Some(author));
+	}
+
+	/// A proposal filed under a space with the longest origin: the space lists it.
+	#[benchmark]
+	fn file_proposal(
+		t: Linear<1, { T::MaxTitleLen::get() }>,
+		b: Linear<1, { T::MaxBodyLen::get() }>,
+	) {
+		let author = funded::<T>("author", 0);
+		let (space, origin) = filing::<T>();
+		let title = vec![b't'; t as usize];
+		let body = vec![b'b'; b as usize];
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(author.clone()), space, origin, title, body);
+
+		assert_eq!(Pallet::<T>::space_of(0), space);
 	}
 
 	#[benchmark]
@@ -238,6 +278,7 @@ mod benchmarks {
 						content_hash: p.content_hash,
 						label: 1,
 						analysis: AnalysisStatus::Pending,
+						space: Pallet::<T>::space_of(0),
 					},
 				);
 			}

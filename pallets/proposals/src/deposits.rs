@@ -134,6 +134,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		Proposals::<T>::remove(id);
+		Self::unfile(id, proposal.content_hash);
 		annotations
 	}
 }

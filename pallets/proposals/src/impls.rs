@@ -9,6 +9,7 @@ impl<T: Config> TrainingData for Pallet<T> {
 			content_hash: e.content_hash,
 			label: e.label,
 			error_report: e.corrects_network(),
+			space: e.space,
 		})
 	}
 }
@@ -21,14 +22,17 @@ impl<T: Config> ProposalTitle for Pallet<T> {
 
 impl<T: Config> Pallet<T> {
 	/// Keeps a training example verified before its analysis landed up to date with it, so
-	/// that it is compared with the network's answer.
+	/// that it is compared with the network's answer, in the example and in its space's
+	/// record.
 	fn compare_example(id: ProposalId, proposal: &ProposalOf<T>) {
-		if proposal.verified_label.is_some() {
+		if let Some(label) = proposal.verified_label {
 			TrainingSet::<T>::mutate(id, |example| {
 				if let Some(example) = example {
 					example.analysis = proposal.analysis;
 				}
 			});
+			let matched = !proposal.analysis.corrected_by(label);
+			Self::note_space(id, SpaceActivity::Compared { matched });
 		}
 	}
 }
@@ -38,6 +42,7 @@ impl<T: Config> ProposalAnalysed for Pallet<T> {
 		Proposals::<T>::mutate(id, |maybe| {
 			if let Some(proposal) = maybe {
 				proposal.analysis = AnalysisStatus::Analysed { label };
+				Self::note_space(id, SpaceActivity::Analysed);
 				Self::compare_example(id, proposal);
 				Self::deposit_event(Event::ProposalAnalysed { id, label });
 				Self::release_deposit(id, proposal);

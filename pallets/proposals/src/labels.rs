@@ -293,10 +293,21 @@ impl<T: Config> Pallet<T> {
 		// Every bond is settled: the label and its tally are what stays of the annotations.
 		let _ = Annotations::<T>::clear_prefix(id, T::MaxAnnotations::get(), None);
 		proposal.sealed = 0;
+		let space = Self::space_of(id);
 		TrainingSet::<T>::insert(
 			id,
-			TrainingExample { proposal: id, content_hash: proposal.content_hash, label, analysis },
+			TrainingExample {
+				proposal: id,
+				content_hash: proposal.content_hash,
+				label,
+				analysis,
+				space,
+			},
 		);
+		Self::note_space(id, SpaceActivity::Verified);
+		if analysis != AnalysisStatus::Pending {
+			Self::note_space(id, SpaceActivity::Compared { matched: !correction });
+		}
 		Self::deposit_event(Event::LabelVerified {
 			id,
 			label,

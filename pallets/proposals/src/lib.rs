@@ -111,6 +111,8 @@
 //!
 //! - [`Pallet::submit_proposal`]: submit a proposal, holding its deposit. Weight: O(T + B) in
 //!   the title and body lengths, plus opening its task.
+//! - [`Pallet::file_proposal`]: the same, filed under a DAO's space ([`Config::Spaces`]) with
+//!   where it came from (a URL or an external id). Weight: as `submit_proposal`.
 //! - [`Pallet::withdraw_proposal`]: the author withdraws a pending, unverified proposal.
 //!   Weight: O(A) in its annotations (each bond released), plus cancelling its task.
 //! - [`Pallet::annotate`]: label someone else's proposal, holding a bond. Weight: O(A) in its
@@ -135,7 +137,9 @@
 //!
 //! ## Cross-pallet contract
 //!
-//! - Downward: [`Config::InferenceTasks`] opens and cancels analysis tasks;
+//! - Downward: [`Config::InferenceTasks`] opens and cancels analysis tasks; [`Config::Spaces`]
+//!   lists proposals under their DAO's space and counts what became of them (analysed,
+//!   annotated, verified, and whether the network's label matched the verified one);
 //!   [`Config::RewardPoints`] credits annotators; [`Config::Currency`] holds and slashes
 //!   deposits and bonds; [`Config::Slash`] receives what is slashed as spam (and rounding dust);
 //!   [`Config::Fees`] receives the proposal fee.
@@ -151,13 +155,14 @@
 extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
-mod benchmarking;
+pub mod benchmarking;
 mod deposits;
 mod impls;
 mod labels;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
+mod submission;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -172,10 +177,10 @@ use alloc::vec::Vec;
 use daollm_primitives::{
 	content::{cid_v1_raw_blake2b_256, offchain_body_key, readable_body, UnreadableBody},
 	traits::{
-		Contribution, InferenceTasks, ProposalAnalysed, ProposalTitle, RewardPoints, TrainingData,
-		VerifiedExample,
+		Contribution, InferenceTasks, ProposalAnalysed, ProposalSpaces, ProposalTitle,
+		RewardPoints, SpaceActivity, TrainingData, VerifiedExample,
 	},
-	LabelIndex, ProposalId,
+	LabelIndex, ProposalId, SpaceId,
 };
 use frame_support::{
 	pallet_prelude::*,
@@ -214,6 +219,12 @@ pub type ProposalDetailsOf<T> =
 /// The largest page of the training set [`Pallet::training_set`] returns.
 pub const MAX_TRAINING_PAGE: u32 = 256;
 
+/// The most proposals [`Pallet::with_content`] returns.
+pub const MAX_SAME_CONTENT: u32 = 16;
+
+/// Where a proposal belongs and where it came from, as this runtime stores it.
+pub type FilingOf<T> = Filing<<T as Config>::MaxOriginLen>;
+
 /// The parameters as this runtime stores them.
 pub type ParametersOf<T> = Parameters<BalanceOf<T>, BlockNumberFor<T>>;
 
@@ -233,7 +244,7 @@ impl<T: Config> From<InvalidParameter> for Error<T> {
 pub mod pallet {
 	use super::*;
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -268,6 +279,9 @@ pub mod pallet {
 		/// Credits reward points to annotators whose label corrects the network.
 		type RewardPoints: RewardPoints<Self::AccountId>;
 
+		/// The DAO spaces proposals are filed under: lists them and counts what became of them.
+		type Spaces: ProposalSpaces;
+
 		/// Receives the deposits of proposals marked as spam, and the part of a deposit a
 		/// withdrawal after the committee draw forfeits.
 		type Slash: OnUnbalanced<CreditOf<Self>>;
@@ -294,6 +308,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxBodyLen: Get<u32>;
 
+		/// The longest origin (a URL or an external id of the proposal), in bytes.
+		#[pallet::constant]
+		type MaxOriginLen: Get<u32>;
+
 		/// How many labels the analysis model has; annotations use labels `0..LabelCount`.
 		#[pallet::constant]
 		type LabelCount: Get<LabelIndex>;
@@ -316,6 +334,10 @@ pub mod pallet {
 
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
+
+		/// Sets up what the benchmarks need from other pallets: a DAO space.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: benchmarking::BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// The id the next proposal gets.
@@ -341,6 +363,15 @@ pub mod pallet {
 		T::AccountId,
 		Annotation<BalanceOf<T>, BlockNumberFor<T>>,
 	>;
+
+	/// Where each proposal filed with a space or an origin belongs and came from.
+	#[pallet::storage]
+	pub type Filings<T: Config> = StorageMap<_, Twox64Concat, ProposalId, FilingOf<T>>;
+
+	/// Proposals by the blake2b-256 digest of their body: which existing proposals carry a
+	/// given text, so that a client can tell before signing that it was already submitted.
+	#[pallet::storage]
+	pub type ContentIndex<T> = StorageDoubleMap<_, Identity, H256, Twox64Concat, ProposalId, ()>;
 
 	/// The verified training set: proposals whose label the annotators agreed on.
 	#[pallet::storage]
@@ -569,6 +600,10 @@ pub mod pallet {
 		NothingToReveal,
 		/// The label and salt do not hash to the sealed commitment.
 		CommitmentMismatch,
+		/// The origin is longer than `MaxOriginLen`.
+		OriginTooLong,
+		/// The origin is not UTF-8 text.
+		OriginNotText,
 	}
 
 	/// Reads for clients, typed by the runtime's metadata (the `RuntimeViewFunction` runtime
@@ -580,7 +615,18 @@ pub mod pallet {
 		/// annotations' tally and bonds per label, the label in its challenge window and the
 		/// verified label; `None` if it never existed or its record was removed.
 		pub fn proposal(id: ProposalId) -> Option<ProposalDetailsOf<T>> {
-			Proposals::<T>::get(id).map(|proposal| proposal.details(id))
+			Proposals::<T>::get(id).map(|proposal| proposal.details(id, Filings::<T>::get(id)))
+		}
+
+		/// The existing proposals whose body has blake2b-256 digest `content_hash`, oldest
+		/// first (at most [`MAX_SAME_CONTENT`]): empty if the chain has no proposal with that
+		/// text.
+		pub fn with_content(content_hash: H256) -> Vec<ProposalId> {
+			let mut ids: Vec<ProposalId> = ContentIndex::<T>::iter_key_prefix(content_hash)
+				.take(MAX_SAME_CONTENT as usize)
+				.collect();
+			ids.sort_unstable();
+			ids
 		}
 
 		/// Up to `limit` (at most [`MAX_TRAINING_PAGE`]) verified training examples, continuing
@@ -652,68 +698,36 @@ pub mod pallet {
 			body: Vec<u8>,
 		) -> DispatchResultWithPostInfo {
 			let author = ensure_signed(origin)?;
-			ensure!(!title.is_empty(), Error::<T>::EmptyTitle);
-			let title: BoundedVec<u8, T::MaxTitleLen> =
-				title.try_into().map_err(|_| Error::<T>::TitleTooLong)?;
-			ensure!(body.len() <= T::MaxBodyLen::get() as usize, Error::<T>::BodyTooLong);
-			readable_body(&body).map_err(|e| match e {
-				UnreadableBody::Empty => Error::<T>::EmptyBody,
-				UnreadableBody::TooLong => Error::<T>::BodyTooLong,
-				UnreadableBody::NotUtf8 => Error::<T>::BodyNotText,
-			})?;
-			let body_len = body.len() as u32;
-			let title_len = title.len() as u32;
+			Self::submit(author, None, title, body)
+		}
 
-			let id = NextProposalId::<T>::get();
-			let next_id = id.checked_add(1).ok_or(Error::<T>::ProposalIdOverflow)?;
-			let deposit = Self::deposit_for(body_len);
-			T::Currency::hold(&HoldReason::ProposalDeposit.into(), &author, deposit)
-				.map_err(|_| Error::<T>::InsufficientBalance)?;
-			let now = frame_system::Pallet::<T>::block_number();
-
-			let content_hash = H256(sp_io::hashing::blake2_256(&body));
-			let cid = cid_v1_raw_blake2b_256(&content_hash.0);
-			// The body is the call's last argument, so it is the extrinsic's last `body_len`
-			// bytes: the node keeps exactly those under `content_hash` for Bitswap.
-			let extrinsic_index = frame_system::Pallet::<T>::extrinsic_index().unwrap_or_default();
-			sp_io::transaction_index::index(extrinsic_index, body_len, content_hash.0);
-			sp_io::offchain_index::set(&offchain_body_key(&content_hash.0), &body);
-
-			Proposals::<T>::insert(
-				id,
-				Proposal {
-					author: author.clone(),
-					submitted_at: now,
-					deposit_held_until: now.saturating_add(Params::<T>::get().challenge_period),
-					title,
-					body_len,
-					content_hash,
-					cid,
-					deposit,
-					record_deposit: Zero::zero(),
-					analysis: AnalysisStatus::Pending,
-					verified_label: None,
-					tally: Self::empty_tally(),
-					bonded: Self::empty_bonds(),
-					sealed: 0,
-					provisional: None,
-				},
-			);
-			NextProposalId::<T>::put(next_id);
-			ContributionsOf::<T>::mutate(&author, |c| c.proposals.saturating_inc());
-			let task_weight = T::InferenceTasks::open_task(id, content_hash)?;
-
-			Self::deposit_event(Event::ProposalSubmitted {
-				id,
-				author,
-				cid,
-				content_hash,
-				deposit,
-			});
-			Ok(Some(
-				T::WeightInfo::submit_proposal(title_len, body_len).saturating_add(task_weight),
-			)
-			.into())
+		/// Submit a proposal filed under a DAO's space, with where it came from.
+		///
+		/// As `submit_proposal`, and:
+		/// - `space`: the DAO space it belongs to, which must exist (any account may file under
+		///   any space; clients show who filed it); `None` for none.
+		/// - `origin`: where the proposal lives, so that its analysis links back: a URL or an
+		///   external id such as a Snapshot proposal id (UTF-8, at most `MaxOriginLen` bytes;
+		///   may be empty). Its bytes count in the deposit as the body's do.
+		///
+		/// Emits `ProposalSubmitted`. Weight: O(T + B) in the title and body lengths.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::file_proposal(
+			(title.len() as u32).min(T::MaxTitleLen::get()),
+			(body.len() as u32).min(T::MaxBodyLen::get()),
+		).saturating_add(T::InferenceTasks::open_task_weight()))]
+		pub fn file_proposal(
+			origin: OriginFor<T>,
+			space: Option<SpaceId>,
+			source: Vec<u8>,
+			title: Vec<u8>,
+			body: Vec<u8>,
+		) -> DispatchResultWithPostInfo {
+			let author = ensure_signed(origin)?;
+			let source: BoundedVec<u8, T::MaxOriginLen> =
+				source.try_into().map_err(|_| Error::<T>::OriginTooLong)?;
+			ensure!(core::str::from_utf8(&source).is_ok(), Error::<T>::OriginNotText);
+			Self::submit(author, Some(Filing { space, origin: source }), title, body)
 		}
 
 		/// Withdraw a proposal that is still pending analysis and has no verified label.
@@ -801,6 +815,7 @@ pub mod pallet {
 			ensure!(label < T::LabelCount::get(), Error::<T>::InvalidLabel);
 			let mut proposal = Self::annotatable(id, &annotator, bond)?;
 			let public = proposal.public_labels();
+			let first = proposal.annotation_count() == 0;
 			Self::make_room(id, &mut proposal, bond)?;
 			Self::count_bond(&mut proposal, label, bond)?;
 			T::Currency::hold(&HoldReason::AnnotationBond.into(), &annotator, bond)
@@ -814,6 +829,9 @@ pub mod pallet {
 				Annotation { choice, bond, note_hash, annotated_at: now, public },
 			);
 			ContributionsOf::<T>::mutate(&annotator, |c| c.annotations.saturating_inc());
+			if first {
+				Self::note_space(id, SpaceActivity::Annotated);
+			}
 			Self::deposit_event(Event::ProposalAnnotated { id, annotator, label, bond });
 			Self::update_window(id, &mut proposal, now);
 			Proposals::<T>::insert(id, proposal);
@@ -847,6 +865,7 @@ pub mod pallet {
 			let mut proposal = Self::annotatable(id, &annotator, bond)?;
 			ensure!(proposal.analysis == AnalysisStatus::Pending, Error::<T>::AnalysisPublished);
 			let public = proposal.public_labels();
+			let first = proposal.annotation_count() == 0;
 			Self::make_room(id, &mut proposal, bond)?;
 			T::Currency::hold(&HoldReason::AnnotationBond.into(), &annotator, bond)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
@@ -860,6 +879,9 @@ pub mod pallet {
 				Annotation { choice, bond, note_hash, annotated_at: now, public },
 			);
 			ContributionsOf::<T>::mutate(&annotator, |c| c.annotations.saturating_inc());
+			if first {
+				Self::note_space(id, SpaceActivity::Annotated);
+			}
 			Self::deposit_event(Event::AnnotationSealed { id, annotator, bond });
 			Proposals::<T>::insert(id, proposal);
 			Ok(())

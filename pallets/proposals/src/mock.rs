@@ -1,5 +1,6 @@
-//! The smallest runtime that exercises the pallet: System, Balances and Proposals, with recording
-//! stand-ins for the inference network and the rewards pallet.
+//! The smallest runtime that exercises the pallet: System, Balances, Spaces (the DAO spaces
+//! proposals are filed under) and Proposals, with recording stand-ins for the inference network
+//! and the rewards pallet.
 
 use crate as pallet_proposals;
 use crate::{Parameters, ParametersOf};
@@ -33,6 +34,9 @@ pub const DEPOSIT_BASE: Balance = 100;
 pub const DEPOSIT_PER_BYTE: Balance = 1;
 pub const MAX_TITLE_LEN: u32 = 64;
 pub const MAX_BODY_LEN: u32 = 64 * 1024;
+pub const MAX_ORIGIN_LEN: u32 = 96;
+/// What a space costs its admin.
+pub const SPACE_DEPOSIT: Balance = 500;
 pub const LABELS: u8 = 5;
 /// The least bond an annotation holds.
 pub const MIN_BOND: Balance = 10;
@@ -51,7 +55,11 @@ pub const POINT_VALUE_CAP: Balance = 1;
 pub const MAX_ANNOTATIONS: u32 = 5;
 pub const POINTS: u32 = 10;
 
-daollm_test_support::mock_runtime! { 1: Balances = pallet_balances, 2: Proposals = pallet_proposals }
+daollm_test_support::mock_runtime! {
+	1: Balances = pallet_balances,
+	2: Proposals = pallet_proposals,
+	3: Spaces = pallet_spaces,
+}
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
@@ -72,6 +80,8 @@ parameter_types! {
 	pub const SpamPot: AccountId = SPAM_POT;
 	pub const FeePot: AccountId = FEE_POT;
 	pub DefaultParameters: ParametersOf<Test> = default_parameters();
+	pub SpaceParameters: pallet_spaces::ParametersOf<Test> =
+		pallet_spaces::Parameters { deposit_base: SPACE_DEPOSIT, deposit_per_byte: 0 };
 	/// Reward points credited, in order: (account, contribution, points).
 	pub static Rewarded: Vec<(AccountId, Contribution, u32)> = vec![];
 	/// Analysis tasks opened, in order.
@@ -141,17 +151,62 @@ impl pallet_proposals::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type InferenceTasks = RecordTasks;
 	type RewardPoints = RecordRewards;
+	type Spaces = Spaces;
 	type Slash = ResolveTo<SpamPot, Balances>;
 	type Fees = ResolveTo<FeePot, Balances>;
 	type SpamOrigin = EnsureRoot<AccountId>;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type MaxTitleLen = ConstU32<MAX_TITLE_LEN>;
 	type MaxBodyLen = ConstU32<MAX_BODY_LEN>;
+	type MaxOriginLen = ConstU32<MAX_ORIGIN_LEN>;
 	type LabelCount = ConstU8<LABELS>;
 	type MaxAnnotations = ConstU32<MAX_ANNOTATIONS>;
 	type MaxSettlementsPerBlock = ConstU32<2>;
 	type DefaultParameters = DefaultParameters;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = SpaceHelper;
+}
+
+impl pallet_spaces::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type MaxNameLen = ConstU32<32>;
+	type MaxDescriptionLen = ConstU32<64>;
+	type MaxLinkLen = ConstU32<64>;
+	type DefaultParameters = SpaceParameters;
+	type WeightInfo = ();
+}
+
+/// Registers the benchmarks' space with the real spaces pallet.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct SpaceHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::benchmarking::BenchmarkHelper<AccountId> for SpaceHelper {
+	fn space(admin: &AccountId) -> daollm_primitives::SpaceId {
+		let id = pallet_spaces::NextSpaceId::<Test>::get();
+		pallet_spaces::Pallet::<Test>::register_space(
+			RuntimeOrigin::signed(*admin),
+			b"Benchmark DAO".to_vec(),
+			vec![],
+			vec![],
+		)
+		.expect("a funded admin registers");
+		id
+	}
+}
+
+/// Registers a space administered by `admin`; its id.
+pub fn register_space(admin: AccountId, name: &str) -> daollm_primitives::SpaceId {
+	let id = pallet_spaces::NextSpaceId::<Test>::get();
+	frame_support::assert_ok!(pallet_spaces::Pallet::<Test>::register_space(
+		RuntimeOrigin::signed(admin),
+		name.into(),
+		vec![],
+		b"https://example.org".to_vec(),
+	));
+	id
 }
 
 /// Builds test externalities with funded accounts.
@@ -208,4 +263,5 @@ pub fn run_to_block(n: u64) {
 /// Every mocked pallet's invariants.
 fn try_state() {
 	Proposals::do_try_state().expect("invariants hold");
+	Spaces::do_try_state().expect("invariants hold");
 }

@@ -559,6 +559,7 @@ mod verification {
 					content_hash: proposal.content_hash,
 					label: 2,
 					analysis: AnalysisStatus::Pending,
+					space: None,
 				}]
 			);
 			System::assert_has_event(
@@ -1263,4 +1264,161 @@ fn contributions_accumulate_per_account() {
 		assert_eq!((dave.annotations, dave.agreed, dave.disagreed), (2, 0, 2));
 		assert_eq!(Proposals::contributions(ALICE).proposals, 2);
 	});
+}
+
+mod spaces {
+	use super::*;
+	use crate::{ContentIndex, Filings};
+	use daollm_primitives::traits::TrainingData;
+
+	const ORIGIN: &[u8] = b"https://snapshot.box/#/s:example.eth/proposal/0x7a16";
+
+	fn file(author: AccountId, space: Option<u32>, body: &[u8]) -> u32 {
+		let id = crate::NextProposalId::<Test>::get();
+		assert_ok!(Proposals::file_proposal(
+			RuntimeOrigin::signed(author),
+			space,
+			ORIGIN.to_vec(),
+			b"Fund the grants round".to_vec(),
+			body.to_vec()
+		));
+		id
+	}
+
+	fn stats(space: u32) -> pallet_spaces::SpaceStats {
+		pallet_spaces::Spaces::<Test>::get(space).expect("the space exists").stats
+	}
+
+	#[test]
+	fn a_filed_proposal_is_listed_under_its_space_and_links_back() {
+		ExtBuilder.build_and_execute(|| {
+			let space = register_space(CHARLIE, "Example DAO");
+			let body = b"Grant 25,000 USDC to the tooling team.";
+			let id = file(ALICE, Some(space), body);
+			let details = Proposals::proposal(id).expect("exists");
+			assert_eq!((details.space, details.origin), (Some(space), ORIGIN.to_vec()));
+			assert_eq!(Spaces::proposals(space, None, 10), vec![id]);
+			assert_eq!(stats(space).filed, 1);
+			// The origin's bytes are priced like the body's.
+			let bytes = (body.len() + ORIGIN.len()) as Balance;
+			assert_eq!(held(ALICE), DEPOSIT_BASE + DEPOSIT_PER_BYTE * bytes);
+			// A proposal of no space may still say where it came from.
+			let loose = file(BOB, None, b"A proposal of no DAO here.");
+			assert_eq!(Proposals::proposal(loose).map(|d| d.space), Some(None));
+			assert_eq!(Proposals::proposal(loose).map(|d| d.origin), Some(ORIGIN.to_vec()));
+		});
+	}
+
+	#[test]
+	fn a_bad_filing_is_refused_and_changes_nothing() {
+		ExtBuilder.build_and_execute(|| {
+			let filed = |space, origin: Vec<u8>| {
+				Proposals::file_proposal(
+					RuntimeOrigin::signed(ALICE),
+					space,
+					origin,
+					b"t".to_vec(),
+					b"body".to_vec(),
+				)
+			};
+			assert_noop!(filed(Some(7), vec![]), pallet_spaces::Error::<Test>::UnknownSpace);
+			assert_noop!(
+				filed(None, vec![b'x'; MAX_ORIGIN_LEN as usize + 1]),
+				Error::<Test>::OriginTooLong
+			);
+			assert_noop!(filed(None, vec![0xc3, 0x28]), Error::<Test>::OriginNotText);
+			assert_eq!(held(ALICE), 0);
+		});
+	}
+
+	#[test]
+	fn the_space_counts_what_became_of_its_proposals_and_the_network_record() {
+		ExtBuilder.build_and_execute(|| {
+			let space = register_space(CHARLIE, "Example DAO");
+			let agreed = file(ALICE, Some(space), b"Set the fee to 0.3%.");
+			let corrected = file(ALICE, Some(space), b"Fund the audit.");
+			let unverified = file(ALICE, Some(space), b"Rename the forum.");
+			// The network labels all three: 2, 2, 1.
+			<Proposals as ProposalAnalysed>::on_analysed(agreed, 2);
+			<Proposals as ProposalAnalysed>::on_analysed(corrected, 2);
+			<Proposals as ProposalAnalysed>::on_analysed(unverified, 1);
+			assert_eq!(stats(space).analysed, 3);
+			// Annotators verify 2 on the first (matching the network) and 4 on the second.
+			for who in [BOB, DAVE, EVE] {
+				annotate(who, agreed, 2);
+				annotate(who, corrected, 4);
+			}
+			annotate(BOB, unverified, 1);
+			assert_eq!(stats(space).annotated, 3);
+			settle_all();
+			let stats = stats(space);
+			assert_eq!((stats.verified, stats.compared, stats.matched), (2, 2, 1));
+			assert_eq!(
+				Spaces::space(space).and_then(|d| d.record),
+				Some(Perbill::from_percent(50))
+			);
+			// A verified example names its space, for rounds scoped to one DAO.
+			assert_eq!(
+				<Proposals as TrainingData>::example(agreed).map(|e| e.space),
+				Some(Some(space))
+			);
+		});
+	}
+
+	#[test]
+	fn a_label_verified_before_the_analysis_is_compared_when_the_analysis_lands() {
+		ExtBuilder.build_and_execute(|| {
+			let space = register_space(CHARLIE, "Example DAO");
+			let id = file(ALICE, Some(space), b"Set the fee to 0.3%.");
+			for who in [BOB, DAVE, EVE] {
+				annotate(who, id, 2);
+			}
+			settle_all();
+			assert_eq!((stats(space).verified, stats(space).compared), (1, 0));
+			<Proposals as ProposalAnalysed>::on_analysed(id, 2);
+			assert_eq!((stats(space).compared, stats(space).matched), (1, 1));
+		});
+	}
+
+	#[test]
+	fn a_proposal_whose_record_goes_leaves_its_space_list_and_the_content_index() {
+		ExtBuilder.build_and_execute(|| {
+			let space = register_space(CHARLIE, "Example DAO");
+			let withdrawn = file(ALICE, Some(space), b"Withdrawn text.");
+			let spam = file(BOB, Some(space), b"Spam text.");
+			let kept = file(ALICE, Some(space), b"Kept text.");
+			assert_eq!(Spaces::proposals(space, None, 10), vec![kept, spam, withdrawn]);
+			assert_ok!(Proposals::withdraw_proposal(RuntimeOrigin::signed(ALICE), withdrawn));
+			assert_ok!(Proposals::mark_spam(RuntimeOrigin::root(), spam));
+			assert_eq!(Spaces::proposals(space, None, 10), vec![kept]);
+			let stats = stats(space);
+			assert_eq!((stats.filed, stats.listed), (3, 1));
+			assert!(Filings::<Test>::get(withdrawn).is_none());
+			let hash = |body: &[u8]| H256(sp_io::hashing::blake2_256(body));
+			assert_eq!(Proposals::with_content(hash(b"Withdrawn text.")), Vec::<u32>::new());
+			assert_eq!(Proposals::with_content(hash(b"Kept text.")), vec![kept]);
+			// The space closes once the last record is gone.
+			assert_noop!(
+				Spaces::close_space(RuntimeOrigin::signed(CHARLIE), space),
+				pallet_spaces::Error::<Test>::SpaceInUse
+			);
+			<Proposals as ProposalAnalysed>::on_analysed(kept, 1);
+			run_to_block(System::block_number() + CHALLENGE_PERIOD + 1);
+			assert_ok!(Proposals::remove_proposal(RuntimeOrigin::signed(ALICE), kept));
+			assert_eq!(ContentIndex::<Test>::iter().count(), 0);
+			assert_ok!(Spaces::close_space(RuntimeOrigin::signed(CHARLIE), space));
+		});
+	}
+
+	#[test]
+	fn the_chain_tells_which_proposals_carry_a_text() {
+		ExtBuilder.build_and_execute(|| {
+			let body = b"The same text, twice.";
+			let first = submit(ALICE, body);
+			let second = file(BOB, None, body);
+			let hash = H256(sp_io::hashing::blake2_256(body));
+			assert_eq!(Proposals::with_content(hash), vec![first, second]);
+			assert_eq!(Proposals::with_content(H256::zero()), Vec::<u32>::new());
+		});
+	}
 }

@@ -1,7 +1,7 @@
 //! The pallet's data: proposals, annotations, contributions and training examples.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use daollm_primitives::{content::Cid, LabelIndex, ProposalId, MAX_LABELS};
+use daollm_primitives::{content::Cid, LabelIndex, ProposalId, SpaceId, MAX_LABELS};
 use frame_support::{pallet_prelude::ConstU32, traits::Get, BoundedVec};
 use scale_info::TypeInfo;
 use sp_core::H256;
@@ -400,13 +400,35 @@ pub struct ProposalDetails<AccountId, Balance, BlockNumber> {
 	pub sealed: u32,
 	/// The label leading its challenge window, if one is open.
 	pub provisional: Option<Provisional<BlockNumber>>,
+	/// The DAO space it was filed under, if any.
+	pub space: Option<SpaceId>,
+	/// Where it came from: a URL or an external id (a Snapshot proposal id, say); empty if its
+	/// author gave none.
+	pub origin: alloc::vec::Vec<u8>,
+}
+
+/// Where a proposal belongs and where it came from, as its author filed it.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, Debug, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(MaxOriginLen))]
+pub struct Filing<MaxOriginLen: Get<u32>> {
+	/// The DAO space it was filed under, if any.
+	pub space: Option<SpaceId>,
+	/// A URL or an external id of the proposal where it lives (UTF-8); may be empty.
+	pub origin: BoundedVec<u8, MaxOriginLen>,
 }
 
 impl<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>>
 	Proposal<AccountId, Balance, BlockNumber, MaxTitleLen>
 {
-	/// What clients read of proposal `id`.
-	pub fn details(self, id: ProposalId) -> ProposalDetails<AccountId, Balance, BlockNumber> {
+	/// What clients read of proposal `id`, filed as `filing`.
+	pub fn details<MaxOriginLen: Get<u32>>(
+		self,
+		id: ProposalId,
+		filing: Option<Filing<MaxOriginLen>>,
+	) -> ProposalDetails<AccountId, Balance, BlockNumber> {
+		let (space, origin) = filing.map(|f| (f.space, f.origin.into_inner())).unwrap_or_default();
 		ProposalDetails {
 			id,
 			author: self.author,
@@ -424,6 +446,8 @@ impl<AccountId, Balance, BlockNumber, MaxTitleLen: Get<u32>>
 			bonded: self.bonded.into_inner(),
 			sealed: self.sealed,
 			provisional: self.provisional,
+			space,
+			origin,
 		}
 	}
 }
@@ -442,6 +466,9 @@ pub struct TrainingExample {
 	/// the example is an error report: the network got this proposal wrong, and training
 	/// rounds weigh it twice.
 	pub analysis: AnalysisStatus,
+	/// The DAO space its proposal was filed under, if any: training rounds can be scoped to
+	/// one DAO's examples.
+	pub space: Option<SpaceId>,
 }
 
 impl TrainingExample {

@@ -26,7 +26,9 @@ impl<T: Config> Pallet<T> {
 	/// - ids are below `NextProposalId`; the counted maps' counters match their contents;
 	/// - a verified proposal keeps no annotations; a proposal holds its deposit or its record
 	///   deposit, never both;
-	/// - training examples of existing proposals carry their verified label.
+	/// - training examples of existing proposals carry their verified label and space;
+	/// - the content index holds exactly the existing proposals, each under its body's digest,
+	///   and filings are of existing proposals.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
@@ -121,9 +123,25 @@ impl<T: Config> Pallet<T> {
 			// A removed proposal leaves its training example behind.
 			if let Some(proposal) = Proposals::<T>::get(id) {
 				ensure!(proposal.verified_label == Some(example.label), "training label mismatch");
+				ensure!(Self::space_of(id) == example.space, "training space mismatch");
 			}
 		}
 		ensure!(examples == TrainingSet::<T>::count(), "TrainingSet counter is off");
+		let mut indexed = 0u32;
+		for (hash, id, ()) in ContentIndex::<T>::iter() {
+			indexed += 1;
+			ensure!(
+				Proposals::<T>::get(id).is_some_and(|p| p.content_hash == hash),
+				"the content index names a proposal that does not exist or has another body"
+			);
+		}
+		ensure!(indexed == proposals, "the content index does not hold every proposal");
+		for (id, _) in Filings::<T>::iter() {
+			ensure!(
+				Proposals::<T>::contains_key(id),
+				"a filing is of a proposal that does not exist"
+			);
+		}
 		Ok(())
 	}
 }

@@ -40,6 +40,7 @@ use core::marker::PhantomData;
 /// The weight of each of `pallet_proposals`'s calls and hooks.
 pub trait WeightInfo {
 	fn submit_proposal(t: u32, b: u32, ) -> Weight;
+	fn file_proposal(t: u32, b: u32, ) -> Weight;
 	fn withdraw_proposal(a: u32, ) -> Weight;
 	fn annotate() -> Weight;
 	fn reveal_annotation() -> Weight;
@@ -95,6 +96,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(1_621, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
+	}
+	fn file_proposal(t: u32, b: u32, ) -> Weight {
+		// Proof size: measured `1060`, estimated `7631`
+		// Minimum execution time: 128_789_000 picoseconds.
+		Weight::from_parts(132_412_861, 7631)
+			// Standard error: 891
+			.saturating_add(Weight::from_parts(10_497, 0).saturating_mul(t.into()))
+			// Standard error: 3
+			.saturating_add(Weight::from_parts(1_621, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().writes(14_u64))
 	}
 	/// Storage: `Proposals::Proposals` (r:1 w:1)
 	/// Proof: `Proposals::Proposals` (`max_values`: None, `max_size`: Some(756), added: 3231, mode: `MaxEncodedLen`)
@@ -305,6 +317,13 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(1_621, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
+	}
+	fn file_proposal(t: u32, b: u32, ) -> Weight {
+		Weight::from_parts(132_412_861, 7631)
+			.saturating_add(Weight::from_parts(10_497, 0).saturating_mul(t.into()))
+			.saturating_add(Weight::from_parts(1_621, 0).saturating_mul(b.into()))
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
+			.saturating_add(RocksDbWeight::get().writes(14_u64))
 	}
 	fn withdraw_proposal(a: u32, ) -> Weight {
 		Weight::from_parts(166_563_273, 6196)

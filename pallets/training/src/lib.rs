@@ -692,7 +692,7 @@ pub mod pallet {
 					&& deadline <= now.saturating_add(T::MaxTrainingPeriod::get()),
 				Error::<T>::BadDeadline
 			);
-			let DatasetSelector::Range { from, to } = dataset;
+			let (from, to, space) = dataset.range();
 			let width = to.checked_sub(from).filter(|w| *w > 0).ok_or(Error::<T>::BadRange)?;
 			ensure!(width <= T::MaxExamples::get(), Error::<T>::BadRange);
 			let mut live = LiveRounds::<T>::get();
@@ -700,8 +700,12 @@ pub mod pallet {
 			let round = NextRoundId::<T>::get();
 			let next = round.checked_add(1).ok_or(Error::<T>::RoundIdOverflow)?;
 
-			let examples: Vec<ProposalId> =
-				(from..to).filter(|id| T::TrainingData::example(*id).is_some()).collect();
+			let examples: Vec<ProposalId> = (from..to)
+				.filter(|id| {
+					T::TrainingData::example(*id)
+						.is_some_and(|e| space.is_none() || e.space == space)
+				})
+				.collect();
 			ensure!(!examples.is_empty(), Error::<T>::EmptyDataset);
 			ensure!(T::Nodes::candidates() > 0, Error::<T>::NoNodes);
 			let record = Round {

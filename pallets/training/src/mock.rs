@@ -176,6 +176,10 @@ impl ModelVersions for MockModels {
 	}
 }
 
+/// The mock's verified examples are filed under this many DAO spaces: proposal `id` under space
+/// `id % SPACES`.
+pub const SPACES: u32 = 2;
+
 pub struct MockData;
 impl TrainingData for MockData {
 	fn example(proposal: ProposalId) -> Option<VerifiedExample> {
@@ -184,6 +188,7 @@ impl TrainingData for MockData {
 				content_hash: H256::repeat_byte(id as u8),
 				label,
 				error_report: false,
+				space: Some(id % SPACES),
 			}
 		})
 	}

@@ -264,6 +264,22 @@ fn bad_rounds_are_refused() {
 }
 
 #[test]
+fn a_round_scoped_to_a_space_trains_on_that_dao_s_examples_only() {
+	ExtBuilder.build_and_execute(|| {
+		let dataset = DatasetSelector::SpaceRange { space: 1, from: 0, to: 20 };
+		assert_ok!(Training::open_round(RuntimeOrigin::root(), MODEL, BASE, dataset, 10, REWARD));
+		let round = Rounds::<Test>::get(0).expect("opened");
+		let expected: Vec<ProposalId> = (0..20).filter(|id| id % SPACES == 1).collect();
+		assert_eq!(round.examples.into_inner(), expected);
+		let nobody = DatasetSelector::SpaceRange { space: 9, from: 0, to: 20 };
+		assert_noop!(
+			Training::open_round(RuntimeOrigin::root(), MODEL, BASE, nobody, 10, REWARD),
+			Error::<Test>::EmptyDataset
+		);
+	});
+}
+
+#[test]
 fn trainers_commit_to_updates_of_the_base_model_once_then_publish_them() {
 	ExtBuilder.build_and_execute(|| {
 		let round = open();

@@ -3,7 +3,7 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use daollm_primitives::{
 	training::{held_back, held_back_count, LayerShape, RobustRule},
-	ModelId, ModelVersion, ProposalId,
+	ModelId, ModelVersion, ProposalId, SpaceId,
 };
 use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
@@ -37,6 +37,27 @@ pub enum DatasetSelector {
 		/// One past the last proposal id.
 		to: ProposalId,
 	},
+	/// The proposals with ids in `from..to` filed under DAO space `space` whose label is
+	/// verified when the round opens: a round that adapts the model to one DAO. At most
+	/// `MaxExamples` ids wide.
+	SpaceRange {
+		/// The DAO space.
+		space: SpaceId,
+		/// The first proposal id.
+		from: ProposalId,
+		/// One past the last proposal id.
+		to: ProposalId,
+	},
+}
+
+impl DatasetSelector {
+	/// The ids the selector ranges over, and the space it is scoped to.
+	pub fn range(&self) -> (ProposalId, ProposalId, Option<SpaceId>) {
+		match *self {
+			Self::Range { from, to } => (from, to, None),
+			Self::SpaceRange { space, from, to } => (from, to, Some(space)),
+		}
+	}
 }
 
 /// A node's seat in a round, as a trainer or an aggregator.

@@ -12,6 +12,7 @@ mod offchain;
 mod proposals;
 pub mod rewards;
 pub mod session;
+mod spaces;
 mod sudo;
 mod system;
 mod timestamp;

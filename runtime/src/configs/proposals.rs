@@ -8,7 +8,7 @@ use sp_runtime::Perbill;
 
 use crate::{
 	configs::TreasuryAccount, Balance, Balances, BlockNumber, Inference, Rewards, Runtime,
-	RuntimeHoldReason, DAYS, MICRO_UNIT, UNIT,
+	RuntimeHoldReason, Spaces, DAYS, MICRO_UNIT, UNIT,
 };
 
 parameter_types! {
@@ -71,6 +71,8 @@ impl pallet_proposals::Config for Runtime {
 	type InferenceTasks = Inference;
 	/// Annotators whose label corrects the network earn annotation points, paid per epoch.
 	type RewardPoints = Rewards;
+	/// Proposals are filed under DAO spaces, which count what became of them.
+	type Spaces = Spaces;
 	/// Spam deposits go to the treasury, like fees: slashing moves funds, it does not burn them.
 	type Slash = ResolveTo<TreasuryAccount, Balances>;
 	/// Proposal fees pay the inference committees, through the rewards pot.
@@ -84,6 +86,8 @@ impl pallet_proposals::Config for Runtime {
 	/// 64 KiB: longer than every proposal in the training data (truncated at 8,000 characters)
 	/// and well within a block (5 MiB).
 	type MaxBodyLen = ConstU32<{ 64 * 1024 }>;
+	/// A URL (a Snapshot, Tally or forum address) or an external id.
+	type MaxOriginLen = ConstU32<256>;
 	type LabelCount = LabelCount;
 	/// At most 32 annotations per proposal at once (a larger bond displaces the smallest):
 	/// bounds the verification loop.
@@ -92,4 +96,27 @@ impl pallet_proposals::Config for Runtime {
 	type MaxSettlementsPerBlock = ConstU32<16>;
 	type DefaultParameters = DefaultProposalParameters;
 	type WeightInfo = pallet_proposals::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = SpaceBenchmarkHelper;
+}
+
+/// Registers the space the proposals benchmarks file under, with the real spaces pallet.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct SpaceBenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_proposals::benchmarking::BenchmarkHelper<crate::AccountId> for SpaceBenchmarkHelper {
+	fn space(admin: &crate::AccountId) -> daollm_primitives::SpaceId {
+		use frame_support::traits::fungible::Mutate;
+		let id = pallet_spaces::NextSpaceId::<Runtime>::get();
+		let _ = Balances::mint_into(admin, 1_000 * UNIT);
+		let registered = Spaces::register_space(
+			crate::RuntimeOrigin::signed(admin.clone()),
+			alloc::vec![b'n'; 64],
+			alloc::vec![b'd'; 512],
+			alloc::vec![b'l'; 256],
+		);
+		debug_assert!(registered.is_ok(), "a funded admin registers a space");
+		id
+	}
 }

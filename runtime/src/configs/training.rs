@@ -137,6 +137,7 @@ impl pallet_training::benchmarking::BenchmarkHelper<crate::AccountId> for Traini
 					content_hash: sp_core::H256::repeat_byte(id as u8),
 					label: (id % 5) as u8,
 					analysis: pallet_proposals::AnalysisStatus::Pending,
+					space: None,
 				},
 			);
 		}
