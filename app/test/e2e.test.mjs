@@ -298,7 +298,7 @@ test('a DAO registers its space; a proposal filed under it links back, renders s
     filedId = Number(/#(\d+)/.exec(await page.getByTestId('submitted').textContent())[1]);
     const filed = await api.view.Proposals.proposal(filedId);
     assert.equal(filed?.space, spaceId);
-    assert.equal(filed?.origin.asText(), origin);
+    assert.equal(new TextDecoder().decode(filed?.origin), origin);
   });
 
   await step('dao-proposal', async () => {
@@ -313,6 +313,7 @@ test('a DAO registers its space; a proposal filed under it links back, renders s
     // Raw HTML stays text, and only web links are links.
     assert.equal(await body.locator('script').count(), 0);
     assert.match(await body.textContent(), /<script>window\.injected = true<\/script>/);
+    assert.match(await body.textContent(), /a trap and the forum/, 'a link to a script is its text');
     assert.equal(await page.evaluate(() => window.injected), undefined);
     assert.deepEqual(await body.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))), ['https://forum.makerdao.com/']);
   });

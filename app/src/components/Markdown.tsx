@@ -16,7 +16,7 @@ export function safeHref(url: string): string | null {
 /** Inline Markdown: code spans, links and images, bold and italic. */
 export function inline(text: string, key = "i"): ReactNode[] {
   const out: ReactNode[] = [];
-  const pattern = /(`+)([\s\S]*?)\1|!?\[([^\]]*)\]\(([^)\s]*)(?:\s+"[^"]*")?\)|\*\*([^*]+)\*\*|__([^_]+)__|\*([^*\s][^*]*)\*|_([^_\s][^_]*)_/g;
+  const pattern = /(`+)([\s\S]*?)\1|!?\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)(?:\s+"[^"]*")?\)|\*\*([^*]+)\*\*|__([^_]+)__|\*([^*\s][^*]*)\*|_([^_\s][^_]*)_/g;
   let last = 0;
   let n = 0;
   for (const match of text.matchAll(pattern)) {

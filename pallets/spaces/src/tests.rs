@@ -338,3 +338,85 @@ fn spaces_mint_and_burn_nothing_whatever_the_number_of_accounts() {
 		assert_eq!(Balances::total_issuance(), issuance);
 	});
 }
+
+/// Whatever admins do with their spaces — register, update, offer, accept, close, in any order
+/// and over any number of accounts — nothing is minted or burned and nobody gains: every account
+/// owns what it started with, free or held, and holds exactly the deposits of the spaces it
+/// administers.
+mod economics {
+	use super::*;
+	use proptest::prelude::*;
+
+	#[derive(Clone, Debug)]
+	enum Step {
+		Register(usize, usize),
+		Update(usize, usize),
+		Offer(usize, usize),
+		Accept(usize),
+		Close(usize),
+	}
+
+	const ACCOUNTS: [AccountId; 3] = [ALICE, BOB, CHARLIE];
+
+	fn step() -> impl Strategy<Value = Step> {
+		prop_oneof![
+			(0..3usize, 0..40usize).prop_map(|(a, n)| Step::Register(a, n)),
+			(0..6usize, 0..40usize).prop_map(|(s, n)| Step::Update(s, n)),
+			(0..6usize, 0..3usize).prop_map(|(s, a)| Step::Offer(s, a)),
+			(0..6usize).prop_map(Step::Accept),
+			(0..6usize).prop_map(Step::Close),
+		]
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig::with_cases(64))]
+
+		#[test]
+		fn no_sequence_of_space_calls_moves_value_between_accounts(
+			steps in proptest::collection::vec(step(), 1..30),
+		) {
+			ExtBuilder.build_and_execute(|| {
+				let issuance = Balances::total_issuance();
+				let owned = |who: AccountId| Balances::balance(&who) + held(who);
+				let start: Vec<_> = ACCOUNTS.iter().map(|a| owned(*a)).collect();
+				for step in steps {
+					let admin_of = |space: usize| {
+						crate::Spaces::<Test>::get(space as SpaceId).map(|s| s.admin).unwrap_or(ALICE)
+					};
+					// Each call either succeeds or changes nothing; which is not the point here.
+					let _ = match step {
+						Step::Register(a, n) => Spaces::register_space(
+							RuntimeOrigin::signed(ACCOUNTS[a]),
+							vec![b'n'; n % MAX_NAME_LEN as usize + 1],
+							vec![b'd'; n],
+							vec![],
+						),
+						Step::Update(s, n) => Spaces::update_space(
+							RuntimeOrigin::signed(admin_of(s)),
+							s as SpaceId,
+							vec![b'n'; n % MAX_NAME_LEN as usize + 1],
+							vec![],
+							vec![b'l'; n],
+						),
+						Step::Offer(s, a) => Spaces::offer_space(
+							RuntimeOrigin::signed(admin_of(s)),
+							s as SpaceId,
+							Some(ACCOUNTS[a]),
+						),
+						Step::Accept(s) => match Offers::<Test>::get(s as SpaceId) {
+							Some(to) => Spaces::accept_space(RuntimeOrigin::signed(to), s as SpaceId),
+							None => Ok(()),
+						},
+						Step::Close(s) =>
+							Spaces::close_space(RuntimeOrigin::signed(admin_of(s)), s as SpaceId),
+					};
+					try_state();
+				}
+				assert_eq!(Balances::total_issuance(), issuance);
+				for (i, who) in ACCOUNTS.iter().enumerate() {
+					assert_eq!(owned(*who), start[i], "account {who} owns what it started with");
+				}
+			});
+		}
+	}
+}
