@@ -3,7 +3,7 @@
  * when the node is down, runs another network, or the account cannot pay; then the view the
  * hash route names.
  */
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import { useChain, useLive } from "./chain/ChainContext";
 import { formatBalance, shortAddress } from "./format";
 import { href, useRoute } from "./route";
@@ -105,10 +105,23 @@ function View({ route }: { route: string[] }) {
   }
 }
 
+/** The page's title: the view and what it shows, then the app's name. */
+export function pageTitle(route: string[]): string {
+  const [view = "proposals", arg] = route;
+  const name = VIEWS.find(([path]) => path === view)?.[1] ?? "Not found";
+  if (arg !== undefined && view === "proposals") return `Proposal #${arg} · DAOLLM`;
+  if (arg !== undefined && view === "daos") return `DAO #${arg} · DAOLLM`;
+  if (arg !== undefined && view === "nodes") return `Node ${arg.slice(0, 8)}… · DAOLLM`;
+  return `${name} · DAOLLM`;
+}
+
 export function App() {
   const route = useRoute();
   const { block, wrongNetwork } = useChain();
   const current = route[0] ?? "proposals";
+  useEffect(() => {
+    document.title = pageTitle(route);
+  }, [route]);
   return (
     <>
       <header>

@@ -205,6 +205,10 @@ test('a member submits a proposal through the form and watches its card reach "a
     const submitted = await page.getByTestId('submitted').textContent();
     proposalId = Number(/#(\d+)/.exec(submitted)[1]);
     assert.ok(Number.isInteger(proposalId));
+    // The form starts empty again, its button disarmed: a second click cannot send it twice.
+    assert.equal(await page.locator('input[name=title]').inputValue(), '');
+    assert.equal(await page.locator('textarea[name=body]').inputValue(), '');
+    assert.ok(await page.getByRole('button', { name: /Sign and submit/ }).isDisabled());
   });
 
   await step('proposal', async () => {
@@ -333,6 +337,40 @@ test('a DAO registers its space; a proposal filed under it links back, renders s
     await page.locator('textarea[name=body]').fill(text);
     await page.getByTestId('already-submitted').waitFor({ timeout: 30_000 });
     assert.match(await page.getByTestId('already-submitted').textContent(), new RegExp(`already submitted as #${filedId}`));
+  });
+
+  await step('dao-remove', async () => {
+    // Once analysed and past its spam window, the author takes back the record deposit.
+    await open(`proposals/${filedId}`);
+    await chooseAccount('Alice');
+    const remove = page.getByRole('button', { name: 'Remove the finished record' });
+    await remove.waitFor({ timeout: 300_000 });
+    await remove.click();
+    await finalised(page.getByTestId('author-actions'));
+    await page.getByTestId('record-gone').waitFor({ timeout: 30_000 });
+    await open(`daos/${spaceId}`);
+    await page.getByTestId('space-page').waitFor();
+    assert.match(await page.getByTestId('space-progress').textContent(), /^1 filed · 1 analysed/);
+    assert.equal(await page.getByTestId('space-proposals').count(), 0, 'the DAO lists no proposal now');
+    // The text is no longer on chain: submitting it again is not flagged.
+    await open('submit');
+    await page.locator('textarea[name=body]').fill(text);
+    await page.getByTestId('deposit').waitFor();
+    await page.waitForTimeout(1000);
+    assert.equal(await page.getByTestId('already-submitted').count(), 0);
+  });
+});
+
+test('a proposal that never existed is "no such proposal", and every view has its own title', async () => {
+  await step('no-such-proposal', async () => {
+    await open('proposals/9999');
+    await page.getByTestId('no-such-proposal').waitFor();
+    assert.match(await page.getByTestId('no-such-proposal').textContent(), /There is no proposal #9999/);
+    assert.equal(await page.title(), 'Proposal #9999 · DAOLLM');
+    for (const [route, title] of [['proposals', 'Proposals · DAOLLM'], ['daos', 'DAOs · DAOLLM'], ['governance', 'Governance · DAOLLM']]) {
+      await open(route);
+      assert.equal(await page.title(), title);
+    }
   });
 });
 

@@ -12,6 +12,8 @@ import { committee, consensus, judged, open, proposalTask, similar as readSimila
 import { node as readNode, taskOf } from "../chain/queries/nodes";
 import { useReadableFloor } from "../chain/queries/constants";
 import { ScoreBars } from "../components/ScoreBars";
+import { TxProgress } from "../components/TxProgress";
+import { useTx } from "../chain/useTx";
 import { Markdown } from "../components/Markdown";
 import { space as readSpace, spaceName } from "../chain/queries/spaces";
 import { ExternalLink } from "./Spaces";
@@ -116,7 +118,9 @@ export function ProposalDetail({ id }: { id: number }) {
   const { api, labels, token } = chain;
   const floor = useReadableFloor();
   const card = useLive(async (at) => {
-    const [proposal, task, now] = await Promise.all([readProposal(api, id, at), proposalTask(api, id, at), api.query.System.Number.getValue({ at })]);
+    const [proposal, task, now, next] = await Promise.all([
+      readProposal(api, id, at), proposalTask(api, id, at), api.query.System.Number.getValue({ at }), api.query.Proposals.NextProposalId.getValue({ at }),
+    ]);
     const [seats, similar, model] = await Promise.all([
       task ? seatsOf(chain, task, at) : Promise.resolve([]),
       consensus(task) ? readSimilar(api, id, 5, at).catch(() => []) : Promise.resolve([]),
@@ -134,13 +138,22 @@ export function ProposalDetail({ id }: { id: number }) {
       ]);
       modelInfo = { modelId, version, name: record ? utf8.decode(record.name) : "", active: record?.active === version, registeredAt: entry?.registered_at ?? null, activatedBy: activatedBy ?? null };
     }
-    return { proposal, task, now, seats, space, similar: similar.map(([proposal, similarity], i) => ({ proposal, similarity, title: similarTitles[i] })), model: modelInfo };
+    return { proposal, task, now, next, seats, space, similar: similar.map(([proposal, similarity], i) => ({ proposal, similarity, title: similarTitles[i] })), model: modelInfo };
   }, [id]);
   const body = useBody(card.data?.proposal ? cid(card.data.proposal) : undefined, card.data?.proposal?.content_hash);
 
   if (card.error && !card.data) return <p className="error">Could not read proposal {id}: {card.error}</p>;
   if (!card.data) return <p className="muted">Reading proposal {id}…</p>;
-  const { proposal, task, now, seats, similar, model, space } = card.data;
+  const { proposal, task, now, next, seats, similar, model, space } = card.data;
+  if (!proposal && id >= next) {
+    return (
+      <section data-testid="proposal-card" data-stage="none">
+        <p><a href={href("proposals")}>← Proposals</a></p>
+        <h1>Proposal {id}</h1>
+        <p data-testid="no-such-proposal">There is no proposal #{id}: the chain has {next} proposal{next === 1 ? "" : "s"} so far (#0 to #{Math.max(0, next - 1)}).</p>
+      </section>
+    );
+  }
   const origin = proposal ? utf8.decode(proposal.origin) : "";
   const stage = stageOf(proposal, task, now);
   const reached = STAGES.indexOf(stage);
@@ -154,7 +167,7 @@ export function ProposalDetail({ id }: { id: number }) {
       <p><a href={href("proposals")}>← Proposals</a></p>
       <h1>{proposal ? title(proposal) : `Proposal ${id}`}</h1>
       {!proposal ? (
-        <p>This proposal was withdrawn by its author or marked as spam; its record is gone.</p>
+        <p data-testid="record-gone">This proposal's record is gone: its author withdrew it or removed the finished record, or governance marked it as spam. A verified label stays in the training set.</p>
       ) : (
         <dl className="facts">
           {proposal.space !== undefined && (
@@ -163,16 +176,24 @@ export function ProposalDetail({ id }: { id: number }) {
           {origin && <><dt>Origin</dt><dd data-testid="origin"><ExternalLink url={origin} /></dd></>}
           <dt>Author</dt><dd className="mono">{proposal.author}</dd>
           <dt>Submitted</dt><dd>block #{proposal.submitted_at}</dd>
-          <dt>Deposit held</dt><dd>{formatBalance(proposal.deposit, token)} (until block #{proposal.deposit_held_until})</dd>
+          <dt>Deposit</dt>
+          <dd data-testid="deposit-state">
+            {proposal.deposit > 0n
+              ? <>{formatBalance(proposal.deposit, token)} held{now < proposal.deposit_held_until ? ` at least until block #${proposal.deposit_held_until}` : " until the analysis or the label settles"}</>
+              : proposal.record_deposit > 0n
+                ? <>released; {formatBalance(proposal.record_deposit, token)} stays held while the finished record exists</>
+                : "released"}
+          </dd>
           <dt>Body</dt><dd>{proposal.body_len} bytes · CID <span className="mono">{cid(proposal)}</span></dd>
         </dl>
       )}
-      <ol className="stages" data-testid="stages">
+      {proposal && <AuthorActions id={id} proposal={proposal} />}
+      {proposal && <ol className="stages" data-testid="stages">
         {STAGES.map((s, i) => (
           <li key={s} className={i < reached ? "done" : i === reached ? "current" : "todo"}>{s}</li>
         ))}
         {reached < 0 && <li className="current">{stage}</li>}
-      </ol>
+      </ol>}
 
       {running && (
         <p>Committee of {running.committee.length}: {running.commits} committed, {running.reveals} revealed. Commits until block #{running.commit_end}, reveals until #{running.reveal_end} (now #{now}).</p>
@@ -270,13 +291,46 @@ export function ProposalDetail({ id }: { id: number }) {
         </>
       )}
 
-      <h2>Body</h2>
-      {!body ? <p className="muted">Fetching the body by its CID…</p> : body.error ? <p className="error">{body.error}</p> : (
-        <details open={(body.text?.length ?? 0) < 1200}>
-          <summary>{body.text?.length ?? 0} characters, hash checked, shown as Markdown</summary>
+      {proposal && <h2>Body</h2>}
+      {proposal && (!body ? <p className="muted">Fetching the body by its CID…</p> : body.error ? <p className="error">{body.error}</p> : (
+        <>
+          <p className="muted">{body.text?.length ?? 0} characters, fetched by CID and checked against the recorded hash; shown as Markdown.</p>
           <div className="body" data-testid="body"><Markdown text={body.text ?? ""} /></div>
-        </details>
-      )}
+        </>
+      ))}
     </section>
+  );
+}
+
+/**
+ * What the author can do with their proposal: withdraw it while it is pending (the deposit back
+ * less the fee, and less half of it once a committee is drawn), or remove the finished record
+ * (the record deposit back; a verified label stays in the training set).
+ */
+function AuthorActions({ id, proposal }: { id: number; proposal: NonNullable<Awaited<ReturnType<typeof readProposal>>> }) {
+  const { api, account, token } = useChain();
+  const [tx, send] = useTx();
+  const params = useLive((at) => api.query.Proposals.Params.getValue({ at }), []);
+  if (!account || account.address !== proposal.author || !params.data) return null;
+  const busy = tx.stage !== "idle" && tx.stage !== "failed" && tx.stage !== "finalized";
+  const withdrawable = proposal.analysis.type === "Pending" && proposal.verified_label === undefined && proposal.provisional === undefined;
+  const removable = proposal.deposit === 0n && proposal.provisional === undefined;
+  if (!withdrawable && !removable) return null;
+  return (
+    <div className="card" data-testid="author-actions">
+      {withdrawable && (
+        <p>
+          <button disabled={busy} onClick={() => send(api.tx.Proposals.withdraw_proposal({ id }))}>Withdraw this proposal</button>{" "}
+          Returns the deposit less the {formatBalance(params.data.proposal_fee, token)} fee; once a committee is drawn, also less {formatPerbill(params.data.redraw_penalty, 0)} of the deposit.
+        </p>
+      )}
+      {removable && (
+        <p>
+          <button disabled={busy} onClick={() => send(api.tx.Proposals.remove_proposal({ id }))}>Remove the finished record</button>{" "}
+          Returns the {formatBalance(proposal.record_deposit, token)} record deposit; a verified label stays in the training set.
+        </p>
+      )}
+      <TxProgress state={tx} />
+    </div>
   );
 }

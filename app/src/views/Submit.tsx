@@ -38,6 +38,7 @@ export function Submit() {
     return { maxTitle, maxBody, maxOrigin };
   });
   const params = useLive((at) => api.query.Proposals.Params.getValue({ at }));
+  const balance = useLive(async (at) => (account ? api.query.System.Account.getValue(account.address, { at }) : null), [account?.address]);
   const spaces = useLive((at) => directory(api, at), []);
   // Which existing proposals carry this exact body (`Proposals.with_content`).
   const same = useLive(async (at) => (body ? api.view.Proposals.with_content(toHex(blake2b256(encoder.encode(body))), { at }) : []), [body]);
@@ -55,6 +56,10 @@ export function Submit() {
     limits && bodyBytes > limits.maxBody ? `The body is ${bodyBytes} bytes; at most ${limits.maxBody}.` :
     limits && originBytes > limits.maxOrigin ? `The origin is ${originBytes} bytes; at most ${limits.maxOrigin}.` : null;
   const deposit = limits ? limits.base + limits.perByte * BigInt(bodyBytes + originBytes) : null;
+  // What the account can spend: free less what is frozen (conviction locks, staked nodes).
+  const spendable = balance.data ? balance.data.data.free - balance.data.data.frozen : null;
+  const needed = deposit !== null ? deposit + (txFee ?? 0n) : null;
+  const cannotPay = !problem && spendable !== null && needed !== null && spendable < needed;
   const call = () => space === "" && origin.trim() === ""
     ? api.tx.Proposals.submit_proposal({ title: Binary.fromText(title.trim()), body: Binary.fromText(body) })
     : api.tx.Proposals.file_proposal({
@@ -81,12 +86,17 @@ export function Submit() {
 
   const onSubmit = async (e: React.FormEvent) => {
     e.preventDefault();
-    if (problem) return;
+    if (problem || cannotPay) return;
     const result = await send(call());
     if (result.stage === "finalized") {
       const event = result.events.find((ev) => ev.type === "Proposals" && ev.value.type === "ProposalSubmitted");
       const id = (event?.value.value as { id?: number } | undefined)?.id;
       if (id !== undefined) setSubmitted(id);
+      // The form starts empty again: a second click cannot send the same proposal twice.
+      setTitle("");
+      setBody("");
+      setOrigin("");
+      setSpace("");
     }
   };
 
@@ -121,7 +131,12 @@ export function Submit() {
           </p>
         )}
         {problem && (title || body) && <p className="hint">{problem}</p>}
-        <button type="submit" disabled={!!problem || !account || (tx.stage !== "idle" && tx.stage !== "failed" && tx.stage !== "finalized")}>
+        {cannotPay && needed !== null && spendable !== null && (
+          <p className="error" data-testid="cannot-pay">
+            This account can spend {formatBalance(spendable, token)}; the deposit and the transaction fee come to {formatBalance(needed, token)}. Ask for a transfer, or choose another account.
+          </p>
+        )}
+        <button type="submit" disabled={!!problem || cannotPay || !account || (tx.stage !== "idle" && tx.stage !== "failed" && tx.stage !== "finalized")}>
           Sign and submit{account ? ` as ${account.name}` : ""}
         </button>
         {!account && <p className="hint">Choose an account (top right) to sign with.</p>}

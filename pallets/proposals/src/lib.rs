@@ -563,7 +563,8 @@ pub mod pallet {
 		NotAuthor,
 		/// The proposal still holds its deposit: it is neither analysed nor verified yet.
 		NotFinished,
-		/// The account cannot pay the proposal's deposit.
+		/// The account cannot hold what this call asks for: a proposal's deposit, or an
+		/// annotation's bond.
 		InsufficientBalance,
 		/// The proposal has been analysed already.
 		AlreadyAnalysed,
