@@ -3,7 +3,6 @@
 //! writes it for every mock that runs it).
 
 use crate as pallet_compute_nodes;
-use frame_support::derive_impl;
 use sp_runtime::BuildStorage;
 
 pub type AccountId = u64;
@@ -12,20 +11,7 @@ type Block = frame_system::mocking::MockBlock<Test>;
 
 daollm_test_support::mock_runtime! { 1: Balances = pallet_balances, 2: ComputeNodes = pallet_compute_nodes }
 
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountId = AccountId;
-	type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
-	type AccountData = pallet_balances::AccountData<Balance>;
-}
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Test {
-	type Balance = Balance;
-	type AccountStore = System;
-	type RuntimeHoldReason = RuntimeHoldReason;
-}
+daollm_test_support::mock_balances!();
 
 daollm_test_support::mock_registry! { randomness: (), max_nodes: 8, min_unbonding_period: 12 }
 

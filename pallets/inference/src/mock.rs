@@ -11,7 +11,7 @@ use daollm_primitives::{
 };
 use daollm_test_support::TestAuthorityId;
 use frame_support::{
-	derive_impl, parameter_types,
+	parameter_types,
 	traits::{ConstU32, ConstU8},
 };
 use frame_system::EnsureRoot;
@@ -34,20 +34,7 @@ pub fn model() -> H256 {
 
 daollm_test_support::mock_runtime! { 1: Balances = pallet_balances, 2: ComputeNodes = pallet_compute_nodes, 3: Inference = pallet_inference }
 
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountId = AccountId;
-	type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
-	type AccountData = pallet_balances::AccountData<Balance>;
-}
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Test {
-	type Balance = Balance;
-	type AccountStore = System;
-	type RuntimeHoldReason = RuntimeHoldReason;
-}
+daollm_test_support::mock_balances!();
 
 parameter_types! {
 	/// The active model; `None` to test a chain without one.

@@ -9,7 +9,7 @@ use daollm_primitives::{
 	ProposalId,
 };
 use frame_support::{
-	derive_impl, parameter_types,
+	parameter_types,
 	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU8},
 };
 use frame_system::EnsureRoot;
@@ -61,20 +61,7 @@ daollm_test_support::mock_runtime! {
 	3: Spaces = pallet_spaces,
 }
 
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountId = AccountId;
-	type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
-	type AccountData = pallet_balances::AccountData<Balance>;
-}
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Test {
-	type Balance = Balance;
-	type AccountStore = System;
-	type RuntimeHoldReason = RuntimeHoldReason;
-}
+daollm_test_support::mock_balances!();
 
 parameter_types! {
 	pub const SpamPot: AccountId = SPAM_POT;

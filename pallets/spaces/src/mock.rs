@@ -6,7 +6,7 @@
 
 use crate as pallet_spaces;
 use crate::{Parameters, ParametersOf};
-use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use frame_support::{parameter_types, traits::ConstU32};
 use frame_system::EnsureRoot;
 use sp_runtime::BuildStorage;
 
@@ -29,20 +29,7 @@ pub const MAX_LINK_LEN: u32 = 64;
 
 daollm_test_support::mock_runtime! { 1: Balances = pallet_balances, 2: Spaces = pallet_spaces }
 
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountId = AccountId;
-	type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
-	type AccountData = pallet_balances::AccountData<Balance>;
-}
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Test {
-	type Balance = Balance;
-	type AccountStore = System;
-	type RuntimeHoldReason = RuntimeHoldReason;
-}
+daollm_test_support::mock_balances!();
 
 parameter_types! {
 	pub DefaultParameters: ParametersOf<Test> =

@@ -6,7 +6,8 @@
 //! (key `n` is account `n`) and read what the worker sent from a test transaction pool:
 //!
 //! - [`mock_runtime!`] declares the mock runtime `Test`: `frame_system` and the pallets named,
-//!   with the aggregate types every mock derives;
+//!   with the aggregate types every mock derives; [`mock_balances!`] configures `frame_system`
+//!   and `pallet_balances` for the mocks with balances;
 //! - [`impl_offchain_signing!`] implements `frame_system`'s signing traits for a mock runtime,
 //!   with [`TestXt`] extrinsics signed by the account itself;
 //! - [`TestAuthorityId`] is the mock's `AuthorityId`;
@@ -36,6 +37,40 @@ use std::sync::Arc;
 
 pub use frame_system;
 pub use sp_runtime::testing::{TestSignature, TestXt, UintAuthorityId};
+
+/// Implements `frame_system::Config` (accounts of type `AccountId`, holding
+/// `pallet_balances::AccountData<Balance>`) and `pallet_balances::Config` (balances of type
+/// `Balance`, with the runtime's hold reasons) for the mock runtime `Test`, as every mock with
+/// balances has them:
+///
+/// ```ignore
+/// pub type AccountId = u64;
+/// pub type Balance = u64;
+/// type Block = frame_system::mocking::MockBlock<Test>;
+/// daollm_test_support::mock_runtime! { 1: Balances = pallet_balances, 2: Spaces = pallet_spaces }
+/// daollm_test_support::mock_balances!();
+/// ```
+#[macro_export]
+macro_rules! mock_balances {
+	() => {
+		use frame_support::derive_impl;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+		impl frame_system::Config for Test {
+			type Block = Block;
+			type AccountId = AccountId;
+			type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
+			type AccountData = pallet_balances::AccountData<Balance>;
+		}
+
+		#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+		impl pallet_balances::Config for Test {
+			type Balance = Balance;
+			type AccountStore = System;
+			type RuntimeHoldReason = RuntimeHoldReason;
+		}
+	};
+}
 
 /// Declares the mock runtime `Test` with `System` (`frame_system`) at index 0 and the pallets
 /// named at theirs, deriving the aggregate enums every mock needs:
