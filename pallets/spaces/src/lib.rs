@@ -141,7 +141,8 @@ pub mod pallet {
 		// Runtime types.
 
 		/// The currency deposits are held in.
-		type Currency: fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		type Currency: fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ fungible::Mutate<Self::AccountId>;
 
 		/// The runtime's hold reasons, of which this pallet's are a part.
 		type RuntimeHoldReason: From<HoldReason>;
