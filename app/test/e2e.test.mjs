@@ -328,6 +328,9 @@ test('a DAO registers its space; a proposal filed under it links back, renders s
     assert.match(await page.getByTestId('space-progress').textContent(), /^1 filed/);
     assert.match(await page.getByTestId('space-record').textContent(), /No verified label has met an analysis yet/);
     assert.match(await page.getByTestId('space-proposals').textContent(), /Tooling Core Unit budget/);
+  });
+
+  await step('dao-in-list', async () => {
     await open('proposals');
     await page.getByTestId(`proposal-row-${filedId}`).getByText('MakerDAO').waitFor();
   });
