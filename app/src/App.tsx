@@ -3,7 +3,8 @@
  * when the node is down, runs another network, or the account cannot pay; then the view the
  * hash route names.
  */
-import { lazy, Suspense, useEffect } from "react";
+import { lazy, Suspense, useEffect, useRef } from "react";
+import { keepTablesLabelled } from "./components/tableLabels";
 import { useChain, useLive } from "./chain/ChainContext";
 import { formatBalance, shortAddress } from "./format";
 import { href, useRoute } from "./route";
@@ -122,6 +123,8 @@ export function App() {
   useEffect(() => {
     document.title = pageTitle(route);
   }, [route]);
+  const main = useRef<HTMLElement>(null);
+  useEffect(() => (main.current ? keepTablesLabelled(main.current) : undefined), []);
   return (
     <>
       <header>
@@ -136,7 +139,7 @@ export function App() {
         <AccountPicker />
       </header>
       <Banners />
-      <main>
+      <main ref={main}>
         {wrongNetwork ? null : (
           <Suspense fallback={<p className="muted">Loading…</p>}>
             <View route={route} />

@@ -531,6 +531,29 @@ test('the node leaderboard shows the validator, and its page its history', async
   });
 });
 
+test('every view fits a phone 390 px wide: no sideways scrolling, tables as cards', async () => {
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    const routes = ['proposals', `proposals/${proposalId}`, 'daos', 'daos/0', 'submit', 'contribute', 'nodes',
+      `nodes/${addresses.alice}`, 'governance', 'rewards'];
+    for (const route of routes) {
+      await phone.goto(`${appUrl}/?rpc=${encodeURIComponent(node.wsUrl)}#/${route}`);
+      await phone.getByTestId('finalized').waitFor({ timeout: 60_000 });
+      await phone.waitForTimeout(1500);
+      const name = `phone-${route.split('/')[0]}${route.includes('/') ? '-one' : ''}`;
+      await phone.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: true });
+      const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 390, `#/${route} is ${width} px wide on a 390 px phone`);
+      // A list table's cells name their columns, for the cards.
+      const unlabelled = await phone.evaluate(() => Array.from(document.querySelectorAll('table.list tbody td'))
+        .filter((td) => !td.getAttribute('data-label')).length);
+      assert.equal(unlabelled, 0, `#/${route}: every card cell names its column`);
+    }
+  } finally {
+    await phone.close();
+  }
+});
+
 test('a node that is down and a wrong address are explained in words', async () => {
   const port = await freePort();
   await step('node-down', async () => {

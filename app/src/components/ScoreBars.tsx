@@ -6,8 +6,11 @@ export function ScoreBars({ labels, scores, highlight }: { labels: string[]; sco
   const row = 22;
   const width = 360;
   const labelWidth = 130;
+  const height = row * scores.length;
+  // Read as text by screen readers: every label with its score.
+  const description = scores.map((bps, i) => `${labels[i] ?? `label ${i}`} ${formatBasisPoints(bps, 1)}`).join(", ");
   return (
-    <svg className="bars" width={width} height={row * scores.length} role="img" aria-label="per-class scores" data-testid="score-bars">
+    <svg className="bars" viewBox={`0 0 ${width} ${height}`} style={{ width: "100%", maxWidth: width }} role="img" aria-label={`Per-class scores: ${description}`} data-testid="score-bars">
       {scores.map((bps, i) => {
         const w = ((width - labelWidth - 60) * bps) / 10_000;
         return (
