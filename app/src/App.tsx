@@ -31,6 +31,17 @@ const VIEWS = [
   ["rewards", "Rewards"],
 ] as const;
 
+/** Connect or disconnect the browser's wallet extensions: the page asks them only on a click. */
+function WalletButton() {
+  const { wallet } = useChain();
+  if (wallet.connected) {
+    return <button className="link" onClick={wallet.disconnect} data-testid="disconnect-wallet">Disconnect wallet</button>;
+  }
+  return wallet.available
+    ? <button onClick={wallet.connect} data-testid="connect-wallet">Connect wallet</button>
+    : <span className="muted" data-testid="no-wallet">No wallet extension (polkadot.js, Talisman or SubWallet) in this browser.</span>;
+}
+
 function AccountPicker() {
   const { accounts, account, selectAccount, api, token, development } = useChain();
   const balance = useLive(
@@ -39,8 +50,9 @@ function AccountPicker() {
   );
   if (accounts.length === 0) {
     return (
-      <span className="muted" data-testid="no-accounts">
-        {development ? "Loading accounts…" : "No wallet: install the polkadot.js extension, Talisman or SubWallet to sign."}
+      <span className="account">
+        {development && <span className="muted" data-testid="no-accounts">Loading accounts…</span>}
+        <WalletButton />
       </span>
     );
   }
@@ -60,6 +72,7 @@ function AccountPicker() {
           {free === 0n ? " This account holds no PROPOSAL: it cannot pay a fee. Ask for a transfer first." : ` ${formatBalance(free, token, 2)}${frozen > 0n ? ` (${formatBalance(frozen, token, 0)} locked)` : ""}`}
         </span>
       )}
+      <WalletButton />
     </span>
   );
 }

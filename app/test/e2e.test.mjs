@@ -531,6 +531,42 @@ test('the node leaderboard shows the validator, and its page its history', async
   });
 });
 
+test('the wallet extension is asked for its accounts only when the member clicks Connect wallet', async () => {
+  const context = await browser.newContext();
+  // A stand-in extension that counts how often the page asks it.
+  await context.addInitScript(() => {
+    window.enables = 0;
+    window.injectedWeb3 = {
+      'fake-wallet': {
+        version: '0.0.1',
+        enable: async () => {
+          window.enables += 1;
+          return {
+            accounts: { get: async () => [], subscribe: (cb) => { cb([]); return () => undefined; } },
+            signer: {},
+          };
+        },
+      },
+    };
+  });
+  const tab = await context.newPage();
+  try {
+    await tab.goto(`${appUrl}/?rpc=${encodeURIComponent(node.wsUrl)}#/proposals`);
+    await tab.getByTestId('finalized').waitFor({ timeout: 60_000 });
+    await tab.waitForTimeout(2000);
+    assert.equal(await tab.evaluate(() => window.enables), 0, 'nothing is asked at load');
+    await tab.getByTestId('connect-wallet').click();
+    await tab.getByTestId('disconnect-wallet').waitFor();
+    await tab.waitForFunction(() => window.enables === 1);
+    await tab.reload();
+    await tab.getByTestId('disconnect-wallet').waitFor({ timeout: 60_000 });
+    await tab.getByTestId('disconnect-wallet').click();
+    await tab.getByTestId('connect-wallet').waitFor();
+  } finally {
+    await context.close();
+  }
+});
+
 test('every view fits a phone 390 px wide: no sideways scrolling, tables as cards', async () => {
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   try {

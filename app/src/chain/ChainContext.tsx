@@ -9,7 +9,7 @@ import type { PolkadotClient } from "polkadot-api";
 import { connect, endpointFromLocation, type Api, type LinkState } from "./connection";
 import { nodeRpc, type NodeRpc } from "./queries/node";
 import { errorDocs, type ErrorDocs } from "./errors";
-import { extensionAccounts, type Account } from "./accounts";
+import { extensionAccounts, walletAvailable, type Account } from "./accounts";
 import { PROPOSAL, type Token } from "../format";
 
 /** A finalised block. */
@@ -44,6 +44,18 @@ export interface Chain {
   accounts: Account[];
   account: Account | null;
   selectAccount: (address: string) => void;
+  /** The browser's wallet extensions: asked for their accounts only when the member connects. */
+  wallet: Wallet;
+}
+
+/** Whether the member has connected the wallet extensions, and how to connect or disconnect. */
+export interface Wallet {
+  /** The browser has at least one wallet extension. */
+  available: boolean;
+  /** The member connected the extensions (remembered: a later visit reconnects without asking). */
+  connected: boolean;
+  connect: () => void;
+  disconnect: () => void;
 }
 
 const ChainContext = createContext<Chain | null>(null);
@@ -75,7 +87,9 @@ export function ChainProvider({ children }: { children: ReactNode }) {
   const [wrongNetwork, setWrongNetwork] = useState<string | null>(null);
   const [errors, setErrors] = useState<ErrorDocs | null>(null);
   const [labels, setLabels] = useState<string[]>([]);
-  const [accounts, setAccounts] = useState<Account[]>([]);
+  const [devs, setDevs] = useState<Account[]>([]);
+  const [injected, setInjected] = useState<Account[]>([]);
+  const [connected, setConnected] = useState(() => localStorage.getItem("daollm.wallet") === "connected");
   const [selected, setSelected] = useState<string | null>(() => localStorage.getItem("daollm.account"));
   const specVersion = useRef<number | null>(null);
 
@@ -133,19 +147,47 @@ export function ChainProvider({ children }: { children: ReactNode }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [block?.hash]);
 
-  // Accounts: dev accounts on a development chain, and the wallet extensions' accounts.
+  // Dev accounts, on a development chain only.
   useEffect(() => {
     let live = true;
-    const dev = development
-      ? import("./devAccounts").then((m) => m.devAccounts(ss58Format))
-      : Promise.resolve([]);
-    Promise.all([dev, extensionAccounts().catch(() => [])])
-      .then(([devs, injected]) => live && setAccounts([...devs, ...injected]))
-      .catch(() => undefined);
+    if (!development) {
+      setDevs([]);
+      return;
+    }
+    import("./devAccounts")
+      .then((m) => m.devAccounts(ss58Format))
+      .then((list) => live && setDevs(list), () => undefined);
     return () => {
       live = false;
     };
   }, [development, ss58Format]);
+
+  // The wallet extensions' accounts: asked for only once the member connected them, never at a
+  // first visit without a click.
+  useEffect(() => {
+    let live = true;
+    if (!connected) {
+      setInjected([]);
+      return;
+    }
+    extensionAccounts().then((list) => live && setInjected(list), () => live && setInjected([]));
+    return () => {
+      live = false;
+    };
+  }, [connected]);
+  const accounts = useMemo(() => [...devs, ...injected], [devs, injected]);
+  const wallet: Wallet = {
+    available: walletAvailable(),
+    connected,
+    connect: () => {
+      localStorage.setItem("daollm.wallet", "connected");
+      setConnected(true);
+    },
+    disconnect: () => {
+      localStorage.removeItem("daollm.wallet");
+      setConnected(false);
+    },
+  };
 
   const account = accounts.find((a) => a.address === selected) ?? accounts[0] ?? null;
   const selectAccount = (address: string) => {
@@ -170,6 +212,7 @@ export function ChainProvider({ children }: { children: ReactNode }) {
     accounts,
     account,
     selectAccount,
+    wallet,
   };
   return <ChainContext.Provider value={chain}>{children}</ChainContext.Provider>;
 }

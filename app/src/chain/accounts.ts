@@ -18,6 +18,11 @@ export interface Account {
   devNodeKey?: { publicKey: Uint8Array; sign: (message: Uint8Array) => Uint8Array };
 }
 
+/** Whether the browser has a wallet extension (it injects itself before the page's scripts run). */
+export function walletAvailable(): boolean {
+  return getInjectedExtensions().length > 0;
+}
+
 /** The accounts of every wallet extension the browser has, after the member allows it. */
 export async function extensionAccounts(dappName = "DAOLLM"): Promise<Account[]> {
   const accounts: Account[] = [];
