@@ -3,10 +3,10 @@
  * when the node is down, runs another network, or the account cannot pay; then the view the
  * hash route names.
  */
-import { lazy, Suspense, useEffect, useRef } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { keepTablesLabelled } from "./components/tableLabels";
 import { useChain, useLive } from "./chain/ChainContext";
-import { formatBalance, shortAddress } from "./format";
+import { formatBalance, formatBlocks, shortAddress } from "./format";
 import { href, useRoute } from "./route";
 
 // Each view is its own chunk: a page downloads the code it shows (the chart library only with
@@ -129,9 +129,39 @@ export function pageTitle(route: string[]): string {
   return `${name} · DAOLLM`;
 }
 
+/** Seconds since `since`, ticking every second while `running`. */
+function useAge(since: number | undefined, running: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [running]);
+  return since === undefined ? 0 : Math.max(0, Math.round((now - since) / 1000));
+}
+
+/**
+ * What the page shows is final only while the node answers: with the connection lost, the
+ * footer says how old the last finalised block is, and that the views may be out of date.
+ */
+function Footer() {
+  const { block, link } = useChain();
+  const down = link.kind !== "connected";
+  const age = useAge(block?.seenAt, down && block !== null);
+  if (!block) return <footer className="muted">Waiting for a finalised block…</footer>;
+  if (down) {
+    return (
+      <footer className="stale" data-testid="stale">
+        Connection lost: the last finalised block, <span data-testid="finalized-stale">#{block.number}</span>, arrived {formatBlocks(age, 1000)} ago. What is shown may be out of date; reconnecting…
+      </footer>
+    );
+  }
+  return <footer className="muted">Finalised block <span data-testid="finalized">#{block.number}</span>: everything shown is final.</footer>;
+}
+
 export function App() {
   const route = useRoute();
-  const { block, wrongNetwork } = useChain();
+  const { wrongNetwork } = useChain();
   const current = route[0] ?? "proposals";
   useEffect(() => {
     document.title = pageTitle(route);
@@ -159,9 +189,7 @@ export function App() {
           </Suspense>
         )}
       </main>
-      <footer className="muted">
-        {block ? <>Finalised block <span data-testid="finalized">#{block.number}</span>: everything shown is final.</> : "Waiting for a finalised block…"}
-      </footer>
+      <Footer />
     </>
   );
 }

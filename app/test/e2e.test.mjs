@@ -7,7 +7,8 @@
 // a failing step saves `failure-<step>.png` there too.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -587,6 +588,46 @@ test('every view fits a phone 390 px wide: no sideways scrolling, tables as card
     }
   } finally {
     await phone.close();
+  }
+});
+
+test('a node that stops mid-session: stale state is said, a transaction gives up, the restart resumes', async () => {
+  // A second node on a kept base path and a fixed port: stopped and started again, it is the
+  // same chain at the same address, as a member's browser sees a node restart.
+  const base = mkdtempSync(join(tmpdir(), 'daollm-restart-'));
+  const rpcPort = await freePort();
+  let restartable = await startDevNode([], { base, rpcPort });
+  const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    await tab.goto(`${appUrl}/?rpc=${encodeURIComponent(restartable.wsUrl)}#/submit`);
+    await tab.getByTestId('finalized').waitFor({ timeout: 60_000 });
+    await tab.getByTestId('account').waitFor();
+    await tab.locator('input[name=title]').fill('Sent while the node is down');
+    await tab.locator('textarea[name=body]').fill('A body the node never receives.');
+    await tab.getByTestId('deposit').waitFor();
+
+    await restartable.stop();
+    const lost = Date.now();
+    await tab.getByTestId('stale').waitFor({ timeout: 15_000 });
+    console.log(`the page said the connection was lost ${((Date.now() - lost) / 1000).toFixed(1)} s after the node stopped`);
+    assert.match(await tab.getByTestId('stale').textContent(), /Connection lost: the last finalised block, #\d+, arrived .+ ago/);
+    assert.equal(await tab.getByTestId('finalized').count(), 0, 'nothing claims to be final');
+    assert.equal(await tab.locator('input[name=title]').inputValue(), 'Sent while the node is down', 'the form keeps what was typed');
+    await tab.screenshot({ path: join(RESULTS, 'node-stopped.png'), fullPage: true });
+
+    await tab.getByRole('button', { name: /Sign and submit/ }).click();
+    const error = tab.getByTestId('tx-error');
+    await error.waitFor({ timeout: 150_000 });
+    assert.match(await error.textContent(), /No answer for \d+ s while/);
+    await tab.screenshot({ path: join(RESULTS, 'tx-timeout.png'), fullPage: true });
+
+    restartable = await startDevNode([], { base, rpcPort });
+    await tab.getByTestId('finalized').waitFor({ timeout: 90_000 });
+    assert.equal(await tab.getByTestId('stale').count(), 0, 'fresh again, without a reload');
+  } finally {
+    await tab.close();
+    await restartable.stop();
+    rmSync(base, { recursive: true, force: true });
   }
 });
 

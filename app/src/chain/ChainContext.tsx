@@ -16,6 +16,8 @@ import { PROPOSAL, type Token } from "../format";
 export interface Block {
   hash: string;
   number: number;
+  /** When this page received it (`Date.now()`): how old what is shown is, if the node goes away. */
+  seenAt: number;
 }
 
 /** What every view reads. */
@@ -94,7 +96,7 @@ export function ChainProvider({ children }: { children: ReactNode }) {
   const specVersion = useRef<number | null>(null);
 
   useEffect(() => {
-    const sub = client.finalizedBlock$.subscribe((b) => setBlock({ hash: b.hash, number: b.number }));
+    const sub = client.finalizedBlock$.subscribe((b) => setBlock({ hash: b.hash, number: b.number, seenAt: Date.now() }));
     return () => sub.unsubscribe();
   }, [client]);
 

@@ -19,6 +19,14 @@ export type TxState =
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyTx = Transaction<any, any>;
 
+/**
+ * How long a transaction may go without news (signed, broadcast, in a block, finalised) before
+ * it is given up: a node that stopped answering must not leave it "Signing" for ever. A wallet
+ * waiting for the member to approve is news only once signed, so the first wait is longer.
+ */
+export const SIGNING_TIMEOUT_MS = 120_000;
+export const PROGRESS_TIMEOUT_MS = 60_000;
+
 /** `[state, send]`: `send(tx)` signs with the selected account and resolves when it ends. */
 export function useTx(): [TxState, (tx: AnyTx) => Promise<TxState>, () => void] {
   const { account, errors } = useChain();
@@ -29,10 +37,24 @@ export function useTx(): [TxState, (tx: AnyTx) => Promise<TxState>, () => void] 
   const send = useCallback(
     (tx: AnyTx) =>
       new Promise<TxState>((resolve) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        let subscription: { unsubscribe: () => void } | undefined;
+        let ended = false;
         const finish = (s: TxState) => {
+          if (ended) return;
+          ended = true;
+          clearTimeout(timer);
+          subscription?.unsubscribe();
           busy.current = false;
           setState(s);
           resolve(s);
+        };
+        const expect = (ms: number, what: string) => {
+          clearTimeout(timer);
+          timer = setTimeout(() => finish({
+            stage: "failed",
+            message: `No answer for ${ms / 1000} s while ${what}: the node may be unreachable (see the banner above). The transaction may or may not have been sent; look for it before trying again.`,
+          }), ms);
         };
         if (!account) {
           finish({ stage: "failed", message: "Choose an account first (top right)." });
@@ -41,9 +63,11 @@ export function useTx(): [TxState, (tx: AnyTx) => Promise<TxState>, () => void] 
         if (busy.current) return;
         busy.current = true;
         setState({ stage: "signing" });
+        expect(SIGNING_TIMEOUT_MS, "signing");
         let inBlock = false;
-        tx.signSubmitAndWatch(account.signer).subscribe({
+        subscription = tx.signSubmitAndWatch(account.signer).subscribe({
           next: (event) => {
+            expect(PROGRESS_TIMEOUT_MS, event.type === "finalized" ? "finalising" : "waiting for a block");
             if (event.type === "signed") setState({ stage: "signed", txHash: event.txHash });
             if (event.type === "txBestBlocksState" && event.found && !inBlock) {
               inBlock = true;

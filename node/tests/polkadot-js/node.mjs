@@ -40,18 +40,21 @@ function listening(log, pattern) {
 /**
  * Starts `daollm-node --dev` with `extraArgs`; resolves to `{ wsUrl, metricsUrl, base, stop, log }`
  * (`base`: the node's base path, removed when it stops). `onLog`, if given, sees every chunk of
- * the node's log as it comes.
+ * the node's log as it comes. To stop a node and start it again on the same chain and address
+ * (a restart, as a client sees it), pass the same `base` (then kept when it stops: the caller
+ * removes it) and `rpcPort` both times.
  *
  * The node binds port 0 for RPC, Prometheus and p2p, and the test reads the ports it got from the
  * node's own log: no port is chosen before the node binds it, so nodes started side by side (the
  * client and app tests run in parallel) never race for one.
  */
-export async function startDevNode(extraArgs = [], { onLog } = {}) {
+export async function startDevNode(extraArgs = [], { onLog, base: keptBase, rpcPort = 0 } = {}) {
   if (!NODE_BINARY) throw new Error('set DAOLLM_NODE to the daollm-node binary');
-  const base = mkdtempSync(join(tmpdir(), 'daollm-js-'));
+  const base = keptBase ?? mkdtempSync(join(tmpdir(), 'daollm-js-'));
+  const removeBase = () => { if (!keptBase) rmSync(base, { recursive: true, force: true }); };
   const child = spawn(NODE_BINARY, [
     '--dev', '--no-telemetry', '--no-mdns', '--base-path', base,
-    '--rpc-port', '0', '--prometheus-port', '0',
+    '--rpc-port', String(rpcPort), '--prometheus-port', '0',
     '--listen-addr', '/ip4/127.0.0.1/tcp/0', ...extraArgs,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
@@ -69,7 +72,7 @@ export async function startDevNode(extraArgs = [], { onLog } = {}) {
     const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
     await exited;
     clearTimeout(timer);
-    rmSync(base, { recursive: true, force: true });
+    removeBase();
   };
   // Why the node is gone or not serving: the end of its log, where the reason is, first.
   const failure = (what) => {
@@ -81,7 +84,7 @@ export async function startDevNode(extraArgs = [], { onLog } = {}) {
   const deadline = Date.now() + 120000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      rmSync(base, { recursive: true, force: true });
+      removeBase();
       throw failure(`daollm-node exited early (exit code ${child.exitCode}, signal ${child.signalCode})`);
     }
     const rpc = listening(head, /Running JSON-RPC server: addr=([0-9.]+:[0-9]+)/);
