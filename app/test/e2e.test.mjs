@@ -334,6 +334,14 @@ test('a DAO registers its space; a proposal filed under it links back, renders s
   await step('dao-in-list', async () => {
     await open('proposals');
     await page.getByTestId(`proposal-row-${filedId}`).getByText('MakerDAO').waitFor();
+    // Filtered by DAO, then searched by title words.
+    await page.locator('select[name=dao]').selectOption({ label: 'MakerDAO' });
+    assert.equal(await page.locator('[data-testid^=proposal-row-]').count(), 1);
+    await page.locator('select[name=dao]').selectOption({ label: 'all' });
+    await page.locator('input[name=search]').fill('tooling budget');
+    assert.deepEqual(await page.locator('[data-testid^=proposal-row-]').evaluateAll((rows) => rows.map((r) => r.dataset.testid)), [`proposal-row-${filedId}`]);
+    await page.locator('input[name=search]').fill('no such words');
+    assert.match(await page.getByTestId('filtered').textContent(), /^0 of the \d+ newest proposals match/);
   });
 
   await step('dao-duplicate', async () => {

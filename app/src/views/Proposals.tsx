@@ -1,16 +1,17 @@
 /**
- * Proposals: the newest first, each with its stage and, once analysed, the agreed label. A
- * proposal's page is its analysis card.
+ * Proposals: the newest first, each with its DAO, when it was submitted, its stage and, once
+ * analysed, the agreed label; searched by title words and filtered by DAO, label and stage among
+ * those loaded. A proposal's page is its analysis card.
  */
 import { useState } from "react";
 import { useChain, useLive } from "../chain/ChainContext";
 import { href } from "../route";
-import { shortAddress } from "../format";
+import { formatBlocks, shortAddress } from "../format";
 import { errorReport, proposal as readProposal, title } from "../chain/queries/proposals";
 import { consensus, proposalTask, unreadable } from "../chain/queries/inference";
 import { useReadableFloor } from "../chain/queries/constants";
 import { directory, spaceName } from "../chain/queries/spaces";
-import { stageOf } from "./proposalState";
+import { stageOf, type Stage } from "./proposalState";
 
 const PAGE = 20;
 
@@ -18,6 +19,11 @@ export function Proposals() {
   const { api, labels } = useChain();
   const floor = useReadableFloor();
   const [pages, setPages] = useState(1);
+  const [search, setSearch] = useState("");
+  const [dao, setDao] = useState("");
+  const [label, setLabel] = useState("");
+  const [stage, setStage] = useState("");
+  const [oldestFirst, setOldestFirst] = useState(false);
   const list = useLive(async (at) => {
     const next = await api.query.Proposals.NextProposalId.getValue({ at });
     const header = await api.query.System.Number.getValue({ at });
@@ -29,21 +35,53 @@ export function Proposals() {
       }),
     );
     const names = new Map((await directory(api, at)).map((s) => [s.id, spaceName(s)]));
-    return { next, rows, names };
+    return { next, rows, names, header };
   }, [pages]);
 
   if (list.error && !list.data) return <p className="error">Could not read proposals: {list.error}</p>;
   if (!list.data) return <p className="muted">Reading proposals…</p>;
-  const { rows, next, names } = list.data;
+  const { rows: all, next, names, header } = list.data;
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  const rows = all
+    .filter(({ proposal }) => words.every((w) => (proposal ? title(proposal).toLowerCase() : "").includes(w)))
+    .filter(({ proposal }) => dao === "" || (dao === "none" ? proposal?.space === undefined : proposal?.space === Number(dao)))
+    .filter(({ agreed, task }) => label === "" || (!unreadable(task, floor) && agreed?.label === Number(label)))
+    .filter(({ stage: s }) => stage === "" || s === stage);
+  if (oldestFirst) rows.reverse();
+  const stages = Array.from(new Set(all.map((r) => r.stage))) as Stage[];
+  const filtering = words.length > 0 || dao !== "" || label !== "" || stage !== "";
   return (
     <section>
       <h1>Proposals</h1>
-      {rows.length === 0 ? (
+      {all.length > 0 && (
+        <div className="form inline filters" data-testid="filters">
+          <label>Search titles <input type="search" name="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="words in the title" /></label>
+          <label>DAO <select name="dao" value={dao} onChange={(e) => setDao(e.target.value)}>
+            <option value="">all</option>
+            <option value="none">none</option>
+            {[...names].map(([id, name]) => <option key={id} value={id}>{name}</option>)}
+          </select></label>
+          <label>Label <select name="label" value={label} onChange={(e) => setLabel(e.target.value)}>
+            <option value="">all</option>
+            {labels.map((l, i) => <option key={l} value={i}>{l}</option>)}
+          </select></label>
+          <label>Stage <select name="stage" value={stage} onChange={(e) => setStage(e.target.value)}>
+            <option value="">all</option>
+            {stages.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select></label>
+          <label>Order <select name="order" value={oldestFirst ? "oldest" : "newest"} onChange={(e) => setOldestFirst(e.target.value === "oldest")}>
+            <option value="newest">newest first</option>
+            <option value="oldest">oldest first</option>
+          </select></label>
+        </div>
+      )}
+      {filtering && <p className="muted" data-testid="filtered">{rows.length} of the {all.length} newest proposals match{all.length < next ? "; load older ones to search further" : ""}.</p>}
+      {all.length === 0 ? (
         <p>No proposal yet. <a href={href("submit")}>Submit the first.</a></p>
       ) : (
         <table className="list" data-testid="proposal-list">
           <thead>
-            <tr><th>#</th><th>Title</th><th>DAO</th><th>Author</th><th>Stage</th><th>Label</th></tr>
+            <tr><th>#</th><th>Title</th><th>DAO</th><th>Submitted</th><th>Author</th><th>Stage</th><th>Label</th></tr>
           </thead>
           <tbody>
             {rows.map(({ id, proposal, task, stage, agreed }) => (
@@ -51,6 +89,7 @@ export function Proposals() {
                 <td>{id}</td>
                 <td><a href={href("proposals", id)}>{proposal ? title(proposal) : "—"}</a></td>
                 <td>{proposal?.space !== undefined ? <a href={href("daos", proposal.space)}>{names.get(proposal.space) ?? `#${proposal.space}`}</a> : ""}</td>
+                <td title={proposal ? `block #${proposal.submitted_at}` : undefined}>{proposal ? `${formatBlocks(header - proposal.submitted_at)} ago` : "—"}</td>
                 <td className="mono">{proposal ? shortAddress(proposal.author) : "—"}</td>
                 <td>
                   <span className={`stage stage-${stage.replace(/ /g, "-")}`} data-testid="stage">{stage}</span>
@@ -63,7 +102,7 @@ export function Proposals() {
           </tbody>
         </table>
       )}
-      {rows.length < next && <button onClick={() => setPages(pages + 1)}>Older proposals</button>}
+      {all.length < next && <button onClick={() => setPages(pages + 1)}>Older proposals</button>}
     </section>
   );
 }

@@ -11,11 +11,12 @@ export type Stage =
   | "analysed"
   | "escalated"
   | "unanswered"
-  | "withdrawn or spam";
+  | "record gone";
 
 /** `proposal`'s stage at block `now`. */
 export function stageOf(proposal: Proposal | null, task: Task | null, now: number): Stage {
-  if (!proposal) return "withdrawn or spam";
+  // Withdrawn, marked as spam, or its finished record removed by its author.
+  if (!proposal) return "record gone";
   if (proposal.analysis.type === "Unanswered") return "unanswered";
   if (!task) return proposal.analysis.type === "Analysed" ? "analysed" : "pending";
   if (task.status.type === "Judged") {
