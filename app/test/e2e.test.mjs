@@ -447,7 +447,10 @@ test('a member votes on a referendum with conviction', async () => {
     await chooseAccount('Alice');
     const card = page.getByTestId(`referendum-${index}`);
     await card.waitFor({ timeout: 30_000 });
-    assert.match(await card.textContent(), /Rewards\.set_parameters/, 'the card shows the call the referendum enacts');
+    // The call in words, against the parameters in force: a week of hourly epochs more.
+    assert.equal(await card.getByTestId('call-words').textContent(),
+      `Set Rewards parameters: claim period ${parameters.claim_period} epochs → ${parameters.claim_period + 7 * 24} epochs`);
+    assert.match(await card.locator('select[name=conviction] option').nth(2).textContent(), /^2×, locked \d+ (d|h|min)/, 'lock periods in time');
     const form = page.getByTestId(`vote-${index}`);
     await form.locator('select[name=direction]').selectOption('aye');
     await form.locator('select[name=conviction]').selectOption('2');
@@ -458,6 +461,7 @@ test('a member votes on a referendum with conviction', async () => {
     assert.equal(info.type, 'Ongoing');
     assert.equal(info.value.tally.ayes, 200n * UNIT, '100 PROPOSAL at 2× conviction');
     await page.getByTestId(`referendum-${index}`).getByTestId('ayes').getByText('200 PROPOSAL').waitFor({ timeout: 30_000 });
+    assert.match(await card.getByTestId('my-vote').textContent(), /^Your vote: Aye with 100 PROPOSAL, 2×, locked /);
   });
 });
 

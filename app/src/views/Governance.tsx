@@ -9,30 +9,39 @@ import { useChain, useConstants, useLive } from "../chain/ChainContext";
 import { useTx } from "../chain/useTx";
 import { TxProgress } from "../components/TxProgress";
 import { formatBalance, formatBlocks, formatPerbill, parseBalance, shortAddress } from "../format";
+import { callInWords, type DecodedCall } from "../chain/callWords";
 
 const RECENT = 20;
 const decoder = new TextDecoder();
 
-/** Conviction: the multiplier of the vote and how long the balance stays locked afterwards. */
+/** Conviction: the multiplier of the vote and how many lock periods the balance stays locked. */
 const CONVICTIONS = [
-  { name: "0.1×, no lock", periods: 0 },
-  { name: "1×, locked 1 period", periods: 1 },
-  { name: "2×, locked 2 periods", periods: 2 },
-  { name: "3×, locked 4 periods", periods: 4 },
-  { name: "4×, locked 8 periods", periods: 8 },
-  { name: "5×, locked 16 periods", periods: 16 },
-  { name: "6×, locked 32 periods", periods: 32 },
+  { multiplier: "0.1×", periods: 0 },
+  { multiplier: "1×", periods: 1 },
+  { multiplier: "2×", periods: 2 },
+  { multiplier: "3×", periods: 4 },
+  { multiplier: "4×", periods: 8 },
+  { multiplier: "5×", periods: 16 },
+  { multiplier: "6×", periods: 32 },
 ];
+
+/** A conviction in words, its lock in time: "2×, locked 14 d" (`lockBlocks`: one lock period). */
+function convictionName(i: number, lockBlocks: number | null): string {
+  const c = CONVICTIONS[i];
+  if (c.periods === 0) return `${c.multiplier}, no lock`;
+  return lockBlocks === null ? `${c.multiplier}, locked ${c.periods} period${c.periods > 1 ? "s" : ""}` : `${c.multiplier}, locked ${formatBlocks(c.periods * lockBlocks)}`;
+}
 
 type Chain = ReturnType<typeof useChain>;
 
-/** `Pallet.call {args}` of a SCALE-encoded call, or `null` when it does not decode. */
-async function describeCall(api: Chain["api"], bytes: Uint8Array): Promise<string | null> {
+/** A SCALE-encoded call in words, and as `Pallet.call {args}`; `null` when it does not decode. */
+async function describeCall({ api, token }: Chain, bytes: Uint8Array, at: string): Promise<{ words: string; raw: string } | null> {
   try {
     const tx = await api.txFromCallData(bytes);
-    const call = tx.decodedCall as { type: string; value: { type: string; value: unknown } };
+    const call = tx.decodedCall as DecodedCall;
     const args = JSON.stringify(call.value.value, (_k, v) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Binary.toHex(v) : v));
-    return `${call.type}.${call.value.type}${args && args !== "undefined" ? ` ${args}` : ""}`;
+    const raw = `${call.type}.${call.value.type}${args && args !== "undefined" ? ` ${args}` : ""}`;
+    return { words: await callInWords(api, call, token, at), raw };
   } catch {
     return null;
   }
@@ -44,7 +53,8 @@ function originName(origin: { type: string; value: { type: string; value?: unkno
   return origin.value.type;
 }
 
-async function readReferenda({ api }: Chain, at: string) {
+async function readReferenda(chain: Chain, at: string) {
+  const { api } = chain;
   const [count, tracks, issuance] = await Promise.all([
     api.query.Referenda.ReferendumCount.getValue({ at }),
     api.constants.Referenda.Tracks(),
@@ -60,11 +70,12 @@ async function readReferenda({ api }: Chain, at: string) {
       if (!info) return { kind: "closed" as const, index, state: "unknown", since: undefined };
       if (info.type !== "Ongoing") return { kind: "closed" as const, index, state: info.type as string, since: Array.isArray(info.value) ? info.value[0] : info.value };
       const r = info.value;
-      let call: string | null = null;
-      if (r.proposal.type === "Inline") call = await describeCall(api, r.proposal.value);
+      let call: { words: string; raw: string } | null = null;
+      if (r.proposal.type === "Inline") call = await describeCall(chain, r.proposal.value, at);
       else if (r.proposal.type === "Lookup") {
         const bytes = await api.query.Preimage.PreimageFor.getValue([r.proposal.value.hash, r.proposal.value.len], { at });
-        call = bytes ? await describeCall(api, bytes) : `preimage ${shortAddress(r.proposal.value.hash)} (not uploaded)`;
+        const missing = `preimage ${shortAddress(r.proposal.value.hash)} (not uploaded)`;
+        call = bytes ? await describeCall(chain, bytes, at) : { words: `A call whose ${missing}`, raw: missing };
       }
       const votes = r.tally.ayes + r.tally.nays;
       const track = trackInfo.get(r.track);
@@ -125,7 +136,8 @@ function ReferendumCard({ referendum: r }: { referendum: Referendum }) {
   return (
     <article className="card" data-testid={`referendum-${r.index}`} data-state={r.state}>
       <h3>Referendum #{r.index} · {r.track} · <span className="tag">{r.state}</span></h3>
-      <p className="mono small">{r.call ?? "(the call does not decode with this runtime)"}</p>
+      <p data-testid="call-words"><strong>{r.call?.words ?? "The call does not decode with this runtime."}</strong></p>
+      {r.call && <details><summary className="muted small">The call as encoded</summary><p className="mono small">{r.call.raw}</p></details>}
       <p className="muted">Dispatched as {r.origin}; submitted at block #{r.submitted}.
         {r.decisionEnds && block ? ` Decision period ends at #${r.decisionEnds} (${formatBlocks(Math.max(0, r.decisionEnds - block.number))}).` : ""}
         {r.confirmingUntil ? ` Confirming until #${r.confirmingUntil}.` : ""}</p>
@@ -135,6 +147,10 @@ function ReferendumCard({ referendum: r }: { referendum: Referendum }) {
         <dt>Approval</dt><dd>{r.approval === null ? "no votes" : formatPerbill(r.approval)}</dd>
         <dt>Support</dt><dd>{formatPerbill(r.support, 3)} of the issuance</dd>
       </dl>
+      {!r.hasDecisionDeposit && (
+        <p className="muted small">Until someone places the decision deposit ({formatBalance(r.decisionDeposit, token, 0)}, returned when the referendum ends), the referendum stays in preparation and cannot pass; it times out if nobody does.</p>
+      )}
+      <MyVote index={r.index} track={r.trackId} />
       <Vote index={r.index} trackDeposit={r.hasDecisionDeposit ? null : r.decisionDeposit} />
     </article>
   );
@@ -147,6 +163,7 @@ function Vote({ index, trackDeposit }: { index: number; trackDeposit: bigint | n
   const [amountText, setAmountText] = useState("");
   const [tx, send] = useTx();
   const amount = parseBalance(amountText, token);
+  const lockBlocks = useConstants((api) => api.constants.ConvictionVoting.VoteLockingPeriod());
   const onVote = (e: React.FormEvent) => {
     e.preventDefault();
     if (!amount.ok) return;
@@ -155,14 +172,14 @@ function Vote({ index, trackDeposit }: { index: number; trackDeposit: bigint | n
   };
   return (
     <form className="form inline" onSubmit={onVote} data-testid={`vote-${index}`}>
-      <select name="direction" value={aye ? "aye" : "nay"} onChange={(e) => setAye(e.target.value === "aye")}>
+      <select name="direction" aria-label="direction of the vote" value={aye ? "aye" : "nay"} onChange={(e) => setAye(e.target.value === "aye")}>
         <option value="aye">Aye</option>
         <option value="nay">Nay</option>
       </select>
-      <select name="conviction" value={conviction} onChange={(e) => setConviction(Number(e.target.value))}>
-        {CONVICTIONS.map((c, i) => <option key={c.name} value={i}>{c.name}</option>)}
+      <select name="conviction" aria-label="conviction and lock" value={conviction} onChange={(e) => setConviction(Number(e.target.value))}>
+        {CONVICTIONS.map((c, i) => <option key={c.multiplier} value={i}>{convictionName(i, lockBlocks)}</option>)}
       </select>
-      <input name="amount" placeholder={`amount (${token.symbol})`} value={amountText} onChange={(e) => setAmountText(e.target.value)} />
+      <input name="amount" aria-label={`amount in ${token.symbol}`} placeholder={`amount (${token.symbol})`} value={amountText} onChange={(e) => setAmountText(e.target.value)} />
       <button type="submit" disabled={!amount.ok || !account}>Vote</button>
       {trackDeposit !== null && (
         <button type="button" onClick={() => send(api.tx.Referenda.place_decision_deposit({ index }))}>Place the decision deposit ({formatBalance(trackDeposit, token, 0)})</button>
@@ -301,4 +318,29 @@ function TrainingRounds() {
       )}
     </>
   );
+}
+
+/** The member's own vote on referendum `index` (on its track `track`), as the chain records it. */
+function MyVote({ index, track }: { index: number; track: number }) {
+  const { api, account, token } = useChain();
+  const lockBlocks = useConstants((api) => api.constants.ConvictionVoting.VoteLockingPeriod());
+  const mine = useLive(async (at) => {
+    if (!account) return null;
+    const voting = await api.query.ConvictionVoting.VotingFor.getValue(account.address, track, { at });
+    if (voting.type !== "Casting") return null;
+    return voting.value.votes.find(([poll]) => poll === index)?.[1] ?? null;
+  }, [account?.address, index, track]);
+  const vote = mine.data;
+  if (!vote) return null;
+  let text: string;
+  if (vote.type === "Standard") {
+    const aye = (vote.value.vote & 0x80) !== 0;
+    const conviction = vote.value.vote & 0x7f;
+    text = `${aye ? "Aye" : "Nay"} with ${formatBalance(vote.value.balance, token)}, ${convictionName(Math.min(conviction, 6), lockBlocks)}`;
+  } else if (vote.type === "Split") {
+    text = `split: aye ${formatBalance(vote.value.aye, token)}, nay ${formatBalance(vote.value.nay, token)}`;
+  } else {
+    text = `split with abstain: aye ${formatBalance(vote.value.aye, token)}, nay ${formatBalance(vote.value.nay, token)}, abstain ${formatBalance(vote.value.abstain, token)}`;
+  }
+  return <p data-testid="my-vote">Your vote: {text}.</p>;
 }
