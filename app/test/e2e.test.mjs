@@ -580,6 +580,27 @@ test('the wallet extension is asked for its accounts only when the member clicks
   }
 });
 
+/** The serious and critical accessibility violations axe-core finds on `tab`'s page, in words. */
+async function accessibilityViolations(tab) {
+  await tab.addScriptTag({ path: join(APP, 'node_modules', 'axe-core', 'axe.min.js') });
+  const violations = await tab.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+}
+
+test('no view has a serious or critical accessibility violation (axe-core)', async () => {
+  const routes = ['proposals', `proposals/${proposalId}`, 'daos', 'daos/0', 'submit', 'contribute', 'nodes',
+    `nodes/${addresses.alice}`, 'governance', 'rewards'];
+  const found = [];
+  for (const route of routes) {
+    await open(route);
+    await page.waitForTimeout(1500);
+    for (const v of await accessibilityViolations(page)) found.push(`#/${route}: ${v}`);
+  }
+  assert.deepEqual(found, []);
+});
+
 test('every view fits a phone 390 px wide: no sideways scrolling, tables as cards', async () => {
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   try {
