@@ -321,7 +321,7 @@ fn spaces_mint_and_burn_nothing_whatever_the_number_of_accounts() {
 	ExtBuilder.build_and_execute(|| {
 		let issuance = Balances::total_issuance();
 		let accounts = [ALICE, BOB, CHARLIE];
-		let free: Vec<_> = accounts.iter().map(|a| Balances::balance(a)).collect();
+		let free: Vec<_> = accounts.iter().map(Balances::balance).collect();
 		let mut spaces = vec![];
 		for (n, who) in accounts.iter().cycle().take(9).enumerate() {
 			spaces.push((*who, register(*who, &format!("DAO {n}"))));
