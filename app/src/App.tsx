@@ -33,13 +33,14 @@ const VIEWS = [
 
 /** Connect or disconnect the browser's wallet extensions: the page asks them only on a click. */
 function WalletButton() {
-  const { wallet } = useChain();
+  const { wallet, accounts } = useChain();
   if (wallet.connected) {
     return <button className="link" onClick={wallet.disconnect} data-testid="disconnect-wallet">Disconnect wallet</button>;
   }
-  return wallet.available
-    ? <button onClick={wallet.connect} data-testid="connect-wallet">Connect wallet</button>
-    : <span className="muted" data-testid="no-wallet">No wallet extension (polkadot.js, Talisman or SubWallet) in this browser.</span>;
+  if (wallet.available) return <button onClick={wallet.connect} data-testid="connect-wallet">Connect wallet</button>;
+  // Without an extension, say so only when there is nothing else to sign with.
+  return accounts.length > 0 ? null
+    : <span className="muted" data-testid="no-wallet">No wallet extension (polkadot.js, Talisman or SubWallet) in this browser: install one to sign.</span>;
 }
 
 function AccountPicker() {
