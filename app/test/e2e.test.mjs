@@ -340,6 +340,10 @@ test('a DAO registers its space; a proposal filed under it links back, renders s
     await page.locator('select[name=dao]').selectOption({ label: 'all' });
     await page.locator('input[name=search]').fill('tooling budget');
     assert.deepEqual(await page.locator('[data-testid^=proposal-row-]').evaluateAll((rows) => rows.map((r) => r.dataset.testid)), [`proposal-row-${filedId}`]);
+    // Words only the body holds find it too (bodies are fetched by CID for the search).
+    await page.locator('input[name=search]').fill('tranche two');
+    await page.getByTestId(`proposal-row-${filedId}`).waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('[data-testid^=proposal-row-]').count(), 1);
     await page.locator('input[name=search]').fill('no such words');
     assert.match(await page.getByTestId('filtered').textContent(), /^0 of the \d+ newest proposals match/);
   });

@@ -3,11 +3,11 @@
  * analysed, the agreed label; searched by title words and filtered by DAO, label and stage among
  * those loaded. A proposal's page is its analysis card.
  */
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useChain, useLive } from "../chain/ChainContext";
 import { href } from "../route";
 import { formatBlocks, shortAddress } from "../format";
-import { errorReport, proposal as readProposal, title } from "../chain/queries/proposals";
+import { cid, errorReport, proposal as readProposal, title } from "../chain/queries/proposals";
 import { consensus, proposalTask, unreadable } from "../chain/queries/inference";
 import { useReadableFloor } from "../chain/queries/constants";
 import { directory, spaceName } from "../chain/queries/spaces";
@@ -38,12 +38,17 @@ export function Proposals() {
     return { next, rows, names, header };
   }, [pages]);
 
+  // Bodies are fetched by CID only once the member searches, and kept.
+  const bodies = useBodies(search.trim() !== "" ? cidsOf(list.data?.rows) : []);
   if (list.error && !list.data) return <p className="error">Could not read proposals: {list.error}</p>;
   if (!list.data) return <p className="muted">Reading proposals…</p>;
   const { rows: all, next, names, header } = list.data;
   const words = search.toLowerCase().split(/\s+/).filter(Boolean);
   const rows = all
-    .filter(({ proposal }) => words.every((w) => (proposal ? title(proposal).toLowerCase() : "").includes(w)))
+    .filter(({ proposal }) => {
+      const text = proposal ? `${title(proposal)}\n${bodies.get(cid(proposal)) ?? ""}`.toLowerCase() : "";
+      return words.every((w) => text.includes(w));
+    })
     .filter(({ proposal }) => dao === "" || (dao === "none" ? proposal?.space === undefined : proposal?.space === Number(dao)))
     .filter(({ agreed, task }) => label === "" || (!unreadable(task, floor) && agreed?.label === Number(label)))
     .filter(({ stage: s }) => stage === "" || s === stage);
@@ -55,7 +60,7 @@ export function Proposals() {
       <h1>Proposals</h1>
       {all.length > 0 && (
         <div className="form inline filters" data-testid="filters">
-          <label>Search titles <input type="search" name="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="words in the title" /></label>
+          <label>Search <input type="search" name="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="words in the title or body" /></label>
           <label>DAO <select name="dao" value={dao} onChange={(e) => setDao(e.target.value)}>
             <option value="">all</option>
             <option value="none">none</option>
@@ -105,4 +110,33 @@ export function Proposals() {
       {all.length < next && <button onClick={() => setPages(pages + 1)}>Older proposals</button>}
     </section>
   );
+}
+
+/** The CIDs of the loaded proposals' bodies. */
+function cidsOf(rows: { proposal: Parameters<typeof cid>[0] | null }[] | undefined): string[] {
+  return (rows ?? []).flatMap(({ proposal }) => (proposal ? [cid(proposal)] : []));
+}
+
+const utf8 = new TextDecoder();
+
+/** The bodies of `cids` as text, fetched from the node by CID as they are asked for, and kept. */
+function useBodies(cids: string[]): Map<string, string> {
+  const { rpc } = useChain();
+  const [bodies, setBodies] = useState<Map<string, string>>(() => new Map());
+  const wanted = cids.filter((c) => !bodies.has(c)).join(",");
+  useEffect(() => {
+    if (!wanted) return;
+    let live = true;
+    Promise.all(wanted.split(",").map(async (c) => {
+      const hex = await rpc.body(c).catch(() => null);
+      const bytes = hex ? Uint8Array.from((hex.replace(/^0x/, "").match(/../g) ?? []).map((b) => parseInt(b, 16))) : new Uint8Array();
+      return [c, utf8.decode(bytes)] as const;
+    })).then((found) => {
+      if (live) setBodies((old) => new Map([...old, ...found]));
+    });
+    return () => {
+      live = false;
+    };
+  }, [wanted, rpc]);
+  return bodies;
 }
