@@ -4,6 +4,7 @@
  */
 import { AccountId } from "@polkadot-api/substrate-bindings";
 import { blake2b256 } from "@polkadot-labs/hdkd-helpers";
+import { toHex } from "./hex";
 
 /** What a sealed annotation needs to be revealed. */
 export interface Seal {
@@ -13,8 +14,6 @@ export interface Seal {
 
 const key = (address: string, id: number) => `daollm-seal-${address}-${id}`;
 
-export const toHex = (bytes: Uint8Array) => `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}` as `0x${string}`;
-export const fromHex = (hex: string) => Uint8Array.from((hex.replace(/^0x/, "").match(/../g) ?? []).map((b) => parseInt(b, 16)));
 
 /** 32 random bytes. */
 export const newSalt = () => crypto.getRandomValues(new Uint8Array(32));

@@ -9,7 +9,8 @@
 import { useEffect, useMemo, useState } from "react";
 import { useChain, useLive } from "../chain/ChainContext";
 import { useTx } from "../chain/useTx";
-import { commitment, fromHex, newSalt, saveSeal, savedSeal, toHex } from "../chain/seal";
+import { commitment, newSalt, saveSeal, savedSeal } from "../chain/seal";
+import { fromHex, toHex } from "../chain/hex";
 import { analysedLabel, contributions, proposal as readProposal, title } from "../chain/queries/proposals";
 import { TxProgress } from "../components/TxProgress";
 import { formatBalance, formatPerbill, parseBalance } from "../format";

@@ -7,6 +7,7 @@
 import { useEffect, useState } from "react";
 import { blake2b256 } from "@polkadot-labs/hdkd-helpers";
 import { useChain, useLive } from "../chain/ChainContext";
+import { fromHex, toHex } from "../chain/hex";
 import { analysedLabel, cid, errorReport, proposal as readProposal, title } from "../chain/queries/proposals";
 import { committee, consensus, judged, open, proposalTask, similar as readSimilar, unreadable, type Task } from "../chain/queries/inference";
 import { node as readNode, taskOf } from "../chain/queries/nodes";
@@ -23,8 +24,6 @@ import { stageOf, type Stage } from "./proposalState";
 
 const STAGES: Stage[] = ["pending", "committee drawn", "commits", "reveals", "analysed"];
 
-const toHex = (bytes: Uint8Array) => `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
-const fromHex = (hex: string) => Uint8Array.from((hex.replace(/^0x/, "").match(/../g) ?? []).map((b) => parseInt(b, 16)));
 const utf8 = new TextDecoder();
 
 /** A seat of the committee with what it did. */

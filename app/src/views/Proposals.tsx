@@ -12,6 +12,7 @@ import { consensus, proposalTask, unreadable } from "../chain/queries/inference"
 import { useReadableFloor } from "../chain/queries/constants";
 import { directory, spaceName } from "../chain/queries/spaces";
 import { stageOf, type Stage } from "./proposalState";
+import { fromHex } from "../chain/hex";
 
 const PAGE = 20;
 
@@ -129,8 +130,7 @@ function useBodies(cids: string[]): Map<string, string> {
     let live = true;
     Promise.all(wanted.split(",").map(async (c) => {
       const hex = await rpc.body(c).catch(() => null);
-      const bytes = hex ? Uint8Array.from((hex.replace(/^0x/, "").match(/../g) ?? []).map((b) => parseInt(b, 16))) : new Uint8Array();
-      return [c, utf8.decode(bytes)] as const;
+      return [c, hex ? utf8.decode(fromHex(hex)) : ""] as const;
     })).then((found) => {
       if (live) setBodies((old) => new Map([...old, ...found]));
     });

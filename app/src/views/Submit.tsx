@@ -14,9 +14,9 @@ import { href } from "../route";
 import { proposal as readProposal } from "../chain/queries/proposals";
 import { open, proposalTask } from "../chain/queries/inference";
 import { directory, spaceName } from "../chain/queries/spaces";
+import { toHex } from "../chain/hex";
 import { stageOf } from "./proposalState";
 
-const toHex = (bytes: Uint8Array) => `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 
 const encoder = new TextEncoder();
 

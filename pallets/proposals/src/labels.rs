@@ -304,9 +304,11 @@ impl<T: Config> Pallet<T> {
 				space,
 			},
 		);
-		Self::note_space(id, SpaceActivity::Verified);
-		if analysis != AnalysisStatus::Pending {
-			Self::note_space(id, SpaceActivity::Compared { matched: !correction });
+		if let Some(space) = space {
+			T::Spaces::note(space, SpaceActivity::Verified);
+			if analysis != AnalysisStatus::Pending {
+				T::Spaces::note(space, SpaceActivity::Compared { matched: !correction });
+			}
 		}
 		Self::deposit_event(Event::LabelVerified {
 			id,
